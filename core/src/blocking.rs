@@ -1,0 +1,140 @@
+//! A blocking facade over [`crate::Client`] for callers without an async runtime (scripts,
+//! the bindings' synchronous APIs). It owns a small tokio runtime; many threads may share one
+//! client and call it at once.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use tokio::runtime::{Handle, Runtime};
+
+use crate::client::Wait;
+use crate::error::{Error, Result};
+use crate::model::{
+    CancelRequest, Cancellation, Payment, PaymentRequest, QueryPage, QueryRequest, Refund,
+    RefundRequest, Transaction,
+};
+
+struct OwnedRuntime(Option<Runtime>);
+
+impl Drop for OwnedRuntime {
+    fn drop(&mut self) {
+        // Never blocks, so dropping the last client inside another runtime cannot panic.
+        if let Some(rt) = self.0.take() {
+            rt.shutdown_background();
+        }
+    }
+}
+
+/// A blocking QFPay client. Cheap to clone; clones share the runtime and connection pool.
+#[derive(Clone)]
+pub struct Client {
+    inner: crate::Client,
+    runtime: Arc<OwnedRuntime>,
+    handle: Handle,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("blocking::Client")
+            .field("inner", &self.inner)
+            .finish()
+    }
+}
+
+impl Client {
+    /// Wraps an async client, starting a runtime with two I/O threads.
+    pub fn new(inner: crate::Client) -> Result<Self> {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("qfpay-io")
+            .enable_all()
+            .build()
+            .map_err(|e| Error::config(format!("cannot start the I/O runtime: {e}")))?;
+        let handle = rt.handle().clone();
+        Ok(Self {
+            inner,
+            runtime: Arc::new(OwnedRuntime(Some(rt))),
+            handle,
+        })
+    }
+
+    /// A blocking client from the `QFPAY_*` environment variables.
+    pub fn from_env() -> Result<Self> {
+        Self::new(crate::Client::from_env()?)
+    }
+
+    /// The async client inside.
+    pub fn async_client(&self) -> &crate::Client {
+        &self.inner
+    }
+
+    /// The runtime's handle, to spawn async work on the same threads.
+    pub fn handle(&self) -> &Handle {
+        &self.handle
+    }
+
+    /// Runs `fut` to completion on this client's runtime. Refuses (with a `config` error)
+    /// when called from inside an async runtime, where blocking would stall it.
+    pub fn block_on<F: Future>(&self, fut: F) -> Result<F::Output> {
+        if Handle::try_current().is_ok() {
+            return Err(Error::config(
+                "the blocking client was called from inside an async runtime; use qfpay::Client there",
+            ));
+        }
+        let _keep_alive = &self.runtime;
+        Ok(self.handle.block_on(fut))
+    }
+
+    /// See [`crate::Client::create_payment`].
+    pub fn create_payment(&self, req: PaymentRequest) -> Result<Payment> {
+        self.block_on(self.inner.create_payment(req))?
+    }
+    /// See [`crate::Client::query`].
+    pub fn query(&self, req: QueryRequest) -> Result<QueryPage> {
+        self.block_on(self.inner.query(req))?
+    }
+    /// An iterator over every page of a query.
+    pub fn query_pages(&self, req: QueryRequest) -> QueryPages {
+        QueryPages {
+            client: self.clone(),
+            pages: self.inner.query_pages(req),
+        }
+    }
+    /// See [`crate::Client::find_payment`].
+    pub fn find_payment(&self, out_trade_no: &str) -> Result<Option<Transaction>> {
+        self.block_on(self.inner.find_payment(out_trade_no))?
+    }
+    /// See [`crate::Client::refund`].
+    pub fn refund(&self, req: RefundRequest) -> Result<Refund> {
+        self.block_on(self.inner.refund(req))?
+    }
+    /// See [`crate::Client::close`].
+    pub fn close(&self, req: CancelRequest) -> Result<Cancellation> {
+        self.block_on(self.inner.close(req))?
+    }
+    /// See [`crate::Client::reverse`].
+    pub fn reverse(&self, req: CancelRequest) -> Result<Cancellation> {
+        self.block_on(self.inner.reverse(req))?
+    }
+    /// See [`crate::Client::wait_for_payment`].
+    pub fn wait_for_payment(&self, out_trade_no: &str, wait: Wait) -> Result<Transaction> {
+        self.block_on(self.inner.wait_for_payment(out_trade_no, wait))?
+    }
+}
+
+/// Pages of a query, fetched as the iterator advances.
+pub struct QueryPages {
+    client: Client,
+    pages: crate::QueryPages,
+}
+
+impl Iterator for QueryPages {
+    type Item = Result<QueryPage>;
+    fn next(&mut self) -> Option<Self::Item> {
+        let pages = &mut self.pages;
+        match self.client.block_on(pages.next_page()) {
+            Ok(item) => item,
+            Err(e) => Some(Err(e)),
+        }
+    }
+}

@@ -1,0 +1,232 @@
+//! One HTTP exchange with QFPay: sign, encode, send, and say precisely how it failed.
+
+use std::time::Duration;
+
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER, USER_AGENT};
+use tokio::time::Instant;
+
+use crate::client::config::Config;
+use crate::error::{Error, Result};
+use crate::model::fields::{self, RawMap};
+use crate::sign;
+
+/// A QFPay endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Endpoint {
+    /// `/trade/v1/payment`
+    Payment,
+    /// `/trade/v1/query`
+    Query,
+    /// `/trade/v1/refund`
+    Refund,
+    /// `/trade/v1/close`
+    Close,
+    /// `/trade/v1/reversal`
+    Reversal,
+}
+
+impl Endpoint {
+    /// The path.
+    pub fn path(self) -> &'static str {
+        match self {
+            Endpoint::Payment => "/trade/v1/payment",
+            Endpoint::Query => "/trade/v1/query",
+            Endpoint::Refund => "/trade/v1/refund",
+            Endpoint::Close => "/trade/v1/close",
+            Endpoint::Reversal => "/trade/v1/reversal",
+        }
+    }
+}
+
+/// How an exchange went.
+#[derive(Debug)]
+pub(crate) enum Exchange {
+    /// A JSON object came back with HTTP 200.
+    Answer(RawMap),
+    /// HTTP 429.
+    RateLimited(Option<Duration>),
+    /// The request never left (connection refused, DNS, TLS, connect timeout).
+    NotSent(String),
+    /// The request may have been processed but no usable answer came back (read timeout,
+    /// connection lost, HTTP 5xx, a 200 that is not JSON).
+    Lost(String),
+    /// Any other HTTP status: the server refused the request.
+    Rejected(u16, Option<RawMap>),
+}
+
+/// Builds the pooled HTTP client.
+pub(crate) fn http_client(config: &Config) -> Result<reqwest::Client> {
+    let mut headers = HeaderMap::new();
+    let ua = HeaderValue::from_str(&config.user_agent)
+        .map_err(|_| Error::config("the User-Agent contains characters not allowed in a header"))?;
+    headers.insert(USER_AGENT, ua);
+    let mut b = reqwest::Client::builder()
+        .default_headers(headers)
+        .connect_timeout(config.connect_timeout)
+        .pool_idle_timeout(Duration::from_secs(30))
+        .tcp_nodelay(true);
+    b = match &config.proxy {
+        Some(p) => b.proxy(
+            reqwest::Proxy::all(p).map_err(|e| Error::config(format!("invalid proxy URL: {e}")))?,
+        ),
+        None => b.no_proxy(),
+    };
+    b.build()
+        .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))
+}
+
+/// The signed headers and URL-encoded body for `params`.
+pub(crate) fn encode(config: &Config, params: &[(&str, String)]) -> Result<(HeaderMap, String)> {
+    let signature = sign::sign(params, config.client_key.expose(), config.sign_type);
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("application/x-www-form-urlencoded"),
+    );
+    headers.insert(
+        "X-QF-APPCODE",
+        HeaderValue::from_str(&config.app_code)
+            .map_err(|_| Error::config("the app code is not a valid header value"))?,
+    );
+    headers.insert(
+        "X-QF-SIGN",
+        HeaderValue::from_str(&signature)
+            .map_err(|_| Error::config("the signature is not a valid header value"))?,
+    );
+    if let Some(t) = config.sign_type.header_value() {
+        headers.insert("X-QF-SIGNTYPE", HeaderValue::from_static(t));
+    }
+    let mut ser = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in params.iter().filter(|(_, v)| !v.is_empty()) {
+        ser.append_pair(k, v);
+    }
+    Ok((headers, ser.finish()))
+}
+
+/// Parameters for a log line: `auth_code` masked.
+fn loggable(params: &[(&str, String)]) -> String {
+    params
+        .iter()
+        .map(|(k, v)| {
+            if *k == "auth_code" {
+                format!("{k}=***")
+            } else {
+                format!("{k}={v}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// Sends one request and classifies the result.
+pub(crate) async fn exchange(
+    http: &reqwest::Client,
+    config: &Config,
+    endpoint: Endpoint,
+    params: &[(&str, String)],
+    deadline: Instant,
+) -> Result<Exchange> {
+    let (headers, body) = encode(config, params)?;
+    let remaining = deadline.saturating_duration_since(Instant::now());
+    if remaining.is_zero() {
+        return Ok(Exchange::NotSent(
+            "the call's deadline passed before the request was sent".into(),
+        ));
+    }
+    let url = format!("{}{}", config.base_url, endpoint.path());
+    tracing::trace!(endpoint = endpoint.path(), params = %loggable(params), "qfpay request");
+    let started = std::time::Instant::now();
+    let sent = http
+        .post(&url)
+        .headers(headers)
+        .body(body)
+        .timeout(remaining)
+        .send()
+        .await;
+    let resp = match sent {
+        Ok(r) => r,
+        Err(e) => {
+            let what = describe(&e);
+            tracing::debug!(endpoint = endpoint.path(), error = %what, "qfpay request failed");
+            return Ok(if e.is_connect() {
+                Exchange::NotSent(what)
+            } else {
+                Exchange::Lost(what)
+            });
+        }
+    };
+    let status = resp.status().as_u16();
+    let retry_after = resp
+        .headers()
+        .get(RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_secs);
+    let bytes = match resp.bytes().await {
+        Ok(b) => b,
+        Err(e) => {
+            return Ok(Exchange::Lost(format!(
+                "the answer was cut off: {}",
+                describe(&e)
+            )));
+        }
+    };
+    tracing::debug!(
+        endpoint = endpoint.path(),
+        status,
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "qfpay answer"
+    );
+    tracing::trace!(endpoint = endpoint.path(), body = %String::from_utf8_lossy(&bytes), "qfpay answer body");
+    Ok(match status {
+        200 => match fields::parse_object(&bytes) {
+            Ok(map) => Exchange::Answer(map),
+            Err(e) => Exchange::Lost(format!("HTTP 200 with an unreadable body ({e})")),
+        },
+        429 => Exchange::RateLimited(retry_after),
+        s if s >= 500 => Exchange::Lost(format!("HTTP {s} from QFPay")),
+        s => Exchange::Rejected(s, fields::parse_object(&bytes).ok()),
+    })
+}
+
+fn describe(e: &reqwest::Error) -> String {
+    let mut msg = if e.is_timeout() {
+        "timed out".to_owned()
+    } else if e.is_connect() {
+        "could not connect".to_owned()
+    } else {
+        "connection failed".to_owned()
+    };
+    let mut src: Option<&dyn std::error::Error> = std::error::Error::source(e);
+    while let Some(s) = src {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        src = s.source();
+    }
+    msg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::config::ClientBuilder;
+
+    #[test]
+    fn encodes_and_signs_raw_values() {
+        let cfg = ClientBuilder::new()
+            .credentials("APP", "abcd1234")
+            .into_config()
+            .unwrap();
+        let params = vec![
+            ("txdtm", "2019-07-22 14:57:42".to_owned()),
+            ("goods_name", "a&b".to_owned()),
+            ("udid", String::new()),
+        ];
+        let (headers, body) = encode(&cfg, &params).unwrap();
+        assert_eq!(body, "txdtm=2019-07-22+14%3A57%3A42&goods_name=a%26b");
+        let expected = sign::sign(&params, "abcd1234", sign::SignType::Md5);
+        assert_eq!(headers.get("X-QF-SIGN").unwrap(), expected.as_str());
+        assert!(headers.get("X-QF-SIGNTYPE").is_none());
+        assert_eq!(loggable(&[("auth_code", "123".into())]), "auth_code=***");
+    }
+}

@@ -1,0 +1,44 @@
+//! # qfpay
+//!
+//! A client for the QFPay Open API: signing, validated typed requests, an async client that
+//! never loses or doubles a payment, notification verification and QR rendering.
+//!
+//! ```no_run
+//! # async fn demo() -> qfpay::Result<()> {
+//! use qfpay::{Client, Currency, Money, PaymentRequest};
+//! let client = Client::builder()
+//!     .base_url("http://127.0.0.1:8080")
+//!     .credentials("APPCODE", "CLIENTKEY")
+//!     .build()?;
+//! let payment = client
+//!     .create_payment(PaymentRequest::wechat_qr(Money::new(300, Currency::HKD)).goods_name("Coffee"))
+//!     .await?;
+//! let svg = qfpay::qr::svg(payment.qrcode.as_deref().unwrap_or_default())?;
+//! # let _ = svg; Ok(()) }
+//! ```
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+pub mod blocking;
+pub mod client;
+pub mod error;
+pub mod model;
+pub mod notify;
+#[cfg(feature = "qr")]
+pub mod qr;
+pub mod secret;
+pub mod sign;
+pub mod validate;
+
+pub use client::{
+    Client, ClientBuilder, Config, Endpoint, Environment, QueryPages, VERSION, Wait,
+    generate_out_trade_no,
+};
+pub use error::{ApiError, Error, Result};
+pub use model::{
+    CancelRequest, Cancellation, Currency, ExtendInfo, Money, PayType, Payment, PaymentRequest,
+    QueryPage, QueryRequest, RawMap, Refund, RefundRequest, RespCategory, Transaction,
+    TransactionState,
+};
+pub use notify::{Notification, NotificationKind};
+pub use secret::ClientKey;
+pub use sign::SignType;

@@ -1,0 +1,19 @@
+//! Typed requests and responses.
+
+pub mod cancel;
+pub mod fields;
+pub mod money;
+pub mod pay_type;
+pub mod payment;
+pub mod query;
+pub mod refund;
+pub mod resp_code;
+
+pub use cancel::{CancelRequest, Cancellation};
+pub use fields::RawMap;
+pub use money::{Currency, Money};
+pub use pay_type::PayType;
+pub use payment::{ExtendInfo, Payment, PaymentRequest};
+pub use query::{QueryPage, QueryRequest, Transaction, TransactionState};
+pub use refund::{Refund, RefundRequest};
+pub use resp_code::RespCategory;

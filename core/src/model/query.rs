@@ -1,0 +1,416 @@
+//! Querying transactions: the request, a page of results and one transaction's state.
+
+use chrono::Datelike;
+
+use crate::error::{Error, Result};
+use crate::model::fields::{self, RawMap};
+use crate::model::pay_type::PayType;
+use crate::model::resp_code::is_processing;
+use crate::validate;
+
+/// A transaction enquiry (`POST /trade/v1/query`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QueryRequest {
+    /// QFPay transaction numbers to look up.
+    pub syssn: Vec<String>,
+    /// Merchant order numbers to look up.
+    pub out_trade_no: Vec<String>,
+    /// Only these payment methods.
+    pub pay_type: Vec<PayType>,
+    /// Only transactions with this 4-digit `respcd`.
+    pub respcd: Option<String>,
+    /// From this time (`YYYY-MM-DD hh:mm:ss`), in the same calendar month as `end_time`.
+    pub start_time: Option<String>,
+    /// Until this time (`YYYY-MM-DD hh:mm:ss`).
+    pub end_time: Option<String>,
+    /// Page number, from 1.
+    pub page: Option<u32>,
+    /// Page size, 1 to 100 (QFPay's default is 10).
+    pub page_size: Option<u32>,
+    /// Sub-merchant id; the client's when absent.
+    pub mchid: Option<String>,
+}
+
+impl QueryRequest {
+    /// An empty query (this month's transactions).
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Looks up one merchant order number.
+    pub fn by_out_trade_no(v: impl Into<String>) -> Self {
+        Self {
+            out_trade_no: vec![v.into()],
+            ..Self::default()
+        }
+    }
+    /// Looks up one QFPay transaction number.
+    pub fn by_syssn(v: impl Into<String>) -> Self {
+        Self {
+            syssn: vec![v.into()],
+            ..Self::default()
+        }
+    }
+    /// Adds a transaction number.
+    pub fn syssn(mut self, v: impl Into<String>) -> Self {
+        self.syssn.push(v.into());
+        self
+    }
+    /// Adds a merchant order number.
+    pub fn out_trade_no(mut self, v: impl Into<String>) -> Self {
+        self.out_trade_no.push(v.into());
+        self
+    }
+    /// Adds a pay type filter.
+    pub fn pay_type(mut self, v: PayType) -> Self {
+        self.pay_type.push(v);
+        self
+    }
+    /// Sets the `respcd` filter.
+    pub fn respcd(mut self, v: impl Into<String>) -> Self {
+        self.respcd = Some(v.into());
+        self
+    }
+    /// Sets the time range.
+    pub fn time_range(mut self, start: impl Into<String>, end: impl Into<String>) -> Self {
+        self.start_time = Some(start.into());
+        self.end_time = Some(end.into());
+        self
+    }
+    /// Sets the page number.
+    pub fn page(mut self, v: u32) -> Self {
+        self.page = Some(v);
+        self
+    }
+    /// Sets the page size.
+    pub fn page_size(mut self, v: u32) -> Self {
+        self.page_size = Some(v);
+        self
+    }
+    /// Sets `mchid`.
+    pub fn mchid(mut self, v: impl Into<String>) -> Self {
+        self.mchid = Some(v.into());
+        self
+    }
+
+    /// Checks every documented rule.
+    pub fn validate(&self) -> Result<()> {
+        for s in &self.syssn {
+            validate::length("syssn", s, 1, 40)?;
+            list_item("syssn", s)?;
+        }
+        for s in &self.out_trade_no {
+            validate::order_number("out_trade_no", s)?;
+            list_item("out_trade_no", s)?;
+        }
+        for p in &self.pay_type {
+            let c = p.code();
+            if c.len() != 6 || !c.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(Error::validation(
+                    "pay_type",
+                    "must be 6-digit pay type codes",
+                ));
+            }
+        }
+        if let Some(r) = &self.respcd
+            && (r.len() != 4 || !r.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(Error::validation(
+                "respcd",
+                "must be a 4-digit response code",
+            ));
+        }
+        let start = self
+            .start_time
+            .as_deref()
+            .map(|v| validate::datetime("start_time", v))
+            .transpose()?;
+        let end = self
+            .end_time
+            .as_deref()
+            .map(|v| validate::datetime("end_time", v))
+            .transpose()?;
+        if let (Some(s), Some(e)) = (start, end) {
+            if s > e {
+                return Err(Error::validation(
+                    "start_time",
+                    "must not be after end_time",
+                ));
+            }
+            if (s.year(), s.month()) != (e.year(), e.month()) {
+                return Err(Error::validation(
+                    "end_time",
+                    "must be in the same calendar month as start_time (QFPay queries one month at a time)",
+                ));
+            }
+        }
+        if self.page == Some(0) {
+            return Err(Error::validation("page", "must be at least 1"));
+        }
+        if let Some(n) = self.page_size
+            && !(1..=100).contains(&n)
+        {
+            return Err(Error::validation(
+                "page_size",
+                format!("must be 1 to 100 (got {n})"),
+            ));
+        }
+        validate::optional(self.mchid.as_deref(), |v| {
+            validate::length("mchid", v, 1, 16)
+        })
+    }
+
+    pub(crate) fn to_params(&self, mchid: Option<&str>) -> Vec<(&'static str, String)> {
+        let mut p = Vec::new();
+        let join = |v: &[String]| v.join(",");
+        if !self.syssn.is_empty() {
+            p.push(("syssn", join(&self.syssn)));
+        }
+        if !self.out_trade_no.is_empty() {
+            p.push(("out_trade_no", join(&self.out_trade_no)));
+        }
+        if !self.pay_type.is_empty() {
+            let codes: Vec<String> = self.pay_type.iter().map(|t| t.code().to_owned()).collect();
+            p.push(("pay_type", codes.join(",")));
+        }
+        if let Some(v) = &self.respcd {
+            p.push(("respcd", v.clone()));
+        }
+        if let Some(v) = &self.start_time {
+            p.push(("start_time", v.clone()));
+        }
+        if let Some(v) = &self.end_time {
+            p.push(("end_time", v.clone()));
+        }
+        if let Some(v) = self.page {
+            p.push(("page", v.to_string()));
+        }
+        if let Some(v) = self.page_size {
+            p.push(("page_size", v.to_string()));
+        }
+        if let Some(m) = mchid.filter(|m| !m.is_empty()) {
+            p.push(("mchid", m.to_owned()));
+        }
+        p
+    }
+}
+
+fn list_item(field: &str, v: &str) -> Result<()> {
+    if v.contains(',') {
+        return Err(Error::validation(
+            field,
+            "items must not contain commas (the list is comma-separated)",
+        ));
+    }
+    Ok(())
+}
+
+/// Where a transaction stands, from its `respcd` and `cancel`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransactionState {
+    /// Paid (payments) or done (refunds), and not cancelled or refunded.
+    Succeeded,
+    /// Still processing or waiting for the customer (`1143`, `1145`, ...).
+    Pending,
+    /// Failed; the `respcd` says why.
+    Failed,
+    /// Fully refunded (`cancel` 3).
+    Refunded,
+    /// Partly refunded (`cancel` 5).
+    PartiallyRefunded,
+    /// Reversed, closed or cancelled (`cancel` 1 or 2).
+    Cancelled,
+}
+
+impl TransactionState {
+    /// The lowercase name (`succeeded`, `pending`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TransactionState::Succeeded => "succeeded",
+            TransactionState::Pending => "pending",
+            TransactionState::Failed => "failed",
+            TransactionState::Refunded => "refunded",
+            TransactionState::PartiallyRefunded => "partially_refunded",
+            TransactionState::Cancelled => "cancelled",
+        }
+    }
+
+    /// Whether the customer's money was taken (paid, possibly refunded since).
+    pub fn is_paid(self) -> bool {
+        matches!(
+            self,
+            Self::Succeeded | Self::Refunded | Self::PartiallyRefunded
+        )
+    }
+}
+
+/// One transaction record from a query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Transaction {
+    /// QFPay's transaction number.
+    pub syssn: String,
+    /// Merchant order number.
+    pub out_trade_no: String,
+    /// `payment` or `refund`.
+    pub order_type: String,
+    /// The original payment's `syssn` (refund records).
+    pub origssn: Option<String>,
+    /// Payment method.
+    pub pay_type: PayType,
+    /// Amount in minor units.
+    pub txamt: i64,
+    /// Currency code.
+    pub txcurrcd: String,
+    /// Request time.
+    pub txdtm: String,
+    /// System time.
+    pub sysdtm: String,
+    /// Payment time.
+    pub paydtm: String,
+    /// The transaction's own status code.
+    pub respcd: String,
+    /// Status text.
+    pub errmsg: String,
+    /// Cancellation status (`0` none, `1`/`2` cancelled, `3` refunded, `5` partly refunded).
+    pub cancel: String,
+    /// Goods description.
+    pub goods_name: String,
+    /// The wallet's transaction number.
+    pub chnlsn: String,
+    /// Where the transaction stands.
+    pub state: TransactionState,
+    /// Every field QFPay sent.
+    pub raw: RawMap,
+}
+
+impl Transaction {
+    /// Reads one record.
+    pub fn from_raw(raw: RawMap) -> Result<Self> {
+        let respcd = fields::text(&raw, "respcd");
+        let cancel = fields::text(&raw, "cancel");
+        let state = state_of(&respcd, &cancel);
+        Ok(Self {
+            syssn: fields::text(&raw, "syssn"),
+            out_trade_no: fields::text(&raw, "out_trade_no"),
+            order_type: fields::opt_text(&raw, "order_type")
+                .unwrap_or_else(|| "payment".to_owned()),
+            origssn: fields::opt_text(&raw, "origssn"),
+            pay_type: PayType::from_code(&fields::text(&raw, "pay_type")),
+            txamt: fields::amount(&raw, "txamt")?.unwrap_or(0),
+            txcurrcd: fields::text(&raw, "txcurrcd"),
+            txdtm: fields::text(&raw, "txdtm"),
+            sysdtm: fields::text(&raw, "sysdtm"),
+            paydtm: fields::text(&raw, "paydtm"),
+            errmsg: fields::text(&raw, "errmsg"),
+            goods_name: fields::text(&raw, "goods_name"),
+            chnlsn: fields::text(&raw, "chnlsn"),
+            respcd,
+            cancel,
+            state,
+            raw,
+        })
+    }
+
+    /// Whether this is a refund record.
+    pub fn is_refund(&self) -> bool {
+        self.order_type == "refund"
+    }
+}
+
+/// The state from a record's `respcd` and `cancel`.
+pub fn state_of(respcd: &str, cancel: &str) -> TransactionState {
+    if respcd == "0000" {
+        match cancel {
+            "3" => TransactionState::Refunded,
+            "5" => TransactionState::PartiallyRefunded,
+            "1" | "2" | "4" => TransactionState::Cancelled,
+            _ => TransactionState::Succeeded,
+        }
+    } else if is_processing(respcd) {
+        match cancel {
+            "1" | "2" => TransactionState::Cancelled,
+            _ => TransactionState::Pending,
+        }
+    } else {
+        TransactionState::Failed
+    }
+}
+
+/// One page of query results.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueryPage {
+    /// The page number.
+    pub page: u32,
+    /// The page size.
+    pub page_size: u32,
+    /// The records on this page.
+    pub data: Vec<Transaction>,
+    /// Every field of the envelope QFPay sent.
+    pub raw: RawMap,
+}
+
+impl QueryPage {
+    /// Reads a successful query answer.
+    pub fn from_raw(raw: RawMap, req: &QueryRequest) -> Result<Self> {
+        let mut data = Vec::new();
+        match raw.get("data") {
+            Some(serde_json::Value::Array(items)) => {
+                for item in items {
+                    match item {
+                        serde_json::Value::Object(m) => {
+                            data.push(Transaction::from_raw(m.clone())?)
+                        }
+                        other => {
+                            return Err(Error::Decode(format!(
+                                "a query record is not an object: {other}"
+                            )));
+                        }
+                    }
+                }
+            }
+            None | Some(serde_json::Value::Null) => {}
+            Some(other) => return Err(Error::Decode(format!("query data is not a list: {other}"))),
+        }
+        Ok(Self {
+            page: fields::count(&raw, "page").or(req.page).unwrap_or(1),
+            page_size: fields::count(&raw, "page_size")
+                .or(req.page_size)
+                .unwrap_or(10),
+            data,
+            raw,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules() {
+        assert!(QueryRequest::new().validate().is_ok());
+        let bad = QueryRequest::new().time_range("2026-01-31 00:00:00", "2026-02-01 00:00:00");
+        assert_eq!(
+            bad.validate()
+                .err()
+                .and_then(|e| e.field().map(str::to_owned))
+                .as_deref(),
+            Some("end_time")
+        );
+        let ok = QueryRequest::new().time_range("2026-01-01 00:00:00", "2026-01-31 23:59:59");
+        assert!(ok.validate().is_ok());
+        assert!(QueryRequest::new().page_size(100).validate().is_ok());
+        assert!(QueryRequest::new().page_size(101).validate().is_err());
+        assert!(QueryRequest::new().page(0).validate().is_err());
+        assert!(QueryRequest::new().respcd("00").validate().is_err());
+        assert!(QueryRequest::by_out_trade_no("a,b").validate().is_err());
+    }
+
+    #[test]
+    fn states() {
+        assert_eq!(state_of("0000", "0"), TransactionState::Succeeded);
+        assert_eq!(state_of("0000", "5"), TransactionState::PartiallyRefunded);
+        assert_eq!(state_of("1143", ""), TransactionState::Pending);
+        assert_eq!(state_of("1143", "2"), TransactionState::Cancelled);
+        assert_eq!(state_of("1201", ""), TransactionState::Failed);
+    }
+}

@@ -1,0 +1,149 @@
+//! Refunding a payment, fully or partly.
+
+use crate::error::Result;
+use crate::model::fields::{self, RawMap};
+use crate::model::money::Money;
+use crate::validate;
+
+/// A refund (`POST /trade/v1/refund`) of a paid transaction.
+///
+/// QFPay refunds in the original payment's currency and takes only `txamt`; the currency in
+/// `amount` documents intent and is not sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefundRequest {
+    /// The original payment's `syssn`.
+    pub syssn: String,
+    /// The amount to refund (at most what is left of the payment).
+    pub amount: Money,
+    /// A new, unique merchant number for this refund; generated when absent.
+    pub out_trade_no: Option<String>,
+    /// Request time; the current time when absent.
+    pub txdtm: Option<String>,
+    /// Sub-merchant id; the client's when absent.
+    pub mchid: Option<String>,
+    /// Device id.
+    pub udid: Option<String>,
+}
+
+impl RefundRequest {
+    /// Refunds `amount` of the payment `syssn`.
+    pub fn new(syssn: impl Into<String>, amount: Money) -> Self {
+        Self {
+            syssn: syssn.into(),
+            amount,
+            out_trade_no: None,
+            txdtm: None,
+            mchid: None,
+            udid: None,
+        }
+    }
+    /// Sets the refund's own `out_trade_no`.
+    pub fn out_trade_no(mut self, v: impl Into<String>) -> Self {
+        self.out_trade_no = Some(v.into());
+        self
+    }
+    /// Sets `txdtm`.
+    pub fn txdtm(mut self, v: impl Into<String>) -> Self {
+        self.txdtm = Some(v.into());
+        self
+    }
+    /// Sets `mchid`.
+    pub fn mchid(mut self, v: impl Into<String>) -> Self {
+        self.mchid = Some(v.into());
+        self
+    }
+    /// Sets `udid`.
+    pub fn udid(mut self, v: impl Into<String>) -> Self {
+        self.udid = Some(v.into());
+        self
+    }
+
+    /// Checks every documented rule.
+    pub fn validate(&self) -> Result<()> {
+        validate::length("syssn", &self.syssn, 1, 128)?;
+        validate::amount("txamt", &self.amount)?;
+        validate::optional(self.out_trade_no.as_deref(), |v| {
+            validate::order_number("out_trade_no", v)
+        })?;
+        validate::optional(self.txdtm.as_deref(), |v| {
+            validate::datetime("txdtm", v).map(|_| ())
+        })?;
+        validate::optional(self.mchid.as_deref(), |v| {
+            validate::length("mchid", v, 1, 16)
+        })?;
+        validate::optional(self.udid.as_deref(), |v| validate::length("udid", v, 1, 40))
+    }
+
+    pub(crate) fn to_params(
+        &self,
+        out_trade_no: &str,
+        txdtm: &str,
+        mchid: Option<&str>,
+    ) -> Vec<(&'static str, String)> {
+        let mut p = vec![
+            ("syssn", self.syssn.clone()),
+            ("out_trade_no", out_trade_no.to_owned()),
+            ("txamt", self.amount.amount.to_string()),
+            ("txdtm", txdtm.to_owned()),
+        ];
+        if let Some(m) = mchid.filter(|m| !m.is_empty()) {
+            p.push(("mchid", m.to_owned()));
+        }
+        if let Some(u) = self.udid.as_deref().filter(|u| !u.is_empty()) {
+            p.push(("udid", u.to_owned()));
+        }
+        p
+    }
+}
+
+/// QFPay's answer to a refund.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Refund {
+    /// The refund's own transaction number.
+    pub syssn: String,
+    /// The original payment's transaction number.
+    pub orig_syssn: String,
+    /// The refund's merchant number.
+    pub out_trade_no: String,
+    /// Amount refunded in minor units.
+    pub txamt: i64,
+    /// Currency code.
+    pub txcurrcd: String,
+    /// Request time.
+    pub txdtm: String,
+    /// System time.
+    pub sysdtm: String,
+    /// `respcd`.
+    pub respcd: String,
+    /// `resperr`.
+    pub resperr: String,
+    /// `respmsg`.
+    pub respmsg: String,
+    /// Every field QFPay sent.
+    pub raw: RawMap,
+}
+
+impl Refund {
+    pub(crate) fn from_raw(
+        raw: RawMap,
+        req: &RefundRequest,
+        out_trade_no: &str,
+        txdtm: &str,
+    ) -> Result<Self> {
+        Ok(Self {
+            syssn: fields::text(&raw, "syssn"),
+            orig_syssn: fields::opt_text(&raw, "orig_syssn").unwrap_or_else(|| req.syssn.clone()),
+            out_trade_no: fields::opt_text(&raw, "out_trade_no")
+                .unwrap_or_else(|| out_trade_no.to_owned()),
+            txamt: fields::amount(&raw, "txamt")?.unwrap_or(req.amount.amount),
+            txcurrcd: fields::opt_text(&raw, "txcurrcd")
+                .unwrap_or_else(|| req.amount.currency.code().to_owned()),
+            txdtm: fields::opt_text(&raw, "txdtm").unwrap_or_else(|| txdtm.to_owned()),
+            sysdtm: fields::text(&raw, "sysdtm"),
+            respcd: fields::text(&raw, "respcd"),
+            resperr: fields::text(&raw, "resperr"),
+            respmsg: fields::text(&raw, "respmsg"),
+            raw,
+        })
+    }
+}
