@@ -131,6 +131,17 @@ impl Error {
         }))
     }
 
+    /// An HTTP error answer without a QFPay body.
+    pub(crate) fn http(category: RespCategory, http_status: u16) -> Self {
+        Error::Api(Box::new(ApiError {
+            category,
+            respcd: String::new(),
+            resperr: format!("HTTP {http_status}"),
+            respmsg: String::new(),
+            http_status,
+        }))
+    }
+
     /// A stable, machine-readable code for the kind of error: `validation`, `config`, `auth`,
     /// `invalid_request`, `declined`, `duplicate_order`, `order_state`, `refund_rejected`,
     /// `account`, `server`, `api`, `rate_limited`, `network`, `timeout`, `status_unknown`,

@@ -25,7 +25,7 @@ pub use transport::Endpoint;
 use crate::error::{Error, Result};
 use crate::model::fields::{self, RawMap};
 use crate::model::query::TransactionState;
-use crate::model::resp_code::is_processing;
+use crate::model::resp_code::{RespCategory, is_processing};
 use crate::model::{
     CancelRequest, Cancellation, Payment, PaymentRequest, QueryPage, QueryRequest, Refund,
     RefundRequest, Transaction,
@@ -451,6 +451,12 @@ impl Client {
                             respcd: None,
                         });
                     }
+                    Exchange::ServerError(status) => {
+                        return Ok(Sent::Unknown {
+                            reason: format!("QFPay answered HTTP {status}"),
+                            respcd: None,
+                        });
+                    }
                     Exchange::Rejected(status, body) => return Err(rejected(status, body)),
                     Exchange::RateLimited(ra) => (Error::RateLimited { retry_after: ra }, ra),
                     Exchange::NotSent(message) => (
@@ -511,6 +517,7 @@ impl Client {
                     return QueryPage::from_raw(raw, req);
                 }
                 Exchange::Rejected(status, body) => return Err(rejected(status, body)),
+                Exchange::ServerError(status) => (Error::http(RespCategory::Server, status), None),
                 Exchange::RateLimited(ra) => (Error::RateLimited { retry_after: ra }, ra),
                 Exchange::NotSent(message) => (
                     Error::Network {
@@ -633,7 +640,7 @@ fn rejected(status: u16, body: Option<RawMap>) -> Error {
             &fields::text(&b, "respmsg"),
             status,
         ),
-        _ => Error::api("", &format!("HTTP {status}"), "", status),
+        _ => Error::http(RespCategory::Unknown, status),
     }
 }
 

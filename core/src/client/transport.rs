@@ -48,8 +48,10 @@ pub(crate) enum Exchange {
     /// The request never left (connection refused, DNS, TLS, connect timeout).
     NotSent(String),
     /// The request may have been processed but no usable answer came back (read timeout,
-    /// connection lost, HTTP 5xx, a 200 that is not JSON).
+    /// connection lost, a 200 that is not JSON).
     Lost(String),
+    /// HTTP 5xx: the server failed, possibly after processing the request.
+    ServerError(u16),
     /// Any other HTTP status: the server refused the request.
     Rejected(u16, Option<RawMap>),
 }
@@ -184,7 +186,7 @@ pub(crate) async fn exchange(
             Err(e) => Exchange::Lost(format!("HTTP 200 with an unreadable body ({e})")),
         },
         429 => Exchange::RateLimited(retry_after),
-        s if s >= 500 => Exchange::Lost(format!("HTTP {s} from QFPay")),
+        s if s >= 500 => Exchange::ServerError(s),
         s => Exchange::Rejected(s, fields::parse_object(&bytes).ok()),
     })
 }
