@@ -1,1 +1,14 @@
-//! JVM binding (placeholder).
+//! JVM binding of the qfpay core. uniffi (library mode) generates Kotlin from these exports;
+//! the hand-written `com.qfpay` classes in `src/main/kotlin` wrap them for Java and Kotlin.
+//! Everything here is conversion: every QFPay rule lives in the core.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+uniffi::setup_scaffolding!();
+
+pub mod client;
+pub mod error;
+pub mod records;
+pub mod tools;
+
+pub use client::{FfiClient, FfiClientConfig, FfiQueryPages};
+pub use error::QfPayFfiError;
