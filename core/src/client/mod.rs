@@ -445,7 +445,7 @@ impl Client {
                             200,
                         ));
                     }
-                    Exchange::Lost(reason) => {
+                    Exchange::Lost(reason) | Exchange::Unreadable(reason) => {
                         return Ok(Sent::Unknown {
                             reason,
                             respcd: None,
@@ -518,6 +518,7 @@ impl Client {
                 }
                 Exchange::Rejected(status, body) => return Err(rejected(status, body)),
                 Exchange::ServerError(status) => (Error::http(RespCategory::Server, status), None),
+                Exchange::Unreadable(message) => return Err(Error::Decode(message)),
                 Exchange::RateLimited(ra) => (Error::RateLimited { retry_after: ra }, ra),
                 Exchange::NotSent(message) => (
                     Error::Network {

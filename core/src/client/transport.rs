@@ -47,9 +47,11 @@ pub(crate) enum Exchange {
     RateLimited(Option<Duration>),
     /// The request never left (connection refused, DNS, TLS, connect timeout).
     NotSent(String),
-    /// The request may have been processed but no usable answer came back (read timeout,
-    /// connection lost, a 200 that is not JSON).
+    /// The request may have been processed but no answer came back (read timeout, connection
+    /// lost).
     Lost(String),
+    /// HTTP 200 with a body that is not a JSON object.
+    Unreadable(String),
     /// HTTP 5xx: the server failed, possibly after processing the request.
     ServerError(u16),
     /// Any other HTTP status: the server refused the request.
@@ -183,7 +185,7 @@ pub(crate) async fn exchange(
     Ok(match status {
         200 => match fields::parse_object(&bytes) {
             Ok(map) => Exchange::Answer(map),
-            Err(e) => Exchange::Lost(format!("HTTP 200 with an unreadable body ({e})")),
+            Err(e) => Exchange::Unreadable(format!("HTTP 200 with an unreadable body ({e})")),
         },
         429 => Exchange::RateLimited(retry_after),
         s if s >= 500 => Exchange::ServerError(s),
