@@ -33,6 +33,7 @@ fn money(p: &Value) -> Result<Money, Error> {
 }
 
 /// A vector operation, ready to run.
+#[allow(clippy::large_enum_variant)]
 pub enum Op {
     Payment(PaymentRequest),
     Query(QueryRequest),
