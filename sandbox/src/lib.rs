@@ -1,1 +1,251 @@
-//! sandbox
+//! # qfpay-sandbox
+//!
+//! A stateful, in-memory simulator of the QFPay Open API for tests and demos. Any client —
+//! this SDK, its bindings, or QFPay's own sample programs — runs against it unchanged but for
+//! the base URL and credentials.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use qfpay_sandbox::{Sandbox, SandboxConfig};
+//! let sandbox = Sandbox::start(SandboxConfig::default()).await?;
+//! println!("{} {}", sandbox.base_url(), sandbox.merchant().app_code);
+//! # Ok(()) }
+//! ```
+//!
+//! Endpoints: `/trade/v1/{payment,query,refund,close,reversal}`; control API under
+//! `/sandbox/`; scenario amounts 1001–1007 (see the README).
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+mod app;
+pub mod config;
+mod control;
+pub mod faults;
+pub mod form;
+mod handlers;
+pub mod notify;
+pub mod python_json;
+pub mod rate_limit;
+mod server;
+pub mod state;
+
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+use axum::Router;
+use tokio::sync::watch;
+
+pub use config::{DEFAULT_APP_CODE, DEFAULT_CLIENT_KEY, Merchant, RateLimit, SandboxConfig};
+pub use faults::Fault;
+
+/// What a control call can fail with.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SandboxError {
+    /// No order has that `syssn` or `out_trade_no`.
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// The order cannot do that in its state (closed, expired, a refund...).
+    #[error("invalid state: {0}")]
+    InvalidState(String),
+}
+
+/// A running sandbox. Dropping it shuts the server down.
+#[derive(Debug)]
+pub struct Sandbox {
+    shared: Arc<app::Shared>,
+    port: u16,
+    shutdown: watch::Sender<bool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+fn bind(port: u16) -> std::io::Result<std::net::TcpListener> {
+    let l = std::net::TcpListener::bind(("127.0.0.1", port))?;
+    l.set_nonblocking(true)?;
+    Ok(l)
+}
+
+/// Builds the shared state and the server future; must run inside a tokio runtime.
+fn serve(
+    config: SandboxConfig,
+    listener: std::net::TcpListener,
+    shutdown_tx: &watch::Sender<bool>,
+) -> std::io::Result<(
+    Arc<app::Shared>,
+    u16,
+    impl std::future::Future<Output = ()> + Send + 'static,
+)> {
+    let port = listener.local_addr()?.port();
+    let listener = tokio::net::TcpListener::from_std(listener)?;
+    let base_url = format!("http://127.0.0.1:{port}");
+    let notifier = notify::Notifier::new(
+        tokio::runtime::Handle::current(),
+        shutdown_tx.subscribe(),
+        config.notify_time_scale,
+    );
+    let shared = Arc::new(app::Shared::new(config, base_url, notifier));
+    let router = Router::new()
+        .fallback(app::dispatch)
+        .with_state(Arc::clone(&shared))
+        .into_make_service_with_connect_info::<server::ConnHandle>();
+    let mut rx = shutdown_tx.subscribe();
+    let fut = async move {
+        let server = axum::serve(server::SandboxListener(listener), router).with_graceful_shutdown(
+            async move {
+                let _ = rx.wait_for(|s| *s).await;
+            },
+        );
+        if let Err(e) = server.await {
+            tracing::warn!(error = %e, "sandbox server stopped");
+        }
+    };
+    Ok((shared, port, fut))
+}
+
+impl Sandbox {
+    /// Starts a sandbox on the caller's tokio runtime.
+    pub async fn start(config: SandboxConfig) -> std::io::Result<Sandbox> {
+        let listener = bind(config.port)?;
+        let (shutdown, _) = watch::channel(false);
+        let (shared, port, fut) = serve(config, listener, &shutdown)?;
+        tokio::spawn(fut);
+        Ok(Sandbox {
+            shared,
+            port,
+            shutdown,
+            thread: None,
+        })
+    }
+
+    /// Starts a sandbox on its own thread and runtime; callable from any thread, with or
+    /// without a tokio runtime (the Python and JVM bindings use this).
+    pub fn start_background(config: SandboxConfig) -> std::io::Result<Sandbox> {
+        let listener = bind(config.port)?;
+        let (shutdown, _) = watch::channel(false);
+        let tx = shutdown.clone();
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+        let workers = std::thread::available_parallelism().map_or(2, |n| n.get().clamp(1, 4));
+        let thread = std::thread::Builder::new()
+            .name("qfpay-sandbox".into())
+            .spawn(move || {
+                let rt = match tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(workers)
+                    .thread_name("qfpay-sandbox-worker")
+                    .enable_all()
+                    .build()
+                {
+                    Ok(rt) => rt,
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(e));
+                        return;
+                    }
+                };
+                let started = rt.block_on(async { serve(config, listener, &tx) });
+                let (shared, port, fut) = match started {
+                    Ok(v) => v,
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(e));
+                        return;
+                    }
+                };
+                let _ = ready_tx.send(Ok((shared, port)));
+                let mut rx = tx.subscribe();
+                rt.block_on(async move {
+                    let server = tokio::spawn(fut);
+                    let _ = rx.wait_for(|s| *s).await;
+                    let _ =
+                        tokio::time::timeout(std::time::Duration::from_millis(500), server).await;
+                });
+                rt.shutdown_timeout(std::time::Duration::from_millis(200));
+            })?;
+        match ready_rx.recv() {
+            Ok(Ok((shared, port))) => Ok(Sandbox {
+                shared,
+                port,
+                shutdown,
+                thread: Some(thread),
+            }),
+            Ok(Err(e)) => {
+                let _ = thread.join();
+                Err(e)
+            }
+            Err(_) => {
+                let _ = thread.join();
+                Err(std::io::Error::other(
+                    "the sandbox thread stopped before starting",
+                ))
+            }
+        }
+    }
+
+    /// `http://127.0.0.1:<port>`.
+    pub fn base_url(&self) -> String {
+        self.shared.base_url.clone()
+    }
+
+    /// The port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The first merchant.
+    pub fn merchant(&self) -> &Merchant {
+        // `Shared::new` always configures at least one merchant.
+        &self.shared.merchants[0].merchant
+    }
+
+    /// Every merchant.
+    pub fn merchants(&self) -> &[Merchant] {
+        &self.shared.config.merchants
+    }
+
+    /// The customer's scan: pays the pending payment with this `syssn` or `out_trade_no` and
+    /// returns its query record. Paying a paid order returns it unchanged.
+    pub fn pay(&self, syssn_or_out_trade_no: &str) -> Result<serde_json::Value, SandboxError> {
+        self.shared.pay(syssn_or_out_trade_no, None)
+    }
+
+    /// Applies `fault` to the next `count` API requests (`/trade/...`, not `/sandbox/...`).
+    pub fn inject_fault(&self, fault: Fault, count: u32) {
+        self.shared.faults.push(fault, count);
+    }
+
+    /// The bounded request log (the last 1000 API requests), oldest first.
+    pub fn requests(&self) -> Vec<serde_json::Value> {
+        self.shared.log.entries()
+    }
+
+    /// API requests received since start or reset, rejected ones included.
+    pub fn request_count(&self) -> usize {
+        self.shared.log.count()
+    }
+
+    /// Notification deliveries and their attempts, oldest first.
+    pub fn notifications(&self) -> Vec<serde_json::Value> {
+        self.shared.notifier.list()
+    }
+
+    /// Forgets orders, the log, faults, notifications and clock changes.
+    pub fn reset(&self) {
+        self.shared.reset();
+    }
+
+    /// Moves the sandbox clock forward by `seconds` (to expire orders without waiting).
+    pub fn advance_clock(&self, seconds: i64) {
+        self.shared.clock.advance(seconds.saturating_mul(1000));
+    }
+
+    /// Stops the server (also done on drop).
+    pub fn shutdown(self) {
+        drop(self);
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        let _ = self.shutdown.send(true);
+        if let Some(t) = self.thread.take()
+            && t.thread().id() != std::thread::current().id()
+        {
+            let _ = t.join();
+        }
+    }
+}

@@ -1,0 +1,126 @@
+//! The HTTP control API under `/sandbox/`: pay, faults, requests, notifications, reset,
+//! health, and the clock.
+
+use std::sync::Arc;
+
+use axum::http::Method;
+use serde_json::{Value, json};
+
+use crate::SandboxError;
+use crate::app::{Answer, Shared};
+use crate::faults::Fault;
+
+fn bad(status: u16, msg: impl Into<String>) -> Answer {
+    Answer::json(status, &json!({"error": msg.into()}))
+}
+
+fn body_json(body: &[u8]) -> Result<Value, Answer> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(json!({}));
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(v @ Value::Object(_)) => Ok(v),
+        _ => Err(bad(400, "the body must be a JSON object")),
+    }
+}
+
+/// Handles one control request.
+pub fn handle(shared: &Arc<Shared>, method: &Method, path: &str, body: &[u8]) -> Answer {
+    let route = path.trim_end_matches('/');
+    let result = match (method.as_str(), route) {
+        ("GET", "/sandbox/health") | ("GET", "/sandbox") => Ok(Answer::json(
+            200,
+            &json!({
+                "status": "ok",
+                "base_url": shared.base_url,
+                "merchants": shared.merchants.iter().map(|m| json!({
+                    "app_code": m.merchant.app_code,
+                    "mchid": m.merchant.mchid,
+                    "notify_url": m.merchant.notify_url,
+                })).collect::<Vec<_>>(),
+                "rate_limit": shared.config.rate_limit.map(|r| json!({"per_second": r.per_second, "per_minute": r.per_minute})),
+                "notify_time_scale": shared.config.notify_time_scale,
+                "pending_queries": shared.config.pending_queries,
+                "slow_response_ms": shared.config.slow_response.as_millis(),
+            }),
+        )),
+        ("POST", "/sandbox/pay") => pay(shared, body),
+        ("POST", "/sandbox/faults") => faults(shared, body),
+        ("DELETE", "/sandbox/faults") => {
+            shared.faults.clear();
+            Ok(Answer::json(200, &json!({"ok": true})))
+        }
+        ("GET", "/sandbox/requests") => Ok(Answer::json(
+            200,
+            &json!({"request_count": shared.log.count(), "requests": shared.log.entries()}),
+        )),
+        ("GET", "/sandbox/notifications") => Ok(Answer::json(
+            200,
+            &json!({"notifications": shared.notifier.list()}),
+        )),
+        ("POST", "/sandbox/reset") => {
+            shared.reset();
+            Ok(Answer::json(200, &json!({"ok": true})))
+        }
+        ("POST", "/sandbox/clock") => clock(shared, body),
+        (
+            _,
+            "/sandbox/health"
+            | "/sandbox/pay"
+            | "/sandbox/faults"
+            | "/sandbox/requests"
+            | "/sandbox/notifications"
+            | "/sandbox/reset"
+            | "/sandbox/clock",
+        ) => Err(bad(405, format!("method {method} not allowed on {route}"))),
+        _ => Err(bad(404, format!("unknown control path {route}"))),
+    };
+    match result {
+        Ok(a) | Err(a) => a,
+    }
+}
+
+fn pay(shared: &Arc<Shared>, body: &[u8]) -> Result<Answer, Answer> {
+    let v = body_json(body)?;
+    let id = ["syssn", "out_trade_no"]
+        .iter()
+        .find_map(|k| v.get(*k).and_then(Value::as_str).filter(|s| !s.is_empty()))
+        .ok_or_else(|| bad(400, "send {\"syssn\": ...} or {\"out_trade_no\": ...}"))?;
+    let app_code = v.get("app_code").and_then(Value::as_str);
+    match shared.pay(id, app_code) {
+        Ok(record) => Ok(Answer::json(200, &record)),
+        Err(e @ SandboxError::NotFound(_)) => Err(bad(404, e.to_string())),
+        Err(e) => Err(bad(409, e.to_string())),
+    }
+}
+
+fn faults(shared: &Arc<Shared>, body: &[u8]) -> Result<Answer, Answer> {
+    let v = body_json(body)?;
+    let fault = Fault::from_json(&v).map_err(|e| bad(400, e))?;
+    let count = match v.get("count") {
+        None => 1,
+        Some(c) => c
+            .as_u64()
+            .and_then(|c| u32::try_from(c).ok())
+            .ok_or_else(|| bad(400, "\"count\" must be a non-negative integer"))?,
+    };
+    let kind = fault.kind();
+    shared.faults.push(fault, count);
+    Ok(Answer::json(
+        200,
+        &json!({"ok": true, "kind": kind, "count": count}),
+    ))
+}
+
+fn clock(shared: &Arc<Shared>, body: &[u8]) -> Result<Answer, Answer> {
+    let v = body_json(body)?;
+    let secs = v
+        .get("advance_seconds")
+        .and_then(Value::as_i64)
+        .ok_or_else(|| bad(400, "send {\"advance_seconds\": N}"))?;
+    shared.clock.advance(secs.saturating_mul(1000));
+    Ok(Answer::json(
+        200,
+        &json!({"ok": true, "now": crate::state::fmt_time(shared.clock.now())}),
+    ))
+}

@@ -1,0 +1,752 @@
+//! The QFPay API endpoints: payment, query, refund, close and reversal.
+
+use std::sync::Arc;
+
+use chrono::{Datelike, NaiveDateTime, TimeDelta};
+use qfpay::PayType;
+use serde_json::{Map, Value, json};
+
+use crate::app::{Answer, Shared};
+use crate::state::{MerchantState, Order, Status, fmt_time, lock, new_syssn, random_alnum};
+
+/// Request parameters after the signature check: the first value of each name.
+#[derive(Debug, Default)]
+pub struct Params(pub Vec<(String, String)>);
+
+impl Params {
+    /// The value of `name`, if present and not empty.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// The trimmed value of `name`, if present and not blank.
+    fn text(&self, name: &str) -> Option<&str> {
+        self.get(name).map(str::trim).filter(|v| !v.is_empty())
+    }
+
+    fn required(&self, name: &str) -> Result<&str, Answer> {
+        self.text(name)
+            .ok_or_else(|| param_error(name, &format!("{name} is required")))
+    }
+}
+
+/// A `respcd` answer with HTTP 200.
+pub fn error(respcd: &str, resperr: &str, respmsg: &str) -> Answer {
+    Answer::json(
+        200,
+        &json!({"respcd": respcd, "resperr": resperr, "respmsg": respmsg}),
+    )
+}
+
+/// `1104`, naming the field.
+pub fn param_error(field: &str, detail: &str) -> Answer {
+    error(
+        "1104",
+        &format!("Request parameter error: {detail} (field: {field})"),
+        &format!("parameter error: {field}"),
+    )
+}
+
+fn amount(p: &Params, field: &str) -> Result<i64, Answer> {
+    let raw = p.required(field)?;
+    match raw.parse::<i64>() {
+        Ok(v) if raw.bytes().all(|b| b.is_ascii_digit()) && v > 0 && v <= 99_999_999_999 => Ok(v),
+        _ => Err(param_error(
+            field,
+            &format!("{field} must be a positive integer amount in minor units (got {raw:?})"),
+        )),
+    }
+}
+
+fn datetime(p: &Params, field: &str, required: bool) -> Result<Option<NaiveDateTime>, Answer> {
+    let Some(v) = p.text(field) else {
+        return if required {
+            Err(param_error(field, &format!("{field} is required")))
+        } else {
+            Ok(None)
+        };
+    };
+    qfpay::validate::datetime(field, v).map(Some).map_err(|_| {
+        param_error(
+            field,
+            &format!("{field} must be formatted YYYY-MM-DD hh:mm:ss (got {v:?})"),
+        )
+    })
+}
+
+fn max_len(p: &Params, field: &str, max: usize) -> Result<(), Answer> {
+    match p.text(field) {
+        Some(v) if v.chars().count() > max => Err(param_error(
+            field,
+            &format!("{field} must be at most {max} characters"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn qrcode_for(pay_type: &str) -> String {
+    match pay_type {
+        "800201" => format!("weixin://wxpay/bizpayurl?pr={}", random_alnum(7)),
+        "800101" | "801501" => format!(
+            "https://qr.alipay.com/bax0{}",
+            random_alnum(20).to_lowercase()
+        ),
+        "805801" => format!("https://qr.payme.hsbc.com.hk/2/{}", random_alnum(22)),
+        "800701" => format!("https://qr.95516.com/00010000/{}", random_alnum(20)),
+        "803701" => format!("octopus://pay?token={}", random_alnum(24)),
+        _ => format!(
+            "https://qr.sandbox.qfpay.invalid/{pay_type}/{}",
+            random_alnum(16)
+        ),
+    }
+}
+
+impl Shared {
+    /// `POST /trade/v1/payment`.
+    pub fn payment(self: &Arc<Self>, m: &MerchantState, p: &Params) -> Answer {
+        match self.payment_inner(m, p) {
+            Ok(a) | Err(a) => a,
+        }
+    }
+
+    fn payment_inner(self: &Arc<Self>, m: &MerchantState, p: &Params) -> Result<Answer, Answer> {
+        let txamt = amount(p, "txamt")?;
+        let txcurrcd = p.required("txcurrcd")?;
+        qfpay::Currency::parse(txcurrcd).map_err(|_| {
+            param_error(
+                "txcurrcd",
+                &format!("txcurrcd {txcurrcd:?} is not a supported currency"),
+            )
+        })?;
+        let pay_type_code = p.required("pay_type")?;
+        if !PayType::DOCUMENTED.contains(&pay_type_code) {
+            return Err(param_error(
+                "pay_type",
+                &format!("pay_type {pay_type_code:?} is not a supported pay type"),
+            ));
+        }
+        let pay_type = PayType::from_code(pay_type_code);
+        let out_trade_no = p.required("out_trade_no")?;
+        max_len(p, "out_trade_no", 128)?;
+        let txdtm = p.required("txdtm")?;
+        datetime(p, "txdtm", true)?;
+        max_len(p, "goods_name", 64)?;
+        max_len(p, "goods_info", 1024)?;
+        max_len(p, "udid", 40)?;
+        max_len(p, "auth_code", 128)?;
+        let cpm = pay_type.is_cpm();
+        if cpm && p.text("auth_code").is_none() {
+            return Err(param_error(
+                "auth_code",
+                &format!("auth_code is required for consumer-presented pay type {pay_type_code}"),
+            ));
+        }
+        let expired_minutes = match p.text("expired_time") {
+            None => 30,
+            Some(_) if cpm => {
+                return Err(param_error(
+                    "expired_time",
+                    "expired_time is only for merchant-presented (MPM) pay types",
+                ));
+            }
+            Some(v) => match v.parse::<i64>() {
+                Ok(n) if (5..=120).contains(&n) => n,
+                _ => {
+                    return Err(param_error(
+                        "expired_time",
+                        &format!("expired_time must be 5 to 120 minutes (got {v:?})"),
+                    ));
+                }
+            },
+        };
+        let notify_url = match p.text("notify_url") {
+            Some(u)
+                if u.len() > 256 || !(u.starts_with("http://") || u.starts_with("https://")) =>
+            {
+                return Err(param_error(
+                    "notify_url",
+                    "notify_url must be an http(s) URL of at most 256 characters",
+                ));
+            }
+            other => other.map(str::to_owned),
+        };
+        if let Some(info) = p.text("extend_info")
+            && !matches!(serde_json::from_str::<Value>(info), Ok(Value::Object(_)))
+        {
+            return Err(param_error(
+                "extend_info",
+                "extend_info must be a JSON object",
+            ));
+        }
+        if pay_type_code == "800212" && p.text("extend_info").is_none() {
+            return Err(param_error(
+                "extend_info",
+                "extend_info is required for 800212",
+            ));
+        }
+        if let Some(tag) = p.text("rmb_tag")
+            && (tag != "Y" || txcurrcd != "CNY")
+        {
+            return Err(param_error(
+                "rmb_tag",
+                "rmb_tag must be \"Y\" and only with CNY",
+            ));
+        }
+
+        // Scenario amounts that create no order.
+        match txamt {
+            1003 => {
+                return Ok(error(
+                    "1201",
+                    "Insufficient balance(1201)",
+                    "The customer's balance is insufficient",
+                ));
+            }
+            1007 => return Ok(Answer::rate_limited()),
+            _ => {}
+        }
+
+        let now = self.clock.now();
+        let sysdtm = fmt_time(now);
+        let mut order = Order {
+            is_refund: false,
+            syssn: new_syssn(now),
+            out_trade_no: out_trade_no.to_owned(),
+            pay_type: pay_type_code.to_owned(),
+            txamt,
+            txcurrcd: txcurrcd.to_owned(),
+            txdtm: txdtm.to_owned(),
+            sysdtm: sysdtm.clone(),
+            paydtm: sysdtm,
+            created: now,
+            expires: (!cpm).then(|| now + TimeDelta::minutes(expired_minutes)),
+            status: Status::Pending,
+            refunded: 0,
+            chnlsn: String::new(),
+            cardcd: String::new(),
+            goods_name: p.text("goods_name").unwrap_or_default().to_owned(),
+            goods_info: p.text("goods_info").unwrap_or_default().to_owned(),
+            udid: p.text("udid").unwrap_or_default().to_owned(),
+            notify_url,
+            origssn: None,
+            orig_out_trade_no: None,
+            pending_queries: None,
+        };
+        if cpm || txamt == 1001 {
+            order.mark_paid(now);
+        }
+        if txamt == 1002 {
+            order.pending_queries = Some(self.config.pending_queries);
+        }
+        let paid = order.status == Status::Paid;
+        let mut body = Map::new();
+        let mut snapshot = None;
+        {
+            let mut book = lock(&m.book);
+            if book.by_out_trade_no.contains_key(out_trade_no) {
+                return Err(error(
+                    "1251",
+                    "Do not use duplicate out_trade_no for request(1251)",
+                    "out_trade_no is used",
+                ));
+            }
+            for (k, v) in [
+                ("syssn", &order.syssn),
+                ("out_trade_no", &order.out_trade_no),
+                ("pay_type", &order.pay_type),
+                ("txcurrcd", &order.txcurrcd),
+                ("txdtm", &order.txdtm),
+                ("sysdtm", &order.sysdtm),
+                ("paydtm", &order.paydtm),
+                ("chnlsn", &order.chnlsn),
+                ("cardcd", &order.cardcd),
+                ("udid", &order.udid),
+            ] {
+                body.insert(k.to_owned(), Value::String(v.clone()));
+            }
+            if paid {
+                snapshot = Some(order.clone());
+            }
+            book.insert(order);
+        }
+        if let Some(o) = &snapshot {
+            self.notify_paid(m, o);
+        }
+        body.insert("txamt".into(), Value::String(txamt.to_string()));
+        if pay_type.is_mpm() {
+            body.insert("qrcode".into(), Value::String(qrcode_for(pay_type_code)));
+        } else if pay_type_code.ends_with("12") || pay_type_code.ends_with("14") {
+            let syssn = body
+                .get("syssn")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            body.insert(
+                "pay_url".into(),
+                Value::String(format!("{}/sandbox/checkout/{syssn}", self.base_url)),
+            );
+        } else if !cpm {
+            body.insert(
+                "pay_params".into(),
+                json!({"appId": "wxsandbox", "package": format!("prepay_id=wx{}", random_alnum(28)), "signType": "MD5"}),
+            );
+        }
+        let (respcd, resperr) = if txamt == 1004 {
+            ("1145", "Please wait while processing(1145)")
+        } else {
+            ("0000", "success")
+        };
+        body.insert("respcd".into(), Value::String(respcd.into()));
+        body.insert("resperr".into(), Value::String(resperr.into()));
+        body.insert("respmsg".into(), Value::String("OK".into()));
+        let mut answer = Answer::json(200, &Value::Object(body));
+        match txamt {
+            1005 => answer.delay = Some(self.config.slow_response),
+            1006 => {
+                answer = Answer::text(500, "Internal Server Error");
+                answer.respcd = "500".into();
+            }
+            _ => {}
+        }
+        Ok(answer)
+    }
+
+    /// Starts the notification for a paid payment or a refund, if the merchant or the request
+    /// has a notification URL.
+    pub fn notify_paid(self: &Arc<Self>, m: &MerchantState, order: &Order) {
+        let Some(url) = order
+            .notify_url
+            .clone()
+            .or_else(|| m.merchant.notify_url.clone())
+        else {
+            return;
+        };
+        let fields = order.notification_fields(m.merchant.mchid.as_deref());
+        let body = crate::python_json::dumps_pairs(&fields);
+        self.notifier.send(
+            url,
+            body,
+            &m.merchant.client_key,
+            crate::notify::NotificationMeta {
+                notify_type: if order.is_refund { "refund" } else { "payment" }.into(),
+                syssn: order.syssn.clone(),
+                out_trade_no: order.out_trade_no.clone(),
+            },
+        );
+    }
+
+    /// `/trade/v1/query`.
+    pub fn query(self: &Arc<Self>, m: &MerchantState, p: &Params) -> Answer {
+        match self.query_inner(m, p) {
+            Ok(a) | Err(a) => a,
+        }
+    }
+
+    fn query_inner(self: &Arc<Self>, m: &MerchantState, p: &Params) -> Result<Answer, Answer> {
+        let list = |name: &str| -> Vec<String> {
+            p.text(name)
+                .map(|v| {
+                    v.split(',')
+                        .map(|s| s.trim().to_owned())
+                        .filter(|s| !s.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let syssns = list("syssn");
+        let out_trade_nos = list("out_trade_no");
+        let pay_types = list("pay_type");
+        let respcd = p.text("respcd");
+        let page = match p.text("page") {
+            None => 1usize,
+            Some(v) => v
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n >= 1)
+                .ok_or_else(|| param_error("page", "page must be a positive integer"))?,
+        };
+        let page_size = match p.text("page_size") {
+            None => 10usize,
+            Some(v) => v
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=100).contains(n))
+                .ok_or_else(|| param_error("page_size", "page_size must be 1 to 100"))?,
+        };
+        let start = datetime(p, "start_time", false)?;
+        let end = datetime(p, "end_time", false)?;
+        let now = self.clock.now();
+        let month_start = |t: NaiveDateTime| {
+            t.date()
+                .with_day(1)
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .unwrap_or(t)
+        };
+        let month_end = |t: NaiveDateTime| {
+            let (y, mo) = if t.month() == 12 {
+                (t.year() + 1, 1)
+            } else {
+                (t.year(), t.month() + 1)
+            };
+            chrono::NaiveDate::from_ymd_opt(y, mo, 1)
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .map_or(t, |d| d - TimeDelta::seconds(1))
+        };
+        let window = match (start, end) {
+            (Some(s), Some(e)) => {
+                if s > e {
+                    return Err(param_error(
+                        "start_time",
+                        "start_time must not be after end_time",
+                    ));
+                }
+                if (s.year(), s.month()) != (e.year(), e.month()) {
+                    return Err(param_error(
+                        "end_time",
+                        "start_time and end_time must be in the same calendar month",
+                    ));
+                }
+                Some((s, e))
+            }
+            (Some(s), None) => Some((s, month_end(s))),
+            (None, Some(e)) => Some((month_start(e), e)),
+            (None, None) if syssns.is_empty() && out_trade_nos.is_empty() => {
+                Some((month_start(now), month_end(now)))
+            }
+            (None, None) => None,
+        };
+        let window = if syssns.is_empty() { window } else { None };
+
+        let mut records = Vec::new();
+        let mut to_notify = Vec::new();
+        let mut matched = 0usize;
+        let skip = (page - 1).saturating_mul(page_size);
+        {
+            let mut book = lock(&m.book);
+            let keys: Vec<String> = if !syssns.is_empty() {
+                syssns
+                    .iter()
+                    .filter(|s| book.orders.contains_key(*s))
+                    .cloned()
+                    .collect()
+            } else if !out_trade_nos.is_empty() {
+                out_trade_nos
+                    .iter()
+                    .filter_map(|o| book.by_out_trade_no.get(o).cloned())
+                    .collect()
+            } else {
+                book.sequence.iter().rev().cloned().collect()
+            };
+            for key in keys {
+                let Some(order) = book.orders.get_mut(&key) else {
+                    continue;
+                };
+                if !out_trade_nos.is_empty() && !out_trade_nos.contains(&order.out_trade_no) {
+                    continue;
+                }
+                if !pay_types.is_empty() && !pay_types.contains(&order.pay_type) {
+                    continue;
+                }
+                if let Some((s, e)) = window
+                    && (order.created < s || order.created > e)
+                {
+                    continue;
+                }
+                order.refresh(now);
+                if order.status == Status::Pending
+                    && let Some(left) = order.pending_queries
+                {
+                    if left == 0 {
+                        order.mark_paid(now);
+                        to_notify.push(order.clone());
+                    } else {
+                        order.pending_queries = Some(left - 1);
+                    }
+                }
+                if respcd.is_some_and(|r| r != order.respcd()) {
+                    continue;
+                }
+                if matched >= skip && records.len() < page_size {
+                    records.push(order.record());
+                }
+                matched += 1;
+            }
+        }
+        for order in &to_notify {
+            self.notify_paid(m, order);
+        }
+        Ok(Answer::json(
+            200,
+            &json!({
+                "respcd": "0000",
+                "resperr": "success",
+                "respmsg": "",
+                "page": page,
+                "page_size": page_size,
+                "data": records,
+            }),
+        ))
+    }
+
+    /// `POST /trade/v1/refund`.
+    pub fn refund(self: &Arc<Self>, m: &MerchantState, p: &Params) -> Answer {
+        match self.refund_inner(m, p) {
+            Ok(a) | Err(a) => a,
+        }
+    }
+
+    fn refund_inner(self: &Arc<Self>, m: &MerchantState, p: &Params) -> Result<Answer, Answer> {
+        let orig = p.required("syssn")?;
+        let out_trade_no = p.required("out_trade_no")?;
+        max_len(p, "out_trade_no", 128)?;
+        let txamt = amount(p, "txamt")?;
+        let txdtm = p.required("txdtm")?;
+        datetime(p, "txdtm", true)?;
+        max_len(p, "udid", 40)?;
+        let now = self.clock.now();
+        let refund = {
+            let mut book = lock(&m.book);
+            if book.by_out_trade_no.contains_key(out_trade_no) {
+                return Err(error(
+                    "1251",
+                    "Do not use duplicate out_trade_no for request(1251)",
+                    "out_trade_no is used",
+                ));
+            }
+            let Some(original) = book.orders.get_mut(orig).filter(|o| !o.is_refund) else {
+                return Err(error(
+                    "1268",
+                    "Order does not exist(1268)",
+                    "order not found",
+                ));
+            };
+            original.refresh(now);
+            if original.status != Status::Paid {
+                return Err(error(
+                    "1261",
+                    "Order not paid, please confirm the result(1261)",
+                    "order not paid",
+                ));
+            }
+            let remaining = original.txamt - original.refunded;
+            if remaining <= 0 {
+                return Err(error(
+                    "1264",
+                    "Order closed, please confirm the order status before continuing(1264)",
+                    "wrong cancel",
+                ));
+            }
+            if txamt > remaining {
+                return Err(error(
+                    "1272",
+                    &format!(
+                        "Refund amount is greater than the refundable amount {remaining}(1272)"
+                    ),
+                    "refund amount exceeds the refundable amount",
+                ));
+            }
+            original.refunded += txamt;
+            let sysdtm = fmt_time(now);
+            let mut refund = Order {
+                is_refund: true,
+                syssn: new_syssn(now),
+                out_trade_no: out_trade_no.to_owned(),
+                pay_type: original.pay_type.clone(),
+                txamt,
+                txcurrcd: original.txcurrcd.clone(),
+                txdtm: txdtm.to_owned(),
+                sysdtm: sysdtm.clone(),
+                paydtm: sysdtm,
+                created: now,
+                expires: None,
+                status: Status::Pending,
+                refunded: 0,
+                chnlsn: String::new(),
+                cardcd: original.cardcd.clone(),
+                goods_name: original.goods_name.clone(),
+                goods_info: String::new(),
+                udid: p.text("udid").unwrap_or_default().to_owned(),
+                notify_url: original.notify_url.clone(),
+                origssn: Some(original.syssn.clone()),
+                orig_out_trade_no: Some(original.out_trade_no.clone()),
+                pending_queries: None,
+            };
+            refund.mark_paid(now);
+            book.insert(refund.clone());
+            refund
+        };
+        self.notify_paid(m, &refund);
+        Ok(Answer::json(
+            200,
+            &json!({
+                "respcd": "0000",
+                "resperr": "success",
+                "respmsg": "",
+                "syssn": refund.syssn,
+                "orig_syssn": refund.origssn,
+                "out_trade_no": refund.out_trade_no,
+                "txamt": refund.txamt.to_string(),
+                "txcurrcd": refund.txcurrcd,
+                "txdtm": refund.txdtm,
+                "sysdtm": refund.sysdtm,
+                "paydtm": refund.paydtm,
+                "chnlsn": refund.chnlsn,
+                "cardcd": refund.cardcd,
+                "udid": refund.udid,
+                "cash_fee": refund.txamt.to_string(),
+                "cash_fee_type": refund.txcurrcd,
+                "cash_refund_fee": refund.txamt.to_string(),
+                "cash_refund_fee_type": refund.txcurrcd,
+            }),
+        ))
+    }
+
+    /// `/trade/v1/close` (`reversal == false`) and `/trade/v1/reversal`.
+    pub fn cancel(self: &Arc<Self>, m: &MerchantState, p: &Params, reversal: bool) -> Answer {
+        match self.cancel_inner(m, p, reversal) {
+            Ok(a) | Err(a) => a,
+        }
+    }
+
+    fn cancel_inner(
+        self: &Arc<Self>,
+        m: &MerchantState,
+        p: &Params,
+        reversal: bool,
+    ) -> Result<Answer, Answer> {
+        let id = match (p.text("syssn"), p.text("out_trade_no")) {
+            (Some(s), _) => s,
+            (None, Some(o)) => o,
+            (None, None) => {
+                return Err(param_error(
+                    "syssn",
+                    "either syssn or out_trade_no is required",
+                ));
+            }
+        };
+        let txamt = amount(p, "txamt")?;
+        datetime(p, "txdtm", false)?;
+        max_len(p, "udid", 40)?;
+        let now = self.clock.now();
+        let mut book = lock(&m.book);
+        let key = match (p.text("syssn"), p.text("out_trade_no")) {
+            (Some(s), _) => book.orders.contains_key(s).then(|| s.to_owned()),
+            _ => book.by_out_trade_no.get(id).cloned(),
+        };
+        let Some(order) = key
+            .and_then(|k| book.orders.get_mut(&k))
+            .filter(|o| !o.is_refund)
+        else {
+            return Err(error(
+                "1268",
+                "Order does not exist(1268)",
+                "order not found",
+            ));
+        };
+        order.refresh(now);
+        if txamt != order.txamt {
+            return Err(error(
+                "1266",
+                &format!("Amount wrong: the order's amount is {}(1266)", order.txamt),
+                "amount wrong",
+            ));
+        }
+        match order.status {
+            Status::Paid => {
+                return Err(error(
+                    "1260",
+                    "Order already paid, please confirm the result; refund it instead(1260)",
+                    "order already paid",
+                ));
+            }
+            Status::Closed | Status::Reversed => {
+                return Err(error("1142", "Order already closed(1142)", "order closed"));
+            }
+            Status::Expired => {
+                return Err(error("1181", "Order expired(1181)", "order expired"));
+            }
+            Status::Pending => {}
+        }
+        order.status = if reversal {
+            Status::Reversed
+        } else {
+            Status::Closed
+        };
+        Ok(Answer::json(
+            200,
+            &json!({
+                "respcd": "0000",
+                "resperr": "success",
+                "respmsg": "",
+                "syssn": new_syssn(now),
+                "orig_syssn": order.syssn,
+                "out_trade_no": order.out_trade_no,
+                "txamt": order.txamt.to_string(),
+                "txcurrcd": order.txcurrcd,
+                "txdtm": p.text("txdtm").unwrap_or(&order.txdtm),
+                "sysdtm": fmt_time(now),
+                "chnlsn": "",
+                "chnlsn2": "",
+                "cardcd": "",
+                "udid": p.text("udid").unwrap_or_default(),
+                "surcharge_fee": 0,
+                "surcharge_rate": 0,
+            }),
+        ))
+    }
+
+    /// The customer's scan: pays a pending payment found by `syssn` or `out_trade_no` in any
+    /// merchant (or only `app_code`'s). Paying a paid order returns it unchanged.
+    pub fn pay(
+        self: &Arc<Self>,
+        id: &str,
+        app_code: Option<&str>,
+    ) -> Result<Value, crate::SandboxError> {
+        let now = self.clock.now();
+        for m in &self.merchants {
+            if app_code.is_some_and(|a| a != m.merchant.app_code) {
+                continue;
+            }
+            let mut book = lock(&m.book);
+            let Some(key) = book.find_key(id) else {
+                continue;
+            };
+            let Some(order) = book.orders.get_mut(&key) else {
+                continue;
+            };
+            if order.is_refund {
+                return Err(crate::SandboxError::InvalidState(format!(
+                    "{id} is a refund, not a payment"
+                )));
+            }
+            order.refresh(now);
+            match order.status {
+                Status::Paid => return Ok(order.record()),
+                Status::Pending => {
+                    order.mark_paid(now);
+                    let snapshot = order.clone();
+                    drop(book);
+                    self.notify_paid(m, &snapshot);
+                    return Ok(snapshot.record());
+                }
+                Status::Closed | Status::Reversed => {
+                    return Err(crate::SandboxError::InvalidState(format!(
+                        "order {id} was closed and cannot be paid"
+                    )));
+                }
+                Status::Expired => {
+                    return Err(crate::SandboxError::InvalidState(format!(
+                        "order {id} has expired and cannot be paid"
+                    )));
+                }
+            }
+        }
+        Err(crate::SandboxError::NotFound(format!(
+            "no payment with syssn or out_trade_no {id:?}"
+        )))
+    }
+}

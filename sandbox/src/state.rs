@@ -1,0 +1,453 @@
+//! Orders, per-merchant books, the sandbox clock and the request log.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard};
+
+use bytes::Bytes;
+use chrono::{NaiveDateTime, TimeDelta, Utc};
+use rand::Rng;
+use serde_json::{Value, json};
+
+use crate::config::Merchant;
+use crate::rate_limit::Limiter;
+
+/// Locks a mutex, recovering the data if a holder panicked (the state stays usable).
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The `YYYY-MM-DD hh:mm:ss` format QFPay uses.
+pub const DATETIME: &str = "%Y-%m-%d %H:%M:%S";
+
+/// Formats a time as QFPay does.
+pub fn fmt_time(t: NaiveDateTime) -> String {
+    t.format(DATETIME).to_string()
+}
+
+/// The sandbox clock: QFPay HK time (UTC+8), which tests can move forward.
+#[derive(Debug, Default)]
+pub struct Clock {
+    offset_ms: AtomicI64,
+}
+
+impl Clock {
+    /// The current sandbox time.
+    pub fn now(&self) -> NaiveDateTime {
+        Utc::now().naive_utc()
+            + TimeDelta::hours(8)
+            + TimeDelta::milliseconds(self.offset_ms.load(Ordering::Relaxed))
+    }
+
+    /// Moves the clock forward (or back, for a negative value).
+    pub fn advance(&self, ms: i64) {
+        self.offset_ms.fetch_add(ms, Ordering::Relaxed);
+    }
+
+    /// Puts the clock back to real time.
+    pub fn reset(&self) {
+        self.offset_ms.store(0, Ordering::Relaxed);
+    }
+}
+
+/// Where an order stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Waiting for the customer.
+    Pending,
+    /// Paid (payments) or done (refunds).
+    Paid,
+    /// Closed while unpaid (`/trade/v1/close`).
+    Closed,
+    /// Reversed while unpaid (`/trade/v1/reversal`).
+    Reversed,
+    /// Not paid before `expired_time`.
+    Expired,
+}
+
+/// A payment or refund the sandbox knows.
+#[derive(Debug, Clone)]
+pub struct Order {
+    /// Whether this is a refund record.
+    pub is_refund: bool,
+    /// QFPay's number.
+    pub syssn: String,
+    /// The merchant's number.
+    pub out_trade_no: String,
+    /// Pay type code.
+    pub pay_type: String,
+    /// Amount in minor units.
+    pub txamt: i64,
+    /// Currency.
+    pub txcurrcd: String,
+    /// Request time as sent.
+    pub txdtm: String,
+    /// System time.
+    pub sysdtm: String,
+    /// Payment time.
+    pub paydtm: String,
+    /// When it was created (sandbox clock).
+    pub created: NaiveDateTime,
+    /// When an unpaid MPM order expires.
+    pub expires: Option<NaiveDateTime>,
+    /// State.
+    pub status: Status,
+    /// Amount refunded so far (payments).
+    pub refunded: i64,
+    /// Wallet transaction number (28 digits once paid).
+    pub chnlsn: String,
+    /// Buyer id.
+    pub cardcd: String,
+    /// Goods name.
+    pub goods_name: String,
+    /// Goods info.
+    pub goods_info: String,
+    /// Device id.
+    pub udid: String,
+    /// The request's notification URL.
+    pub notify_url: Option<String>,
+    /// Refunds: the original payment's `syssn`.
+    pub origssn: Option<String>,
+    /// Refunds: the original payment's `out_trade_no`.
+    pub orig_out_trade_no: Option<String>,
+    /// Scenario 1002: queries left that answer pending.
+    pub pending_queries: Option<u32>,
+}
+
+impl Order {
+    /// The `cancel` value of the record.
+    pub fn cancel(&self) -> &'static str {
+        match self.status {
+            Status::Closed => "2",
+            Status::Reversed => "1",
+            Status::Paid if !self.is_refund && self.refunded >= self.txamt && self.txamt > 0 => "3",
+            Status::Paid if !self.is_refund && self.refunded > 0 => "5",
+            _ => "0",
+        }
+    }
+
+    /// The record's own `respcd`.
+    pub fn respcd(&self) -> &'static str {
+        match self.status {
+            Status::Paid => "0000",
+            Status::Expired => "1181",
+            _ => "1143",
+        }
+    }
+
+    /// The status text (`errmsg`).
+    pub fn errmsg(&self) -> &'static str {
+        match self.status {
+            Status::Paid => "success",
+            Status::Expired => "Order expired(1181)",
+            Status::Closed => "Order closed(1142)",
+            Status::Reversed => "Order reversed",
+            Status::Pending => "The order has not been paid, the password is being entered(1143)",
+        }
+    }
+
+    /// Marks a pending payment expired when its time has passed.
+    pub fn refresh(&mut self, now: NaiveDateTime) {
+        if self.status == Status::Pending && self.expires.is_some_and(|e| now >= e) {
+            self.status = Status::Expired;
+        }
+    }
+
+    /// Marks the order paid now.
+    pub fn mark_paid(&mut self, now: NaiveDateTime) {
+        self.status = Status::Paid;
+        self.paydtm = fmt_time(now);
+        if self.chnlsn.is_empty() {
+            self.chnlsn = chnlsn(now);
+        }
+        if self.cardcd.is_empty() && !self.is_refund {
+            self.cardcd = random_alnum(28);
+        }
+        self.pending_queries = None;
+    }
+
+    /// The query record.
+    pub fn record(&self) -> Value {
+        let amount = self.txamt.to_string();
+        json!({
+            "syssn": self.syssn,
+            "out_trade_no": self.out_trade_no,
+            "order_type": if self.is_refund { "refund" } else { "payment" },
+            "origssn": self.origssn,
+            "pay_type": self.pay_type,
+            "txamt": amount,
+            "txcurrcd": self.txcurrcd,
+            "txdtm": self.txdtm,
+            "sysdtm": self.sysdtm,
+            "paydtm": self.paydtm,
+            "respcd": self.respcd(),
+            "errmsg": self.errmsg(),
+            "cancel": self.cancel(),
+            "chnlsn": self.chnlsn,
+            "chnlsn2": "",
+            "cardcd": self.cardcd,
+            "cardtp": "",
+            "clisn": "",
+            "userid": "",
+            "goods_name": self.goods_name,
+            "goods_info": self.goods_info,
+            "goods_detail": "",
+            "udid": self.udid,
+            "exchange_rate": "",
+            "cash_fee": if self.status == Status::Paid { amount.clone() } else { "0".to_owned() },
+            "cash_fee_type": self.txcurrcd,
+            "cash_refund_fee": self.refunded.to_string(),
+            "cash_refund_fee_type": self.txcurrcd,
+        })
+    }
+
+    /// The notification body fields, in QFPay's order, for a paid payment or a refund.
+    pub fn notification_fields(&self, mchid: Option<&str>) -> Vec<(&'static str, String)> {
+        let mut f: Vec<(&'static str, String)> = vec![
+            ("status", "1".into()),
+            ("pay_type", self.pay_type.clone()),
+            ("sysdtm", self.sysdtm.clone()),
+            ("paydtm", self.paydtm.clone()),
+            ("goods_name", self.goods_name.clone()),
+            ("txcurrcd", self.txcurrcd.clone()),
+            ("txdtm", self.txdtm.clone()),
+        ];
+        if let Some(m) = mchid {
+            f.push(("mchid", m.to_owned()));
+        }
+        f.extend([
+            ("txamt", self.txamt.to_string()),
+            ("exchange_rate", String::new()),
+            ("chnlsn2", String::new()),
+            ("out_trade_no", self.out_trade_no.clone()),
+            ("syssn", self.syssn.clone()),
+            ("cash_fee_type", self.txcurrcd.clone()),
+            ("cancel", self.cancel().to_owned()),
+            ("respcd", "0000".into()),
+            ("goods_info", self.goods_info.clone()),
+            ("cash_fee", self.txamt.to_string()),
+            (
+                "notify_type",
+                if self.is_refund { "refund" } else { "payment" }.into(),
+            ),
+            ("chnlsn", self.chnlsn.clone()),
+            ("cardcd", self.cardcd.clone()),
+        ]);
+        if self.is_refund {
+            f.push(("orig_syssn", self.origssn.clone().unwrap_or_default()));
+            f.push((
+                "orig_out_trade_no",
+                self.orig_out_trade_no.clone().unwrap_or_default(),
+            ));
+        }
+        f
+    }
+}
+
+/// One merchant's orders.
+#[derive(Debug, Default)]
+pub struct Book {
+    /// By `syssn`.
+    pub orders: HashMap<String, Order>,
+    /// `out_trade_no` → `syssn` (payments and refunds share the space).
+    pub by_out_trade_no: HashMap<String, String>,
+    /// `syssn`s in creation order.
+    pub sequence: Vec<String>,
+}
+
+impl Book {
+    /// Adds an order.
+    pub fn insert(&mut self, order: Order) {
+        self.by_out_trade_no
+            .insert(order.out_trade_no.clone(), order.syssn.clone());
+        self.sequence.push(order.syssn.clone());
+        self.orders.insert(order.syssn.clone(), order);
+    }
+
+    /// Finds by `syssn` or `out_trade_no`.
+    pub fn find_key(&self, id: &str) -> Option<String> {
+        if self.orders.contains_key(id) {
+            return Some(id.to_owned());
+        }
+        self.by_out_trade_no.get(id).cloned()
+    }
+}
+
+/// A merchant and its state.
+#[derive(Debug)]
+pub struct MerchantState {
+    /// The configuration.
+    pub merchant: Merchant,
+    /// Its orders.
+    pub book: Mutex<Book>,
+    /// Its rate limiter, when limiting is on.
+    pub limiter: Option<Limiter>,
+}
+
+static SEQ: AtomicU64 = AtomicU64::new(0);
+
+/// A new 26-digit `syssn`: `YYYYMMDD` + 18 digits, unique within the process.
+pub fn new_syssn(now: NaiveDateTime) -> String {
+    let n = SEQ.fetch_add(1, Ordering::Relaxed);
+    let base = START.get_or_init(|| rand::rng().random_range(10_000_000_000u64..40_000_000_000));
+    format!(
+        "{}0003000{:011}",
+        now.format("%Y%m%d"),
+        (base + n) % 100_000_000_000
+    )
+}
+
+static START: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+
+/// A 28-digit wallet transaction number.
+pub fn chnlsn(now: NaiveDateTime) -> String {
+    let mut rng = rand::rng();
+    format!(
+        "4200{}{:016}",
+        now.format("%Y%m%d"),
+        rng.random_range(0..10_000_000_000_000_000u64)
+    )
+}
+
+/// `n` random letters and digits.
+pub fn random_alnum(n: usize) -> String {
+    const CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut rng = rand::rng();
+    (0..n)
+        .map(|_| char::from(CHARS[rng.random_range(0..CHARS.len())]))
+        .collect()
+}
+
+/// The largest number of requests the log keeps.
+pub const LOG_CAPACITY: usize = 1000;
+/// The largest body excerpt kept per logged request.
+pub const LOG_BODY_BYTES: usize = 4096;
+
+/// One logged API request.
+#[derive(Debug, Clone)]
+pub struct LogEntry {
+    /// Sequence number since start or reset.
+    pub seq: u64,
+    /// Sandbox time.
+    pub time: String,
+    /// HTTP method.
+    pub method: String,
+    /// Path and query.
+    pub path: String,
+    /// `X-QF-APPCODE`.
+    pub app_code: String,
+    /// `X-QF-SIGNTYPE`.
+    pub sign_type: String,
+    /// `Content-Type`.
+    pub content_type: String,
+    /// The body (at most [`LOG_BODY_BYTES`]).
+    pub body: Bytes,
+    /// The body's full length.
+    pub body_len: usize,
+    /// The HTTP status answered (0 if the connection was dropped).
+    pub status: u16,
+    /// The `respcd` answered, if any.
+    pub respcd: String,
+    /// The fault applied, if any.
+    pub fault: Option<&'static str>,
+}
+
+impl LogEntry {
+    /// As JSON.
+    pub fn to_json(&self) -> Value {
+        json!({
+            "seq": self.seq,
+            "time": self.time,
+            "method": self.method,
+            "path": self.path,
+            "app_code": self.app_code,
+            "sign_type": self.sign_type,
+            "content_type": self.content_type,
+            "body": String::from_utf8_lossy(&self.body),
+            "body_len": self.body_len,
+            "status": self.status,
+            "respcd": self.respcd,
+            "fault": self.fault,
+        })
+    }
+}
+
+/// The bounded request log.
+#[derive(Debug, Default)]
+pub struct RequestLog {
+    entries: Mutex<VecDeque<LogEntry>>,
+    count: AtomicU64,
+}
+
+impl RequestLog {
+    /// Counts a request and returns its sequence number.
+    pub fn next_seq(&self) -> u64 {
+        self.count.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    /// Records a request, dropping the oldest beyond the capacity.
+    pub fn push(&self, entry: LogEntry) {
+        let mut e = lock(&self.entries);
+        if e.len() >= LOG_CAPACITY {
+            e.pop_front();
+        }
+        e.push_back(entry);
+    }
+
+    /// The entries, oldest first.
+    pub fn entries(&self) -> Vec<Value> {
+        lock(&self.entries).iter().map(LogEntry::to_json).collect()
+    }
+
+    /// Requests received since start or reset.
+    pub fn count(&self) -> usize {
+        usize::try_from(self.count.load(Ordering::Relaxed)).unwrap_or(usize::MAX)
+    }
+
+    /// Forgets everything.
+    pub fn clear(&self) {
+        lock(&self.entries).clear();
+        self.count.store(0, Ordering::Relaxed);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers() {
+        let now = Clock::default().now();
+        let s = new_syssn(now);
+        assert_eq!(s.len(), 26, "{s}");
+        assert!(s.bytes().all(|b| b.is_ascii_digit()));
+        assert_ne!(new_syssn(now), s);
+        let c = chnlsn(now);
+        assert_eq!(c.len(), 28, "{c}");
+        assert_eq!(random_alnum(7).len(), 7);
+    }
+
+    #[test]
+    fn log_is_bounded() {
+        let log = RequestLog::default();
+        for _ in 0..LOG_CAPACITY + 10 {
+            let seq = log.next_seq();
+            log.push(LogEntry {
+                seq,
+                time: String::new(),
+                method: "POST".into(),
+                path: "/".into(),
+                app_code: String::new(),
+                sign_type: String::new(),
+                content_type: String::new(),
+                body: Bytes::new(),
+                body_len: 0,
+                status: 200,
+                respcd: String::new(),
+                fault: None,
+            });
+        }
+        assert_eq!(log.entries().len(), LOG_CAPACITY);
+        assert_eq!(log.count(), LOG_CAPACITY + 10);
+    }
+}
