@@ -1,0 +1,185 @@
+"""Test helpers: ``Sandbox`` runs the QFPay sandbox in-process, on a free port of 127.0.0.1.
+
+    from qfpay.testing import Sandbox
+
+    with Sandbox() as sandbox:
+        client = sandbox.client()
+        payment = client.wechat_qr(1001, "HKD")      # 1001: paid at once
+        sandbox.pay(payment.out_trade_no)            # or: the customer scans
+
+Scenario amounts (any currency): 1001 paid at once, 1002 pending for ``pending_queries``
+queries, 1003 declined, 1004 pending on create, 1005 slow (``slow_response``), 1006 HTTP 500
+after creating the order, 1007 rate limited (HTTP 429). Other MPM amounts wait for ``pay()``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, Literal, Sequence
+
+from ._qfpay import SANDBOX_APP_CODE, SANDBOX_CLIENT_KEY, AsyncClient, Client, _Sandbox
+
+__all__ = ["Sandbox", "Merchant", "FaultKind", "SANDBOX_APP_CODE", "SANDBOX_CLIENT_KEY"]
+
+FaultKind = Literal["delay", "drop", "http_status", "malformed", "canned"]
+
+
+@dataclass(frozen=True)
+class Merchant:
+    """A merchant the sandbox accepts: credentials, optional ``mchid`` and notification URL."""
+
+    app_code: str
+    client_key: str
+    mchid: str | None = None
+    notify_url: str | None = None
+
+    def __repr__(self) -> str:  # never show the key
+        return f"Merchant(app_code={self.app_code!r}, mchid={self.mchid!r}, notify_url={self.notify_url!r})"
+
+
+class Sandbox:
+    """The QFPay sandbox, started in-process on a free port; a context manager.
+
+    ``rate_limit``: ``True`` (QFPay's 100/s and 400/min), ``False`` (off), or
+    ``(per_second, per_minute)``. ``notify_time_scale`` shrinks the notification retry
+    schedule (0.001 turns 2 minutes into 120 ms). Durations are in seconds.
+    """
+
+    def __init__(
+        self,
+        merchants: Sequence[Merchant] | None = None,
+        *,
+        rate_limit: bool | tuple[int, int] = False,
+        notify_time_scale: float = 1.0,
+        pending_queries: int = 2,
+        slow_response: float = 3.0,
+    ) -> None:
+        if rate_limit is True:
+            limit: tuple[int, int] | None = (100, 400)
+        elif rate_limit is False:
+            limit = None
+        else:
+            limit = (int(rate_limit[0]), int(rate_limit[1]))
+        specs = [(m.app_code, m.client_key, m.mchid, m.notify_url) for m in (merchants or [])]
+        self._inner = _Sandbox(specs, limit, float(notify_time_scale), int(pending_queries), float(slow_response))
+        self.merchants = [Merchant(*spec) for spec in self._inner.merchants]
+
+    # -- connection details ---------------------------------------------------------------
+    @property
+    def base_url(self) -> str:
+        """``http://127.0.0.1:<port>``."""
+        return self._inner.base_url
+
+    @property
+    def port(self) -> int:
+        """The port the sandbox listens on."""
+        return self._inner.port
+
+    @property
+    def app_code(self) -> str:
+        """The first merchant's app code."""
+        return self.merchants[0].app_code
+
+    @property
+    def client_key(self) -> str:
+        """The first merchant's client key."""
+        return self.merchants[0].client_key
+
+    @property
+    def mchid(self) -> str | None:
+        """The first merchant's ``mchid``, if it has one."""
+        return self.merchants[0].mchid
+
+    @property
+    def closed(self) -> bool:
+        """Whether the sandbox was stopped."""
+        return self._inner.closed
+
+    def env(self) -> dict[str, str]:
+        """The ``QFPAY_*`` environment variables that point ``Client.from_env()`` here."""
+        env = {
+            "QFPAY_BASE_URL": self.base_url,
+            "QFPAY_APP_CODE": self.app_code,
+            "QFPAY_CLIENT_KEY": self.client_key,
+        }
+        if self.mchid:
+            env["QFPAY_MCHID"] = self.mchid
+        return env
+
+    # -- clients --------------------------------------------------------------------------
+    def _config(self, kw: dict[str, Any]) -> dict[str, Any]:
+        merchant: Merchant = kw.pop("merchant", None) or self.merchants[0]
+        kw.setdefault("base_url", self.base_url)
+        kw.setdefault("app_code", merchant.app_code)
+        kw.setdefault("client_key", merchant.client_key)
+        if merchant.mchid is not None:
+            kw.setdefault("mchid", merchant.mchid)
+        return kw
+
+    def client(self, **kw: Any) -> Client:
+        """A ``Client`` for this sandbox (first merchant unless ``merchant=`` is given);
+        other keywords are passed to ``Client``."""
+        return Client(**self._config(kw))
+
+    def async_client(self, **kw: Any) -> AsyncClient:
+        """An ``AsyncClient`` for this sandbox; keywords as for ``client()``."""
+        return AsyncClient(**self._config(kw))
+
+    # -- control --------------------------------------------------------------------------
+    def pay(self, syssn_or_out_trade_no: str) -> dict[str, Any]:
+        """The customer's scan: pays the pending order and returns its query record.
+        Raises ``LookupError`` when there is no such order, ``ValueError`` when it cannot be paid."""
+        record: dict[str, Any] = self._inner.pay(syssn_or_out_trade_no)
+        return record
+
+    def inject_fault(
+        self,
+        kind: FaultKind,
+        count: int = 1,
+        ms: int | None = None,
+        status: int | None = None,
+        body: str | None = None,
+    ) -> None:
+        """Applies a fault to the next ``count`` API requests: ``delay`` (``ms``), ``drop``,
+        ``http_status`` (``status``), ``malformed``, or ``canned`` (``status`` and ``body``)."""
+        self._inner.inject_fault(kind, count, ms, status, body)
+
+    def requests(self) -> list[dict[str, Any]]:
+        """The request log (the last 1000 API requests), oldest first."""
+        return list(self._inner.requests())
+
+    def request_count(self) -> int:
+        """API requests received since start or ``reset()``, rejected ones included."""
+        return self._inner.request_count()
+
+    def notifications(self) -> list[dict[str, Any]]:
+        """Notification deliveries and their attempts, oldest first."""
+        return list(self._inner.notifications())
+
+    def reset(self) -> None:
+        """Forgets orders, the log, faults and notifications."""
+        self._inner.reset()
+
+    def advance_clock(self, seconds: int) -> None:
+        """Moves the sandbox clock forward (expires orders without waiting)."""
+        self._inner.advance_clock(seconds)
+
+    def close(self) -> None:
+        """Stops the sandbox (closing twice is harmless)."""
+        self._inner.close()
+
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = "closed" if self.closed else "running"
+        return f"Sandbox(base_url={self.base_url!r}, app_code={self.app_code!r}, {state})"

@@ -1,0 +1,141 @@
+//! Module-level functions: notification verification, signing, QR rendering.
+
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyByteArray, PyBytes, PyMapping, PyString};
+
+use crate::errors::IntoPyResult;
+use crate::models::Notification;
+
+const RAW_BODY_NEEDED: &str = "verify_notification needs the raw request body (bytes, or str as \
+    its UTF-8 text) exactly as QFPay sent it, got {ty}: the signature covers the exact bytes, so \
+    a parsed or re-serialised body (dict, json.loads(...), request.json) cannot be verified; pass \
+    request.body / request.get_data() / rfile.read(length) instead";
+
+/// Verifies a notification's `X-QF-SIGN` against the raw body and the client key, then parses
+/// it. Raises `SignatureError` on a mismatch, `DecodeError` when the body is not a notification,
+/// and `TypeError` when given anything but the raw body (`bytes`, `bytearray`, `memoryview`, or
+/// `str` taken as its UTF-8 bytes).
+#[pyfunction]
+#[pyo3(signature = (raw_body, signature, client_key))]
+pub fn verify_notification(
+    py: Python<'_>,
+    raw_body: &Bound<'_, PyAny>,
+    signature: Option<&str>,
+    client_key: &str,
+) -> PyResult<Notification> {
+    let body: Vec<u8> = if let Ok(b) = raw_body.cast::<PyBytes>() {
+        b.as_bytes().to_vec()
+    } else if let Ok(s) = raw_body.cast::<PyString>() {
+        s.to_str()?.as_bytes().to_vec()
+    } else if let Ok(b) = raw_body.cast::<PyByteArray>() {
+        b.to_vec()
+    } else if raw_body.is_instance_of::<pyo3::types::PyMemoryView>() {
+        raw_body.call_method0("tobytes")?.extract::<Vec<u8>>()?
+    } else {
+        let ty = raw_body
+            .get_type()
+            .name()
+            .map(|n| n.to_string())
+            .unwrap_or_else(|_| "an object".into());
+        return Err(PyTypeError::new_err(RAW_BODY_NEEDED.replace("{ty}", &ty)));
+    };
+    qfpay::notify::verify(&body, signature.unwrap_or_default(), client_key)
+        .py(py)
+        .map(Notification::from)
+}
+
+/// The expected `X-QF-SIGN` of a notification body (uppercase hex MD5 of body + key); for
+/// tests of your own receiver.
+#[pyfunction]
+pub fn notification_signature(raw_body: &[u8], client_key: &str) -> String {
+    qfpay::sign::notification_signature(raw_body, client_key)
+}
+
+fn params_of<'py>(params: &Bound<'py, PyAny>) -> PyResult<Vec<(String, Bound<'py, PyString>)>> {
+    let mapping = params
+        .cast::<PyMapping>()
+        .map_err(|_| PyTypeError::new_err("params must be a mapping of names to values"))?;
+    let mut out = Vec::with_capacity(mapping.len()?);
+    for item in mapping.items()?.iter() {
+        let (k, v): (Bound<'py, PyAny>, Bound<'py, PyAny>) = item.extract()?;
+        let key = k
+            .cast::<PyString>()
+            .map_err(|_| PyTypeError::new_err("parameter names must be str"))?
+            .to_str()?
+            .to_owned();
+        if v.is_none() {
+            continue;
+        }
+        let value = match v.cast_into::<PyString>() {
+            Ok(s) => s,
+            Err(e) => e.into_inner().str()?,
+        };
+        out.push((key, value));
+    }
+    Ok(out)
+}
+
+fn borrowed<'a>(params: &'a [(String, Bound<'_, PyString>)]) -> PyResult<Vec<(&'a str, &'a str)>> {
+    params
+        .iter()
+        .map(|(k, v)| Ok((k.as_str(), v.to_str()?)))
+        .collect()
+}
+
+/// The request signature (`X-QF-SIGN`): parameters sorted by name, empty values and `None`
+/// left out, `k=v` joined by `&`, the key appended, hashed (`"md5"` or `"sha256"`), uppercase
+/// hex. Values that are not `str` are converted with `str()`.
+#[pyfunction]
+#[pyo3(signature = (params, client_key, sign_type = "md5"))]
+pub fn sign(
+    py: Python<'_>,
+    params: &Bound<'_, PyAny>,
+    client_key: &str,
+    sign_type: &str,
+) -> PyResult<String> {
+    let sign_type = qfpay::SignType::parse(sign_type).py(py)?;
+    let owned = params_of(params)?;
+    let pairs = borrowed(&owned)?;
+    Ok(qfpay::sign::sign(&pairs, client_key, sign_type))
+}
+
+/// The string that is signed, without the key (for debugging a `1108` signature error).
+#[pyfunction]
+pub fn string_to_sign(params: &Bound<'_, PyAny>) -> PyResult<String> {
+    let owned = params_of(params)?;
+    let pairs = borrowed(&owned)?;
+    Ok(qfpay::sign::string_to_sign(&pairs))
+}
+
+/// The QR code for `content` (a payment's `qrcode`) as an SVG document.
+#[pyfunction]
+pub fn qr_svg(py: Python<'_>, content: &str) -> PyResult<String> {
+    qfpay::qr::svg(content).py(py)
+}
+
+/// The QR code for `content` as PNG bytes, `scale` pixels per module.
+#[pyfunction]
+#[pyo3(signature = (content, scale = 8))]
+pub fn qr_png<'py>(py: Python<'py>, content: &str, scale: u32) -> PyResult<Bound<'py, PyBytes>> {
+    let png = qfpay::qr::png(content, scale).py(py)?;
+    Ok(PyBytes::new(py, &png))
+}
+
+/// The QR code for `content` as a `data:image/png;base64,...` URL (for an `<img src>`).
+#[pyfunction]
+pub fn qr_data_url(py: Python<'_>, content: &str) -> PyResult<String> {
+    qfpay::qr::data_url(content).py(py)
+}
+
+/// The QR code for `content` as text for a terminal.
+#[pyfunction]
+pub fn qr_terminal(py: Python<'_>, content: &str) -> PyResult<String> {
+    qfpay::qr::terminal(content).py(py)
+}
+
+/// A fresh merchant order number (34 URL-safe characters).
+#[pyfunction]
+pub fn generate_out_trade_no() -> String {
+    qfpay::generate_out_trade_no()
+}
