@@ -1,0 +1,91 @@
+'use strict'
+// Sandbox: the core's in-process QFPay simulator, for tests and demos.
+
+module.exports = function (native, Client, call, rethrow) {
+  /** A local QFPay simulator on 127.0.0.1 (a free port). Start with `await Sandbox.start()`. */
+  class Sandbox {
+    #native
+    #stopped = false
+
+    constructor (handle) {
+      this.#native = handle
+      const merchants = handle.merchants()
+      /** `http://127.0.0.1:<port>`. */
+      this.baseUrl = handle.baseUrl
+      /** The port. */
+      this.port = handle.port
+      /** Every configured merchant `{ appCode, clientKey, mchid?, notifyUrl? }`. */
+      this.merchants = merchants
+      /** The first merchant's app code. */
+      this.appCode = merchants[0].appCode
+      /** The first merchant's client key. */
+      this.clientKey = merchants[0].clientKey
+      /** The first merchant's mchid, if any. */
+      this.mchid = merchants[0].mchid
+    }
+
+    /**
+     * Starts a sandbox: `{ merchants?, rateLimit?, notifyTimeScale?, pendingQueries?,
+     * slowResponseMs? }`.
+     */
+    static async start (options) {
+      const handle = await call(() => native.startSandbox(options)).catch(rethrow)
+      return new Sandbox(handle)
+    }
+
+    /** A Client for the first merchant (or `options.merchant`), with any other Client options. */
+    client (options = {}) {
+      const { merchant, ...rest } = options
+      const m = merchant || this.merchants[0]
+      return new Client({
+        baseUrl: this.baseUrl,
+        appCode: m.appCode,
+        clientKey: m.clientKey,
+        ...(m.mchid ? { mchid: m.mchid } : {}),
+        ...rest
+      })
+    }
+
+    /** The customer scans/pays the order (by syssn or out_trade_no); returns the record. */
+    pay (syssnOrOutTradeNo) {
+      return call(() => this.#native.pay(syssnOrOutTradeNo))
+    }
+
+    /** Faults for the next `count` API requests: `{ kind, count?, ms?, status?, body? }`. */
+    injectFault (fault) {
+      call(() => this.#native.injectFault(fault))
+    }
+
+    /** The request log, oldest first. */
+    requests () {
+      return this.#native.requests()
+    }
+
+    /** API requests received since start or reset. */
+    requestCount () {
+      return this.#native.requestCount()
+    }
+
+    /** Notification deliveries and their attempts. */
+    notifications () {
+      return this.#native.notifications()
+    }
+
+    /** Forgets orders, the log, faults and notifications. */
+    reset () {
+      this.#native.reset()
+    }
+
+    /** Stops the server (idempotent). */
+    async stop () {
+      if (this.#stopped) return
+      this.#stopped = true
+      this.#native.stop()
+    }
+
+    async [Symbol.asyncDispose] () {
+      await this.stop()
+    }
+  }
+  return { Sandbox }
+}

@@ -1,0 +1,284 @@
+//! `NativeClient`: the core's async client, one Promise per operation.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use napi_derive::napi;
+use qfpay::{ClientBuilder, Environment, PayType, SignType, Wait};
+use serde_json::Value;
+use tokio::sync::Mutex;
+
+use crate::convert::{self, Fields};
+use crate::error::{config, invalid, js, to_napi};
+use crate::results::{Cancellation, Payment, QueryPage, Refund, Transaction};
+
+/// The `User-Agent` prefix of this binding.
+fn user_agent() -> String {
+    format!("qfpay-node/{}", env!("CARGO_PKG_VERSION"))
+}
+
+/// Applies JavaScript client options to a builder.
+fn apply(mut b: ClientBuilder, options: Option<Value>) -> qfpay::Result<ClientBuilder> {
+    let mut f = Fields::new("the client options", options)?;
+    let app_code = f.str("appCode")?;
+    let client_key = f.str("clientKey")?;
+    match (app_code, client_key) {
+        (Some(a), Some(k)) => b = b.credentials(a, k),
+        (None, None) => {}
+        _ => {
+            return Err(config(
+                "give both appCode and clientKey (or neither, with Client.fromEnv)",
+            ));
+        }
+    }
+    if let Some(e) = f.str("environment")? {
+        b = b.environment(Environment::parse(&e)?);
+    }
+    if let Some(u) = f.str("baseUrl")? {
+        b = b.base_url(u);
+    }
+    if let Some(m) = f.str("mchid")? {
+        b = b.mchid(m);
+    }
+    if let Some(s) = f.str("signType")? {
+        b = b.sign_type(SignType::parse(&s)?);
+    }
+    if let Some(d) = f.millis("timeoutMs")? {
+        b = b.timeout(d);
+    }
+    if let Some(d) = f.millis("connectTimeoutMs")? {
+        b = b.connect_timeout(d);
+    }
+    if let Some(d) = f.millis("reconcileTimeoutMs")? {
+        b = b.reconcile_timeout(d);
+    }
+    if let Some(n) = f.u32("maxRetries")? {
+        b = b.max_retries(n);
+    }
+    let base = f.millis("retryBaseDelayMs")?;
+    let max = f.millis("retryMaxDelayMs")?;
+    if base.is_some() || max.is_some() {
+        let base = base.unwrap_or(Duration::from_millis(500));
+        b = b.retry_delay(base, max.unwrap_or(Duration::from_secs(5)).max(base));
+    }
+    if let Some(s) = f.int("utcOffsetSeconds")? {
+        let s = i32::try_from(s).map_err(|_| config("utcOffsetSeconds is out of range"))?;
+        b = b.utc_offset_seconds(s);
+    }
+    if let Some(p) = f.str("proxy")? {
+        b = b.proxy(p);
+    }
+    f.finish().map_err(|e| config(e.to_string()))?;
+    Ok(b.user_agent_prefix(user_agent()))
+}
+
+/// Per-call options: `{ timeoutMs?, maxRetries? }`.
+fn per_call(client: &qfpay::Client, options: Option<Value>) -> qfpay::Result<qfpay::Client> {
+    let mut f = Fields::new("the call options", options)?;
+    let timeout = f.millis("timeoutMs")?;
+    let retries = f.u32("maxRetries")?;
+    f.finish()?;
+    let mut c = client.clone();
+    if let Some(t) = timeout {
+        if t.is_zero() {
+            return Err(invalid("timeoutMs", "must be greater than zero"));
+        }
+        c = c.with_timeout(t);
+    }
+    if let Some(n) = retries {
+        c = c.with_max_retries(n);
+    }
+    Ok(c)
+}
+
+/// The native client behind the JavaScript `Client` (use `Client` from the package, which
+/// turns native errors into `QfPayError` subclasses).
+#[napi]
+pub struct NativeClient {
+    inner: qfpay::Client,
+}
+
+#[napi]
+impl NativeClient {
+    /// A client from options (`appCode`, `clientKey`, `environment`, `baseUrl`, ...).
+    #[napi(constructor)]
+    pub fn new(options: Option<Value>) -> napi::Result<Self> {
+        let inner = js(apply(ClientBuilder::new(), options).and_then(ClientBuilder::build))?;
+        Ok(Self { inner })
+    }
+
+    /// The base URL in use.
+    #[napi(getter)]
+    pub fn base_url(&self) -> String {
+        self.inner.config().base_url.clone()
+    }
+
+    /// The `User-Agent` sent.
+    #[napi(getter)]
+    pub fn user_agent(&self) -> String {
+        self.inner.config().user_agent.clone()
+    }
+
+    /// Creates a payment of any pay type.
+    #[napi]
+    pub async fn create_payment(
+        &self,
+        request: Option<Value>,
+        options: Option<Value>,
+    ) -> napi::Result<Payment> {
+        let req = js(convert::payment(request, None))?;
+        let c = js(per_call(&self.inner, options))?;
+        c.create_payment(req).await.map(Into::into).map_err(to_napi)
+    }
+
+    /// Creates a WeChat QR payment (800201); `currency` defaults to HKD.
+    #[napi]
+    pub async fn wechat_qr(
+        &self,
+        request: Option<Value>,
+        options: Option<Value>,
+    ) -> napi::Result<Payment> {
+        let req = js(convert::payment(request, Some(PayType::WechatQr)))?;
+        let c = js(per_call(&self.inner, options))?;
+        c.create_payment(req).await.map(Into::into).map_err(to_napi)
+    }
+
+    /// Queries one page of transactions.
+    #[napi]
+    pub async fn query(
+        &self,
+        request: Option<Value>,
+        options: Option<Value>,
+    ) -> napi::Result<QueryPage> {
+        let req = js(convert::query(request))?;
+        let c = js(per_call(&self.inner, options))?;
+        c.query(req).await.map(Into::into).map_err(to_napi)
+    }
+
+    /// Pages of a query, fetched one at a time by `nextPage()`.
+    #[napi]
+    pub fn query_pages(
+        &self,
+        request: Option<Value>,
+        options: Option<Value>,
+    ) -> napi::Result<NativeQueryPages> {
+        let req = js(convert::query(request))?;
+        js(req.validate())?;
+        let c = js(per_call(&self.inner, options))?;
+        Ok(NativeQueryPages {
+            pages: Arc::new(Mutex::new(c.query_pages(req))),
+        })
+    }
+
+    /// The payment with merchant order number `outTradeNo`, or `null`.
+    #[napi]
+    pub async fn find_payment(
+        &self,
+        out_trade_no: String,
+        options: Option<Value>,
+    ) -> napi::Result<Option<Transaction>> {
+        let c = js(per_call(&self.inner, options))?;
+        c.find_payment(&out_trade_no)
+            .await
+            .map(|t| t.map(Into::into))
+            .map_err(to_napi)
+    }
+
+    /// Refunds a paid transaction, fully or partly.
+    #[napi]
+    pub async fn refund(
+        &self,
+        request: Option<Value>,
+        options: Option<Value>,
+    ) -> napi::Result<Refund> {
+        let req = js(convert::refund(request))?;
+        let c = js(per_call(&self.inner, options))?;
+        c.refund(req).await.map(Into::into).map_err(to_napi)
+    }
+
+    /// Closes an unpaid order.
+    #[napi]
+    pub async fn close(
+        &self,
+        request: Option<Value>,
+        options: Option<Value>,
+    ) -> napi::Result<Cancellation> {
+        let req = js(convert::cancel(request))?;
+        let c = js(per_call(&self.inner, options))?;
+        c.close(req).await.map(Into::into).map_err(to_napi)
+    }
+
+    /// Reverses an unfinished transaction.
+    #[napi]
+    pub async fn reverse(
+        &self,
+        request: Option<Value>,
+        options: Option<Value>,
+    ) -> napi::Result<Cancellation> {
+        let req = js(convert::cancel(request))?;
+        let c = js(per_call(&self.inner, options))?;
+        c.reverse(req).await.map(Into::into).map_err(to_napi)
+    }
+
+    /// Polls until the payment is paid (resolves), fails (rejects) or `timeoutMs` passes
+    /// (`status_unknown`). Options: `timeoutMs` (60 000), `intervalMs` (1000),
+    /// `maxIntervalMs` (5000).
+    #[napi]
+    pub async fn wait_for_payment(
+        &self,
+        out_trade_no: String,
+        options: Option<Value>,
+    ) -> napi::Result<Transaction> {
+        let wait = js(wait_options(options))?;
+        self.inner
+            .wait_for_payment(&out_trade_no, wait)
+            .await
+            .map(Into::into)
+            .map_err(to_napi)
+    }
+}
+
+/// A client from the `QFPAY_*` environment variables, then `overrides` (behind
+/// `Client.fromEnv`).
+#[napi]
+pub fn native_client_from_env(overrides: Option<Value>) -> napi::Result<NativeClient> {
+    let inner = js(ClientBuilder::new()
+        .env()
+        .and_then(|b| apply(b, overrides))
+        .and_then(ClientBuilder::build))?;
+    Ok(NativeClient { inner })
+}
+
+fn wait_options(options: Option<Value>) -> qfpay::Result<Wait> {
+    let mut f = Fields::new("the wait options", options)?;
+    let timeout = f.millis("timeoutMs")?.unwrap_or(Duration::from_secs(60));
+    let initial = f.millis("intervalMs")?;
+    let max = f.millis("maxIntervalMs")?;
+    f.finish()?;
+    let mut wait = Wait::up_to(timeout);
+    if initial.is_some() || max.is_some() {
+        let initial = initial.unwrap_or(wait.initial_interval);
+        wait = wait.interval(initial, max.unwrap_or(wait.max_interval.max(initial)));
+    }
+    Ok(wait)
+}
+
+/// Pages of a query (behind the JavaScript async iterator of `Client.queryPages`).
+#[napi]
+pub struct NativeQueryPages {
+    pages: Arc<Mutex<qfpay::QueryPages>>,
+}
+
+#[napi]
+impl NativeQueryPages {
+    /// The next page, or `null` after the last one.
+    #[napi]
+    pub async fn next_page(&self) -> napi::Result<Option<QueryPage>> {
+        let pages = Arc::clone(&self.pages);
+        let mut guard = pages.lock().await;
+        match guard.next_page().await {
+            None => Ok(None),
+            Some(r) => r.map(|p| Some(p.into())).map_err(to_napi),
+        }
+    }
+}
