@@ -383,25 +383,12 @@ async fn trade(
             shared.api(&parts.method, endpoint, &parts.headers, input)
         }
     };
-    if let Some(d) = answer.delay.take() {
-        tokio::time::sleep(d).await;
-    }
-    let mut status = answer.status;
-    match &fault {
-        Some(Fault::Delay(d)) => tokio::time::sleep(*d).await,
-        Some(Fault::Drop) => {
-            conn.kill();
-            status = 0;
-        }
-        Some(Fault::Malformed) => {
-            answer = Answer::text(
-                200,
-                "<html><body>502 Bad Gateway</body></html>{\"respcd\": ",
-            );
-            answer.content_type = "application/json";
-        }
-        _ => {}
-    }
+    let status = match &fault {
+        Some(Fault::Drop) => 0,
+        Some(Fault::Malformed) => 200,
+        _ => answer.status,
+    };
+    // Logged before any delay: a client that gives up early still leaves its request in the log.
     shared.log.push(LogEntry {
         seq,
         time: fmt_time(shared.clock.now()),
@@ -419,5 +406,22 @@ async fn trade(
         respcd: answer.respcd.clone(),
         fault: fault.as_ref().map(Fault::kind),
     });
+    if let Some(d) = answer.delay.take() {
+        tokio::time::sleep(d).await;
+    }
+    match &fault {
+        Some(Fault::Delay(d)) => tokio::time::sleep(*d).await,
+        Some(Fault::Drop) => {
+            conn.kill();
+        }
+        Some(Fault::Malformed) => {
+            answer = Answer::text(
+                200,
+                "<html><body>502 Bad Gateway</body></html>{\"respcd\": ",
+            );
+            answer.content_type = "application/json";
+        }
+        _ => {}
+    }
     answer.into_response()
 }
