@@ -17,10 +17,21 @@ fn signing_vectors() {
             .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
             .collect();
         let st = SignType::parse(case["sign_type"].as_str().unwrap()).unwrap();
-        assert_eq!(sign::string_to_sign(&params), case["string_to_sign"].as_str().unwrap(), "{name}");
-        assert_eq!(sign::sign(&params, case["key"].as_str().unwrap(), st), case["signature"].as_str().unwrap(), "{name}");
+        assert_eq!(
+            sign::string_to_sign(&params),
+            case["string_to_sign"].as_str().unwrap(),
+            "{name}"
+        );
+        assert_eq!(
+            sign::sign(&params, case["key"].as_str().unwrap(), st),
+            case["signature"].as_str().unwrap(),
+            "{name}"
+        );
         let masked = sign::debug_string_to_sign(&params);
-        assert!(!masked.contains(case["key"].as_str().unwrap()), "{name}: the key leaked");
+        assert!(
+            !masked.contains(case["key"].as_str().unwrap()),
+            "{name}: the key leaked"
+        );
     }
 }
 
@@ -29,7 +40,11 @@ fn notification_vectors() {
     for case in common::cases("notifications.json") {
         let name = case["name"].as_str().unwrap();
         let body = case["body"].as_str().unwrap().as_bytes();
-        let result = notify::verify(body, case["signature"].as_str().unwrap(), case["key"].as_str().unwrap());
+        let result = notify::verify(
+            body,
+            case["signature"].as_str().unwrap(),
+            case["key"].as_str().unwrap(),
+        );
         if case["valid"].as_bool().unwrap() {
             let n = result.unwrap_or_else(|e| panic!("{name}: {e}"));
             for (field, want) in case["expect"].as_object().unwrap() {
@@ -46,15 +61,24 @@ fn notification_vectors() {
                     "goods_name" => Value::from(n.goods_name.as_str()),
                     "mchid" => Value::from(n.mchid.clone().unwrap_or_default()),
                     "orig_syssn" => Value::from(n.orig_syssn.clone().unwrap_or_default()),
-                    "orig_out_trade_no" => Value::from(n.orig_out_trade_no.clone().unwrap_or_default()),
+                    "orig_out_trade_no" => {
+                        Value::from(n.orig_out_trade_no.clone().unwrap_or_default())
+                    }
                     other => panic!("{name}: unknown field {other}"),
                 };
                 assert_eq!(&got, want, "{name}: {field}");
             }
         } else {
             let e = result.err().unwrap_or_else(|| panic!("{name}: accepted"));
-            assert_eq!(e.code(), case["error_code"].as_str().unwrap(), "{name}: {e}");
-            assert!(!e.to_string().contains(case["key"].as_str().unwrap()), "{name}: the key leaked");
+            assert_eq!(
+                e.code(),
+                case["error_code"].as_str().unwrap(),
+                "{name}: {e}"
+            );
+            assert!(
+                !e.to_string().contains(case["key"].as_str().unwrap()),
+                "{name}: the key leaked"
+            );
         }
     }
 }
@@ -63,7 +87,8 @@ fn notification_vectors() {
 fn validation_vectors_offline() {
     for case in common::cases("validation.json") {
         let name = case["name"].as_str().unwrap();
-        let result = common::op(case["operation"].as_str().unwrap(), &case["params"]).and_then(|op| op.validate());
+        let result = common::op(case["operation"].as_str().unwrap(), &case["params"])
+            .and_then(|op| op.validate());
         if case["valid"].as_bool().unwrap() {
             assert!(result.is_ok(), "{name}: {:?}", result.err());
         } else {

@@ -3,12 +3,17 @@
 
 use std::path::PathBuf;
 
-use qfpay::{CancelRequest, Currency, Error, ExtendInfo, Money, PayType, PaymentRequest, QueryRequest, RefundRequest};
+use qfpay::{
+    CancelRequest, Currency, Error, ExtendInfo, Money, PayType, PaymentRequest, QueryRequest,
+    RefundRequest,
+};
 use serde_json::Value;
 
 /// The cases of `tests/vectors/<file>`.
 pub fn cases(file: &str) -> Vec<Value> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors").join(file);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/vectors")
+        .join(file);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let doc: Value = serde_json::from_str(&text).unwrap();
     let cases = doc["cases"].as_array().unwrap().clone();
@@ -23,7 +28,12 @@ fn s(p: &Value, k: &str) -> Option<String> {
 fn list(p: &Value, k: &str) -> Vec<String> {
     p.get(k)
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -58,11 +68,17 @@ impl Op {
 pub fn op(operation: &str, p: &Value) -> Result<Op, Error> {
     Ok(match operation {
         "payment" => {
-            let mut r = PaymentRequest::new(money(p)?, PayType::from_code(&s(p, "pay_type").unwrap_or_default()));
+            let mut r = PaymentRequest::new(
+                money(p)?,
+                PayType::from_code(&s(p, "pay_type").unwrap_or_default()),
+            );
             r.out_trade_no = s(p, "out_trade_no");
             r.txdtm = s(p, "txdtm");
             r.auth_code = s(p, "auth_code");
-            r.expired_time = p.get("expired_time").and_then(Value::as_u64).map(|v| v as u32);
+            r.expired_time = p
+                .get("expired_time")
+                .and_then(Value::as_u64)
+                .map(|v| v as u32);
             r.goods_name = s(p, "goods_name");
             r.mchid = s(p, "mchid");
             r.udid = s(p, "udid");
@@ -80,7 +96,10 @@ pub fn op(operation: &str, p: &Value) -> Result<Op, Error> {
         "query" => Op::Query(QueryRequest {
             syssn: list(p, "syssn"),
             out_trade_no: list(p, "out_trade_no"),
-            pay_type: list(p, "pay_type").iter().map(|c| PayType::from_code(c)).collect(),
+            pay_type: list(p, "pay_type")
+                .iter()
+                .map(|c| PayType::from_code(c))
+                .collect(),
             respcd: s(p, "respcd"),
             start_time: s(p, "start_time"),
             end_time: s(p, "end_time"),
@@ -103,7 +122,11 @@ pub fn op(operation: &str, p: &Value) -> Result<Op, Error> {
                 mchid: s(p, "mchid"),
                 udid: s(p, "udid"),
             };
-            if operation == "close" { Op::Close(r) } else { Op::Reverse(r) }
+            if operation == "close" {
+                Op::Close(r)
+            } else {
+                Op::Reverse(r)
+            }
         }
         other => panic!("unknown operation {other}"),
     })

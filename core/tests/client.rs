@@ -1,0 +1,452 @@
+//! The async client over real HTTP against the local sandbox.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::time::Duration;
+
+use qfpay::{
+    CancelRequest, Client, Currency, Money, PayType, PaymentRequest, QueryRequest, RefundRequest,
+    SignType, TransactionState, Wait,
+};
+use qfpay_sandbox::{Fault, Merchant, RateLimit, Sandbox, SandboxConfig};
+use serde_json::Value;
+
+fn hkd(amount: i64) -> Money {
+    Money::new(amount, Currency::HKD)
+}
+
+fn builder(sb: &Sandbox) -> qfpay::ClientBuilder {
+    let m = sb.merchant();
+    let mut b = Client::builder()
+        .base_url(sb.base_url())
+        .credentials(m.app_code.clone(), m.client_key.clone())
+        .retry_delay(Duration::from_millis(10), Duration::from_millis(50))
+        .reconcile_timeout(Duration::from_secs(2));
+    if let Some(mchid) = &m.mchid {
+        b = b.mchid(mchid.clone());
+    }
+    b
+}
+
+fn client(sb: &Sandbox) -> Client {
+    builder(sb).build().unwrap()
+}
+
+async fn sandbox() -> Sandbox {
+    Sandbox::start(SandboxConfig::default()).await.unwrap()
+}
+
+/// The API requests the sandbox logged for `path`, as their form parameters.
+fn logged(sb: &Sandbox, path: &str) -> Vec<Value> {
+    sb.requests()
+        .into_iter()
+        .filter(|r| r["path"].as_str() == Some(path))
+        .map(|r| {
+            let body = r["body"].as_str().unwrap_or_default().to_owned();
+            let params: serde_json::Map<String, Value> = form_urlencoded::parse(body.as_bytes())
+                .map(|(k, v)| (k.into_owned(), Value::from(v.into_owned())))
+                .collect();
+            Value::Object(params)
+        })
+        .collect()
+}
+
+fn cpm(amount: i64) -> PaymentRequest {
+    PaymentRequest::cpm(hkd(amount), PayType::WechatCpm, "134567890123456789")
+}
+
+#[tokio::test]
+async fn pay_scan_query_refund() {
+    let sb = sandbox().await;
+    let c = client(&sb);
+    let p = c
+        .create_payment(PaymentRequest::wechat_qr(hkd(300)).goods_name("Coffee"))
+        .await
+        .unwrap();
+    let qr = p.qrcode.clone().unwrap();
+    assert!(qr.starts_with("weixin://wxpay/bizpayurl?pr="), "{qr}");
+    assert_eq!(p.syssn.len(), 26);
+    assert!(p.syssn.bytes().all(|b| b.is_ascii_digit()));
+    assert_eq!(p.txamt, 300);
+    assert_eq!(p.out_trade_no.len(), 34, "generated order number");
+    let before = c.find_payment(&p.out_trade_no).await.unwrap().unwrap();
+    assert_eq!(before.state, TransactionState::Pending);
+
+    sb.pay(&p.out_trade_no).unwrap();
+    let paid = c
+        .wait_for_payment(
+            &p.out_trade_no,
+            Wait::up_to(Duration::from_secs(5))
+                .interval(Duration::from_millis(20), Duration::from_millis(100)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(paid.state, TransactionState::Succeeded);
+    assert_eq!(paid.syssn, p.syssn);
+
+    let r = c
+        .refund(RefundRequest::new(&p.syssn, hkd(100)))
+        .await
+        .unwrap();
+    assert_eq!(r.txamt, 100);
+    assert_eq!(r.orig_syssn, p.syssn);
+    assert_ne!(r.syssn, p.syssn);
+    let after = c.find_payment(&p.out_trade_no).await.unwrap().unwrap();
+    assert_eq!(after.state, TransactionState::PartiallyRefunded);
+
+    let over = c
+        .refund(RefundRequest::new(&p.syssn, hkd(201)))
+        .await
+        .unwrap_err();
+    assert_eq!(over.code(), "refund_rejected", "{over}");
+    c.refund(RefundRequest::new(&p.syssn, hkd(200)))
+        .await
+        .unwrap();
+    let done = c.find_payment(&p.out_trade_no).await.unwrap().unwrap();
+    assert_eq!(done.state, TransactionState::Refunded);
+    let refunds = c.query(QueryRequest::by_syssn(&r.syssn)).await.unwrap();
+    assert!(
+        refunds
+            .data
+            .iter()
+            .any(|t| t.is_refund() && t.origssn.as_deref() == Some(p.syssn.as_str()))
+    );
+}
+
+#[tokio::test]
+async fn timeout_after_sending_is_reconciled_by_a_query_on_the_same_number() {
+    let sb = Sandbox::start(SandboxConfig {
+        slow_response: Duration::from_millis(800),
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let c = builder(&sb)
+        .timeout(Duration::from_millis(250))
+        .build()
+        .unwrap();
+    let p = c
+        .create_payment(cpm(1005).out_trade_no("SLOW-CPM-1"))
+        .await
+        .unwrap();
+    assert_eq!(p.out_trade_no, "SLOW-CPM-1");
+    assert_eq!(p.respcd, "0000");
+    let payments = logged(&sb, "/trade/v1/payment");
+    assert_eq!(
+        payments.len(),
+        1,
+        "the payment was sent exactly once: {payments:?}"
+    );
+    let queries = logged(&sb, "/trade/v1/query");
+    assert!(!queries.is_empty());
+    assert!(
+        queries.iter().all(|q| q["out_trade_no"] == "SLOW-CPM-1"),
+        "{queries:?}"
+    );
+}
+
+#[tokio::test]
+async fn lost_qr_answer_is_status_unknown_with_the_order_identifiers() {
+    let sb = Sandbox::start(SandboxConfig {
+        slow_response: Duration::from_millis(800),
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let c = builder(&sb)
+        .timeout(Duration::from_millis(250))
+        .build()
+        .unwrap();
+    let e = c
+        .create_payment(PaymentRequest::wechat_qr(hkd(1005)).out_trade_no("SLOW-QR-1"))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "status_unknown", "{e}");
+    assert_eq!(e.out_trade_no(), Some("SLOW-QR-1"));
+    assert_eq!(e.syssn().map(str::len), Some(26), "{e}");
+    assert_eq!(logged(&sb, "/trade/v1/payment").len(), 1);
+}
+
+#[tokio::test]
+async fn pending_on_create_ends_in_status_unknown_carrying_the_order_number() {
+    let sb = sandbox().await;
+    let c = client(&sb);
+    let e = c
+        .create_payment(PaymentRequest::wechat_qr(hkd(1004)))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "status_unknown", "{e}");
+    let out_trade_no = e.out_trade_no().unwrap().to_owned();
+    assert!(out_trade_no.starts_with("qf"));
+    assert!(e.respcd().is_some());
+    let payments = logged(&sb, "/trade/v1/payment");
+    assert_eq!(payments.len(), 1);
+    assert_eq!(payments[0]["out_trade_no"], out_trade_no.as_str());
+    // The order exists: once the customer pays, waiting turns it into paid.
+    sb.pay(&out_trade_no).unwrap();
+    let t = c
+        .wait_for_payment(
+            &out_trade_no,
+            Wait::up_to(Duration::from_secs(3))
+                .interval(Duration::from_millis(20), Duration::from_millis(50)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(t.state, TransactionState::Succeeded);
+}
+
+#[tokio::test]
+async fn wait_for_payment_turns_pending_into_paid() {
+    let sb = sandbox().await;
+    let c = client(&sb);
+    let p = c
+        .create_payment(PaymentRequest::wechat_qr(hkd(1002)))
+        .await
+        .unwrap();
+    let t = c
+        .wait_for_payment(
+            &p.out_trade_no,
+            Wait::up_to(Duration::from_secs(5))
+                .interval(Duration::from_millis(20), Duration::from_millis(50)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(t.state, TransactionState::Succeeded);
+    assert!(
+        logged(&sb, "/trade/v1/query").len() >= 2,
+        "it was pending for a few queries first"
+    );
+
+    let never = c
+        .create_payment(PaymentRequest::wechat_qr(hkd(300)))
+        .await
+        .unwrap();
+    let e = c
+        .wait_for_payment(
+            &never.out_trade_no,
+            Wait::up_to(Duration::from_millis(200))
+                .interval(Duration::from_millis(20), Duration::from_millis(50)),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "status_unknown");
+    assert_eq!(e.out_trade_no(), Some(never.out_trade_no.as_str()));
+}
+
+#[tokio::test]
+async fn declined_duplicate_and_close() {
+    let sb = sandbox().await;
+    let c = client(&sb);
+    let e = c
+        .create_payment(PaymentRequest::wechat_qr(hkd(1003)))
+        .await
+        .unwrap_err();
+    assert_eq!((e.code(), e.respcd()), ("declined", Some("1201")));
+
+    c.create_payment(PaymentRequest::wechat_qr(hkd(300)).out_trade_no("DUP-1"))
+        .await
+        .unwrap();
+    let e = c
+        .create_payment(PaymentRequest::wechat_qr(hkd(300)).out_trade_no("DUP-1"))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "duplicate_order", "{e}");
+    assert_eq!(e.respmsg(), Some("out_trade_no is used"));
+
+    let closed = c
+        .close(CancelRequest::by_out_trade_no("DUP-1", hkd(300)))
+        .await
+        .unwrap();
+    assert_eq!(closed.respcd, "0000");
+    let t = c.find_payment("DUP-1").await.unwrap().unwrap();
+    assert_eq!(t.state, TransactionState::Cancelled);
+    let again = c
+        .close(CancelRequest::by_out_trade_no("DUP-1", hkd(300)))
+        .await
+        .unwrap_err();
+    assert_eq!(again.code(), "order_state", "{again}");
+}
+
+#[tokio::test]
+async fn server_error_after_the_order_was_created_is_reconciled() {
+    let sb = sandbox().await;
+    let c = client(&sb);
+    let p = c.create_payment(cpm(1006)).await.unwrap();
+    assert_eq!(p.respcd, "0000");
+    assert_eq!(logged(&sb, "/trade/v1/payment").len(), 1);
+    let e = c
+        .create_payment(PaymentRequest::wechat_qr(hkd(1006)))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "status_unknown");
+}
+
+#[tokio::test]
+async fn dropped_connection_and_malformed_answer_are_reconciled() {
+    let sb = sandbox().await;
+    let c = client(&sb);
+    sb.inject_fault(Fault::Drop, 1);
+    let p = c
+        .create_payment(cpm(300).out_trade_no("DROP-1"))
+        .await
+        .unwrap();
+    assert_eq!(p.out_trade_no, "DROP-1");
+    sb.inject_fault(Fault::Malformed, 1);
+    c.create_payment(cpm(300).out_trade_no("MAL-1"))
+        .await
+        .unwrap();
+    let payments = logged(&sb, "/trade/v1/payment");
+    assert_eq!(payments.len(), 2, "never re-sent: {payments:?}");
+}
+
+#[tokio::test]
+async fn rate_limit_and_connect_failures_are_retried_with_the_same_parameters() {
+    let sb = sandbox().await;
+    let c = client(&sb);
+    sb.inject_fault(Fault::HttpStatus(429), 1);
+    let p = c
+        .create_payment(PaymentRequest::wechat_qr(hkd(300)))
+        .await
+        .unwrap();
+    let payments = logged(&sb, "/trade/v1/payment");
+    assert_eq!(payments.len(), 2);
+    assert_eq!(payments[0], payments[1], "the retry is the same request");
+    assert_eq!(payments[1]["out_trade_no"], p.out_trade_no.as_str());
+
+    let limited = builder(&sb).max_retries(1).build().unwrap();
+    let e = limited
+        .create_payment(PaymentRequest::wechat_qr(hkd(1007)))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "rate_limited", "{e}");
+
+    // Nothing listens on this port: the request is never sent, retried, then reported as such.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let down = Client::builder()
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .credentials("APP", "KEY")
+        .retry_delay(Duration::from_millis(5), Duration::from_millis(10))
+        .build()
+        .unwrap();
+    let e = down
+        .create_payment(PaymentRequest::wechat_qr(hkd(300)))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "network");
+    assert!(
+        matches!(e, qfpay::Error::Network { sent: false, .. }),
+        "{e}"
+    );
+}
+
+#[tokio::test]
+async fn the_documented_rate_limit_is_enforced() {
+    let sb = Sandbox::start(SandboxConfig {
+        rate_limit: Some(RateLimit {
+            per_second: 3,
+            per_minute: 400,
+        }),
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let c = builder(&sb).max_retries(0).build().unwrap();
+    let mut limited = 0;
+    for _ in 0..6 {
+        if let Err(e) = c.query(QueryRequest::new()).await {
+            assert_eq!(e.code(), "rate_limited");
+            limited += 1;
+        }
+    }
+    assert!(limited >= 2, "{limited}");
+}
+
+#[tokio::test]
+async fn invalid_requests_never_reach_the_server() {
+    let sb = sandbox().await;
+    let c = client(&sb);
+    let e = c
+        .create_payment(PaymentRequest::wechat_qr(hkd(300)).expired_time(121))
+        .await
+        .unwrap_err();
+    assert_eq!((e.code(), e.field()), ("validation", Some("expired_time")));
+    let e = c.refund(RefundRequest::new("", hkd(1))).await.unwrap_err();
+    assert_eq!(e.field(), Some("syssn"));
+    assert_eq!(sb.request_count(), 0);
+}
+
+#[tokio::test]
+async fn sha256_signatures_and_mchid() {
+    let sb = Sandbox::start(SandboxConfig {
+        merchants: vec![Merchant::new("AGENTAPP", "AGENTKEY").with_mchid("ZaMVg12345")],
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let c = builder(&sb).sign_type(SignType::Sha256).build().unwrap();
+    c.create_payment(PaymentRequest::wechat_qr(hkd(300)))
+        .await
+        .unwrap();
+    let no_mchid = Client::builder()
+        .base_url(sb.base_url())
+        .credentials("AGENTAPP", "AGENTKEY")
+        .build()
+        .unwrap();
+    let e = no_mchid
+        .create_payment(PaymentRequest::wechat_qr(hkd(300)))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "auth", "{e}");
+    let wrong_key = Client::builder()
+        .base_url(sb.base_url())
+        .credentials("AGENTAPP", "WRONG")
+        .mchid("ZaMVg12345")
+        .build()
+        .unwrap();
+    let e = wrong_key
+        .create_payment(PaymentRequest::wechat_qr(hkd(300)))
+        .await
+        .unwrap_err();
+    assert_eq!((e.code(), e.respcd()), ("auth", Some("1108")));
+}
+
+#[tokio::test]
+async fn query_pages_iterate_to_the_end() {
+    let sb = sandbox().await;
+    let c = client(&sb);
+    for _ in 0..23 {
+        c.create_payment(PaymentRequest::wechat_qr(hkd(300)))
+            .await
+            .unwrap();
+    }
+    let mut pages = c.query_pages(QueryRequest::new().page_size(10));
+    let mut sizes = Vec::new();
+    while let Some(page) = pages.next_page().await {
+        sizes.push(page.unwrap().data.len());
+    }
+    assert_eq!(sizes, vec![10, 10, 3]);
+}
+
+#[test]
+fn blocking_client_and_threads() {
+    let sb = Sandbox::start_background(SandboxConfig::default()).unwrap();
+    let c = qfpay::blocking::Client::new(builder(&sb).build().unwrap()).unwrap();
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let c = c.clone();
+            std::thread::spawn(move || {
+                c.create_payment(PaymentRequest::wechat_qr(hkd(300)))
+                    .unwrap()
+                    .out_trade_no
+            })
+        })
+        .collect();
+    let mut numbers: Vec<String> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    numbers.dedup();
+    assert_eq!(numbers.len(), 4);
+    let pages: Vec<_> = c.query_pages(QueryRequest::new().page_size(3)).collect();
+    assert_eq!(pages.len(), 2);
+}
