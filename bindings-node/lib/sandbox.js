@@ -29,7 +29,7 @@ module.exports = function (native, Client, call, rethrow) {
      * slowResponseMs? }`.
      */
     static async start (options) {
-      const handle = await call(() => native.startSandbox(options)).catch(rethrow)
+      const handle = call(() => native.startSandbox(options))
       return new Sandbox(handle)
     }
 

@@ -176,7 +176,10 @@ impl<'a> Fields<'a> {
                 .collect(),
             Some(other) => Err(invalid(
                 &qf_name(key),
-                format!("must be a string or a list of strings, got {}", describe(&other)),
+                format!(
+                    "must be a string or a list of strings, got {}",
+                    describe(&other)
+                ),
             )),
         }
     }
@@ -187,7 +190,9 @@ impl<'a> Fields<'a> {
             return Ok(None);
         };
         match v.as_f64() {
-            Some(ms) if ms.is_finite() && ms >= 0.0 => Ok(Some(Duration::from_secs_f64(ms / 1000.0))),
+            Some(ms) if ms.is_finite() && ms >= 0.0 => {
+                Ok(Some(Duration::from_secs_f64(ms / 1000.0)))
+            }
             _ => Err(invalid(
                 key,
                 format!("must be a number of milliseconds, got {}", describe(&v)),
@@ -246,7 +251,10 @@ fn extend_info(v: Value) -> qfpay::Result<ExtendInfo> {
 }
 
 /// `createPayment({...})` / `wechatQr({...})`. `fixed_pay_type` is the helper's pay type.
-pub fn payment(value: Option<Value>, fixed_pay_type: Option<PayType>) -> qfpay::Result<PaymentRequest> {
+pub fn payment(
+    value: Option<Value>,
+    fixed_pay_type: Option<PayType>,
+) -> qfpay::Result<PaymentRequest> {
     let mut f = Fields::new("the payment", value)?;
     let (amount, pay_type) = match fixed_pay_type {
         Some(p) => (f.money(Some("HKD"))?, p),

@@ -26,7 +26,10 @@ pub fn to_napi(e: qfpay::Error) -> napi::Error {
     put("httpStatus", json!(e.http_status()));
     put("outTradeNo", json!(e.out_trade_no()));
     put("syssn", json!(e.syssn()));
-    put("retryAfter", json!(e.retry_after().map(|d| d.as_secs_f64())));
+    put(
+        "retryAfter",
+        json!(e.retry_after().map(|d| d.as_secs_f64())),
+    );
     if let qfpay::Error::Network { sent, .. } = &e {
         put("sent", json!(sent));
     }

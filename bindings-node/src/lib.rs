@@ -33,7 +33,10 @@ pub const ACK_BODY: &str = qfpay::notify::ACK_BODY;
 /// Every error code the core can report.
 #[napi]
 pub fn error_codes() -> Vec<String> {
-    qfpay::Error::CODES.iter().map(|c| (*c).to_owned()).collect()
+    qfpay::Error::CODES
+        .iter()
+        .map(|c| (*c).to_owned())
+        .collect()
 }
 
 /// Signing parameters: an object of strings (whole numbers are written out).
@@ -60,7 +63,11 @@ fn sign_type(value: Option<String>) -> qfpay::Result<qfpay::SignType> {
 
 /// The request signature (`X-QF-SIGN`, uppercase hex) of `params` under `key`.
 #[napi]
-pub fn sign(params_obj: Value, key: String, sign_type_name: Option<String>) -> napi::Result<String> {
+pub fn sign(
+    params_obj: Value,
+    key: String,
+    sign_type_name: Option<String>,
+) -> napi::Result<String> {
     let p = js(params(params_obj))?;
     let t = js(sign_type(sign_type_name))?;
     Ok(qfpay::sign::sign(&p, &key, t))
@@ -98,7 +105,12 @@ pub fn verify_notification(
     signature: String,
     client_key: String,
 ) -> napi::Result<Notification> {
-    js(qfpay::notify::verify(bytes(&raw_body), &signature, &client_key)).map(Into::into)
+    js(qfpay::notify::verify(
+        bytes(&raw_body),
+        &signature,
+        &client_key,
+    ))
+    .map(Into::into)
 }
 
 /// An SVG image of a QR code.

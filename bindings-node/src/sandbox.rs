@@ -1,7 +1,206 @@
-//! `NativeSandbox`: the in-process QFPay simulator (filled in when `qfpay-sandbox` lands).
+//! `NativeSandbox`: the core's in-process QFPay simulator on its own thread and runtime.
+
+use std::sync::Mutex;
 
 use napi_derive::napi;
+use qfpay_sandbox::{Fault, Merchant, RateLimit, Sandbox, SandboxConfig};
+use serde_json::{Map, Value, json};
+
+use crate::convert::Fields;
+use crate::error::{config, invalid, js};
+
+fn merchant(v: Value) -> qfpay::Result<Merchant> {
+    let mut f = Fields::new("a sandbox merchant", Some(v))?;
+    let mut m = Merchant::new(f.req_str("appCode")?, f.req_str("clientKey")?);
+    if let Some(id) = f.str("mchid")? {
+        m = m.with_mchid(id);
+    }
+    if let Some(u) = f.str("notifyUrl")? {
+        m = m.with_notify_url(u);
+    }
+    f.finish()?;
+    Ok(m)
+}
+
+fn sandbox_config(options: Option<Value>) -> qfpay::Result<SandboxConfig> {
+    let mut c = SandboxConfig::default();
+    let mut f = Fields::new("the sandbox options", options)?;
+    if let Some(p) = f.u32("port")? {
+        c.port = u16::try_from(p).map_err(|_| config("port must be 0 to 65535"))?;
+    }
+    match f.raw("merchants") {
+        None => {}
+        Some(Value::Array(items)) => {
+            c.merchants = items
+                .into_iter()
+                .map(merchant)
+                .collect::<qfpay::Result<_>>()?;
+        }
+        Some(_) => {
+            return Err(config(
+                "merchants must be a list of { appCode, clientKey, mchid?, notifyUrl? }",
+            ));
+        }
+    }
+    match f.raw("rateLimit") {
+        None => {}
+        Some(Value::Bool(false)) => c.rate_limit = None,
+        Some(Value::Bool(true)) => c.rate_limit = Some(RateLimit::default()),
+        Some(v @ Value::Object(_)) => {
+            let mut r = Fields::new("rateLimit", Some(v))?;
+            let d = RateLimit::default();
+            c.rate_limit = Some(RateLimit {
+                per_second: r.u32("perSecond")?.unwrap_or(d.per_second),
+                per_minute: r.u32("perMinute")?.unwrap_or(d.per_minute),
+            });
+            r.finish()?;
+        }
+        Some(_) => {
+            return Err(config(
+                "rateLimit must be false, true or { perSecond, perMinute }",
+            ));
+        }
+    }
+    if let Some(Value::Number(n)) = f.raw("notifyTimeScale") {
+        c.notify_time_scale = n.as_f64().unwrap_or(1.0);
+    }
+    if let Some(n) = f.u32("pendingQueries")? {
+        c.pending_queries = n;
+    }
+    if let Some(d) = f.millis("slowResponseMs")? {
+        c.slow_response = d;
+    }
+    f.finish().map_err(|e| config(e.to_string()))?;
+    Ok(c)
+}
+
+fn merchant_json(m: &Merchant) -> Value {
+    let mut o = Map::new();
+    o.insert("appCode".into(), json!(m.app_code));
+    o.insert("clientKey".into(), json!(m.client_key));
+    if let Some(id) = &m.mchid {
+        o.insert("mchid".into(), json!(id));
+    }
+    if let Some(u) = &m.notify_url {
+        o.insert("notifyUrl".into(), json!(u));
+    }
+    Value::Object(o)
+}
+
+/// Starts a sandbox on 127.0.0.1 (a free port unless `port` is given), on its own thread.
+#[napi]
+pub fn start_sandbox(options: Option<Value>) -> napi::Result<NativeSandbox> {
+    let cfg = js(sandbox_config(options))?;
+    let sb = Sandbox::start_background(cfg)
+        .map_err(|e| crate::error::to_napi(config(format!("the sandbox could not start: {e}"))))?;
+    Ok(NativeSandbox {
+        base_url: sb.base_url(),
+        port: u32::from(sb.port()),
+        merchants: sb.merchants().iter().map(merchant_json).collect(),
+        inner: Mutex::new(Some(sb)),
+    })
+}
 
 /// The native sandbox behind the JavaScript `Sandbox`.
 #[napi]
-pub struct NativeSandbox {}
+pub struct NativeSandbox {
+    inner: Mutex<Option<Sandbox>>,
+    base_url: String,
+    port: u32,
+    merchants: Vec<Value>,
+}
+
+impl NativeSandbox {
+    fn with<T>(&self, f: impl FnOnce(&Sandbox) -> T) -> napi::Result<T> {
+        let guard = self
+            .inner
+            .lock()
+            .map_err(|_| napi::Error::from_reason("the sandbox lock is poisoned"))?;
+        match guard.as_ref() {
+            Some(sb) => Ok(f(sb)),
+            None => Err(crate::error::to_napi(config("the sandbox was stopped"))),
+        }
+    }
+}
+
+#[napi]
+impl NativeSandbox {
+    /// `http://127.0.0.1:<port>`.
+    #[napi(getter)]
+    pub fn base_url(&self) -> String {
+        self.base_url.clone()
+    }
+
+    /// The port.
+    #[napi(getter)]
+    pub fn port(&self) -> u32 {
+        self.port
+    }
+
+    /// The merchants `{ appCode, clientKey, mchid?, notifyUrl? }`.
+    #[napi]
+    pub fn merchants(&self) -> Vec<Value> {
+        self.merchants.clone()
+    }
+
+    /// The customer pays the order (by `syssn` or `out_trade_no`); returns the record.
+    #[napi]
+    pub fn pay(&self, syssn_or_out_trade_no: String) -> napi::Result<Value> {
+        self.with(|sb| sb.pay(&syssn_or_out_trade_no))?
+            .map_err(|e| crate::error::to_napi(invalid("syssn", e.to_string())))
+    }
+
+    /// Faults for the next `count` (default 1) API requests:
+    /// `{ kind: 'delay'|'drop'|'http_status'|'malformed'|'canned', count?, ms?, status?, body? }`.
+    #[napi]
+    pub fn inject_fault(&self, fault: Value) -> napi::Result<()> {
+        let parsed =
+            Fault::from_json(&fault).map_err(|e| crate::error::to_napi(invalid("fault", e)))?;
+        let count = match fault.get("count") {
+            None | Some(Value::Null) => 1,
+            Some(v) => v
+                .as_u64()
+                .and_then(|n| u32::try_from(n).ok())
+                .ok_or_else(|| crate::error::to_napi(invalid("count", "must be a whole number")))?,
+        };
+        self.with(|sb| sb.inject_fault(parsed, count))
+    }
+
+    /// The request log, oldest first.
+    #[napi]
+    pub fn requests(&self) -> napi::Result<Vec<Value>> {
+        self.with(Sandbox::requests)
+    }
+
+    /// API requests received since start or reset.
+    #[napi]
+    pub fn request_count(&self) -> napi::Result<u32> {
+        self.with(|sb| u32::try_from(sb.request_count()).unwrap_or(u32::MAX))
+    }
+
+    /// Notification deliveries and their attempts.
+    #[napi]
+    pub fn notifications(&self) -> napi::Result<Vec<Value>> {
+        self.with(Sandbox::notifications)
+    }
+
+    /// Forgets orders, the log, faults and notifications.
+    #[napi]
+    pub fn reset(&self) -> napi::Result<()> {
+        self.with(Sandbox::reset)
+    }
+
+    /// Stops the server (idempotent).
+    #[napi]
+    pub fn stop(&self) -> napi::Result<()> {
+        let taken = self
+            .inner
+            .lock()
+            .map_err(|_| napi::Error::from_reason("the sandbox lock is poisoned"))?
+            .take();
+        if let Some(sb) = taken {
+            sb.shutdown();
+        }
+        Ok(())
+    }
+}
