@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Builds the abi3 wheel, installs it into the repository's .venv (created when missing), type-
+# checks the usage file and the stubs with mypy --strict, and runs the pytest suite (the shared
+# vectors, the sandbox scenarios, the GIL and asyncio tests, the seed sample and the examples).
+# Runs from any directory on a machine with Python 3.11 and cargo.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+venv="$root/.venv"
+python="${PYTHON:-python3.11}"
+command -v "$python" >/dev/null 2>&1 || python=python3
+
+if [ ! -x "$venv/bin/python" ]; then
+  "$python" -m venv "$venv"
+fi
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$here/requirements-dev.txt"
+
+# Debug build (fast to compile) into the shared target directory.
+wheels="$root/target/wheels/python-test"
+rm -rf "$wheels"
+(cd "$here" && CARGO_TARGET_DIR="$root/target" "$venv/bin/maturin" build --quiet --out "$wheels")
+wheel="$(ls "$wheels"/qfpay-*-abi3-*.whl | head -n 1)"
+"$venv/bin/python" -m pip install --quiet --force-reinstall --no-deps "$wheel"
+
+# `import qfpay` must work with nothing but the wheel: a separate venv, no index, no other package.
+bare="$root/target/python-bare-venv"
+[ -x "$bare/bin/python" ] || "$python" -m venv "$bare"
+"$bare/bin/python" -m pip install --quiet --disable-pip-version-check --no-index --force-reinstall "$wheel"
+"$bare/bin/python" -c 'import qfpay, qfpay.testing; print("bare venv: import qfpay", qfpay.__version__, "ok")'
+
+# Typed usage file and the package's own stubs, strictly.
+(cd "$here" && "$venv/bin/python" -m mypy --strict --no-incremental typing_check.py python/qfpay "$root/examples/python")
+
+# The suite; exit code 5 (no tests collected) is a failure too.
+set +e
+(cd "$here" && "$venv/bin/python" -m pytest -q tests "$@")
+status=$?
+set -e
+if [ "$status" -eq 5 ]; then
+  echo "pytest collected no tests" >&2
+  exit 1
+fi
+exit "$status"

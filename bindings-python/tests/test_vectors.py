@@ -1,0 +1,121 @@
+"""Every shared vector file in tests/vectors/, run through the public Python API."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+import qfpay
+from qfpay.testing import Sandbox
+
+from conftest import VECTORS, load_vectors
+
+
+def test_every_vector_file_is_covered() -> None:
+    files = sorted(p.stem for p in VECTORS.glob("*.json"))
+    assert files == ["notifications", "responses", "signing", "validation"], files
+
+
+# -- signing -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("case", load_vectors("signing"), ids=lambda c: c["name"])
+def test_signing(case: dict[str, Any]) -> None:
+    assert qfpay.string_to_sign(case["params"]) == case["string_to_sign"]
+    assert qfpay.sign(case["params"], case["key"], case["sign_type"]) == case["signature"]
+
+
+# -- notifications -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("case", load_vectors("notifications"), ids=lambda c: c["name"])
+def test_notifications(case: dict[str, Any]) -> None:
+    body = case["body"].encode("utf-8")
+    if case["valid"]:
+        n = qfpay.verify_notification(body, case["signature"], case["key"])
+        for name, want in case["expect"].items():
+            assert getattr(n, name) == want, name
+        # A str body is taken as its UTF-8 bytes.
+        assert qfpay.verify_notification(case["body"], case["signature"], case["key"]).raw == n.raw
+    else:
+        with pytest.raises(qfpay.QfPayError) as info:
+            qfpay.verify_notification(body, case["signature"], case["key"])
+        assert info.value.code == case["error_code"]
+
+
+# -- validation (against the sandbox: nothing may be sent) --------------------------------
+
+def call(client: qfpay.Client, operation: str, params: dict[str, Any]) -> Any:
+    p = dict(params)
+    if operation == "payment":
+        return client.create_payment(p.pop("txamt"), p.pop("txcurrcd"), p.pop("pay_type"), **p)
+    if operation == "query":
+        return client.query(**p)
+    if operation == "refund":
+        return client.refund(p.pop("syssn"), p.pop("txamt"), p.pop("txcurrcd"), **p)
+    if operation in ("close", "reverse"):
+        method = client.close if operation == "close" else client.reverse
+        return method(amount=p.pop("txamt"), currency=p.pop("txcurrcd"), **p)
+    raise AssertionError(f"unknown operation {operation}")
+
+
+@pytest.fixture(scope="module")
+def strict_client(sandbox: Sandbox) -> qfpay.Client:
+    return sandbox.client(max_retries=0, reconcile_timeout=0.3, timeout=5.0)
+
+
+@pytest.mark.parametrize("case", load_vectors("validation"), ids=lambda c: c["name"])
+def test_validation(case: dict[str, Any], sandbox: Sandbox, strict_client: qfpay.Client) -> None:
+    before = sandbox.request_count()
+    if case["valid"]:
+        try:
+            call(strict_client, case["operation"], case["params"])
+        except qfpay.ValidationError as e:  # pragma: no cover - the failure message matters
+            pytest.fail(f"valid request rejected: {e!r}")
+        except qfpay.QfPayError:
+            pass  # the sandbox may still answer with an API error
+    else:
+        with pytest.raises(qfpay.ValidationError) as info:
+            call(strict_client, case["operation"], case["params"])
+        assert info.value.code == "validation"
+        assert info.value.field == case["field"]
+        assert info.value.rule
+        assert sandbox.request_count() == before, "a rejected request reached the sandbox"
+
+
+# -- responses (the sandbox answers exactly the canned body) ------------------------------
+
+@pytest.fixture()
+def canned_sandbox(sandbox: Sandbox) -> Iterator[Sandbox]:
+    sandbox.reset()
+    yield sandbox
+    sandbox.reset()
+
+
+def check_fields(obj: Any, fields: dict[str, Any]) -> None:
+    for name, want in fields.items():
+        if name == "records":
+            assert len(obj.data) == want
+        elif name == "first":
+            check_fields(obj.data[0], want)
+        else:
+            assert getattr(obj, name) == want, name
+
+
+@pytest.mark.parametrize("case", load_vectors("responses"), ids=lambda c: c["name"])
+def test_responses(case: dict[str, Any], canned_sandbox: Sandbox, strict_client: qfpay.Client) -> None:
+    canned_sandbox.inject_fault("canned", 1, status=case["status"], body=case["body"])
+    expect = case["expect"]
+    if expect["ok"]:
+        result = call(strict_client, case["operation"], case["request"])
+        check_fields(result, expect.get("fields", {}))
+        assert isinstance(result.raw, dict)
+    else:
+        with pytest.raises(qfpay.QfPayError) as info:
+            call(strict_client, case["operation"], case["request"])
+        assert info.value.code == expect["error_code"], repr(info.value)
+        if "respcd" in expect:
+            assert info.value.respcd == expect["respcd"]
+        if expect["error_code"] == "status_unknown":
+            assert isinstance(info.value, qfpay.StatusUnknownError)
+            assert info.value.out_trade_no
