@@ -60,7 +60,7 @@ pub enum Error {
     #[error("configuration error: {0}")]
     Config(String),
     /// QFPay answered with a failure code.
-    #[error("QFPay error {}: {} ({}){}: {}", .0.respcd, .0.resperr, .0.respmsg, http_suffix(.0.http_status), .0.hint())]
+    #[error("QFPay error {}: {}{}{}: {}", .0.respcd, .0.resperr, msg_suffix(&.0.respmsg), http_suffix(.0.http_status), .0.hint())]
     Api(Box<ApiError>),
     /// HTTP 429: too many requests (QFPay allows 100 per second and 400 per minute).
     #[error("rate limited by QFPay (HTTP 429); slow down and retry later")]
@@ -99,6 +99,14 @@ pub enum Error {
     /// A notification's signature did not match its body and key.
     #[error("notification signature mismatch: {0}")]
     Signature(String),
+}
+
+fn msg_suffix(respmsg: &str) -> String {
+    if respmsg.is_empty() {
+        String::new()
+    } else {
+        format!(" ({respmsg})")
+    }
 }
 
 fn http_suffix(status: u16) -> String {
