@@ -1,0 +1,57 @@
+'use strict'
+// Shared test helpers: the package (loaded through its public entry) and sandboxes.
+const path = require('node:path')
+const fs = require('node:fs')
+
+const qfpay = require('..')
+
+const VECTORS = path.resolve(__dirname, '..', '..', 'tests', 'vectors')
+
+function vectors (name) {
+  return JSON.parse(fs.readFileSync(path.join(VECTORS, name), 'utf8')).cases
+}
+
+// QFPay field names (as in tests/vectors) to this binding's option names.
+const JS_NAMES = { txamt: 'amount', txcurrcd: 'currency' }
+function camel (name) {
+  return JS_NAMES[name] || name.replace(/_([a-z])/g, (_, c) => c.toUpperCase())
+}
+// Result field names: QFPay's snake_case to camelCase (txamt stays txamt).
+function resultName (name) {
+  return name.replace(/_([a-z])/g, (_, c) => c.toUpperCase())
+}
+function toJs (params) {
+  const out = {}
+  for (const [k, v] of Object.entries(params)) {
+    if (k === 'extend_info' && v && typeof v === 'object') {
+      out.extendInfo = Object.fromEntries(Object.entries(v).map(([ek, ev]) => [camel(ek), ev]))
+    } else {
+      out[camel(k)] = v
+    }
+  }
+  return out
+}
+
+// Calls the client operation a vector names, with QFPay-named params.
+function operate (client, operation, params) {
+  const req = toJs(params)
+  switch (operation) {
+    case 'payment': return client.createPayment(req)
+    case 'query': return client.query(req)
+    case 'refund': return client.refund(req)
+    case 'close': return client.close(req)
+    case 'reverse': return client.reverse(req)
+    default: throw new Error(`unknown operation ${operation}`)
+  }
+}
+
+async function rejection (promise) {
+  try {
+    await promise
+  } catch (e) {
+    return e
+  }
+  throw new Error('expected the call to fail')
+}
+
+module.exports = { qfpay, vectors, toJs, camel, resultName, operate, rejection, VECTORS }

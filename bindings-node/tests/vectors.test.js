@@ -1,0 +1,110 @@
+'use strict'
+// Every case of every file in tests/vectors, through the public API.
+const { describe, it, before, after } = require('node:test')
+const assert = require('node:assert/strict')
+const fs = require('node:fs')
+const { qfpay, vectors, resultName, operate, rejection, VECTORS } = require('./helpers.js')
+
+const KNOWN = ['signing.json', 'notifications.json', 'validation.json', 'responses.json']
+
+it('runs every vector file there is', () => {
+  const files = fs.readdirSync(VECTORS).filter((f) => f.endsWith('.json')).sort()
+  assert.deepEqual(files, [...KNOWN].sort(), 'a new vector file needs a runner here')
+})
+
+describe('signing.json', () => {
+  for (const c of vectors('signing.json')) {
+    it(c.name, () => {
+      assert.equal(qfpay.stringToSign(c.params), c.string_to_sign)
+      assert.equal(qfpay.sign(c.params, c.key, c.sign_type), c.signature)
+    })
+  }
+})
+
+describe('notifications.json', () => {
+  for (const c of vectors('notifications.json')) {
+    it(c.name, () => {
+      for (const body of [Buffer.from(c.body, 'utf8'), c.body, new TextEncoder().encode(c.body)]) {
+        if (c.valid) {
+          const n = qfpay.verifyNotification(body, c.signature, c.key)
+          for (const [k, v] of Object.entries(c.expect)) {
+            assert.deepEqual(n[resultName(k)], v, k)
+            assert.notEqual(n.raw[k], undefined, `raw.${k}`)
+          }
+        } else {
+          assert.throws(() => qfpay.verifyNotification(body, c.signature, c.key), (e) => {
+            assert.ok(e instanceof qfpay.QfPayError)
+            assert.equal(e.code, c.error_code)
+            return true
+          })
+        }
+      }
+    })
+  }
+})
+
+describe('validation.json (against a sandbox)', () => {
+  let sandbox, client
+  before(async () => {
+    sandbox = await qfpay.Sandbox.start({ rateLimit: false, slowResponseMs: 100 })
+    client = sandbox.client({ maxRetries: 0, reconcileTimeoutMs: 300, timeoutMs: 5000 })
+  })
+  after(() => sandbox.stop())
+
+  for (const c of vectors('validation.json')) {
+    it(`${c.operation}: ${c.name}`, async () => {
+      const before = sandbox.requestCount()
+      let error = null
+      try {
+        await operate(client, c.operation, c.params)
+      } catch (e) {
+        error = e
+      }
+      if (c.valid) {
+        assert.ok(!(error instanceof qfpay.ValidationError), `unexpected ${error && error.message}`)
+      } else {
+        assert.ok(error instanceof qfpay.ValidationError, `expected a ValidationError, got ${error}`)
+        assert.ok(error instanceof qfpay.QfPayError)
+        assert.equal(error.code, 'validation')
+        assert.equal(error.field, c.field)
+        assert.equal(sandbox.requestCount(), before, 'nothing may be sent')
+      }
+    })
+  }
+})
+
+describe('responses.json (canned answers from a sandbox)', () => {
+  let sandbox, client
+  before(async () => {
+    sandbox = await qfpay.Sandbox.start({ rateLimit: false })
+    client = sandbox.client({ maxRetries: 0, reconcileTimeoutMs: 300, timeoutMs: 5000 })
+  })
+  after(() => sandbox.stop())
+
+  function checkFields (result, fields) {
+    for (const [k, v] of Object.entries(fields)) {
+      if (k === 'records') assert.equal(result.data.length, v, 'records')
+      else if (k === 'first') checkFields(result.data[0], v)
+      else assert.deepEqual(result[resultName(k)], v, k)
+    }
+  }
+
+  for (const c of vectors('responses.json')) {
+    it(`${c.operation}: ${c.name}`, async () => {
+      sandbox.reset()
+      sandbox.injectFault({ kind: 'canned', count: 1, status: c.status, body: c.body })
+      if (c.expect.ok) {
+        const result = await operate(client, c.operation, c.request)
+        checkFields(result, c.expect.fields)
+        assert.equal(typeof result.raw, 'object')
+      } else {
+        const e = await rejection(operate(client, c.operation, c.request))
+        assert.ok(e instanceof qfpay.QfPayError, `expected a QfPayError, got ${e}`)
+        assert.equal(e.code, c.expect.error_code, e.message)
+        assert.ok(e instanceof qfpay.ERROR_CLASSES[c.expect.error_code])
+        if (c.expect.respcd) assert.equal(e.respcd, c.expect.respcd)
+        if (e.code === 'status_unknown') assert.ok(e.outTradeNo, 'outTradeNo')
+      }
+    })
+  }
+})
