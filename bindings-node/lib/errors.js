@@ -108,7 +108,9 @@ function fromNative (err) {
 
 /** Rethrows `err` as a QfPayError (for `.catch(rethrow)`). */
 function rethrow (err) {
-  throw fromNative(err)
+  const e = fromNative(err)
+  if (e !== err) Error.captureStackTrace?.(e, rethrow)
+  throw e
 }
 
 module.exports = {

@@ -58,29 +58,29 @@ module.exports = function (native, Client, call, rethrow) {
 
     /** The request log, oldest first. */
     requests () {
-      return this.#native.requests()
+      return call(() => this.#native.requests())
     }
 
     /** API requests received since start or reset. */
     requestCount () {
-      return this.#native.requestCount()
+      return call(() => this.#native.requestCount())
     }
 
     /** Notification deliveries and their attempts. */
     notifications () {
-      return this.#native.notifications()
+      return call(() => this.#native.notifications())
     }
 
     /** Forgets orders, the log, faults and notifications. */
     reset () {
-      this.#native.reset()
+      call(() => this.#native.reset())
     }
 
     /** Stops the server (idempotent). */
     async stop () {
       if (this.#stopped) return
       this.#stopped = true
-      this.#native.stop()
+      call(() => this.#native.stop())
     }
 
     async [Symbol.asyncDispose] () {
