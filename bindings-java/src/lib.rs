@@ -8,6 +8,7 @@ uniffi::setup_scaffolding!();
 pub mod client;
 pub mod error;
 pub mod records;
+pub mod sandbox;
 pub mod tools;
 
 pub use client::{FfiClient, FfiClientConfig, FfiQueryPages};

@@ -1,0 +1,52 @@
+package com.qfpay
+
+/** Asynchronous notification verification. */
+object Notifications {
+    /**
+     * Verifies the `X-QF-SIGN` header [signature] against the exact raw request body and parses it.
+     * Fails with [SignatureException] (wrong signature or key) or [DecodeException].
+     */
+    @JvmStatic
+    fun verify(rawBody: ByteArray, signature: String, clientKey: String): Notification =
+        ffi { Notification.of(com.qfpay.ffi.verifyNotification(rawBody, signature, clientKey)) }
+
+    /** Parses a body without checking its signature (logging, tests). */
+    @JvmStatic
+    fun parse(rawBody: ByteArray): Notification = ffi { Notification.of(com.qfpay.ffi.parseNotification(rawBody)) }
+
+    /** The signature QFPay would send for [rawBody] under [clientKey] (for tests). */
+    @JvmStatic
+    fun signature(rawBody: ByteArray, clientKey: String): String = com.qfpay.ffi.notificationSignature(rawBody, clientKey)
+}
+
+/** Request signing, exactly as the client signs. */
+object Signing {
+    /** The `X-QF-SIGN` of [params] under [key] (uppercase hex). */
+    @JvmStatic
+    fun sign(params: Map<String, String>, key: String, signType: SignType): String =
+        ffi { com.qfpay.ffi.sign(params, key, signType.wire) }
+
+    /** The string that is signed (without the key): non-empty params sorted by name. */
+    @JvmStatic
+    fun stringToSign(params: Map<String, String>): String = com.qfpay.ffi.stringToSign(params)
+}
+
+/** QR code rendering for `payment.qrcode`. */
+object Qr {
+    /** An SVG image (at least 256 px). */
+    @JvmStatic
+    fun svg(content: String): String = ffi { com.qfpay.ffi.qrSvg(content) }
+
+    /** A PNG image, [scale] pixels per module. */
+    @JvmStatic
+    @JvmOverloads
+    fun png(content: String, scale: Int = 8): ByteArray = ffi { com.qfpay.ffi.qrPng(content, scale) }
+
+    /** A `data:image/png;base64,...` URL. */
+    @JvmStatic
+    fun dataUrl(content: String): String = ffi { com.qfpay.ffi.qrDataUrl(content) }
+
+    /** Unicode blocks for a terminal. */
+    @JvmStatic
+    fun terminal(content: String): String = ffi { com.qfpay.ffi.qrTerminal(content) }
+}

@@ -1,0 +1,94 @@
+package com.qfpay
+
+import com.qfpay.ffi.FfiFault
+import com.qfpay.ffi.FfiSandbox
+import com.qfpay.ffi.FfiSandboxConfig
+import java.time.Duration
+
+/**
+ * The in-process QFPay sandbox for tests: a real HTTP server on 127.0.0.1 that signs, checks
+ * and answers like QFPay. Scenario amounts (`txamt`): 1001 paid, 1002 pending then paid,
+ * 1003 declined, 1004 pending on create, 1005 slow, 1006 server error, 1007 rate limited.
+ * Any other MPM amount waits for [pay].
+ *
+ * ```java
+ * try (Sandbox sb = Sandbox.start()) {
+ *     QfPayClient client = sb.client();
+ * }
+ * ```
+ */
+class Sandbox private constructor(private val ffi: FfiSandbox) : AutoCloseable {
+    /** `http://127.0.0.1:<port>`. */
+    val baseUrl: String = ffi.baseUrl()
+    /** The sandbox merchant's app code. */
+    val appCode: String = ffi.appCode()
+    /** The sandbox merchant's client key (also the notification key). */
+    val clientKey: String = ffi.clientKey()
+    /** The sandbox merchant's `mchid`, if it was given one. */
+    val mchid: String? = ffi.mchid()
+
+    /** A client builder already pointed at this sandbox with its credentials. */
+    fun clientBuilder(): QfPayClient.Builder =
+        QfPayClient.builder().baseUrl(baseUrl).credentials(appCode, clientKey).mchid(mchid)
+
+    /** A client for this sandbox with the default settings. */
+    fun client(): QfPayClient = clientBuilder().build()
+
+    /** The customer scans and pays the order with this `syssn` or `out_trade_no`; the record as JSON. */
+    fun pay(syssnOrOutTradeNo: String): String = ffi { ffi.pay(syssnOrOutTradeNo) }
+
+    /** The next [count] API requests are answered after [delay]. */
+    fun injectDelay(delay: Duration, count: Int) = inject(FfiFault.Delay(delay.toMillis()), count)
+    /** The next [count] API requests are processed, then the connection is closed without an answer. */
+    fun injectDrop(count: Int) = inject(FfiFault.Drop, count)
+    /** The next [count] API requests are answered with this HTTP status and no body, unprocessed. */
+    fun injectHttpStatus(status: Int, count: Int) = inject(FfiFault.HttpStatus(status), count)
+    /** The next [count] API requests are processed, then answered with a body that is not JSON. */
+    fun injectMalformed(count: Int) = inject(FfiFault.Malformed, count)
+    /** The next [count] API requests are answered exactly with [status] and [body], unprocessed. */
+    fun injectCanned(status: Int, body: String, count: Int) = inject(FfiFault.Canned(status, body), count)
+
+    private fun inject(fault: FfiFault, count: Int) = ffi { ffi.injectFault(fault, count) }
+
+    /** API requests received since start or [reset], rejected ones included. */
+    fun requestCount(): Long = ffi { ffi.requestCount() }
+
+    /** The request log as a JSON array. */
+    fun requestsJson(): String = ffi { ffi.requestsJson() }
+
+    /** Notification deliveries and their attempts as a JSON array. */
+    fun notificationsJson(): String = ffi { ffi.notificationsJson() }
+
+    /** Forgets orders, the request log, faults and notifications. */
+    fun reset() = ffi { ffi.reset() }
+
+    /** Stops the server. */
+    override fun close() {
+        ffi.shutdown()
+        ffi.destroy()
+    }
+
+    /** Sandbox settings. */
+    class Builder internal constructor() {
+        private var c = FfiSandboxConfig(null, null, null, null, null, false, null, null, null)
+        fun port(v: Int) = apply { c = c.copy(port = v) }
+        fun credentials(appCode: String, clientKey: String) = apply { c = c.copy(appCode = appCode, clientKey = clientKey) }
+        fun mchid(v: String?) = apply { c = c.copy(mchid = v) }
+        fun notifyUrl(v: String?) = apply { c = c.copy(notifyUrl = v) }
+        /** Applies the documented rate limit (100/s, 400/min); off by default in tests. */
+        fun rateLimit(on: Boolean) = apply { c = c.copy(rateLimit = on) }
+        fun notifyTimeScale(v: Double) = apply { c = c.copy(notifyTimeScale = v) }
+        fun pendingQueries(v: Long) = apply { c = c.copy(pendingQueries = v) }
+        fun slowResponse(v: Duration) = apply { c = c.copy(slowResponseMs = v.toMillis()) }
+        fun start(): Sandbox = Sandbox(ffi { FfiSandbox.start(c) })
+    }
+
+    companion object {
+        /** Starts a sandbox with the default merchant, no rate limit, on a free port. */
+        @JvmStatic
+        fun start(): Sandbox = Builder().start()
+
+        @JvmStatic
+        fun builder() = Builder()
+    }
+}

@@ -1,0 +1,158 @@
+package com.qfpay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.json.JSONObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/** Every case of every file in tests/vectors/, through the public Java API. */
+class VectorTest {
+    private static Sandbox sandbox;
+    private static QfPayClient client;
+
+    @BeforeAll
+    static void start() {
+        sandbox = Sandbox.builder().slowResponse(Duration.ofMillis(200)).start();
+        client = sandbox.clientBuilder().maxRetries(0).reconcileTimeout(Duration.ofMillis(300))
+                .timeout(Duration.ofSeconds(5)).build();
+    }
+
+    @AfterAll
+    static void stop() {
+        client.close();
+        sandbox.close();
+    }
+
+    @Test
+    void everyVectorFileIsCovered() throws Exception {
+        Set<String> known = Set.of("signing.json", "notifications.json", "validation.json", "responses.json");
+        Set<String> present = Vectors.files().stream().map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+        assertTrue(present.containsAll(known), "vector files missing: " + present);
+        assertEquals(known, present, "a new vector file needs a runner here");
+    }
+
+    @TestFactory
+    List<DynamicTest> signing() throws Exception {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (JSONObject c : Vectors.cases("signing.json")) {
+            tests.add(DynamicTest.dynamicTest(c.getString("name"), () -> {
+                Map<String, String> params = new HashMap<>();
+                JSONObject p = c.getJSONObject("params");
+                for (String k : p.keySet()) params.put(k, p.getString(k));
+                SignType st = c.getString("sign_type").equalsIgnoreCase("sha256") ? SignType.SHA256 : SignType.MD5;
+                assertEquals(c.getString("string_to_sign"), Signing.stringToSign(params));
+                assertEquals(c.getString("signature"), Signing.sign(params, c.getString("key"), st));
+            }));
+        }
+        return tests;
+    }
+
+    @TestFactory
+    List<DynamicTest> notifications() throws Exception {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (JSONObject c : Vectors.cases("notifications.json")) {
+            tests.add(DynamicTest.dynamicTest(c.getString("name"), () -> {
+                byte[] body = c.getString("body").getBytes(StandardCharsets.UTF_8);
+                if (c.getBoolean("valid")) {
+                    Notification n = Notifications.verify(body, c.getString("signature"), c.getString("key"));
+                    JSONObject expect = c.getJSONObject("expect");
+                    for (String k : expect.keySet()) {
+                        Object actual = Vectors.field(n, k);
+                        assertTrue(Vectors.same(expect.get(k), actual), k + ": expected " + expect.get(k) + ", got " + actual);
+                    }
+                } else {
+                    QfPayException e = assertThrows(QfPayException.class,
+                            () -> Notifications.verify(body, c.getString("signature"), c.getString("key")));
+                    assertEquals(c.getString("error_code"), e.getCode(), e.getMessage());
+                    if (e.getCode().equals("signature")) assertInstanceOf(SignatureException.class, e);
+                    if (e.getCode().equals("decode")) assertInstanceOf(DecodeException.class, e);
+                }
+            }));
+        }
+        return tests;
+    }
+
+    @TestFactory
+    List<DynamicTest> validation() throws Exception {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (JSONObject c : Vectors.cases("validation.json")) {
+            tests.add(DynamicTest.dynamicTest(c.getString("name"), () -> {
+                long before = sandbox.requestCount();
+                try {
+                    Vectors.call(client, c.getString("operation"), c.getJSONObject("params"));
+                    if (!c.getBoolean("valid")) fail("expected a validation error on " + c.optString("field"));
+                } catch (ValidationException e) {
+                    if (c.getBoolean("valid")) fail("unexpected validation error: " + e.getMessage());
+                    assertEquals("validation", e.getCode());
+                    assertEquals(c.getString("field"), e.getField(), e.getMessage());
+                    assertEquals(before, sandbox.requestCount(), "a request was sent");
+                } catch (QfPayException e) {
+                    if (!c.getBoolean("valid")) fail("expected validation on " + c.optString("field") + ", got " + e.getCode() + ": " + e.getMessage());
+                }
+            }));
+        }
+        return tests;
+    }
+
+    @TestFactory
+    List<DynamicTest> responses() throws Exception {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (JSONObject c : Vectors.cases("responses.json")) {
+            tests.add(DynamicTest.dynamicTest(c.getString("name"), () -> {
+                sandbox.reset();
+                sandbox.injectCanned(c.getInt("status"), c.getString("body"), 1);
+                JSONObject expect = c.getJSONObject("expect");
+                String op = c.getString("operation");
+                if (expect.getBoolean("ok")) {
+                    Object result = Vectors.call(client, op, c.getJSONObject("request"));
+                    JSONObject fields = expect.getJSONObject("fields");
+                    for (String k : fields.keySet()) {
+                        if (op.equals("query") && k.equals("records")) {
+                            assertEquals(fields.getInt(k), ((QueryPage) result).getData().size());
+                        } else if (op.equals("query") && k.equals("first")) {
+                            Transaction first = ((QueryPage) result).getData().get(0);
+                            JSONObject f = fields.getJSONObject(k);
+                            for (String fk : f.keySet()) {
+                                Object actual = Vectors.field(first, fk);
+                                assertTrue(Vectors.same(f.get(fk), actual), "first." + fk + ": expected " + f.get(fk) + ", got " + actual);
+                            }
+                        } else {
+                            Object actual = Vectors.field(result, k);
+                            assertTrue(Vectors.same(fields.get(k), actual), k + ": expected " + fields.get(k) + ", got " + actual);
+                        }
+                    }
+                } else {
+                    QfPayException e = assertThrows(QfPayException.class, () -> Vectors.call(client, op, c.getJSONObject("request")));
+                    assertEquals(expect.getString("error_code"), e.getCode(), e.getMessage());
+                    if (expect.has("respcd")) {
+                        String respcd = e instanceof ApiException ? ((ApiException) e).getRespcd()
+                                : e instanceof StatusUnknownException ? ((StatusUnknownException) e).getRespcd() : null;
+                        assertEquals(expect.getString("respcd"), respcd, e.getMessage());
+                    }
+                    if (e instanceof StatusUnknownException) {
+                        assertFalse(((StatusUnknownException) e).getOutTradeNo().isEmpty());
+                    }
+                }
+            }));
+        }
+        return tests;
+    }
+
+}

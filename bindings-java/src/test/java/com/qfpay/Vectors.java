@@ -1,0 +1,126 @@
+package com.qfpay;
+
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import org.json.JSONArray;
+import org.json.JSONObject;
+
+/** Loads tests/vectors/*.json and maps their QFPay-named params onto the public API. */
+final class Vectors {
+    private Vectors() {}
+
+    static Path dir() {
+        String env = System.getenv("QFPAY_VECTORS_DIR");
+        if (env != null && !env.isEmpty()) return Paths.get(env);
+        return Paths.get("..", "tests", "vectors");
+    }
+
+    static List<Path> files() throws IOException {
+        List<Path> out = new ArrayList<>();
+        try (var s = Files.list(dir())) {
+            s.filter(p -> p.toString().endsWith(".json")).sorted().forEach(out::add);
+        }
+        return out;
+    }
+
+    static List<JSONObject> cases(String file) throws IOException {
+        JSONObject root = new JSONObject(Files.readString(dir().resolve(file), StandardCharsets.UTF_8));
+        JSONArray arr = root.getJSONArray("cases");
+        List<JSONObject> out = new ArrayList<>();
+        for (int i = 0; i < arr.length(); i++) out.add(arr.getJSONObject(i));
+        return out;
+    }
+
+    private static String str(JSONObject p, String k) {
+        return p.has(k) && !p.isNull(k) ? String.valueOf(p.get(k)) : null;
+    }
+
+    private static Long num(JSONObject p, String k) {
+        return p.has(k) && !p.isNull(k) ? p.getLong(k) : null;
+    }
+
+    private static String[] list(JSONObject p, String k) {
+        if (!p.has(k)) return new String[0];
+        JSONArray a = p.getJSONArray(k);
+        String[] out = new String[a.length()];
+        for (int i = 0; i < a.length(); i++) out[i] = a.getString(i);
+        return out;
+    }
+
+    /** Runs one operation with QFPay-named params; returns the public result object. */
+    static Object call(QfPayClient c, String op, JSONObject p) {
+        switch (op) {
+            case "payment": {
+                PaymentRequest.Builder b = PaymentRequest.builder(
+                        p.optLong("txamt", 0), p.optString("txcurrcd", ""), p.optString("pay_type", PayTypes.WECHAT_QR));
+                b.outTradeNo(str(p, "out_trade_no")).txdtm(str(p, "txdtm")).authCode(str(p, "auth_code"))
+                        .expiredTime(num(p, "expired_time")).goodsName(str(p, "goods_name"))
+                        .goodsInfo(str(p, "goods_info")).mchid(str(p, "mchid")).udid(str(p, "udid"))
+                        .notifyUrl(str(p, "notify_url")).returnUrl(str(p, "return_url")).rmbTag(str(p, "rmb_tag"))
+                        .limitPay(str(p, "limit_pay")).payTag(str(p, "pay_tag")).subOpenid(str(p, "sub_openid"));
+                if (p.has("extend_info")) {
+                    JSONObject e = p.getJSONObject("extend_info");
+                    b.realName(str(e, "user_creid"), str(e, "user_truename"));
+                }
+                return c.createPayment(b.build());
+            }
+            case "query": {
+                QueryRequest.Builder b = QueryRequest.builder()
+                        .syssn(list(p, "syssn")).outTradeNo(list(p, "out_trade_no")).payType(list(p, "pay_type"))
+                        .respcd(str(p, "respcd")).timeRange(str(p, "start_time"), str(p, "end_time"))
+                        .page(num(p, "page")).pageSize(num(p, "page_size")).mchid(str(p, "mchid"));
+                return c.query(b.build());
+            }
+            case "refund":
+                return c.refund(RefundRequest.builder(p.optString("syssn", ""), p.optLong("txamt", 0), p.optString("txcurrcd", ""))
+                        .outTradeNo(str(p, "out_trade_no")).txdtm(str(p, "txdtm")).mchid(str(p, "mchid"))
+                        .udid(str(p, "udid")).build());
+            case "close":
+            case "reverse": {
+                CancelRequest r = CancelRequest.builder(p.optLong("txamt", 0), p.optString("txcurrcd", ""))
+                        .syssn(str(p, "syssn")).outTradeNo(str(p, "out_trade_no")).txdtm(str(p, "txdtm"))
+                        .mchid(str(p, "mchid")).udid(str(p, "udid")).build();
+                return op.equals("close") ? c.close(r) : c.reverse(r);
+            }
+            default:
+                throw new IllegalArgumentException("unknown operation " + op);
+        }
+    }
+
+    /** A result's field by the core's snake_case name (`out_trade_no` -> getOutTradeNo()). */
+    static Object field(Object result, String snake) {
+        StringBuilder camel = new StringBuilder();
+        for (String part : snake.split("_")) {
+            camel.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+        }
+        for (String prefix : new String[] {"get", "is"}) {
+            try {
+                Method m = result.getClass().getMethod(prefix + camel);
+                Object v = m.invoke(result);
+                if (v instanceof TransactionState) return ((TransactionState) v).getWire();
+                return v;
+            } catch (NoSuchMethodException e) {
+                // try the next prefix
+            } catch (ReflectiveOperationException e) {
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError("no field " + snake + " on " + result.getClass().getSimpleName());
+    }
+
+    /** Whether an actual value equals the JSON expectation (numbers compared as longs). */
+    static boolean same(Object expected, Object actual) {
+        if (expected == null || expected == JSONObject.NULL) return actual == null;
+        if (expected instanceof Number && actual instanceof Number) {
+            return ((Number) expected).longValue() == ((Number) actual).longValue();
+        }
+        if (expected instanceof Boolean) return expected.equals(actual);
+        return String.valueOf(expected).equals(actual == null ? null : String.valueOf(actual));
+    }
+}
