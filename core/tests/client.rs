@@ -450,3 +450,31 @@ fn blocking_client_and_threads() {
     let pages: Vec<_> = c.query_pages(QueryRequest::new().page_size(3)).collect();
     assert_eq!(pages.len(), 2);
 }
+
+#[tokio::test]
+async fn requests_go_through_the_configured_proxy() {
+    // The sandbox serves absolute-form requests too, so it can stand in for an HTTP proxy: the
+    // base URL's host does not exist, so the payment only succeeds through the proxy.
+    let sb = sandbox().await;
+    let m = sb.merchant();
+    let c = Client::builder()
+        .base_url("http://qfpay-proxy-test.invalid")
+        .credentials(m.app_code.clone(), m.client_key.clone())
+        .proxy(sb.base_url())
+        .build()
+        .unwrap();
+    c.create_payment(PaymentRequest::wechat_qr(hkd(300)))
+        .await
+        .unwrap();
+    assert_eq!(logged(&sb, "/trade/v1/payment").len(), 1);
+    let direct = Client::builder()
+        .base_url("http://qfpay-proxy-test.invalid")
+        .credentials("A", "K")
+        .max_retries(0)
+        .build()
+        .unwrap()
+        .with_connect_timeout(Duration::from_millis(500))
+        .unwrap();
+    let e = direct.query(QueryRequest::new()).await.unwrap_err();
+    assert_eq!(e.code(), "network", "{e}");
+}

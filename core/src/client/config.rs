@@ -133,9 +133,15 @@ impl ClientBuilder {
     }
 
     /// Applies the `QFPAY_*` environment variables that are set: `QFPAY_APP_CODE`,
-    /// `QFPAY_CLIENT_KEY`, `QFPAY_MCHID`, `QFPAY_ENV` or `QFPAY_BASE_URL`, `QFPAY_SIGN_TYPE`.
-    pub fn env(mut self) -> Result<Self> {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    /// `QFPAY_CLIENT_KEY`, `QFPAY_MCHID`, `QFPAY_ENV` or `QFPAY_BASE_URL` (the URL wins),
+    /// `QFPAY_SIGN_TYPE`. Values set on the builder afterwards win over them.
+    pub fn env(self) -> Result<Self> {
+        self.env_from(|name| std::env::var(name).ok())
+    }
+
+    /// Like [`ClientBuilder::env`], reading variables through `get`.
+    pub fn env_from(mut self, get: impl Fn(&str) -> Option<String>) -> Result<Self> {
+        let var = |name: &str| get(name).filter(|v| !v.trim().is_empty());
         if let Some(v) = var("QFPAY_APP_CODE") {
             self.app_code = Some(v);
         }
@@ -306,6 +312,57 @@ mod tests {
             "http://127.0.0.1:9"
         );
         assert!(Environment::parse("mars").is_err());
+    }
+
+    #[test]
+    fn env_variables() {
+        let vars = |name: &str| match name {
+            "QFPAY_APP_CODE" => Some("APPX".to_owned()),
+            "QFPAY_CLIENT_KEY" => Some("KEYX".to_owned()),
+            "QFPAY_MCHID" => Some("M1".to_owned()),
+            "QFPAY_ENV" => Some("production".to_owned()),
+            "QFPAY_SIGN_TYPE" => Some("SHA256".to_owned()),
+            _ => None,
+        };
+        let cfg = ClientBuilder::new()
+            .env_from(vars)
+            .unwrap()
+            .into_config()
+            .unwrap();
+        assert_eq!(
+            (cfg.app_code.as_str(), cfg.client_key.expose()),
+            ("APPX", "KEYX")
+        );
+        assert_eq!(cfg.mchid.as_deref(), Some("M1"));
+        assert_eq!(cfg.base_url, "https://openapi-hk.qfapi.com");
+        assert_eq!(cfg.sign_type, SignType::Sha256);
+        let url = |name: &str| {
+            (name == "QFPAY_BASE_URL")
+                .then(|| "http://127.0.0.1:1/".to_owned())
+                .or_else(|| vars(name))
+        };
+        let cfg = ClientBuilder::new()
+            .env_from(url)
+            .unwrap()
+            .into_config()
+            .unwrap();
+        assert_eq!(cfg.base_url, "http://127.0.0.1:1");
+        let bad = |name: &str| (name == "QFPAY_SIGN_TYPE").then(|| "sha1".to_owned());
+        assert_eq!(
+            ClientBuilder::new().env_from(bad).err().map(|e| e.code()),
+            Some("config")
+        );
+        let missing = ClientBuilder::new()
+            .env_from(|_| None)
+            .unwrap()
+            .into_config();
+        assert!(
+            missing
+                .err()
+                .unwrap()
+                .to_string()
+                .contains("QFPAY_APP_CODE")
+        );
     }
 
     #[test]

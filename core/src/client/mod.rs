@@ -164,6 +164,18 @@ impl Client {
         }
     }
 
+    /// The same client with another connect timeout. This needs its own connection pool, so
+    /// keep the result for the calls that need it rather than creating one per call.
+    pub fn with_connect_timeout(&self, connect_timeout: Duration) -> Result<Self> {
+        let mut config = self.inner.config.clone();
+        config.connect_timeout = connect_timeout;
+        let http = transport::http_client(&config)?;
+        Ok(Self {
+            inner: Arc::new(Inner { config, http }),
+            ..self.clone()
+        })
+    }
+
     /// The same client with another retry count (shares the connection pool).
     pub fn with_max_retries(&self, max_retries: u32) -> Self {
         Self {
