@@ -552,9 +552,10 @@ fn core<T>(r: qfpay::Result<T>) -> PyResult<T> {
     r.map_err(|e| to_py_err_attached(&e))
 }
 
-/// An asyncio QFPay client: every operation returns an awaitable; nothing blocks the event
-/// loop (the I/O runs on a tokio runtime beside it).
-#[pyclass(frozen, module = "qfpay", name = "AsyncClient")]
+/// The engine of `qfpay.AsyncClient` (which wraps each method in a coroutine): every operation
+/// returns an asyncio future; nothing blocks the event loop (the I/O runs on a tokio runtime
+/// beside it). Must be called with an event loop running.
+#[pyclass(frozen, module = "qfpay._qfpay", name = "_AsyncClient")]
 pub struct AsyncClient {
     inner: qfpay::Client,
 }

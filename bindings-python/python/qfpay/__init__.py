@@ -32,10 +32,10 @@ from ._errors import (
     StatusUnknownError,
     ValidationError,
 )
+from ._async import AsyncClient
 from ._qfpay import (
     CORE_VERSION,
     NOTIFICATION_ACK,
-    AsyncClient,
     AsyncQueryPages,
     Cancellation,
     Client,

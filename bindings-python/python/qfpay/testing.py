@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Literal, Sequence
 
-from ._qfpay import SANDBOX_APP_CODE, SANDBOX_CLIENT_KEY, AsyncClient, Client, _Sandbox
+from ._async import AsyncClient
+from ._qfpay import SANDBOX_APP_CODE, SANDBOX_CLIENT_KEY, Client, _Sandbox
 
 __all__ = ["Sandbox", "Merchant", "FaultKind", "SANDBOX_APP_CODE", "SANDBOX_CLIENT_KEY"]
 
