@@ -32,6 +32,10 @@ data class Payment(
     /** An SVG of [qrcode]; fails with [ValidationException] when there is none. */
     fun qrSvg(): String = Qr.svg(qrcode ?: throw ValidationException("invalid qrcode: the payment has no QR code", "qrcode", "missing"))
 
+    /** A PNG of [qrcode], [scale] pixels per module. */
+    @JvmOverloads
+    fun qrPng(scale: Int = 8): ByteArray = Qr.png(qrcode ?: throw ValidationException("invalid qrcode: the payment has no QR code", "qrcode", "missing"), scale)
+
     internal companion object {
         fun of(p: FfiPayment) = Payment(
             p.syssn, p.outTradeNo, p.payType, p.txamt, p.txcurrcd, p.txdtm, p.sysdtm, p.paydtm,
