@@ -1,0 +1,75 @@
+// Type-checked with `tsc --strict --noEmit` by test.sh: the public surface as a TypeScript
+// user sees it.
+import {
+  Client, Sandbox, QfPayError, ValidationError, StatusUnknownError, DeclinedError, ApiError,
+  verifyNotification, sign, qr, ACK_BODY,
+  type Payment, type Transaction, type Notification, type QueryPage, type ErrorCode
+} from 'qfpay'
+import { createServer } from 'node:http'
+
+async function main (): Promise<void> {
+  const sandbox = await Sandbox.start({ rateLimit: false, merchants: [{ appCode: 'APP', clientKey: 'KEY', mchid: 'M1' }] })
+  const client: Client = sandbox.client({ maxRetries: 1 })
+  const env: Client = Client.fromEnv({ baseUrl: sandbox.baseUrl })
+  void env
+
+  const payment: Payment = await client.wechatQr({ amount: 300, goodsName: 'Coffee' })
+  const qrText: string | undefined = payment.qrcode
+  const cents: number = payment.txamt
+  const svg: string = qr.svg(qrText ?? '')
+  const png: Buffer = qr.png(qrText ?? '', 4)
+  void cents; void svg; void png
+
+  await client.createPayment({ amount: 300, currency: 'HKD', payType: '800201', expiredTime: 10 }, { timeoutMs: 5000 })
+  sandbox.pay(payment.outTradeNo)
+  const paid: Transaction = await client.waitForPayment(payment.outTradeNo, { timeoutMs: 10_000, intervalMs: 200 })
+  if (paid.state === 'succeeded') {
+    await client.refund({ syssn: paid.syssn, amount: 100, currency: 'HKD' })
+  }
+  const found: Transaction | null = await client.findPayment(payment.outTradeNo)
+  void found
+  const page: QueryPage = await client.query({ outTradeNo: [payment.outTradeNo], pageSize: 10 })
+  for (const t of page.data) console.log(t.state, t.raw['txamt'])
+  for await (const p of client.queryPages({ pageSize: 100 })) console.log(p.page, p.data.length)
+  await client.close({ outTradeNo: payment.outTradeNo, amount: 300, currency: 'HKD' }).catch(() => undefined)
+  await client.reverse({ syssn: payment.syssn, amount: 300, currency: 'HKD' }).catch(() => undefined)
+
+  try {
+    await client.wechatQr({ amount: 1003 })
+  } catch (e) {
+    if (e instanceof StatusUnknownError) {
+      const again: string = e.outTradeNo
+      void again
+    } else if (e instanceof ValidationError) {
+      const field: string = e.field
+      void field
+    } else if (e instanceof DeclinedError || e instanceof ApiError) {
+      const code: string | undefined = e.respcd
+      void code
+    } else if (e instanceof QfPayError) {
+      const code: ErrorCode = e.code
+      void code
+    }
+  }
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => {
+      try {
+        const n: Notification = verifyNotification(Buffer.concat(chunks), req.headers['x-qf-sign'], sandbox.clientKey)
+        console.log(n.outTradeNo, n.txamt, n.success)
+        res.end(ACK_BODY)
+      } catch {
+        res.statusCode = 400
+        res.end()
+      }
+    })
+  })
+  server.close()
+  const signature: string = sign({ txamt: '300', txcurrcd: 'HKD' }, sandbox.clientKey, 'sha256')
+  void signature
+  await sandbox.stop()
+}
+
+void main()
