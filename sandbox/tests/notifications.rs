@@ -30,7 +30,11 @@ async fn receiver(r: Receiver) -> String {
                 r.got.lock().unwrap().push((headers, body));
                 let next = {
                     let mut f = r.fail_first.lock().unwrap();
-                    if f.is_empty() { None } else { Some(f.remove(0)) }
+                    if f.is_empty() {
+                        None
+                    } else {
+                        Some(f.remove(0))
+                    }
                 };
                 match next {
                     Some((s, b)) => (StatusCode::from_u16(s).unwrap(), b),
@@ -58,12 +62,31 @@ async fn payment_notification_exact_format_and_signature() {
     let r = Receiver::default();
     let url = receiver(r.clone()).await;
     let sb = sandbox_with(|c| {
-        c.merchants = vec![Merchant::new(MCH_APP, MCH_KEY).with_mchid(MCHID).with_notify_url(url.clone())];
+        c.merchants = vec![
+            Merchant::new(MCH_APP, MCH_KEY)
+                .with_mchid(MCHID)
+                .with_notify_url(url.clone()),
+        ];
     })
     .await;
     let otn = unique("N");
     let t = now();
-    let (_, v) = call(&sb, "/trade/v1/payment", MCH_APP, MCH_KEY, &[("txamt", "300"), ("txcurrcd", "HKD"), ("pay_type", "800201"), ("out_trade_no", &otn), ("txdtm", &t), ("mchid", MCHID), ("goods_name", "咖啡 \"☕\" 😀")]).await;
+    let (_, v) = call(
+        &sb,
+        "/trade/v1/payment",
+        MCH_APP,
+        MCH_KEY,
+        &[
+            ("txamt", "300"),
+            ("txcurrcd", "HKD"),
+            ("pay_type", "800201"),
+            ("out_trade_no", &otn),
+            ("txdtm", &t),
+            ("mchid", MCHID),
+            ("goods_name", "咖啡 \"☕\" 😀"),
+        ],
+    )
+    .await;
     assert_eq!(v["respcd"], "0000");
     assert!(sb.notifications().is_empty(), "nothing before the payment");
     sb.pay(&otn).unwrap();
@@ -72,8 +95,14 @@ async fn payment_notification_exact_format_and_signature() {
     let text = std::str::from_utf8(&body).unwrap();
     assert!(text.is_ascii(), "non-ASCII is escaped: {text}");
     assert!(text.starts_with("{\"status\": \"1\", "), "{text}");
-    assert!(text.contains(r#""goods_name": "\u5496\u5561 \"\u2615\" \ud83d\ude00""#), "{text}");
-    assert!(!text.contains("\":\"") && !text.contains("\",\""), "python separators: {text}");
+    assert!(
+        text.contains(r#""goods_name": "\u5496\u5561 \"\u2615\" \ud83d\ude00""#),
+        "{text}"
+    );
+    assert!(
+        !text.contains("\":\"") && !text.contains("\",\""),
+        "python separators: {text}"
+    );
     assert_eq!(headers["content-type"], "application/json");
     let sig = headers["x-qf-sign"].to_str().unwrap();
     assert_eq!(sig, qfpay::sign::notification_signature(&body, MCH_KEY));
@@ -89,7 +118,15 @@ async fn payment_notification_exact_format_and_signature() {
     assert_eq!(n.syssn, s(&v, "syssn"));
     assert_eq!(n.chnlsn.len(), 28);
     // Recorded as delivered at the first attempt.
-    wait_until(|| sb.notifications().first().is_some_and(|d| d["delivered"] == true), "the record").await;
+    wait_until(
+        || {
+            sb.notifications()
+                .first()
+                .is_some_and(|d| d["delivered"] == true)
+        },
+        "the record",
+    )
+    .await;
     let d = &sb.notifications()[0];
     assert_eq!(d["attempts"].as_array().unwrap().len(), 1);
     assert_eq!(d["body"].as_str().unwrap(), text);
@@ -107,14 +144,51 @@ async fn refund_notification_and_request_notify_url_wins() {
     .await;
     let otn = unique("N");
     let t = now();
-    let (_, v) = call(&sb, "/trade/v1/payment", APP, KEY, &[("txamt", "1001"), ("txcurrcd", "HKD"), ("pay_type", "800201"), ("out_trade_no", &otn), ("txdtm", &t), ("notify_url", &request_url)]).await;
+    let (_, v) = call(
+        &sb,
+        "/trade/v1/payment",
+        APP,
+        KEY,
+        &[
+            ("txamt", "1001"),
+            ("txcurrcd", "HKD"),
+            ("pay_type", "800201"),
+            ("out_trade_no", &otn),
+            ("txdtm", &t),
+            ("notify_url", &request_url),
+        ],
+    )
+    .await;
     assert_eq!(v["respcd"], "0000");
-    wait_until(|| request_r.got.lock().unwrap().len() == 1, "payment notification").await;
+    wait_until(
+        || request_r.got.lock().unwrap().len() == 1,
+        "payment notification",
+    )
+    .await;
     let rno = unique("R");
-    let (_, rf) = call(&sb, "/trade/v1/refund", APP, KEY, &[("syssn", &s(&v, "syssn")), ("out_trade_no", &rno), ("txamt", "1"), ("txdtm", &t)]).await;
+    let (_, rf) = call(
+        &sb,
+        "/trade/v1/refund",
+        APP,
+        KEY,
+        &[
+            ("syssn", &s(&v, "syssn")),
+            ("out_trade_no", &rno),
+            ("txamt", "1"),
+            ("txdtm", &t),
+        ],
+    )
+    .await;
     assert_eq!(rf["respcd"], "0000");
-    wait_until(|| request_r.got.lock().unwrap().len() == 2, "refund notification").await;
-    assert!(merchant_r.got.lock().unwrap().is_empty(), "the request's notify_url wins");
+    wait_until(
+        || request_r.got.lock().unwrap().len() == 2,
+        "refund notification",
+    )
+    .await;
+    assert!(
+        merchant_r.got.lock().unwrap().is_empty(),
+        "the request's notify_url wins"
+    );
     let (h, body) = request_r.got.lock().unwrap()[1].clone();
     let n = qfpay::notify::verify(&body, h["x-qf-sign"].to_str().unwrap(), KEY).unwrap();
     assert_eq!(n.kind, qfpay::NotificationKind::Refund);
@@ -141,7 +215,15 @@ async fn retries_on_the_scaled_schedule_until_success() {
     })
     .await;
     pay_req(&sb, "1001", "800201").await;
-    wait_until(|| sb.notifications().first().is_some_and(|d| d["delivered"] == true), "delivery").await;
+    wait_until(
+        || {
+            sb.notifications()
+                .first()
+                .is_some_and(|d| d["delivered"] == true)
+        },
+        "delivery",
+    )
+    .await;
     let d = sb.notifications()[0].clone();
     let attempts = d["attempts"].as_array().unwrap();
     assert_eq!(attempts.len(), 4, "{d}");
@@ -149,7 +231,10 @@ async fn retries_on_the_scaled_schedule_until_success() {
     assert_eq!(attempts[1]["ok"], false);
     assert_eq!(attempts[2]["ok"], false, "lowercase success is not an ack");
     assert_eq!(attempts[3]["ok"], true);
-    let at: Vec<u64> = attempts.iter().map(|a| a["elapsed_ms"].as_u64().unwrap()).collect();
+    let at: Vec<u64> = attempts
+        .iter()
+        .map(|a| a["elapsed_ms"].as_u64().unwrap())
+        .collect();
     assert!(at[1] >= 115 && at[1] < 600, "{at:?}");
     assert!(at[2] - at[1] >= 590, "{at:?}");
     assert!(at[3] - at[2] >= 590, "{at:?}");
@@ -173,9 +258,21 @@ async fn gives_up_after_seven_retries() {
     .await
     .unwrap();
     pay_req(&sb, "1001", "800201").await;
-    wait_until(|| sb.notifications().first().is_some_and(|d| d["finished"] == true), "giving up").await;
+    wait_until(
+        || {
+            sb.notifications()
+                .first()
+                .is_some_and(|d| d["finished"] == true)
+        },
+        "giving up",
+    )
+    .await;
     let d = sb.notifications()[0].clone();
-    assert_eq!(d["attempts"].as_array().unwrap().len(), 8, "first attempt + 7 retries");
+    assert_eq!(
+        d["attempts"].as_array().unwrap().len(),
+        8,
+        "first attempt + 7 retries"
+    );
     assert_eq!(d["delivered"], false);
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(r.got.lock().unwrap().len(), 8);
@@ -184,14 +281,27 @@ async fn gives_up_after_seven_retries() {
 #[tokio::test]
 async fn unreachable_receiver_is_recorded() {
     // A port nobody listens on.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let sb = sandbox_with(|c| {
         c.notify_time_scale = 1.0;
-        c.merchants = vec![Merchant::new(APP, KEY).with_notify_url(format!("http://127.0.0.1:{port}/n"))];
+        c.merchants =
+            vec![Merchant::new(APP, KEY).with_notify_url(format!("http://127.0.0.1:{port}/n"))];
     })
     .await;
     pay_req(&sb, "1001", "800201").await;
-    wait_until(|| sb.notifications().first().is_some_and(|d| !d["attempts"].as_array().unwrap().is_empty()), "attempt").await;
+    wait_until(
+        || {
+            sb.notifications()
+                .first()
+                .is_some_and(|d| !d["attempts"].as_array().unwrap().is_empty())
+        },
+        "attempt",
+    )
+    .await;
     let d = sb.notifications()[0].clone();
     assert!(d["attempts"][0]["error"].is_string());
     assert_eq!(d["finished"], false, "the next retry is 2 minutes away");

@@ -33,7 +33,20 @@ async fn s1003_declined_no_order() {
     let sb = sandbox().await;
     let otn = unique("N");
     let t = now();
-    let (st, v) = call(&sb, "/trade/v1/payment", APP, KEY, &[("txamt", "1003"), ("txcurrcd", "USD"), ("pay_type", "800201"), ("out_trade_no", &otn), ("txdtm", &t)]).await;
+    let (st, v) = call(
+        &sb,
+        "/trade/v1/payment",
+        APP,
+        KEY,
+        &[
+            ("txamt", "1003"),
+            ("txcurrcd", "USD"),
+            ("pay_type", "800201"),
+            ("out_trade_no", &otn),
+            ("txdtm", &t),
+        ],
+    )
+    .await;
     assert_eq!(st, 200);
     assert_eq!(v["respcd"], "1201");
     let q = query(&sb, &[("out_trade_no", &otn)]).await;
@@ -58,9 +71,17 @@ async fn s1005_slow_but_created() {
     let sb = sandbox().await; // slow_response = 1.5 s
     let otn = unique("SLOW");
     let t = now();
-    let p = [("txamt", "1005"), ("txcurrcd", "HKD"), ("pay_type", "800201"), ("out_trade_no", otn.as_str()), ("txdtm", t.as_str())];
+    let p = [
+        ("txamt", "1005"),
+        ("txcurrcd", "HKD"),
+        ("pay_type", "800201"),
+        ("out_trade_no", otn.as_str()),
+        ("txdtm", t.as_str()),
+    ];
     let sig = qfpay::sign::sign(&p, KEY, qfpay::SignType::Md5);
-    let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(p).finish();
+    let body = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(p)
+        .finish();
     let started = Instant::now();
     let r = http()
         .post(format!("{}/trade/v1/payment", sb.base_url()))
@@ -86,7 +107,20 @@ async fn s1006_server_error_after_create() {
     let sb = sandbox().await;
     let otn = unique("E500");
     let t = now();
-    let (st, _) = call(&sb, "/trade/v1/payment", APP, KEY, &[("txamt", "1006"), ("txcurrcd", "HKD"), ("pay_type", "800201"), ("out_trade_no", &otn), ("txdtm", &t)]).await;
+    let (st, _) = call(
+        &sb,
+        "/trade/v1/payment",
+        APP,
+        KEY,
+        &[
+            ("txamt", "1006"),
+            ("txcurrcd", "HKD"),
+            ("pay_type", "800201"),
+            ("out_trade_no", &otn),
+            ("txdtm", &t),
+        ],
+    )
+    .await;
     assert_eq!(st, 500);
     let q = query(&sb, &[("out_trade_no", &otn)]).await;
     assert_eq!(q["data"].as_array().unwrap().len(), 1);
@@ -97,9 +131,17 @@ async fn s1007_rate_limited_no_order() {
     let sb = sandbox().await;
     let otn = unique("RL");
     let t = now();
-    let p = [("txamt", "1007"), ("txcurrcd", "HKD"), ("pay_type", "800201"), ("out_trade_no", otn.as_str()), ("txdtm", t.as_str())];
+    let p = [
+        ("txamt", "1007"),
+        ("txcurrcd", "HKD"),
+        ("pay_type", "800201"),
+        ("out_trade_no", otn.as_str()),
+        ("txdtm", t.as_str()),
+    ];
     let sig = qfpay::sign::sign(&p, KEY, qfpay::SignType::Md5);
-    let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(p).finish();
+    let body = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(p)
+        .finish();
     let r = http()
         .post(format!("{}/trade/v1/payment", sb.base_url()))
         .header("X-QF-APPCODE", APP)

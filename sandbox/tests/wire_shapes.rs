@@ -195,9 +195,15 @@ async fn java_raw_string_with_literal_space() {
         &[
             ("X-QF-APPCODE", SEED_APP.into()),
             ("X-QF-SIGN", sign),
-            ("Content-Type", "application/x-www-form-urlencoded;charset=UTF-8".into()),
+            (
+                "Content-Type",
+                "application/x-www-form-urlencoded;charset=UTF-8".into(),
+            ),
             ("User-Agent", "Java/1.8.0_292".into()),
-            ("Accept", "text/html, image/gif, image/jpeg, *; q=.2, */*; q=.2".into()),
+            (
+                "Accept",
+                "text/html, image/gif, image/jpeg, *; q=.2, */*; q=.2".into(),
+            ),
             ("Connection", "keep-alive".into()),
         ],
         &body,
@@ -207,5 +213,10 @@ async fn java_raw_string_with_literal_space() {
     assert_eq!(v["txcurrcd"], "EUR");
     // The request log shows the raw body as sent.
     let log = sb.requests();
-    assert!(log.last().unwrap()["body"].as_str().unwrap().contains("txdtm=2026-01-15 11:45:44"));
+    assert!(
+        log.last().unwrap()["body"]
+            .as_str()
+            .unwrap()
+            .contains("txdtm=2026-01-15 11:45:44")
+    );
 }

@@ -31,8 +31,14 @@ pub async fn sandbox_with(f: impl FnOnce(&mut SandboxConfig)) -> Sandbox {
     Sandbox::start(config).await.expect("sandbox starts")
 }
 
+thread_local! {
+    // One client per test thread (each test has its own runtime and thread): building a
+    // client is slow, and pooled connections must not cross runtimes.
+    static HTTP: reqwest::Client = reqwest::Client::builder().no_proxy().build().unwrap();
+}
+
 pub fn http() -> reqwest::Client {
-    reqwest::Client::builder().no_proxy().build().unwrap()
+    HTTP.with(Clone::clone)
 }
 
 pub fn now() -> String {
@@ -71,16 +77,19 @@ pub async fn call_signed(
     st: SignType,
 ) -> (u16, Value) {
     let sig = qfpay::sign::sign(params, key, st);
-    let mut ser = form_urlencoded::Serializer::new(String::new());
-    for (k, v) in params {
-        ser.append_pair(k, v);
-    }
+    let body = {
+        let mut ser = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in params {
+            ser.append_pair(k, v);
+        }
+        ser.finish()
+    };
     let mut req = http()
         .post(format!("{}{}", sb.base_url(), path))
         .header("Content-Type", "application/x-www-form-urlencoded")
         .header("X-QF-APPCODE", app)
         .header("X-QF-SIGN", sig)
-        .body(ser.finish());
+        .body(body);
     if let Some(h) = st.header_value() {
         req = req.header("X-QF-SIGNTYPE", h);
     }
@@ -149,7 +158,9 @@ pub fn s(v: &Value, k: &str) -> String {
 /// one response: (status, headers, body).
 pub async fn wire(sb: &Sandbox, request: &[u8]) -> (u16, String, Vec<u8>) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", sb.port())).await.unwrap();
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", sb.port()))
+        .await
+        .unwrap();
     stream.write_all(request).await.unwrap();
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
@@ -165,7 +176,8 @@ pub async fn wire(sb: &Sandbox, request: &[u8]) -> (u16, String, Vec<u8>) {
                 .lines()
                 .find_map(|l| {
                     let (k, v) = l.split_once(':')?;
-                    k.eq_ignore_ascii_case("content-length").then(|| v.trim().parse::<usize>().ok())?
+                    k.eq_ignore_ascii_case("content-length")
+                        .then(|| v.trim().parse::<usize>().ok())?
                 })
                 .unwrap_or(0);
             if buf.len() >= end + 4 + len {
@@ -174,5 +186,8 @@ pub async fn wire(sb: &Sandbox, request: &[u8]) -> (u16, String, Vec<u8>) {
             }
         }
     }
-    panic!("connection closed before a full response: {:?}", String::from_utf8_lossy(&buf));
+    panic!(
+        "connection closed before a full response: {:?}",
+        String::from_utf8_lossy(&buf)
+    );
 }
