@@ -81,7 +81,7 @@ async fn documented_default_rate_limit() {
             other => panic!("status {other}"),
         }
     }
-    assert!(ok <= 400 && ok >= 100, "ok {ok}");
+    assert!((100..=400).contains(&ok), "ok {ok}");
     assert!(limited >= 10, "limited {limited}");
 }
 
@@ -111,7 +111,7 @@ async fn bad_input_never_breaks_it() {
     let (_, v) = call(&sb, "/trade/v1/payment", APP, KEY, &[("txamt", "\u{ff}")]).await;
     assert_eq!(v["respcd"], "1104");
     // Non-UTF-8 in a signed value: the signature is over the replacement, it still answers.
-    let mut req = format!("POST /trade/v1/query HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\nX-QF-SIGN: 00\r\nX-QF-APPCODE: ").into_bytes();
+    let mut req = "POST /trade/v1/query HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\nX-QF-SIGN: 00\r\nX-QF-APPCODE: ".as_bytes().to_vec();
     req.extend_from_slice(&[0xff, 0xfe, b'\r', b'\n', b'\r', b'\n']);
     req.extend_from_slice(&[0xff; 10]);
     let (st, _, body) = wire(&sb, &req).await;
