@@ -19,7 +19,7 @@ fi
 # Debug build (fast to compile) into the shared target directory.
 wheels="$root/target/wheels/python-test"
 rm -rf "$wheels"
-(cd "$here" && CARGO_TARGET_DIR="$root/target" "$venv/bin/maturin" build --quiet --out "$wheels")
+(cd "$here" && CARGO_TARGET_DIR="$root/target" "$venv/bin/maturin" build --quiet --strip --out "$wheels")
 wheel="$(ls "$wheels"/qfpay-*-abi3-*.whl | head -n 1)"
 "$venv/bin/python" -m pip install --quiet --force-reinstall --no-deps "$wheel"
 
