@@ -18,9 +18,9 @@ use serde_json::Value;
 
 use crate::error::{invalid, js};
 
-pub use client::{NativeClient, NativeQueryPages};
+pub use client::{NativeClient, NativeQueryPages, native_client_from_env};
 pub use results::{Cancellation, Notification, Payment, QueryPage, Refund, Transaction};
-pub use sandbox::NativeSandbox;
+pub use sandbox::{NativeSandbox, start_sandbox};
 
 /// The core's version.
 #[napi]
