@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The JVM binding's tests, from any directory, on a fresh machine (Maven Central is the only
+# network it needs): builds the native library and the Kotlin, runs the JUnit 5 suites
+# (Java + Kotlin), packages target/qfpay.jar, and runs a class from that jar with only JNA and
+# the Kotlin stdlib beside it and no -Djna.library.path.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+
+if ! command -v mvn >/dev/null 2>&1 || ! command -v javac >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq maven openjdk-17-jdk-headless >/dev/null
+  else
+    echo "bindings-java/test.sh needs Maven and a JDK 17" >&2
+    exit 1
+  fi
+fi
+
+mvn -B -f "$here/pom.xml" verify
+
+# The jar check again, outside Maven, from an unrelated directory and with a clean environment.
+cp_file="$(mktemp)"
+trap 'rm -f "$cp_file"' EXIT
+mvn -B -q -f "$here/pom.xml" dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$cp_file" >/dev/null
+cd "$(mktemp -d)"
+env -u LD_LIBRARY_PATH -u JAVA_TOOL_OPTIONS java -cp "$here/target/qfpay.jar:$(cat "$cp_file")" com.qfpay.SelfCheck
+if jar tf "$here/target/qfpay.jar" | grep -qx 'linux-x86-64/libqfpay_jvm.so'; then
+  echo "jar check: linux-x86-64/libqfpay_jvm.so is in qfpay.jar"
+else
+  echo "jar check: linux-x86-64/libqfpay_jvm.so missing from qfpay.jar" >&2
+  exit 1
+fi
