@@ -2,7 +2,7 @@
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyByteArray, PyBytes, PyMapping, PyString};
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyMapping, PyString};
 
 use crate::errors::IntoPyResult;
 use crate::models::Notification;
@@ -52,34 +52,51 @@ pub fn notification_signature(raw_body: &[u8], client_key: &str) -> String {
     qfpay::sign::notification_signature(raw_body, client_key)
 }
 
-fn params_of<'py>(params: &Bound<'py, PyAny>) -> PyResult<Vec<(String, Bound<'py, PyString>)>> {
+/// Name/value pairs as Python strings (borrowed as `&str` without copying when signing).
+type Pairs<'py> = Vec<(Bound<'py, PyString>, Bound<'py, PyString>)>;
+
+fn push_pair<'py>(
+    out: &mut Pairs<'py>,
+    k: Bound<'py, PyAny>,
+    v: Bound<'py, PyAny>,
+) -> PyResult<()> {
+    let key = k
+        .cast_into::<PyString>()
+        .map_err(|_| PyTypeError::new_err("parameter names must be str"))?;
+    if v.is_none() {
+        return Ok(());
+    }
+    let value = match v.cast_into::<PyString>() {
+        Ok(s) => s,
+        Err(e) => e.into_inner().str()?,
+    };
+    out.push((key, value));
+    Ok(())
+}
+
+fn params_of<'py>(params: &Bound<'py, PyAny>) -> PyResult<Pairs<'py>> {
+    if let Ok(dict) = params.cast::<PyDict>() {
+        let mut out = Vec::with_capacity(dict.len());
+        for (k, v) in dict.iter() {
+            push_pair(&mut out, k, v)?;
+        }
+        return Ok(out);
+    }
     let mapping = params
         .cast::<PyMapping>()
         .map_err(|_| PyTypeError::new_err("params must be a mapping of names to values"))?;
     let mut out = Vec::with_capacity(mapping.len()?);
     for item in mapping.items()?.iter() {
         let (k, v): (Bound<'py, PyAny>, Bound<'py, PyAny>) = item.extract()?;
-        let key = k
-            .cast::<PyString>()
-            .map_err(|_| PyTypeError::new_err("parameter names must be str"))?
-            .to_str()?
-            .to_owned();
-        if v.is_none() {
-            continue;
-        }
-        let value = match v.cast_into::<PyString>() {
-            Ok(s) => s,
-            Err(e) => e.into_inner().str()?,
-        };
-        out.push((key, value));
+        push_pair(&mut out, k, v)?;
     }
     Ok(out)
 }
 
-fn borrowed<'a>(params: &'a [(String, Bound<'_, PyString>)]) -> PyResult<Vec<(&'a str, &'a str)>> {
+fn borrowed<'a>(params: &'a Pairs<'_>) -> PyResult<Vec<(&'a str, &'a str)>> {
     params
         .iter()
-        .map(|(k, v)| Ok((k.as_str(), v.to_str()?)))
+        .map(|(k, v)| Ok((k.to_str()?, v.to_str()?)))
         .collect()
 }
 
@@ -94,7 +111,10 @@ pub fn sign(
     client_key: &str,
     sign_type: &str,
 ) -> PyResult<String> {
-    let sign_type = qfpay::SignType::parse(sign_type).py(py)?;
+    let sign_type = match sign_type {
+        "md5" => qfpay::SignType::Md5,
+        other => qfpay::SignType::parse(other).py(py)?,
+    };
     let owned = params_of(params)?;
     let pairs = borrowed(&owned)?;
     Ok(qfpay::sign::sign(&pairs, client_key, sign_type))
