@@ -9,7 +9,14 @@ const BIN: &str = env!("CARGO_BIN_EXE_qfpay");
 fn qfpay(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
     let mut c = Command::new(BIN);
     c.args(args);
-    for k in ["QFPAY_APP_CODE", "QFPAY_CLIENT_KEY", "QFPAY_BASE_URL", "QFPAY_ENV", "QFPAY_MCHID", "QFPAY_SIGN_TYPE"] {
+    for k in [
+        "QFPAY_APP_CODE",
+        "QFPAY_CLIENT_KEY",
+        "QFPAY_BASE_URL",
+        "QFPAY_ENV",
+        "QFPAY_MCHID",
+        "QFPAY_SIGN_TYPE",
+    ] {
         c.env_remove(k);
     }
     for (k, v) in env {
@@ -28,16 +35,33 @@ fn demo_runs_the_whole_story() {
     let dir = std::env::temp_dir().join(format!("qfpay-cli-test-{}", std::process::id()));
     let (code, out, err) = qfpay(&["demo", "--out-dir", dir.to_str().unwrap()], &[]);
     assert_eq!(code, 0, "{out}\n{err}");
-    for needle in ["weixin://wxpay/bizpayurl?pr=", "verified its signature", "succeeded", "partially_refunded", "refund notification: verified"] {
+    for needle in [
+        "weixin://wxpay/bizpayurl?pr=",
+        "verified its signature",
+        "succeeded",
+        "partially_refunded",
+        "refund notification: verified",
+    ] {
         assert!(out.contains(needle), "missing {needle:?} in\n{out}");
     }
-    assert!(!out.contains(qfpay_sandbox::DEFAULT_CLIENT_KEY), "the key is never printed");
+    assert!(
+        !out.contains(qfpay_sandbox::DEFAULT_CLIENT_KEY),
+        "the key is never printed"
+    );
     let png = std::fs::read(dir.join("qfpay-demo-qr.png")).unwrap();
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
-    assert!(std::fs::read_to_string(dir.join("qfpay-demo-qr.svg")).unwrap().contains("<svg"));
+    assert!(
+        std::fs::read_to_string(dir.join("qfpay-demo-qr.svg"))
+            .unwrap()
+            .contains("<svg")
+    );
     let (code, out, _) = qfpay(&["demo", "--json", "--out-dir", dir.to_str().unwrap()], &[]);
     assert_eq!(code, 0);
-    assert!(out.lines().all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok()), "{out}");
+    assert!(
+        out.lines()
+            .all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok()),
+        "{out}"
+    );
 }
 
 struct Served {
@@ -61,19 +85,38 @@ fn serve(args: &[&str]) -> Served {
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    Served { child, line: serde_json::from_str(&line).unwrap() }
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    Served {
+        child,
+        line: serde_json::from_str(&line).unwrap(),
+    }
 }
 
 #[test]
 fn sandbox_prints_one_json_line_and_serves_the_api_commands() {
-    let s = serve(&["--port", "0", "--merchant", "MYAPP:MYKEY:MYMCH", "--merchant", "OTHER:K2", "--rate-limit", "off"]);
+    let s = serve(&[
+        "--port",
+        "0",
+        "--merchant",
+        "MYAPP:MYKEY:MYMCH",
+        "--merchant",
+        "OTHER:K2",
+        "--rate-limit",
+        "off",
+    ]);
     let base = s.line["base_url"].as_str().unwrap().to_owned();
     assert!(base.starts_with("http://127.0.0.1:"));
     assert_eq!(s.line["app_code"], "MYAPP");
     assert_eq!(s.line["client_key"], "MYKEY");
     assert_eq!(s.line["mchid"], "MYMCH");
-    let env = [("QFPAY_BASE_URL", base.as_str()), ("QFPAY_APP_CODE", "MYAPP"), ("QFPAY_CLIENT_KEY", "MYKEY"), ("QFPAY_MCHID", "MYMCH")];
+    let env = [
+        ("QFPAY_BASE_URL", base.as_str()),
+        ("QFPAY_APP_CODE", "MYAPP"),
+        ("QFPAY_CLIENT_KEY", "MYKEY"),
+        ("QFPAY_MCHID", "MYMCH"),
+    ];
 
     let (code, out, err) = qfpay(&["pay", "--amount", "300", "--json"], &env);
     assert_eq!(code, 0, "{out}{err}");
@@ -92,7 +135,14 @@ fn sandbox_prints_one_json_line_and_serves_the_api_commands() {
     let (code, out, _) = qfpay(&["pay", "--amount", "1001", "--qr"], &env);
     assert_eq!(code, 0);
     assert!(out.contains("weixin://") && out.contains('█'), "{out}");
-    let paid = out.lines().find(|l| l.contains("syssn")).unwrap().split_whitespace().last().unwrap().to_owned();
+    let paid = out
+        .lines()
+        .find(|l| l.contains("syssn"))
+        .unwrap()
+        .split_whitespace()
+        .last()
+        .unwrap()
+        .to_owned();
     let (code, out, err) = qfpay(&["refund", "--syssn", &paid, "--amount", "1"], &env);
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("refund accepted"));
@@ -104,7 +154,12 @@ fn sandbox_prints_one_json_line_and_serves_the_api_commands() {
     assert!(err.contains("order_state"), "{err}");
 
     // A wrong key: the SDK's message, exit 1, key never printed.
-    let bad = [("QFPAY_BASE_URL", base.as_str()), ("QFPAY_APP_CODE", "MYAPP"), ("QFPAY_CLIENT_KEY", "SECRETWRONGKEY"), ("QFPAY_MCHID", "MYMCH")];
+    let bad = [
+        ("QFPAY_BASE_URL", base.as_str()),
+        ("QFPAY_APP_CODE", "MYAPP"),
+        ("QFPAY_CLIENT_KEY", "SECRETWRONGKEY"),
+        ("QFPAY_MCHID", "MYMCH"),
+    ];
     let (code, out, err) = qfpay(&["query", "--syssn", &syssn], &bad);
     assert_eq!(code, 1);
     assert!(err.contains("1108") || err.contains("auth"), "{err}");
@@ -113,15 +168,42 @@ fn sandbox_prints_one_json_line_and_serves_the_api_commands() {
 
 #[test]
 fn sign_masks_the_key() {
-    let (code, out, _) = qfpay(&["sign", "--key", "abcd1234", "txamt=100", "txcurrcd=HKD", "mchid=ZaMVg12345"], &[]);
+    let (code, out, _) = qfpay(
+        &[
+            "sign",
+            "--key",
+            "abcd1234",
+            "txamt=100",
+            "txcurrcd=HKD",
+            "mchid=ZaMVg12345",
+        ],
+        &[],
+    );
     assert_eq!(code, 0);
-    assert!(out.contains("mchid=ZaMVg12345&txamt=100&txcurrcd=HKD<client_key>"), "{out}");
+    assert!(
+        out.contains("mchid=ZaMVg12345&txamt=100&txcurrcd=HKD<client_key>"),
+        "{out}"
+    );
     assert!(out.contains("3CB3AA9C21D818AB4CAFAA8FA3FEACF4"), "{out}");
     assert!(!out.contains("abcd1234"));
-    let (code, out, _) = qfpay(&["sign", "--json", "--sign-type", "sha256", "txamt=100", "txcurrcd=HKD", "mchid=ZaMVg12345"], &[("QFPAY_CLIENT_KEY", "abcd1234")]);
+    let (code, out, _) = qfpay(
+        &[
+            "sign",
+            "--json",
+            "--sign-type",
+            "sha256",
+            "txamt=100",
+            "txcurrcd=HKD",
+            "mchid=ZaMVg12345",
+        ],
+        &[("QFPAY_CLIENT_KEY", "abcd1234")],
+    );
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
-    assert_eq!(v["signature"], "99D9F7174823928B74C74B1C7A7E1538DF733774DD21C9606A202CB8BB3D74E8");
+    assert_eq!(
+        v["signature"],
+        "99D9F7174823928B74C74B1C7A7E1538DF733774DD21C9606A202CB8BB3D74E8"
+    );
     assert_eq!(v["header"], "SHA256");
     assert!(!out.contains("abcd1234"));
 }
@@ -132,20 +214,54 @@ fn verify_notification() {
     let path = std::env::temp_dir().join(format!("qfpay-note-{}.json", std::process::id()));
     std::fs::write(&path, body).unwrap();
     let p = path.to_str().unwrap();
-    let (code, out, err) = qfpay(&["verify-notification", "--body", p, "--signature", "460D0EC80EC99C885ECFFD44ADEDEED7", "--key", "abcd1234"], &[]);
+    let (code, out, err) = qfpay(
+        &[
+            "verify-notification",
+            "--body",
+            p,
+            "--signature",
+            "460D0EC80EC99C885ECFFD44ADEDEED7",
+            "--key",
+            "abcd1234",
+        ],
+        &[],
+    );
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("ORDER0001"));
-    let (code, _, err) = qfpay(&["verify-notification", "--body", p, "--signature", "460D0EC80EC99C885ECFFD44ADEDEED8", "--key", "abcd1234"], &[]);
+    let (code, _, err) = qfpay(
+        &[
+            "verify-notification",
+            "--body",
+            p,
+            "--signature",
+            "460D0EC80EC99C885ECFFD44ADEDEED8",
+            "--key",
+            "abcd1234",
+        ],
+        &[],
+    );
     assert_eq!(code, 1);
     assert!(err.contains("signature"), "{err}");
     // From standard input.
     let mut child = Command::new(BIN)
-        .args(["verify-notification", "--signature", "460d0ec80ec99c885ecffd44adedeed7", "--key", "abcd1234", "--json"])
+        .args([
+            "verify-notification",
+            "--signature",
+            "460d0ec80ec99c885ecffd44adedeed7",
+            "--key",
+            "abcd1234",
+            "--json",
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(body.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(body.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -159,7 +275,11 @@ fn usage_and_configuration_errors_exit_2() {
     let (code, _, err) = qfpay(&["pay", "--amount", "300"], &[]);
     assert_eq!(code, 2, "no credentials: {err}");
     assert!(err.contains("QFPAY_APP_CODE"), "{err}");
-    let env = [("QFPAY_BASE_URL", "http://127.0.0.1:9"), ("QFPAY_APP_CODE", "A"), ("QFPAY_CLIENT_KEY", "K")];
+    let env = [
+        ("QFPAY_BASE_URL", "http://127.0.0.1:9"),
+        ("QFPAY_APP_CODE", "A"),
+        ("QFPAY_CLIENT_KEY", "K"),
+    ];
     let (code, _, err) = qfpay(&["pay", "--amount", "-5"], &env);
     assert_eq!(code, 2, "{err}");
     let (code, _, err) = qfpay(&["pay", "--amount", "5", "--currency", "XXX"], &env);
