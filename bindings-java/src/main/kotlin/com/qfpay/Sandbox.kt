@@ -48,6 +48,9 @@ class Sandbox private constructor(private val ffi: FfiSandbox) : AutoCloseable {
     /** The next [count] API requests are answered exactly with [status] and [body], unprocessed. */
     fun injectCanned(status: Int, body: String, count: Int) = inject(FfiFault.Canned(status, body), count)
 
+    /** Applies [fault] to the next [count] API requests (`/trade/...`; never `/sandbox/...`). */
+    fun injectFault(fault: Fault, count: Int) = inject(fault.ffi, count)
+
     private fun inject(fault: FfiFault, count: Int) = ffi { ffi.injectFault(fault, count) }
 
     /** API requests received since start or [reset], rejected ones included. */
@@ -90,5 +93,23 @@ class Sandbox private constructor(private val ffi: FfiSandbox) : AutoCloseable {
 
         @JvmStatic
         fun builder() = Builder()
+    }
+}
+
+/** A fault for [Sandbox.injectFault]. */
+class Fault private constructor(internal val ffi: FfiFault) {
+    override fun toString() = ffi.toString()
+
+    companion object {
+        /** Process normally, answer after [delay]. */
+        @JvmStatic fun delay(delay: Duration) = Fault(FfiFault.Delay(delay.toMillis()))
+        /** Process, then close the connection without an answer. */
+        @JvmStatic fun drop() = Fault(FfiFault.Drop)
+        /** Answer with [status] and an empty body, without processing. */
+        @JvmStatic fun httpStatus(status: Int) = Fault(FfiFault.HttpStatus(status))
+        /** Process, then answer HTTP 200 with a body that is not JSON. */
+        @JvmStatic fun malformed() = Fault(FfiFault.Malformed)
+        /** Answer exactly [status] and [body], without processing. */
+        @JvmStatic fun canned(status: Int, body: String) = Fault(FfiFault.Canned(status, body))
     }
 }

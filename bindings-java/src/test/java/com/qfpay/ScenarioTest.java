@@ -252,6 +252,24 @@ class ScenarioTest {
     }
 
     @Test
+    void injectedFaults() {
+        try (QfPayClient c = sandbox.clientBuilder().maxRetries(0).reconcileTimeout(Duration.ofMillis(300)).build()) {
+            sandbox.injectFault(Fault.httpStatus(503), 1);
+            assertThrows(ServerException.class, () -> c.query(QueryRequest.byOutTradeNo("qfX")));
+            sandbox.injectFault(Fault.malformed(), 1);
+            assertThrows(DecodeException.class, () -> c.query(QueryRequest.byOutTradeNo("qfX")));
+            sandbox.injectFault(Fault.drop(), 1);
+            Payment p = null;
+            try {
+                p = c.createPayment(PaymentRequest.wechatQr(1001, "HKD").outTradeNo("qfJDROP1").build());
+            } catch (StatusUnknownException e) {
+                assertEquals("qfJDROP1", e.getOutTradeNo());
+            }
+            if (p != null) assertEquals("qfJDROP1", p.getOutTradeNo()); // reconciled by querying
+        }
+    }
+
+    @Test
     void configErrors() {
         assertThrows(ConfigException.class, () -> QfPayClient.builder().baseUrl("http://127.0.0.1:9").build());
         assertThrows(ConfigException.class, () -> QfPayClient.builder().credentials("A", "K").environment("mars").build());
