@@ -21,11 +21,6 @@ pub fn to_py_err(py: Python<'_>, err: &qfpay::Error) -> PyErr {
     build(py, err).unwrap_or_else(|e| e)
 }
 
-/// Converts a core error, attaching to the interpreter (for code running outside it).
-pub fn to_py_err_attached(err: &qfpay::Error) -> PyErr {
-    Python::attach(|py| to_py_err(py, err))
-}
-
 fn build(py: Python<'_>, err: &qfpay::Error) -> PyResult<PyErr> {
     let code = err.code();
     let Some(cls) = classes(py)?.get_item(code)? else {

@@ -18,9 +18,7 @@ fn _qfpay(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("CORE_VERSION", qfpay::VERSION)?;
     m.add("NOTIFICATION_ACK", qfpay::notify::ACK_BODY)?;
     m.add_class::<client::Client>()?;
-    m.add_class::<client::AsyncClient>()?;
     m.add_class::<client::QueryPages>()?;
-    m.add_class::<client::AsyncQueryPages>()?;
     m.add_class::<models::Payment>()?;
     m.add_class::<models::Transaction>()?;
     m.add_class::<models::QueryPage>()?;

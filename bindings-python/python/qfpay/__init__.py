@@ -32,11 +32,10 @@ from ._errors import (
     StatusUnknownError,
     ValidationError,
 )
-from ._async import AsyncClient
+from ._async import AsyncClient, AsyncQueryPages
 from ._qfpay import (
     CORE_VERSION,
     NOTIFICATION_ACK,
-    AsyncQueryPages,
     Cancellation,
     Client,
     Notification,

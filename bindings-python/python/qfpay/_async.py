@@ -1,32 +1,78 @@
-"""``AsyncClient``: coroutines over the Rust engine (``_qfpay._AsyncClient``), so each method
-works with ``await``, ``asyncio.run``, ``create_task`` and ``TaskGroup`` alike."""
+"""``AsyncClient``: the same calls as ``Client``, awaited.
+
+Each call runs the synchronous engine (which releases the GIL while it waits on the network) on
+a thread pool owned by the client, via ``loop.run_in_executor``. The event loop never blocks,
+and only threads that Python owns ever touch Python objects: no foreign runtime thread is left
+to race the interpreter at exit.
+"""
 
 from __future__ import annotations
 
-from typing import Unpack
+import asyncio
+import functools
+from concurrent.futures import ThreadPoolExecutor
+from types import TracebackType
+from typing import Callable, TypeVar, Unpack
 
-from ._qfpay import AsyncQueryPages, Cancellation, Payment, QueryPage, Refund, Transaction, _AsyncClient
+from ._qfpay import Cancellation, Client, Payment, QueryPage, QueryPages, Refund, Transaction
 from ._types import CancelOptions, ConfigOptions, EnvConfigOptions, PaymentOptions, QrPaymentOptions, QueryOptions, RefundOptions
 
-__all__ = ["AsyncClient"]
+__all__ = ["AsyncClient", "AsyncQueryPages"]
+
+T = TypeVar("T")
+_DONE = object()
+
+
+class AsyncQueryPages:
+    """The pages of a query as an async iterator: ``async for page in client.query_pages(...)``."""
+
+    __slots__ = ("_client", "_pages")
+
+    def __init__(self, client: AsyncClient, pages: QueryPages) -> None:
+        self._client = client
+        self._pages = pages
+
+    def __aiter__(self) -> AsyncQueryPages:
+        return self
+
+    async def __anext__(self) -> QueryPage:
+        page = await self._client._run(next, self._pages, _DONE)
+        if page is _DONE:
+            raise StopAsyncIteration
+        assert isinstance(page, QueryPage)
+        return page
 
 
 class AsyncClient:
     """An asyncio QFPay client. Same keywords, defaults and results as ``Client``; every
-    operation is a coroutine, and nothing blocks the event loop (the I/O runs on a tokio
-    runtime beside it). Share one client across tasks."""
+    operation is a coroutine and nothing blocks the event loop. ``max_concurrency`` bounds the
+    calls in flight (the size of the client's thread pool). Share one client across tasks;
+    ``await client.aclose()`` (or ``async with``) releases its threads."""
 
-    __slots__ = ("_engine",)
+    __slots__ = ("_engine", "_executor")
 
-    def __init__(self, app_code: str | None = None, client_key: str | None = None, **config: Unpack[ConfigOptions]) -> None:
-        self._engine = _AsyncClient(app_code, client_key, **config)
+    def __init__(
+        self,
+        app_code: str | None = None,
+        client_key: str | None = None,
+        *,
+        max_concurrency: int = 64,
+        **config: Unpack[ConfigOptions],
+    ) -> None:
+        self._engine = Client(app_code, client_key, **config)
+        self._executor = _executor(max_concurrency)
 
     @classmethod
-    def from_env(cls, **overrides: Unpack[EnvConfigOptions]) -> AsyncClient:
+    def from_env(cls, *, max_concurrency: int = 64, **overrides: Unpack[EnvConfigOptions]) -> AsyncClient:
         """A client from the ``QFPAY_*`` environment variables; keywords override them."""
         self = cls.__new__(cls)
-        self._engine = _AsyncClient.from_env(**overrides)
+        self._engine = Client.from_env(**overrides)
+        self._executor = _executor(max_concurrency)
         return self
+
+    async def _run(self, fn: Callable[..., T], /, *args: object, **kwargs: object) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, functools.partial(fn, *args, **kwargs))
 
     @property
     def base_url(self) -> str:
@@ -44,53 +90,66 @@ class AsyncClient:
         return self._engine.mchid
 
     def __repr__(self) -> str:
-        return repr(self._engine).replace("_AsyncClient(", "AsyncClient(", 1)
+        return "Async" + repr(self._engine)
+
+    async def aclose(self) -> None:
+        """Waits for calls in flight, then releases the client's threads."""
+        await asyncio.get_running_loop().run_in_executor(None, self._executor.shutdown)
+
+    async def __aenter__(self) -> AsyncClient:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
 
     async def create_payment(self, amount: int, currency: str, pay_type: str, **options: Unpack[PaymentOptions]) -> Payment:
         """Creates a payment; see ``Client.create_payment``."""
-        result: Payment = await self._engine.create_payment(amount, currency, pay_type, **options)
-        return result
+        return await self._run(self._engine.create_payment, amount, currency, pay_type, **options)
 
     async def wechat_qr(self, amount: int, currency: str = "HKD", **options: Unpack[QrPaymentOptions]) -> Payment:
         """A WeChat Pay QR payment (pay type 800201); show ``payment.qrcode`` to the customer."""
-        result: Payment = await self._engine.wechat_qr(amount, currency, **options)
-        return result
+        return await self._run(self._engine.wechat_qr, amount, currency, **options)
 
     async def query(self, **filters: Unpack[QueryOptions]) -> QueryPage:
         """Queries transactions (one page)."""
-        result: QueryPage = await self._engine.query(**filters)
-        return result
+        return await self._run(self._engine.query, **filters)
 
     def query_pages(self, **filters: Unpack[QueryOptions]) -> AsyncQueryPages:
-        """Every page of a query: ``async for page in client.query_pages(...)``."""
-        return self._engine.query_pages(**filters)
+        """Every page of a query: ``async for page in client.query_pages(...)``. The filters are
+        checked at once; a bad one raises ``ValidationError`` here."""
+        return AsyncQueryPages(self, self._engine.query_pages(**filters))
 
     async def find_payment(self, out_trade_no: str, *, timeout: float | None = None) -> Transaction | None:
         """The payment with merchant order number ``out_trade_no``, or ``None``."""
-        result: Transaction | None = await self._engine.find_payment(out_trade_no, timeout=timeout)
-        return result
+        return await self._run(self._engine.find_payment, out_trade_no, timeout=timeout)
 
     async def refund(self, syssn: str, amount: int, currency: str, **options: Unpack[RefundOptions]) -> Refund:
         """Refunds a paid transaction, fully or partly."""
-        result: Refund = await self._engine.refund(syssn, amount, currency, **options)
-        return result
+        return await self._run(self._engine.refund, syssn, amount, currency, **options)
 
     async def close(self, *, amount: int, currency: str, **options: Unpack[CancelOptions]) -> Cancellation:
         """Closes an unpaid order, by ``syssn`` or ``out_trade_no``."""
-        result: Cancellation = await self._engine.close(amount=amount, currency=currency, **options)
-        return result
+        return await self._run(self._engine.close, amount=amount, currency=currency, **options)
 
     async def reverse(self, *, amount: int, currency: str, **options: Unpack[CancelOptions]) -> Cancellation:
         """Reverses an unfinished transaction (confirm the outcome with a query)."""
-        result: Cancellation = await self._engine.reverse(amount=amount, currency=currency, **options)
-        return result
+        return await self._run(self._engine.reverse, amount=amount, currency=currency, **options)
 
     async def wait_for_payment(
         self, out_trade_no: str, *, timeout: float = 120.0, interval: float = 1.0, max_interval: float = 5.0
     ) -> Transaction:
         """Polls until the payment is paid, fails, or ``timeout`` seconds pass
         (``StatusUnknownError``)."""
-        result: Transaction = await self._engine.wait_for_payment(
-            out_trade_no, timeout=timeout, interval=interval, max_interval=max_interval
+        return await self._run(
+            self._engine.wait_for_payment, out_trade_no, timeout=timeout, interval=interval, max_interval=max_interval
         )
-        return result
+
+
+def _executor(max_concurrency: int) -> ThreadPoolExecutor:
+    if not isinstance(max_concurrency, int) or isinstance(max_concurrency, bool) or max_concurrency < 1:
+        from ._errors import ConfigError
+
+        raise ConfigError(f"max_concurrency must be a positive integer (got {max_concurrency!r})")
+    return ThreadPoolExecutor(max_workers=max_concurrency, thread_name_prefix="qfpay-async")
