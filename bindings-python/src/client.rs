@@ -43,19 +43,11 @@ impl ConfigArgs {
         if let Some(url) = self.base_url {
             b = b.base_url(url);
         }
-        // ClientBuilder sets both credentials at once; when a keyword gives only one, the
-        // other comes from the environment (from_env) or is left empty (the core reports it).
-        let env_var = |name: &str| {
-            std::env::var(name)
-                .ok()
-                .filter(|v| from_env && !v.trim().is_empty())
-                .unwrap_or_default()
-        };
-        match (self.app_code, self.client_key) {
-            (Some(a), Some(k)) => b = b.credentials(a, k),
-            (Some(a), None) => b = b.credentials(a, env_var("QFPAY_CLIENT_KEY")),
-            (None, Some(k)) => b = b.credentials(env_var("QFPAY_APP_CODE"), k),
-            (None, None) => {}
+        if let Some(a) = self.app_code {
+            b = b.app_code(a);
+        }
+        if let Some(k) = self.client_key {
+            b = b.client_key(k);
         }
         if let Some(m) = self.mchid {
             b = b.mchid(m);

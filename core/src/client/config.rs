@@ -183,6 +183,16 @@ impl ClientBuilder {
         self.client_key = Some(client_key.into());
         self
     }
+    /// The app code alone (`X-QF-APPCODE`).
+    pub fn app_code(mut self, app_code: impl Into<String>) -> Self {
+        self.app_code = Some(app_code.into());
+        self
+    }
+    /// The client key alone.
+    pub fn client_key(mut self, client_key: impl Into<ClientKey>) -> Self {
+        self.client_key = Some(client_key.into());
+        self
+    }
     /// The default `mchid`.
     pub fn mchid(mut self, mchid: impl Into<String>) -> Self {
         self.mchid = Some(mchid.into()).filter(|m: &String| !m.is_empty());
