@@ -39,7 +39,7 @@ class PaymentRequest private constructor(internal val ffi: FfiPaymentRequest) {
         /** `auth_code` of the customer's code (CPM pay types). */
         fun authCode(v: String?) = apply { r = r.copy(authCode = v) }
         /** `expired_time` in minutes (MPM). */
-        fun expiredTime(minutes: Long?) = apply { r = r.copy(expiredTime = minutes) }
+        fun expiredTime(minutes: Int) = apply { r = r.copy(expiredTime = minutes.toLong()) }
         fun goodsName(v: String?) = apply { r = r.copy(goodsName = v) }
         fun goodsInfo(v: String?) = apply { r = r.copy(goodsInfo = v) }
         fun mchid(v: String?) = apply { r = r.copy(mchid = v) }
@@ -87,8 +87,10 @@ class QueryRequest private constructor(internal val ffi: FfiQueryRequest) {
         fun respcd(v: String?) = apply { respcd = v }
         /** `start_time` and `end_time` (`yyyy-MM-dd HH:mm:ss`). */
         fun timeRange(start: String?, end: String?) = apply { startTime = start; endTime = end }
-        fun page(v: Long?) = apply { page = v }
-        fun pageSize(v: Long?) = apply { pageSize = v }
+        /** `page`, from 1. */
+        fun page(v: Int) = apply { page = v.toLong() }
+        /** `page_size` (at most 100). */
+        fun pageSize(v: Int) = apply { pageSize = v.toLong() }
         fun mchid(v: String?) = apply { mchid = v }
         fun build() = QueryRequest(
             FfiQueryRequest(syssn.toList(), outTradeNo.toList(), payType.toList(), respcd, startTime, endTime, page, pageSize, mchid),

@@ -178,7 +178,7 @@ class ScenarioTest {
         List<String> numbers = new ArrayList<>();
         for (int i = 0; i < 3; i++) numbers.add(client.wechatQr(1001, "HKD").getOutTradeNo());
         List<QueryPage> pages = new ArrayList<>();
-        client.queryPages(QueryRequest.builder().outTradeNo(numbers.toArray(new String[0])).pageSize(2L).build()).forEach(pages::add);
+        client.queryPages(QueryRequest.builder().outTradeNo(numbers.toArray(new String[0])).pageSize(2).build()).forEach(pages::add);
         assertEquals(2, pages.get(0).getData().size());
         assertEquals(1, pages.get(1).getData().size());
         List<String> seen = new ArrayList<>();
@@ -201,9 +201,9 @@ class ScenarioTest {
         assertEquals("syssn", assertThrows(ValidationException.class,
                 () -> client.close(CancelRequest.builder(300, "HKD").build())).getField());
         assertEquals("page_size", assertThrows(ValidationException.class,
-                () -> client.query(QueryRequest.builder().pageSize(1000L).build())).getField());
+                () -> client.query(QueryRequest.builder().pageSize(1000).build())).getField());
         ValidationException e = assertThrows(ValidationException.class,
-                () -> client.createPayment(PaymentRequest.wechatQr(300, "HKD").expiredTime(-1L).build()));
+                () -> client.createPayment(PaymentRequest.wechatQr(300, "HKD").expiredTime(-1).build()));
         assertEquals("expired_time", e.getField());
         assertEquals("validation", e.getCode());
         assertEquals(before, sandbox.requestCount());
@@ -266,6 +266,17 @@ class ScenarioTest {
                 assertEquals("qfJDROP1", e.getOutTradeNo());
             }
             if (p != null) assertEquals("qfJDROP1", p.getOutTradeNo()); // reconciled by querying
+        }
+    }
+
+    @Test
+    void fromEnvironment() {
+        // Surefire sets QFPAY_APP_CODE=ENVAPP, QFPAY_CLIENT_KEY=ENVKEY, QFPAY_BASE_URL=http://127.0.0.1:9.
+        try (QfPayClient c = QfPayClient.fromEnv()) {
+            assertEquals("http://127.0.0.1:9", c.getBaseUrl());
+        }
+        try (QfPayClient c = QfPayClient.builder().fromEnv().baseUrl(sandbox.getBaseUrl()).build()) {
+            assertEquals("1108", assertThrows(AuthException.class, () -> c.query(QueryRequest.byOutTradeNo("qfX"))).getRespcd());
         }
     }
 

@@ -41,10 +41,6 @@ final class Vectors {
         return p.has(k) && !p.isNull(k) ? String.valueOf(p.get(k)) : null;
     }
 
-    private static Long num(JSONObject p, String k) {
-        return p.has(k) && !p.isNull(k) ? p.getLong(k) : null;
-    }
-
     private static String[] list(JSONObject p, String k) {
         if (!p.has(k)) return new String[0];
         JSONArray a = p.getJSONArray(k);
@@ -60,10 +56,11 @@ final class Vectors {
                 PaymentRequest.Builder b = PaymentRequest.builder(
                         p.optLong("txamt", 0), p.optString("txcurrcd", ""), p.optString("pay_type", PayTypes.WECHAT_QR));
                 b.outTradeNo(str(p, "out_trade_no")).txdtm(str(p, "txdtm")).authCode(str(p, "auth_code"))
-                        .expiredTime(num(p, "expired_time")).goodsName(str(p, "goods_name"))
+                        .goodsName(str(p, "goods_name"))
                         .goodsInfo(str(p, "goods_info")).mchid(str(p, "mchid")).udid(str(p, "udid"))
                         .notifyUrl(str(p, "notify_url")).returnUrl(str(p, "return_url")).rmbTag(str(p, "rmb_tag"))
                         .limitPay(str(p, "limit_pay")).payTag(str(p, "pay_tag")).subOpenid(str(p, "sub_openid"));
+                if (p.has("expired_time")) b.expiredTime(p.getInt("expired_time"));
                 if (p.has("extend_info")) {
                     JSONObject e = p.getJSONObject("extend_info");
                     b.realName(str(e, "user_creid"), str(e, "user_truename"));
@@ -74,7 +71,9 @@ final class Vectors {
                 QueryRequest.Builder b = QueryRequest.builder()
                         .syssn(list(p, "syssn")).outTradeNo(list(p, "out_trade_no")).payType(list(p, "pay_type"))
                         .respcd(str(p, "respcd")).timeRange(str(p, "start_time"), str(p, "end_time"))
-                        .page(num(p, "page")).pageSize(num(p, "page_size")).mchid(str(p, "mchid"));
+                        .mchid(str(p, "mchid"));
+                if (p.has("page")) b.page(p.getInt("page"));
+                if (p.has("page_size")) b.pageSize(p.getInt("page_size"));
                 return c.query(b.build());
             }
             case "refund":
