@@ -80,7 +80,7 @@ module.exports = function (native, Client, call, rethrow) {
     async stop () {
       if (this.#stopped) return
       this.#stopped = true
-      call(() => this.#native.stop())
+      await call(() => this.#native.stop()).catch(rethrow)
     }
 
     async [Symbol.asyncDispose] () {

@@ -190,16 +190,19 @@ impl NativeSandbox {
         self.with(Sandbox::reset)
     }
 
-    /// Stops the server (idempotent).
+    /// Stops the server (idempotent). The shutdown waits for the server thread on a blocking
+    /// pool thread, never on the event loop.
     #[napi]
-    pub fn stop(&self) -> napi::Result<()> {
+    pub async fn stop(&self) -> napi::Result<()> {
         let taken = self
             .inner
             .lock()
             .map_err(|_| napi::Error::from_reason("the sandbox lock is poisoned"))?
             .take();
         if let Some(sb) = taken {
-            sb.shutdown();
+            napi::bindgen_prelude::spawn_blocking(move || sb.shutdown())
+                .await
+                .map_err(|e| napi::Error::from_reason(format!("the sandbox did not stop: {e}")))?;
         }
         Ok(())
     }
