@@ -96,13 +96,15 @@ data class Transaction(
     }
 }
 
-/** One page of a query. */
+/** One page of a query; iterating it yields its transactions. */
 data class QueryPage(
     val page: Long,
     val pageSize: Long,
     val data: List<Transaction>,
     val raw: Map<String, String>,
-) {
+) : Iterable<Transaction> {
+    override fun iterator(): Iterator<Transaction> = data.iterator()
+
     internal companion object {
         fun of(p: FfiQueryPage) = QueryPage(p.page, p.pageSize, p.data.map(Transaction::of), p.raw)
     }

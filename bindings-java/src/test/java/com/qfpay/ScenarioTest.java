@@ -182,7 +182,9 @@ class ScenarioTest {
         assertEquals(2, pages.get(0).getData().size());
         assertEquals(1, pages.get(1).getData().size());
         List<String> seen = new ArrayList<>();
-        pages.forEach(pg -> pg.getData().forEach(t -> seen.add(t.getOutTradeNo())));
+        for (QueryPage pg : pages) {
+            for (Transaction t : pg) seen.add(t.getOutTradeNo());
+        }
         seen.sort(null);
         numbers.sort(null);
         assertEquals(numbers, seen);
