@@ -94,13 +94,37 @@ pub fn digest(unsigned: &str, key: &str, sign_type: SignType) -> String {
     }
 }
 
-/// The request signature (`X-QF-SIGN`) of `params` under `key`.
+/// The request signature (`X-QF-SIGN`) of `params` under `key`: the same bytes as
+/// [`string_to_sign`] followed by the key, streamed into the hash without building the string.
 pub fn sign<K, V>(params: &[(K, V)], key: &str, sign_type: SignType) -> String
 where
     K: AsRef<str>,
     V: AsRef<str>,
 {
-    digest(&string_to_sign(params), key, sign_type)
+    let mut pairs: Vec<(&str, &str)> = params
+        .iter()
+        .map(|(k, v)| (k.as_ref(), v.as_ref()))
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
+    pairs.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    match sign_type {
+        SignType::Md5 => hex::encode_upper(hash_pairs::<Md5>(&pairs, key)),
+        SignType::Sha256 => hex::encode_upper(hash_pairs::<Sha256>(&pairs, key)),
+    }
+}
+
+fn hash_pairs<D: Digest>(pairs: &[(&str, &str)], key: &str) -> md5::digest::Output<D> {
+    let mut h = D::new();
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        if i > 0 {
+            h.update(b"&");
+        }
+        h.update(k.as_bytes());
+        h.update(b"=");
+        h.update(v.as_bytes());
+    }
+    h.update(key.as_bytes());
+    h.finalize()
 }
 
 /// The string to sign with the key masked, for debugging a `1108 signature error`:
@@ -170,6 +194,19 @@ mod tests {
         assert_eq!(
             sign(&p, "abcd1234", SignType::Sha256),
             "99D9F7174823928B74C74B1C7A7E1538DF733774DD21C9606A202CB8BB3D74E8"
+        );
+    }
+
+    #[test]
+    fn streamed_signature_equals_digest_of_the_string() {
+        let p = [("b", "2"), ("a", "x y&z"), ("c", ""), ("B", "1")];
+        for st in [SignType::Md5, SignType::Sha256] {
+            assert_eq!(sign(&p, "key", st), digest(&string_to_sign(&p), "key", st));
+        }
+        let none: [(&str, &str); 0] = [];
+        assert_eq!(
+            sign(&none, "key", SignType::Md5),
+            digest("", "key", SignType::Md5)
         );
     }
 
