@@ -59,15 +59,11 @@ fn builder(c: FfiClientConfig) -> FfiResult<ClientBuilder> {
     if let Some(url) = c.base_url {
         b = b.base_url(url);
     }
-    match (c.app_code, c.client_key) {
-        (Some(a), Some(k)) => b = b.credentials(a, k),
-        (None, None) => {}
-        _ => {
-            return Err(QfPayFfiError::simple(
-                "config",
-                "set both the app code and the client key",
-            ));
-        }
+    if let Some(a) = c.app_code {
+        b = b.app_code(a);
+    }
+    if let Some(k) = c.client_key {
+        b = b.client_key(k);
     }
     if let Some(m) = c.mchid {
         b = b.mchid(m);
