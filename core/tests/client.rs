@@ -478,3 +478,51 @@ async fn requests_go_through_the_configured_proxy() {
     let e = direct.query(QueryRequest::new()).await.unwrap_err();
     assert_eq!(e.code(), "network", "{e}");
 }
+
+#[tokio::test]
+async fn reversal_closing_a_paid_order_unknown_refund_and_query_retries() {
+    let sb = sandbox().await;
+    let c = client(&sb);
+    let q = c
+        .create_payment(PaymentRequest::wechat_qr(hkd(500)))
+        .await
+        .unwrap();
+    let r = c
+        .reverse(CancelRequest::by_syssn(&q.syssn, hkd(500)))
+        .await
+        .unwrap();
+    assert_eq!(r.orig_syssn, q.syssn);
+    let t = c.find_payment(&q.out_trade_no).await.unwrap().unwrap();
+    assert_eq!(t.state, TransactionState::Cancelled);
+
+    let paid = c
+        .create_payment(PaymentRequest::wechat_qr(hkd(1001)))
+        .await
+        .unwrap();
+    let e = c
+        .close(CancelRequest::by_syssn(&paid.syssn, hkd(1001)))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "order_state", "{e}");
+    let e = c
+        .refund(RefundRequest::new("20200101000300000000000000", hkd(1)))
+        .await
+        .unwrap_err();
+    assert_eq!((e.code(), e.respcd()), ("order_state", Some("1268")), "{e}");
+
+    let before = logged(&sb, "/trade/v1/query").len();
+    sb.inject_fault(Fault::HttpStatus(503), 1);
+    c.query(QueryRequest::new()).await.unwrap();
+    assert_eq!(
+        logged(&sb, "/trade/v1/query").len(),
+        before + 2,
+        "a query is retried after HTTP 503"
+    );
+    sb.inject_fault(Fault::HttpStatus(503), 1);
+    let e = c
+        .with_max_retries(0)
+        .query(QueryRequest::new())
+        .await
+        .unwrap_err();
+    assert_eq!((e.code(), e.http_status()), ("server", Some(503)));
+}
