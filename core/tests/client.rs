@@ -526,3 +526,32 @@ async fn reversal_closing_a_paid_order_unknown_refund_and_query_retries() {
         .unwrap_err();
     assert_eq!((e.code(), e.http_status()), ("server", Some(503)));
 }
+
+#[test]
+fn blocking_calls_from_two_threads_overlap() {
+    // The blocking facade's runtime is driven by its callers: a second caller must not wait for
+    // the first call to finish. Two calls each held 500 ms by the sandbox overlap.
+    let sb = Sandbox::start_background(SandboxConfig::default()).unwrap();
+    let c = qfpay::blocking::Client::new(builder(&sb).build().unwrap()).unwrap();
+    c.create_payment(PaymentRequest::wechat_qr(hkd(300)))
+        .unwrap();
+    sb.inject_fault(Fault::Delay(Duration::from_millis(500)), 2);
+    let start = std::time::Instant::now();
+    let handles: Vec<_> = (0..2)
+        .map(|_| {
+            let c = c.clone();
+            std::thread::spawn(move || {
+                c.create_payment(PaymentRequest::wechat_qr(hkd(300)))
+                    .unwrap()
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+    let elapsed = start.elapsed();
+    assert!(
+        elapsed < Duration::from_millis(950),
+        "the calls ran one after the other: {elapsed:?}"
+    );
+}
