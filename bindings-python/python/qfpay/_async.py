@@ -8,14 +8,15 @@ to race the interpreter at exit.
 
 from __future__ import annotations
 
-import asyncio
 import functools
-from concurrent.futures import ThreadPoolExecutor
 from types import TracebackType
-from typing import Callable, TypeVar, Unpack
+from typing import TYPE_CHECKING, Callable, TypeVar, Unpack
 
 from ._qfpay import Cancellation, Client, Payment, QueryPage, QueryPages, Refund, Transaction
 from ._types import CancelOptions, ConfigOptions, EnvConfigOptions, PaymentOptions, QrPaymentOptions, QueryOptions, RefundOptions
+
+if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
 
 __all__ = ["AsyncClient", "AsyncQueryPages"]
 
@@ -49,7 +50,7 @@ class AsyncClient:
     calls in flight (the size of the client's thread pool). Share one client across tasks;
     ``await client.aclose()`` (or ``async with``) releases its threads."""
 
-    __slots__ = ("_engine", "_executor")
+    __slots__ = ("_engine", "_executor", "_max_concurrency")
 
     def __init__(
         self,
@@ -59,19 +60,30 @@ class AsyncClient:
         max_concurrency: int = 64,
         **config: Unpack[ConfigOptions],
     ) -> None:
+        _check_concurrency(max_concurrency)
         self._engine = Client(app_code, client_key, **config)
-        self._executor = _executor(max_concurrency)
+        self._max_concurrency = max_concurrency
+        self._executor: ThreadPoolExecutor | None = None
 
     @classmethod
     def from_env(cls, *, max_concurrency: int = 64, **overrides: Unpack[EnvConfigOptions]) -> AsyncClient:
         """A client from the ``QFPAY_*`` environment variables; keywords override them."""
+        _check_concurrency(max_concurrency)
         self = cls.__new__(cls)
         self._engine = Client.from_env(**overrides)
-        self._executor = _executor(max_concurrency)
+        self._max_concurrency = max_concurrency
+        self._executor = None
         return self
 
     async def _run(self, fn: Callable[..., T], /, *args: object, **kwargs: object) -> T:
+        # asyncio and the thread pool are loaded on first use, keeping `import qfpay` fast.
+        import asyncio
+
         loop = asyncio.get_running_loop()
+        if self._executor is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._executor = ThreadPoolExecutor(max_workers=self._max_concurrency, thread_name_prefix="qfpay-async")
         return await loop.run_in_executor(self._executor, functools.partial(fn, *args, **kwargs))
 
     @property
@@ -94,7 +106,11 @@ class AsyncClient:
 
     async def aclose(self) -> None:
         """Waits for calls in flight, then releases the client's threads."""
-        await asyncio.get_running_loop().run_in_executor(None, self._executor.shutdown)
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            import asyncio
+
+            await asyncio.get_running_loop().run_in_executor(None, executor.shutdown)
 
     async def __aenter__(self) -> AsyncClient:
         return self
@@ -147,9 +163,8 @@ class AsyncClient:
         )
 
 
-def _executor(max_concurrency: int) -> ThreadPoolExecutor:
+def _check_concurrency(max_concurrency: int) -> None:
     if not isinstance(max_concurrency, int) or isinstance(max_concurrency, bool) or max_concurrency < 1:
         from ._errors import ConfigError
 
         raise ConfigError(f"max_concurrency must be a positive integer (got {max_concurrency!r})")
-    return ThreadPoolExecutor(max_workers=max_concurrency, thread_name_prefix="qfpay-async")
