@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The JVM binding's tests, from any directory, on a fresh machine (Maven Central is the only
 # network it needs): builds the native library and the Kotlin, runs the JUnit 5 suites
-# (Java + Kotlin), packages target/qfpay.jar, and runs a class from that jar with only JNA and
-# the Kotlin stdlib beside it and no -Djna.library.path.
+# (Java + Kotlin), packages target/qfpay.jar (native library and Kotlin stdlib inside), and runs
+# a class from that jar with only JNA beside it and no -Djna.library.path.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
@@ -17,12 +17,16 @@ fi
 
 mvn -B -f "$here/pom.xml" verify
 
-# The jar check again, outside Maven, from an unrelated directory and with a clean environment.
+# The jar check again, outside Maven, from an unrelated directory and with a clean environment:
+# `java -cp qfpay.jar:jna.jar ...`, nothing else.
 cp_file="$(mktemp)"
 trap 'rm -f "$cp_file"' EXIT
-mvn -B -q -f "$here/pom.xml" dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$cp_file" >/dev/null
+mvn -B -q -f "$here/pom.xml" dependency:build-classpath -DincludeScope=runtime \
+  -DincludeArtifactIds=jna -Dmdep.outputFile="$cp_file" >/dev/null
+jna="$(cat "$cp_file")"
+[[ "$jna" == *jna-*.jar && "$jna" != *:* ]] || { echo "jar check: expected JNA alone, got: $jna" >&2; exit 1; }
 cd "$(mktemp -d)"
-env -u LD_LIBRARY_PATH -u JAVA_TOOL_OPTIONS java -cp "$here/target/qfpay.jar:$(cat "$cp_file")" com.qfpay.SelfCheck
+env -u LD_LIBRARY_PATH -u JAVA_TOOL_OPTIONS -u CLASSPATH java -cp "$here/target/qfpay.jar:$jna" com.qfpay.SelfCheck
 if jar tf "$here/target/qfpay.jar" | grep -qx 'linux-x86-64/libqfpay_jvm.so'; then
   echo "jar check: linux-x86-64/libqfpay_jvm.so is in qfpay.jar"
 else
