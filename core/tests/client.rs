@@ -50,6 +50,21 @@ fn logged(sb: &Sandbox, path: &str) -> Vec<Value> {
         .collect()
 }
 
+/// A sandbox whose slow scenario (1005) answers after 800 ms, and a client that gives up after 250 ms.
+async fn slow_sandbox_and_impatient_client() -> (Sandbox, Client) {
+    let sb = Sandbox::start(SandboxConfig {
+        slow_response: Duration::from_millis(800),
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let c = builder(&sb)
+        .timeout(Duration::from_millis(250))
+        .build()
+        .unwrap();
+    (sb, c)
+}
+
 fn cpm(amount: i64) -> PaymentRequest {
     PaymentRequest::cpm(hkd(amount), PayType::WechatCpm, "134567890123456789")
 }
@@ -114,16 +129,7 @@ async fn pay_scan_query_refund() {
 
 #[tokio::test]
 async fn timeout_after_sending_is_reconciled_by_a_query_on_the_same_number() {
-    let sb = Sandbox::start(SandboxConfig {
-        slow_response: Duration::from_millis(800),
-        ..SandboxConfig::default()
-    })
-    .await
-    .unwrap();
-    let c = builder(&sb)
-        .timeout(Duration::from_millis(250))
-        .build()
-        .unwrap();
+    let (sb, c) = slow_sandbox_and_impatient_client().await;
     let p = c
         .create_payment(cpm(1005).out_trade_no("SLOW-CPM-1"))
         .await
@@ -146,16 +152,7 @@ async fn timeout_after_sending_is_reconciled_by_a_query_on_the_same_number() {
 
 #[tokio::test]
 async fn lost_qr_answer_is_status_unknown_with_the_order_identifiers() {
-    let sb = Sandbox::start(SandboxConfig {
-        slow_response: Duration::from_millis(800),
-        ..SandboxConfig::default()
-    })
-    .await
-    .unwrap();
-    let c = builder(&sb)
-        .timeout(Duration::from_millis(250))
-        .build()
-        .unwrap();
+    let (sb, c) = slow_sandbox_and_impatient_client().await;
     let e = c
         .create_payment(PaymentRequest::wechat_qr(hkd(1005)).out_trade_no("SLOW-QR-1"))
         .await
