@@ -181,10 +181,12 @@ class SandboxProc:
         }
 
     def start_customer(self) -> None:
-        """A simulated customer: scans (pays) every payment created on this sandbox."""
+        """A simulated customer who scans while the merchant waits: every order that the client
+        queries (`/trade/v1/query` naming its out_trade_no or syssn) is paid, so a quick start
+        that waits for its payment finishes, and an order nobody waits for stays unpaid."""
 
         def loop() -> None:
-            paid: set[str] = set()
+            seen: set[tuple[str, str]] = set()
             while not self._stop.wait(0.2):
                 try:
                     with urllib.request.urlopen(self.base_url + "/sandbox/requests", timeout=2) as r:
@@ -192,23 +194,25 @@ class SandboxProc:
                 except Exception:
                     continue
                 for e in entries:
-                    if not str(e.get("path", "")).startswith("/trade/v1/payment") or e.get("status") != 200:
+                    if not str(e.get("path", "")).startswith("/trade/v1/query"):
                         continue
                     form = urllib.parse.parse_qs(str(e.get("body", "")))
-                    for no in form.get("out_trade_no", []):
-                        if no in paid:
-                            continue
-                        paid.add(no)
-                        req = urllib.request.Request(
-                            self.base_url + "/sandbox/pay",
-                            data=json.dumps({"out_trade_no": no}).encode(),
-                            headers={"Content-Type": "application/json"},
-                            method="POST",
-                        )
-                        try:
-                            urllib.request.urlopen(req, timeout=2).close()
-                        except Exception:
-                            pass  # already paid, closed, declined: the customer walks away
+                    for key in ("out_trade_no", "syssn"):
+                        for value in form.get(key, []):
+                            for one in value.split(","):
+                                if not one or (key, one) in seen:
+                                    continue
+                                seen.add((key, one))
+                                req = urllib.request.Request(
+                                    self.base_url + "/sandbox/pay",
+                                    data=json.dumps({key: one}).encode(),
+                                    headers={"Content-Type": "application/json"},
+                                    method="POST",
+                                )
+                                try:
+                                    urllib.request.urlopen(req, timeout=2).close()
+                                except Exception:
+                                    pass  # unknown, already paid, closed: nothing to scan
 
         self._customer = threading.Thread(target=loop, daemon=True)
         self._customer.start()
