@@ -27,4 +27,4 @@ sandbox:
 	cargo run -q -p qfpay-cli -- sandbox
 
 bench:
-	bash scripts/bench-all.sh
+	bash bench/run.sh
