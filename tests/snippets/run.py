@@ -418,12 +418,15 @@ def main() -> int:
     ap.add_argument("files", nargs="*", type=Path)
     ap.add_argument("--list", action="store_true", help="list the blocks and what happens to each, run nothing")
     ap.add_argument("--only", help="run only blocks whose file:line contains this")
+    ap.add_argument("--lang", action="append", help="run only blocks of this info string (repeatable)")
     args = ap.parse_args()
 
     files = [p.resolve() for p in args.files] or readme_files()
     blocks = [b for f in files for b in extract(f)]
     if args.only:
         blocks = [b for b in blocks if args.only in b.where]
+    if args.lang:
+        blocks = [b for b in blocks if b.lang in args.lang]
 
     failures: list[tuple[Block, str]] = []
     counts = {"ran": 0, "fragment": 0, "output": 0, "rust (doc-tested)": 0, "skipped": 0}
@@ -492,7 +495,8 @@ def main() -> int:
             shutil.rmtree(work, ignore_errors=True)
 
     for b, problem in failures:
-        print(f"\n{b.where}: {b.lang or '(untagged)'} block failed:\n  " + problem.rstrip().replace("\n", "\n  "),
+        print(f"\n{b.where}: {b.lang or '(untagged)'} block failed (line N of snippet.* is "
+              f"{b.path.relative_to(ROOT)}:{b.line}+N):\n  " + problem.rstrip().replace("\n", "\n  "),
               file=sys.stderr)
     summary = ", ".join(f"{v} {k}" for k, v in counts.items())
     print(f"\nsnippets: {len(blocks)} blocks in {len(files)} files: {summary}, {len(failures)} failed")
