@@ -1,7 +1,11 @@
 # The two commands a newcomer needs:
 #   make demo   the whole story on an embedded sandbox (create a WeChat QR payment, scan, notify, refund)
-#   make test   every test in every language (Rust, Python, Node, JVM)
-.PHONY: demo test test-rust test-python test-node test-jvm bench sandbox
+#   make test   every test in every language (Rust, Python, Node, JVM, PHP), the README snippets,
+#               make dist and the install tests of dist/
+# Packaging:
+#   make dist      every distributable for this machine's target into dist/ (scripts/dist.sh)
+#   make dist-all  dist plus the cross targets (linux-aarch64, musl) where they can be built
+.PHONY: demo test test-rust test-python test-node test-jvm test-php test-snippets test-install dist dist-all bench sandbox
 
 demo:
 	cargo run -q -p qfpay-cli -- demo
@@ -22,6 +26,21 @@ test-node:
 
 test-jvm:
 	bash bindings-java/test.sh
+
+test-php:
+	bash bindings-php/test.sh
+
+test-snippets:
+	python3 tests/snippets/run.py
+
+test-install:
+	bash tests/install/run.sh dist
+
+dist:
+	bash scripts/dist.sh dist
+
+dist-all:
+	bash scripts/dist-all.sh dist
 
 sandbox:
 	cargo run -q -p qfpay-cli -- sandbox

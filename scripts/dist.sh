@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# `make dist`: every distributable for the host target (linux-x86_64) into dist/ (or $1):
+#   dist/crates/   qfpay-<v>.crate, qfpay-sandbox-<v>.crate   (cargo package, verified)
+#   dist/cli/      qfpay-<v>-<target>                         (the CLI, cargo profile `dist`)
+#   dist/python/   the wheel            (bindings-python/dist.sh)
+#   dist/node/     the npm tarballs     (bindings-node/dist.sh)
+#   dist/java/     the Maven artifact   (bindings-java/dist.sh)
+#   dist/php/      qfpay.so             (bindings-php/dist.sh, when the PHP binding exists)
+#   dist/SIZES.txt every file's size
+# A binding without its own dist.sh falls back to scripts/dist-<lang>.sh when one exists.
+# Each step is timed; a failing step is reported and the script exits non-zero at the end.
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+out="${1:-$root/dist}"
+mkdir -p "$out"
+out="$(cd "$out" && pwd)"
+cd "$root"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+# The cargo profile for distributables (Cargo.toml [profile.dist]); binding scripts may use it.
+export QFPAY_CARGO_PROFILE="${QFPAY_CARGO_PROFILE:-dist}"
+
+version="$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)"
+host="$(rustc -vV | sed -n 's/^host: //p')"
+failed=()
+step() {
+  local name=$1
+  shift
+  echo "--- dist ${name}"
+  local start=$SECONDS
+  if "$@"; then
+    echo "--- dist ${name}: ok ($((SECONDS - start)) s)"
+  else
+    echo "--- dist ${name}: FAILED ($((SECONDS - start)) s)" >&2
+    failed+=("$name")
+  fi
+}
+
+crates() {
+  rm -rf "$out/crates" && mkdir -p "$out/crates"
+  # Both at once: cargo verifies qfpay-sandbox against the just-packaged qfpay (local overlay).
+  cargo package -q -p qfpay -p qfpay-sandbox --allow-dirty &&
+    cp "target/package/qfpay-$version.crate" "target/package/qfpay-sandbox-$version.crate" "$out/crates/"
+}
+
+cli() {
+  rm -rf "$out/cli" && mkdir -p "$out/cli"
+  cargo build -q --profile "$QFPAY_CARGO_PROFILE" -p qfpay-cli &&
+    cp "target/$QFPAY_CARGO_PROFILE/qfpay" "$out/cli/qfpay-$version-$host" &&
+    "$out/cli/qfpay-$version-$host" --version
+}
+
+binding() {
+  local lang=$1 dir=$2
+  rm -rf "${out:?}/$lang" && mkdir -p "$out/$lang"
+  if [ -f "$dir/dist.sh" ]; then
+    bash "$dir/dist.sh" "$out/$lang"
+  elif [ -f "scripts/dist-$lang.sh" ]; then
+    echo "($dir/dist.sh missing: using scripts/dist-$lang.sh)"
+    bash "scripts/dist-$lang.sh" "$out/$lang"
+  else
+    echo "no $dir/dist.sh and no scripts/dist-$lang.sh" >&2
+    return 1
+  fi
+}
+
+step crates crates
+step cli cli
+step python binding python bindings-python
+step node binding node bindings-node
+step java binding java bindings-java
+if [ -d bindings-php ]; then
+  step php binding php bindings-php
+else
+  echo "--- dist php: skipped (no bindings-php/)"
+fi
+
+{
+  echo "# dist/ for $host, qfpay $version, built $(date -u +%Y-%m-%dT%H:%MZ); bytes, path"
+  (cd "$out" && find . -type f ! -name SIZES.txt -printf '%s\t%P\n' | sort -k2)
+} >"$out/SIZES.txt"
+echo
+awk -F'\t' 'NR == 1 {print; next} {printf "%12d  %s\n", $1, $2}' "$out/SIZES.txt"
+
+if [ ${#failed[@]} -ne 0 ]; then
+  echo "dist: FAILED: ${failed[*]}" >&2
+  exit 1
+fi
+echo "dist: everything in $out"
