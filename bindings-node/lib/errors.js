@@ -81,6 +81,19 @@ const CLASSES = {
   signature: SignatureError
 }
 
+// Core messages name a few Rust functions; say what a JavaScript user calls instead.
+const RUST_NAMES = [
+  [/\b(?:qfpay::)?(?:sign::)?debug_string_to_sign\b/g, 'debugStringToSign()'],
+  [/\b(?:qfpay::)?(?:sign::)?string_to_sign\b/g, 'stringToSign()'],
+  [/\b(?:qfpay::)?generate_out_trade_no\b/g, 'generateOutTradeNo()'],
+  [/\b(?:qfpay::)?(?:Client::)?find_payment\b/g, 'findPayment()'],
+  [/\b(?:qfpay::)?(?:Client::)?wait_for_payment\b/g, 'waitForPayment()']
+]
+function inJsTerms (message) {
+  for (const [re, js] of RUST_NAMES) message = message.replace(re, js)
+  return message
+}
+
 /**
  * The QfPayError for a native error, or the error itself when it did not come from the core
  * (a JavaScript TypeError, say).
@@ -100,7 +113,7 @@ function fromNative (err) {
     }
   }
   const Cls = CLASSES[m[1]]
-  const e = new Cls(m[2], m[1], details)
+  const e = new Cls(inJsTerms(m[2]), m[1], details)
   // Keep the caller's frames (this function is called from the wrapper's catch).
   Error.captureStackTrace?.(e, fromNative)
   return e

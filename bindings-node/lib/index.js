@@ -3,8 +3,9 @@
 // protocol work; this file only adapts it: QfPayError subclasses, async iteration, and the
 // raw-body check of verifyNotification.
 
-const native = require('../index.js')
+const native = require('./native.js')
 const errors = require('./errors.js')
+const { Events } = require('./events.js')
 
 const { fromNative, rethrow, ValidationError } = errors
 const VERSION = require('../package.json').version
@@ -17,28 +18,122 @@ function call (fn) {
   }
 }
 
+// QFPay's name of a request field, for errors raised here before the core sees the value
+// (the same mapping as src/convert.rs).
+function qfName (key) {
+  if (key === 'amount') return 'txamt'
+  if (key === 'currency') return 'txcurrcd'
+  return key.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase())
+}
+
+function invalid (field, rule) {
+  return new ValidationError(`invalid ${field}: ${rule}`, 'validation', { field, rule })
+}
+
+const LONE_SURROGATE =
+  'must be valid Unicode text, but holds a lone surrogate (half of a UTF-16 pair) that would be sent as U+FFFD'
+
+// Checks what napi cannot report with the field's name: a number that is not finite (NaN,
+// ±Infinity) and a string with a lone surrogate (napi would silently turn it into U+FFFD).
+// `js` names options as JavaScript spells them, otherwise fields get their QFPay names.
+function preflight (value, js, prefix = '') {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return
+  for (const key of Object.keys(value)) {
+    const field = prefix + (js ? key : qfName(key))
+    const check = (v) => {
+      if (typeof v === 'string' && !v.isWellFormed()) throw invalid(field, LONE_SURROGATE)
+      if (typeof v === 'number' && !Number.isFinite(v)) throw invalid(field, `must be a finite number (got ${v})`)
+      if (typeof v === 'bigint') throw invalid(field, `must be a number, not a BigInt (got ${v}n)`)
+    }
+    const v = value[key]
+    if (Array.isArray(v)) v.forEach(check)
+    else if (v !== null && typeof v === 'object' && !js) preflight(v, false, field + '.')
+    else check(v)
+  }
+}
+
+// The order number a money-moving request is about, generating one for a new payment so that
+// an aborted call can still name it ("generate, store, then call" done for the caller).
+function withOrderNumber (method, request) {
+  if (request === null || typeof request !== 'object') return { request, outTradeNo: undefined }
+  if ((method === 'createPayment' || method === 'wechatQr' || method === 'refund') && request.outTradeNo == null) {
+    request = { ...request, outTradeNo: native.generateOutTradeNo() }
+  }
+  return { request, outTradeNo: typeof request.outTradeNo === 'string' ? request.outTradeNo : undefined }
+}
+
+function abortError (signal, outTradeNo) {
+  const e = new DOMException('This operation was aborted', 'AbortError')
+  if (signal.reason !== undefined) Object.defineProperty(e, 'cause', { value: signal.reason, configurable: true, writable: true })
+  if (outTradeNo !== undefined) e.outTradeNo = outTradeNo
+  return e
+}
+
+// `options.signal` taken out of the call options (the rest goes to the core).
+function splitSignal (options) {
+  if (options === null || typeof options !== 'object' || !('signal' in options)) return { signal: undefined, rest: options }
+  const { signal, ...rest } = options
+  if (signal !== undefined && signal !== null && !(signal instanceof AbortSignal)) {
+    throw invalid('signal', `must be an AbortSignal, got ${typeof signal}`)
+  }
+  return { signal: signal ?? undefined, rest }
+}
+
+const MONEY_MOVING = new Set(['createPayment', 'wechatQr', 'refund', 'close', 'reverse'])
+
 /**
  * A QFPay client. Every operation returns a Promise and runs on the core's async runtime, off
  * the event loop. One client holds one connection pool: create it once and share it.
  */
+const FROM_NATIVE = Symbol('qfpay.fromNative')
+
+// The logging options, which stay in JavaScript; the rest goes to the core.
+function splitLogging (options) {
+  if (options === null || typeof options !== 'object' || (!('logger' in options) && !('logLevel' in options))) {
+    return { logging: {}, rest: options }
+  }
+  const { logger, logLevel, ...rest } = options
+  return { logging: { logger, logLevel }, rest }
+}
+
 class Client {
   #native
+  #events
 
   /**
    * @param {object} options `{ appCode, clientKey, environment?, baseUrl?, mchid?, signType?,
-   *   timeoutMs?, connectTimeoutMs?, maxRetries?, reconcileTimeoutMs?, ... }`
+   *   timeoutMs?, connectTimeoutMs?, maxRetries?, reconcileTimeoutMs?, logger?, logLevel?, ... }`
    */
-  constructor (options) {
-    if (options instanceof native.NativeClient) {
-      this.#native = options
+  constructor (options, nativeClient, logging) {
+    if (options === FROM_NATIVE) {
+      this.#native = nativeClient
     } else {
-      this.#native = call(() => new native.NativeClient(options))
+      const split = splitLogging(options)
+      logging = split.logging
+      preflight(split.rest, true)
+      this.#native = call(() => new native.NativeClient(split.rest))
     }
+    this.#events = new Events(this.#native, logging, invalid)
+    this.#events.warnConfig(this.#native.warnings)
   }
 
   /** A client from `QFPAY_APP_CODE`, `QFPAY_CLIENT_KEY`, `QFPAY_ENV`/`QFPAY_BASE_URL`, ... then `overrides`. */
   static fromEnv (overrides) {
-    return new Client(call(() => native.nativeClientFromEnv(overrides)))
+    const { logging, rest } = splitLogging(overrides)
+    preflight(rest, true)
+    return new Client(FROM_NATIVE, call(() => native.nativeClientFromEnv(rest)), logging)
+  }
+
+  /** Calls `listener(event)` for each event of `kind` (`request`, `response`, `retry`, `reconcile`, `status_unknown`, `cancelled`). */
+  on (kind, listener) {
+    this.#events.on(kind, listener)
+    return this
+  }
+
+  /** Removes a listener added with `on`. */
+  off (kind, listener) {
+    this.#events.off(kind, listener)
+    return this
   }
 
   /** The base URL requests go to. */
@@ -51,26 +146,82 @@ class Client {
     return this.#native.userAgent
   }
 
+  /** The app code (`X-QF-APPCODE`). */
+  get appCode () {
+    return this.#native.appCode
+  }
+
+  /** The default `mchid`, or undefined. */
+  get mchid () {
+    return this.#native.mchid ?? undefined
+  }
+
+  // One native call: checks, the AbortSignal, and errors as QfPayError subclasses. Never throws
+  // synchronously: every failure is a rejection.
+  #invoke (method, first, options, firstIsRequest = true) {
+    let signal, rest, outTradeNo
+    try {
+      ({ signal, rest } = splitSignal(options))
+      if (firstIsRequest) preflight(first, false)
+      preflight(rest, true)
+      if (signal && MONEY_MOVING.has(method)) ({ request: first, outTradeNo } = withOrderNumber(method, first))
+      if (!firstIsRequest && typeof first === 'string') outTradeNo = first
+    } catch (e) {
+      return Promise.reject(e)
+    }
+    if (!signal) {
+      try {
+        return this.#native[method](first, rest).catch(rethrow)
+      } catch (e) {
+        return Promise.reject(fromNative(e))
+      }
+    }
+    if (signal.aborted) return Promise.reject(abortError(signal, outTradeNo))
+    const token = native.cancelToken()
+    let pending
+    try {
+      pending = this.#native[method](first, rest, token).catch(rethrow)
+    } catch (e) {
+      native.releaseToken(token)
+      return Promise.reject(fromNative(e))
+    }
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        native.cancelCall(token)
+        reject(abortError(signal, outTradeNo))
+      }
+      signal.addEventListener('abort', onAbort, { once: true })
+      pending.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+    })
+  }
+
   /** Creates a payment (`/trade/v1/payment`). */
   createPayment (request, options) {
-    return call(() => this.#native.createPayment(request, options)).catch(rethrow)
+    return this.#invoke('createPayment', request, options)
   }
 
   /** Creates a WeChat QR payment (800201); `currency` defaults to HKD. */
   wechatQr (request, options) {
-    return call(() => this.#native.wechatQr(request, options)).catch(rethrow)
+    return this.#invoke('wechatQr', request, options)
   }
 
   /** Queries one page of transactions (`/trade/v1/query`). */
   query (request, options) {
-    return call(() => this.#native.query(request, options)).catch(rethrow)
+    return this.#invoke('query', request, options)
   }
 
-  /** Every page of a query, as an async iterator of pages. */
+  /**
+   * Every page of a query, as an async iterator of pages; `.items()` iterates the
+   * transactions across pages.
+   */
   queryPages (request, options) {
-    const pages = call(() => this.#native.queryPages(request, options))
-    return {
+    const { signal, rest } = splitSignal(options)
+    preflight(request, false)
+    preflight(rest, true)
+    const pages = call(() => this.#native.queryPages(request, rest))
+    const iterator = {
       async next () {
+        if (signal?.aborted) throw abortError(signal)
         const page = await pages.nextPage().catch(rethrow)
         return page === null ? { done: true, value: undefined } : { done: false, value: page }
       },
@@ -79,33 +230,43 @@ class Client {
       },
       [Symbol.asyncIterator] () {
         return this
+      },
+      /** The transactions of every page, one at a time. */
+      async * items () {
+        for await (const page of iterator) yield * page.data
       }
     }
+    return iterator
+  }
+
+  /** Every transaction a query finds, across pages (`for await (const t of client.queryItems(...))`). */
+  queryItems (request, options) {
+    return this.queryPages(request, options).items()
   }
 
   /** The payment with merchant order number `outTradeNo`, or `null` when QFPay has none. */
   findPayment (outTradeNo, options) {
-    return call(() => this.#native.findPayment(outTradeNo, options)).catch(rethrow)
+    return this.#invoke('findPayment', outTradeNo, options, false)
   }
 
   /** Refunds a paid transaction, fully or partly (`/trade/v1/refund`). */
   refund (request, options) {
-    return call(() => this.#native.refund(request, options)).catch(rethrow)
+    return this.#invoke('refund', request, options)
   }
 
   /** Closes an unpaid order (`/trade/v1/close`). */
   close (request, options) {
-    return call(() => this.#native.close(request, options)).catch(rethrow)
+    return this.#invoke('close', request, options)
   }
 
   /** Reverses an unfinished transaction (`/trade/v1/reversal`); confirm with a query. */
   reverse (request, options) {
-    return call(() => this.#native.reverse(request, options)).catch(rethrow)
+    return this.#invoke('reverse', request, options)
   }
 
   /** Polls until the payment is paid, fails, or `timeoutMs` passes (StatusUnknownError). */
   waitForPayment (outTradeNo, options) {
-    return call(() => this.#native.waitForPayment(outTradeNo, options)).catch(rethrow)
+    return this.#invoke('waitForPayment', outTradeNo, options, false)
   }
 }
 
@@ -152,19 +313,24 @@ function notificationSignature (rawBody, clientKey) {
   return call(() => native.notificationSignature(rawBodyOf(rawBody), clientKey))
 }
 
+function paramsOf (params) {
+  if (params === null || typeof params !== 'object') throw invalid('params', 'must be an object of strings')
+  return params
+}
+
 /** The request signature of `params` under `key` (uppercase hex; `signType` `md5` or `sha256`). */
 function sign (params, key, signType) {
-  return call(() => native.sign(params, key, signType))
+  return call(() => native.sign(paramsOf(params), key, signType))
 }
 
 /** The string that is signed, before the key is appended. */
 function stringToSign (params) {
-  return call(() => native.stringToSign(params))
+  return call(() => native.stringToSign(paramsOf(params)))
 }
 
 /** The string to sign with the key masked as `<client_key>`, to debug a 1108 error. */
 function debugStringToSign (params) {
-  return call(() => native.debugStringToSign(params))
+  return call(() => native.debugStringToSign(paramsOf(params)))
 }
 
 /** QR code rendering of a payment's `qrcode`. */
@@ -192,6 +358,9 @@ module.exports = {
   qr,
   generateOutTradeNo: native.generateOutTradeNo,
   ACK_BODY: native.ACK_BODY,
+  NOTIFICATION_ACK: native.ACK_BODY,
+  SANDBOX_APP_CODE: native.SANDBOX_APP_CODE,
+  SANDBOX_CLIENT_KEY: native.SANDBOX_CLIENT_KEY,
   VERSION,
   CORE_VERSION: native.CORE_VERSION,
   ...errors,

@@ -71,7 +71,18 @@ module.exports = function (native, Client, call, rethrow) {
       return call(() => this.#native.notifications())
     }
 
-    /** Forgets orders, the log, faults and notifications. */
+    /** Every payment and refund the sandbox holds `{ kind, outTradeNo, syssn, txamt, txcurrcd, state, origSyssn, ... }`. */
+    orders () {
+      const camel = (k) => k.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase())
+      return call(() => this.#native.orders()).map((o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [camel(k), v])))
+    }
+
+    /** Moves the sandbox clock forward by `seconds` (to expire orders without waiting). */
+    advanceClock (seconds) {
+      call(() => this.#native.advanceClock(seconds))
+    }
+
+    /** Forgets orders, the log, faults, notifications and clock changes. */
     reset () {
       call(() => this.#native.reset())
     }

@@ -8,6 +8,7 @@ use qfpay::{ClientBuilder, Environment, PayType, SignType, Wait};
 use serde_json::Value;
 use tokio::sync::Mutex;
 
+use crate::cancel::cancellable;
 use crate::convert::{self, Fields};
 use crate::error::{config, invalid, js, to_napi};
 use crate::results::{Cancellation, Payment, QueryPage, Refund, Transaction};
@@ -17,19 +18,15 @@ fn user_agent() -> String {
     format!("qfpay-node/{}", env!("CARGO_PKG_VERSION"))
 }
 
-/// Applies JavaScript client options to a builder.
+/// Applies JavaScript client options to a builder. `appCode` and `clientKey` may be given
+/// alone (over `Client.fromEnv`); the core refuses a client without both.
 fn apply(mut b: ClientBuilder, options: Option<Value>) -> qfpay::Result<ClientBuilder> {
-    let mut f = Fields::new("the client options", options)?;
-    let app_code = f.str("appCode")?;
-    let client_key = f.str("clientKey")?;
-    match (app_code, client_key) {
-        (Some(a), Some(k)) => b = b.credentials(a, k),
-        (None, None) => {}
-        _ => {
-            return Err(config(
-                "give both appCode and clientKey (or neither, with Client.fromEnv)",
-            ));
-        }
+    let mut f = Fields::options("the client options", options)?;
+    if let Some(a) = f.str("appCode")? {
+        b = b.app_code(a);
+    }
+    if let Some(k) = f.str("clientKey")? {
+        b = b.client_key(k);
     }
     if let Some(e) = f.str("environment")? {
         b = b.environment(Environment::parse(&e)?);
@@ -44,10 +41,10 @@ fn apply(mut b: ClientBuilder, options: Option<Value>) -> qfpay::Result<ClientBu
         b = b.sign_type(SignType::parse(&s)?);
     }
     if let Some(d) = f.millis("timeoutMs")? {
-        b = b.timeout(d);
+        b = b.timeout(positive("timeoutMs", d)?);
     }
     if let Some(d) = f.millis("connectTimeoutMs")? {
-        b = b.connect_timeout(d);
+        b = b.connect_timeout(positive("connectTimeoutMs", d)?);
     }
     if let Some(d) = f.millis("reconcileTimeoutMs")? {
         b = b.reconcile_timeout(d);
@@ -62,7 +59,8 @@ fn apply(mut b: ClientBuilder, options: Option<Value>) -> qfpay::Result<ClientBu
         b = b.retry_delay(base, max.unwrap_or(Duration::from_secs(5)).max(base));
     }
     if let Some(s) = f.int("utcOffsetSeconds")? {
-        let s = i32::try_from(s).map_err(|_| config("utcOffsetSeconds is out of range"))?;
+        let s = i32::try_from(s)
+            .map_err(|_| invalid("utcOffsetSeconds", format!("is out of range (got {s})")))?;
         b = b.utc_offset_seconds(s);
     }
     if let Some(p) = f.str("proxy")? {
@@ -72,23 +70,57 @@ fn apply(mut b: ClientBuilder, options: Option<Value>) -> qfpay::Result<ClientBu
     Ok(b.user_agent_prefix(user_agent()))
 }
 
-/// Per-call options: `{ timeoutMs?, maxRetries? }`.
+/// A timeout must allow some time.
+fn positive(name: &str, d: Duration) -> qfpay::Result<Duration> {
+    if d.is_zero() {
+        return Err(invalid(name, "must be greater than zero"));
+    }
+    Ok(d)
+}
+
+/// Per-call options: `{ timeoutMs?, maxRetries? }` (the wrapper takes `signal` out).
 fn per_call(client: &qfpay::Client, options: Option<Value>) -> qfpay::Result<qfpay::Client> {
-    let mut f = Fields::new("the call options", options)?;
+    let mut f = Fields::options("the call options", options)?;
     let timeout = f.millis("timeoutMs")?;
     let retries = f.u32("maxRetries")?;
     f.finish()?;
     let mut c = client.clone();
     if let Some(t) = timeout {
-        if t.is_zero() {
-            return Err(invalid("timeoutMs", "must be greater than zero"));
-        }
-        c = c.with_timeout(t);
+        c = c.with_timeout(positive("timeoutMs", t)?);
     }
     if let Some(n) = retries {
         c = c.with_max_retries(n);
     }
     Ok(c)
+}
+
+/// A required order number argument (`findPayment(outTradeNo)`).
+fn out_trade_no_arg(v: Option<Value>) -> qfpay::Result<String> {
+    match v {
+        Some(Value::String(s)) if !s.is_empty() => Ok(s),
+        Some(Value::String(_)) => Err(invalid("out_trade_no", "must not be empty")),
+        None | Some(Value::Null) => Err(invalid("out_trade_no", "is required (outTradeNo)")),
+        Some(other) => Err(invalid(
+            "out_trade_no",
+            format!("must be a string, got {other}"),
+        )),
+    }
+}
+
+/// A call dropped by its `AbortSignal` (the wrapper has already rejected with an AbortError).
+fn aborted() -> napi::Error {
+    napi::Error::from_reason("[aborted] the call was aborted")
+}
+
+/// Runs a core call under cancellation token `token`.
+async fn run<T, R: From<T>>(
+    token: Option<u32>,
+    fut: impl std::future::Future<Output = qfpay::Result<T>>,
+) -> napi::Result<R> {
+    match cancellable(token, fut).await {
+        None => Err(aborted()),
+        Some(r) => r.map(Into::into).map_err(to_napi),
+    }
 }
 
 /// The native client behind the JavaScript `Client` (use `Client` from the package, which
@@ -119,16 +151,29 @@ impl NativeClient {
         self.inner.config().user_agent.clone()
     }
 
+    /// The app code (`X-QF-APPCODE`).
+    #[napi(getter)]
+    pub fn app_code(&self) -> String {
+        self.inner.config().app_code.clone()
+    }
+
+    /// The default `mchid`, if any.
+    #[napi(getter)]
+    pub fn mchid(&self) -> Option<String> {
+        self.inner.config().mchid.clone()
+    }
+
     /// Creates a payment of any pay type.
     #[napi]
     pub async fn create_payment(
         &self,
         request: Option<Value>,
         options: Option<Value>,
+        token: Option<u32>,
     ) -> napi::Result<Payment> {
         let req = js(convert::payment(request, None))?;
         let c = js(per_call(&self.inner, options))?;
-        c.create_payment(req).await.map(Into::into).map_err(to_napi)
+        run(token, c.create_payment(req)).await
     }
 
     /// Creates a WeChat QR payment (800201); `currency` defaults to HKD.
@@ -137,10 +182,11 @@ impl NativeClient {
         &self,
         request: Option<Value>,
         options: Option<Value>,
+        token: Option<u32>,
     ) -> napi::Result<Payment> {
         let req = js(convert::payment(request, Some(PayType::WechatQr)))?;
         let c = js(per_call(&self.inner, options))?;
-        c.create_payment(req).await.map(Into::into).map_err(to_napi)
+        run(token, c.create_payment(req)).await
     }
 
     /// Queries one page of transactions.
@@ -149,10 +195,11 @@ impl NativeClient {
         &self,
         request: Option<Value>,
         options: Option<Value>,
+        token: Option<u32>,
     ) -> napi::Result<QueryPage> {
         let req = js(convert::query(request))?;
         let c = js(per_call(&self.inner, options))?;
-        c.query(req).await.map(Into::into).map_err(to_napi)
+        run(token, c.query(req)).await
     }
 
     /// Pages of a query, fetched one at a time by `nextPage()`.
@@ -174,14 +221,16 @@ impl NativeClient {
     #[napi]
     pub async fn find_payment(
         &self,
-        out_trade_no: String,
+        out_trade_no: Option<Value>,
         options: Option<Value>,
+        token: Option<u32>,
     ) -> napi::Result<Option<Transaction>> {
+        let out_trade_no = js(out_trade_no_arg(out_trade_no))?;
         let c = js(per_call(&self.inner, options))?;
-        c.find_payment(&out_trade_no)
-            .await
-            .map(|t| t.map(Into::into))
-            .map_err(to_napi)
+        match cancellable(token, c.find_payment(&out_trade_no)).await {
+            None => Err(aborted()),
+            Some(r) => r.map(|t| t.map(Into::into)).map_err(to_napi),
+        }
     }
 
     /// Refunds a paid transaction, fully or partly.
@@ -190,10 +239,11 @@ impl NativeClient {
         &self,
         request: Option<Value>,
         options: Option<Value>,
+        token: Option<u32>,
     ) -> napi::Result<Refund> {
         let req = js(convert::refund(request))?;
         let c = js(per_call(&self.inner, options))?;
-        c.refund(req).await.map(Into::into).map_err(to_napi)
+        run(token, c.refund(req)).await
     }
 
     /// Closes an unpaid order.
@@ -202,10 +252,11 @@ impl NativeClient {
         &self,
         request: Option<Value>,
         options: Option<Value>,
+        token: Option<u32>,
     ) -> napi::Result<Cancellation> {
         let req = js(convert::cancel(request))?;
         let c = js(per_call(&self.inner, options))?;
-        c.close(req).await.map(Into::into).map_err(to_napi)
+        run(token, c.close(req)).await
     }
 
     /// Reverses an unfinished transaction.
@@ -214,27 +265,26 @@ impl NativeClient {
         &self,
         request: Option<Value>,
         options: Option<Value>,
+        token: Option<u32>,
     ) -> napi::Result<Cancellation> {
         let req = js(convert::cancel(request))?;
         let c = js(per_call(&self.inner, options))?;
-        c.reverse(req).await.map(Into::into).map_err(to_napi)
+        run(token, c.reverse(req)).await
     }
 
     /// Polls until the payment is paid (resolves), fails (rejects) or `timeoutMs` passes
-    /// (`status_unknown`). Options: `timeoutMs` (60 000), `intervalMs` (1000),
-    /// `maxIntervalMs` (5000).
+    /// (`status_unknown`). Options: `timeoutMs`, `intervalMs`, `maxIntervalMs` (the core's
+    /// `Wait` defaults).
     #[napi]
     pub async fn wait_for_payment(
         &self,
-        out_trade_no: String,
+        out_trade_no: Option<Value>,
         options: Option<Value>,
+        token: Option<u32>,
     ) -> napi::Result<Transaction> {
+        let out_trade_no = js(out_trade_no_arg(out_trade_no))?;
         let wait = js(wait_options(options))?;
-        self.inner
-            .wait_for_payment(&out_trade_no, wait)
-            .await
-            .map(Into::into)
-            .map_err(to_napi)
+        run(token, self.inner.wait_for_payment(&out_trade_no, wait)).await
     }
 }
 
@@ -250,8 +300,8 @@ pub fn native_client_from_env(overrides: Option<Value>) -> napi::Result<NativeCl
 }
 
 fn wait_options(options: Option<Value>) -> qfpay::Result<Wait> {
-    let mut f = Fields::new("the wait options", options)?;
-    let timeout = f.millis("timeoutMs")?.unwrap_or(Duration::from_secs(60));
+    let mut f = Fields::options("the wait options", options)?;
+    let timeout = f.millis("timeoutMs")?.unwrap_or(Duration::from_secs(120));
     let initial = f.millis("intervalMs")?;
     let max = f.millis("maxIntervalMs")?;
     f.finish()?;

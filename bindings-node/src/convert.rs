@@ -24,6 +24,9 @@ pub struct Fields<'a> {
     what: &'static str,
     map: Map<String, Value>,
     known: Vec<&'a str>,
+    /// Options (client, call, wait, sandbox) are named as JavaScript spells them
+    /// (`timeoutMs`); request fields by their QFPay names (`goods_name`).
+    js_names: bool,
 }
 
 /// The QFPay name of a camelCase key, for error messages (`goodsName` → `goods_name`).
@@ -72,7 +75,24 @@ impl<'a> Fields<'a> {
             what,
             map,
             known: Vec::new(),
+            js_names: false,
         })
+    }
+
+    /// Reads an options object: errors name the option as JavaScript spells it.
+    pub fn options(what: &'static str, value: Option<Value>) -> qfpay::Result<Self> {
+        let mut f = Self::new(what, value)?;
+        f.js_names = true;
+        Ok(f)
+    }
+
+    /// The name an error gives `key`.
+    fn name(&self, key: &str) -> String {
+        if self.js_names {
+            key.to_owned()
+        } else {
+            qf_name(key)
+        }
     }
 
     fn take(&mut self, key: &'a str) -> Option<Value> {
@@ -89,7 +109,7 @@ impl<'a> Fields<'a> {
             None => Ok(None),
             Some(Value::String(s)) => Ok(Some(s)),
             Some(other) => Err(invalid(
-                &qf_name(key),
+                &self.name(key),
                 format!("must be a string, got {}", describe(&other)),
             )),
         }
@@ -98,7 +118,7 @@ impl<'a> Fields<'a> {
     /// A required string.
     pub fn req_str(&mut self, key: &'a str) -> qfpay::Result<String> {
         self.str(key)?
-            .ok_or_else(|| invalid(&qf_name(key), format!("is required ({key})")))
+            .ok_or_else(|| invalid(&self.name(key), format!("is required ({key})")))
     }
 
     /// An optional whole number that JavaScript holds exactly; never truncated.
@@ -106,7 +126,7 @@ impl<'a> Fields<'a> {
         let Some(v) = self.take(key) else {
             return Ok(None);
         };
-        let field = qf_name(key);
+        let field = self.name(key);
         let Value::Number(n) = &v else {
             return Err(invalid(
                 &field,
@@ -142,7 +162,7 @@ impl<'a> Fields<'a> {
             None => Ok(None),
             Some(i) => u32::try_from(i)
                 .map(Some)
-                .map_err(|_| invalid(&qf_name(key), format!("must be 0 to 4294967295, got {i}"))),
+                .map_err(|_| invalid(&self.name(key), format!("must be 0 to 4294967295, got {i}"))),
         }
     }
 
@@ -169,13 +189,13 @@ impl<'a> Fields<'a> {
                 .map(|i| match i {
                     Value::String(s) => Ok(s),
                     other => Err(invalid(
-                        &qf_name(key),
+                        &self.name(key),
                         format!("items must be strings, got {}", describe(&other)),
                     )),
                 })
                 .collect(),
             Some(other) => Err(invalid(
-                &qf_name(key),
+                &self.name(key),
                 format!(
                     "must be a string or a list of strings, got {}",
                     describe(&other)
@@ -184,17 +204,17 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// A duration in milliseconds.
+    /// A duration in milliseconds. NaN, infinities, negative and absurdly large values are
+    /// refused by the core's conversion rules, naming the option.
     pub fn millis(&mut self, key: &'a str) -> qfpay::Result<Option<Duration>> {
         let Some(v) = self.take(key) else {
             return Ok(None);
         };
+        let name = self.name(key);
         match v.as_f64() {
-            Some(ms) if ms.is_finite() && ms >= 0.0 => {
-                Ok(Some(Duration::from_secs_f64(ms / 1000.0)))
-            }
-            _ => Err(invalid(
-                key,
+            Some(ms) => crate::compat::millis_f64(&name, ms).map(Some),
+            None => Err(invalid(
+                &name,
                 format!("must be a number of milliseconds, got {}", describe(&v)),
             )),
         }

@@ -5,19 +5,21 @@
 //! JavaScript wrapper in `lib/` rethrows as `QfPayError` subclasses (`error`). Every QFPay
 //! rule lives in the core.
 
+mod cancel;
 mod client;
+mod compat;
 mod convert;
 mod error;
 mod results;
 mod sandbox;
 
 use napi::Either;
-use napi::bindgen_prelude::{Buffer, Uint8Array};
+use napi::bindgen_prelude::{Buffer, Either3, Null, Object, Uint8Array};
 use napi_derive::napi;
-use serde_json::Value;
 
-use crate::error::{invalid, js};
+use crate::error::{invalid, js, to_napi};
 
+pub use cancel::{cancel_call, cancel_token, release_token};
 pub use client::{NativeClient, NativeQueryPages, native_client_from_env};
 pub use results::{Cancellation, Notification, Payment, QueryPage, Refund, Transaction};
 pub use sandbox::{NativeSandbox, start_sandbox};
@@ -30,6 +32,14 @@ pub const CORE_VERSION: &str = qfpay::VERSION;
 #[napi]
 pub const ACK_BODY: &str = qfpay::notify::ACK_BODY;
 
+/// The default sandbox merchant's app code.
+#[napi]
+pub const SANDBOX_APP_CODE: &str = qfpay_sandbox::DEFAULT_APP_CODE;
+
+/// The default sandbox merchant's client key.
+#[napi]
+pub const SANDBOX_CLIENT_KEY: &str = qfpay_sandbox::DEFAULT_CLIENT_KEY;
+
 /// Every error code the core can report.
 #[napi]
 pub fn error_codes() -> Vec<String> {
@@ -39,22 +49,44 @@ pub fn error_codes() -> Vec<String> {
         .collect()
 }
 
-/// Signing parameters: an object of strings (whole numbers are written out).
-fn params(value: Value) -> qfpay::Result<Vec<(String, String)>> {
-    let Value::Object(map) = value else {
-        return Err(invalid("params", "must be an object of strings"));
-    };
-    map.into_iter()
-        .filter(|(_, v)| !v.is_null())
-        .map(|(k, v)| match v {
-            Value::String(s) => Ok((k, s)),
-            Value::Number(n) if n.is_i64() || n.is_u64() => Ok((k, n.to_string())),
-            other => Err(invalid(
-                &k,
-                format!("must be a string or a whole number to be signed, got {other}"),
-            )),
-        })
-        .collect()
+/// Signing parameters: the object's own string properties (whole numbers are written out;
+/// `null` and `undefined` left out), read directly from the JavaScript object.
+fn params(obj: &Object) -> napi::Result<Vec<(String, String)>> {
+    let keys = Object::keys(obj)?;
+    let mut out = Vec::with_capacity(keys.len());
+    for k in keys {
+        let value = match obj.get::<Either3<String, f64, Null>>(&k) {
+            Ok(v) => v,
+            Err(_) => {
+                return Err(to_napi(invalid(
+                    &k,
+                    "must be a string or a whole number to be signed",
+                )));
+            }
+        };
+        match value {
+            None | Some(Either3::C(_)) => {}
+            Some(Either3::A(s)) => out.push((k, s)),
+            Some(Either3::B(n)) => {
+                let whole = qfpay_integer(&k, n)?;
+                out.push((k, whole.to_string()));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A whole number to sign: NaN, infinities, fractions and unsafe integers are refused.
+fn qfpay_integer(name: &str, n: f64) -> napi::Result<i64> {
+    if n.is_finite() && n.fract() == 0.0 && n.abs() <= 9_007_199_254_740_991.0 {
+        // Whole and within 2^53: the cast is exact.
+        #[allow(clippy::cast_possible_truncation)]
+        return Ok(n as i64);
+    }
+    Err(to_napi(invalid(
+        name,
+        format!("must be a string or a whole number to be signed, got {n}"),
+    )))
 }
 
 fn sign_type(value: Option<String>) -> qfpay::Result<qfpay::SignType> {
@@ -64,25 +96,25 @@ fn sign_type(value: Option<String>) -> qfpay::Result<qfpay::SignType> {
 /// The request signature (`X-QF-SIGN`, uppercase hex) of `params` under `key`.
 #[napi]
 pub fn sign(
-    params_obj: Value,
+    params_obj: Object,
     key: String,
     sign_type_name: Option<String>,
 ) -> napi::Result<String> {
-    let p = js(params(params_obj))?;
+    let p = params(&params_obj)?;
     let t = js(sign_type(sign_type_name))?;
     Ok(qfpay::sign::sign(&p, &key, t))
 }
 
 /// The string that is signed, without the key (sorted, empty values left out, raw values).
 #[napi]
-pub fn string_to_sign(params_obj: Value) -> napi::Result<String> {
-    Ok(qfpay::sign::string_to_sign(&js(params(params_obj))?))
+pub fn string_to_sign(params_obj: Object) -> napi::Result<String> {
+    Ok(qfpay::sign::string_to_sign(&params(&params_obj)?))
 }
 
 /// The string to sign with the key shown as `<client_key>`, to debug a `1108`.
 #[napi]
-pub fn debug_string_to_sign(params_obj: Value) -> napi::Result<String> {
-    Ok(qfpay::sign::debug_string_to_sign(&js(params(params_obj))?))
+pub fn debug_string_to_sign(params_obj: Object) -> napi::Result<String> {
+    Ok(qfpay::sign::debug_string_to_sign(&params(&params_obj)?))
 }
 
 fn bytes(body: &Either<String, Uint8Array>) -> &[u8] {

@@ -104,12 +104,17 @@ pub struct Transaction {
     pub state: String,
     /// Whether the customer's money was taken (paid, possibly refunded since).
     pub paid: bool,
+    /// The same as `paid` (the name every binding shares).
+    pub is_paid: bool,
+    /// Whether this record is a refund.
+    pub is_refund: bool,
     /// Every field QFPay sent.
     pub raw: Map<String, Value>,
 }
 
 impl From<qfpay::Transaction> for Transaction {
     fn from(t: qfpay::Transaction) -> Self {
+        let is_refund = t.is_refund();
         Self {
             syssn: t.syssn,
             out_trade_no: t.out_trade_no,
@@ -128,6 +133,8 @@ impl From<qfpay::Transaction> for Transaction {
             chnlsn: t.chnlsn,
             state: t.state.as_str().to_owned(),
             paid: t.state.is_paid(),
+            is_paid: t.state.is_paid(),
+            is_refund,
             raw: t.raw,
         }
     }
@@ -247,6 +254,8 @@ pub struct Notification {
     pub status: String,
     /// Whether `status` reports success.
     pub success: bool,
+    /// The same as `success` (the name every binding shares).
+    pub is_success: bool,
     /// Pay type code.
     pub pay_type: String,
     /// Transaction number.
@@ -286,6 +295,7 @@ impl From<qfpay::Notification> for Notification {
         Self {
             notify_type: n.kind.as_str().to_owned(),
             success: n.is_success(),
+            is_success: n.is_success(),
             status: n.status,
             pay_type: n.pay_type.code().to_owned(),
             syssn: n.syssn,

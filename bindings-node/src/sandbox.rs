@@ -24,7 +24,7 @@ fn merchant(v: Value) -> qfpay::Result<Merchant> {
 
 fn sandbox_config(options: Option<Value>) -> qfpay::Result<SandboxConfig> {
     let mut c = SandboxConfig::default();
-    let mut f = Fields::new("the sandbox options", options)?;
+    let mut f = Fields::options("the sandbox options", options)?;
     if let Some(p) = f.u32("port")? {
         c.port = u16::try_from(p).map_err(|_| config("port must be 0 to 65535"))?;
     }
@@ -47,7 +47,7 @@ fn sandbox_config(options: Option<Value>) -> qfpay::Result<SandboxConfig> {
         Some(Value::Bool(false)) => c.rate_limit = None,
         Some(Value::Bool(true)) => c.rate_limit = Some(RateLimit::default()),
         Some(v @ Value::Object(_)) => {
-            let mut r = Fields::new("rateLimit", Some(v))?;
+            let mut r = Fields::options("rateLimit", Some(v))?;
             let d = RateLimit::default();
             c.rate_limit = Some(RateLimit {
                 per_second: r.u32("perSecond")?.unwrap_or(d.per_second),
@@ -182,6 +182,22 @@ impl NativeSandbox {
     #[napi]
     pub fn notifications(&self) -> napi::Result<Vec<Value>> {
         self.with(Sandbox::notifications)
+    }
+
+    /// Moves the sandbox clock forward by `seconds` (at most 100 years either way).
+    #[napi]
+    pub fn advance_clock(&self, seconds: f64) -> napi::Result<()> {
+        const MAX: f64 = 100.0 * 366.0 * 24.0 * 3600.0;
+        if !seconds.is_finite() || seconds.fract() != 0.0 || seconds.abs() > MAX {
+            return Err(crate::error::to_napi(invalid(
+                "seconds",
+                format!("must be a whole number of seconds within 100 years, got {seconds}"),
+            )));
+        }
+        // Whole and within 100 years: the cast is exact.
+        #[allow(clippy::cast_possible_truncation)]
+        let s = seconds as i64;
+        self.with(|sb| sb.advance_clock(s))
     }
 
     /// Forgets orders, the log, faults and notifications.
