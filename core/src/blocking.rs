@@ -6,7 +6,7 @@
 //! the runtime, the others' I/O is woken through it.
 
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use tokio::runtime::{Handle, Runtime};
 
@@ -17,22 +17,69 @@ use crate::model::{
     RefundRequest, Transaction,
 };
 
-struct OwnedRuntime(Option<Runtime>);
+struct OwnedRuntime {
+    rt: Option<Runtime>,
+    /// The process that created the runtime. A runtime copied into a forked child shares the
+    /// parent's epoll descriptor and has lost its threads: the child never uses or drops it.
+    pid: u32,
+}
 
 impl Drop for OwnedRuntime {
     fn drop(&mut self) {
-        // Never blocks, so dropping the last client inside another runtime cannot panic.
-        if let Some(rt) = self.0.take() {
+        let Some(rt) = self.rt.take() else { return };
+        if self.pid == std::process::id() {
+            // Never blocks, so dropping the last client inside another runtime cannot panic.
             rt.shutdown_background();
+        } else {
+            // Forked copy: shutting it down would touch the parent's I/O driver.
+            std::mem::forget(rt);
         }
     }
 }
 
+fn new_runtime() -> Result<Arc<OwnedRuntime>> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::config(format!("cannot start the I/O runtime: {e}")))?;
+    Ok(Arc::new(OwnedRuntime {
+        rt: Some(rt),
+        pid: std::process::id(),
+    }))
+}
+
+/// The runtime of the current process, built again after a fork.
+struct RuntimeSlot {
+    created: Arc<OwnedRuntime>,
+    forked: Mutex<Option<Arc<OwnedRuntime>>>,
+}
+
+impl RuntimeSlot {
+    fn current(&self) -> Result<Arc<OwnedRuntime>> {
+        let pid = std::process::id();
+        if self.created.pid == pid {
+            return Ok(self.created.clone());
+        }
+        let mut slot = self.forked.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(rt) = slot.as_ref().filter(|rt| rt.pid == pid) {
+            return Ok(rt.clone());
+        }
+        let fresh = new_runtime()?;
+        if let Some(old) = slot.replace(fresh.clone()) {
+            // A runtime of an earlier fork generation: leaked, never shut down here.
+            std::mem::forget(old);
+        }
+        Ok(fresh)
+    }
+}
+
 /// A blocking QFPay client. Cheap to clone; clones share the runtime and connection pool.
+/// In a process forked after the client was created (gunicorn `--preload`, Celery, PHP-FPM),
+/// it builds a fresh runtime and connection pool on first use instead of sharing the parent's.
 #[derive(Clone)]
 pub struct Client {
     inner: crate::Client,
-    runtime: Arc<OwnedRuntime>,
+    runtime: Arc<RuntimeSlot>,
 }
 
 impl std::fmt::Debug for Client {
@@ -46,13 +93,12 @@ impl std::fmt::Debug for Client {
 impl Client {
     /// Wraps an async client with its own current-thread runtime.
     pub fn new(inner: crate::Client) -> Result<Self> {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| Error::config(format!("cannot start the I/O runtime: {e}")))?;
         Ok(Self {
             inner,
-            runtime: Arc::new(OwnedRuntime(Some(rt))),
+            runtime: Arc::new(RuntimeSlot {
+                created: new_runtime()?,
+                forked: Mutex::new(None),
+            }),
         })
     }
 
@@ -74,7 +120,8 @@ impl Client {
                 "the blocking client was called from inside an async runtime; use qfpay::Client there",
             ));
         }
-        match &self.runtime.0 {
+        let runtime = self.runtime.current()?;
+        match &runtime.rt {
             Some(rt) => Ok(rt.block_on(fut)),
             None => Err(Error::config("the I/O runtime was shut down")),
         }

@@ -2,7 +2,31 @@
 
 use std::time::Duration;
 
+use crate::model::query::{Transaction, TransactionState};
 use crate::model::resp_code::RespCategory;
+
+/// The order a failed money-moving call was about: what [`Error::out_trade_no`],
+/// [`Error::syssn`] and [`Error::existing`] read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderRef {
+    /// The merchant order number (generated or given).
+    pub out_trade_no: String,
+    /// QFPay's transaction number, when known.
+    pub syssn: Option<String>,
+    /// For `duplicate_order` on a caller-given number: the transaction QFPay already has under
+    /// it (found by a query), when it could be read.
+    pub existing: Option<Transaction>,
+}
+
+impl OrderRef {
+    fn describe(&self) -> String {
+        let mut s = format!("out_trade_no {}", self.out_trade_no);
+        if let Some(sn) = self.syssn.as_deref().filter(|s| !s.is_empty()) {
+            s.push_str(&format!(", syssn {sn}"));
+        }
+        s
+    }
+}
 
 /// A QFPay answer that was not a success.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,7 +47,7 @@ impl ApiError {
     fn hint(&self) -> &'static str {
         match self.category {
             RespCategory::Auth => {
-                "check the app code, client key, mchid and environment; qfpay::sign::debug_string_to_sign shows what was signed"
+                "check the app code, client key, mchid and environment; the string to sign (string_to_sign, with the key masked) shows what was signed"
             }
             RespCategory::InvalidRequest => "fix the request parameters",
             RespCategory::Declined => {
@@ -70,15 +94,19 @@ pub enum Error {
     },
     /// The request could not be delivered (connection refused, DNS, TLS...). Nothing was
     /// processed by QFPay when `sent` is false.
-    #[error("network error{}: {message}", if *.sent { " after the request was sent" } else { " (the request was not sent)" })]
+    #[error("network error{}: {message}{}", if *.sent { " after the request was sent" } else { " (the request was not sent)" }, order_suffix(order.as_deref()))]
     Network {
         /// What went wrong.
         message: String,
         /// Whether the request may have reached QFPay.
         sent: bool,
+        /// The order of the money-moving call, when this is one (read it with
+        /// [`Error::out_trade_no`] and [`Error::syssn`]).
+        order: Option<Box<OrderRef>>,
     },
-    /// The call's deadline passed (a query or other call that moves no money).
-    #[error("timed out: {0}")]
+    /// The call's deadline passed (a query or other call that moves no money). The message
+    /// names the endpoint, host, attempts and time spent.
+    #[error("{0}")]
     Timeout(String),
     /// The outcome of a money-moving call is not known. Do not pay again under a new number:
     /// query `out_trade_no` (or wait for the notification) to learn what happened.
@@ -93,12 +121,49 @@ pub enum Error {
         /// Why the outcome is not known.
         reason: String,
     },
-    /// An answer could not be understood.
-    #[error("could not decode QFPay's answer: {0}")]
+    /// An answer or a notification could not be understood (the message says which).
+    #[error("{0}")]
     Decode(String),
     /// A notification's signature did not match its body and key.
     #[error("notification signature mismatch: {0}")]
     Signature(String),
+    /// Any other error of a money-moving call, with the order it was about. Its
+    /// [`Error::code`] and every accessor are the inner error's; [`Error::out_trade_no`],
+    /// [`Error::syssn`] and [`Error::existing`] read the order.
+    #[error("{}", order_message(error, order))]
+    Order {
+        /// The error itself.
+        error: Box<Error>,
+        /// The order the call was about.
+        order: Box<OrderRef>,
+    },
+}
+
+fn order_suffix(order: Option<&OrderRef>) -> String {
+    order
+        .map(|o| format!(" ({})", o.describe()))
+        .unwrap_or_default()
+}
+
+fn order_message(error: &Error, order: &OrderRef) -> String {
+    let mut msg = error.to_string();
+    if let Some(t) = &order.existing {
+        let state = match t.state {
+            TransactionState::Succeeded => "paid",
+            TransactionState::Pending => "pending (not paid yet)",
+            TransactionState::Failed => "failed",
+            TransactionState::Cancelled => "cancelled or closed",
+            TransactionState::Refunded => "paid and refunded",
+            TransactionState::PartiallyRefunded => "paid and partly refunded",
+        };
+        msg.push_str(&format!(
+            "; QFPay already has out_trade_no {} as {state}: syssn {}, {} {} (check whether it is this order before paying again)",
+            order.out_trade_no, t.syssn, t.txamt, t.txcurrcd
+        ));
+    } else {
+        msg.push_str(&format!(" ({})", order.describe()));
+    }
+    msg
 }
 
 fn msg_suffix(respmsg: &str) -> String {
@@ -122,6 +187,15 @@ impl Error {
         Error::Validation {
             field: field.to_owned(),
             rule: rule.into(),
+        }
+    }
+
+    /// A decode error saying what could not be decoded (`what`: "the notification",
+    /// "QFPay's answer from ...").
+    pub(crate) fn decoding(self, what: &str) -> Self {
+        match self {
+            Error::Decode(m) => Error::Decode(format!("could not decode {what}: {m}")),
+            e => e,
         }
     }
 
@@ -150,12 +224,81 @@ impl Error {
         }))
     }
 
+    /// The error without its order context.
+    fn base(&self) -> &Error {
+        match self {
+            Error::Order { error, .. } => error.base(),
+            e => e,
+        }
+    }
+
+    fn order(&self) -> Option<&OrderRef> {
+        match self {
+            Error::Order { order, .. } => Some(order),
+            Error::Network { order, .. } => order.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The same error, naming the order `out_trade_no` (and `syssn` when known) of the
+    /// money-moving call it came from. Errors that already name an order keep theirs.
+    pub fn with_order(self, out_trade_no: &str, syssn: Option<&str>) -> Self {
+        let order = || {
+            Box::new(OrderRef {
+                out_trade_no: out_trade_no.to_owned(),
+                syssn: syssn.filter(|s| !s.is_empty()).map(str::to_owned),
+                existing: None,
+            })
+        };
+        match self {
+            Error::StatusUnknown {
+                out_trade_no: o,
+                syssn: s,
+                respcd,
+                reason,
+            } => {
+                let s = s.or_else(|| syssn.filter(|s| !s.is_empty()).map(str::to_owned));
+                Error::StatusUnknown {
+                    out_trade_no: o,
+                    syssn: s,
+                    respcd,
+                    reason,
+                }
+            }
+            Error::Network {
+                message,
+                sent,
+                order: None,
+            } => Error::Network {
+                message,
+                sent,
+                order: Some(order()),
+            },
+            e @ (Error::Network { .. } | Error::Order { .. }) => e,
+            e => Error::Order {
+                error: Box::new(e),
+                order: order(),
+            },
+        }
+    }
+
+    /// Sets the transaction already under this order number (`duplicate_order`).
+    pub(crate) fn with_existing(mut self, existing: Transaction) -> Self {
+        if let Error::Order { order, .. } = &mut self {
+            if order.syssn.is_none() && !existing.syssn.is_empty() {
+                order.syssn = Some(existing.syssn.clone());
+            }
+            order.existing = Some(existing);
+        }
+        self
+    }
+
     /// A stable, machine-readable code for the kind of error: `validation`, `config`, `auth`,
     /// `invalid_request`, `declined`, `duplicate_order`, `order_state`, `refund_rejected`,
     /// `account`, `server`, `api`, `rate_limited`, `network`, `timeout`, `status_unknown`,
     /// `decode` or `signature`.
     pub fn code(&self) -> &'static str {
-        match self {
+        match self.base() {
             Error::Validation { .. } => "validation",
             Error::Config(_) => "config",
             Error::Api(e) => match e.category {
@@ -175,6 +318,7 @@ impl Error {
             Error::StatusUnknown { .. } => "status_unknown",
             Error::Decode(_) => "decode",
             Error::Signature(_) => "signature",
+            Error::Order { error, .. } => error.code(),
         }
     }
 
@@ -201,7 +345,7 @@ impl Error {
 
     /// QFPay's answer, when the error is one.
     pub fn api_error(&self) -> Option<&ApiError> {
-        match self {
+        match self.base() {
             Error::Api(e) => Some(e),
             _ => None,
         }
@@ -209,7 +353,7 @@ impl Error {
 
     /// QFPay's `respcd`, when QFPay answered (also the last one seen for status unknown).
     pub fn respcd(&self) -> Option<&str> {
-        match self {
+        match self.base() {
             Error::Api(e) if !e.respcd.is_empty() => Some(&e.respcd),
             Error::StatusUnknown { respcd, .. } => respcd.as_deref(),
             _ => None,
@@ -228,7 +372,7 @@ impl Error {
 
     /// The HTTP status of QFPay's answer, when there was one.
     pub fn http_status(&self) -> Option<u16> {
-        match self {
+        match self.base() {
             Error::Api(e) => Some(e.http_status),
             Error::RateLimited { .. } => Some(429),
             _ => None,
@@ -237,7 +381,7 @@ impl Error {
 
     /// The field that failed validation.
     pub fn field(&self) -> Option<&str> {
-        match self {
+        match self.base() {
             Error::Validation { field, .. } => Some(field),
             _ => None,
         }
@@ -245,31 +389,48 @@ impl Error {
 
     /// The rule the field broke.
     pub fn rule(&self) -> Option<&str> {
-        match self {
+        match self.base() {
             Error::Validation { rule, .. } => Some(rule),
             _ => None,
         }
     }
 
-    /// The order whose outcome is unknown.
+    /// The merchant order number of the money-moving call the error came from (every error
+    /// of `create_payment`, `refund`, `close` and `reverse` once the number is known, generated
+    /// or given), or of the order whose outcome is unknown.
     pub fn out_trade_no(&self) -> Option<&str> {
         match self {
             Error::StatusUnknown { out_trade_no, .. } => Some(out_trade_no),
-            _ => None,
+            e => e.order().map(|o| o.out_trade_no.as_str()),
         }
     }
 
-    /// QFPay's transaction number, when known for a status-unknown error.
+    /// QFPay's transaction number, when known.
     pub fn syssn(&self) -> Option<&str> {
         match self {
             Error::StatusUnknown { syssn, .. } => syssn.as_deref(),
+            e => e.order().and_then(|o| o.syssn.as_deref()),
+        }
+    }
+
+    /// `duplicate_order` for a caller-given `out_trade_no`: the transaction QFPay already has
+    /// under that number (its state, amount, currency and syssn tell "already paid" from
+    /// "someone else's order"), when the query for it succeeded.
+    pub fn existing(&self) -> Option<&Transaction> {
+        self.order().and_then(|o| o.existing.as_ref())
+    }
+
+    /// `network`: whether the request may have reached QFPay.
+    pub fn sent(&self) -> Option<bool> {
+        match self.base() {
+            Error::Network { sent, .. } => Some(*sent),
             _ => None,
         }
     }
 
     /// How long the server asked to wait before retrying.
     pub fn retry_after(&self) -> Option<Duration> {
-        match self {
+        match self.base() {
             Error::RateLimited { retry_after } => *retry_after,
             _ => None,
         }
@@ -303,6 +464,53 @@ mod tests {
         for code in Error::CODES {
             assert!(!code.is_empty());
         }
+    }
+
+    #[test]
+    fn order_context_keeps_code_and_accessors() {
+        let e = Error::api("1201", "Insufficient balance", "", 200).with_order("A9", Some("SN1"));
+        assert_eq!(e.code(), "declined");
+        assert_eq!(
+            (e.out_trade_no(), e.syssn(), e.respcd()),
+            (Some("A9"), Some("SN1"), Some("1201"))
+        );
+        assert!(e.to_string().contains("out_trade_no A9"), "{e}");
+        let e = Error::validation("goods_name", "too long").with_order("A8", None);
+        assert_eq!(
+            (e.code(), e.field(), e.out_trade_no()),
+            ("validation", Some("goods_name"), Some("A8"))
+        );
+        let e = Error::Network {
+            message: "x".into(),
+            sent: false,
+            order: None,
+        }
+        .with_order("A7", None);
+        assert!(
+            matches!(e, Error::Network { sent: false, .. }),
+            "network stays a network variant"
+        );
+        assert_eq!((e.sent(), e.out_trade_no()), (Some(false), Some("A7")));
+        let e = Error::RateLimited {
+            retry_after: Some(Duration::from_secs(2)),
+        }
+        .with_order("A6", None);
+        assert_eq!(
+            (e.retry_after(), e.http_status()),
+            (Some(Duration::from_secs(2)), Some(429))
+        );
+        let twice = e.with_order("OTHER", None);
+        assert_eq!(twice.out_trade_no(), Some("A6"));
+        let auth = Error::api("1108", "sig", "", 200).to_string();
+        assert!(
+            !auth.contains("qfpay::") && auth.contains("string to sign"),
+            "{auth}"
+        );
+        let t = Error::Timeout(
+            "/trade/v1/query at h: no answer from h within 250 ms (3 attempts, 1.2 s in all)"
+                .into(),
+        );
+        assert!(!t.to_string().contains("timed out: timed out"));
     }
 
     #[test]

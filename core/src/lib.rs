@@ -20,7 +20,9 @@
 
 pub mod blocking;
 pub mod client;
+pub mod convert;
 pub mod error;
+pub mod events;
 pub mod model;
 pub mod notify;
 #[cfg(feature = "qr")]
@@ -33,7 +35,8 @@ pub use client::{
     Client, ClientBuilder, Config, Endpoint, Environment, QueryPages, VERSION, Wait,
     generate_out_trade_no,
 };
-pub use error::{ApiError, Error, Result};
+pub use error::{ApiError, Error, OrderRef, Result};
+pub use events::{Event, EventKind, Level, Observer};
 pub use model::{
     CancelRequest, Cancellation, Currency, ExtendInfo, Money, PayType, Payment, PaymentRequest,
     QueryPage, QueryRequest, RawMap, Refund, RefundRequest, RespCategory, Transaction,

@@ -79,11 +79,15 @@ impl Notification {
 
     /// Reads a body whose signature was already checked.
     pub fn parse(raw_body: &[u8]) -> Result<Self> {
+        Self::parse_inner(raw_body).map_err(|e| e.decoding("the notification"))
+    }
+
+    fn parse_inner(raw_body: &[u8]) -> Result<Self> {
         let raw = fields::parse_object(raw_body)?;
         let kind = match fields::text(&raw, "notify_type").as_str() {
             "payment" => NotificationKind::Payment,
             "refund" => NotificationKind::Refund,
-            "" => return Err(Error::Decode("the notification has no notify_type".into())),
+            "" => return Err(Error::Decode("it has no notify_type".into())),
             other => NotificationKind::Other(other.to_owned()),
         };
         Ok(Self {
@@ -169,5 +173,18 @@ mod tests {
             .map(|e| e.to_string())
             .unwrap_or_default();
         assert!(msg.contains("re-serialised"), "{msg}");
+    }
+
+    #[test]
+    fn decode_errors_say_notification() {
+        let body = b"not json";
+        let sig = sign::notification_signature(body, "k1");
+        let e = verify(body, &sig, "k1").unwrap_err();
+        assert_eq!(e.code(), "decode");
+        let msg = e.to_string();
+        assert!(
+            msg.contains("notification") && !msg.contains("QFPay's answer"),
+            "{msg}"
+        );
     }
 }

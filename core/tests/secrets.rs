@@ -96,7 +96,7 @@ fn the_key_never_appears_in_output() {
     });
     let logs = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
     assert!(
-        logs.contains("qfpay request"),
+        logs.contains("request /trade/v1/payment"),
         "TRACE output was captured: {logs}"
     );
     assert!(logs.contains("TRACE"), "TRACE level was on");

@@ -1,8 +1,11 @@
 //! Client configuration: environment, credentials, timeouts, retries; the builder and `from_env`.
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use crate::convert::MAX_DURATION;
 use crate::error::{Error, Result};
+use crate::events::{Observer, ObserverSlot};
 use crate::secret::ClientKey;
 use crate::sign::SignType;
 use crate::validate;
@@ -14,7 +17,11 @@ pub enum Environment {
     Production,
     /// `https://test-openapi-hk.qfapi.com`: real wallets on test accounts, not settled.
     LiveTest,
-    /// `https://openapi-int.qfapi.com`: QFPay's card-simulation sandbox.
+    /// `https://openapi-int.qfapi.com`: QFPay's remote card-simulation host (name
+    /// `card_sandbox`). Not the local `qfpay sandbox`, which is a [`Environment::Custom`] base URL.
+    CardSandbox,
+    /// The old name of [`Environment::CardSandbox`] (same host).
+    #[doc(hidden)]
     Sandbox,
     /// Any base URL (another region, or the local `qfpay sandbox`).
     Custom(String),
@@ -26,23 +33,51 @@ impl Environment {
         match self {
             Environment::Production => "https://openapi-hk.qfapi.com",
             Environment::LiveTest => "https://test-openapi-hk.qfapi.com",
-            Environment::Sandbox => "https://openapi-int.qfapi.com",
+            Environment::CardSandbox | Environment::Sandbox => "https://openapi-int.qfapi.com",
             Environment::Custom(url) => url.trim_end_matches('/'),
         }
     }
 
-    /// Parses `production`, `live_test` (or `livetest`, `test`), `sandbox`, or an `http(s)://` URL.
+    /// The canonical name: `production`, `live_test`, `card_sandbox`, or `custom`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Environment::Production => "production",
+            Environment::LiveTest => "live_test",
+            Environment::CardSandbox | Environment::Sandbox => "card_sandbox",
+            Environment::Custom(_) => "custom",
+        }
+    }
+
+    /// The names [`Environment::parse`] accepts (aliases included).
+    pub const NAMES: [&'static str; 6] = [
+        "production",
+        "prod",
+        "live_test",
+        "livetest",
+        "test",
+        "card_sandbox",
+    ];
+
+    /// Parses `production` (or `prod`), `live_test` (or `livetest`, `test`), `card_sandbox`
+    /// (QFPay's remote card-simulation host), or an `http(s)://` base URL. `sandbox` and `live`
+    /// are refused as ambiguous, with a message saying what to use instead.
     pub fn parse(value: &str) -> Result<Self> {
         let v = value.trim();
         match v.to_ascii_lowercase().replace('-', "_").as_str() {
-            "production" | "prod" | "live" => Ok(Environment::Production),
+            "production" | "prod" => Ok(Environment::Production),
             "live_test" | "livetest" | "test" => Ok(Environment::LiveTest),
-            "sandbox" => Ok(Environment::Sandbox),
+            "card_sandbox" | "cardsandbox" => Ok(Environment::CardSandbox),
+            "sandbox" => Err(Error::config(
+                "environment \"sandbox\" is ambiguous: for the local qfpay sandbox use its base URL (Sandbox.client(), or QFPAY_BASE_URL), for QFPay's remote card-simulation host use \"card_sandbox\"",
+            )),
+            "live" => Err(Error::config(
+                "environment \"live\" is ambiguous: use \"production\" for live payments or \"live_test\" for QFPay's test accounts",
+            )),
             _ if v.starts_with("http://") || v.starts_with("https://") => {
                 Ok(Environment::Custom(v.to_owned()))
             }
             _ => Err(Error::config(format!(
-                "unknown environment {v:?}: use production, live_test, sandbox or a base URL"
+                "unknown environment {v:?}: use production, live_test, card_sandbox or a base URL"
             ))),
         }
     }
@@ -78,8 +113,15 @@ pub struct Config {
     pub utc_offset_seconds: i32,
     /// The `User-Agent` header.
     pub user_agent: String,
-    /// An HTTP(S) proxy URL, if any.
+    /// The HTTP(S) proxy every request goes through, or `None` for direct connections: the
+    /// `proxy` option (`"none"` = direct), else `QFPAY_PROXY`, else `HTTPS_PROXY`/`https_proxy`/
+    /// `ALL_PROXY`/`all_proxy` unless `NO_PROXY` matches the host. Loopback hosts are always
+    /// reached directly.
     pub proxy: Option<String>,
+    /// Warnings about the configuration (for example `QFPAY_ENV` and `QFPAY_BASE_URL`
+    /// disagreeing), also logged through `tracing` (target `qfpay::config`). Bindings forward
+    /// them to their language's logger.
+    pub warnings: Vec<String>,
 }
 
 /// The SDK version.
@@ -102,6 +144,8 @@ pub struct ClientBuilder {
     utc_offset_seconds: i32,
     user_agent_prefix: String,
     proxy: Option<String>,
+    warnings: Vec<String>,
+    observer: ObserverSlot,
 }
 
 impl Default for ClientBuilder {
@@ -121,6 +165,8 @@ impl Default for ClientBuilder {
             utc_offset_seconds: 8 * 3600,
             user_agent_prefix: format!("qfpay-rust/{VERSION}"),
             proxy: None,
+            warnings: Vec::new(),
+            observer: ObserverSlot::default(),
         }
     }
 }
@@ -133,8 +179,9 @@ impl ClientBuilder {
     }
 
     /// Applies the `QFPAY_*` environment variables that are set: `QFPAY_APP_CODE`,
-    /// `QFPAY_CLIENT_KEY`, `QFPAY_MCHID`, `QFPAY_ENV` or `QFPAY_BASE_URL` (the URL wins),
-    /// `QFPAY_SIGN_TYPE`. Values set on the builder afterwards win over them.
+    /// `QFPAY_CLIENT_KEY`, `QFPAY_MCHID`, `QFPAY_ENV` or `QFPAY_BASE_URL` (the URL wins; a
+    /// warning when both are set and disagree), `QFPAY_SIGN_TYPE`, `QFPAY_PROXY`. Values set on
+    /// the builder afterwards win over them.
     pub fn env(self) -> Result<Self> {
         self.env_from(|name| std::env::var(name).ok())
     }
@@ -151,14 +198,34 @@ impl ClientBuilder {
         if let Some(v) = var("QFPAY_MCHID") {
             self.mchid = Some(v);
         }
-        if let Some(v) = var("QFPAY_ENV") {
-            self.environment = Environment::parse(&v)?;
-        }
-        if let Some(v) = var("QFPAY_BASE_URL") {
-            self.environment = Environment::Custom(v);
+        let named = match var("QFPAY_ENV") {
+            Some(v) => Some((Environment::parse(&v)?, v)),
+            None => None,
+        };
+        match (named, var("QFPAY_BASE_URL")) {
+            (Some((env, name)), Some(url)) => {
+                let given = Environment::Custom(url.clone());
+                if env.base_url() != given.base_url() {
+                    let w = format!(
+                        "QFPAY_ENV={} ({}) and QFPAY_BASE_URL={} disagree; using QFPAY_BASE_URL",
+                        name.trim(),
+                        env.base_url(),
+                        given.base_url()
+                    );
+                    tracing::warn!(target: "qfpay::config", "{w}");
+                    self.warnings.push(w);
+                }
+                self.environment = given;
+            }
+            (Some((env, _)), None) => self.environment = env,
+            (None, Some(url)) => self.environment = Environment::Custom(url),
+            (None, None) => {}
         }
         if let Some(v) = var("QFPAY_SIGN_TYPE") {
             self.sign_type = SignType::parse(&v)?;
+        }
+        if let Some(v) = var("QFPAY_PROXY") {
+            self.proxy = Some(v.trim().to_owned());
         }
         Ok(self)
     }
@@ -239,19 +306,35 @@ impl ClientBuilder {
         self.user_agent_prefix = prefix.into();
         self
     }
-    /// An HTTP(S) proxy for every request.
+    /// An HTTP(S) proxy for every request, or `"none"` for direct connections whatever the
+    /// environment says. Loopback hosts are always reached directly.
     pub fn proxy(mut self, url: impl Into<String>) -> Self {
         self.proxy = Some(url.into());
         self
     }
+    /// Receives an [`crate::events::Event`] per attempt, retry and reconciliation decision.
+    pub fn observer(mut self, observer: Arc<dyn Observer>) -> Self {
+        self.observer = ObserverSlot(Some(observer));
+        self
+    }
+
+    pub(crate) fn take_observer(&mut self) -> ObserverSlot {
+        std::mem::take(&mut self.observer)
+    }
 
     /// Checks the configuration and builds the client.
-    pub fn build(self) -> Result<crate::Client> {
-        crate::Client::from_config(self.into_config()?)
+    pub fn build(mut self) -> Result<crate::Client> {
+        let observer = self.take_observer();
+        Ok(crate::Client::from_config(self.into_config()?)?.with_observer_slot(observer))
     }
 
     /// Checks the configuration.
     pub fn into_config(self) -> Result<Config> {
+        self.into_config_from(|name| std::env::var(name).ok())
+    }
+
+    /// Like [`ClientBuilder::into_config`], reading the standard proxy variables through `get`.
+    pub fn into_config_from(self, get: impl Fn(&str) -> Option<String>) -> Result<Config> {
         let app_code = self
             .app_code
             .filter(|a| !a.trim().is_empty())
@@ -278,9 +361,26 @@ impl ClientBuilder {
                 )));
             }
         }
-        if self.timeout.is_zero() || self.connect_timeout.is_zero() {
-            return Err(Error::config("timeouts must be greater than zero"));
+        for (name, d) in [
+            ("timeout", self.timeout),
+            ("connect_timeout", self.connect_timeout),
+            ("reconcile_timeout", self.reconcile_timeout),
+            ("retry_base_delay", self.retry_base_delay),
+            ("retry_max_delay", self.retry_max_delay),
+        ] {
+            check_duration(name, d)?;
         }
+        if self.timeout.is_zero() {
+            return Err(Error::config("timeout must be greater than zero"));
+        }
+        if self.connect_timeout.is_zero() {
+            return Err(Error::config("connect_timeout must be greater than zero"));
+        }
+        let host = url::Url::parse(&base_url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .unwrap_or_default();
+        let proxy = resolve_proxy(self.proxy.as_deref(), &host, &get)?;
         if !(-14 * 3600..=14 * 3600).contains(&self.utc_offset_seconds) {
             return Err(Error::config("the UTC offset must be within ±14 hours"));
         }
@@ -298,8 +398,98 @@ impl ClientBuilder {
             retry_max_delay: self.retry_max_delay.max(self.retry_base_delay),
             utc_offset_seconds: self.utc_offset_seconds,
             user_agent: format!("{} (core {VERSION})", self.user_agent_prefix),
-            proxy: self.proxy,
+            proxy,
+            warnings: self.warnings,
         })
+    }
+}
+
+/// A duration option within what clock arithmetic can hold.
+pub(crate) fn check_duration(name: &str, d: Duration) -> Result<()> {
+    if d > MAX_DURATION {
+        return Err(Error::config(format!(
+            "{name} must be at most 100 years (got {} s)",
+            d.as_secs()
+        )));
+    }
+    Ok(())
+}
+
+/// Whether `host` is a loopback name or address.
+pub(crate) fn is_loopback(host: &str) -> bool {
+    let h = host.trim_start_matches('[').trim_end_matches(']');
+    h.eq_ignore_ascii_case("localhost")
+        || h.to_ascii_lowercase().ends_with(".localhost")
+        || h.parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Whether a `NO_PROXY` list matches `host`: `*`, an exact name or address, or a domain
+/// suffix (`example.com` and `.example.com` both match `api.example.com`).
+fn no_proxy_matches(list: &str, host: &str) -> bool {
+    let host = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_ascii_lowercase();
+    list.split(',')
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .any(|entry| {
+            let e = entry.to_ascii_lowercase();
+            let e = e.split(':').next().unwrap_or_default();
+            let e = e.trim_start_matches("*.").trim_start_matches('.');
+            e == "*" || host == e || host.ends_with(&format!(".{e}"))
+        })
+}
+
+/// The proxy for `host`: the option (`"none"` = direct), else `QFPAY_PROXY` (read by
+/// `from_env`) was already put in the option, else the standard variables.
+fn resolve_proxy(
+    option: Option<&str>,
+    host: &str,
+    get: &dyn Fn(&str) -> Option<String>,
+) -> Result<Option<String>> {
+    if is_loopback(host) {
+        return Ok(None);
+    }
+    let var = |name: &str| {
+        get(name)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    };
+    let chosen = match option.map(str::trim) {
+        Some(p) if p.is_empty() || p.eq_ignore_ascii_case("none") => return Ok(None),
+        Some(p) => p.to_owned(),
+        None => {
+            let no_proxy = var("NO_PROXY")
+                .or_else(|| var("no_proxy"))
+                .unwrap_or_default();
+            if no_proxy_matches(&no_proxy, host) {
+                return Ok(None);
+            }
+            match ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]
+                .iter()
+                .find_map(|n| var(n))
+            {
+                Some(p) => p,
+                None => return Ok(None),
+            }
+        }
+    };
+    match url::Url::parse(&chosen) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(Some(chosen)),
+        _ => Err(Error::config(format!(
+            "the proxy {:?} is not a proxy URL (http://host:port) or \"none\"",
+            redact_userinfo(&chosen)
+        ))),
+    }
+}
+
+/// A URL with any `user:password@` replaced by `***@`.
+fn redact_userinfo(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}***{}", &url[..s + 3], &url[at..]),
+        _ => url.to_owned(),
     }
 }
 
@@ -372,6 +562,97 @@ mod tests {
                 .unwrap()
                 .to_string()
                 .contains("QFPAY_APP_CODE")
+        );
+    }
+
+    #[test]
+    fn env_and_base_url_disagreeing_is_a_warning() {
+        let vars = |name: &str| match name {
+            "QFPAY_APP_CODE" => Some("A".to_owned()),
+            "QFPAY_CLIENT_KEY" => Some("K".to_owned()),
+            "QFPAY_ENV" => Some("production".to_owned()),
+            "QFPAY_BASE_URL" => Some("http://127.0.0.1:9".to_owned()),
+            _ => None,
+        };
+        let cfg = ClientBuilder::new()
+            .env_from(vars)
+            .unwrap()
+            .into_config()
+            .unwrap();
+        assert_eq!(cfg.base_url, "http://127.0.0.1:9");
+        assert_eq!(cfg.warnings.len(), 1);
+        assert!(
+            cfg.warnings[0].contains("QFPAY_ENV") && cfg.warnings[0].contains("QFPAY_BASE_URL")
+        );
+        let agree = |name: &str| match name {
+            "QFPAY_ENV" => Some("production".to_owned()),
+            "QFPAY_BASE_URL" => Some("https://openapi-hk.qfapi.com/".to_owned()),
+            other => vars(other),
+        };
+        let cfg = ClientBuilder::new()
+            .env_from(agree)
+            .unwrap()
+            .into_config()
+            .unwrap();
+        assert!(cfg.warnings.is_empty());
+        let sandbox = |name: &str| (name == "QFPAY_ENV").then(|| "sandbox".to_owned());
+        assert!(ClientBuilder::new().env_from(sandbox).is_err());
+    }
+
+    #[test]
+    fn proxy_rules() {
+        let none = |_: &str| None;
+        let env = |name: &str| match name {
+            "HTTPS_PROXY" => Some("http://proxy.corp:3128".to_owned()),
+            "NO_PROXY" => Some("internal.example, .qfapi.test".to_owned()),
+            _ => None,
+        };
+        let r = |opt: Option<&str>, host: &str, get: &dyn Fn(&str) -> Option<String>| {
+            resolve_proxy(opt, host, get).unwrap()
+        };
+        assert_eq!(r(None, "openapi-hk.qfapi.com", &none), None);
+        assert_eq!(
+            r(None, "openapi-hk.qfapi.com", &env).as_deref(),
+            Some("http://proxy.corp:3128")
+        );
+        assert_eq!(r(None, "api.qfapi.test", &env), None, "NO_PROXY suffix");
+        assert_eq!(r(None, "internal.example", &env), None, "NO_PROXY exact");
+        assert_eq!(r(None, "127.0.0.1", &env), None, "loopback direct");
+        assert_eq!(
+            r(Some("http://p:1"), "localhost", &env),
+            None,
+            "loopback direct"
+        );
+        assert_eq!(r(Some("none"), "openapi-hk.qfapi.com", &env), None);
+        assert_eq!(
+            r(Some("http://p:1"), "openapi-hk.qfapi.com", &none).as_deref(),
+            Some("http://p:1")
+        );
+        let all = |name: &str| (name == "all_proxy").then(|| "http://all:1".to_owned());
+        assert_eq!(r(None, "x.example", &all).as_deref(), Some("http://all:1"));
+        let star = |name: &str| match name {
+            "NO_PROXY" => Some("*".to_owned()),
+            other => env(other),
+        };
+        assert_eq!(r(None, "x.example", &star), None);
+        let e = resolve_proxy(Some("not a url"), "x.example", &none).unwrap_err();
+        assert_eq!(e.code(), "config");
+        let e = resolve_proxy(Some("ftp://u:secret@p:1"), "x.example", &none).unwrap_err();
+        assert!(!e.to_string().contains("secret"), "{e}");
+        let qp = |name: &str| (name == "QFPAY_PROXY").then(|| "none".to_owned());
+        let b = ClientBuilder::new()
+            .credentials("A", "K")
+            .env_from(qp)
+            .unwrap();
+        assert_eq!(b.into_config_from(env).unwrap().proxy, None);
+        let cfg = ClientBuilder::new()
+            .credentials("A", "K")
+            .into_config_from(env)
+            .unwrap();
+        assert_eq!(
+            cfg.proxy.as_deref(),
+            Some("http://proxy.corp:3128"),
+            "live test host via HTTPS_PROXY"
         );
     }
 

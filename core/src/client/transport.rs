@@ -1,5 +1,6 @@
 //! One HTTP exchange with QFPay: sign, encode, send, and say precisely how it failed.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER, USER_AGENT};
@@ -7,6 +8,7 @@ use tokio::time::Instant;
 
 use crate::client::config::Config;
 use crate::error::{Error, Result};
+use crate::events::{Emit, EventKind, Fields};
 use crate::model::fields::{self, RawMap};
 use crate::sign;
 
@@ -69,7 +71,12 @@ pub(crate) fn http_client(config: &Config) -> Result<reqwest::Client> {
         .connect_timeout(config.connect_timeout)
         .pool_idle_timeout(Duration::from_secs(30))
         .tcp_nodelay(true);
-    b = match &config.proxy {
+    let direct = crate::client::config::is_loopback(
+        host_of(config)
+            .rsplit_once(':')
+            .map_or(host_of(config), |(h, _)| h),
+    );
+    b = match config.proxy.as_ref().filter(|_| !direct) {
         Some(p) => b.proxy(
             reqwest::Proxy::all(p).map_err(|e| Error::config(format!("invalid proxy URL: {e}")))?,
         ),
@@ -107,8 +114,9 @@ pub(crate) fn encode(config: &Config, params: &[(&str, String)]) -> Result<(Head
     Ok((headers, ser.finish()))
 }
 
-/// Parameters for a log line: `auth_code` masked.
-fn loggable(params: &[(&str, String)]) -> String {
+/// Parameters for a log line: `auth_code` masked, the key never present (it is not a
+/// parameter).
+pub(crate) fn loggable(params: &[(&str, String)]) -> String {
     params
         .iter()
         .map(|(k, v)| {
@@ -122,24 +130,78 @@ fn loggable(params: &[(&str, String)]) -> String {
         .join("&")
 }
 
+/// An answer body for a log line, with any `auth_code` value masked.
+fn loggable_body(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    match fields::parse_object(bytes) {
+        Ok(mut map) if map.contains_key("auth_code") => {
+            map.insert("auth_code".into(), serde_json::Value::from("***"));
+            serde_json::Value::Object(map).to_string()
+        }
+        _ => text.into_owned(),
+    }
+}
+
+/// What one attempt is about, for its events.
+pub(crate) struct Attempt<'a> {
+    pub(crate) endpoint: Endpoint,
+    pub(crate) number: u32,
+    pub(crate) out_trade_no: Option<&'a str>,
+    pub(crate) started: std::time::Instant,
+    pub(crate) emit: &'a Emit<'a>,
+    /// Set just before the request leaves (a money-moving call's cancellation guard).
+    pub(crate) sent: Option<&'a AtomicBool>,
+}
+
+/// An exchange and what its events need.
+pub(crate) struct Reply {
+    pub(crate) exchange: Exchange,
+    pub(crate) http_status: Option<u16>,
+    pub(crate) body: Option<String>,
+}
+
+/// The host of the base URL, for messages.
+pub(crate) fn host_of(config: &Config) -> &str {
+    let s = config
+        .base_url
+        .split("://")
+        .nth(1)
+        .unwrap_or(&config.base_url);
+    s.split('/').next().unwrap_or(s)
+}
+
 /// Sends one request and classifies the result.
 pub(crate) async fn exchange(
     http: &reqwest::Client,
     config: &Config,
-    endpoint: Endpoint,
     params: &[(&str, String)],
     deadline: Instant,
-) -> Result<Exchange> {
+    at: &Attempt<'_>,
+) -> Result<Reply> {
+    let endpoint = at.endpoint;
     let (headers, body) = encode(config, params)?;
     let remaining = deadline.saturating_duration_since(Instant::now());
     if remaining.is_zero() {
-        return Ok(Exchange::NotSent(
-            "the call's deadline passed before the request was sent".into(),
-        ));
+        return Ok(Reply {
+            exchange: Exchange::NotSent(
+                "the call's deadline passed before the request was sent".into(),
+            ),
+            http_status: None,
+            body: None,
+        });
     }
+    at.emit
+        .emit(EventKind::Request, endpoint.path(), |with_body| Fields {
+            attempt: at.number,
+            out_trade_no: at.out_trade_no.map(str::to_owned),
+            elapsed: at.started.elapsed(),
+            body: with_body.then(|| loggable(params)),
+            ..Fields::default()
+        });
     let url = format!("{}{}", config.base_url, endpoint.path());
-    tracing::trace!(endpoint = endpoint.path(), params = %loggable(params), "qfpay request");
-    let started = std::time::Instant::now();
+    if let Some(flag) = at.sent {
+        flag.store(true, Ordering::Relaxed);
+    }
     let sent = http
         .post(&url)
         .headers(headers)
@@ -150,12 +212,15 @@ pub(crate) async fn exchange(
     let resp = match sent {
         Ok(r) => r,
         Err(e) => {
-            let what = describe(&e);
-            tracing::debug!(endpoint = endpoint.path(), error = %what, "qfpay request failed");
-            return Ok(if e.is_connect() {
-                Exchange::NotSent(what)
-            } else {
-                Exchange::Lost(what)
+            let what = describe(&e, host_of(config), remaining);
+            return Ok(Reply {
+                exchange: if e.is_connect() {
+                    Exchange::NotSent(what)
+                } else {
+                    Exchange::Lost(what)
+                },
+                http_status: None,
+                body: None,
             });
         }
     };
@@ -169,20 +234,18 @@ pub(crate) async fn exchange(
     let bytes = match resp.bytes().await {
         Ok(b) => b,
         Err(e) => {
-            return Ok(Exchange::Lost(format!(
-                "the answer was cut off: {}",
-                describe(&e)
-            )));
+            return Ok(Reply {
+                exchange: Exchange::Lost(format!(
+                    "the answer was cut off: {}",
+                    describe(&e, host_of(config), remaining)
+                )),
+                http_status: Some(status),
+                body: None,
+            });
         }
     };
-    tracing::debug!(
-        endpoint = endpoint.path(),
-        status,
-        elapsed_ms = started.elapsed().as_millis() as u64,
-        "qfpay answer"
-    );
-    tracing::trace!(endpoint = endpoint.path(), body = %String::from_utf8_lossy(&bytes), "qfpay answer body");
-    Ok(match status {
+    let body = at.emit.wants_body().then(|| loggable_body(&bytes));
+    let exchange = match status {
         200 => match fields::parse_object(&bytes) {
             Ok(map) => Exchange::Answer(map),
             Err(e) => Exchange::Unreadable(format!("HTTP 200 with an unreadable body ({e})")),
@@ -190,24 +253,42 @@ pub(crate) async fn exchange(
         429 => Exchange::RateLimited(retry_after),
         s if s >= 500 => Exchange::ServerError(s),
         s => Exchange::Rejected(s, fields::parse_object(&bytes).ok()),
+    };
+    Ok(Reply {
+        exchange,
+        http_status: Some(status),
+        body,
     })
 }
 
-fn describe(e: &reqwest::Error) -> String {
-    let mut msg = if e.is_timeout() {
-        "timed out".to_owned()
-    } else if e.is_connect() {
-        "could not connect".to_owned()
+/// A duration for messages: `250 ms`, `1.5 s`, `120 s`.
+pub(crate) fn human(d: Duration) -> String {
+    if d < Duration::from_secs(1) {
+        format!("{} ms", d.as_millis())
+    } else if d < Duration::from_secs(10) {
+        format!("{:.1} s", d.as_secs_f64())
     } else {
-        "connection failed".to_owned()
-    };
+        format!("{} s", d.as_secs())
+    }
+}
+
+/// What went wrong, in one clause, without repeating the layers' own words.
+fn describe(e: &reqwest::Error, host: &str, allowed: Duration) -> String {
+    if e.is_timeout() {
+        return format!("no answer from {host} within {}", human(allowed));
+    }
+    let mut root: Option<String> = None;
     let mut src: Option<&dyn std::error::Error> = std::error::Error::source(e);
     while let Some(s) = src {
-        msg.push_str(": ");
-        msg.push_str(&s.to_string());
+        root = Some(s.to_string());
         src = s.source();
     }
-    msg
+    let root = root.unwrap_or_else(|| e.to_string());
+    if e.is_connect() {
+        format!("could not connect to {host} ({root})")
+    } else {
+        format!("the connection to {host} failed ({root})")
+    }
 }
 
 #[cfg(test)]
