@@ -42,6 +42,8 @@ pub struct Shared {
     pub notifier: Arc<Notifier>,
     /// `http://127.0.0.1:<port>`.
     pub base_url: String,
+    /// Connection cap and timeouts.
+    pub server: crate::server::ServerOptions,
 }
 
 /// An answer to send.
@@ -169,7 +171,12 @@ fn signature_matches(params: &[(String, String)], sig: &str, key: &str, st: Sign
 
 impl Shared {
     /// Builds the state for `config` served at `base_url`.
-    pub fn new(mut config: SandboxConfig, base_url: String, notifier: Notifier) -> Self {
+    pub fn new(
+        mut config: SandboxConfig,
+        server: crate::server::ServerOptions,
+        base_url: String,
+        notifier: Notifier,
+    ) -> Self {
         if config.merchants.is_empty() {
             config.merchants.push(crate::config::Merchant::default());
         }
@@ -195,6 +202,7 @@ impl Shared {
             log: RequestLog::default(),
             notifier: Arc::new(notifier),
             base_url,
+            server,
         }
     }
 
@@ -218,7 +226,7 @@ impl Shared {
         method: &Method,
         endpoint: Endpoint,
         headers: &HeaderMap,
-        input: &[u8],
+        mut form: Form,
     ) -> Answer {
         if method != Method::POST && !(method == Method::GET && endpoint.allows_get()) {
             let mut a = error(
@@ -261,15 +269,20 @@ impl Shared {
                 );
             }
         };
-        let sig = header_str(headers, "x-qf-sign");
-        if sig.is_empty() {
-            return error(
-                "1108",
-                "Signature error: the X-QF-SIGN header is missing",
-                "",
-            );
-        }
-        let form = Form::parse(input);
+        // A `sign` parameter is never part of the signed set; without the header it is the
+        // signature (the hosted-checkout style).
+        let sign_param = form.take_sign();
+        let sig = match (header_str(headers, "x-qf-sign"), &sign_param) {
+            ("", Some(p)) => p.trim(),
+            ("", None) => {
+                return error(
+                    "1108",
+                    "Signature error: the X-QF-SIGN header is missing",
+                    "",
+                );
+            }
+            (h, _) => h,
+        };
         let key = &m.merchant.client_key;
         let params = if signature_matches(&form.decoded, sig, key, sign_type) {
             form.decoded
@@ -320,14 +333,19 @@ impl Shared {
     }
 }
 
-async fn read_body(headers: &HeaderMap, body: Body) -> Result<Bytes, Answer> {
+async fn read_body(headers: &HeaderMap, body: Body, limit: Duration) -> Result<Bytes, Answer> {
     let declared = header_str(headers, "content-length").parse::<usize>().ok();
     if declared.is_some_and(|n| n > MAX_BODY) {
         return Err(Answer::text(413, "Payload Too Large: the limit is 1 MiB"));
     }
-    axum::body::to_bytes(body, MAX_BODY)
-        .await
-        .map_err(|_| Answer::text(413, "Payload Too Large: the limit is 1 MiB"))
+    match tokio::time::timeout(limit, axum::body::to_bytes(body, MAX_BODY)).await {
+        Ok(Ok(b)) => Ok(b),
+        Ok(Err(_)) => Err(Answer::text(413, "Payload Too Large: the limit is 1 MiB")),
+        Err(_) => Err(Answer::text(
+            408,
+            "Request Timeout: the body did not arrive in time",
+        )),
+    }
 }
 
 /// The single entry point for every request.
@@ -336,10 +354,13 @@ pub async fn dispatch(
     ConnectInfo(conn): ConnectInfo<ConnHandle>,
     req: Request,
 ) -> Response {
+    // No timeout cuts a request short while it is processed (delays, slow scenarios).
+    let _busy = conn.busy();
     let (parts, body) = req.into_parts();
     let path = parts.uri.path();
     if path == "/sandbox" || path.starts_with("/sandbox/") {
-        let answer = match read_body(&parts.headers, body).await {
+        let answer = match read_body(&parts.headers, body, shared.server.header_read_timeout).await
+        {
             Ok(bytes) => crate::control::handle(&shared, &parts.method, path, &bytes),
             Err(a) => a,
         };
@@ -365,7 +386,7 @@ async fn trade(
 ) -> Response {
     let seq = shared.log.next_seq();
     let fault = shared.faults.take();
-    let body = read_body(&parts.headers, body).await;
+    let body = read_body(&parts.headers, body, shared.server.header_read_timeout).await;
     let (bytes, body_len) = match &body {
         Ok(b) => (b.slice(..b.len().min(LOG_BODY_BYTES)), b.len()),
         Err(_) => (Bytes::new(), 0),
@@ -375,12 +396,13 @@ async fn trade(
         (Some(Fault::Canned { status, body }), _) => Answer::text(*status, body.clone()),
         (_, Err(a)) => a,
         (_, Ok(bytes)) => {
-            let input: &[u8] = if bytes.is_empty() {
-                parts.uri.query().unwrap_or_default().as_bytes()
+            // Parameters in the body, or in the query string when the body is empty.
+            let form = if bytes.iter().all(u8::is_ascii_whitespace) {
+                Form::parse(parts.uri.query().unwrap_or_default().as_bytes())
             } else {
-                &bytes
+                Form::parse_body(header_str(&parts.headers, "content-type"), &bytes)
             };
-            shared.api(&parts.method, endpoint, &parts.headers, input)
+            shared.api(&parts.method, endpoint, &parts.headers, form)
         }
     };
     let status = match &fault {

@@ -1,5 +1,5 @@
-//! The HTTP control API under `/sandbox/`: pay, faults, requests, notifications, reset,
-//! health, and the clock.
+//! The HTTP control API under `/sandbox/`: pay, faults, requests, notifications, orders,
+//! reset, health, and the clock.
 
 use std::sync::Arc;
 
@@ -54,6 +54,13 @@ pub fn handle(shared: &Arc<Shared>, method: &Method, path: &str, body: &[u8]) ->
             200,
             &json!({"request_count": shared.log.count(), "requests": shared.log.entries()}),
         )),
+        ("GET", "/sandbox/orders") => {
+            let orders = shared.orders();
+            Ok(Answer::json(
+                200,
+                &json!({"count": orders.len(), "orders": orders}),
+            ))
+        }
         ("GET", "/sandbox/notifications") => Ok(Answer::json(
             200,
             &json!({"notifications": shared.notifier.list()}),
@@ -70,6 +77,7 @@ pub fn handle(shared: &Arc<Shared>, method: &Method, path: &str, body: &[u8]) ->
             | "/sandbox/faults"
             | "/sandbox/requests"
             | "/sandbox/notifications"
+            | "/sandbox/orders"
             | "/sandbox/reset"
             | "/sandbox/clock",
         ) => Err(bad(405, format!("method {method} not allowed on {route}"))),
@@ -114,11 +122,32 @@ fn faults(shared: &Arc<Shared>, body: &[u8]) -> Result<Answer, Answer> {
 
 fn clock(shared: &Arc<Shared>, body: &[u8]) -> Result<Answer, Answer> {
     let v = body_json(body)?;
-    let secs = v
-        .get("advance_seconds")
-        .and_then(Value::as_i64)
-        .ok_or_else(|| bad(400, "send {\"advance_seconds\": N}"))?;
-    shared.clock.advance(secs.saturating_mul(1000));
+    let usage = || {
+        bad(
+            400,
+            format!(
+                "send {{\"advance_seconds\": N}} with N a whole number of seconds; the clock stays within {} seconds (100 years) of real time",
+                crate::state::MAX_CLOCK_OFFSET_SECONDS
+            ),
+        )
+    };
+    let n = v.get("advance_seconds").ok_or_else(usage)?;
+    let secs = match (n.as_i64(), n.as_f64()) {
+        (Some(i), _) => i,
+        // 1e3 or 60.0: a whole number written as a float; anything else is refused.
+        (None, Some(f))
+            if f.is_finite()
+                && f.fract() == 0.0
+                && f.abs() <= crate::state::MAX_CLOCK_OFFSET_SECONDS as f64 * 2.0 =>
+        {
+            f as i64
+        }
+        _ => return Err(usage()),
+    };
+    shared
+        .clock
+        .try_advance_seconds(secs)
+        .map_err(|e| bad(400, e))?;
     Ok(Answer::json(
         200,
         &json!({"ok": true, "now": crate::state::fmt_time(shared.clock.now())}),

@@ -699,6 +699,24 @@ impl Shared {
         ))
     }
 
+    /// Every payment and refund of every merchant, in creation order per merchant (expiry
+    /// applied first), as `/sandbox/orders` lists them.
+    pub fn orders(&self) -> Vec<Value> {
+        let now = self.clock.now();
+        let mut out = Vec::new();
+        for m in &self.merchants {
+            let mut book = lock(&m.book);
+            let book = &mut *book;
+            for key in &book.sequence {
+                if let Some(order) = book.orders.get_mut(key) {
+                    order.refresh(now);
+                    out.push(order.summary(&m.merchant.app_code));
+                }
+            }
+        }
+        out
+    }
+
     /// The customer's scan: pays a pending payment found by `syssn` or `out_trade_no` in any
     /// merchant (or only `app_code`'s). Paying a paid order returns it unchanged.
     pub fn pay(

@@ -36,6 +36,8 @@ use tokio::sync::watch;
 
 pub use config::{DEFAULT_APP_CODE, DEFAULT_CLIENT_KEY, Merchant, RateLimit, SandboxConfig};
 pub use faults::Fault;
+pub use server::ServerOptions;
+pub use state::MAX_CLOCK_OFFSET_SECONDS;
 
 /// What a control call can fail with.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -66,6 +68,7 @@ fn bind(port: u16) -> std::io::Result<std::net::TcpListener> {
 /// Builds the shared state and the server future; must run inside a tokio runtime.
 fn serve(
     config: SandboxConfig,
+    options: ServerOptions,
     listener: std::net::TcpListener,
     shutdown_tx: &watch::Sender<bool>,
 ) -> std::io::Result<(
@@ -81,18 +84,17 @@ fn serve(
         shutdown_tx.subscribe(),
         config.notify_time_scale,
     );
-    let shared = Arc::new(app::Shared::new(config, base_url, notifier));
+    let shared = Arc::new(app::Shared::new(config, options, base_url, notifier));
     let router = Router::new()
         .fallback(app::dispatch)
         .with_state(Arc::clone(&shared))
         .into_make_service_with_connect_info::<server::ConnHandle>();
     let mut rx = shutdown_tx.subscribe();
     let fut = async move {
-        let server = axum::serve(server::SandboxListener(listener), router).with_graceful_shutdown(
-            async move {
+        let server = axum::serve(server::SandboxListener::new(listener, options), router)
+            .with_graceful_shutdown(async move {
                 let _ = rx.wait_for(|s| *s).await;
-            },
-        );
+            });
         if let Err(e) = server.await {
             tracing::warn!(error = %e, "sandbox server stopped");
         }
@@ -103,9 +105,17 @@ fn serve(
 impl Sandbox {
     /// Starts a sandbox on the caller's tokio runtime.
     pub async fn start(config: SandboxConfig) -> std::io::Result<Sandbox> {
+        Self::start_with_options(config, ServerOptions::default()).await
+    }
+
+    /// [`Sandbox::start`] with a connection cap and timeouts other than the defaults.
+    pub async fn start_with_options(
+        config: SandboxConfig,
+        options: ServerOptions,
+    ) -> std::io::Result<Sandbox> {
         let listener = bind(config.port)?;
         let (shutdown, _) = watch::channel(false);
-        let (shared, port, fut) = serve(config, listener, &shutdown)?;
+        let (shared, port, fut) = serve(config, options, listener, &shutdown)?;
         tokio::spawn(fut);
         Ok(Sandbox {
             shared,
@@ -118,6 +128,14 @@ impl Sandbox {
     /// Starts a sandbox on its own thread and runtime; callable from any thread, with or
     /// without a tokio runtime (the Python and JVM bindings use this).
     pub fn start_background(config: SandboxConfig) -> std::io::Result<Sandbox> {
+        Self::start_background_with_options(config, ServerOptions::default())
+    }
+
+    /// [`Sandbox::start_background`] with a connection cap and timeouts other than the defaults.
+    pub fn start_background_with_options(
+        config: SandboxConfig,
+        options: ServerOptions,
+    ) -> std::io::Result<Sandbox> {
         let listener = bind(config.port)?;
         let (shutdown, _) = watch::channel(false);
         let tx = shutdown.clone();
@@ -138,7 +156,7 @@ impl Sandbox {
                         return;
                     }
                 };
-                let started = rt.block_on(async { serve(config, listener, &tx) });
+                let started = rt.block_on(async { serve(config, options, listener, &tx) });
                 let (shared, port, fut) = match started {
                     Ok(v) => v,
                     Err(e) => {
@@ -223,14 +241,51 @@ impl Sandbox {
         self.shared.notifier.list()
     }
 
+    /// Every payment and refund the sandbox holds (all merchants, creation order per
+    /// merchant), each as `{"kind": "payment"|"refund", "out_trade_no", "syssn", "txamt"
+    /// (integer), "txcurrcd", "state", "orig_syssn" (refunds; else null), "pay_type",
+    /// "refunded", "app_code", "sysdtm"}`. `state` is what the SDK would read from a query of
+    /// it: `succeeded`, `pending`, `failed`, `refunded`, `partially_refunded` or `cancelled`.
+    /// Also `GET /sandbox/orders`.
+    pub fn orders(&self) -> Vec<serde_json::Value> {
+        self.shared.orders()
+    }
+
+    /// A [`qfpay::Client`] for this sandbox: its base URL and the first merchant's
+    /// credentials (and `mchid`), every other option at the SDK's default.
+    pub fn client(&self) -> qfpay::Result<qfpay::Client> {
+        self.client_builder().build()
+    }
+
+    /// A [`qfpay::ClientBuilder`] already pointed at this sandbox with the first merchant's
+    /// credentials, for more options (`.timeout(..)`, `.max_retries(..)`, `.sign_type(..)`).
+    pub fn client_builder(&self) -> qfpay::ClientBuilder {
+        let m = self.merchant();
+        let b = qfpay::Client::builder()
+            .base_url(self.base_url())
+            .credentials(m.app_code.clone(), m.client_key.clone());
+        match &m.mchid {
+            Some(mchid) => b.mchid(mchid.clone()),
+            None => b,
+        }
+    }
+
     /// Forgets orders, the log, faults, notifications and clock changes.
     pub fn reset(&self) {
         self.shared.reset();
     }
 
-    /// Moves the sandbox clock forward by `seconds` (to expire orders without waiting).
+    /// Moves the sandbox clock forward by `seconds` (to expire orders without waiting); the
+    /// clock stays within [`MAX_CLOCK_OFFSET_SECONDS`] (100 years) of real time, a larger move
+    /// stops there. [`Sandbox::try_advance_clock`] refuses instead.
     pub fn advance_clock(&self, seconds: i64) {
         self.shared.clock.advance(seconds.saturating_mul(1000));
+    }
+
+    /// Moves the sandbox clock by `seconds`, or refuses (with a message saying why) when it
+    /// would end up more than [`MAX_CLOCK_OFFSET_SECONDS`] from real time.
+    pub fn try_advance_clock(&self, seconds: i64) -> Result<(), String> {
+        self.shared.clock.try_advance_seconds(seconds)
     }
 
     /// Stops the server (also done on drop).

@@ -25,6 +25,10 @@ pub fn fmt_time(t: NaiveDateTime) -> String {
     t.format(DATETIME).to_string()
 }
 
+/// The furthest the sandbox clock may be moved from real time, either way: 100 years. Beyond
+/// it dates stop being representable; control calls asking for more are refused.
+pub const MAX_CLOCK_OFFSET_SECONDS: i64 = 100 * 366 * 24 * 3600;
+
 /// The sandbox clock: QFPay HK time (UTC+8), which tests can move forward.
 #[derive(Debug, Default)]
 pub struct Clock {
@@ -34,14 +38,41 @@ pub struct Clock {
 impl Clock {
     /// The current sandbox time.
     pub fn now(&self) -> NaiveDateTime {
-        Utc::now().naive_utc()
-            + TimeDelta::hours(8)
-            + TimeDelta::milliseconds(self.offset_ms.load(Ordering::Relaxed))
+        let real = Utc::now().naive_utc() + TimeDelta::hours(8);
+        // The offset is kept within MAX_CLOCK_OFFSET_SECONDS, so this cannot overflow; if it
+        // somehow did, real time is a better answer than a panic.
+        TimeDelta::try_milliseconds(self.offset_ms.load(Ordering::Relaxed))
+            .and_then(|d| real.checked_add_signed(d))
+            .unwrap_or(real)
     }
 
-    /// Moves the clock forward (or back, for a negative value).
+    /// Moves the clock forward (or back, for a negative value) by `ms`, saturating at
+    /// [`MAX_CLOCK_OFFSET_SECONDS`] from real time.
     pub fn advance(&self, ms: i64) {
-        self.offset_ms.fetch_add(ms, Ordering::Relaxed);
+        let limit = MAX_CLOCK_OFFSET_SECONDS * 1000;
+        let _ = self
+            .offset_ms
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |cur| {
+                Some(cur.saturating_add(ms).clamp(-limit, limit))
+            });
+    }
+
+    /// Moves the clock by `seconds`, or refuses (leaving it unchanged) when the resulting
+    /// offset from real time would exceed [`MAX_CLOCK_OFFSET_SECONDS`].
+    pub fn try_advance_seconds(&self, seconds: i64) -> Result<(), String> {
+        let limit = MAX_CLOCK_OFFSET_SECONDS * 1000;
+        let refused = || {
+            format!(
+                "advance_seconds {seconds} would move the sandbox clock more than {MAX_CLOCK_OFFSET_SECONDS} seconds (100 years) from real time"
+            )
+        };
+        let ms = seconds.checked_mul(1000).ok_or_else(refused)?;
+        self.offset_ms
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |cur| {
+                cur.checked_add(ms).filter(|n| (-limit..=limit).contains(n))
+            })
+            .map(|_| ())
+            .map_err(|_| refused())
     }
 
     /// Puts the clock back to real time.
@@ -144,6 +175,29 @@ impl Order {
             Status::Reversed => "Order reversed",
             Status::Pending => "The order has not been paid, the password is being entered(1143)",
         }
+    }
+
+    /// Where the order stands, in the SDK's words (`succeeded`, `pending`, `failed`,
+    /// `refunded`, `partially_refunded`, `cancelled`): what a query of it reads as.
+    pub fn state(&self) -> &'static str {
+        qfpay::model::query::state_of(self.respcd(), self.cancel()).as_str()
+    }
+
+    /// The order as `/sandbox/orders` lists it.
+    pub fn summary(&self, app_code: &str) -> Value {
+        json!({
+            "kind": if self.is_refund { "refund" } else { "payment" },
+            "out_trade_no": self.out_trade_no,
+            "syssn": self.syssn,
+            "txamt": self.txamt,
+            "txcurrcd": self.txcurrcd,
+            "state": self.state(),
+            "orig_syssn": self.origssn,
+            "pay_type": self.pay_type,
+            "refunded": self.refunded,
+            "app_code": app_code,
+            "sysdtm": self.sysdtm,
+        })
     }
 
     /// Marks a pending payment expired when its time has passed.
@@ -425,6 +479,24 @@ mod tests {
         let c = chnlsn(now);
         assert_eq!(c.len(), 28, "{c}");
         assert_eq!(random_alnum(7).len(), 7);
+    }
+
+    #[test]
+    fn clock_is_bounded() {
+        let c = Clock::default();
+        assert!(c.try_advance_seconds(10_000_000_000_000).is_err());
+        assert!(c.try_advance_seconds(i64::MAX).is_err());
+        assert!(c.try_advance_seconds(i64::MIN).is_err());
+        assert!(c.try_advance_seconds(3600).is_ok());
+        c.advance(i64::MAX);
+        c.advance(i64::MAX);
+        let _ = c.now();
+        c.advance(i64::MIN);
+        c.advance(i64::MIN);
+        let _ = c.now();
+        c.reset();
+        assert!(c.try_advance_seconds(-MAX_CLOCK_OFFSET_SECONDS).is_ok());
+        assert!(c.try_advance_seconds(-1).is_err());
     }
 
     #[test]
