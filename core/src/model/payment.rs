@@ -50,22 +50,44 @@ impl ExtendInfo {
             ExtendInfo::RealName {
                 user_creid,
                 user_truename,
-            } => {
-                validate::resident_id("extend_info.user_creid", user_creid)?;
-                if user_truename.trim().is_empty() {
-                    return Err(Error::validation(
-                        "extend_info.user_truename",
-                        "must not be empty",
-                    ));
-                }
-                validate::no_control_chars("extend_info.user_truename", user_truename)
-            }
+            } => real_name_rules(user_creid, user_truename),
             ExtendInfo::Json(s) => match serde_json::from_str::<serde_json::Value>(s) {
-                Ok(serde_json::Value::Object(_)) => Ok(()),
+                Ok(serde_json::Value::Object(map)) => {
+                    // The same real-name rules as the structured form; the string itself is
+                    // signed and sent exactly as given.
+                    let creid = map.get("user_creid");
+                    let name = map.get("user_truename");
+                    if creid.is_none() && name.is_none() {
+                        return Ok(());
+                    }
+                    let text = |field: &str, v: Option<&serde_json::Value>| match v {
+                        Some(serde_json::Value::String(s)) => Ok(s.clone()),
+                        None => Err(Error::validation(
+                            field,
+                            "is required for real-name verification (user_creid and user_truename go together)",
+                        )),
+                        Some(_) => Err(Error::validation(field, "must be a JSON string")),
+                    };
+                    let creid = text("extend_info.user_creid", creid)?;
+                    let name = text("extend_info.user_truename", name)?;
+                    real_name_rules(&creid, &name)
+                }
                 _ => Err(Error::validation("extend_info", "must be a JSON object")),
             },
         }
     }
+}
+
+/// WeChat real-name rules: a GB 11643 resident ID and a non-empty name.
+fn real_name_rules(user_creid: &str, user_truename: &str) -> Result<()> {
+    validate::resident_id("extend_info.user_creid", user_creid)?;
+    if user_truename.trim().is_empty() {
+        return Err(Error::validation(
+            "extend_info.user_truename",
+            "must not be empty",
+        ));
+    }
+    validate::no_control_chars("extend_info.user_truename", user_truename)
 }
 
 /// A JSON string literal with every non-ASCII character escaped as `\uXXXX`.
@@ -515,6 +537,46 @@ mod tests {
             field_of(&qr().extend_info(ExtendInfo::real_name("11010519491231002X", " ")))
                 .as_deref(),
             Some("extend_info.user_truename")
+        );
+    }
+
+    #[test]
+    fn extend_info_as_a_json_string_gets_the_real_name_rules() {
+        let f = |json: &str| field_of(&qr().extend_info(ExtendInfo::Json(json.into())));
+        let good = r#"{"user_creid":"11010519491231002X","user_truename":"\u5c0f\u6797"}"#;
+        assert_eq!(f(good), None);
+        assert_eq!(
+            f(r#"{"user_creid":"110105194912310021","user_truename":"A"}"#).as_deref(),
+            Some("extend_info.user_creid"),
+            "check digit"
+        );
+        assert_eq!(
+            f(r#"{"user_creid":"11010519491231002","user_truename":"A"}"#).as_deref(),
+            Some("extend_info.user_creid"),
+            "17 characters"
+        );
+        assert_eq!(
+            f(r#"{"user_creid":"11010519491231002X","user_truename":" "}"#).as_deref(),
+            Some("extend_info.user_truename")
+        );
+        assert_eq!(
+            f(r#"{"user_creid":"11010519491231002X"}"#).as_deref(),
+            Some("extend_info.user_truename")
+        );
+        assert_eq!(
+            f(r#"{"user_truename":"A","user_creid":123}"#).as_deref(),
+            Some("extend_info.user_creid")
+        );
+        assert_eq!(f(r#"{"scene_info":{"h5_info":{}}}"#), None);
+        assert_eq!(f("[1]").as_deref(), Some("extend_info"));
+        // Sent byte-for-byte as given.
+        let spaced = r#"{ "user_creid" : "11010519491231002X", "user_truename": "\u5c0f\u6797" }"#;
+        let r = qr().extend_info(ExtendInfo::Json(spaced.into()));
+        let params = r.to_params("A1", "2026-01-01 00:00:00", None);
+        assert!(
+            params
+                .iter()
+                .any(|(k, v)| *k == "extend_info" && v == spaced)
         );
     }
 
