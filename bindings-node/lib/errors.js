@@ -83,6 +83,7 @@ const CLASSES = {
 
 // Core messages name a few Rust functions; say what a JavaScript user calls instead.
 const RUST_NAMES = [
+  [/the string to sign \(string_to_sign, with the key masked\)/g, 'debugStringToSign(params), the string to sign with the key masked,'],
   [/\b(?:qfpay::)?(?:sign::)?debug_string_to_sign\b/g, 'debugStringToSign()'],
   [/\b(?:qfpay::)?(?:sign::)?string_to_sign\b/g, 'stringToSign()'],
   [/\b(?:qfpay::)?generate_out_trade_no\b/g, 'generateOutTradeNo()'],

@@ -1,6 +1,7 @@
 //! `NativeClient`: the core's async client, one Promise per operation.
 
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use napi_derive::napi;
@@ -11,6 +12,7 @@ use tokio::sync::Mutex;
 use crate::cancel::cancellable;
 use crate::convert::{self, Fields};
 use crate::error::{config, invalid, js, to_napi};
+use crate::observe::{Callback, JsObserver, OFF};
 use crate::results::{Cancellation, Payment, QueryPage, Refund, Transaction};
 
 /// The `User-Agent` prefix of this binding.
@@ -127,7 +129,28 @@ async fn run<T, R: From<T>>(
 /// turns native errors into `QfPayError` subclasses).
 #[napi]
 pub struct NativeClient {
-    inner: qfpay::Client,
+    /// The core client; replaced (never mutated) when an observer is installed, so calls in
+    /// flight keep the one they started with.
+    inner: RwLock<qfpay::Client>,
+    /// The observer's level, once `observe` has installed one.
+    level: std::sync::Mutex<Option<Arc<AtomicU8>>>,
+}
+
+impl NativeClient {
+    fn wrap(inner: qfpay::Client) -> Self {
+        Self {
+            inner: RwLock::new(inner),
+            level: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// The current core client (a cheap clone).
+    fn client(&self) -> qfpay::Client {
+        self.inner
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
 }
 
 #[napi]
@@ -136,31 +159,77 @@ impl NativeClient {
     #[napi(constructor)]
     pub fn new(options: Option<Value>) -> napi::Result<Self> {
         let inner = js(apply(ClientBuilder::new(), options).and_then(ClientBuilder::build))?;
-        Ok(Self { inner })
+        Ok(Self::wrap(inner))
     }
 
     /// The base URL in use.
     #[napi(getter)]
     pub fn base_url(&self) -> String {
-        self.inner.config().base_url.clone()
+        self.client().config().base_url.clone()
     }
 
     /// The `User-Agent` sent.
     #[napi(getter)]
     pub fn user_agent(&self) -> String {
-        self.inner.config().user_agent.clone()
+        self.client().config().user_agent.clone()
+    }
+
+    /// Warnings the configuration produced (e.g. `QFPAY_ENV` and `QFPAY_BASE_URL` disagree).
+    #[napi(getter)]
+    pub fn warnings(&self) -> Vec<String> {
+        self.client().config().warnings.clone()
+    }
+
+    /// Sends the core's events at `level` (a rank: 0 trace ... 4 error, 255 none) and above to
+    /// `callback`, through one non-blocking threadsafe function for this client. Called once,
+    /// by the wrapper, when a logger or listener first appears; later changes go through
+    /// `setLogLevel`.
+    #[napi]
+    pub fn observe(&self, callback: Callback, level: u32) -> napi::Result<()> {
+        let rank = u8::try_from(level).unwrap_or(OFF);
+        let mut slot = self
+            .level
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(existing) = slot.as_ref() {
+            existing.store(rank, Ordering::Relaxed);
+            return Ok(());
+        }
+        let min = Arc::new(AtomicU8::new(rank));
+        let observer = Arc::new(JsObserver::new(callback, Arc::clone(&min)));
+        let mut inner = self
+            .inner
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *inner = inner.with_observer(observer);
+        *slot = Some(min);
+        Ok(())
+    }
+
+    /// Changes the level events are sent at (a rank, as for `observe`).
+    #[napi]
+    pub fn set_log_level(&self, level: u32) {
+        let rank = u8::try_from(level).unwrap_or(OFF);
+        if let Some(min) = self
+            .level
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .as_ref()
+        {
+            min.store(rank, Ordering::Relaxed);
+        }
     }
 
     /// The app code (`X-QF-APPCODE`).
     #[napi(getter)]
     pub fn app_code(&self) -> String {
-        self.inner.config().app_code.clone()
+        self.client().config().app_code.clone()
     }
 
     /// The default `mchid`, if any.
     #[napi(getter)]
     pub fn mchid(&self) -> Option<String> {
-        self.inner.config().mchid.clone()
+        self.client().config().mchid.clone()
     }
 
     /// Creates a payment of any pay type.
@@ -172,7 +241,7 @@ impl NativeClient {
         token: Option<u32>,
     ) -> napi::Result<Payment> {
         let req = js(convert::payment(request, None))?;
-        let c = js(per_call(&self.inner, options))?;
+        let c = js(per_call(&self.client(), options))?;
         run(token, c.create_payment(req)).await
     }
 
@@ -185,7 +254,7 @@ impl NativeClient {
         token: Option<u32>,
     ) -> napi::Result<Payment> {
         let req = js(convert::payment(request, Some(PayType::WechatQr)))?;
-        let c = js(per_call(&self.inner, options))?;
+        let c = js(per_call(&self.client(), options))?;
         run(token, c.create_payment(req)).await
     }
 
@@ -198,7 +267,7 @@ impl NativeClient {
         token: Option<u32>,
     ) -> napi::Result<QueryPage> {
         let req = js(convert::query(request))?;
-        let c = js(per_call(&self.inner, options))?;
+        let c = js(per_call(&self.client(), options))?;
         run(token, c.query(req)).await
     }
 
@@ -211,7 +280,7 @@ impl NativeClient {
     ) -> napi::Result<NativeQueryPages> {
         let req = js(convert::query(request))?;
         js(req.validate())?;
-        let c = js(per_call(&self.inner, options))?;
+        let c = js(per_call(&self.client(), options))?;
         Ok(NativeQueryPages {
             pages: Arc::new(Mutex::new(c.query_pages(req))),
         })
@@ -226,7 +295,7 @@ impl NativeClient {
         token: Option<u32>,
     ) -> napi::Result<Option<Transaction>> {
         let out_trade_no = js(out_trade_no_arg(out_trade_no))?;
-        let c = js(per_call(&self.inner, options))?;
+        let c = js(per_call(&self.client(), options))?;
         match cancellable(token, c.find_payment(&out_trade_no)).await {
             None => Err(aborted()),
             Some(r) => r.map(|t| t.map(Into::into)).map_err(to_napi),
@@ -242,7 +311,7 @@ impl NativeClient {
         token: Option<u32>,
     ) -> napi::Result<Refund> {
         let req = js(convert::refund(request))?;
-        let c = js(per_call(&self.inner, options))?;
+        let c = js(per_call(&self.client(), options))?;
         run(token, c.refund(req)).await
     }
 
@@ -255,7 +324,7 @@ impl NativeClient {
         token: Option<u32>,
     ) -> napi::Result<Cancellation> {
         let req = js(convert::cancel(request))?;
-        let c = js(per_call(&self.inner, options))?;
+        let c = js(per_call(&self.client(), options))?;
         run(token, c.close(req)).await
     }
 
@@ -268,7 +337,7 @@ impl NativeClient {
         token: Option<u32>,
     ) -> napi::Result<Cancellation> {
         let req = js(convert::cancel(request))?;
-        let c = js(per_call(&self.inner, options))?;
+        let c = js(per_call(&self.client(), options))?;
         run(token, c.reverse(req)).await
     }
 
@@ -284,7 +353,8 @@ impl NativeClient {
     ) -> napi::Result<Transaction> {
         let out_trade_no = js(out_trade_no_arg(out_trade_no))?;
         let wait = js(wait_options(options))?;
-        run(token, self.inner.wait_for_payment(&out_trade_no, wait)).await
+        let c = self.client();
+        run(token, c.wait_for_payment(&out_trade_no, wait)).await
     }
 }
 
@@ -296,16 +366,19 @@ pub fn native_client_from_env(overrides: Option<Value>) -> napi::Result<NativeCl
         .env()
         .and_then(|b| apply(b, overrides))
         .and_then(ClientBuilder::build))?;
-    Ok(NativeClient { inner })
+    Ok(NativeClient::wrap(inner))
 }
 
 fn wait_options(options: Option<Value>) -> qfpay::Result<Wait> {
     let mut f = Fields::options("the wait options", options)?;
-    let timeout = f.millis("timeoutMs")?.unwrap_or(Duration::from_secs(120));
+    let timeout = f.millis("timeoutMs")?;
     let initial = f.millis("intervalMs")?;
     let max = f.millis("maxIntervalMs")?;
     f.finish()?;
-    let mut wait = Wait::up_to(timeout);
+    let mut wait = Wait::default();
+    if let Some(t) = timeout {
+        wait = Wait::up_to(t);
+    }
     if initial.is_some() || max.is_some() {
         let initial = initial.unwrap_or(wait.initial_interval);
         wait = wait.interval(initial, max.unwrap_or(wait.max_interval.max(initial)));

@@ -30,8 +30,13 @@ pub fn to_napi(e: qfpay::Error) -> napi::Error {
         "retryAfter",
         json!(e.retry_after().map(|d| d.as_secs_f64())),
     );
-    if let qfpay::Error::Network { sent, .. } = &e {
-        put("sent", json!(sent));
+    put("sent", json!(e.sent()));
+    if e.code() == "duplicate_order" {
+        // The transaction already under that out_trade_no, or null when it could not be read.
+        detail.insert(
+            "existing".to_owned(),
+            e.existing().map_or(Value::Null, transaction_json),
+        );
     }
     napi::Error::new(
         napi::Status::GenericFailure,
@@ -42,6 +47,32 @@ pub fn to_napi(e: qfpay::Error) -> napi::Error {
             Value::Object(detail)
         ),
     )
+}
+
+/// A transaction as the same plain object `findPayment` gives (camelCase fields).
+fn transaction_json(t: &qfpay::Transaction) -> Value {
+    json!({
+        "syssn": t.syssn,
+        "outTradeNo": t.out_trade_no,
+        "orderType": t.order_type,
+        "origssn": t.origssn,
+        "payType": t.pay_type.code(),
+        "txamt": t.txamt,
+        "txcurrcd": t.txcurrcd,
+        "txdtm": t.txdtm,
+        "sysdtm": t.sysdtm,
+        "paydtm": t.paydtm,
+        "respcd": t.respcd,
+        "errmsg": t.errmsg,
+        "cancel": t.cancel,
+        "goodsName": t.goods_name,
+        "chnlsn": t.chnlsn,
+        "state": t.state.as_str(),
+        "paid": t.state.is_paid(),
+        "isPaid": t.state.is_paid(),
+        "isRefund": t.is_refund(),
+        "raw": t.raw,
+    })
 }
 
 /// A validation error raised by the binding's own conversion of a JavaScript value (a wrong

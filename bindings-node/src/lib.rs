@@ -10,6 +10,7 @@ mod client;
 mod compat;
 mod convert;
 mod error;
+mod observe;
 mod results;
 mod sandbox;
 

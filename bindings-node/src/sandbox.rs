@@ -184,6 +184,13 @@ impl NativeSandbox {
         self.with(Sandbox::notifications)
     }
 
+    /// Every payment and refund the sandbox holds (QFPay's snake_case names; the wrapper
+    /// gives them camelCase).
+    #[napi]
+    pub fn orders(&self) -> napi::Result<Vec<Value>> {
+        self.with(Sandbox::orders)
+    }
+
     /// Moves the sandbox clock forward by `seconds` (at most 100 years either way).
     #[napi]
     pub fn advance_clock(&self, seconds: f64) -> napi::Result<()> {

@@ -71,7 +71,7 @@ describe('configuration', () => {
       const e = await rejection(c.wechatQr({ amount: 300 }))
       assert.ok(e instanceof AuthError)
       assert.doesNotMatch(e.message, /::/, e.message)
-      assert.match(e.message, /debugStringToSign\(\)/, e.message)
+      assert.match(e.message, /debugStringToSign\(params\)/, e.message)
     } finally {
       await sandbox.stop()
     }
@@ -90,6 +90,9 @@ describe('configuration', () => {
       const again = []
       for await (const t of c.queryPages({ outTradeNo: numbers, pageSize: 5 }).items()) again.push(t.outTradeNo)
       assert.equal(again.length, 5)
+      const pages = []
+      for await (const p of c.queryPages({ outTradeNo: numbers, pageSize: 5 })) pages.push(p.data.length)
+      assert.deepEqual(pages, [5], 'no trailing empty page')
     } finally {
       await sandbox.stop()
     }
