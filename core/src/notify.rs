@@ -72,6 +72,30 @@ pub struct Notification {
 }
 
 impl Notification {
+    /// The result's field names as every binding exposes them (accessor methods included),
+    /// checked against `tests/surface.json` and against the struct itself.
+    pub const FIELDS: &'static [&'static str] = &[
+        "notify_type",
+        "status",
+        "pay_type",
+        "syssn",
+        "out_trade_no",
+        "txamt",
+        "txcurrcd",
+        "txdtm",
+        "sysdtm",
+        "paydtm",
+        "cancel",
+        "respcd",
+        "mchid",
+        "goods_name",
+        "chnlsn",
+        "orig_syssn",
+        "orig_out_trade_no",
+        "is_success",
+        "raw",
+    ];
+
     /// Whether the notification reports success (`status` `1`).
     pub fn is_success(&self) -> bool {
         self.status == "1"

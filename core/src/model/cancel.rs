@@ -134,6 +134,19 @@ pub struct Cancellation {
 }
 
 impl Cancellation {
+    /// The result's field names as every binding exposes them (accessor methods included),
+    /// checked against `tests/surface.json` and against the struct itself.
+    pub const FIELDS: &'static [&'static str] = &[
+        "syssn",
+        "orig_syssn",
+        "out_trade_no",
+        "txamt",
+        "respcd",
+        "resperr",
+        "respmsg",
+        "raw",
+    ];
+
     pub(crate) fn from_raw(raw: RawMap, req: &CancelRequest) -> Result<Self> {
         Ok(Self {
             syssn: fields::text(&raw, "syssn"),

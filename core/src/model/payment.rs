@@ -457,6 +457,28 @@ pub struct Payment {
 }
 
 impl Payment {
+    /// The result's field names as every binding exposes them (accessor methods included),
+    /// checked against `tests/surface.json` and against the struct itself.
+    pub const FIELDS: &'static [&'static str] = &[
+        "syssn",
+        "out_trade_no",
+        "pay_type",
+        "txamt",
+        "txcurrcd",
+        "txdtm",
+        "sysdtm",
+        "paydtm",
+        "qrcode",
+        "pay_url",
+        "chnlsn",
+        "cardcd",
+        "udid",
+        "respcd",
+        "resperr",
+        "respmsg",
+        "raw",
+    ];
+
     /// Reads a successful answer; `fallback` supplies what QFPay left out.
     pub(crate) fn from_raw(
         raw: RawMap,

@@ -283,6 +283,30 @@ pub struct Transaction {
 }
 
 impl Transaction {
+    /// The result's field names as every binding exposes them (accessor methods included),
+    /// checked against `tests/surface.json` and against the struct itself.
+    pub const FIELDS: &'static [&'static str] = &[
+        "syssn",
+        "out_trade_no",
+        "order_type",
+        "origssn",
+        "pay_type",
+        "txamt",
+        "txcurrcd",
+        "txdtm",
+        "sysdtm",
+        "paydtm",
+        "respcd",
+        "errmsg",
+        "cancel",
+        "goods_name",
+        "chnlsn",
+        "state",
+        "is_paid",
+        "is_refund",
+        "raw",
+    ];
+
     /// Reads one record.
     pub fn from_raw(raw: RawMap) -> Result<Self> {
         let respcd = fields::text(&raw, "respcd");
@@ -310,7 +334,12 @@ impl Transaction {
         })
     }
 
-    /// Whether this is a refund record.
+    /// Whether the customer's money was taken (paid, possibly refunded since).
+    pub fn is_paid(&self) -> bool {
+        self.state.is_paid()
+    }
+
+    /// Whether this record is a refund.
     pub fn is_refund(&self) -> bool {
         self.order_type == "refund"
     }
@@ -349,6 +378,10 @@ pub struct QueryPage {
 }
 
 impl QueryPage {
+    /// The result's field names as every binding exposes them (accessor methods included),
+    /// checked against `tests/surface.json` and against the struct itself.
+    pub const FIELDS: &'static [&'static str] = &["page", "page_size", "data", "raw"];
+
     /// Reads a successful query answer.
     pub fn from_raw(raw: RawMap, req: &QueryRequest) -> Result<Self> {
         let mut data = Vec::new();

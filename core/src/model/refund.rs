@@ -124,6 +124,22 @@ pub struct Refund {
 }
 
 impl Refund {
+    /// The result's field names as every binding exposes them (accessor methods included),
+    /// checked against `tests/surface.json` and against the struct itself.
+    pub const FIELDS: &'static [&'static str] = &[
+        "syssn",
+        "orig_syssn",
+        "out_trade_no",
+        "txamt",
+        "txcurrcd",
+        "txdtm",
+        "sysdtm",
+        "respcd",
+        "resperr",
+        "respmsg",
+        "raw",
+    ];
+
     pub(crate) fn from_raw(
         raw: RawMap,
         req: &RefundRequest,
