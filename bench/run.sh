@@ -73,20 +73,25 @@ if want java; then
   export BENCH_JAVA_CP="$jdir/classes:$(cat "$jdir/cp.txt")"
 fi
 
-# ---- PHP: only when the binding exists (its own build script makes the extension).
+# ---- PHP: only when the binding exists (the extension built as bindings-php/test.sh builds it, release).
 export BENCH_PHP=""
 if want php && [ -d bindings-php ]; then
-  so="$CARGO_TARGET_DIR/release/libqfpay_php.so"
+  so="$out/php/qfpay.so"
   if [ "$build" = 1 ]; then
-    if ! command -v php >/dev/null 2>&1 || ! php -m 2>/dev/null | grep -qx curl || ! command -v php-config >/dev/null 2>&1; then
-      step "PHP: apt-get install php-cli php-curl php-dev libclang-dev"
-      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq php-cli php-curl php-dev libclang-dev >/dev/null
+    missing=()
+    for p in php8.2-cli php8.2-dev php8.2-curl libclang-dev; do
+      dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+      step "PHP: apt-get install ${missing[*]}"
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
     fi
-    step "PHP: cargo build --release --features php"
+    step "PHP: cargo build --release -p qfpay-php --features php"
     cargo build --release -q -p qfpay-php --features php
+    mkdir -p "$out/php" && cp "$CARGO_TARGET_DIR/release/libqfpay_php.so" "$so"
   fi
   if [ -f "$so" ]; then
-    export BENCH_PHP="php -n -d extension=curl -d extension=$so"
+    export BENCH_PHP="php -d extension=$so"
   else
     echo "bench: bindings-php exists but $so was not built; PHP is left out" >&2
   fi
