@@ -1,0 +1,148 @@
+<?php
+declare(strict_types=1);
+
+use PHPUnit\Framework\TestCase;
+use QfPay\{Client, Sandbox, Notification, Signing, QfPayException, ValidationException};
+
+/** Every case of tests/vectors/*.json, through the PHP API. */
+final class VectorsTest extends TestCase
+{
+    private static Sandbox $sandbox;
+
+    public static function setUpBeforeClass(): void
+    {
+        self::$sandbox = Sandbox::start(['rateLimit' => false]);
+    }
+
+    public static function tearDownAfterClass(): void
+    {
+        self::$sandbox->stop();
+    }
+
+    /** `out_trade_no` → `outTradeNo`. */
+    public static function camel(string $name): string
+    {
+        return lcfirst(str_replace('_', '', ucwords($name, '_')));
+    }
+
+    /** Runs a vector operation with QFPay-named params through the client. */
+    private static function call(Client $c, string $op, array $params)
+    {
+        $amount = $params['txamt'] ?? null;
+        $currency = $params['txcurrcd'] ?? 'HKD';
+        unset($params['txamt'], $params['txcurrcd']);
+        $opts = [];
+        foreach ($params as $k => $v) {
+            if ($k === 'extend_info' && is_array($v)) {
+                $v = ['userCreid' => $v['user_creid'], 'userTruename' => $v['user_truename']];
+            }
+            $opts[self::camel($k)] = $v;
+        }
+        switch ($op) {
+            case 'payment':
+                $payType = $opts['payType'];
+                unset($opts['payType']);
+                return $c->createPayment($amount, $currency, $payType, $opts);
+            case 'query':
+                return $c->query($opts);
+            case 'refund':
+                $syssn = $opts['syssn'];
+                unset($opts['syssn']);
+                return $c->refund($syssn, $amount, $currency, $opts);
+            case 'close':
+                return $c->close($amount, $currency, $opts);
+            case 'reverse':
+                return $c->reverse($amount, $currency, $opts);
+        }
+        throw new \LogicException("unknown operation $op");
+    }
+
+    public function testSigning(): void
+    {
+        $cases = qfpay_vectors('signing');
+        $this->assertNotEmpty($cases);
+        foreach ($cases as $case) {
+            $this->assertSame($case['string_to_sign'], Signing::stringToSign($case['params']), $case['name']);
+            $this->assertSame($case['signature'], Signing::sign($case['params'], $case['key'], $case['sign_type']), $case['name']);
+        }
+    }
+
+    public function testNotifications(): void
+    {
+        $cases = qfpay_vectors('notifications');
+        $this->assertNotEmpty($cases);
+        foreach ($cases as $case) {
+            if ($case['valid']) {
+                $n = Notification::verify($case['body'], $case['signature'], $case['key']);
+                foreach ($case['expect'] as $field => $want) {
+                    $this->assertSame($want, $n->{self::camel($field)}, "{$case['name']}: $field");
+                }
+                $this->assertSame(Signing::notificationSignature($case['body'], $case['key']), strtoupper($case['signature']), $case['name']);
+            } else {
+                try {
+                    Notification::verify($case['body'], $case['signature'], $case['key']);
+                    $this->fail("{$case['name']}: accepted");
+                } catch (QfPayException $e) {
+                    $this->assertSame($case['error_code'], $e->errorCode, $case['name']);
+                }
+            }
+        }
+    }
+
+    public function testValidation(): void
+    {
+        $cases = qfpay_vectors('validation');
+        $this->assertNotEmpty($cases);
+        $client = self::$sandbox->client(['maxRetries' => 0, 'reconcileTimeoutMs' => 300]);
+        foreach ($cases as $case) {
+            self::$sandbox->reset();
+            try {
+                self::call($client, $case['operation'], $case['params']);
+                $this->assertTrue($case['valid'], "{$case['name']}: accepted");
+            } catch (ValidationException $e) {
+                $this->assertFalse($case['valid'], "{$case['name']}: refused: " . $e->getMessage());
+                $this->assertSame($case['field'], $e->field, "{$case['name']}: " . $e->getMessage());
+                $this->assertSame(0, self::$sandbox->requestCount(), "{$case['name']}: sent");
+            } catch (QfPayException $e) {
+                $this->assertTrue($case['valid'], "{$case['name']}: " . $e->getMessage());
+            }
+        }
+    }
+
+    public function testResponses(): void
+    {
+        $cases = qfpay_vectors('responses');
+        $this->assertNotEmpty($cases);
+        $client = self::$sandbox->client(['maxRetries' => 0, 'reconcileTimeoutMs' => 300]);
+        foreach ($cases as $case) {
+            self::$sandbox->reset();
+            self::$sandbox->injectFault(['kind' => 'canned', 'status' => $case['status'], 'body' => $case['body']]);
+            $expect = $case['expect'];
+            try {
+                $result = self::call($client, $case['operation'], $case['request']);
+            } catch (QfPayException $e) {
+                $this->assertFalse($expect['ok'], "{$case['name']}: " . $e->getMessage());
+                $this->assertSame($expect['error_code'], $e->errorCode, "{$case['name']}: " . $e->getMessage());
+                if (isset($expect['respcd'])) {
+                    $this->assertSame($expect['respcd'], $e->respcd, $case['name']);
+                }
+                if (in_array($case['operation'], ['payment', 'refund', 'close'], true)) {
+                    $this->assertNotNull($e->outTradeNo, "{$case['name']}: the error names its order");
+                }
+                continue;
+            }
+            $this->assertTrue($expect['ok'], "{$case['name']}: succeeded");
+            foreach ($expect['fields'] as $field => $want) {
+                if ($field === 'records') {
+                    $this->assertCount($want, $result->data, $case['name']);
+                } elseif ($field === 'first') {
+                    foreach ($want as $f => $v) {
+                        $this->assertSame($v, $result->data[0]->{self::camel($f)}, "{$case['name']}: first.$f");
+                    }
+                } else {
+                    $this->assertSame($want, $result->{self::camel($field)}, "{$case['name']}: $field");
+                }
+            }
+        }
+    }
+}
