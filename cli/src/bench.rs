@@ -149,28 +149,28 @@ pub async fn run(a: BenchArgs, json: bool) -> Result<(), Failure> {
     let rps = ok as f64 / a.seconds as f64;
     let cores = std::thread::available_parallelism().map_or(0, std::num::NonZero::get);
     if json {
-        println!(
+        crate::output::line(&format!(
             "{}",
             serde_json::json!({"payments_per_second": rps.round(), "created": ok, "failed": failed, "seconds": a.seconds, "connections": a.connections, "cores": cores,
                 "latency_ms": {"p50": pct(0.5), "p90": pct(0.9), "p99": pct(0.99), "max": pct(1.0)}})
-        );
+        ));
     } else {
-        println!(
-            "sandbox payment creations (POST /trade/v1/payment, 800201, keep-alive, loopback)"
+        crate::output::line(
+            "sandbox payment creations (POST /trade/v1/payment, 800201, keep-alive, loopback)",
         );
-        println!(
+        crate::output::line(&format!(
             "  connections: {}   duration: {} s   cores: {cores}",
             a.connections, a.seconds
-        );
-        println!("  created:     {ok}   failed: {failed}");
-        println!("  throughput:  {rps:.0} payments/s");
-        println!(
+        ));
+        crate::output::line(&format!("  created:     {ok}   failed: {failed}"));
+        crate::output::line(&format!("  throughput:  {rps:.0} payments/s"));
+        crate::output::line(&format!(
             "  latency ms:  p50 {:.2}   p90 {:.2}   p99 {:.2}   max {:.2}",
             pct(0.5),
             pct(0.9),
             pct(0.99),
             pct(1.0)
-        );
+        ));
     }
     drop(sb);
     if failed > 0 {

@@ -1,19 +1,20 @@
-//! `sandbox`, `sign`, `pay`, `query`, `refund`, `close`, `reverse`, `verify-notification`.
+//! `sandbox` (serve, `pay`, `orders`), `sign`, `pay`, `query`, `wait`, `refund`, `close`,
+//! `reverse`, `verify-notification`.
 
 use std::io::Read;
 use std::time::Duration;
 
 use qfpay::{
     CancelRequest, Client, Currency, Money, PayType, PaymentRequest, QueryRequest, RefundRequest,
-    SignType,
+    SignType, Wait,
 };
-use qfpay_sandbox::{Merchant, RateLimit, Sandbox, SandboxConfig};
+use qfpay_sandbox::{Merchant, RateLimit, Sandbox, SandboxConfig, ServerOptions};
 use serde_json::json;
 
-use crate::output::print;
+use crate::output::{line, print};
 use crate::{
-    AmountArgs, CancelArgs, Failure, PayArgs, QueryArgs, RefundArgs, SandboxArgs, SignArgs,
-    VerifyArgs,
+    AmountArgs, CancelArgs, Failure, PayArgs, QueryArgs, RefundArgs, SandboxAction, SandboxArgs,
+    SandboxCmd, SignArgs, Target, VerifyArgs, WaitArgs, model,
 };
 
 fn money(a: &AmountArgs) -> Result<Money, Failure> {
@@ -21,16 +22,145 @@ fn money(a: &AmountArgs) -> Result<Money, Failure> {
     Ok(Money::new(a.amount, currency))
 }
 
-fn client() -> Result<Client, Failure> {
-    Client::from_env().map_err(|e| {
-        Failure::usage(format!(
-            "{e}: set QFPAY_APP_CODE, QFPAY_CLIENT_KEY and QFPAY_ENV or QFPAY_BASE_URL (and QFPAY_MCHID if you have one)"
+fn client(t: &Target) -> Result<Client, Failure> {
+    let hint = |e: qfpay::Error| {
+        let mut f = Failure::from(e);
+        f.code = 2;
+        f.message = format!(
+            "{}: set QFPAY_APP_CODE, QFPAY_CLIENT_KEY and QFPAY_ENV or QFPAY_BASE_URL (and QFPAY_MCHID if you have one), or pass --base-url / --app-code",
+            f.message
+        );
+        f
+    };
+    let mut b = qfpay::ClientBuilder::new().env().map_err(hint)?;
+    if let Some(u) = &t.base_url {
+        b = b.base_url(u.clone());
+    }
+    if let Some(a) = &t.app_code {
+        b = b.app_code(a.clone());
+    }
+    let c = b.build().map_err(hint)?;
+    for w in &c.config().warnings {
+        crate::output::err_line(&format!("warning: {w}"));
+    }
+    Ok(c)
+}
+
+/// `qfpay sandbox`: serve, or control a running sandbox.
+pub async fn sandbox(cmd: SandboxCmd, t: &Target, json: bool) -> Result<(), Failure> {
+    match cmd.action {
+        None => serve(cmd.serve).await,
+        Some(action) => control(action, t, json).await,
+    }
+}
+
+/// The running sandbox's base URL: `--base-url`, else `QFPAY_BASE_URL`.
+fn sandbox_url(t: &Target) -> Result<String, Failure> {
+    t.base_url
+        .clone()
+        .or_else(|| std::env::var("QFPAY_BASE_URL").ok())
+        .map(|u| u.trim().trim_end_matches('/').to_owned())
+        .filter(|u| !u.is_empty())
+        .ok_or_else(|| {
+            Failure::usage(
+                "where is the sandbox? pass --base-url http://127.0.0.1:PORT or set QFPAY_BASE_URL (printed by `qfpay sandbox`)",
+            )
+        })
+}
+
+async fn control(action: SandboxAction, t: &Target, json: bool) -> Result<(), Failure> {
+    let base = sandbox_url(t)?;
+    let http = reqwest::Client::builder()
+        .no_proxy()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .map_err(|e| Failure::other(format!("cannot build an HTTP client: {e}")))?;
+    let req = match &action {
+        SandboxAction::Pay { id } => http
+            .post(format!("{base}/sandbox/pay"))
+            .header("Content-Type", "application/json")
+            .body(json!({"syssn": id}).to_string()),
+        SandboxAction::Orders => http.get(format!("{base}/sandbox/orders")),
+    };
+    let resp = req
+        .send()
+        .await
+        .map_err(|e| Failure::other(format!("cannot reach the sandbox at {base}: {e}")))?;
+    let status = resp.status().as_u16();
+    let text = resp
+        .text()
+        .await
+        .map_err(|e| Failure::other(format!("the sandbox at {base} did not answer: {e}")))?;
+    let v: serde_json::Value = serde_json::from_str(&text).map_err(|_| {
+        Failure::other(format!(
+            "{base} answered HTTP {status} with something that is not the sandbox's JSON; is it a qfpay sandbox?"
         ))
-    })
+    })?;
+    if status != 200 {
+        let msg = v["error"].as_str().unwrap_or(&text).to_owned();
+        let mut f = Failure::other(format!("sandbox: {msg}"));
+        if status == 400 {
+            f.code = 2;
+        }
+        f.kind = match status {
+            404 => "not_found",
+            409 => "invalid_state",
+            _ => "failed",
+        }
+        .to_owned();
+        return Err(f);
+    }
+    match action {
+        SandboxAction::Pay { id } => {
+            if json {
+                line(&v.to_string());
+            } else {
+                let str_of = |k: &str| v[k].as_str().unwrap_or_default().to_owned();
+                print(
+                    false,
+                    &format!("paid {id} (the customer's scan)"),
+                    &[
+                        ("syssn", str_of("syssn")),
+                        ("out_trade_no", str_of("out_trade_no")),
+                        (
+                            "amount",
+                            format!("{} {}", str_of("txamt"), str_of("txcurrcd")),
+                        ),
+                        ("chnlsn", str_of("chnlsn")),
+                    ],
+                    &v,
+                );
+            }
+        }
+        SandboxAction::Orders => {
+            if json {
+                line(&v.to_string());
+            } else {
+                let orders = v["orders"].as_array().cloned().unwrap_or_default();
+                line(&format!("{} order(s)", orders.len()));
+                for o in &orders {
+                    line(&format!(
+                        "  {}  {:<7}  {:<18}  {} {}  out_trade_no={}{}",
+                        o["syssn"].as_str().unwrap_or_default(),
+                        o["kind"].as_str().unwrap_or_default(),
+                        o["state"].as_str().unwrap_or_default(),
+                        o["txamt"],
+                        o["txcurrcd"].as_str().unwrap_or_default(),
+                        o["out_trade_no"].as_str().unwrap_or_default(),
+                        o["orig_syssn"]
+                            .as_str()
+                            .map(|s| format!(" orig_syssn={s}"))
+                            .unwrap_or_default(),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `qfpay sandbox`: prints one JSON line, then serves until Ctrl-C.
-pub async fn sandbox(a: SandboxArgs) -> Result<(), Failure> {
+async fn serve(a: SandboxArgs) -> Result<(), Failure> {
     let mut merchants = Vec::new();
     for spec in &a.merchants {
         let mut m = Merchant::parse_spec(spec).map_err(Failure::usage)?;
@@ -60,26 +190,33 @@ pub async fn sandbox(a: SandboxArgs) -> Result<(), Failure> {
         pending_queries: a.pending_queries,
         slow_response: Duration::from_millis(a.slow_response_ms),
     };
-    let sb = Sandbox::start(config)
+    if a.max_connections == 0 {
+        return Err(Failure::usage("--max-connections must be at least 1"));
+    }
+    let options = ServerOptions {
+        max_connections: a.max_connections,
+        ..ServerOptions::default()
+    };
+    let sb = Sandbox::start_with_options(config, options)
         .await
         .map_err(|e| Failure::other(format!("cannot start the sandbox on port {}: {e}", a.port)))?;
     let m = sb.merchant();
-    println!(
-        "{}",
-        json!({
+    line(
+        &json!({
             "base_url": sb.base_url(),
             "app_code": m.app_code,
             "client_key": m.client_key,
             "mchid": m.mchid,
             "merchants": sb.merchants().iter().map(|m| json!({"app_code": m.app_code, "client_key": m.client_key, "mchid": m.mchid})).collect::<Vec<_>>(),
         })
+        .to_string(),
     );
-    eprintln!(
+    crate::output::err_line(&format!(
         "qfpay sandbox listening on {} (Ctrl-C to stop); try: QFPAY_BASE_URL={} QFPAY_APP_CODE={} QFPAY_CLIENT_KEY=<client_key above> qfpay pay --amount 300",
         sb.base_url(),
         sb.base_url(),
         m.app_code
-    );
+    ));
     // Serve until the process is interrupted (Ctrl-C ends it).
     std::future::pending::<()>().await;
     drop(sb);
@@ -104,23 +241,23 @@ pub fn sign(a: SignArgs, json: bool) -> Result<(), Failure> {
     let masked = qfpay::sign::debug_string_to_sign(&params);
     let signature = qfpay::sign::sign(&params, &a.key, st);
     if json {
-        println!(
-            "{}",
-            json!({"string_to_sign": masked, "sign_type": st.as_str(), "signature": signature, "header": st.header_value()})
+        line(
+            &json!({"string_to_sign": masked, "sign_type": st.as_str(), "signature": signature, "header": st.header_value()})
+                .to_string(),
         );
     } else {
-        println!("string to sign: {masked}");
-        println!("sign type:      {}", st.as_str().to_uppercase());
-        println!("X-QF-SIGN:      {signature}");
+        line(&format!("string to sign: {masked}"));
+        line(&format!("sign type:      {}", st.as_str().to_uppercase()));
+        line(&format!("X-QF-SIGN:      {signature}"));
         if let Some(h) = st.header_value() {
-            println!("X-QF-SIGNTYPE:  {h}");
+            line(&format!("X-QF-SIGNTYPE:  {h}"));
         }
     }
     Ok(())
 }
 
 /// `qfpay pay`.
-pub async fn pay(a: PayArgs, json: bool) -> Result<(), Failure> {
+pub async fn pay(a: PayArgs, t: &Target, json: bool) -> Result<(), Failure> {
     let amount = money(&a.money)?;
     let pay_type = PayType::from_code(&a.pay_type);
     let mut req = PaymentRequest::new(amount, pay_type);
@@ -140,7 +277,7 @@ pub async fn pay(a: PayArgs, json: bool) -> Result<(), Failure> {
         req = req.notify_url(v);
     }
     req.validate()?;
-    let p = client()?.create_payment(req).await?;
+    let p = client(t)?.create_payment(req).await?;
     print(
         json,
         "payment created",
@@ -153,19 +290,19 @@ pub async fn pay(a: PayArgs, json: bool) -> Result<(), Failure> {
             ("qrcode", p.qrcode.clone().unwrap_or_default()),
             ("pay_url", p.pay_url.clone().unwrap_or_default()),
         ],
-        &p.raw,
+        &model::payment(&p),
     );
     if a.qr
         && !json
         && let Some(qr) = &p.qrcode
     {
-        println!("{}", qfpay::qr::terminal(qr)?);
+        line(&qfpay::qr::terminal(qr)?);
     }
     Ok(())
 }
 
 /// `qfpay query`.
-pub async fn query(a: QueryArgs, json: bool) -> Result<(), Failure> {
+pub async fn query(a: QueryArgs, t: &Target, json: bool) -> Result<(), Failure> {
     let mut req = QueryRequest::new();
     for s in a.syssn {
         req = req.syssn(s);
@@ -180,19 +317,19 @@ pub async fn query(a: QueryArgs, json: bool) -> Result<(), Failure> {
         req = req.page_size(p);
     }
     req.validate()?;
-    let page = client()?.query(req).await?;
+    let page = client(t)?.query(req).await?;
     if json {
-        println!("{}", serde_json::Value::Object(page.raw));
+        line(&model::page(&page).to_string());
         return Ok(());
     }
-    println!(
+    line(&format!(
         "page {} ({} per page): {} record(s)",
         page.page,
         page.page_size,
         page.data.len()
-    );
+    ));
     for t in &page.data {
-        println!(
+        line(&format!(
             "  {}  {:<7}  {:<18}  {} {}  {}  out_trade_no={}{}",
             t.syssn,
             t.order_type,
@@ -205,19 +342,42 @@ pub async fn query(a: QueryArgs, json: bool) -> Result<(), Failure> {
                 .as_deref()
                 .map(|o| format!(" origssn={o}"))
                 .unwrap_or_default()
-        );
+        ));
     }
     Ok(())
 }
 
+/// `qfpay wait`.
+pub async fn wait(a: WaitArgs, t: &Target, json: bool) -> Result<(), Failure> {
+    let wait = match a.timeout {
+        None => Wait::default(),
+        Some(s) => Wait::up_to(qfpay::convert::seconds_f64("timeout", s)?),
+    };
+    let tx = client(t)?.wait_for_payment(&a.out_trade_no, wait).await?;
+    print(
+        json,
+        &format!("payment {}", tx.state.as_str()),
+        &[
+            ("syssn", tx.syssn.clone()),
+            ("out_trade_no", tx.out_trade_no.clone()),
+            ("state", tx.state.as_str().to_owned()),
+            ("amount", format!("{} {}", tx.txamt, tx.txcurrcd)),
+            ("respcd", tx.respcd.clone()),
+            ("paydtm", tx.paydtm.clone()),
+        ],
+        &model::transaction(&tx),
+    );
+    Ok(())
+}
+
 /// `qfpay refund`.
-pub async fn refund(a: RefundArgs, json: bool) -> Result<(), Failure> {
+pub async fn refund(a: RefundArgs, t: &Target, json: bool) -> Result<(), Failure> {
     let mut req = RefundRequest::new(&a.syssn, money(&a.money)?);
     if let Some(o) = a.out_trade_no {
         req = req.out_trade_no(o);
     }
     req.validate()?;
-    let r = client()?.refund(req).await?;
+    let r = client(t)?.refund(req).await?;
     print(
         json,
         "refund accepted",
@@ -228,21 +388,21 @@ pub async fn refund(a: RefundArgs, json: bool) -> Result<(), Failure> {
             ("amount", format!("{} {}", r.txamt, r.txcurrcd)),
             ("respcd", r.respcd.clone()),
         ],
-        &r.raw,
+        &model::refund(&r),
     );
     Ok(())
 }
 
 /// `qfpay close` / `qfpay reverse`.
-pub async fn cancel(a: CancelArgs, reversal: bool, json: bool) -> Result<(), Failure> {
+pub async fn cancel(a: CancelArgs, reversal: bool, t: &Target, json: bool) -> Result<(), Failure> {
     let amount = money(&a.money)?;
-    let req = match (a.syssn, a.out_trade_no) {
+    let req = match (a.order.syssn, a.order.out_trade_no) {
         (Some(s), _) => CancelRequest::by_syssn(s, amount),
         (None, Some(o)) => CancelRequest::by_out_trade_no(o, amount),
         (None, None) => return Err(Failure::usage("give --syssn or --out-trade-no")),
     };
     req.validate()?;
-    let c = client()?;
+    let c = client(t)?;
     let r = if reversal {
         c.reverse(req).await?
     } else {
@@ -257,7 +417,7 @@ pub async fn cancel(a: CancelArgs, reversal: bool, json: bool) -> Result<(), Fai
             ("out_trade_no", r.out_trade_no.clone()),
             ("respcd", r.respcd.clone()),
         ],
-        &r.raw,
+        &model::cancellation(&r),
     );
     Ok(())
 }
@@ -273,8 +433,11 @@ pub fn verify(a: VerifyArgs, json: bool) -> Result<(), Failure> {
         body = std::fs::read(&a.body)
             .map_err(|e| Failure::usage(format!("cannot read {}: {e}", a.body.display())))?;
     }
-    let n = qfpay::notify::verify(&body, &a.signature, &a.key)
-        .map_err(|e| Failure::other(format!("{e} ({})", e.code())))?;
+    let n = qfpay::notify::verify(&body, &a.signature, &a.key).map_err(|e| {
+        let mut f = Failure::from(e);
+        f.code = 1;
+        f
+    })?;
     print(
         json,
         "notification verified",
@@ -287,7 +450,7 @@ pub fn verify(a: VerifyArgs, json: bool) -> Result<(), Failure> {
             ("cancel", n.cancel.clone()),
             ("orig_syssn", n.orig_syssn.clone().unwrap_or_default()),
         ],
-        &n.raw,
+        &model::notification(&n),
     );
     Ok(())
 }

@@ -23,14 +23,14 @@ impl Steps {
     fn step(&mut self, title: &str, detail: serde_json::Value, lines: &[String]) {
         self.n += 1;
         if self.json {
-            println!(
+            crate::output::line(&format!(
                 "{}",
                 json!({"step": self.n, "title": title, "detail": detail})
-            );
+            ));
         } else {
-            println!("\n{}. {title}", self.n);
+            crate::output::line(&format!("\n{}. {title}", self.n));
             for l in lines {
-                println!("   {l}");
+                crate::output::line(&format!("   {l}"));
             }
         }
     }
@@ -218,7 +218,9 @@ pub async fn run(out_dir: Option<PathBuf>, json: bool) -> Result<(), Failure> {
         ],
     );
     if !json {
-        println!("\nDone. Point your own code at a sandbox with `qfpay sandbox` (see the README).");
+        crate::output::line(
+            "\nDone. Point your own code at a sandbox with `qfpay sandbox` (see the README).",
+        );
     }
     sandbox.shutdown();
     Ok(())

@@ -2,9 +2,14 @@
 //! sandbox; `qfpay sandbox` serves one; `sign`, `pay`, `query`, `refund`, `close`, `reverse` and
 //! `verify-notification` work against any environment configured by `QFPAY_*` variables.
 
+// A failure carries the error's code, respcd, out_trade_no and syssn for `--json`; it is
+// returned once per process, so its size does not matter.
+#![allow(clippy::result_large_err)]
+
 mod bench;
 mod commands;
 mod demo;
+mod model;
 mod output;
 
 use std::path::PathBuf;
@@ -12,19 +17,50 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+const CREDENTIALS_HELP: &str = "\
+Credentials and environment (for pay, query, wait, refund, close, reverse):
+  QFPAY_APP_CODE     X-QF-APPCODE (or --app-code)
+  QFPAY_CLIENT_KEY   the key requests are signed with (read only from the environment; never printed)
+  QFPAY_MCHID        the merchant id, when QFPay assigned one
+  QFPAY_BASE_URL     a base URL, e.g. a local `qfpay sandbox` (or --base-url)
+  QFPAY_ENV          production | live_test | card_sandbox (when no base URL is given)
+  QFPAY_SIGN_TYPE    md5 (default) | sha256
+  QFPAY_PROXY        a proxy URL, or none
+Logging: QFPAY_LOG=error|warn|info|debug|trace (or a tracing filter such as qfpay::http=trace)
+writes the SDK's events to stderr (no colours unless stderr is a terminal).
+--json prints the SDK's model (integer amounts, state) and errors as
+{\"code\", \"message\", \"respcd\", \"out_trade_no\", \"syssn\"}. Exit codes: 0 ok, 1 failed,
+2 usage, validation or configuration.";
+
 /// The QFPay command line.
 #[derive(Debug, Parser)]
 #[command(
     name = "qfpay",
     version,
-    about = "QFPay Open API: demo, local sandbox, signing and API calls"
+    about = "QFPay Open API: demo, local sandbox, signing and API calls",
+    after_help = CREDENTIALS_HELP
 )]
 struct Cli {
     /// Print JSON instead of human-readable text.
     #[arg(long, global = true)]
     json: bool,
+    /// The API base URL, e.g. a local sandbox's (default: QFPAY_BASE_URL, else QFPAY_ENV).
+    #[arg(long, global = true, value_name = "URL")]
+    base_url: Option<String>,
+    /// The app code (X-QF-APPCODE; default: QFPAY_APP_CODE).
+    #[arg(long, global = true, value_name = "APP_CODE")]
+    app_code: Option<String>,
     #[command(subcommand)]
     command: Command,
+}
+
+/// Where an API command sends its requests: `--base-url` / `--app-code` over `QFPAY_*`.
+#[derive(Debug, Clone, Default)]
+pub struct Target {
+    /// `--base-url`.
+    pub base_url: Option<String>,
+    /// `--app-code`.
+    pub app_code: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -35,14 +71,17 @@ enum Command {
         #[arg(long)]
         out_dir: Option<PathBuf>,
     },
-    /// Serve a local QFPay sandbox; prints one JSON line (base_url, app_code, client_key, mchid).
-    Sandbox(SandboxArgs),
+    /// Serve a local QFPay sandbox (prints one JSON line: base_url, app_code, client_key,
+    /// mchid), or control a running one: `qfpay sandbox pay <id>`, `qfpay sandbox orders`.
+    Sandbox(SandboxCmd),
     /// Show the string to sign (key masked) and the signature for parameters.
     Sign(SignArgs),
     /// Create a payment.
     Pay(PayArgs),
     /// Query transactions.
     Query(QueryArgs),
+    /// Wait until a payment is paid (or final), querying with backoff; prints the transaction.
+    Wait(WaitArgs),
     /// Refund a paid transaction, fully or partly.
     Refund(RefundArgs),
     /// Close an unpaid order.
@@ -53,6 +92,30 @@ enum Command {
     VerifyNotification(VerifyArgs),
     /// Measure payment creations per second on an embedded sandbox (keep-alive, loopback).
     BenchSandbox(bench::BenchArgs),
+}
+
+/// `qfpay sandbox [OPTIONS]` serves; `qfpay sandbox pay|orders` controls a running one.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct SandboxCmd {
+    /// Control a running sandbox instead of serving one.
+    #[command(subcommand)]
+    pub action: Option<SandboxAction>,
+    /// Serving options.
+    #[command(flatten)]
+    pub serve: SandboxArgs,
+}
+
+/// Control calls to a running sandbox (at --base-url, default QFPAY_BASE_URL).
+#[derive(Debug, Subcommand)]
+pub enum SandboxAction {
+    /// Simulate the customer's scan: pay the pending payment with this syssn or out_trade_no.
+    Pay {
+        /// The payment's syssn or out_trade_no.
+        id: String,
+    },
+    /// List every payment and refund the sandbox holds (kind, out_trade_no, syssn, txamt, state).
+    Orders,
 }
 
 /// `qfpay sandbox` options.
@@ -79,6 +142,19 @@ pub struct SandboxArgs {
     /// Scenario 1005: milliseconds before the slow answer.
     #[arg(long, default_value_t = 3000)]
     pub slow_response_ms: u64,
+    /// Open connections at most; more are answered HTTP 503.
+    #[arg(long, default_value_t = 1024)]
+    pub max_connections: usize,
+}
+
+/// `qfpay wait` options.
+#[derive(Debug, Args)]
+pub struct WaitArgs {
+    /// The payment's out_trade_no.
+    pub out_trade_no: String,
+    /// Give up after this many seconds (default 120, the SDK's).
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
 }
 
 /// `qfpay sign` options.
@@ -166,15 +242,24 @@ pub struct RefundArgs {
     pub out_trade_no: Option<String>,
 }
 
-/// `qfpay close` / `qfpay reverse` options.
+/// Which order: exactly one of `--syssn` and `--out-trade-no`.
 #[derive(Debug, Args)]
-pub struct CancelArgs {
+#[group(required = true, multiple = false)]
+pub struct OrderRef {
     /// The order's syssn.
-    #[arg(long, required_unless_present = "out_trade_no")]
+    #[arg(long)]
     pub syssn: Option<String>,
     /// The order's out_trade_no.
     #[arg(long)]
     pub out_trade_no: Option<String>,
+}
+
+/// `qfpay close` / `qfpay reverse` options.
+#[derive(Debug, Args)]
+pub struct CancelArgs {
+    /// The order.
+    #[command(flatten)]
+    pub order: OrderRef,
     /// Amount and currency.
     #[command(flatten)]
     pub money: AmountArgs,
@@ -201,23 +286,48 @@ pub struct Failure {
     pub code: u8,
     /// Message.
     pub message: String,
+    /// The stable error code (`validation`, `declined`, ... or `usage` / `failed`).
+    pub kind: String,
+    /// QFPay's answer code, when there was one.
+    pub respcd: Option<String>,
+    /// The order the error is about, when known.
+    pub out_trade_no: Option<String>,
+    /// QFPay's transaction number, when known.
+    pub syssn: Option<String>,
 }
 
 impl Failure {
+    fn plain(code: u8, kind: &str, message: String) -> Self {
+        Self {
+            code,
+            message,
+            kind: kind.to_owned(),
+            respcd: None,
+            out_trade_no: None,
+            syssn: None,
+        }
+    }
+
     /// A usage or validation problem (exit 2).
     pub fn usage(message: impl Into<String>) -> Self {
-        Self {
-            code: 2,
-            message: message.into(),
-        }
+        Self::plain(2, "usage", message.into())
     }
 
     /// Anything else (exit 1).
     pub fn other(message: impl Into<String>) -> Self {
-        Self {
-            code: 1,
-            message: message.into(),
-        }
+        Self::plain(1, "failed", message.into())
+    }
+
+    /// The JSON form printed with `--json`.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "code": self.kind,
+            "message": self.message,
+            "respcd": self.respcd,
+            "out_trade_no": self.out_trade_no,
+            "syssn": self.syssn,
+            "exit_code": self.code,
+        })
     }
 }
 
@@ -229,38 +339,78 @@ impl From<qfpay::Error> for Failure {
         };
         Self {
             code,
-            message: format!("{} ({})", e, e.code()),
+            message: e.to_string(),
+            kind: e.code().to_owned(),
+            respcd: e.respcd().map(str::to_owned),
+            out_trade_no: e.out_trade_no().map(str::to_owned),
+            syssn: e.syssn().map(str::to_owned),
         }
     }
 }
 
+/// `QFPAY_LOG`: a level name turns on the SDK's (and this tool's) events at that level; any
+/// other value is a `tracing` filter. Unset or empty: no logging.
+fn init_logging() {
+    use std::io::IsTerminal;
+    let Ok(spec) = std::env::var("QFPAY_LOG") else {
+        return;
+    };
+    let spec = spec.trim();
+    if spec.is_empty() || spec.eq_ignore_ascii_case("off") {
+        return;
+    }
+    let directives = match spec.to_ascii_lowercase().as_str() {
+        l @ ("error" | "warn" | "info" | "debug" | "trace") => {
+            format!("qfpay={l},qfpay_sandbox={l},qfpay_cli={l}")
+        }
+        _ => spec.to_owned(),
+    };
+    let filter = match tracing_subscriber::EnvFilter::try_new(&directives) {
+        Ok(f) => f,
+        Err(e) => {
+            output::err_line(&format!(
+                "warning: QFPAY_LOG={spec:?} is not a level (error, warn, info, debug, trace) or a tracing filter ({e}); logging stays off"
+            ));
+            return;
+        }
+    };
+    let ansi = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(ansi)
+        .try_init();
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::from_env("QFPAY_LOG"))
-        .with_writer(std::io::stderr)
-        .try_init();
+    init_logging();
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
+            output::err_line(&format!("error: cannot start the async runtime: {e}"));
             return ExitCode::from(1);
         }
     };
     let json = cli.json;
+    let target = Target {
+        base_url: cli.base_url,
+        app_code: cli.app_code,
+    };
     let result = rt.block_on(async move {
         match cli.command {
             Command::Demo { out_dir } => demo::run(out_dir, json).await,
-            Command::Sandbox(a) => commands::sandbox(a).await,
+            Command::Sandbox(a) => commands::sandbox(a, &target, json).await,
             Command::Sign(a) => commands::sign(a, json),
-            Command::Pay(a) => commands::pay(a, json).await,
-            Command::Query(a) => commands::query(a, json).await,
-            Command::Refund(a) => commands::refund(a, json).await,
-            Command::Close(a) => commands::cancel(a, false, json).await,
-            Command::Reverse(a) => commands::cancel(a, true, json).await,
+            Command::Pay(a) => commands::pay(a, &target, json).await,
+            Command::Query(a) => commands::query(a, &target, json).await,
+            Command::Wait(a) => commands::wait(a, &target, json).await,
+            Command::Refund(a) => commands::refund(a, &target, json).await,
+            Command::Close(a) => commands::cancel(a, false, &target, json).await,
+            Command::Reverse(a) => commands::cancel(a, true, &target, json).await,
             Command::VerifyNotification(a) => commands::verify(a, json),
             Command::BenchSandbox(a) => bench::run(a, json).await,
         }
@@ -269,12 +419,11 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
             if json {
-                println!(
-                    "{}",
-                    serde_json::json!({"error": f.message, "exit_code": f.code})
-                );
+                output::line(&f.to_json().to_string());
+            } else if f.kind == "usage" || f.kind == "failed" {
+                output::err_line(&format!("error: {}", f.message));
             } else {
-                eprintln!("error: {}", f.message);
+                output::err_line(&format!("error: {} ({})", f.message, f.kind));
             }
             ExitCode::from(f.code)
         }
