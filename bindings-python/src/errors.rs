@@ -7,6 +7,24 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::PyDict;
 
 static BY_CODE: PyOnceLock<Py<PyDict>> = PyOnceLock::new();
+static ARGUMENT_TYPE_ERROR: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+/// `qfpay.ArgumentTypeError` (a `ValidationError` and a `TypeError`) naming `field`.
+pub fn argument_type_error(py: Python<'_>, field: &str, rule: &str) -> PyErr {
+    let build = || -> PyResult<PyErr> {
+        let cls = ARGUMENT_TYPE_ERROR.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
+            Ok(py
+                .import("qfpay._errors")?
+                .getattr("ArgumentTypeError")?
+                .unbind())
+        })?;
+        let exc = cls.bind(py).call1((format!("{field} {rule}"),))?;
+        exc.setattr("field", field)?;
+        exc.setattr("rule", rule)?;
+        Ok(PyErr::from_value(exc))
+    };
+    build().unwrap_or_else(|e| e)
+}
 
 fn classes(py: Python<'_>) -> PyResult<&Bound<'_, PyDict>> {
     let dict = BY_CODE.get_or_try_init(py, || -> PyResult<Py<PyDict>> {
@@ -55,8 +73,11 @@ fn build(py: Python<'_>, err: &qfpay::Error) -> PyResult<PyErr> {
     if let Some(v) = err.retry_after() {
         exc.setattr("retry_after", v.as_secs_f64())?;
     }
-    if let qfpay::Error::Network { sent, .. } = err {
-        exc.setattr("sent", *sent)?;
+    if let Some(v) = err.sent() {
+        exc.setattr("sent", v)?;
+    }
+    if let Some(t) = err.existing() {
+        exc.setattr("existing", crate::models::Transaction::from(t.clone()))?;
     }
     Ok(PyErr::from_value(exc))
 }

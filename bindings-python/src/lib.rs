@@ -2,9 +2,12 @@
 //! only; every QFPay rule lives in the core crate. The public Python API is `qfpay`
 //! (`python/qfpay/__init__.py`), which re-exports what is defined here.
 
+mod aio;
+mod args;
 mod client;
 mod errors;
 mod functions;
+mod log;
 mod models;
 mod requests;
 mod sandbox;
@@ -19,6 +22,7 @@ fn _qfpay(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("NOTIFICATION_ACK", qfpay::notify::ACK_BODY)?;
     m.add_class::<client::Client>()?;
     m.add_class::<client::QueryPages>()?;
+    m.add_class::<client::QueryItems>()?;
     m.add_class::<models::Payment>()?;
     m.add_class::<models::Transaction>()?;
     m.add_class::<models::QueryPage>()?;
@@ -35,5 +39,6 @@ fn _qfpay(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(functions::qr_terminal, m)?)?;
     m.add_function(wrap_pyfunction!(functions::generate_out_trade_no, m)?)?;
     sandbox::register(m)?;
+    aio::register(m)?;
     Ok(())
 }

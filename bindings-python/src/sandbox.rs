@@ -53,20 +53,39 @@ fn json_list<'py>(py: Python<'py>, items: &[serde_json::Value]) -> PyResult<Boun
 
 #[pymethods]
 impl PySandbox {
-    /// Starts a sandbox on a free port of 127.0.0.1. `rate_limit` is `None` (off) or
-    /// `(per_second, per_minute)`; durations are in seconds.
+    /// Starts a sandbox on 127.0.0.1 (`port` 0 or `None`: a free one). `None` for any other
+    /// setting keeps the sandbox's own default (`SandboxConfig::default()`: the documented
+    /// rate limit on); `rate_limit_off` turns the rate limit off; durations are in seconds.
     #[new]
-    #[pyo3(signature = (merchants, rate_limit, notify_time_scale, pending_queries, slow_response))]
+    #[pyo3(signature = (merchants, rate_limit=None, rate_limit_off=false, notify_time_scale=None,
+        pending_queries=None, slow_response=None, port=None))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         merchants: Vec<MerchantTuple>,
         rate_limit: Option<(u32, u32)>,
-        notify_time_scale: f64,
-        pending_queries: u32,
-        slow_response: f64,
+        rate_limit_off: bool,
+        notify_time_scale: Option<f64>,
+        pending_queries: Option<u32>,
+        slow_response: Option<&Bound<'_, PyAny>>,
+        port: Option<u16>,
     ) -> PyResult<Self> {
-        let slow_response = Duration::try_from_secs_f64(slow_response)
-            .map_err(|e| PyValueError::new_err(format!("slow_response: {e}")))?;
+        let defaults = SandboxConfig::default();
+        let slow_response = match slow_response {
+            Some(v) if !v.is_none() => crate::args::seconds("slow_response", v)?,
+            _ => defaults.slow_response,
+        };
+        let notify_time_scale = match notify_time_scale {
+            Some(v) if v.is_finite() && v >= 0.0 => v,
+            Some(v) => {
+                return Err(crate::args::invalid(
+                    py,
+                    "notify_time_scale",
+                    format!("must be a finite number >= 0 (got {v})"),
+                ));
+            }
+            None => defaults.notify_time_scale,
+        };
         let merchants: Vec<Merchant> = merchants
             .into_iter()
             .map(|(app, key, mchid, notify_url)| {
@@ -80,15 +99,23 @@ impl PySandbox {
                 m
             })
             .collect();
+        let rate_limit = if rate_limit_off {
+            None
+        } else {
+            match rate_limit {
+                Some((per_second, per_minute)) => Some(RateLimit {
+                    per_second,
+                    per_minute,
+                }),
+                None => defaults.rate_limit,
+            }
+        };
         let config = SandboxConfig {
-            port: 0,
+            port: port.unwrap_or(defaults.port),
             merchants,
-            rate_limit: rate_limit.map(|(per_second, per_minute)| RateLimit {
-                per_second,
-                per_minute,
-            }),
+            rate_limit,
             notify_time_scale,
-            pending_queries,
+            pending_queries: pending_queries.unwrap_or(defaults.pending_queries),
             slow_response,
         };
         let sandbox = py
@@ -199,6 +226,13 @@ impl PySandbox {
     /// Notification deliveries and their attempts, oldest first.
     fn notifications<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let items = self.with(|s| s.notifications())?;
+        json_list(py, &items)
+    }
+
+    /// Every order the sandbox holds (payments and refunds), oldest first: `kind`,
+    /// `out_trade_no`, `syssn`, `txamt`, `txcurrcd`, `state`, `orig_syssn`.
+    fn orders<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let items = self.with(|s| s.orders())?;
         json_list(py, &items)
     }
 

@@ -46,12 +46,15 @@ def test_config_errors() -> None:
         qfpay.Client("APP", "KEY", environment="mars")
     with pytest.raises(qfpay.ConfigError):
         qfpay.Client("APP", "KEY", sign_type="sha1")
-    with pytest.raises(qfpay.ConfigError):
+    with pytest.raises(qfpay.ValidationError, match="timeout"):
         qfpay.Client("APP", "KEY", timeout=0)
     c = qfpay.Client("APP", "KEY", environment="production")
     assert c.base_url == "https://openapi-hk.qfapi.com"
     assert qfpay.Client("APP", "KEY").base_url == "https://test-openapi-hk.qfapi.com"
-    assert qfpay.AsyncClient("APP", "KEY", environment="sandbox").base_url == "https://openapi-int.qfapi.com"
+    assert qfpay.AsyncClient("APP", "KEY", environment="card_sandbox").base_url == "https://openapi-int.qfapi.com"
+    for refused in ("sandbox", "live"):  # the local sandbox is a base URL (Sandbox.client())
+        with pytest.raises(qfpay.ConfigError):
+            qfpay.Client("APP", "KEY", environment=refused)
 
 
 def test_repr_never_shows_the_key() -> None:

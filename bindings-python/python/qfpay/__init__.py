@@ -12,8 +12,10 @@ implemented once in the Rust core; this package is its Python face.
 
 from __future__ import annotations
 
+from . import _log  # noqa: F401 - the loggers, and QFPAY_LOG's stderr handler
 from ._errors import (
     AccountError,
+    ArgumentTypeError,
     ApiError,
     AuthError,
     ConfigError,
@@ -40,6 +42,7 @@ from ._qfpay import (
     Client,
     Notification,
     Payment,
+    QueryItems,
     QueryPage,
     QueryPages,
     Refund,
@@ -55,6 +58,7 @@ from ._qfpay import (
     string_to_sign,
     verify_notification,
 )
+from ._types import ErrorCode, NotifyType, TransactionState
 
 #: Pay type of WeChat Pay QR code payments (merchant-presented; the customer scans).
 WECHAT_QR = "800201"
@@ -68,6 +72,7 @@ __all__ = [
     "Client",
     "AsyncClient",
     "QueryPages",
+    "QueryItems",
     "AsyncQueryPages",
     "Payment",
     "Transaction",
@@ -75,6 +80,9 @@ __all__ = [
     "Refund",
     "Cancellation",
     "Notification",
+    "TransactionState",
+    "NotifyType",
+    "ErrorCode",
     # functions
     "verify_notification",
     "notification_signature",
@@ -88,6 +96,7 @@ __all__ = [
     # errors
     "QfPayError",
     "ValidationError",
+    "ArgumentTypeError",
     "ConfigError",
     "ApiError",
     "AuthError",

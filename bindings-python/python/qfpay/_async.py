@@ -1,56 +1,133 @@
-"""``AsyncClient``: the same calls as ``Client``, awaited.
+"""``AsyncClient``: the same calls as ``Client``, awaited, with no thread per call.
 
-Each call runs the synchronous engine (which releases the GIL while it waits on the network) on
-a thread pool owned by the client, via ``loop.run_in_executor``. The event loop never blocks,
-and only threads that Python owns ever touch Python objects: no foreign runtime thread is left
-to race the interpreter at exit.
+Each call is started on the core's async client, which runs on an I/O runtime that Rust owns.
+Finished calls are queued as Rust values; the event loop watches one socket per loop
+(``loop.add_reader``) and collects them in batches, converting them to Python objects on the
+loop's own thread. Rust threads never touch Python objects, so nothing races the interpreter at
+exit. Cancelling the awaiting task (``asyncio.wait_for``, a client disconnect in a web
+framework) cancels the call: the ``qfpay.http`` logger then gets a WARNING naming the
+``out_trade_no`` of a money-moving call that had been sent. To keep the order number whatever
+happens, generate it first: ``out_trade_no = qfpay.generate_out_trade_no()``, store it, then
+pass ``out_trade_no=``.
 """
 
 from __future__ import annotations
 
-import functools
+import weakref
+from collections.abc import AsyncIterator
 from types import TracebackType
-from typing import TYPE_CHECKING, Callable, TypeVar, Unpack
+from typing import TYPE_CHECKING, Any, Callable, TypeVar, Unpack, cast
 
-from ._qfpay import Cancellation, Client, Payment, QueryPage, QueryPages, Refund, Transaction
+from ._qfpay import Cancellation, Client, Payment, QueryPage, QueryPages, Refund, Transaction, _Channel
 from ._types import CancelOptions, ConfigOptions, EnvConfigOptions, PaymentOptions, QrPaymentOptions, QueryOptions, RefundOptions
 
 if TYPE_CHECKING:
-    from concurrent.futures import ThreadPoolExecutor
+    import asyncio
 
 __all__ = ["AsyncClient", "AsyncQueryPages"]
 
 T = TypeVar("T")
-_DONE = object()
+
+
+class _LoopBridge:
+    """One event loop's end of the bridge: the channel, its reader and the calls in flight."""
+
+    __slots__ = ("channel", "futures", "loop", "__weakref__")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.channel = _Channel()
+        self.futures: dict[int, asyncio.Future[Any]] = {}
+        loop.add_reader(self.channel.fileno(), self._drain)
+
+    def _drain(self) -> None:
+        futures = self.futures
+        for call_id, ok, value in self.channel.drain():
+            fut = futures.pop(call_id, None)
+            if fut is None or fut.done():
+                continue
+            if ok:
+                fut.set_result(value)
+            else:
+                fut.set_exception(value)
+
+    def track(self, call_id: int) -> asyncio.Future[Any]:
+        fut: asyncio.Future[Any] = self.loop.create_future()
+        self.futures[call_id] = fut
+        fut.add_done_callback(self._done)
+        fut.call_id = call_id  # type: ignore[attr-defined]
+        return fut
+
+    def _done(self, fut: asyncio.Future[Any]) -> None:
+        if fut.cancelled():
+            call_id: int = fut.call_id  # type: ignore[attr-defined]
+            self.futures.pop(call_id, None)
+            self.channel.cancel(call_id)
+
+
+_bridges: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopBridge] = weakref.WeakKeyDictionary()
+
+
+def _bridge() -> _LoopBridge:
+    # asyncio is imported on first use, keeping `import qfpay` fast.
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    bridge = _bridges.get(loop)
+    if bridge is None:
+        bridge = _bridges[loop] = _LoopBridge(loop)
+    return bridge
 
 
 class AsyncQueryPages:
-    """The pages of a query as an async iterator: ``async for page in client.query_pages(...)``."""
+    """The pages of a query as an async iterator: ``async for page in client.query_pages(...)``;
+    ``.items()`` iterates over the transactions of every page."""
 
-    __slots__ = ("_client", "_pages")
+    __slots__ = ("_pages",)
 
-    def __init__(self, client: AsyncClient, pages: QueryPages) -> None:
-        self._client = client
+    def __init__(self, pages: QueryPages) -> None:
+        """Wraps the engine's page iterator (made by ``AsyncClient.query_pages``).
+
+        Raises:
+            Nothing: the filters were checked by ``AsyncClient.query_pages``.
+        """
         self._pages = pages
 
     def __aiter__(self) -> AsyncQueryPages:
         return self
 
     async def __anext__(self) -> QueryPage:
-        page = await self._client._run(next, self._pages, _DONE)
-        if page is _DONE:
+        """The next page; raises ``StopAsyncIteration`` after the last one.
+
+        Raises:
+            QfPayError: the query failed (``RequestTimeoutError``, ``NetworkError``...).
+        """
+        bridge = _bridge()
+        page = await bridge.track(self._pages._next_async(bridge.channel))
+        self._pages._flush()
+        if page is None:
             raise StopAsyncIteration
-        assert isinstance(page, QueryPage)
-        return page
+        return cast(QueryPage, page)
+
+    async def items(self) -> AsyncIterator[Transaction]:
+        """The transactions of every page, in order: ``async for t in pages.items()``.
+
+        Raises:
+            QfPayError: a page could not be fetched.
+        """
+        async for page in self:
+            for t in page:
+                yield t
 
 
 class AsyncClient:
     """An asyncio QFPay client. Same keywords, defaults and results as ``Client``; every
-    operation is a coroutine and nothing blocks the event loop. ``max_concurrency`` bounds the
-    calls in flight (the size of the client's thread pool). Share one client across tasks;
-    ``await client.aclose()`` (or ``async with``) releases its threads."""
+    operation is a coroutine and nothing blocks the event loop, and no thread is held per call
+    (waits sleep on the I/O runtime). Share one client across tasks and event loops.
+    ``max_concurrency`` is accepted for compatibility and bounds nothing: calls in flight cost a
+    small Rust task each. ``await client.aclose()`` (or ``async with``) is harmless."""
 
-    __slots__ = ("_engine", "_executor", "_max_concurrency")
+    __slots__ = ("_engine", "_max_concurrency")
 
     def __init__(
         self,
@@ -60,31 +137,33 @@ class AsyncClient:
         max_concurrency: int = 64,
         **config: Unpack[ConfigOptions],
     ) -> None:
+        """A client configured by keywords; see ``Client``.
+
+        Raises:
+            ConfigError: missing credentials, an unknown environment or sign type.
+            ValidationError: a keyword with a value out of range (names it in ``field``).
+            ArgumentTypeError: a keyword of the wrong type.
+        """
         _check_concurrency(max_concurrency)
         self._engine = Client(app_code, client_key, **config)
         self._max_concurrency = max_concurrency
-        self._executor: ThreadPoolExecutor | None = None
 
     @classmethod
     def from_env(cls, *, max_concurrency: int = 64, **overrides: Unpack[EnvConfigOptions]) -> AsyncClient:
-        """A client from the ``QFPAY_*`` environment variables; keywords override them."""
+        """A client from the ``QFPAY_*`` environment variables; keywords override them.
+
+        Raises:
+            ConfigError: the variables do not make a valid configuration.
+        """
         _check_concurrency(max_concurrency)
         self = cls.__new__(cls)
         self._engine = Client.from_env(**overrides)
         self._max_concurrency = max_concurrency
-        self._executor = None
         return self
 
-    async def _run(self, fn: Callable[..., T], /, *args: object, **kwargs: object) -> T:
-        # asyncio and the thread pool are loaded on first use, keeping `import qfpay` fast.
-        import asyncio
-
-        loop = asyncio.get_running_loop()
-        if self._executor is None:
-            from concurrent.futures import ThreadPoolExecutor
-
-            self._executor = ThreadPoolExecutor(max_workers=self._max_concurrency, thread_name_prefix="qfpay-async")
-        return await loop.run_in_executor(self._executor, functools.partial(fn, *args, **kwargs))
+    async def _call(self, method: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        bridge = _bridge()
+        return await bridge.track(method(*args, _channel=bridge.channel, **kwargs))
 
     @property
     def base_url(self) -> str:
@@ -105,12 +184,8 @@ class AsyncClient:
         return "Async" + repr(self._engine)
 
     async def aclose(self) -> None:
-        """Waits for calls in flight, then releases the client's threads."""
-        executor, self._executor = self._executor, None
-        if executor is not None:
-            import asyncio
-
-            await asyncio.get_running_loop().run_in_executor(None, executor.shutdown)
+        """Releases nothing and waits for nothing (calls in flight finish on their own); kept
+        so ``async with`` and existing code work."""
 
     async def __aenter__(self) -> AsyncClient:
         return self
@@ -121,45 +196,104 @@ class AsyncClient:
         await self.aclose()
 
     async def create_payment(self, amount: int, currency: str, pay_type: str, **options: Unpack[PaymentOptions]) -> Payment:
-        """Creates a payment; see ``Client.create_payment``."""
-        return await self._run(self._engine.create_payment, amount, currency, pay_type, **options)
+        """Creates a payment; see ``Client.create_payment``.
+
+        Raises:
+            ValidationError: a field broke a rule; nothing was sent.
+            DeclinedError: the payment was declined (``.out_trade_no`` names it).
+            DuplicateOrderError: the ``out_trade_no`` was used before (``.existing``).
+            StatusUnknownError: the outcome is unknown: query ``.out_trade_no``.
+            QfPayError: any other failure (every one names ``.out_trade_no``).
+        """
+        return cast(Payment, await self._call(self._engine.create_payment, amount, currency, pay_type, **options))
 
     async def wechat_qr(self, amount: int, currency: str = "HKD", **options: Unpack[QrPaymentOptions]) -> Payment:
-        """A WeChat Pay QR payment (pay type 800201); show ``payment.qrcode`` to the customer."""
-        return await self._run(self._engine.wechat_qr, amount, currency, **options)
+        """A WeChat Pay QR payment (pay type 800201); show ``payment.qrcode`` to the customer.
+
+        Raises:
+            ValidationError: a field broke a rule; nothing was sent.
+            StatusUnknownError: the outcome is unknown: query ``.out_trade_no``.
+            QfPayError: any other failure (every one names ``.out_trade_no``).
+        """
+        return cast(Payment, await self._call(self._engine.wechat_qr, amount, currency, **options))
 
     async def query(self, **filters: Unpack[QueryOptions]) -> QueryPage:
-        """Queries transactions (one page)."""
-        return await self._run(self._engine.query, **filters)
+        """Queries transactions (one page).
+
+        Raises:
+            ValidationError: a filter broke a rule.
+            RequestTimeoutError: the call ran out of time.
+            QfPayError: any other failure.
+        """
+        return cast(QueryPage, await self._call(self._engine.query, **filters))
 
     def query_pages(self, **filters: Unpack[QueryOptions]) -> AsyncQueryPages:
         """Every page of a query: ``async for page in client.query_pages(...)``. The filters are
-        checked at once; a bad one raises ``ValidationError`` here."""
-        return AsyncQueryPages(self, self._engine.query_pages(**filters))
+        checked at once.
 
-    async def find_payment(self, out_trade_no: str, *, timeout: float | None = None) -> Transaction | None:
-        """The payment with merchant order number ``out_trade_no``, or ``None``."""
-        return await self._run(self._engine.find_payment, out_trade_no, timeout=timeout)
+        Raises:
+            ValidationError: a filter broke a rule (raised here, not on iteration).
+        """
+        return AsyncQueryPages(self._engine.query_pages(**filters))
+
+    async def find_payment(self, out_trade_no: str, *, timeout: float | None = None, max_retries: int | None = None) -> Transaction | None:
+        """The payment with merchant order number ``out_trade_no``, or ``None``.
+
+        Raises:
+            RequestTimeoutError: the call ran out of time.
+            QfPayError: any other failure.
+        """
+        return cast("Transaction | None", await self._call(self._engine.find_payment, out_trade_no, timeout=timeout, max_retries=max_retries))
 
     async def refund(self, syssn: str, amount: int, currency: str, **options: Unpack[RefundOptions]) -> Refund:
-        """Refunds a paid transaction, fully or partly."""
-        return await self._run(self._engine.refund, syssn, amount, currency, **options)
+        """Refunds a paid transaction, fully or partly.
+
+        Raises:
+            RefundRejectedError: QFPay refused the refund.
+            StatusUnknownError: the outcome is unknown: query ``.out_trade_no``.
+            QfPayError: any other failure (every one names ``.out_trade_no``).
+        """
+        return cast(Refund, await self._call(self._engine.refund, syssn, amount, currency, **options))
 
     async def close(self, *, amount: int, currency: str, **options: Unpack[CancelOptions]) -> Cancellation:
-        """Closes an unpaid order, by ``syssn`` or ``out_trade_no``."""
-        return await self._run(self._engine.close, amount=amount, currency=currency, **options)
+        """Closes an unpaid order, by ``syssn`` or ``out_trade_no``.
+
+        Raises:
+            OrderStateError: the order cannot be closed (paid, already closed).
+            QfPayError: any other failure.
+        """
+        return cast(Cancellation, await self._call(self._engine.close, amount=amount, currency=currency, **options))
 
     async def reverse(self, *, amount: int, currency: str, **options: Unpack[CancelOptions]) -> Cancellation:
-        """Reverses an unfinished transaction (confirm the outcome with a query)."""
-        return await self._run(self._engine.reverse, amount=amount, currency=currency, **options)
+        """Reverses an unfinished transaction (confirm the outcome with a query).
+
+        Raises:
+            OrderStateError: the order cannot be reversed.
+            QfPayError: any other failure.
+        """
+        return cast(Cancellation, await self._call(self._engine.reverse, amount=amount, currency=currency, **options))
 
     async def wait_for_payment(
-        self, out_trade_no: str, *, timeout: float = 120.0, interval: float = 1.0, max_interval: float = 5.0
+        self,
+        out_trade_no: str,
+        *,
+        timeout: float | None = None,
+        interval: float | None = None,
+        max_interval: float | None = None,
     ) -> Transaction:
-        """Polls until the payment is paid, fails, or ``timeout`` seconds pass
-        (``StatusUnknownError``)."""
-        return await self._run(
-            self._engine.wait_for_payment, out_trade_no, timeout=timeout, interval=interval, max_interval=max_interval
+        """Polls until the payment is paid, fails, or ``timeout`` seconds pass (defaults: 120 s,
+        every 1 s growing to 5 s). Holds no thread while it sleeps.
+
+        Raises:
+            DeclinedError: the payment failed.
+            StatusUnknownError: still unpaid at the deadline.
+            QfPayError: any other failure.
+        """
+        return cast(
+            Transaction,
+            await self._call(
+                self._engine.wait_for_payment, out_trade_no, timeout=timeout, interval=interval, max_interval=max_interval
+            ),
         )
 
 

@@ -3,6 +3,13 @@ core's error code (``Error::code()``) in ``BY_CODE`` and setting the attributes 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from ._types import ErrorCode
+
+if TYPE_CHECKING:
+    from ._qfpay import Transaction
+
 __all__ = [
     "QfPayError",
     "ValidationError",
@@ -22,6 +29,7 @@ __all__ = [
     "StatusUnknownError",
     "DecodeError",
     "SignatureError",
+    "ArgumentTypeError",
     "BY_CODE",
 ]
 
@@ -32,7 +40,7 @@ class QfPayError(Exception):
     Every attribute exists on every instance; the ones that do not apply are ``None``.
     """
 
-    code: str = "api"
+    code: ErrorCode = "api"
     #: The request field that broke a rule (``ValidationError``).
     field: str | None = None
     #: The rule the field broke (``ValidationError``).
@@ -53,6 +61,9 @@ class QfPayError(Exception):
     retry_after: float | None = None
     #: Whether the request may have reached QFPay (``NetworkError``).
     sent: bool | None = None
+    #: The transaction already under that ``out_trade_no`` (``DuplicateOrderError``), or ``None``
+    #: when it could not be read.
+    existing: Transaction | None = None
 
     @property
     def message(self) -> str:
@@ -72,85 +83,92 @@ class QfPayError(Exception):
 class ValidationError(QfPayError, ValueError):
     """A request field broke a documented rule; nothing was sent. ``field`` names it."""
 
-    code = "validation"
+    code: ErrorCode = "validation"
+
+
+class ArgumentTypeError(ValidationError, TypeError):
+    """An argument has the wrong type (``max_retries=True``, ``goods_name=5``); nothing was sent.
+    ``field`` names the argument. Also a ``TypeError``."""
+
+    code: ErrorCode = "validation"
 
 
 class ConfigError(QfPayError):
     """The client is not configured correctly (missing credentials, bad URL...)."""
 
-    code = "config"
+    code: ErrorCode = "config"
 
 
 class ApiError(QfPayError):
     """QFPay answered with a failure code (``respcd``, ``resperr``, ``respmsg``, ``http_status``)."""
 
-    code = "api"
+    code: ErrorCode = "api"
 
 
 class AuthError(ApiError):
     """Signature, app code, key or merchant rejected (for example ``1108``)."""
 
-    code = "auth"
+    code: ErrorCode = "auth"
 
 
 class InvalidRequestError(ApiError):
     """QFPay rejected the request's parameters."""
 
-    code = "invalid_request"
+    code: ErrorCode = "invalid_request"
 
 
 class DeclinedError(ApiError):
     """The payment was declined (for example ``1201`` insufficient balance)."""
 
-    code = "declined"
+    code: ErrorCode = "declined"
 
 
 class DuplicateOrderError(ApiError):
     """The ``out_trade_no`` was used before: query it instead of paying again."""
 
-    code = "duplicate_order"
+    code: ErrorCode = "duplicate_order"
 
 
 class OrderStateError(ApiError):
     """The order is in a state that does not allow this operation."""
 
-    code = "order_state"
+    code: ErrorCode = "order_state"
 
 
 class RefundRejectedError(ApiError):
     """The refund was refused."""
 
-    code = "refund_rejected"
+    code: ErrorCode = "refund_rejected"
 
 
 class AccountError(ApiError):
     """The merchant account, device or store is not set up for this."""
 
-    code = "account"
+    code: ErrorCode = "account"
 
 
 class ServerError(ApiError):
     """QFPay had a transient problem."""
 
-    code = "server"
+    code: ErrorCode = "server"
 
 
 class RateLimitedError(QfPayError):
     """HTTP 429 from QFPay; ``retry_after`` holds the server's wait in seconds, if given."""
 
-    code = "rate_limited"
+    code: ErrorCode = "rate_limited"
 
 
 class NetworkError(QfPayError):
     """The request could not be delivered; ``sent`` tells whether it may have reached QFPay."""
 
-    code = "network"
+    code: ErrorCode = "network"
 
 
 class RequestTimeoutError(QfPayError, TimeoutError):
     """The call's deadline passed (a call that moves no money)."""
 
-    code = "timeout"
+    code: ErrorCode = "timeout"
 
 
 class StatusUnknownError(QfPayError):
@@ -160,20 +178,29 @@ class StatusUnknownError(QfPayError):
     notification) to learn what happened.
     """
 
-    code = "status_unknown"
+    code: ErrorCode = "status_unknown"
 
 
 class DecodeError(QfPayError):
     """An answer or notification could not be understood."""
 
-    code = "decode"
+    code: ErrorCode = "decode"
 
 
 class SignatureError(QfPayError):
     """A notification's signature did not match its body and key."""
 
-    code = "signature"
+    code: ErrorCode = "signature"
 
+
+# Shown as ``qfpay.X`` in tracebacks and reprs (they are re-exported there).
+def _public(*classes: type[QfPayError]) -> None:
+    for cls in classes:
+        cls.__module__ = "qfpay"
+        _public(*cls.__subclasses__())
+
+
+_public(QfPayError)
 
 BY_CODE: dict[str, type[QfPayError]] = {
     cls.code: cls

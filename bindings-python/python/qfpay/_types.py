@@ -1,15 +1,41 @@
-"""Keyword-argument types shared by ``Client`` and ``AsyncClient`` (for type checkers)."""
+"""Keyword-argument and value types shared by ``Client`` and ``AsyncClient`` (for type checkers)."""
 
 from __future__ import annotations
 
 from typing import Literal, TypedDict, Union
 
-#: ``"live_test"``, ``"production"``, ``"sandbox"``, or an ``http(s)://`` base URL.
-EnvironmentName = Union[Literal["live_test", "production", "sandbox"], str]
+#: ``"live_test"`` (aliases ``"livetest"``, ``"test"``), ``"production"`` (alias ``"prod"``),
+#: ``"card_sandbox"`` (QFPay's remote card-simulation host). For the local sandbox, give its
+#: ``base_url`` (``Sandbox.client()`` does). ``"sandbox"`` and ``"live"`` are refused.
+EnvironmentName = Literal["live_test", "livetest", "test", "production", "prod", "card_sandbox"]
 SignTypeName = Literal["md5", "sha256"]
 #: Real-name verification: ``{"user_creid": ..., "user_truename": ...}``, or a JSON object as str.
 ExtendInfo = Union[dict[str, str], str]
 StrOrList = Union[str, list[str], tuple[str, ...]]
+#: ``Transaction.state``.
+TransactionState = Literal["succeeded", "pending", "failed", "refunded", "partially_refunded", "cancelled"]
+#: ``Notification.notify_type``: payment and refund, or another type QFPay sends, kept as sent.
+NotifyType = Union[Literal["payment", "refund"], str]
+#: ``QfPayError.code``.
+ErrorCode = Literal[
+    "validation",
+    "config",
+    "auth",
+    "invalid_request",
+    "declined",
+    "duplicate_order",
+    "order_state",
+    "refund_rejected",
+    "account",
+    "server",
+    "api",
+    "rate_limited",
+    "network",
+    "timeout",
+    "status_unknown",
+    "decode",
+    "signature",
+]
 
 
 class ConfigOptions(TypedDict, total=False):
@@ -23,6 +49,10 @@ class ConfigOptions(TypedDict, total=False):
     connect_timeout: float | None
     max_retries: int | None
     reconcile_timeout: float | None
+    retry_base_delay: float | None
+    retry_max_delay: float | None
+    utc_offset_seconds: int | None
+    proxy: str | None
 
 
 class EnvConfigOptions(ConfigOptions, total=False):
@@ -32,7 +62,14 @@ class EnvConfigOptions(ConfigOptions, total=False):
     client_key: str | None
 
 
-class QrPaymentOptions(TypedDict, total=False):
+class CallOptions(TypedDict, total=False):
+    """Per-call options every operation takes."""
+
+    timeout: float | None
+    max_retries: int | None
+
+
+class QrPaymentOptions(CallOptions, total=False):
     """Optional fields of a merchant-presented (QR) payment, by their QFPay names."""
 
     out_trade_no: str | None
@@ -47,7 +84,6 @@ class QrPaymentOptions(TypedDict, total=False):
     rmb_tag: Literal["Y"] | str | None
     extend_info: ExtendInfo | None
     limit_pay: str | None
-    timeout: float | None
 
 
 class PaymentOptions(QrPaymentOptions, total=False):
@@ -58,7 +94,7 @@ class PaymentOptions(QrPaymentOptions, total=False):
     sub_openid: str | None
 
 
-class QueryOptions(TypedDict, total=False):
+class QueryOptions(CallOptions, total=False):
     """Query filters, by their QFPay names."""
 
     syssn: StrOrList | None
@@ -70,20 +106,18 @@ class QueryOptions(TypedDict, total=False):
     page: int | None
     page_size: int | None
     mchid: str | None
-    timeout: float | None
 
 
-class RefundOptions(TypedDict, total=False):
+class RefundOptions(CallOptions, total=False):
     """Optional fields of a refund."""
 
     out_trade_no: str | None
     txdtm: str | None
     mchid: str | None
     udid: str | None
-    timeout: float | None
 
 
-class CancelOptions(TypedDict, total=False):
+class CancelOptions(CallOptions, total=False):
     """Optional fields of a close or reversal (give ``syssn`` or ``out_trade_no``)."""
 
     syssn: str | None
@@ -91,4 +125,3 @@ class CancelOptions(TypedDict, total=False):
     txdtm: str | None
     mchid: str | None
     udid: str | None
-    timeout: float | None

@@ -40,31 +40,50 @@ class Merchant:
 
 
 class Sandbox:
-    """The QFPay sandbox, started in-process on a free port; a context manager.
+    """The QFPay sandbox, started in-process on 127.0.0.1 (a free port unless ``port`` is
+    given); a context manager. Every setting left out keeps the sandbox's own default (the same
+    in every language).
 
-    ``rate_limit``: ``True`` (QFPay's 100/s and 400/min), ``False`` (off), or
-    ``(per_second, per_minute)``. ``notify_time_scale`` shrinks the notification retry
-    schedule (0.001 turns 2 minutes into 120 ms). Durations are in seconds.
+    ``rate_limit``: ``True`` (default: on, QFPay's documented 100 per second and 400 per
+    minute per app code), ``None`` or ``False`` (off), or ``(per_second, per_minute)``.
+    ``notify_time_scale`` shrinks the notification retry schedule (0.001 turns 2 minutes into
+    120 ms; default 1.0). ``pending_queries`` (default 2): queries scenario 1002 answers
+    "pending". ``slow_response`` (seconds, default 3): scenario 1005's delay.
+
+    Raises:
+        ValidationError: a setting out of range.
+        RuntimeError: the sandbox could not start (the port is taken).
     """
 
     def __init__(
         self,
         merchants: Sequence[Merchant] | None = None,
         *,
-        rate_limit: bool | tuple[int, int] = False,
-        notify_time_scale: float = 1.0,
-        pending_queries: int = 2,
-        slow_response: float = 3.0,
+        rate_limit: bool | tuple[int, int] | None = True,
+        notify_time_scale: float | None = None,
+        pending_queries: int | None = None,
+        slow_response: float | None = None,
+        port: int | None = None,
     ) -> None:
-        if rate_limit is True:
-            limit: tuple[int, int] | None = (100, 400)
-        elif rate_limit is False:
-            limit = None
-        else:
+        """Starts the sandbox; see the class documentation for the settings.
+
+        Raises:
+            ValidationError: a setting out of range.
+            RuntimeError: the sandbox could not start.
+        """
+        limit: tuple[int, int] | None = None
+        off = rate_limit is None or rate_limit is False
+        if not off and rate_limit is not True:
+            assert not isinstance(rate_limit, bool) and rate_limit is not None
             limit = (int(rate_limit[0]), int(rate_limit[1]))
         specs = [(m.app_code, m.client_key, m.mchid, m.notify_url) for m in (merchants or [])]
-        self._inner = _Sandbox(specs, limit, float(notify_time_scale), int(pending_queries), float(slow_response))
+        self._inner = _Sandbox(specs, limit, off, notify_time_scale, pending_queries, slow_response, port)
         self.merchants = [Merchant(*spec) for spec in self._inner.merchants]
+
+    @classmethod
+    def start(cls, merchants: Sequence[Merchant] | None = None, **options: Any) -> Sandbox:
+        """Starts a sandbox (the same as ``Sandbox(...)``); stop it with ``stop()``."""
+        return cls(merchants, **options)
 
     # -- connection details ---------------------------------------------------------------
     @property
@@ -130,7 +149,11 @@ class Sandbox:
     # -- control --------------------------------------------------------------------------
     def pay(self, syssn_or_out_trade_no: str) -> dict[str, Any]:
         """The customer's scan: pays the pending order and returns its query record.
-        Raises ``LookupError`` when there is no such order, ``ValueError`` when it cannot be paid."""
+
+        Raises:
+            LookupError: there is no such order.
+            ValueError: the order cannot be paid (already paid, closed...).
+        """
         record: dict[str, Any] = self._inner.pay(syssn_or_out_trade_no)
         return record
 
@@ -143,7 +166,11 @@ class Sandbox:
         body: str | None = None,
     ) -> None:
         """Applies a fault to the next ``count`` API requests: ``delay`` (``ms``), ``drop``,
-        ``http_status`` (``status``), ``malformed``, or ``canned`` (``status`` and ``body``)."""
+        ``http_status`` (``status``), ``malformed``, or ``canned`` (``status`` and ``body``).
+
+        Raises:
+            ValueError: an unknown fault kind.
+        """
         self._inner.inject_fault(kind, count, ms, status, body)
 
     def requests(self) -> list[dict[str, Any]]:
@@ -158,6 +185,13 @@ class Sandbox:
         """Notification deliveries and their attempts, oldest first."""
         return list(self._inner.notifications())
 
+    def orders(self) -> list[dict[str, Any]]:
+        """Every payment and refund the sandbox holds, oldest first, as dicts: ``kind``
+        (``"payment"``/``"refund"``), ``out_trade_no``, ``syssn``, ``txamt`` (int),
+        ``txcurrcd``, ``state`` (what a query would say), ``orig_syssn`` (refunds), ...
+        For checking a test run against what the server really holds."""
+        return list(self._inner.orders())
+
     def reset(self) -> None:
         """Forgets orders, the log, faults and notifications."""
         self._inner.reset()
@@ -168,6 +202,10 @@ class Sandbox:
 
     def close(self) -> None:
         """Stops the sandbox (closing twice is harmless)."""
+        self._inner.close()
+
+    def stop(self) -> None:
+        """Stops the sandbox; the same as ``close()``."""
         self._inner.close()
 
     def __enter__(self) -> Sandbox:

@@ -1,0 +1,98 @@
+"""The SDK's ``logging`` side: loggers ``qfpay``, ``qfpay.http``, ``qfpay.reconcile``,
+``qfpay.config``, and the records made from the core's events.
+
+Levels: ``request``/``response`` DEBUG, ``retry`` INFO, ``reconcile``, ``status_unknown`` and
+``cancelled`` WARNING. Request and answer bodies (``auth_code`` masked, never the client key)
+are logged (a DEBUG record, and the ``body`` attribute) only when the ``qfpay.http`` logger is
+enabled for ``TRACE`` (level 5, below DEBUG; ``QFPAY_LOG=trace``). Every record carries the event's fields as
+attributes: ``event``, ``endpoint``, ``attempt``, ``out_trade_no``, ``elapsed_ms``,
+``http_status``, ``respcd``, ``decision``, ``reason``.
+
+``QFPAY_LOG`` (``error``, ``warn``, ``info``, ``debug``, ``trace``) installs a stderr handler on
+the ``qfpay`` logger at that level when the package is imported.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+__all__ = ["TRACE", "logger", "http_logger", "reconcile_logger", "config_logger"]
+
+#: The level of request and answer bodies (below DEBUG).
+TRACE = 5
+logging.addLevelName(TRACE, "TRACE")
+
+logger = logging.getLogger("qfpay")
+http_logger = logging.getLogger("qfpay.http")
+reconcile_logger = logging.getLogger("qfpay.reconcile")
+config_logger = logging.getLogger("qfpay.config")
+logger.addHandler(logging.NullHandler())
+
+_OFF = 255
+_LOGGERS = {"qfpay::http": http_logger, "qfpay::reconcile": reconcile_logger}
+_RECONCILE_KINDS = frozenset(("reconcile", "status_unknown"))
+_manager = logging.Logger.manager
+
+
+def threshold() -> int:
+    """The lowest level at which the SDK's event loggers log now (255: none)."""
+    lowest = min(http_logger.getEffectiveLevel(), reconcile_logger.getEffectiveLevel())
+    disabled = _manager.disable
+    if disabled >= lowest:
+        lowest = disabled + 1
+    return lowest if lowest <= logging.CRITICAL else _OFF
+
+
+def emit(events: list[tuple[Any, ...]]) -> None:
+    """Turns core events into records (called by the extension with the GIL held)."""
+    for kind, level, endpoint, attempt, out_trade_no, elapsed_ms, http_status, respcd, decision, reason, body, message in events:
+        target = reconcile_logger if kind in _RECONCILE_KINDS else http_logger
+        if not target.isEnabledFor(level):
+            continue
+        extra = {
+            "event": kind,
+            "endpoint": endpoint,
+            "attempt": attempt,
+            "out_trade_no": out_trade_no,
+            "elapsed_ms": elapsed_ms,
+            "http_status": http_status,
+            "respcd": respcd,
+            "decision": decision,
+            "reason": reason,
+            "body": body,
+        }
+        target.log(level, "%s", message, extra=extra)
+        if body is not None:
+            target.log(logging.DEBUG, "%s %s body: %s", kind, endpoint, body, extra=extra)
+
+
+def config_warnings(warnings: list[str]) -> None:
+    """Logs the core's configuration warnings on ``qfpay.config``."""
+    for w in warnings:
+        config_logger.warning("%s", w)
+
+
+def _from_env() -> None:
+    value = os.environ.get("QFPAY_LOG", "").strip().lower()
+    if not value:
+        return
+    levels = {
+        "error": logging.ERROR,
+        "warn": logging.WARNING,
+        "warning": logging.WARNING,
+        "info": logging.INFO,
+        "debug": logging.DEBUG,
+        "trace": TRACE,
+    }
+    level = levels.get(value)
+    if level is None:
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(level)
+
+
+_from_env()

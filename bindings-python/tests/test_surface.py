@@ -1,0 +1,201 @@
+"""Issue 10: the binding checked by introspection against ``tests/surface.json`` (operations
+and their keyword options from the TypedDicts and signatures, result attributes, error codes
+and classes and their attributes, sandbox controls, functions, constants), the stubs
+included; configuration, environment names, messages in Python's terms."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import json
+import logging
+import typing
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import qfpay
+from qfpay import _types
+from qfpay._errors import BY_CODE
+from qfpay.testing import Sandbox
+
+REPO = Path(__file__).resolve().parents[2]
+SURFACE = json.loads((REPO / "tests" / "surface.json").read_text("utf-8"))
+STUBS = Path(qfpay.__file__).with_name("_qfpay.pyi")
+
+OPTIONS_TYPES: dict[str, Any] = {
+    "create_payment": _types.PaymentOptions,
+    "wechat_qr": _types.QrPaymentOptions,
+    "query": _types.QueryOptions,
+    "query_pages": _types.QueryOptions,
+    "find_payment": _types.CallOptions,
+    "refund": _types.RefundOptions,
+    "close": _types.CancelOptions,
+    "reverse": _types.CancelOptions,
+}
+
+
+def _stub_classes() -> dict[str, ast.ClassDef]:
+    tree = ast.parse(STUBS.read_text("utf-8"))
+    return {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
+
+
+def _stub_members(cls: ast.ClassDef) -> set[str]:
+    return {n.name for n in cls.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+
+
+def _text_signature_params(fn: Any) -> set[str]:
+    return set(inspect.signature(fn).parameters) - {"self", "_channel"}
+
+
+def test_client_options_and_constructors() -> None:
+    config = set(typing.get_type_hints(_types.EnvConfigOptions))
+    assert set(SURFACE["client"]["options"]) == config
+    for cls in (qfpay.Client, qfpay.AsyncClient):
+        for ctor in SURFACE["client"]["constructors"]:
+            assert ctor == "new" or callable(getattr(cls, ctor))
+        for prop in SURFACE["client"]["properties"]:
+            assert isinstance(inspect.getattr_static(cls, prop), (property,)) or hasattr(cls, prop)
+    # the extension's own signature takes exactly these keywords
+    assert _text_signature_params(qfpay.Client.from_env) == set(SURFACE["client"]["options"])
+    assert _text_signature_params(qfpay.Client) == set(SURFACE["client"]["options"])
+
+
+def test_operations_match_in_both_clients_and_the_stubs() -> None:
+    stub_client = _stub_members(_stub_classes()["Client"])
+    for op, spec in SURFACE["operations"].items():
+        for cls in (qfpay.Client, qfpay.AsyncClient):
+            assert callable(getattr(cls, op, None)), f"{cls.__name__}.{op} missing"
+        assert op in stub_client, f"{op} missing from the stubs"
+        params = _text_signature_params(getattr(qfpay.Client, op))
+        assert set(spec["args"]) <= params, (op, spec["args"], params)
+        if op == "wait_for_payment":
+            assert set(spec["options"]) <= params
+            continue
+        declared = set(typing.get_type_hints(OPTIONS_TYPES[op]))
+        expected = set(spec["options"]) | set(SURFACE["call_options"])
+        assert declared - set(spec["args"]) == expected - set(spec["args"]), (op, declared ^ expected)
+        assert expected <= params | set(spec["args"]), (op, expected - params)
+        async_params = set(inspect.signature(getattr(qfpay.AsyncClient, op)).parameters)
+        assert set(spec["args"]) <= async_params | {"options"}, (op, async_params)
+
+
+def test_wait_defaults() -> None:
+    d = SURFACE["operations"]["wait_for_payment"]["defaults"]
+    assert (d["timeout_seconds"], d["interval_seconds"], d["max_interval_seconds"]) == (120, 1, 5)
+    doc = inspect.getdoc(qfpay.Client.wait_for_payment) or ""
+    assert "120" in (STUBS.read_text("utf-8")) and doc
+
+
+def test_results_have_every_attribute() -> None:
+    stubs = _stub_classes()
+    for name, fields in SURFACE["results"].items():
+        cls = getattr(qfpay, name)
+        for f in fields:
+            assert hasattr(cls, f), f"{name}.{f} missing"
+            assert f in _stub_members(stubs[name]), f"{name}.{f} missing from the stubs"
+    assert typing.get_args(_types.TransactionState) == tuple(SURFACE["transaction_states"])
+
+
+def test_error_codes_classes_and_attributes() -> None:
+    assert set(BY_CODE) == set(SURFACE["errors"]["codes"])
+    assert set(typing.get_args(_types.ErrorCode)) == set(SURFACE["errors"]["codes"])
+    for code, cls in BY_CODE.items():
+        assert cls.__module__ == "qfpay" and getattr(qfpay, cls.__name__) is cls
+        assert repr(cls) == f"<class 'qfpay.{cls.__name__}'>"
+        e = cls("x")
+        for f in SURFACE["errors"]["fields"]:
+            assert hasattr(e, f), f"{cls.__name__}.{f}"
+
+
+def test_functions_and_constants() -> None:
+    stub_text = STUBS.read_text("utf-8")
+    for f in SURFACE["functions"]:
+        assert callable(getattr(qfpay, f)), f
+        assert f"def {f}(" in stub_text, f
+    names = {"version": "__version__", "core_version": "CORE_VERSION", "notification_ack": "NOTIFICATION_ACK",
+             "sandbox_app_code": "SANDBOX_APP_CODE", "sandbox_client_key": "SANDBOX_CLIENT_KEY"}
+    import qfpay.testing as testing
+
+    for c in SURFACE["constants"]:
+        name = names[c]
+        assert isinstance(getattr(qfpay, name, None) or getattr(testing, name), str), c
+    assert inspect.getdoc(qfpay.notification_signature)
+
+
+def test_sandbox_controls() -> None:
+    aliases = {"stop": "close"}
+    for control in SURFACE["sandbox"]["controls"]:
+        assert hasattr(Sandbox, control) or hasattr(Sandbox, aliases.get(control, control)), control
+    params = set(inspect.signature(Sandbox.__init__).parameters) - {"self"}
+    assert set(SURFACE["sandbox"]["start_options"]) == params
+    assert inspect.signature(Sandbox.__init__).parameters["rate_limit"].default is True
+    assert set(SURFACE["sandbox"]["faults"]) == set(typing.get_args(qfpay.testing.FaultKind))
+
+
+def test_sandbox_rate_limit_is_on_by_default() -> None:
+    with Sandbox() as sb:
+        client = sb.client(max_retries=0)
+        with pytest.raises(qfpay.RateLimitedError):
+            for _ in range(150):
+                client.find_payment("qfRATE")
+    with Sandbox(rate_limit=None) as sb:
+        client = sb.client(max_retries=0)
+        for _ in range(150):
+            client.find_payment("qfRATE")
+
+
+def test_sandbox_orders_fields(sandbox: Sandbox, client: qfpay.Client) -> None:
+    p = client.wechat_qr(1001, "HKD")
+    rows = [o for o in sandbox.orders() if o["out_trade_no"] == p.out_trade_no]
+    assert len(rows) == 1
+    assert set(SURFACE["sandbox"]["orders_fields"]) <= set(rows[0])
+    assert rows[0]["state"] == "succeeded" and rows[0]["txamt"] == 1001
+
+
+def test_query_pages_items_across_pages(sandbox: Sandbox, client: qfpay.Client) -> None:
+    numbers = [client.wechat_qr(1001, "HKD").out_trade_no for _ in range(5)]
+    items = list(client.query_pages(out_trade_no=numbers, page_size=2).items())
+    assert sorted(t.out_trade_no for t in items) == sorted(numbers)
+    assert all(isinstance(t, qfpay.Transaction) for t in items)
+    pages = list(client.query_pages(out_trade_no=numbers[:4], page_size=2))
+    assert [len(p) for p in pages] == [2, 2], "no trailing empty page"
+
+    async def collect() -> list[str]:
+        return [t.out_trade_no async for t in sandbox.async_client().query_pages(out_trade_no=numbers, page_size=2).items()]
+
+    import asyncio
+
+    assert sorted(asyncio.run(collect())) == sorted(numbers)
+
+
+def test_environment_names() -> None:
+    for name in SURFACE["client"]["environments"]:
+        qfpay.Client("A", "K", environment=name)
+    for alias in ("prod", "livetest", "test"):
+        qfpay.Client("A", "K", environment=alias)
+    for refused in SURFACE["client"]["refused_environment_names"]:
+        with pytest.raises(qfpay.ConfigError) as info:
+            qfpay.Client("A", "K", environment=refused)
+        assert "qfpay::" not in str(info.value)
+
+
+def test_config_warnings_go_to_qfpay_config(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setenv("QFPAY_APP_CODE", "A")
+    monkeypatch.setenv("QFPAY_CLIENT_KEY", "K")
+    monkeypatch.setenv("QFPAY_ENV", "production")
+    monkeypatch.setenv("QFPAY_BASE_URL", "http://127.0.0.1:1")
+    with caplog.at_level(logging.WARNING, logger="qfpay.config"):
+        qfpay.Client.from_env()
+    assert [r for r in caplog.records if r.name == "qfpay.config" and r.levelno == logging.WARNING]
+
+
+def test_messages_have_no_rust_paths(sandbox: Sandbox) -> None:
+    wrong = qfpay.Client(sandbox.app_code, "WRONGKEY" * 4, base_url=sandbox.base_url)
+    with pytest.raises(qfpay.AuthError) as info:
+        wrong.wechat_qr(1001, "HKD")
+    assert "::" not in str(info.value), str(info.value)
+    with pytest.raises(qfpay.DecodeError) as bad:
+        qfpay.verify_notification(b"not json", qfpay.notification_signature(b"not json", "K"), "K")
+    assert "::" not in str(bad.value) and "notification" in str(bad.value)
