@@ -82,7 +82,7 @@ def languages() -> list[Lang]:
         langs.append(r)
     py = env_path("BENCH_PYTHON")
     if py:
-        p = Lang("python", "Python", hand_ref="python.aiohttp64", sign_hand_label="seed `make_req_sign` (hashlib)")
+        p = Lang("python", "Python", hand_ref="python.aiohttp64", sign_hand_label="seed `make_req_sign`, hashlib")
         pc = [py, str(CLIENTS / "py_clients.py")]
         p.cases = [
             Case("python.sdk16", "python", "`qfpay.Client` from 16 threads", "16", pc + ["pay", "sdk16"], True),
@@ -97,7 +97,7 @@ def languages() -> list[Lang]:
         langs.append(p)
     node_pkg = env_path("BENCH_NODE_PACKAGE")
     if node_pkg:
-        n = Lang("node", "Node.js", hand_ref="node.undici64", sign_hand_label="seed code (`crypto`)")
+        n = Lang("node", "Node.js", hand_ref="node.undici64", sign_hand_label="seed code, `crypto`")
         nc = ["node", str(CLIENTS / "node_clients.js")]
         n.cases = [
             Case("node.sdk64", "node", "`Client.wechatQr`, 64 promises", "64", nc + ["pay", "sdk64"], True),
@@ -204,6 +204,8 @@ def med(xs: list[float]) -> float:
 def fmt_rate(xs: list[float]) -> str:
     if not xs:
         return "failed"
+    if len(xs) == 1:
+        return f"{xs[0]:,.0f}"
     return f"{med(xs):,.0f} ({min(xs):,.0f}–{max(xs):,.0f})"
 
 
@@ -220,6 +222,8 @@ def fmt_us(xs: list[float]) -> str:
     m = med(xs) / 1000
     lo, hi = min(xs) / 1000, max(xs) / 1000
     digits = 3 if m < 1 else 2 if m < 10 else 1
+    if len(xs) == 1:
+        return f"{m:.{digits}f}"
     return f"{m:.{digits}f} ({lo:.{digits}f}–{hi:.{digits}f})"
 
 
@@ -384,7 +388,7 @@ def render(langs: list[Lang], rates: dict[str, list[float | None]], micro: dict[
         hand = [m["sign_hand_ns"] for m in ms if "sign_hand_ns" in m]
         ratio = [m["sign_sdk_ns"] / m["sign_hand_ns"] for m in ms if m.get("sign_hand_ns")]
         st = startup.get(lang.name, [])
-        st_cell = f"{med(st):.1f} ms ({min(st):.1f}–{max(st):.1f})" if st else "–"
+        st_cell = "–" if not st else f"{med(st):.1f} ms" + (f" ({min(st):.1f}–{max(st):.1f})" if len(st) > 1 else "")
         if lang.name == "rust":
             triv_cell = f"{fmt_us(triv)} µs (`config().base_url()`, inlined)" if triv else "–"
             st_cell = "– (no runtime to load)"
@@ -396,14 +400,17 @@ def render(langs: list[Lang], rates: dict[str, list[float | None]], micro: dict[
     L.append("")
     L.append("Start-up: Python `import qfpay` and Node `require` of the package in a fresh process, timed inside it; JVM: the "
              "first SDK call in a fresh JVM (`QfPay.generateOutTradeNo()`: class loading and the native library), timed "
-             "inside it. Per-call figures: best of 5 timed loops in each round, median (min–max) over the rounds, in µs.")
+             "inside it; PHP loads the extension when `php` starts, so its figure is only the first call. Per-call figures: best "
+             "of 5 timed loops in each round, median (min–max) over the rounds, in µs. RSS: a fresh process makes 1,000 "
+             "sequential payments, then reads its own VmRSS.")
     L.append("")
     L.append("| language | client | RSS after 1,000 sequential payments |")
     L.append("|---|---|---:|")
     for lang in langs:
         for client in lang.rss:
             xs = rss.get((lang.name, client), [])
-            L.append(f"| {lang.title} | {client} | {f'{med(xs) / 1024:.1f} MiB ({min(xs) / 1024:.1f}–{max(xs) / 1024:.1f})' if xs else 'failed'} |")
+            cell = "failed" if not xs else f"{med(xs) / 1024:.1f} MiB" + (f" ({min(xs) / 1024:.1f}–{max(xs) / 1024:.1f})" if len(xs) > 1 else "")
+            L.append(f"| {lang.title} | {client} | {cell} |")
     if sandbox_rss:
         L.append(f"| (sandbox process) | after each round, reset between runs | {max(sandbox_rss) / 1024:.1f} MiB at most |")
     L.append("")
