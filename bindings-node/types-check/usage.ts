@@ -2,8 +2,10 @@
 // user sees it.
 import {
   Client, Sandbox, QfPayError, ValidationError, StatusUnknownError, DeclinedError, ApiError,
-  verifyNotification, sign, qr, ACK_BODY,
-  type Payment, type Transaction, type Notification, type QueryPage, type ErrorCode
+  verifyNotification, sign, qr, ACK_BODY, NOTIFICATION_ACK, SANDBOX_APP_CODE, SANDBOX_CLIENT_KEY,
+  generateOutTradeNo, DuplicateOrderError,
+  type Payment, type Transaction, type Notification, type QueryPage, type ErrorCode,
+  type QfPayEvent, type EventKind, type TransactionState, type Currency, type SandboxOrder
 } from 'qfpay'
 import { createServer } from 'node:http'
 
@@ -67,6 +69,32 @@ async function main (): Promise<void> {
     })
   })
   server.close()
+  // Cancelling, events, items, the existing transaction of a duplicate.
+  const outTradeNo: string = generateOutTradeNo()
+  const controller = new AbortController()
+  await client.wechatQr({ amount: 300, outTradeNo }, { signal: controller.signal, timeoutMs: 5000 })
+  const logged: Client = sandbox.client({ logger: console, logLevel: 'debug' })
+  logged.on('retry', (e: QfPayEvent) => console.log(e.endpoint, e.attempt, e.outTradeNo, e.elapsedMs, e.decision))
+  const kind: EventKind = 'status_unknown'
+  logged.on(kind, (e) => console.warn(e.reason, e.httpStatus, e.respcd)).off(kind, () => undefined)
+  for await (const t of client.queryItems({ outTradeNo: [outTradeNo] })) console.log(t.isPaid, t.txcurrcd)
+  for await (const t of client.queryPages({ pageSize: 10 }).items()) console.log(t.state)
+  try {
+    await client.wechatQr({ amount: 300, outTradeNo })
+  } catch (e) {
+    if (e instanceof DuplicateOrderError && e.existing) {
+      const state: TransactionState = e.existing.state
+      const currency: Currency = e.existing.txcurrcd
+      void state; void currency
+    }
+    if (e instanceof QfPayError) console.log(e.outTradeNo, e.syssn)
+  }
+  const orders: SandboxOrder[] = sandbox.orders()
+  for (const o of orders) console.log(o.outTradeNo, o.txamt, o.state)
+  sandbox.advanceClock(60)
+  const ack: string = NOTIFICATION_ACK + SANDBOX_APP_CODE + SANDBOX_CLIENT_KEY
+  void ack
+
   const signature: string = sign({ txamt: '300', txcurrcd: 'HKD' }, sandbox.clientKey, 'sha256')
   void signature
   await sandbox.stop()
