@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The JVM binding's tests, from any directory, on a fresh machine (Maven Central is the only
 # network it needs): builds the native library and the Kotlin, runs the JUnit 5 suites
-# (Java + Kotlin), packages target/qfpay.jar (native library and Kotlin stdlib inside), and runs
-# a class from that jar with only JNA beside it and no -Djna.library.path.
+# (Java + Kotlin), packages target/qfpay.jar (native library inside) and qfpay-sources.jar, and
+# runs a class from that jar with only its declared runtime dependencies (JNA, kotlin-stdlib,
+# slf4j-api) beside it and no -Djna.library.path.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
@@ -18,15 +19,21 @@ fi
 mvn -B -f "$here/pom.xml" verify
 
 # The jar check again, outside Maven, from an unrelated directory and with a clean environment:
-# `java -cp qfpay.jar:jna.jar ...`, nothing else.
+# `java -cp qfpay.jar:<its runtime dependencies>`, nothing else.
 cp_file="$(mktemp)"
 trap 'rm -f "$cp_file"' EXIT
 mvn -B -q -f "$here/pom.xml" dependency:build-classpath -DincludeScope=runtime \
-  -DincludeArtifactIds=jna -Dmdep.outputFile="$cp_file" >/dev/null
-jna="$(cat "$cp_file")"
-[[ "$jna" == *jna-*.jar && "$jna" != *:* ]] || { echo "jar check: expected JNA alone, got: $jna" >&2; exit 1; }
+  -Dmdep.outputFile="$cp_file" >/dev/null
+deps="$(cat "$cp_file")"
+for a in jna kotlin-stdlib slf4j-api; do
+  [[ "$deps" == *"/$a-"*.jar* ]] || { echo "jar check: $a missing from the runtime classpath: $deps" >&2; exit 1; }
+done
+if jar tf "$here/target/qfpay.jar" | grep -q '^kotlin/'; then
+  echo "jar check: qfpay.jar contains kotlin/ classes (the stdlib must be a dependency, not shaded)" >&2
+  exit 1
+fi
 cd "$(mktemp -d)"
-env -u LD_LIBRARY_PATH -u JAVA_TOOL_OPTIONS -u CLASSPATH java -cp "$here/target/qfpay.jar:$jna" com.qfpay.SelfCheck
+env -u LD_LIBRARY_PATH -u JAVA_TOOL_OPTIONS -u CLASSPATH java -cp "$here/target/qfpay.jar:$deps" com.qfpay.SelfCheck
 if jar tf "$here/target/qfpay.jar" | grep -qx 'linux-x86-64/libqfpay_jvm.so'; then
   echo "jar check: linux-x86-64/libqfpay_jvm.so is in qfpay.jar"
 else

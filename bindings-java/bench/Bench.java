@@ -104,7 +104,7 @@ public final class Bench {
         double empty = nsPerOp(signN, () -> com.qfpay.QfPay.generateOutTradeNo());
         System.out.printf("| one JNA round trip into the core (`QfPay.generateOutTradeNo`, for scale) | %.2f µs/op |%n", empty / 1000);
 
-        try (Sandbox sb = Sandbox.start();
+        try (Sandbox sb = Sandbox.builder().rateLimit(false).start();
              QfPayClient client = sb.client()) {
             String url = sb.getBaseUrl() + "/trade/v1/payment";
             String appCode = sb.getAppCode();

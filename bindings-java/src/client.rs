@@ -1,10 +1,14 @@
-//! The client object: the core's blocking client, shared by any number of JVM threads.
+//! The client object: the core's blocking client, shared by any number of JVM threads, and for
+//! the `...Async` calls the core's async client on a runtime this library owns.
 
-use std::sync::{Arc, Mutex};
+use std::borrow::Cow;
+use std::future::Future;
+use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
 use qfpay::{ClientBuilder, Environment, SignType, Wait};
 
-use crate::error::{FfiResult, QfPayFfiError, to_duration};
+use crate::error::{FfiErrorInfo, FfiResult, QfPayFfiError, to_duration};
+use crate::observer::{FfiEventSink, JvmObserver};
 use crate::records::{
     FfiCancelRequest, FfiCancellation, FfiPayment, FfiPaymentRequest, FfiQueryPage,
     FfiQueryRequest, FfiRefund, FfiRefundRequest, FfiTransaction,
@@ -19,7 +23,7 @@ pub struct FfiClientConfig {
     pub app_code: Option<String>,
     /// The signing key.
     pub client_key: Option<String>,
-    /// `production`, `live_test`, `sandbox` or a base URL.
+    /// `production`, `live_test`, `card_sandbox` or a base URL.
     pub environment: Option<String>,
     /// A custom base URL (wins over `environment`).
     pub base_url: Option<String>,
@@ -45,6 +49,17 @@ pub struct FfiClientConfig {
     pub proxy: Option<String>,
     /// The `User-Agent` prefix (`qfpay-java/<version>`).
     pub user_agent_prefix: String,
+    /// The most verbose event level the JVM listens at (`trace` ... `error`); `None`: no events.
+    pub log_level: Option<String>,
+}
+
+/// Per-call overrides of the client's settings.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct FfiCallOptions {
+    /// The call's deadline in milliseconds.
+    pub timeout_ms: Option<i64>,
+    /// Retries after failures QFPay never processed.
+    pub max_retries: Option<i64>,
 }
 
 fn builder(c: FfiClientConfig) -> FfiResult<ClientBuilder> {
@@ -81,9 +96,7 @@ fn builder(c: FfiClientConfig) -> FfiResult<ClientBuilder> {
         b = b.reconcile_timeout(to_duration("reconcileTimeout", ms)?);
     }
     if let Some(n) = c.max_retries {
-        let n = u32::try_from(n)
-            .map_err(|_| QfPayFfiError::simple("config", "maxRetries must not be negative"))?;
-        b = b.max_retries(n);
+        b = b.max_retries(retries("maxRetries", n)?);
     }
     if c.retry_base_delay_ms.is_some() || c.retry_max_delay_ms.is_some() {
         let base = to_duration("retryBaseDelay", c.retry_base_delay_ms.unwrap_or(500))?;
@@ -99,20 +112,221 @@ fn builder(c: FfiClientConfig) -> FfiResult<ClientBuilder> {
     Ok(b)
 }
 
-/// A QFPay client. Thread-safe: one instance may be shared by every thread of the JVM; each
-/// call blocks its calling thread while the core's own I/O runtime does the work.
+fn retries(name: &str, n: i64) -> FfiResult<u32> {
+    u32::try_from(n).map_err(|_| QfPayFfiError::invalid(name, "must be between 0 and 4294967295"))
+}
+
+fn with_options(c: &qfpay::Client, o: &FfiCallOptions) -> FfiResult<qfpay::Client> {
+    let mut c = c.clone();
+    if let Some(ms) = o.timeout_ms {
+        c = c.with_timeout(to_duration("timeout", ms)?);
+    }
+    if let Some(n) = o.max_retries {
+        c = c.with_max_retries(retries("maxRetries", n)?);
+    }
+    Ok(c)
+}
+
+fn wait_of(
+    timeout_ms: Option<i64>,
+    initial_interval_ms: Option<i64>,
+    max_interval_ms: Option<i64>,
+) -> FfiResult<Wait> {
+    let mut wait = crate::compat::default_wait();
+    if let Some(ms) = timeout_ms {
+        wait.timeout = to_duration("timeout", ms)?;
+    }
+    if initial_interval_ms.is_some() || max_interval_ms.is_some() {
+        let initial = initial_interval_ms
+            .map(|ms| to_duration("interval", ms))
+            .transpose()?
+            .unwrap_or(wait.initial_interval);
+        let max = max_interval_ms
+            .map(|ms| to_duration("maxInterval", ms))
+            .transpose()?
+            .unwrap_or(wait.max_interval);
+        wait = wait.interval(initial, max);
+    }
+    Ok(wait)
+}
+
+/// The runtime the `...Async` calls run on: two I/O threads, started on first use.
+static RUNTIME: LazyLock<Result<tokio::runtime::Runtime, String>> = LazyLock::new(|| {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("qfpay-io")
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the I/O runtime: {e}"))
+});
+
+/// What an `...Async` call ended in. Passed by value (uniffi writes it into one buffer), so
+/// boxing the large variants would only add allocations.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, uniffi::Enum)]
+pub enum FfiOutcome {
+    /// A payment.
+    Payment {
+        /// The payment.
+        value: FfiPayment,
+    },
+    /// A transaction (waiting).
+    Transaction {
+        /// The transaction.
+        value: FfiTransaction,
+    },
+    /// A transaction or none (finding).
+    MaybeTransaction {
+        /// The transaction, if any.
+        value: Option<FfiTransaction>,
+    },
+    /// A page of a query.
+    QueryPage {
+        /// The page.
+        value: FfiQueryPage,
+    },
+    /// A refund.
+    Refund {
+        /// The refund.
+        value: FfiRefund,
+    },
+    /// A close or reversal.
+    Cancellation {
+        /// The cancellation.
+        value: FfiCancellation,
+    },
+    /// The call failed.
+    Failed {
+        /// Why.
+        error: FfiErrorInfo,
+    },
+}
+
+/// Receives the outcome of an `...Async` call, on one of the library's I/O threads.
+#[uniffi::export(callback_interface)]
+pub trait FfiCompletion: Send + Sync {
+    /// Called once, unless the call was cancelled first.
+    fn complete(&self, outcome: FfiOutcome);
+}
+
+/// A running `...Async` call.
 #[derive(Debug, uniffi::Object)]
+pub struct FfiTask {
+    abort: Option<tokio::task::AbortHandle>,
+}
+
+#[uniffi::export]
+impl FfiTask {
+    /// Drops the call's future (a money-moving call already sent is then reported by the core
+    /// as cancelled, naming its `out_trade_no`). Idempotent; no effect after completion.
+    pub fn cancel(&self) {
+        if let Some(a) = &self.abort {
+            a.abort();
+        }
+    }
+}
+
+fn spawn<T, F>(fut: F, wrap: fn(T) -> FfiOutcome, done: Box<dyn FfiCompletion>) -> Arc<FfiTask>
+where
+    T: Send + 'static,
+    F: Future<Output = qfpay::Result<T>> + Send + 'static,
+{
+    let rt = match &*RUNTIME {
+        Ok(rt) => rt,
+        Err(e) => {
+            done.complete(FfiOutcome::Failed {
+                error: FfiErrorInfo::simple("config", e.clone()),
+            });
+            return Arc::new(FfiTask { abort: None });
+        }
+    };
+    let handle = rt.spawn(async move {
+        let outcome = match fut.await {
+            Ok(v) => wrap(v),
+            Err(e) => FfiOutcome::Failed {
+                error: FfiErrorInfo::from(&e),
+            },
+        };
+        done.complete(outcome);
+    });
+    Arc::new(FfiTask {
+        abort: Some(handle.abort_handle()),
+    })
+}
+
+fn failed_task(e: QfPayFfiError, done: Box<dyn FfiCompletion>) -> Arc<FfiTask> {
+    let QfPayFfiError::Failure { info } = e;
+    done.complete(FfiOutcome::Failed { error: info });
+    Arc::new(FfiTask { abort: None })
+}
+
+/// A QFPay client. Thread-safe: one instance may be shared by every thread of the JVM; each
+/// blocking call runs its I/O on its calling thread.
+#[derive(uniffi::Object)]
 pub struct FfiClient {
     inner: qfpay::blocking::Client,
+    /// The event observer, also given to the async client.
+    observer: Option<Arc<dyn qfpay::events::Observer>>,
+    /// The async client of the `...Async` calls (its own connection pool, on [`RUNTIME`]).
+    async_inner: OnceLock<qfpay::Client>,
+}
+
+impl FfiClient {
+    /// The core client for a blocking call: the shared one, or a cheap copy with the call's
+    /// options (same connection pool).
+    fn blocking(&self, options: Option<FfiCallOptions>) -> FfiResult<Cow<'_, qfpay::Client>> {
+        Ok(match options {
+            None => Cow::Borrowed(self.inner.async_client()),
+            Some(o) => Cow::Owned(with_options(self.inner.async_client(), &o)?),
+        })
+    }
+
+    fn async_client(&self, options: Option<FfiCallOptions>) -> FfiResult<qfpay::Client> {
+        let base = self.async_inner.get_or_init(|| {
+            let c = qfpay::Client::from_config(self.inner.async_client().config().clone())
+                .unwrap_or_else(|_| self.inner.async_client().clone());
+            match &self.observer {
+                Some(o) => c.with_observer(o.clone()),
+                None => c,
+            }
+        });
+        match options {
+            None => Ok(base.clone()),
+            Some(o) => with_options(base, &o),
+        }
+    }
 }
 
 #[uniffi::export]
 impl FfiClient {
     /// Checks the settings and builds the client.
     #[uniffi::constructor]
-    pub fn new(config: FfiClientConfig) -> FfiResult<Arc<Self>> {
-        let inner = qfpay::blocking::Client::new(builder(config)?.build()?)?;
-        Ok(Arc::new(Self { inner }))
+    pub fn new(
+        config: FfiClientConfig,
+        events: Option<Box<dyn FfiEventSink>>,
+    ) -> FfiResult<Arc<Self>> {
+        let level = config.log_level.clone();
+        let mut b = builder(config)?;
+        let mut observer: Option<Arc<dyn qfpay::events::Observer>> = None;
+        if let (Some(level), Some(sink)) = (level, events) {
+            let o = JvmObserver::new(&level, sink).ok_or_else(|| {
+                QfPayFfiError::invalid("logLevel", "must be trace, debug, info, warn or error")
+            })?;
+            let o: Arc<dyn qfpay::events::Observer> = Arc::new(o);
+            b = b.observer(o.clone());
+            observer = Some(o);
+        }
+        let inner = qfpay::blocking::Client::new(b.build()?)?;
+        Ok(Arc::new(Self {
+            inner,
+            observer,
+            async_inner: OnceLock::new(),
+        }))
+    }
+
+    /// Configuration warnings (e.g. `QFPAY_ENV` and `QFPAY_BASE_URL` disagree).
+    pub fn warnings(&self) -> Vec<String> {
+        self.inner.async_client().config().warnings.clone()
     }
 
     /// The base URL in use.
@@ -130,14 +344,33 @@ impl FfiClient {
         self.inner.async_client().config().app_code.clone()
     }
 
+    /// The default `mchid`, if any.
+    pub fn mchid(&self) -> Option<String> {
+        self.inner.async_client().config().mchid.clone()
+    }
+
     /// Creates a payment.
-    pub fn create_payment(&self, request: FfiPaymentRequest) -> FfiResult<FfiPayment> {
-        Ok(self.inner.create_payment(request.into_core()?)?.into())
+    pub fn create_payment(
+        &self,
+        request: FfiPaymentRequest,
+        options: Option<FfiCallOptions>,
+    ) -> FfiResult<FfiPayment> {
+        let r = request.into_core()?;
+        let c = self.blocking(options)?;
+        let p = self.inner.block_on(c.create_payment(r))??;
+        Ok(p.into())
     }
 
     /// One page of a transaction query.
-    pub fn query(&self, request: FfiQueryRequest) -> FfiResult<FfiQueryPage> {
-        Ok(self.inner.query(request.into_core()?)?.into())
+    pub fn query(
+        &self,
+        request: FfiQueryRequest,
+        options: Option<FfiCallOptions>,
+    ) -> FfiResult<FfiQueryPage> {
+        let r = request.into_core()?;
+        let c = self.blocking(options)?;
+        let p = self.inner.block_on(c.query(r))??;
+        Ok(p.into())
     }
 
     /// Every page of a query, fetched as it is iterated.
@@ -149,47 +382,203 @@ impl FfiClient {
     }
 
     /// The payment with this merchant order number, if QFPay has it.
-    pub fn find_payment(&self, out_trade_no: String) -> FfiResult<Option<FfiTransaction>> {
-        Ok(self.inner.find_payment(&out_trade_no)?.map(Into::into))
+    pub fn find_payment(
+        &self,
+        out_trade_no: String,
+        options: Option<FfiCallOptions>,
+    ) -> FfiResult<Option<FfiTransaction>> {
+        let c = self.blocking(options)?;
+        let t = self.inner.block_on(c.find_payment(&out_trade_no))??;
+        Ok(t.map(Into::into))
     }
 
     /// Refunds (part of) a payment.
-    pub fn refund(&self, request: FfiRefundRequest) -> FfiResult<FfiRefund> {
-        Ok(self.inner.refund(request.into_core()?)?.into())
+    pub fn refund(
+        &self,
+        request: FfiRefundRequest,
+        options: Option<FfiCallOptions>,
+    ) -> FfiResult<FfiRefund> {
+        let r = request.into_core()?;
+        let c = self.blocking(options)?;
+        let v = self.inner.block_on(c.refund(r))??;
+        Ok(v.into())
     }
 
     /// Closes an unpaid order.
-    pub fn close(&self, request: FfiCancelRequest) -> FfiResult<FfiCancellation> {
-        Ok(self.inner.close(request.into_core()?)?.into())
+    pub fn close_order(
+        &self,
+        request: FfiCancelRequest,
+        options: Option<FfiCallOptions>,
+    ) -> FfiResult<FfiCancellation> {
+        let r = request.into_core()?;
+        let c = self.blocking(options)?;
+        let v = self.inner.block_on(c.close(r))??;
+        Ok(v.into())
     }
 
     /// Reverses a payment.
-    pub fn reverse(&self, request: FfiCancelRequest) -> FfiResult<FfiCancellation> {
-        Ok(self.inner.reverse(request.into_core()?)?.into())
+    pub fn reverse(
+        &self,
+        request: FfiCancelRequest,
+        options: Option<FfiCallOptions>,
+    ) -> FfiResult<FfiCancellation> {
+        let r = request.into_core()?;
+        let c = self.blocking(options)?;
+        let v = self.inner.block_on(c.reverse(r))??;
+        Ok(v.into())
     }
 
-    /// Queries until the payment is no longer pending, for up to `timeout_ms`. Intervals are
-    /// the core's defaults unless given.
+    /// Queries until the payment is no longer pending, for up to `timeout_ms` (the core's
+    /// default when `None`). Intervals are the core's defaults unless given.
     pub fn wait_for_payment(
         &self,
         out_trade_no: String,
-        timeout_ms: i64,
+        timeout_ms: Option<i64>,
         initial_interval_ms: Option<i64>,
         max_interval_ms: Option<i64>,
     ) -> FfiResult<FfiTransaction> {
-        let mut wait = Wait::up_to(to_duration("timeout", timeout_ms)?);
-        if initial_interval_ms.is_some() || max_interval_ms.is_some() {
-            let initial = initial_interval_ms
-                .map(|ms| to_duration("initialInterval", ms))
-                .transpose()?
-                .unwrap_or(wait.initial_interval);
-            let max = max_interval_ms
-                .map(|ms| to_duration("maxInterval", ms))
-                .transpose()?
-                .unwrap_or(wait.max_interval);
-            wait = wait.interval(initial, max);
-        }
+        let wait = wait_of(timeout_ms, initial_interval_ms, max_interval_ms)?;
         Ok(self.inner.wait_for_payment(&out_trade_no, wait)?.into())
+    }
+
+    /// `create_payment` on the library's runtime; `done` receives the outcome.
+    pub fn create_payment_async(
+        &self,
+        request: FfiPaymentRequest,
+        options: Option<FfiCallOptions>,
+        done: Box<dyn FfiCompletion>,
+    ) -> Arc<FfiTask> {
+        let prepared = request
+            .into_core()
+            .and_then(|r| Ok((r, self.async_client(options)?)));
+        match prepared {
+            Ok((r, c)) => spawn(
+                async move { c.create_payment(r).await },
+                |v| FfiOutcome::Payment { value: v.into() },
+                done,
+            ),
+            Err(e) => failed_task(e, done),
+        }
+    }
+
+    /// `query` on the library's runtime.
+    pub fn query_async(
+        &self,
+        request: FfiQueryRequest,
+        options: Option<FfiCallOptions>,
+        done: Box<dyn FfiCompletion>,
+    ) -> Arc<FfiTask> {
+        let prepared = request
+            .into_core()
+            .and_then(|r| Ok((r, self.async_client(options)?)));
+        match prepared {
+            Ok((r, c)) => spawn(
+                async move { c.query(r).await },
+                |v| FfiOutcome::QueryPage { value: v.into() },
+                done,
+            ),
+            Err(e) => failed_task(e, done),
+        }
+    }
+
+    /// `find_payment` on the library's runtime.
+    pub fn find_payment_async(
+        &self,
+        out_trade_no: String,
+        options: Option<FfiCallOptions>,
+        done: Box<dyn FfiCompletion>,
+    ) -> Arc<FfiTask> {
+        match self.async_client(options) {
+            Ok(c) => spawn(
+                async move { c.find_payment(&out_trade_no).await },
+                |v| FfiOutcome::MaybeTransaction {
+                    value: v.map(Into::into),
+                },
+                done,
+            ),
+            Err(e) => failed_task(e, done),
+        }
+    }
+
+    /// `refund` on the library's runtime.
+    pub fn refund_async(
+        &self,
+        request: FfiRefundRequest,
+        options: Option<FfiCallOptions>,
+        done: Box<dyn FfiCompletion>,
+    ) -> Arc<FfiTask> {
+        let prepared = request
+            .into_core()
+            .and_then(|r| Ok((r, self.async_client(options)?)));
+        match prepared {
+            Ok((r, c)) => spawn(
+                async move { c.refund(r).await },
+                |v| FfiOutcome::Refund { value: v.into() },
+                done,
+            ),
+            Err(e) => failed_task(e, done),
+        }
+    }
+
+    /// `close_order` on the library's runtime.
+    pub fn close_order_async(
+        &self,
+        request: FfiCancelRequest,
+        options: Option<FfiCallOptions>,
+        done: Box<dyn FfiCompletion>,
+    ) -> Arc<FfiTask> {
+        let prepared = request
+            .into_core()
+            .and_then(|r| Ok((r, self.async_client(options)?)));
+        match prepared {
+            Ok((r, c)) => spawn(
+                async move { c.close(r).await },
+                |v| FfiOutcome::Cancellation { value: v.into() },
+                done,
+            ),
+            Err(e) => failed_task(e, done),
+        }
+    }
+
+    /// `reverse` on the library's runtime.
+    pub fn reverse_async(
+        &self,
+        request: FfiCancelRequest,
+        options: Option<FfiCallOptions>,
+        done: Box<dyn FfiCompletion>,
+    ) -> Arc<FfiTask> {
+        let prepared = request
+            .into_core()
+            .and_then(|r| Ok((r, self.async_client(options)?)));
+        match prepared {
+            Ok((r, c)) => spawn(
+                async move { c.reverse(r).await },
+                |v| FfiOutcome::Cancellation { value: v.into() },
+                done,
+            ),
+            Err(e) => failed_task(e, done),
+        }
+    }
+
+    /// `wait_for_payment` on the library's runtime: the polls are timers, no thread sleeps.
+    pub fn wait_for_payment_async(
+        &self,
+        out_trade_no: String,
+        timeout_ms: Option<i64>,
+        initial_interval_ms: Option<i64>,
+        max_interval_ms: Option<i64>,
+        done: Box<dyn FfiCompletion>,
+    ) -> Arc<FfiTask> {
+        let prepared = wait_of(timeout_ms, initial_interval_ms, max_interval_ms)
+            .and_then(|w| Ok((w, self.async_client(None)?)));
+        match prepared {
+            Ok((w, c)) => spawn(
+                async move { c.wait_for_payment(&out_trade_no, w).await },
+                |v| FfiOutcome::Transaction { value: v.into() },
+                done,
+            ),
+            Err(e) => failed_task(e, done),
+        }
     }
 }
 

@@ -1,43 +1,54 @@
 //! The one error type that crosses the FFI boundary; the Kotlin facade turns it into the
 //! `QfPayException` class chosen by `code`.
 
+use crate::records::FfiTransaction;
+
 /// Any failure of the core, flattened for the JVM. `code` is the core's `Error::code()`.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct FfiErrorInfo {
+    /// The stable error code (`validation`, `declined`, `status_unknown`, ...).
+    pub code: String,
+    /// The human-readable description (the core's message).
+    pub detail: String,
+    /// The field that failed validation.
+    pub field: Option<String>,
+    /// The rule the field broke.
+    pub rule: Option<String>,
+    /// QFPay's `respcd`, when QFPay answered (the last one seen for status unknown).
+    pub respcd: Option<String>,
+    /// QFPay's `resperr`, when QFPay answered.
+    pub resperr: Option<String>,
+    /// QFPay's `respmsg`, when QFPay answered.
+    pub respmsg: Option<String>,
+    /// The HTTP status of QFPay's answer, when there was one.
+    pub http_status: Option<i32>,
+    /// The order the failed call was about (every money-moving call, whenever known).
+    pub out_trade_no: Option<String>,
+    /// QFPay's transaction number, when known.
+    pub syssn: Option<String>,
+    /// The server's `Retry-After` in milliseconds (rate limited).
+    pub retry_after_ms: Option<i64>,
+    /// Whether the request may have reached QFPay (network).
+    pub sent: Option<bool>,
+    /// Duplicate order: the transaction already under that `out_trade_no`, when it was read.
+    pub existing: Option<FfiTransaction>,
+}
+
+/// The error every exported function returns.
 #[derive(Debug, thiserror::Error, uniffi::Error)]
 pub enum QfPayFfiError {
     /// A failure reported by the core (or, with code `sandbox`, by the in-process sandbox).
-    #[error("{detail}")]
+    #[error("{}", info.detail)]
     Failure {
-        /// The stable error code (`validation`, `declined`, `status_unknown`, ...).
-        code: String,
-        /// The human-readable description (the core's message).
-        detail: String,
-        /// The field that failed validation.
-        field: Option<String>,
-        /// The rule the field broke.
-        rule: Option<String>,
-        /// QFPay's `respcd`, when QFPay answered (the last one seen for status unknown).
-        respcd: Option<String>,
-        /// QFPay's `resperr`, when QFPay answered.
-        resperr: Option<String>,
-        /// QFPay's `respmsg`, when QFPay answered.
-        respmsg: Option<String>,
-        /// The HTTP status of QFPay's answer, when there was one.
-        http_status: Option<i32>,
-        /// The order whose outcome is unknown (status unknown).
-        out_trade_no: Option<String>,
-        /// QFPay's transaction number, when known (status unknown).
-        syssn: Option<String>,
-        /// The server's `Retry-After` in milliseconds (rate limited).
-        retry_after_ms: Option<i64>,
-        /// Whether the request may have reached QFPay (network).
-        sent: Option<bool>,
+        /// What failed.
+        info: FfiErrorInfo,
     },
 }
 
-impl QfPayFfiError {
+impl FfiErrorInfo {
     /// An error with only a code and a description.
     pub(crate) fn simple(code: &str, detail: impl Into<String>) -> Self {
-        QfPayFfiError::Failure {
+        FfiErrorInfo {
             code: code.to_owned(),
             detail: detail.into(),
             field: None,
@@ -50,49 +61,14 @@ impl QfPayFfiError {
             syssn: None,
             retry_after_ms: None,
             sent: None,
-        }
-    }
-
-    /// A validation error for a value the JVM can express but the core's type cannot
-    /// (a negative count, for example).
-    pub(crate) fn invalid(field: &str, rule: &str) -> Self {
-        let QfPayFfiError::Failure {
-            code,
-            detail,
-            respcd,
-            resperr,
-            respmsg,
-            http_status,
-            out_trade_no,
-            syssn,
-            retry_after_ms,
-            sent,
-            ..
-        } = Self::simple("validation", format!("invalid {field}: {rule}"));
-        QfPayFfiError::Failure {
-            code,
-            detail,
-            field: Some(field.to_owned()),
-            rule: Some(rule.to_owned()),
-            respcd,
-            resperr,
-            respmsg,
-            http_status,
-            out_trade_no,
-            syssn,
-            retry_after_ms,
-            sent,
+            existing: None,
         }
     }
 }
 
-impl From<qfpay::Error> for QfPayFfiError {
-    fn from(e: qfpay::Error) -> Self {
-        let sent = match &e {
-            qfpay::Error::Network { sent, .. } => Some(*sent),
-            _ => None,
-        };
-        QfPayFfiError::Failure {
+impl From<&qfpay::Error> for FfiErrorInfo {
+    fn from(e: &qfpay::Error) -> Self {
+        FfiErrorInfo {
             code: e.code().to_owned(),
             detail: e.to_string(),
             field: e.field().map(str::to_owned),
@@ -106,7 +82,34 @@ impl From<qfpay::Error> for QfPayFfiError {
             retry_after_ms: e
                 .retry_after()
                 .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX)),
-            sent,
+            sent: crate::compat::sent(e),
+            existing: crate::compat::existing(e),
+        }
+    }
+}
+
+impl QfPayFfiError {
+    /// An error with only a code and a description.
+    pub(crate) fn simple(code: &str, detail: impl Into<String>) -> Self {
+        QfPayFfiError::Failure {
+            info: FfiErrorInfo::simple(code, detail),
+        }
+    }
+
+    /// A validation error for a value the JVM can express but the core's type cannot
+    /// (a negative count, for example).
+    pub(crate) fn invalid(field: &str, rule: &str) -> Self {
+        let mut info = FfiErrorInfo::simple("validation", format!("invalid {field}: {rule}"));
+        info.field = Some(field.to_owned());
+        info.rule = Some(rule.to_owned());
+        QfPayFfiError::Failure { info }
+    }
+}
+
+impl From<qfpay::Error> for QfPayFfiError {
+    fn from(e: qfpay::Error) -> Self {
+        QfPayFfiError::Failure {
+            info: FfiErrorInfo::from(&e),
         }
     }
 }
@@ -119,9 +122,7 @@ pub(crate) fn to_u32(field: &str, v: i64) -> FfiResult<u32> {
     u32::try_from(v).map_err(|_| QfPayFfiError::invalid(field, "must be between 0 and 4294967295"))
 }
 
-/// Milliseconds from the JVM as a `Duration`, or a config error naming the setting.
+/// Milliseconds from the JVM as a `Duration`, or an error naming the setting.
 pub(crate) fn to_duration(setting: &str, ms: i64) -> FfiResult<std::time::Duration> {
-    u64::try_from(ms)
-        .map(std::time::Duration::from_millis)
-        .map_err(|_| QfPayFfiError::simple("config", format!("{setting} must not be negative")))
+    crate::compat::millis(setting, ms)
 }

@@ -9,10 +9,12 @@
 uniffi::setup_scaffolding!();
 
 pub mod client;
+mod compat;
 pub mod error;
+pub mod observer;
 pub mod records;
 pub mod sandbox;
 pub mod tools;
 
 pub use client::{FfiClient, FfiClientConfig, FfiQueryPages};
-pub use error::QfPayFfiError;
+pub use error::{FfiErrorInfo, QfPayFfiError};

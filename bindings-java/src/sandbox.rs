@@ -20,8 +20,9 @@ pub struct FfiSandboxConfig {
     pub mchid: Option<String>,
     /// Where notifications go.
     pub notify_url: Option<String>,
-    /// Whether the documented rate limit (100/s, 400/min) applies.
-    pub rate_limit: bool,
+    /// Whether the documented rate limit (100/s, 400/min) applies (`None`: the sandbox's
+    /// default, on).
+    pub rate_limit: Option<bool>,
     /// Multiplies the notification retry schedule (1.0 real time).
     pub notify_time_scale: Option<f64>,
     /// Scenario 1002: queries answered "pending" before it is paid.
@@ -115,7 +116,9 @@ impl FfiSandbox {
             }
             c.merchants = vec![m];
         }
-        c.rate_limit = config.rate_limit.then(RateLimit::default);
+        if let Some(on) = config.rate_limit {
+            c.rate_limit = on.then(RateLimit::default);
+        }
         if let Some(s) = config.notify_time_scale {
             c.notify_time_scale = s;
         }
@@ -138,6 +141,11 @@ impl FfiSandbox {
     /// `http://127.0.0.1:<port>`.
     pub fn base_url(&self) -> String {
         self.base_url.clone()
+    }
+
+    /// The port on 127.0.0.1.
+    pub fn port(&self) -> FfiResult<i32> {
+        self.with(|s| i32::from(s.port()))
     }
 
     /// The merchant's app code.
@@ -193,6 +201,17 @@ impl FfiSandbox {
         self.with(|s| serde_json::Value::Array(s.notifications()).to_string())
     }
 
+    /// Every payment and refund the sandbox holds, as a JSON array (see `Sandbox::orders`).
+    pub fn orders_json(&self) -> FfiResult<String> {
+        self.with(|s| serde_json::Value::Array(s.orders()).to_string())
+    }
+
+    /// Moves the sandbox clock forward by `seconds`; refuses a move beyond its bounds.
+    pub fn advance_clock(&self, seconds: i64) -> FfiResult<()> {
+        self.with(|s| s.try_advance_clock(seconds))?
+            .map_err(|e| QfPayFfiError::invalid("seconds", &e))
+    }
+
     /// Forgets orders, the log, faults and notifications.
     pub fn reset(&self) -> FfiResult<()> {
         self.with(Sandbox::reset)
@@ -208,4 +227,16 @@ impl FfiSandbox {
             s.shutdown();
         }
     }
+}
+
+/// The default sandbox merchant's app code.
+#[uniffi::export]
+pub fn sandbox_app_code() -> String {
+    qfpay_sandbox::DEFAULT_APP_CODE.to_owned()
+}
+
+/// The default sandbox merchant's client key.
+#[uniffi::export]
+pub fn sandbox_client_key() -> String {
+    qfpay_sandbox::DEFAULT_CLIENT_KEY.to_owned()
 }

@@ -2,7 +2,9 @@ package com.qfpay.examples;
 
 import com.qfpay.Notification;
 import com.qfpay.Notifications;
+import com.qfpay.QfPay;
 import com.qfpay.QfPayException;
+import com.qfpay.SignatureException;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -21,17 +23,23 @@ public final class NotificationServer {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         server.createContext("/qfpay/notify", exchange -> {
             byte[] raw = exchange.getRequestBody().readAllBytes();
-            String signature = exchange.getRequestHeaders().getFirst("X-QF-SIGN");
+            String signature = exchange.getRequestHeaders().getFirst("X-QF-SIGN");   // null when missing
             int status;
             String answer;
             try {
-                Notification n = Notifications.verify(raw, signature == null ? "" : signature, clientKey);
+                Notification n = Notifications.verify(raw, signature, clientKey);    // SignatureException when missing
                 System.out.println(n.getNotifyType() + " " + n.getOutTradeNo() + " " + n.getTxamt() + " " + n.getTxcurrcd());
                 status = 200;
-                answer = "SUCCESS";
-            } catch (QfPayException e) {
-                status = 400;
+                answer = QfPay.NOTIFICATION_ACK;                                       // "SUCCESS"
+            } catch (SignatureException e) {
+                status = 401;                                                          // not from QFPay: refuse
                 answer = e.getCode();
+            } catch (QfPayException e) {
+                status = 400;                                                          // not a notification
+                answer = e.getCode();
+            } catch (RuntimeException e) {
+                status = 500;                                                          // your own bug: QFPay retries later
+                answer = "error";
             }
             byte[] out = answer.getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(status, out.length);

@@ -4,49 +4,60 @@ package com.qfpay
 object Notifications {
     /**
      * Verifies the `X-QF-SIGN` header [signature] against the exact raw request body and parses it.
-     * Fails with [SignatureException] (wrong signature or key) or [DecodeException].
+     * A null or empty [signature] (a missing header) is a [SignatureException], like a wrong one.
+     * @throws SignatureException missing, empty or wrong signature (or key)
+     * @throws DecodeException the body is not a notification
+     * @throws ConfigException an empty client key
      */
     @JvmStatic
-    fun verify(rawBody: ByteArray, signature: String, clientKey: String): Notification =
-        ffi { Notification.of(com.qfpay.ffi.verifyNotification(rawBody, signature, clientKey)) }
+    fun verify(rawBody: ByteArray?, signature: String?, clientKey: String?): Notification {
+        val body = required(rawBody, "rawBody")
+        val key = required(clientKey, "clientKey")
+        return ffi { Notification.of(com.qfpay.ffi.verifyNotification(body, signature ?: "", key)) }
+    }
 
-    /** Parses a body without checking its signature (logging, tests). */
+    /**
+     * Parses a body without checking its signature (logging, tests).
+     * @throws DecodeException the body is not a notification
+     */
     @JvmStatic
-    fun parse(rawBody: ByteArray): Notification = ffi { Notification.of(com.qfpay.ffi.parseNotification(rawBody)) }
+    fun parse(rawBody: ByteArray?): Notification =
+        ffi { Notification.of(com.qfpay.ffi.parseNotification(required(rawBody, "rawBody"))) }
 
     /** The signature QFPay would send for [rawBody] under [clientKey] (for tests). */
     @JvmStatic
-    fun signature(rawBody: ByteArray, clientKey: String): String = com.qfpay.ffi.notificationSignature(rawBody, clientKey)
+    fun signature(rawBody: ByteArray?, clientKey: String?): String =
+        com.qfpay.ffi.notificationSignature(required(rawBody, "rawBody"), required(clientKey, "clientKey"))
 }
 
 /** Request signing, exactly as the client signs. */
 object Signing {
     /** The `X-QF-SIGN` of [params] under [key] (uppercase hex). */
     @JvmStatic
-    fun sign(params: Map<String, String>, key: String, signType: SignType): String =
-        ffi { com.qfpay.ffi.sign(params, key, signType.wire) }
+    fun sign(params: Map<String, String>?, key: String?, signType: SignType?): String =
+        ffi { com.qfpay.ffi.sign(required(params, "params"), required(key, "key"), required(signType, "signType").wire) }
 
     /** The string that is signed (without the key): non-empty params sorted by name. */
     @JvmStatic
-    fun stringToSign(params: Map<String, String>): String = com.qfpay.ffi.stringToSign(params)
+    fun stringToSign(params: Map<String, String>?): String = com.qfpay.ffi.stringToSign(required(params, "params"))
 }
 
 /** QR code rendering for `payment.qrcode`. */
 object Qr {
     /** An SVG image (at least 256 px). */
     @JvmStatic
-    fun svg(content: String): String = ffi { com.qfpay.ffi.qrSvg(content) }
+    fun svg(content: String?): String = ffi { com.qfpay.ffi.qrSvg(required(content, "content")) }
 
     /** A PNG image, [scale] pixels per module. */
     @JvmStatic
     @JvmOverloads
-    fun png(content: String, scale: Int = 8): ByteArray = ffi { com.qfpay.ffi.qrPng(content, scale) }
+    fun png(content: String?, scale: Int = 8): ByteArray = ffi { com.qfpay.ffi.qrPng(required(content, "content"), scale) }
 
     /** A `data:image/png;base64,...` URL. */
     @JvmStatic
-    fun dataUrl(content: String): String = ffi { com.qfpay.ffi.qrDataUrl(content) }
+    fun dataUrl(content: String?): String = ffi { com.qfpay.ffi.qrDataUrl(required(content, "content")) }
 
     /** Unicode blocks for a terminal. */
     @JvmStatic
-    fun terminal(content: String): String = ffi { com.qfpay.ffi.qrTerminal(content) }
+    fun terminal(content: String?): String = ffi { com.qfpay.ffi.qrTerminal(required(content, "content")) }
 }

@@ -1,103 +1,463 @@
 package com.qfpay
 
+import com.qfpay.ffi.FfiCallOptions
 import com.qfpay.ffi.FfiClient
 import com.qfpay.ffi.FfiClientConfig
+import com.qfpay.ffi.FfiCompletion
+import com.qfpay.ffi.FfiOutcome
 import com.qfpay.ffi.FfiQueryPages
+import com.qfpay.ffi.FfiTask
 import java.time.Duration
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.Executor
 import java.util.concurrent.ExecutorService
 import java.util.concurrent.Executors
 import java.util.concurrent.ThreadFactory
+import java.util.concurrent.atomic.AtomicBoolean
 import java.util.concurrent.atomic.AtomicInteger
 import java.util.function.Supplier
 
-/** Which QFPay to talk to. */
+/** Which QFPay to talk to (our local sandbox is a base URL instead: [Sandbox.client]). */
 enum class Environment(internal val wire: String) {
-    /** Live payments. */
+    /** Live payments (`production`, alias `prod`). */
     PRODUCTION("production"),
-    /** Real wallets on test accounts, not settled (the default). */
+    /** Real wallets on test accounts, not settled (the default; `live_test`). */
     LIVE_TEST("live_test"),
-    /** QFPay's card-simulation sandbox. */
-    SANDBOX("sandbox"),
+    /** QFPay's remote card-simulation host (`card_sandbox`), not the local [Sandbox]. */
+    CARD_SANDBOX("card_sandbox"),
 }
 
 /** The hash used for request signatures. */
-enum class SignType(internal val wire: String) { MD5("md5"), SHA256("sha256") }
+enum class SignType(internal val wire: String) {
+    /** MD5 (QFPay's default). */
+    MD5("md5"),
+    /** SHA-256 (sent with `X-QF-SIGNTYPE: SHA256`). */
+    SHA256("sha256"),
+}
+
+/** Converts a [Duration] option to milliseconds, saturating instead of overflowing; null is refused naming [name]. */
+internal fun millis(d: Duration?, name: String): Long {
+    val v = required(d, name)
+    return try {
+        v.toMillis()
+    } catch (_: ArithmeticException) {
+        if (v.isNegative) Long.MIN_VALUE else Long.MAX_VALUE
+    }
+}
 
 /**
- * A QFPay client over the Rust core. Thread-safe: create one and share it between threads.
+ * Per-call overrides of the client's deadline and retries, e.g.
+ * `client.createPayment(req, CallOptions.builder().timeout(Duration.ofSeconds(5)).maxRetries(0).build())`.
+ */
+class CallOptions private constructor(internal val ffi: FfiCallOptions) {
+    /** Builder for [CallOptions]; unset values keep the client's. */
+    class Builder internal constructor() {
+        private var timeout: Long? = null
+        private var maxRetries: Long? = null
+
+        /** The call's deadline, retries included. */
+        fun timeout(v: Duration?) = apply { timeout = millis(v, "timeout") }
+
+        /** Retries after failures QFPay never processed (0 turns them off). */
+        fun maxRetries(v: Int) = apply { maxRetries = v.toLong() }
+
+        /** The options. */
+        fun build() = CallOptions(FfiCallOptions(timeout, maxRetries))
+    }
+
+    companion object {
+        /** A new builder. */
+        @JvmStatic
+        fun builder() = Builder()
+
+        /** Only a deadline for the call. */
+        @JvmStatic
+        fun timeout(v: Duration?) = Builder().timeout(v).build()
+    }
+}
+
+/**
+ * The future of an `...Async` call. [cancel] drops the call in the core: nothing more is sent,
+ * and a money-moving call whose request was already sent is logged by the core as cancelled
+ * (a warning on `com.qfpay.reconcile` naming the `out_trade_no`): query that order to learn
+ * its outcome. Futures derived with `thenApply` etc. do not propagate cancellation back.
+ */
+class QfPayFuture<T> internal constructor() : CompletableFuture<T>() {
+    @Volatile
+    private var task: FfiTask? = null
+
+    internal fun attach(t: FfiTask) {
+        task = t
+        if (isCancelled) t.cancel()
+    }
+
+    /** Cancels the future and drops the call in the core. */
+    override fun cancel(mayInterruptIfRunning: Boolean): Boolean {
+        val cancelled = super.cancel(mayInterruptIfRunning)
+        task?.cancel()
+        return cancelled
+    }
+}
+
+/** Completes a [QfPayFuture] on the client's executor (never on the library's I/O threads). */
+private class Completion<T>(
+    private val future: QfPayFuture<T>,
+    private val executor: Executor,
+    private val pick: (FfiOutcome) -> T,
+) : FfiCompletion {
+    override fun complete(outcome: FfiOutcome) {
+        val finish = Runnable {
+            try {
+                if (outcome is FfiOutcome.Failed) future.completeExceptionally(toQfPayException(outcome.error))
+                else future.complete(pick(outcome))
+            } catch (t: Throwable) {
+                future.completeExceptionally(t)
+            }
+        }
+        try {
+            executor.execute(finish)
+        } catch (_: Throwable) {
+            finish.run()
+        }
+    }
+}
+
+/**
+ * A QFPay client over the Rust core. Thread-safe: create one and share it between threads;
+ * [close] it when done.
  *
- * Every operation has a blocking form and an `...Async` form returning a [CompletableFuture]
- * that runs the blocking call on the client's executor (a cached pool of daemon threads unless
- * [Builder.executor] gives one). The future fails with the same [QfPayException] (wrapped in a
- * `CompletionException`/`ExecutionException` by `join`/`get`).
+ * Every operation has a blocking form and an `...Async` form returning a [QfPayFuture]: the
+ * call runs on the library's own I/O runtime (no thread is held while it waits or between the
+ * polls of [waitForPaymentAsync]), and the future completes on the client's executor (a cached
+ * pool of daemon threads unless [Builder.executor] gives one). A failed future holds the same
+ * [QfPayException] (wrapped in a `CompletionException`/`ExecutionException` by `join`/`get`).
+ * Every operation also takes [CallOptions] for its own deadline and retries.
  */
 class QfPayClient private constructor(
-    private val ffi: FfiClient,
+    private val native: FfiClient,
     private val executor: Executor,
     private val ownedExecutor: ExecutorService?,
 ) : AutoCloseable {
+    private val closed = AtomicBoolean()
+
+    private fun client(): FfiClient {
+        if (closed.get()) throw IllegalStateException("client closed")
+        return native
+    }
 
     /** The base URL requests go to. */
-    val baseUrl: String get() = ffi.baseUrl()
+    val baseUrl: String get() = ffi { client().baseUrl() }
 
-    /** The `User-Agent` sent (`qfpay-java/<version> (core <version>)`). */
-    val userAgent: String get() = ffi.userAgent()
+    /** The app code requests are signed for. */
+    val appCode: String get() = ffi { client().appCode() }
 
-    /** Creates a payment. The core validates, signs, retries only what QFPay cannot have processed,
-     *  and reconciles unknown outcomes (then [StatusUnknownException] carries the `out_trade_no`). */
-    fun createPayment(request: PaymentRequest): Payment = ffi { Payment.of(ffi.createPayment(request.ffi)) }
+    /** The default `mchid`, if any. */
+    val mchid: String? get() = ffi { client().mchid() }
 
-    /** Creates a WeChat Pay QR payment (800201) of [amount] minor units; show `payment.qrcode`. */
-    fun wechatQr(amount: Long, currency: String): Payment =
+    /** The `User-Agent` sent (`qfpay-java/<version> ...`). */
+    val userAgent: String get() = ffi { client().userAgent() }
+
+    /**
+     * Creates a payment. The core validates, signs, retries only what QFPay cannot have processed,
+     * and reconciles unknown outcomes. Every exception names the order ([QfPayException.outTradeNo]).
+     * @throws QfPayException ([ValidationException], [DeclinedException], [DuplicateOrderException], [StatusUnknownException], ...)
+     */
+    @JvmOverloads
+    fun createPayment(request: PaymentRequest?, options: CallOptions? = null): Payment =
+        ffi { Payment.of(client().createPayment(required(request, "request").ffi, options?.ffi)) }
+
+    /**
+     * Creates a WeChat Pay QR payment (800201) of [amount] minor units; show `payment.qrcode`.
+     * @throws QfPayException as [createPayment]
+     */
+    fun wechatQr(amount: Long, currency: String?): Payment =
         createPayment(PaymentRequest.wechatQr(amount, currency).build())
 
-    /** One page of a transaction query. */
-    fun query(request: QueryRequest): QueryPage = ffi { QueryPage.of(ffi.query(request.ffi)) }
+    /**
+     * One page of a transaction query.
+     * @throws QfPayException ([ValidationException], [RequestTimeoutException], [NetworkException], ...)
+     */
+    @JvmOverloads
+    fun query(request: QueryRequest?, options: CallOptions? = null): QueryPage =
+        ffi { QueryPage.of(client().query(required(request, "request").ffi, options?.ffi)) }
 
-    /** Every page of a query, fetched lazily as it is iterated (each `iterator()` starts over). */
-    fun queryPages(request: QueryRequest): Iterable<QueryPage> = Iterable { PageIterator(ffi { ffi.queryPages(request.ffi) }) }
-
-    /** The payment with this `out_trade_no`, or null when QFPay has none. */
-    fun findPayment(outTradeNo: String): Transaction? = ffi { ffi.findPayment(outTradeNo)?.let(Transaction::of) }
-
-    /** Refunds (part of) a payment. */
-    fun refund(request: RefundRequest): Refund = ffi { Refund.of(ffi.refund(request.ffi)) }
-
-    /** Closes an unpaid order. */
-    fun close(request: CancelRequest): Cancellation = ffi { Cancellation.of(ffi.close(request.ffi)) }
-
-    /** Reverses a payment. */
-    fun reverse(request: CancelRequest): Cancellation = ffi { Cancellation.of(ffi.reverse(request.ffi)) }
-
-    /** Queries until the payment is no longer pending, for up to [timeout] (1 s, then 1.5× up to 5 s apart). */
-    fun waitForPayment(outTradeNo: String, timeout: Duration): Transaction =
-        ffi { Transaction.of(ffi.waitForPayment(outTradeNo, timeout.toMillis(), null, null)) }
-
-    /** As [waitForPayment], with the first and largest interval between queries. */
-    fun waitForPayment(outTradeNo: String, timeout: Duration, initialInterval: Duration, maxInterval: Duration): Transaction =
-        ffi { Transaction.of(ffi.waitForPayment(outTradeNo, timeout.toMillis(), initialInterval.toMillis(), maxInterval.toMillis())) }
-
-    fun createPaymentAsync(request: PaymentRequest): CompletableFuture<Payment> = async { createPayment(request) }
-    fun wechatQrAsync(amount: Long, currency: String): CompletableFuture<Payment> = async { wechatQr(amount, currency) }
-    fun queryAsync(request: QueryRequest): CompletableFuture<QueryPage> = async { query(request) }
-    /** Every page, collected into a list. */
-    fun queryAllAsync(request: QueryRequest): CompletableFuture<List<QueryPage>> = async { queryPages(request).toList() }
-    fun findPaymentAsync(outTradeNo: String): CompletableFuture<Transaction?> = async { findPayment(outTradeNo) }
-    fun refundAsync(request: RefundRequest): CompletableFuture<Refund> = async { refund(request) }
-    fun closeAsync(request: CancelRequest): CompletableFuture<Cancellation> = async { close(request) }
-    fun reverseAsync(request: CancelRequest): CompletableFuture<Cancellation> = async { reverse(request) }
-    fun waitForPaymentAsync(outTradeNo: String, timeout: Duration): CompletableFuture<Transaction> =
-        async { waitForPayment(outTradeNo, timeout) }
-
-    private fun <T> async(block: () -> T): CompletableFuture<T> = CompletableFuture.supplyAsync(Supplier(block), executor)
-
-    /** Releases the native client and the client's own executor. Calls in flight finish first. */
-    override fun close() {
-        ownedExecutor?.shutdown()
-        ffi.destroy()
+    /**
+     * Every page of a query, fetched lazily as it is iterated (each `iterator()` starts over);
+     * [QueryPages.items] iterates the transactions across pages.
+     */
+    fun queryPages(request: QueryRequest?): QueryPages {
+        val r = required(request, "request")
+        return QueryPages { ffi { client().queryPages(r.ffi) } }
     }
+
+    /**
+     * The payment with this `out_trade_no`, or null when QFPay has none.
+     * @throws QfPayException as [query]
+     */
+    @JvmOverloads
+    fun findPayment(outTradeNo: String?, options: CallOptions? = null): Transaction? =
+        ffi { client().findPayment(required(outTradeNo, "outTradeNo"), options?.ffi)?.let(Transaction::of) }
+
+    /**
+     * Refunds (part of) a payment.
+     * @throws QfPayException ([RefundRejectedException], [StatusUnknownException], ...), naming the refund's `out_trade_no`
+     */
+    @JvmOverloads
+    fun refund(request: RefundRequest?, options: CallOptions? = null): Refund =
+        ffi { Refund.of(client().refund(required(request, "request").ffi, options?.ffi)) }
+
+    /**
+     * Closes an unpaid order (QFPay's `close`; named `closeOrder` because [close] releases the client).
+     * @throws QfPayException ([OrderStateException], [StatusUnknownException], ...)
+     */
+    @JvmOverloads
+    fun closeOrder(request: CancelRequest?, options: CallOptions? = null): Cancellation =
+        ffi { Cancellation.of(client().closeOrder(required(request, "request").ffi, options?.ffi)) }
+
+    /**
+     * Reverses a payment.
+     * @throws QfPayException ([OrderStateException], [StatusUnknownException], ...)
+     */
+    @JvmOverloads
+    fun reverse(request: CancelRequest?, options: CallOptions? = null): Cancellation =
+        ffi { Cancellation.of(client().reverse(required(request, "request").ffi, options?.ffi)) }
+
+    /**
+     * Queries until the payment is no longer pending, for up to the default 120 s (1 s, then
+     * 1.5× up to 5 s apart); it queries once more at the deadline.
+     * @throws StatusUnknownException when it is still pending at the deadline
+     */
+    fun waitForPayment(outTradeNo: String?): Transaction =
+        ffi { Transaction.of(client().waitForPayment(required(outTradeNo, "outTradeNo"), null, null, null)) }
+
+    /**
+     * As [waitForPayment], for up to [timeout].
+     * @throws StatusUnknownException when it is still pending at the deadline
+     */
+    fun waitForPayment(outTradeNo: String?, timeout: Duration?): Transaction =
+        ffi { Transaction.of(client().waitForPayment(required(outTradeNo, "outTradeNo"), millis(timeout, "timeout"), null, null)) }
+
+    /**
+     * As [waitForPayment], with the first and the largest interval between queries.
+     * @throws StatusUnknownException when it is still pending at the deadline
+     */
+    fun waitForPayment(outTradeNo: String?, timeout: Duration?, interval: Duration?, maxInterval: Duration?): Transaction =
+        ffi {
+            Transaction.of(
+                client().waitForPayment(
+                    required(outTradeNo, "outTradeNo"), millis(timeout, "timeout"),
+                    millis(interval, "interval"), millis(maxInterval, "maxInterval"),
+                ),
+            )
+        }
+
+    private fun <T> start(pick: (FfiOutcome) -> T, call: (FfiClient, FfiCompletion) -> FfiTask): QfPayFuture<T> {
+        val future = QfPayFuture<T>()
+        try {
+            val task = ffi { call(client(), Completion(future, executor, pick)) }
+            future.attach(task)
+        } catch (e: RuntimeException) {
+            future.completeExceptionally(e)
+        }
+        return future
+    }
+
+    /** [createPayment] without blocking; [QfPayFuture.cancel] drops the call. */
+    @JvmOverloads
+    fun createPaymentAsync(request: PaymentRequest?, options: CallOptions? = null): CompletableFuture<Payment> {
+        val r = try { required(request, "request") } catch (e: QfPayException) { return CompletableFuture.failedFuture(e) }
+        return start({ Payment.of((it as FfiOutcome.Payment).value) }) { c, done -> c.createPaymentAsync(r.ffi, options?.ffi, done) }
+    }
+
+    /** [wechatQr] without blocking. */
+    fun wechatQrAsync(amount: Long, currency: String?): CompletableFuture<Payment> {
+        val r = try { PaymentRequest.wechatQr(amount, currency).build() } catch (e: QfPayException) { return CompletableFuture.failedFuture(e) }
+        return createPaymentAsync(r)
+    }
+
+    /** [query] without blocking. */
+    @JvmOverloads
+    fun queryAsync(request: QueryRequest?, options: CallOptions? = null): CompletableFuture<QueryPage> {
+        val r = try { required(request, "request") } catch (e: QfPayException) { return CompletableFuture.failedFuture(e) }
+        return start({ QueryPage.of((it as FfiOutcome.QueryPage).value) }) { c, done -> c.queryAsync(r.ffi, options?.ffi, done) }
+    }
+
+    /** Every page of a query, collected into a list on the client's executor. */
+    fun queryAllAsync(request: QueryRequest?): CompletableFuture<List<QueryPage>> =
+        CompletableFuture.supplyAsync(Supplier { queryPages(request).toList() }, executor)
+
+    /** [findPayment] without blocking. */
+    @JvmOverloads
+    fun findPaymentAsync(outTradeNo: String?, options: CallOptions? = null): CompletableFuture<Transaction?> {
+        val n = try { required(outTradeNo, "outTradeNo") } catch (e: QfPayException) { return CompletableFuture.failedFuture(e) }
+        return start({ (it as FfiOutcome.MaybeTransaction).value?.let(Transaction::of) }) { c, done -> c.findPaymentAsync(n, options?.ffi, done) }
+    }
+
+    /** [refund] without blocking; [QfPayFuture.cancel] drops the call. */
+    @JvmOverloads
+    fun refundAsync(request: RefundRequest?, options: CallOptions? = null): CompletableFuture<Refund> {
+        val r = try { required(request, "request") } catch (e: QfPayException) { return CompletableFuture.failedFuture(e) }
+        return start({ Refund.of((it as FfiOutcome.Refund).value) }) { c, done -> c.refundAsync(r.ffi, options?.ffi, done) }
+    }
+
+    /** [closeOrder] without blocking; [QfPayFuture.cancel] drops the call. */
+    @JvmOverloads
+    fun closeOrderAsync(request: CancelRequest?, options: CallOptions? = null): CompletableFuture<Cancellation> {
+        val r = try { required(request, "request") } catch (e: QfPayException) { return CompletableFuture.failedFuture(e) }
+        return start({ Cancellation.of((it as FfiOutcome.Cancellation).value) }) { c, done -> c.closeOrderAsync(r.ffi, options?.ffi, done) }
+    }
+
+    /** [reverse] without blocking; [QfPayFuture.cancel] drops the call. */
+    @JvmOverloads
+    fun reverseAsync(request: CancelRequest?, options: CallOptions? = null): CompletableFuture<Cancellation> {
+        val r = try { required(request, "request") } catch (e: QfPayException) { return CompletableFuture.failedFuture(e) }
+        return start({ Cancellation.of((it as FfiOutcome.Cancellation).value) }) { c, done -> c.reverseAsync(r.ffi, options?.ffi, done) }
+    }
+
+    /** [waitForPayment] without blocking: the polls are timers on the library's runtime, no thread sleeps. */
+    fun waitForPaymentAsync(outTradeNo: String?): CompletableFuture<Transaction> = waitAsync(outTradeNo, null, null, null)
+
+    /** [waitForPayment] (with [timeout]) without blocking. */
+    fun waitForPaymentAsync(outTradeNo: String?, timeout: Duration?): CompletableFuture<Transaction> =
+        try { waitAsync(outTradeNo, millis(timeout, "timeout"), null, null) } catch (e: QfPayException) { CompletableFuture.failedFuture(e) }
+
+    /** [waitForPayment] (with intervals) without blocking. */
+    fun waitForPaymentAsync(outTradeNo: String?, timeout: Duration?, interval: Duration?, maxInterval: Duration?): CompletableFuture<Transaction> =
+        try {
+            waitAsync(outTradeNo, millis(timeout, "timeout"), millis(interval, "interval"), millis(maxInterval, "maxInterval"))
+        } catch (e: QfPayException) {
+            CompletableFuture.failedFuture(e)
+        }
+
+    private fun waitAsync(outTradeNo: String?, timeout: Long?, interval: Long?, max: Long?): CompletableFuture<Transaction> {
+        val n = try { required(outTradeNo, "outTradeNo") } catch (e: QfPayException) { return CompletableFuture.failedFuture(e) }
+        return start({ Transaction.of((it as FfiOutcome.Transaction).value) }) { c, done ->
+            c.waitForPaymentAsync(n, timeout, interval, max, done)
+        }
+    }
+
+    /** Releases the native client and the client's own executor; later calls fail with "client closed". Idempotent. */
+    override fun close() {
+        if (closed.compareAndSet(false, true)) {
+            ownedExecutor?.shutdown()
+            native.destroy()
+        }
+    }
+
+    /** Settings for a [QfPayClient]; unset values keep the core's defaults. */
+    class Builder internal constructor() {
+        private var fromEnv = false
+        private var appCode: String? = null
+        private var clientKey: String? = null
+        private var environment: String? = null
+        private var baseUrl: String? = null
+        private var mchid: String? = null
+        private var signType: String? = null
+        private var timeout: Long? = null
+        private var connectTimeout: Long? = null
+        private var reconcileTimeout: Long? = null
+        private var maxRetries: Int? = null
+        private var retryBase: Long? = null
+        private var retryMax: Long? = null
+        private var utcOffsetSeconds: Int? = null
+        private var proxy: String? = null
+        private var executor: Executor? = null
+        private var listener: QfPayListener? = null
+
+        /** Starts from the `QFPAY_*` environment variables; later setters override them. */
+        fun fromEnv() = apply { fromEnv = true }
+        /** `X-QF-APPCODE`. */
+        fun appCode(v: String?) = apply { appCode = required(v, "appCode") }
+        /** The client key (signing key); never logged. */
+        fun clientKey(v: String?) = apply { clientKey = required(v, "clientKey") }
+        /** App code and client key. */
+        fun credentials(appCode: String?, clientKey: String?) = appCode(appCode).clientKey(clientKey)
+        /** Which QFPay to talk to. */
+        fun environment(v: Environment?) = apply { environment = required(v, "environment").wire }
+        /** `production` (`prod`), `live_test` (`livetest`, `test`), `card_sandbox`, or a base URL. */
+        fun environment(v: String?) = apply { environment = required(v, "environment") }
+        /** A custom base URL (another region, or the local sandbox). */
+        fun baseUrl(v: String?) = apply { baseUrl = required(v, "baseUrl") }
+        /** The default `mchid` (null: none). */
+        fun mchid(v: String?) = apply { mchid = v }
+        /** The signature hash (default MD5). */
+        fun signType(v: SignType?) = apply { signType = required(v, "signType").wire }
+        /** Deadline for a whole call, retries included (default 30 s). */
+        fun timeout(v: Duration?) = apply { timeout = millis(v, "timeout") }
+        /** Connect timeout per connection (default 5 s). */
+        fun connectTimeout(v: Duration?) = apply { connectTimeout = millis(v, "connectTimeout") }
+        /** How long to query for the outcome of a money-moving call that became unknown (default 15 s). */
+        fun reconcileTimeout(v: Duration?) = apply { reconcileTimeout = millis(v, "reconcileTimeout") }
+        /** Retries after failures QFPay never processed (default 2; 0 turns them off). */
+        fun maxRetries(v: Int) = apply { maxRetries = v }
+        /** The first retry delay (default 0.5 s). */
+        fun retryBaseDelay(v: Duration?) = apply { retryBase = millis(v, "retryBaseDelay") }
+        /** The largest retry delay (default 5 s). */
+        fun retryMaxDelay(v: Duration?) = apply { retryMax = millis(v, "retryMaxDelay") }
+        /** The first and the largest retry delay. */
+        fun retryDelay(base: Duration?, max: Duration?) = retryBaseDelay(base).retryMaxDelay(max)
+        /** UTC offset of the `txdtm` clock in seconds (default +8 h, QFPay's zone). */
+        fun utcOffsetSeconds(v: Int) = apply { utcOffsetSeconds = v }
+        /** An HTTP(S) proxy URL, or `none` for direct connections (default: `QFPAY_PROXY`/`HTTPS_PROXY`). */
+        fun proxy(v: String?) = apply { proxy = v }
+        /**
+         * Receives every request/response/retry/reconcile/status-unknown/cancelled event of this
+         * client (null: none). Events also go to SLF4J (`com.qfpay.http`, `com.qfpay.reconcile`);
+         * the levels enabled when the client is built decide which events are made.
+         */
+        fun listener(v: QfPayListener?) = apply { listener = v }
+        /** The executor `...Async` futures complete on (default: the client's own daemon threads). */
+        fun executor(v: Executor?) = apply { executor = required(v, "executor") }
+
+        /**
+         * Checks the settings and builds the client.
+         * @throws ConfigException or [ValidationException] naming the bad option
+         */
+        fun build(): QfPayClient {
+            val config = FfiClientConfig(
+                fromEnv, appCode, clientKey, environment, baseUrl, mchid, signType,
+                timeout, connectTimeout, reconcileTimeout,
+                maxRetries?.toLong(), retryBase, retryMax, utcOffsetSeconds, proxy,
+                "qfpay-java/" + QfPay.VERSION, null,
+            )
+            val events = EventForwarder(listener)
+            val native = ffi { FfiClient(config.copy(logLevel = events.minLevel), if (events.minLevel != null) events else null) }
+            for (w in ffi { native.warnings() }) EventForwarder.config.warn(w)
+            val own = if (executor == null) Executors.newCachedThreadPool(DaemonThreads) else null
+            return QfPayClient(native, executor ?: own!!, own)
+        }
+    }
+
+    private object DaemonThreads : ThreadFactory {
+        private val n = AtomicInteger()
+        override fun newThread(r: Runnable) = Thread(r, "qfpay-async-" + n.incrementAndGet()).apply { isDaemon = true }
+    }
+
+    companion object {
+        /** A new builder. */
+        @JvmStatic
+        fun builder() = Builder()
+
+        /**
+         * A client from `QFPAY_APP_CODE`, `QFPAY_CLIENT_KEY`, `QFPAY_ENV`/`QFPAY_BASE_URL`, `QFPAY_MCHID`,
+         * `QFPAY_SIGN_TYPE`, `QFPAY_PROXY`.
+         * @throws ConfigException when a variable is missing or wrong
+         */
+        @JvmStatic
+        fun fromEnv() = Builder().fromEnv().build()
+    }
+}
+
+/**
+ * Every page of a query, fetched lazily as it is iterated (each `iterator()` starts a new
+ * query); [items] iterates the transactions of every page.
+ */
+class QueryPages internal constructor(private val open: () -> FfiQueryPages) : Iterable<QueryPage> {
+    /** Iterates the pages; a failed page throws its [QfPayException] from `hasNext`. */
+    override fun iterator(): Iterator<QueryPage> = PageIterator(open())
+
+    /** The transactions of every page, in order. */
+    fun items(): Iterable<Transaction> = Iterable { this.asSequence().flatMap { it.data.asSequence() }.iterator() }
 
     private class PageIterator(private val pages: FfiQueryPages) : Iterator<QueryPage> {
         private var next: QueryPage? = null
@@ -117,89 +477,26 @@ class QfPayClient private constructor(
             return next!!.also { next = null }
         }
     }
-
-    /** Settings for a [QfPayClient]; unset values keep the core's defaults. */
-    class Builder internal constructor() {
-        private var fromEnv = false
-        private var appCode: String? = null
-        private var clientKey: String? = null
-        private var environment: String? = null
-        private var baseUrl: String? = null
-        private var mchid: String? = null
-        private var signType: String? = null
-        private var timeout: Duration? = null
-        private var connectTimeout: Duration? = null
-        private var reconcileTimeout: Duration? = null
-        private var maxRetries: Int? = null
-        private var retryBase: Duration? = null
-        private var retryMax: Duration? = null
-        private var utcOffsetSeconds: Int? = null
-        private var proxy: String? = null
-        private var executor: Executor? = null
-
-        /** Starts from the `QFPAY_*` environment variables; later setters override them. */
-        fun fromEnv() = apply { fromEnv = true }
-        fun appCode(v: String) = apply { appCode = v }
-        fun clientKey(v: String) = apply { clientKey = v }
-        /** App code and client key. */
-        fun credentials(appCode: String, clientKey: String) = apply { this.appCode = appCode; this.clientKey = clientKey }
-        fun environment(v: Environment) = apply { environment = v.wire }
-        /** `production`, `live_test`, `sandbox` or a base URL. */
-        fun environment(v: String) = apply { environment = v }
-        /** A custom base URL (another region, or the local sandbox). */
-        fun baseUrl(v: String) = apply { baseUrl = v }
-        fun mchid(v: String?) = apply { mchid = v }
-        fun signType(v: SignType) = apply { signType = v.wire }
-        /** Deadline for a whole call, retries included (default 30 s). */
-        fun timeout(v: Duration) = apply { timeout = v }
-        fun connectTimeout(v: Duration) = apply { connectTimeout = v }
-        /** How long to query for the outcome of a money-moving call that became unknown (default 15 s). */
-        fun reconcileTimeout(v: Duration) = apply { reconcileTimeout = v }
-        /** Retries after failures QFPay never processed (default 2; 0 turns them off). */
-        fun maxRetries(v: Int) = apply { maxRetries = v }
-        fun retryDelay(base: Duration, max: Duration) = apply { retryBase = base; retryMax = max }
-        fun utcOffsetSeconds(v: Int) = apply { utcOffsetSeconds = v }
-        fun proxy(v: String?) = apply { proxy = v }
-        /** The executor for the `...Async` methods (default: the client's own daemon threads). */
-        fun executor(v: Executor) = apply { executor = v }
-
-        /** Checks the settings and builds the client; fails with [ConfigException]. */
-        fun build(): QfPayClient {
-            val config = FfiClientConfig(
-                fromEnv, appCode, clientKey, environment, baseUrl, mchid, signType,
-                timeout?.toMillis(), connectTimeout?.toMillis(), reconcileTimeout?.toMillis(),
-                maxRetries?.toLong(), retryBase?.toMillis(), retryMax?.toMillis(), utcOffsetSeconds, proxy,
-                "qfpay-java/" + QfPay.VERSION,
-            )
-            val native = ffi { FfiClient(config) }
-            val own = if (executor == null) Executors.newCachedThreadPool(DaemonThreads) else null
-            return QfPayClient(native, executor ?: own!!, own)
-        }
-    }
-
-    private object DaemonThreads : ThreadFactory {
-        private val n = AtomicInteger()
-        override fun newThread(r: Runnable) = Thread(r, "qfpay-async-" + n.incrementAndGet()).apply { isDaemon = true }
-    }
-
-    companion object {
-        /** A new builder. */
-        @JvmStatic
-        fun builder() = Builder()
-
-        /** A client from `QFPAY_APP_CODE`, `QFPAY_CLIENT_KEY`, `QFPAY_ENV`/`QFPAY_BASE_URL`, `QFPAY_MCHID`, `QFPAY_SIGN_TYPE`. */
-        @JvmStatic
-        fun fromEnv() = Builder().fromEnv().build()
-    }
 }
 
-/** SDK-wide facts. */
+/** SDK-wide facts and helpers. */
 object QfPay {
     /** The SDK version (the core's; the binding is versioned with it). */
     @JvmField
     val VERSION: String = com.qfpay.ffi.coreVersion()
 
-    /** A fresh `out_trade_no` (34 URL-safe characters). */
+    /** The version of the Rust core inside. */
+    @JvmField
+    val CORE_VERSION: String = VERSION
+
+    /** The body a notification receiver answers (with HTTP 200) once it has handled a notification. */
+    const val NOTIFICATION_ACK: String = "SUCCESS"
+
+    /**
+     * A fresh `out_trade_no` (34 URL-safe characters, from the OS random source). To never
+     * lose an order: generate it, store it with your order, then pay with
+     * `PaymentRequest.Builder.outTradeNo(...)`; after any failure, query it.
+     */
     @JvmStatic
     fun generateOutTradeNo(): String = com.qfpay.ffi.generateOutTradeNo()
 }

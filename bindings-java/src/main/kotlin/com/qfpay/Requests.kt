@@ -20,57 +20,82 @@ object PayTypes {
  * Validation happens in the core when the request is sent.
  */
 class PaymentRequest private constructor(internal val ffi: FfiPaymentRequest) {
+    /** `txamt` in minor units. */
     val amount: Long get() = ffi.amount
+    /** `txcurrcd` (`HKD`, `CNY`, ...). */
     val currency: String get() = ffi.currency
+    /** `pay_type` (`800201` is WeChat Pay QR). */
     val payType: String get() = ffi.payType
+    /** `out_trade_no` when set (else the core generates one). */
     val outTradeNo: String? get() = ffi.outTradeNo
 
-    /** Builder for [PaymentRequest]; every setter accepts null to clear the field. */
+    /** Builder for [PaymentRequest]; every optional setter accepts null to clear the field. */
     class Builder internal constructor(amount: Long, currency: String, payType: String) {
         private var r = FfiPaymentRequest(
             amount, currency, payType, null, null, null, null, null, null, null, null, null, null, null,
             null, null, null, null, null, null,
         )
-        fun amount(amount: Long, currency: String) = apply { r = r.copy(amount = amount, currency = currency) }
-        fun payType(v: String) = apply { r = r.copy(payType = v) }
-        /** `out_trade_no`; generated when not set. Keep it to query the payment later. */
+        /** The amount in minor units and its currency. */
+        fun amount(amount: Long, currency: String?) = apply { r = r.copy(amount = amount, currency = required(currency, "currency")) }
+        /** `pay_type` (see [PayTypes]). */
+        fun payType(v: String?) = apply { r = r.copy(payType = required(v, "payType")) }
+        /**
+         * `out_trade_no`; generated when not set. To never lose an order, generate it yourself
+         * with [QfPay.generateOutTradeNo], store it, then pay with it.
+         */
         fun outTradeNo(v: String?) = apply { r = r.copy(outTradeNo = v) }
+        /** `txdtm` (`yyyy-MM-dd HH:mm:ss`); the current time when not set. */
         fun txdtm(v: String?) = apply { r = r.copy(txdtm = v) }
         /** `auth_code` of the customer's code (CPM pay types). */
         fun authCode(v: String?) = apply { r = r.copy(authCode = v) }
         /** `expired_time` in minutes (MPM). */
         fun expiredTime(minutes: Int) = apply { r = r.copy(expiredTime = minutes.toLong()) }
+        /** `goods_name` (shown to the customer). */
         fun goodsName(v: String?) = apply { r = r.copy(goodsName = v) }
+        /** `goods_info`. */
         fun goodsInfo(v: String?) = apply { r = r.copy(goodsInfo = v) }
+        /** `mchid` (overrides the client's). */
         fun mchid(v: String?) = apply { r = r.copy(mchid = v) }
+        /** `udid` (the device). */
         fun udid(v: String?) = apply { r = r.copy(udid = v) }
+        /** `notify_url` for this payment's notification. */
         fun notifyUrl(v: String?) = apply { r = r.copy(notifyUrl = v) }
+        /** `return_url` (online payments). */
         fun returnUrl(v: String?) = apply { r = r.copy(returnUrl = v) }
+        /** `rmb_tag`. */
         fun rmbTag(v: String?) = apply { r = r.copy(rmbTag = v) }
-        /** `extend_info` for WeChat real-name verification. */
+        /** `extend_info` for WeChat real-name verification (checked by the core: GB 11643 id, non-empty name). */
         fun realName(userCreid: String?, userTruename: String?) =
             apply { r = r.copy(userCreid = userCreid, userTruename = userTruename) }
-        /** `extend_info` as a JSON object, sent exactly as given. */
-        fun extendInfoJson(v: String?) = apply { r = r.copy(extendInfoJson = v) }
+        /** `extend_info` as a JSON object string, sent byte-for-byte as given (real-name fields are still checked). */
+        fun extendInfo(json: String?) = apply { r = r.copy(extendInfoJson = json) }
+        /** The same as [extendInfo]. */
+        fun extendInfoJson(v: String?) = extendInfo(v)
+        /** `limit_pay`. */
         fun limitPay(v: String?) = apply { r = r.copy(limitPay = v) }
+        /** `pay_tag`. */
         fun payTag(v: String?) = apply { r = r.copy(payTag = v) }
+        /** `sub_openid`. */
         fun subOpenid(v: String?) = apply { r = r.copy(subOpenid = v) }
+        /** The request (validated by the core when it is sent). */
         fun build() = PaymentRequest(r)
     }
 
     companion object {
         /** A payment of [amount] minor units of [currency] with any `pay_type`. */
         @JvmStatic
-        fun builder(amount: Long, currency: String, payType: String) = Builder(amount, currency, payType)
+        fun builder(amount: Long, currency: String?, payType: String?) =
+            Builder(amount, required(currency, "currency"), required(payType, "payType"))
 
         /** A WeChat Pay QR payment (`pay_type` 800201): show the returned `qrcode`. */
         @JvmStatic
-        fun wechatQr(amount: Long, currency: String) = Builder(amount, currency, PayTypes.WECHAT_QR)
+        fun wechatQr(amount: Long, currency: String?) = Builder(amount, required(currency, "currency"), PayTypes.WECHAT_QR)
     }
 }
 
 /** A transaction query; [byOutTradeNo], [bySyssn] or [builder]. */
 class QueryRequest private constructor(internal val ffi: FfiQueryRequest) {
+    /** Builder for [QueryRequest]; list setters add to the list. */
     class Builder internal constructor() {
         private val syssn = mutableListOf<String>()
         private val outTradeNo = mutableListOf<String>()
@@ -81,64 +106,95 @@ class QueryRequest private constructor(internal val ffi: FfiQueryRequest) {
         private var page: Long? = null
         private var pageSize: Long? = null
         private var mchid: String? = null
-        fun syssn(vararg v: String) = apply { syssn.addAll(v) }
-        fun outTradeNo(vararg v: String) = apply { outTradeNo.addAll(v) }
-        fun payType(vararg v: String) = apply { payType.addAll(v) }
+        /** `syssn` values to look up. */
+        fun syssn(vararg v: String?) = apply { v.forEach { syssn.add(required(it, "syssn")) } }
+        /** `out_trade_no` values to look up. */
+        fun outTradeNo(vararg v: String?) = apply { v.forEach { outTradeNo.add(required(it, "outTradeNo")) } }
+        /** `pay_type` codes to filter on. */
+        fun payType(vararg v: String?) = apply { v.forEach { payType.add(required(it, "payType")) } }
+        /** `respcd` filter. */
         fun respcd(v: String?) = apply { respcd = v }
+        /** `start_time` (`yyyy-MM-dd HH:mm:ss`). */
+        fun startTime(v: String?) = apply { startTime = v }
+        /** `end_time` (`yyyy-MM-dd HH:mm:ss`). */
+        fun endTime(v: String?) = apply { endTime = v }
         /** `start_time` and `end_time` (`yyyy-MM-dd HH:mm:ss`). */
         fun timeRange(start: String?, end: String?) = apply { startTime = start; endTime = end }
         /** `page`, from 1. */
         fun page(v: Int) = apply { page = v.toLong() }
         /** `page_size` (at most 100). */
         fun pageSize(v: Int) = apply { pageSize = v.toLong() }
+        /** `mchid` (overrides the client's). */
         fun mchid(v: String?) = apply { mchid = v }
+        /** The request. */
         fun build() = QueryRequest(
             FfiQueryRequest(syssn.toList(), outTradeNo.toList(), payType.toList(), respcd, startTime, endTime, page, pageSize, mchid),
         )
     }
 
     companion object {
+        /** A new builder. */
         @JvmStatic fun builder() = Builder()
-        @JvmStatic fun byOutTradeNo(outTradeNo: String) = Builder().outTradeNo(outTradeNo).build()
-        @JvmStatic fun bySyssn(syssn: String) = Builder().syssn(syssn).build()
+        /** The query for one `out_trade_no`. */
+        @JvmStatic fun byOutTradeNo(outTradeNo: String?) = Builder().outTradeNo(outTradeNo).build()
+        /** The query for one `syssn`. */
+        @JvmStatic fun bySyssn(syssn: String?) = Builder().syssn(syssn).build()
     }
 }
 
 /** A refund of (part of) the payment `syssn`. */
 class RefundRequest private constructor(internal val ffi: FfiRefundRequest) {
+    /** Builder for [RefundRequest]. */
     class Builder internal constructor(syssn: String, amount: Long, currency: String) {
         private var r = FfiRefundRequest(syssn, amount, currency, null, null, null, null)
         /** The refund's own `out_trade_no`; generated when not set. */
         fun outTradeNo(v: String?) = apply { r = r.copy(outTradeNo = v) }
+        /** `txdtm`; the current time when not set. */
         fun txdtm(v: String?) = apply { r = r.copy(txdtm = v) }
+        /** `mchid` (overrides the client's). */
         fun mchid(v: String?) = apply { r = r.copy(mchid = v) }
+        /** `udid`. */
         fun udid(v: String?) = apply { r = r.copy(udid = v) }
+        /** The request. */
         fun build() = RefundRequest(r)
     }
 
     companion object {
-        @JvmStatic fun builder(syssn: String, amount: Long, currency: String) = Builder(syssn, amount, currency)
-        @JvmStatic fun of(syssn: String, amount: Long, currency: String) = Builder(syssn, amount, currency).build()
+        /** A refund of [amount] minor units of the payment [syssn]. */
+        @JvmStatic fun builder(syssn: String?, amount: Long, currency: String?) =
+            Builder(required(syssn, "syssn"), amount, required(currency, "currency"))
+        /** The same as `builder(syssn, amount, currency).build()`. */
+        @JvmStatic fun of(syssn: String?, amount: Long, currency: String?) = builder(syssn, amount, currency).build()
     }
 }
 
 /** A close (unpaid order) or reversal (paid order), by `out_trade_no` or `syssn`. */
 class CancelRequest private constructor(internal val ffi: FfiCancelRequest) {
+    /** Builder for [CancelRequest]; set [syssn] or [outTradeNo]. */
     class Builder internal constructor(syssn: String?, outTradeNo: String?, amount: Long, currency: String) {
         private var r = FfiCancelRequest(syssn, outTradeNo, amount, currency, null, null, null)
+        /** The payment's `syssn`. */
         fun syssn(v: String?) = apply { r = r.copy(syssn = v) }
+        /** The payment's `out_trade_no`. */
         fun outTradeNo(v: String?) = apply { r = r.copy(outTradeNo = v) }
+        /** `txdtm`; the current time when not set. */
         fun txdtm(v: String?) = apply { r = r.copy(txdtm = v) }
+        /** `mchid` (overrides the client's). */
         fun mchid(v: String?) = apply { r = r.copy(mchid = v) }
+        /** `udid`. */
         fun udid(v: String?) = apply { r = r.copy(udid = v) }
+        /** The request. */
         fun build() = CancelRequest(r)
     }
 
     companion object {
-        @JvmStatic fun builder(amount: Long, currency: String) = Builder(null, null, amount, currency)
-        @JvmStatic fun byOutTradeNo(outTradeNo: String, amount: Long, currency: String) =
-            Builder(null, outTradeNo, amount, currency).build()
-        @JvmStatic fun bySyssn(syssn: String, amount: Long, currency: String) =
-            Builder(syssn, null, amount, currency).build()
+        /** A builder for the payment of [amount] minor units of [currency]. */
+        @JvmStatic fun builder(amount: Long, currency: String?) = Builder(null, null, amount, required(currency, "currency"))
+        /** Cancels the payment with this `out_trade_no`. */
+        @JvmStatic fun byOutTradeNo(outTradeNo: String?, amount: Long, currency: String?) =
+            Builder(null, required(outTradeNo, "outTradeNo"), amount, required(currency, "currency")).build()
+        /** Cancels the payment with this `syssn`. */
+        @JvmStatic fun bySyssn(syssn: String?, amount: Long, currency: String?) =
+            Builder(required(syssn, "syssn"), null, amount, required(currency, "currency")).build()
     }
 }

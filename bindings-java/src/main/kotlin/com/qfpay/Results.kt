@@ -9,32 +9,47 @@ import com.qfpay.ffi.FfiTransaction
 
 /** QFPay's answer to a payment. Amounts are minor units (`txamt` 1001 = HKD 10.01). */
 data class Payment(
+    /** QFPay's transaction number. */
     val syssn: String,
+    /** The merchant order number. */
     val outTradeNo: String,
+    /** `pay_type`. */
     val payType: String,
+    /** Amount in minor units. */
     val txamt: Long,
+    /** Currency. */
     val txcurrcd: String,
+    /** `txdtm` as sent. */
     val txdtm: String,
+    /** QFPay's system time. */
     val sysdtm: String,
+    /** Payment time, when paid. */
     val paydtm: String,
     /** The QR code content to show the customer (MPM, e.g. WeChat QR 800201). */
     val qrcode: String?,
+    /** The payment URL (online payments). */
     val payUrl: String?,
+    /** The wallet's transaction number. */
     val chnlsn: String,
+    /** Card or wallet identifier. */
     val cardcd: String,
+    /** `udid`. */
     val udid: String,
+    /** `respcd`. */
     val respcd: String,
+    /** `resperr`. */
     val resperr: String,
+    /** `respmsg`. */
     val respmsg: String,
     /** Every field QFPay sent (non-string JSON values as their JSON text). */
     val raw: Map<String, String>,
 ) {
     /** An SVG of [qrcode]; fails with [ValidationException] when there is none. */
-    fun qrSvg(): String = Qr.svg(qrcode ?: throw ValidationException("invalid qrcode: the payment has no QR code", "qrcode", "missing"))
+    fun qrSvg(): String = Qr.svg(qrcode ?: throw invalidArgument("qrcode", "the payment has no QR code"))
 
     /** A PNG of [qrcode], [scale] pixels per module. */
     @JvmOverloads
-    fun qrPng(scale: Int = 8): ByteArray = Qr.png(qrcode ?: throw ValidationException("invalid qrcode: the payment has no QR code", "qrcode", "missing"), scale)
+    fun qrPng(scale: Int = 8): ByteArray = Qr.png(qrcode ?: throw invalidArgument("qrcode", "the payment has no QR code"), scale)
 
     internal companion object {
         fun of(p: FfiPayment) = Payment(
@@ -45,12 +60,21 @@ data class Payment(
 }
 
 /** Where a transaction stands. */
-enum class TransactionState(val wire: String) {
+enum class TransactionState(
+    /** The lowercase name used on the wire and in every other language. */
+    val wire: String,
+) {
+    /** Paid. */
     SUCCEEDED("succeeded"),
+    /** Waiting for the customer (or for QFPay). */
     PENDING("pending"),
+    /** Failed; no money moved. */
     FAILED("failed"),
+    /** Paid, then refunded in full. */
     REFUNDED("refunded"),
+    /** Paid, then refunded in part. */
     PARTIALLY_REFUNDED("partially_refunded"),
+    /** Closed or reversed. */
     CANCELLED("cancelled");
 
     /** Whether the customer's money was taken (paid, possibly refunded since). */
@@ -60,32 +84,52 @@ enum class TransactionState(val wire: String) {
         /** The state for its lowercase name. */
         @JvmStatic
         fun fromWire(value: String): TransactionState =
-            entries.firstOrNull { it.wire == value } ?: throw DecodeException("unknown transaction state $value")
+            entries.firstOrNull { it.wire == value } ?: throw DecodeException(errorInfo("decode", "unknown transaction state $value"))
     }
 }
 
 /** One transaction record from a query. */
 data class Transaction(
+    /** QFPay's transaction number. */
     val syssn: String,
+    /** The merchant order number. */
     val outTradeNo: String,
+    /** `order_type` (`payment`, `refund`...). */
     val orderType: String,
+    /** The original transaction of a refund. */
     val origssn: String?,
+    /** `pay_type`. */
     val payType: String,
+    /** Amount in minor units. */
     val txamt: Long,
+    /** Currency. */
     val txcurrcd: String,
+    /** `txdtm`. */
     val txdtm: String,
+    /** `sysdtm`. */
     val sysdtm: String,
+    /** `paydtm`. */
     val paydtm: String,
+    /** `respcd`. */
     val respcd: String,
+    /** `errmsg`. */
     val errmsg: String,
+    /** `cancel`. */
     val cancel: String,
+    /** `goods_name`. */
     val goodsName: String,
+    /** `chnlsn`. */
     val chnlsn: String,
+    /** `succeeded`, `pending`, `failed`, `refunded`, `partially_refunded` or `cancelled`. */
     val state: TransactionState,
+    /** Every field QFPay sent for the record. */
     val raw: Map<String, String>,
 ) {
     /** Whether the payment succeeded and has not been cancelled or refunded. */
     val isPaid: Boolean get() = state == TransactionState.SUCCEEDED
+
+    /** Whether this record is a refund (`order_type` refund) rather than a payment. */
+    val isRefund: Boolean get() = orderType == "refund"
 
     internal companion object {
         fun of(t: FfiTransaction) = Transaction(
@@ -98,9 +142,13 @@ data class Transaction(
 
 /** One page of a query; iterating it yields its transactions. */
 data class QueryPage(
+    /** The page number. */
     val page: Long,
+    /** The page size. */
     val pageSize: Long,
+    /** The records. */
     val data: List<Transaction>,
+    /** Every top-level field QFPay sent. */
     val raw: Map<String, String>,
 ) : Iterable<Transaction> {
     override fun iterator(): Iterator<Transaction> = data.iterator()
@@ -112,16 +160,27 @@ data class QueryPage(
 
 /** QFPay's answer to a refund. */
 data class Refund(
+    /** The refund's transaction number. */
     val syssn: String,
+    /** The refunded payment's transaction number. */
     val origSyssn: String,
+    /** The refund's merchant order number. */
     val outTradeNo: String,
+    /** Amount in minor units. */
     val txamt: Long,
+    /** Currency. */
     val txcurrcd: String,
+    /** `txdtm`. */
     val txdtm: String,
+    /** `sysdtm`. */
     val sysdtm: String,
+    /** `respcd`. */
     val respcd: String,
+    /** `resperr`. */
     val resperr: String,
+    /** `respmsg`. */
     val respmsg: String,
+    /** Every field QFPay sent. */
     val raw: Map<String, String>,
 ) {
     internal companion object {
@@ -134,13 +193,21 @@ data class Refund(
 
 /** QFPay's answer to a close or a reversal. */
 data class Cancellation(
+    /** The cancellation's transaction number. */
     val syssn: String,
+    /** The cancelled payment's transaction number. */
     val origSyssn: String,
+    /** The cancelled payment's merchant order number. */
     val outTradeNo: String,
+    /** Amount in minor units. */
     val txamt: Long,
+    /** `respcd`. */
     val respcd: String,
+    /** `resperr`. */
     val resperr: String,
+    /** `respmsg`. */
     val respmsg: String,
+    /** Every field QFPay sent. */
     val raw: Map<String, String>,
 ) {
     internal companion object {
@@ -153,24 +220,41 @@ data class Cancellation(
 data class Notification(
     /** `notify_type`: `payment`, `refund`, or another value as sent. */
     val notifyType: String,
+    /** `status`. */
     val status: String,
+    /** `pay_type`. */
     val payType: String,
+    /** `syssn`. */
     val syssn: String,
+    /** `out_trade_no`. */
     val outTradeNo: String,
+    /** Amount in minor units. */
     val txamt: Long,
+    /** Currency. */
     val txcurrcd: String,
+    /** `txdtm`. */
     val txdtm: String,
+    /** `sysdtm`. */
     val sysdtm: String,
+    /** `paydtm`. */
     val paydtm: String,
+    /** `cancel`. */
     val cancel: String,
+    /** `respcd`. */
     val respcd: String,
+    /** `mchid`. */
     val mchid: String?,
+    /** `goods_name`. */
     val goodsName: String,
+    /** `chnlsn`. */
     val chnlsn: String,
+    /** The original transaction (refunds). */
     val origSyssn: String?,
+    /** The original order number (refunds). */
     val origOutTradeNo: String?,
     /** Whether the notification reports a success. */
     val isSuccess: Boolean,
+    /** Every field sent. */
     val raw: Map<String, String>,
 ) {
     internal companion object {

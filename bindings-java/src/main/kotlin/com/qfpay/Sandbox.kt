@@ -7,8 +7,9 @@ import java.time.Duration
 
 /**
  * The in-process QFPay sandbox for tests: a real HTTP server on 127.0.0.1 that signs, checks
- * and answers like QFPay. Scenario amounts (`txamt`): 1001 paid, 1002 pending then paid,
- * 1003 declined, 1004 pending on create, 1005 slow, 1006 server error, 1007 rate limited.
+ * and answers like QFPay, with QFPay's rate limit (100/s, 400/min) on unless
+ * [Builder.rateLimit] turns it off. Scenario amounts (`txamt`): 1001 paid, 1002 pending then
+ * paid, 1003 declined, 1004 pending on create, 1005 slow, 1006 server error, 1007 rate limited.
  * Any other MPM amount waits for [pay].
  *
  * ```java
@@ -27,6 +28,9 @@ class Sandbox private constructor(private val ffi: FfiSandbox) : AutoCloseable {
     /** The sandbox merchant's `mchid`, if it was given one. */
     val mchid: String? = ffi.mchid()
 
+    /** The port on 127.0.0.1. */
+    val port: Int get() = ffi { ffi.port() }
+
     /** A client builder already pointed at this sandbox with its credentials. */
     fun clientBuilder(): QfPayClient.Builder =
         QfPayClient.builder().baseUrl(baseUrl).credentials(appCode, clientKey).mchid(mchid)
@@ -35,10 +39,10 @@ class Sandbox private constructor(private val ffi: FfiSandbox) : AutoCloseable {
     fun client(): QfPayClient = clientBuilder().build()
 
     /** The customer scans and pays the order with this `syssn` or `out_trade_no`; the record as JSON. */
-    fun pay(syssnOrOutTradeNo: String): String = ffi { ffi.pay(syssnOrOutTradeNo) }
+    fun pay(syssnOrOutTradeNo: String?): String = ffi { ffi.pay(required(syssnOrOutTradeNo, "syssnOrOutTradeNo")) }
 
     /** The next [count] API requests are answered after [delay]. */
-    fun injectDelay(delay: Duration, count: Int) = inject(FfiFault.Delay(delay.toMillis()), count)
+    fun injectDelay(delay: Duration?, count: Int) = inject(FfiFault.Delay(millis(delay, "delay")), count)
     /** The next [count] API requests are processed, then the connection is closed without an answer. */
     fun injectDrop(count: Int) = inject(FfiFault.Drop, count)
     /** The next [count] API requests are answered with this HTTP status and no body, unprocessed. */
@@ -46,51 +50,83 @@ class Sandbox private constructor(private val ffi: FfiSandbox) : AutoCloseable {
     /** The next [count] API requests are processed, then answered with a body that is not JSON. */
     fun injectMalformed(count: Int) = inject(FfiFault.Malformed, count)
     /** The next [count] API requests are answered exactly with [status] and [body], unprocessed. */
-    fun injectCanned(status: Int, body: String, count: Int) = inject(FfiFault.Canned(status, body), count)
+    fun injectCanned(status: Int, body: String?, count: Int) = inject(FfiFault.Canned(status, required(body, "body")), count)
 
     /** Applies [fault] to the next [count] API requests (`/trade/...`; never `/sandbox/...`). */
-    fun injectFault(fault: Fault, count: Int) = inject(fault.ffi, count)
+    fun injectFault(fault: Fault?, count: Int) = inject(required(fault, "fault").ffi, count)
 
     private fun inject(fault: FfiFault, count: Int) = ffi { ffi.injectFault(fault, count) }
 
     /** API requests received since start or [reset], rejected ones included. */
     fun requestCount(): Long = ffi { ffi.requestCount() }
 
-    /** The request log as a JSON array. */
-    fun requestsJson(): String = ffi { ffi.requestsJson() }
+    /** The request log as a JSON array, oldest first. */
+    fun requests(): String = ffi { ffi.requestsJson() }
 
     /** Notification deliveries and their attempts as a JSON array. */
-    fun notificationsJson(): String = ffi { ffi.notificationsJson() }
+    fun notifications(): String = ffi { ffi.notificationsJson() }
 
-    /** Forgets orders, the request log, faults and notifications. */
+    /**
+     * Every payment and refund the sandbox holds, as a JSON array of objects with `kind`
+     * (`payment`/`refund`), `out_trade_no`, `syssn`, `txamt`, `txcurrcd`, `state` (what a query
+     * would read) and `orig_syssn`: the ground truth to check a client's view against.
+     */
+    fun orders(): String = ffi { ffi.ordersJson() }
+
+    /** Moves the sandbox clock forward by [seconds] (to expire orders without waiting). */
+    fun advanceClock(seconds: Long) = ffi { ffi.advanceClock(seconds) }
+
+    /** Forgets orders, the request log, faults, notifications and clock changes. */
     fun reset() = ffi { ffi.reset() }
 
-    /** Stops the server. */
+    /** Stops the server (the same as [close]). */
+    fun stop() = close()
+
+    /** Stops the server. Idempotent. */
     override fun close() {
         ffi.shutdown()
-        ffi.destroy()
     }
 
     /** Sandbox settings. */
     class Builder internal constructor() {
-        private var c = FfiSandboxConfig(null, null, null, null, null, false, null, null, null)
+        private var c = FfiSandboxConfig(null, null, null, null, null, null, null, null, null)
+        /** The port on 127.0.0.1 (0: a free one, the default). */
         fun port(v: Int) = apply { c = c.copy(port = v) }
-        fun credentials(appCode: String, clientKey: String) = apply { c = c.copy(appCode = appCode, clientKey = clientKey) }
+        /** The merchant's credentials (default [APP_CODE] and [CLIENT_KEY]). */
+        fun credentials(appCode: String?, clientKey: String?) =
+            apply { c = c.copy(appCode = required(appCode, "appCode"), clientKey = required(clientKey, "clientKey")) }
+        /** The one merchant of this sandbox: credentials (the same as [credentials]). */
+        fun merchants(appCode: String?, clientKey: String?) = credentials(appCode, clientKey)
+        /** The `mchid` every request must carry (null: none). */
         fun mchid(v: String?) = apply { c = c.copy(mchid = v) }
+        /** Where notifications are sent. */
         fun notifyUrl(v: String?) = apply { c = c.copy(notifyUrl = v) }
-        /** Applies the documented rate limit (100/s, 400/min); off by default in tests. */
+        /** QFPay's documented rate limit (100/s, 400/min per app code): on by default, as QFPay. */
         fun rateLimit(on: Boolean) = apply { c = c.copy(rateLimit = on) }
+        /** Multiplies the notification retry schedule (1.0: real time). */
         fun notifyTimeScale(v: Double) = apply { c = c.copy(notifyTimeScale = v) }
+        /** Scenario 1002: how many queries answer "pending" before it is paid. */
         fun pendingQueries(v: Long) = apply { c = c.copy(pendingQueries = v) }
-        fun slowResponse(v: Duration) = apply { c = c.copy(slowResponseMs = v.toMillis()) }
+        /** Scenario 1005: the delay. */
+        fun slowResponse(v: Duration?) = apply { c = c.copy(slowResponseMs = millis(v, "slowResponse")) }
+        /** Starts the sandbox on its own thread. */
         fun start(): Sandbox = Sandbox(ffi { FfiSandbox.start(c) })
     }
 
     companion object {
-        /** Starts a sandbox with the default merchant, no rate limit, on a free port. */
+        /** The default sandbox merchant's app code. */
+        @JvmField
+        val APP_CODE: String = com.qfpay.ffi.sandboxAppCode()
+
+        /** The default sandbox merchant's client key. */
+        @JvmField
+        val CLIENT_KEY: String = com.qfpay.ffi.sandboxClientKey()
+
+        /** Starts a sandbox with the default merchant and the rate limit on, on a free port. */
         @JvmStatic
         fun start(): Sandbox = Builder().start()
 
+        /** A builder for a sandbox with other settings. */
         @JvmStatic
         fun builder() = Builder()
     }
@@ -98,11 +134,12 @@ class Sandbox private constructor(private val ffi: FfiSandbox) : AutoCloseable {
 
 /** A fault for [Sandbox.injectFault]. */
 class Fault private constructor(internal val ffi: FfiFault) {
+    /** A description of the fault. */
     override fun toString() = ffi.toString()
 
     companion object {
         /** Process normally, answer after [delay]. */
-        @JvmStatic fun delay(delay: Duration) = Fault(FfiFault.Delay(delay.toMillis()))
+        @JvmStatic fun delay(delay: Duration?) = Fault(FfiFault.Delay(millis(delay, "delay")))
         /** Process, then close the connection without an answer. */
         @JvmStatic fun drop() = Fault(FfiFault.Drop)
         /** Answer with [status] and an empty body, without processing. */
@@ -110,6 +147,6 @@ class Fault private constructor(internal val ffi: FfiFault) {
         /** Process, then answer HTTP 200 with a body that is not JSON. */
         @JvmStatic fun malformed() = Fault(FfiFault.Malformed)
         /** Answer exactly [status] and [body], without processing. */
-        @JvmStatic fun canned(status: Int, body: String) = Fault(FfiFault.Canned(status, body))
+        @JvmStatic fun canned(status: Int, body: String?) = Fault(FfiFault.Canned(status, required(body, "body")))
     }
 }

@@ -6,6 +6,7 @@ package com.qfpay
  * makes one WeChat QR payment through it.
  */
 object SelfCheck {
+    /** Runs the check; exits non-zero (an exception) when anything fails. */
     @JvmStatic
     fun main(args: Array<String>) {
         Sandbox.start().use { sb ->

@@ -21,7 +21,7 @@ class ConcurrencyTest {
 
     @Test
     void sixteenThreadsShareOneClient() throws Exception {
-        try (Sandbox sb = Sandbox.start(); QfPayClient client = sb.client()) {
+        try (Sandbox sb = Sandbox.builder().rateLimit(false).start(); QfPayClient client = sb.client()) {
             Set<String> numbers = ConcurrentHashMap.newKeySet();
             CountDownLatch go = new CountDownLatch(1);
             ExecutorService pool = Executors.newFixedThreadPool(THREADS);

@@ -57,7 +57,7 @@ class ExamplesTest {
             HttpResponse<String> bad = http.send(HttpRequest.newBuilder(URI.create(url))
                     .header("X-QF-SIGN", Notifications.signature(body, "K2"))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
-            assertTrue(bad.statusCode() == 400 && bad.body().equals("signature"), bad.body());
+            assertTrue(bad.statusCode() == 401 && bad.body().equals("signature"), bad.body());
         } finally {
             server.stop(0);
         }

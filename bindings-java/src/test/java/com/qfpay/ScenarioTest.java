@@ -26,7 +26,7 @@ class ScenarioTest {
 
     @BeforeAll
     static void start() {
-        sandbox = Sandbox.builder().slowResponse(Duration.ofMillis(300)).start();
+        sandbox = Sandbox.builder().rateLimit(false).slowResponse(Duration.ofMillis(300)).start();
         client = sandbox.client();
     }
 
@@ -161,10 +161,10 @@ class ScenarioTest {
     @Test
     void closeUnpaidOrder() {
         Payment p = client.wechatQr(400, "HKD");
-        Cancellation closed = client.close(CancelRequest.byOutTradeNo(p.getOutTradeNo(), 400, "HKD"));
+        Cancellation closed = client.closeOrder(CancelRequest.byOutTradeNo(p.getOutTradeNo(), 400, "HKD"));
         assertEquals("0000", closed.getRespcd());
         assertEquals(TransactionState.CANCELLED, client.findPayment(p.getOutTradeNo()).getState());
-        assertThrows(OrderStateException.class, () -> client.close(CancelRequest.byOutTradeNo(p.getOutTradeNo(), 400, "HKD")));
+        assertThrows(OrderStateException.class, () -> client.closeOrder(CancelRequest.byOutTradeNo(p.getOutTradeNo(), 400, "HKD")));
     }
 
     @Test
@@ -201,7 +201,7 @@ class ScenarioTest {
         assertEquals("extend_info.user_creid", assertThrows(ValidationException.class,
                 () -> client.createPayment(PaymentRequest.wechatQr(300, "HKD").realName("123", "A").build())).getField());
         assertEquals("syssn", assertThrows(ValidationException.class,
-                () -> client.close(CancelRequest.builder(300, "HKD").build())).getField());
+                () -> client.closeOrder(CancelRequest.builder(300, "HKD").build())).getField());
         assertEquals("page_size", assertThrows(ValidationException.class,
                 () -> client.query(QueryRequest.builder().pageSize(1000).build())).getField());
         ValidationException e = assertThrows(ValidationException.class,
@@ -249,7 +249,7 @@ class ScenarioTest {
              QfPayClient c = sb.client()) {
             assertEquals("MCH0001", sb.getMchid());
             assertEquals("0000", c.wechatQr(1001, "HKD").getRespcd());
-            assertTrue(sb.requestsJson().contains("MCH0001"));
+            assertTrue(sb.requests().contains("MCH0001"));
         }
     }
 
@@ -300,7 +300,7 @@ class ScenarioTest {
         assertEquals(1, client.queryAllAsync(QueryRequest.byOutTradeNo(p.getOutTradeNo())).join().size());
         assertEquals(300L, client.refundAsync(RefundRequest.of(p.getSyssn(), 300, "HKD")).join().getTxamt());
         Payment q = client.createPaymentAsync(PaymentRequest.wechatQr(500, "HKD").build()).join();
-        assertEquals("0000", client.closeAsync(CancelRequest.byOutTradeNo(q.getOutTradeNo(), 500, "HKD")).join().getRespcd());
+        assertEquals("0000", client.closeOrderAsync(CancelRequest.byOutTradeNo(q.getOutTradeNo(), 500, "HKD")).join().getRespcd());
         Payment r = client.wechatQr(600, "HKD");
         assertEquals("0000", client.reverseAsync(CancelRequest.bySyssn(r.getSyssn(), 600, "HKD")).join().getRespcd());
         CompletionException e = assertThrows(CompletionException.class, () -> client.wechatQrAsync(1003, "HKD").join());

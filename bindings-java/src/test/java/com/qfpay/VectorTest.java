@@ -29,7 +29,7 @@ class VectorTest {
 
     @BeforeAll
     static void start() {
-        sandbox = Sandbox.builder().slowResponse(Duration.ofMillis(200)).start();
+        sandbox = Sandbox.builder().rateLimit(false).slowResponse(Duration.ofMillis(200)).start();
         client = sandbox.clientBuilder().maxRetries(0).reconcileTimeout(Duration.ofMillis(300))
                 .timeout(Duration.ofSeconds(5)).build();
     }

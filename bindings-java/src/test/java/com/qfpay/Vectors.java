@@ -85,7 +85,7 @@ final class Vectors {
                 CancelRequest r = CancelRequest.builder(p.optLong("txamt", 0), p.optString("txcurrcd", ""))
                         .syssn(str(p, "syssn")).outTradeNo(str(p, "out_trade_no")).txdtm(str(p, "txdtm"))
                         .mchid(str(p, "mchid")).udid(str(p, "udid")).build();
-                return op.equals("close") ? c.close(r) : c.reverse(r);
+                return op.equals("close") ? c.closeOrder(r) : c.reverse(r);
             }
             default:
                 throw new IllegalArgumentException("unknown operation " + op);

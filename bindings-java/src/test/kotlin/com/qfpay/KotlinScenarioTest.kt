@@ -20,7 +20,7 @@ class KotlinScenarioTest {
 
     @BeforeAll
     fun start() {
-        sandbox = Sandbox.start()
+        sandbox = Sandbox.builder().rateLimit(false).start()
         client = sandbox.clientBuilder().timeout(Duration.ofSeconds(10)).build()
     }
 
@@ -64,7 +64,7 @@ class KotlinScenarioTest {
     @Test
     fun closeAndBadInput() {
         val p = client.wechatQr(400, "HKD")
-        assertEquals("0000", client.close(CancelRequest.byOutTradeNo(p.outTradeNo, 400, "HKD")).respcd)
+        assertEquals("0000", client.closeOrder(CancelRequest.byOutTradeNo(p.outTradeNo, 400, "HKD")).respcd)
         val before = sandbox.requestCount()
         val v = assertThrows<ValidationException> { client.wechatQr(-1, "HKD") }
         assertEquals("txamt", v.field)

@@ -1,0 +1,120 @@
+package com.qfpay
+
+import com.qfpay.ffi.FfiEvent
+import com.qfpay.ffi.FfiEventSink
+import org.slf4j.Logger
+import org.slf4j.LoggerFactory
+import org.slf4j.event.Level
+
+/**
+ * One event of the core: a request or response (`debug`), a retry (`info`), a reconciliation,
+ * a status unknown or a cancelled call (`warn`). The client key never appears in any field;
+ * [body] is only filled at the most verbose level (SLF4J `TRACE` on `com.qfpay.http`), with
+ * `auth_code` masked.
+ */
+data class QfPayEvent(
+    /** `request`, `response`, `retry`, `reconcile`, `status_unknown` or `cancelled`. */
+    val kind: String,
+    /** `trace`, `debug`, `info`, `warn` or `error`. */
+    val level: String,
+    /** The endpoint path, e.g. `/trade/v1/payment`. */
+    val endpoint: String,
+    /** The attempt number, from 1. */
+    val attempt: Int,
+    /** The merchant order number, when known. */
+    val outTradeNo: String?,
+    /** Milliseconds since the call started. */
+    val elapsedMs: Long,
+    /** The HTTP status of the answer, when there was one. */
+    val httpStatus: Int?,
+    /** QFPay's `respcd`, when the answer had one. */
+    val respcd: String?,
+    /** What the SDK decided: `done`, `retry`, `reconcile`, `fail` or `status_unknown`. */
+    val decision: String?,
+    /** Why (an error, a delay, a state). */
+    val reason: String?,
+    /** The request or answer body (most verbose level only; `auth_code` masked). */
+    val body: String?,
+    /** A one-line description. */
+    val message: String,
+) {
+    internal companion object {
+        fun of(e: FfiEvent) = QfPayEvent(
+            e.kind, e.level, e.endpoint, e.attempt.toInt(), e.outTradeNo, e.elapsedMs, e.httpStatus,
+            e.respcd, e.decision, e.reason, e.body, e.message,
+        )
+    }
+}
+
+/**
+ * Receives every [QfPayEvent] of a client (`QfPayClient.builder().listener(...)`): request and
+ * response hooks with elapsed time, retries, reconciliation decisions. Called on the thread
+ * doing the I/O: keep it quick; an exception from it is ignored.
+ */
+fun interface QfPayListener {
+    /** One event. */
+    fun onEvent(event: QfPayEvent)
+}
+
+/**
+ * Forwards the core's events to SLF4J (`com.qfpay.http`, `com.qfpay.reconcile`, with the event
+ * fields as key-value pairs) and to the listener. Which levels are wanted is decided once,
+ * when the client is built, so a disabled logger costs nothing per call.
+ */
+internal class EventForwarder(private val listener: QfPayListener?) : FfiEventSink {
+    private val http: Logger = LoggerFactory.getLogger("com.qfpay.http")
+    private val reconcile: Logger = LoggerFactory.getLogger("com.qfpay.reconcile")
+
+    /** The most verbose level anything listens at, or null when nothing does. */
+    val minLevel: String? = run {
+        val levels = listOf(
+            "trace" to (http.isTraceEnabled || reconcile.isTraceEnabled),
+            "debug" to (http.isDebugEnabled || reconcile.isDebugEnabled || listener != null),
+            "info" to (http.isInfoEnabled || reconcile.isInfoEnabled),
+            "warn" to (http.isWarnEnabled || reconcile.isWarnEnabled),
+            "error" to (http.isErrorEnabled || reconcile.isErrorEnabled),
+        )
+        levels.firstOrNull { it.second }?.first
+    }
+
+    override fun onEvent(event: FfiEvent) {
+        try {
+            val logger = if (event.area == "reconcile") reconcile else http
+            val level = when (event.level) {
+                "trace" -> Level.TRACE
+                "debug" -> Level.DEBUG
+                "info" -> Level.INFO
+                "warn" -> Level.WARN
+                else -> Level.ERROR
+            }
+            if (logger.isEnabledForLevel(level)) {
+                var b = logger.atLevel(level)
+                    .addKeyValue("event", event.kind)
+                    .addKeyValue("endpoint", event.endpoint)
+                    .addKeyValue("attempt", event.attempt)
+                    .addKeyValue("elapsedMs", event.elapsedMs)
+                event.outTradeNo?.let { b = b.addKeyValue("outTradeNo", it) }
+                event.httpStatus?.let { b = b.addKeyValue("httpStatus", it) }
+                event.respcd?.let { b = b.addKeyValue("respcd", it) }
+                event.decision?.let { b = b.addKeyValue("decision", it) }
+                event.reason?.let { b = b.addKeyValue("reason", it) }
+                event.body?.let { b = b.addKeyValue("body", it) }
+                b.log(event.message)
+            }
+        } catch (_: Throwable) {
+            // logging never breaks a call
+        }
+        if (listener != null) {
+            try {
+                listener.onEvent(QfPayEvent.of(event))
+            } catch (_: Throwable) {
+                // a listener never breaks a call
+            }
+        }
+    }
+
+    companion object {
+        /** `com.qfpay.config`: configuration warnings (e.g. QFPAY_ENV and QFPAY_BASE_URL disagree). */
+        val config: Logger = LoggerFactory.getLogger("com.qfpay.config")
+    }
+}
