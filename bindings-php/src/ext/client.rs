@@ -1,6 +1,7 @@
 //! `QfPay\Client`: the core's blocking facade, one PHP method per operation.
 
 use std::future::Future;
+use std::rc::Rc;
 use std::time::Duration;
 
 use ext_php_rs::flags::ClassFlags;
@@ -11,6 +12,7 @@ use qfpay::{ClientBuilder, Environment, PayType, SignType, Wait};
 
 use super::convert::{self, CallOptions, Opts};
 use super::errors::{Php, config, to_php};
+use super::logging::Logging;
 use super::results::{Cancellation, Payment, QueryPage, Refund, Transaction};
 
 fn user_agent() -> String {
@@ -64,6 +66,7 @@ fn apply(mut b: ClientBuilder, options: Option<&ZendHashTable>) -> qfpay::Result
         b = b.proxy(p);
     }
     let _ = f.raw("logger");
+    let _ = f.raw("logLevel");
     f.finish().map_err(|e| config(e.to_string()))?;
     Ok(b.user_agent_prefix(user_agent()))
 }
@@ -76,20 +79,57 @@ fn apply(mut b: ClientBuilder, options: Option<&ZendHashTable>) -> qfpay::Result
 #[php(flags = ClassFlags::Final)]
 pub struct Client {
     inner: qfpay::blocking::Client,
+    logging: Option<Rc<Logging>>,
+}
+
+/// The `logger` and `logLevel` options.
+fn logging(options: Option<&ZendHashTable>) -> qfpay::Result<Option<Logging>> {
+    let logger = options
+        .and_then(|o| o.get("logger"))
+        .map(Zval::dereference)
+        .filter(|z| !z.is_null());
+    let level = match options
+        .and_then(|o| o.get("logLevel"))
+        .map(Zval::dereference)
+    {
+        None => None,
+        Some(z) if z.is_null() => None,
+        Some(z) => Some(convert::str_arg("logLevel", z)?),
+    };
+    Logging::new(logger, level)
 }
 
 impl Client {
-    fn build(b: qfpay::Result<ClientBuilder>) -> PhpResult<Self> {
-        let inner = b
-            .and_then(ClientBuilder::build)
-            .and_then(qfpay::blocking::Client::new)
-            .php()?;
-        Ok(Self { inner })
+    fn build(b: qfpay::Result<ClientBuilder>, options: Option<&ZendHashTable>) -> PhpResult<Self> {
+        let prepared = (|| {
+            let log = logging(options)?;
+            let mut b = b?;
+            if let Some(l) = &log {
+                b = b.observer(l.observer());
+            }
+            let client = b.build()?;
+            if let Some(l) = &log {
+                for w in &client.config().warnings {
+                    l.warn(w);
+                }
+                l.flush();
+            }
+            Ok((qfpay::blocking::Client::new(client)?, log))
+        })();
+        let (inner, log) = prepared.php()?;
+        Ok(Self {
+            inner,
+            logging: log.map(Rc::new),
+        })
     }
 
-    /// Runs one call on the client's runtime.
+    /// Runs one call on the client's runtime, then delivers its log events (on this thread).
     fn run<T, F: Future<Output = qfpay::Result<T>>>(&self, fut: F) -> PhpResult<T> {
-        match self.inner.block_on(fut) {
+        let result = self.inner.block_on(fut);
+        if let Some(l) = &self.logging {
+            l.flush();
+        }
+        match result {
             Ok(r) => r.php(),
             Err(e) => Err(to_php(&e)),
         }
@@ -104,12 +144,15 @@ impl Client {
 impl Client {
     /// `new Client(['appCode' => ..., 'clientKey' => ..., 'baseUrl' => ...])`.
     pub fn __construct(options: Option<&ZendHashTable>) -> PhpResult<Self> {
-        Self::build(apply(ClientBuilder::new(), options))
+        Self::build(apply(ClientBuilder::new(), options), options)
     }
 
     /// A client from the `QFPAY_*` environment variables, then `overrides`.
     pub fn from_env(overrides: Option<&ZendHashTable>) -> PhpResult<Self> {
-        Self::build(ClientBuilder::new().env().and_then(|b| apply(b, overrides)))
+        Self::build(
+            ClientBuilder::new().env().and_then(|b| apply(b, overrides)),
+            overrides,
+        )
     }
 
     #[php(getter)]
@@ -194,6 +237,7 @@ impl Client {
         })();
         let (q, c) = prepared.php()?;
         Ok(QueryPages::new(Pager {
+            logging: self.logging.clone(),
             runtime: self.inner.clone(),
             client: c,
             req: q,
@@ -319,6 +363,7 @@ impl Client {
 /// Where a page iteration stands. Pages are fetched on the client's own runtime (its
 /// connection pool belongs to it).
 struct Pager {
+    logging: Option<Rc<Logging>>,
     runtime: qfpay::blocking::Client,
     client: qfpay::Client,
     req: qfpay::QueryRequest,
@@ -338,6 +383,9 @@ impl Pager {
             Ok(n) => n,
             Err(e) => Some(Err(e)),
         };
+        if let Some(l) = &self.logging {
+            l.flush();
+        }
         match next {
             None => {
                 self.pages = None;
@@ -358,6 +406,7 @@ impl Pager {
 
     fn fresh(&self) -> Self {
         Self {
+            logging: self.logging.clone(),
             runtime: self.runtime.clone(),
             client: self.client.clone(),
             req: self.req.clone(),
@@ -513,11 +562,14 @@ impl Client {
         client_key: &str,
         overrides: Option<&ZendHashTable>,
     ) -> PhpResult<Self> {
-        Self::build(apply(
-            ClientBuilder::new()
-                .base_url(base_url)
-                .credentials(app_code, client_key),
+        Self::build(
+            apply(
+                ClientBuilder::new()
+                    .base_url(base_url)
+                    .credentials(app_code, client_key),
+                overrides,
+            ),
             overrides,
-        ))
+        )
     }
 }

@@ -7,6 +7,7 @@ mod client;
 mod convert;
 mod errors;
 mod functions;
+mod logging;
 mod results;
 mod sandbox;
 
@@ -34,4 +35,5 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .class::<functions::Qr>()
         .class::<functions::QfPay>()
         .class::<sandbox::Sandbox>()
+        .interface::<logging::PhpInterfaceLogger>()
 }
