@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test in every language: Rust (fmt, clippy, unit + integration tests), then the
-# Python, Node and JVM bindings' suites. Each suite installs what it needs (virtualenv, npm
-# packages, Maven dependencies). Runs them all, then exits non-zero if any failed.
+# Python, Node, JVM and PHP (when bindings-php/test.sh exists) bindings' suites, the README
+# snippets (tests/snippets/run.py, which needs the bindings the suites built). Each suite installs what it
+# needs (virtualenv, npm packages, Maven dependencies, Debian packages). Runs them all, prints
+# each one's time, then exits non-zero if any failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
@@ -29,11 +31,26 @@ rust() {
     cargo test --workspace
 }
 
-run rust rust
-run python bash bindings-python/test.sh
-run node bash bindings-node/test.sh
-run jvm bash bindings-java/test.sh
+times=()
+timed() {
+  local name=$1 start=$SECONDS
+  run "$@"
+  times+=("$(printf '%-10s %5d s' "$name" $((SECONDS - start)))")
+}
+
+timed rust rust
+timed python bash bindings-python/test.sh
+timed node bash bindings-node/test.sh
+timed jvm bash bindings-java/test.sh
+if [ -f bindings-php/test.sh ]; then
+  timed php bash bindings-php/test.sh
+else
+  echo "=== php: skipped (no bindings-php/test.sh)"
+fi
+timed snippets python3 tests/snippets/run.py
 
 echo
+printf '%s\n' "${times[@]}"
+echo "total      $(printf '%5d' "$SECONDS") s"
 echo "suites: ${#passed[@]} passed, ${#failed[@]} failed${failed:+ (${failed[*]})}"
 [ ${#failed[@]} -eq 0 ]
