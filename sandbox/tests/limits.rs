@@ -232,32 +232,6 @@ async fn idle_and_header_read_timeouts_close_connections() {
         t0.elapsed()
     );
 
-    // A request head dripped one byte at a time (slowloris) is cut off by the head timeout,
-    // though bytes keep arriving more often than the idle timeout.
-    let mut s = TcpStream::connect(("127.0.0.1", sb.port())).await.unwrap();
-    let t0 = Instant::now();
-    let head = b"GET /sandbox/health HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n";
-    let mut closed = false;
-    for b in head {
-        if s.write_all(&[*b]).await.is_err() {
-            closed = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        if t0.elapsed() > Duration::from_secs(2) {
-            break;
-        }
-    }
-    let rest = read_all(&mut s, Duration::from_secs(3))
-        .await
-        .unwrap_or_default();
-    assert!(
-        closed || !rest.starts_with(b"HTTP/1.1 200"),
-        "{}",
-        String::from_utf8_lossy(&rest)
-    );
-    assert!(t0.elapsed() < Duration::from_secs(4));
-
     // A deliberately slow answer (a delay fault) outlasts both timeouts and still arrives.
     sb.inject_fault(Fault::Delay(Duration::from_millis(1200)), 1);
     let t0 = Instant::now();
@@ -402,4 +376,58 @@ async fn client_is_configured_for_the_sandbox() {
         .build()
         .unwrap();
     assert!(c2.find_payment("nope").await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn a_request_head_dripped_byte_by_byte_is_cut_off() {
+    // The idle timeout is long: only the request-head timeout can end this connection.
+    let sb = Sandbox::start_with_options(
+        SandboxConfig {
+            merchants: vec![Merchant::new(APP, KEY)],
+            rate_limit: None,
+            ..SandboxConfig::default()
+        },
+        ServerOptions {
+            max_connections: 4,
+            header_read_timeout: Duration::from_millis(400),
+            idle_timeout: Duration::from_secs(30),
+        },
+    )
+    .await
+    .unwrap();
+    let mut s = TcpStream::connect(("127.0.0.1", sb.port())).await.unwrap();
+    let t0 = Instant::now();
+    let head = b"GET /sandbox/health HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n";
+    let mut closed = false;
+    for b in head {
+        if s.write_all(&[*b]).await.is_err() {
+            closed = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        if t0.elapsed() > Duration::from_secs(2) {
+            break;
+        }
+    }
+    // The server closed it (EOF or reset), well before the head could have been completed.
+    let rest = read_all(&mut s, Duration::from_secs(3)).await;
+    assert!(
+        !matches!(&rest, Err(e) if e.kind() == std::io::ErrorKind::TimedOut),
+        "the connection was not closed"
+    );
+    let rest = rest.unwrap_or_default();
+    assert!(
+        !rest.starts_with(b"HTTP/1.1 200"),
+        "{}",
+        String::from_utf8_lossy(&rest)
+    );
+    assert!(closed || t0.elapsed() < Duration::from_secs(3));
+    assert!(
+        t0.elapsed() < Duration::from_millis(2500),
+        "{:?}",
+        t0.elapsed()
+    );
+
+    // A normal request on a new connection is answered.
+    payment_works(&sb).await;
 }
