@@ -109,7 +109,45 @@ def sequential(sb: Sandbox, n: int) -> dict[str, float]:
     for name, fn in (("seed", seed_post), ("session", session_post), ("qfpay", sdk)):
         sb.reset()
         out[name] = rate(n, fn)
+    # Logging off entirely (nothing listens even for warnings): no observer is installed.
+    import logging
+
+    logging.disable(logging.CRITICAL)
+    try:
+        offs, ons = [], []
+        for _ in range(3):
+            sb.reset()
+            offs.append(rate(n, sdk))
+            logging.disable(logging.NOTSET)
+            sb.reset()
+            ons.append(rate(n, sdk))
+            logging.disable(logging.CRITICAL)
+        out["qfpay_log_off"] = statistics.median(offs)
+        out["qfpay_log_default"] = statistics.median(ons)
+    finally:
+        logging.disable(logging.NOTSET)
     return out
+
+
+def threads16(sb: Sandbox, n: int) -> float:
+    import threading
+
+    client = sb.client()
+    client.wechat_qr(AMOUNT, "HKD")
+    per = max(1, n // 16)
+
+    def work() -> None:
+        for _ in range(per):
+            client.wechat_qr(AMOUNT, "HKD")
+
+    sb.reset()
+    start = time.perf_counter()
+    ts = [threading.Thread(target=work) for _ in range(16)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    return per * 16 / (time.perf_counter() - start)
 
 
 def concurrent(sb: Sandbox, rounds: int = 5, width: int = 64) -> dict[str, float]:
@@ -141,6 +179,7 @@ def main() -> None:
         sig = signing(sb.client_key)
         seq = sequential(sb, args.payments)
         conc = concurrent(sb)
+        thr = threads16(sb, args.payments * 2)
 
     cpu = platform.processor() or platform.machine()
     print("## Python binding (`qfpay` wheel, release build)\n")
@@ -155,7 +194,9 @@ def main() -> None:
     print(f"| sequential payments, seed sample (`requests.post`, new connection each) | {seq['seed']:.0f} /s | |")
     print(f"| sequential payments, `requests.Session` + seed signing | {seq['session']:.0f} /s | |")
     print(f"| sequential payments, `qfpay.Client.wechat_qr` | {seq['qfpay']:.0f} /s (**{seq['qfpay'] / seq['seed']:.1f}x** seed, **{seq['qfpay'] / seq['session']:.1f}x** session) | ≥ 5x seed, > session |")
+    print(f"| sequential `wechat_qr`, logging off (`logging.disable`) / default (WARNING reaches the SDK's observer), median of 3 | {seq['qfpay_log_off']:.0f} /s / {seq['qfpay_log_default']:.0f} /s ({(seq['qfpay_log_off'] / seq['qfpay_log_default'] - 1) * 100:+.1f} %) | within 3 % |")
     print(f"| 64 concurrent `AsyncClient.wechat_qr` (median of 5 rounds) | {conc['wall_ms_median']:.0f} ms wall (best {conc['wall_ms_best']:.0f} ms), {conc['per_second']:.0f} payments/s | |")
+    print(f"| `Client.wechat_qr` from 16 threads | {thr:.0f} payments/s (AsyncClient at 64: **{conc['per_second'] / thr:.2f}x**) | AsyncClient ≥ 1x |")
     print()
     print(f"Sequential runs made {args.payments} payments each (after one warm-up call). The SDK's calls include "
           "validation, signing, form encoding, response decoding and typed results; the sandbox verifies every signature.")

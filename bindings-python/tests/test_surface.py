@@ -134,16 +134,38 @@ def test_sandbox_controls() -> None:
     assert set(SURFACE["sandbox"]["faults"]) == set(typing.get_args(qfpay.testing.FaultKind))
 
 
-def test_sandbox_rate_limit_is_on_by_default() -> None:
-    with Sandbox() as sb:
-        client = sb.client(max_retries=0)
-        with pytest.raises(qfpay.RateLimitedError):
-            for _ in range(150):
+def _burst(sb: Sandbox, threads: int, each: int) -> list[BaseException]:
+    import threading
+
+    client = sb.client(max_retries=0)
+    stop = threading.Event()
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        for _ in range(each):
+            if stop.is_set():
+                return
+            try:
                 client.find_payment("qfRATE")
+            except qfpay.QfPayError as e:
+                errors.append(e)
+                stop.set()
+
+    ts = [threading.Thread(target=work) for _ in range(threads)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    return errors
+
+
+def test_sandbox_rate_limit_is_on_by_default() -> None:
+    # 8 x 55 requests at once: past 100 per second, and past 400 per minute however slow.
+    with Sandbox() as sb:
+        errors = _burst(sb, 8, 55)
+        assert errors and all(isinstance(e, qfpay.RateLimitedError) for e in errors), errors
     with Sandbox(rate_limit=None) as sb:
-        client = sb.client(max_retries=0)
-        for _ in range(150):
-            client.find_payment("qfRATE")
+        assert _burst(sb, 8, 20) == []
 
 
 def test_sandbox_orders_fields(sandbox: Sandbox, client: qfpay.Client) -> None:
@@ -199,3 +221,12 @@ def test_messages_have_no_rust_paths(sandbox: Sandbox) -> None:
     with pytest.raises(qfpay.DecodeError) as bad:
         qfpay.verify_notification(b"not json", qfpay.notification_signature(b"not json", "K"), "K")
     assert "::" not in str(bad.value) and "notification" in str(bad.value)
+
+
+def test_logging_events_and_fields() -> None:
+    from qfpay import _log
+
+    assert list(_log.EVENTS) == SURFACE["logging_events"]
+    assert list(_log.FIELDS) == SURFACE["logging_event_fields"]
+    assert {_log.http_logger.name, _log.reconcile_logger.name, _log.config_logger.name} == {
+        "qfpay.http", "qfpay.reconcile", "qfpay.config"}

@@ -18,7 +18,7 @@ import logging
 import os
 from typing import Any
 
-__all__ = ["TRACE", "logger", "http_logger", "reconcile_logger", "config_logger"]
+__all__ = ["TRACE", "EVENTS", "FIELDS", "logger", "http_logger", "reconcile_logger", "config_logger"]
 
 #: The level of request and answer bodies (below DEBUG).
 TRACE = 5
@@ -29,6 +29,11 @@ http_logger = logging.getLogger("qfpay.http")
 reconcile_logger = logging.getLogger("qfpay.reconcile")
 config_logger = logging.getLogger("qfpay.config")
 logger.addHandler(logging.NullHandler())
+
+#: The event kinds the core reports (``record.event``).
+EVENTS = ("request", "response", "retry", "reconcile", "status_unknown", "cancelled")
+#: The event fields every record carries as attributes.
+FIELDS = ("endpoint", "attempt", "out_trade_no", "elapsed_ms", "http_status", "respcd", "decision", "reason")
 
 _OFF = 255
 _LOGGERS = {"qfpay::http": http_logger, "qfpay::reconcile": reconcile_logger}
@@ -51,18 +56,9 @@ def emit(events: list[tuple[Any, ...]]) -> None:
         target = reconcile_logger if kind in _RECONCILE_KINDS else http_logger
         if not target.isEnabledFor(level):
             continue
-        extra = {
-            "event": kind,
-            "endpoint": endpoint,
-            "attempt": attempt,
-            "out_trade_no": out_trade_no,
-            "elapsed_ms": elapsed_ms,
-            "http_status": http_status,
-            "respcd": respcd,
-            "decision": decision,
-            "reason": reason,
-            "body": body,
-        }
+        extra = dict(zip(FIELDS, (endpoint, attempt, out_trade_no, elapsed_ms, http_status, respcd, decision, reason)))
+        extra["event"] = kind
+        extra["body"] = body
         target.log(level, "%s", message, extra=extra)
         if body is not None:
             target.log(logging.DEBUG, "%s %s body: %s", kind, endpoint, body, extra=extra)
