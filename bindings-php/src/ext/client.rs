@@ -175,13 +175,13 @@ impl Client {
         &self,
         amount: &Zval,
         currency: &Zval,
-        pay_type: &Zval,
+        payType: &Zval,
         options: Option<&ZendHashTable>,
     ) -> PhpResult<Payment> {
         let mut o = Opts::new("the payment options", options);
         let req = (|| {
             let money = convert::money(amount, currency)?;
-            let pt = PayType::from_code(&convert::str_arg("pay_type", pay_type)?);
+            let pt = PayType::from_code(&convert::str_arg("pay_type", payType)?);
             let req = convert::payment(money, pt, &mut o, false)?;
             let c = self.call(&mut o)?;
             o.finish()?;
@@ -248,12 +248,12 @@ impl Client {
     /// The payment with merchant order number `outTradeNo`, or null.
     pub fn find_payment(
         &self,
-        out_trade_no: &Zval,
+        outTradeNo: &Zval,
         options: Option<&ZendHashTable>,
     ) -> PhpResult<Option<Transaction>> {
         let mut o = Opts::new("the call options", options);
         let prepared = (|| {
-            let n = convert::str_arg("out_trade_no", out_trade_no)?;
+            let n = convert::str_arg("out_trade_no", outTradeNo)?;
             let c = self.call(&mut o)?;
             o.finish()?;
             Ok((n, c))
@@ -311,11 +311,11 @@ impl Client {
     /// `maxIntervalMs` (5 000).
     pub fn wait_for_payment(
         &self,
-        out_trade_no: &Zval,
+        outTradeNo: &Zval,
         options: Option<&ZendHashTable>,
     ) -> PhpResult<Transaction> {
         let prepared = (|| {
-            let n = convert::str_arg("out_trade_no", out_trade_no)?;
+            let n = convert::str_arg("out_trade_no", outTradeNo)?;
             let mut f = Opts::new("the wait options", options);
             let d = Wait::default();
             let timeout = f.millis("timeoutMs")?.unwrap_or(d.timeout);

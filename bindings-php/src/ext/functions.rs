@@ -65,15 +65,15 @@ impl Signing {
     /// `k=v` joined by `&`, the key appended, hashed (`md5` or `sha256`), uppercase hex.
     pub fn sign(
         params: &ZendHashTable,
-        client_key: String,
-        sign_type: Option<String>,
+        clientKey: String,
+        signType: Option<String>,
     ) -> PhpResult<String> {
-        let st = match sign_type.as_deref() {
+        let st = match signType.as_deref() {
             None | Some("md5") => qfpay::SignType::Md5,
             Some(other) => qfpay::SignType::parse(other).php()?,
         };
         let p = pairs(params).php()?;
-        Ok(qfpay::sign::sign(&p, &client_key, st))
+        Ok(qfpay::sign::sign(&p, &clientKey, st))
     }
 
     /// The string that is signed, without the key.
@@ -83,8 +83,8 @@ impl Signing {
     }
 
     /// The expected `X-QF-SIGN` of a notification body (uppercase hex MD5 of body + key).
-    pub fn notification_signature(raw_body: BinarySlice<'_, u8>, client_key: String) -> String {
-        qfpay::sign::notification_signature(&raw_body, &client_key)
+    pub fn notification_signature(rawBody: BinarySlice<'_, u8>, clientKey: String) -> String {
+        qfpay::sign::notification_signature(&rawBody, &clientKey)
     }
 }
 
@@ -142,18 +142,18 @@ impl Notification {
     /// (`file_get_contents('php://input')`) and reads the notification. A missing or empty
     /// signature, or one that does not match, is a SignatureException.
     pub fn verify(
-        raw_body: &Zval,
+        rawBody: &Zval,
         signature: Option<&Zval>,
-        client_key: &Zval,
+        clientKey: &Zval,
     ) -> PhpResult<Notification> {
         let prepared = (|| {
-            let body = raw_bytes("raw_body", raw_body)?;
+            let body = raw_bytes("raw_body", rawBody)?;
             let sig = match signature.map(Zval::dereference) {
                 None => String::new(),
                 Some(s) if s.is_null() => String::new(),
                 Some(s) => str_arg("signature", s)?,
             };
-            let key = str_arg("client_key", client_key)?;
+            let key = str_arg("client_key", clientKey)?;
             qfpay::notify::verify(body, &sig, &key)
         })();
         prepared.php().map(|inner| Notification { inner })

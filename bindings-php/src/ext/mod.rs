@@ -2,6 +2,8 @@
 // The ext-php-rs macros emit the `extern "C"` entry points PHP calls (`get_module` with
 // `#[no_mangle]`, startup functions); that is the only unsafe code here.
 #![allow(unsafe_code)]
+// Parameter names are PHP's (camelCase, for named arguments).
+#![allow(non_snake_case)]
 
 mod client;
 mod convert;

@@ -198,9 +198,9 @@ impl Sandbox {
     }
 
     /// The customer pays the order (by syssn or out_trade_no); returns its record.
-    pub fn pay(&self, syssn_or_out_trade_no: String) -> PhpResult<Zval> {
+    pub fn pay(&self, syssnOrOutTradeNo: String) -> PhpResult<Zval> {
         self.with(|sb| {
-            sb.pay(&syssn_or_out_trade_no)
+            sb.pay(&syssnOrOutTradeNo)
                 .map(|v| json_to_zval(&v))
                 .map_err(|e| invalid("syssn", e.to_string()))
         })
