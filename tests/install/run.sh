@@ -32,6 +32,12 @@ check() {
   local name=$1
   shift
   [[ "$only" == *" $name "* ]] || return 0
+  if [ ! -d "$dist/$name" ]; then
+    # scripts/dist.sh makes dist/<lang> only when that binding has a dist.sh.
+    skipped+=("$name")
+    echo "--- install ${name}: skipped (no $dist/$name: the binding has no dist.sh)"
+    return 0
+  fi
   echo "--- install ${name}"
   local start=$SECONDS
   if "$@"; then
@@ -267,12 +273,7 @@ EOF
 check python python_install
 check node node_install
 check java java_install
-if [ -d "$root/bindings-php" ] || [ -d "$dist/php" ]; then
-  check php php_install
-elif [[ "$only" == *" php "* ]]; then
-  skipped+=(php)
-  echo "--- install php: skipped (no PHP binding)"
-fi
+check php php_install
 
 echo "install: ${#passed[@]} passed, ${#failed[@]} failed${failed:+ (${failed[*]})}${skipped:+, skipped: ${skipped[*]}}"
 [ ${#failed[@]} -eq 0 ]
