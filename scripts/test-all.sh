@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test in every language: Rust (fmt, clippy, unit + integration tests), then the
 # Python, Node, JVM and PHP (when bindings-php/test.sh exists) bindings' suites, the README
-# snippets (tests/snippets/run.py, which needs the bindings the suites built). Each suite installs what it
+# snippets (tests/snippets/run.py, which needs the bindings the suites built), `make dist` for the
+# host target and the install tests of dist/ (tests/install/run.sh). Each suite installs what it
 # needs (virtualenv, npm packages, Maven dependencies, Debian packages). Runs them all, prints
 # each one's time, then exits non-zero if any failed.
 set -uo pipefail
@@ -48,6 +49,10 @@ else
   echo "=== php: skipped (no bindings-php/test.sh)"
 fi
 timed snippets python3 tests/snippets/run.py
+# `make dist` for the host target, then every artifact installed and paid with in a clean
+# environment (a language whose binding has no dist.sh is reported as skipped by both).
+timed dist bash scripts/dist.sh dist
+timed install bash tests/install/run.sh dist
 
 echo
 printf '%s\n' "${times[@]}"

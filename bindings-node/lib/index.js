@@ -313,24 +313,43 @@ function notificationSignature (rawBody, clientKey) {
   return call(() => native.notificationSignature(rawBodyOf(rawBody), clientKey))
 }
 
-function paramsOf (params) {
+// Signing parameters as one string, `key NUL value NUL` per own enumerable property (null and
+// undefined left out, whole numbers written out): one native crossing for the whole object.
+function flatten (params) {
   if (params === null || typeof params !== 'object') throw invalid('params', 'must be an object of strings')
-  return params
+  let flat = ''
+  let count = 0
+  for (const k of Object.keys(params)) {
+    const v = params[k]
+    if (v === null || v === undefined) continue
+    if (typeof v === 'string') {
+      flat += k + '\u0000' + v + '\u0000'
+    } else if (typeof v === 'number' && Number.isSafeInteger(v)) {
+      flat += k + '\u0000' + v + '\u0000'
+    } else {
+      throw invalid(k, `must be a string or a whole number to be signed, got ${typeof v === 'number' ? v : typeof v}`)
+    }
+    count++
+  }
+  return [flat, count]
 }
 
 /** The request signature of `params` under `key` (uppercase hex; `signType` `md5` or `sha256`). */
 function sign (params, key, signType) {
-  return call(() => native.sign(paramsOf(params), key, signType))
+  const [flat, count] = flatten(params)
+  return call(() => native.sign(flat, count, key, signType))
 }
 
 /** The string that is signed, before the key is appended. */
 function stringToSign (params) {
-  return call(() => native.stringToSign(paramsOf(params)))
+  const [flat, count] = flatten(params)
+  return call(() => native.stringToSign(flat, count))
 }
 
 /** The string to sign with the key masked as `<client_key>`, to debug a 1108 error. */
 function debugStringToSign (params) {
-  return call(() => native.debugStringToSign(paramsOf(params)))
+  const [flat, count] = flatten(params)
+  return call(() => native.debugStringToSign(flat, count))
 }
 
 /** QR code rendering of a payment's `qrcode`. */

@@ -15,7 +15,7 @@ mod results;
 mod sandbox;
 
 use napi::Either;
-use napi::bindgen_prelude::{Buffer, Either3, Null, Object, Uint8Array};
+use napi::bindgen_prelude::{Buffer, Uint8Array};
 use napi_derive::napi;
 
 use crate::error::{invalid, js, to_napi};
@@ -50,44 +50,31 @@ pub fn error_codes() -> Vec<String> {
         .collect()
 }
 
-/// Signing parameters: the object's own string properties (whole numbers are written out;
-/// `null` and `undefined` left out), read directly from the JavaScript object.
-fn params(obj: &Object) -> napi::Result<Vec<(String, String)>> {
-    let keys = Object::keys(obj)?;
-    let mut out = Vec::with_capacity(keys.len());
-    for k in keys {
-        let value = match obj.get::<Either3<String, f64, Null>>(&k) {
-            Ok(v) => v,
-            Err(_) => {
+/// Signing parameters flattened by the wrapper into one string, `key NUL value NUL` per pair
+/// (`count` pairs): one crossing instead of one per property, and no `serde_json::Value`. A NUL
+/// inside a key or value changes the number of parts, so it is refused, never mis-signed.
+fn params(flat: &str, count: u32) -> napi::Result<Vec<(String, String)>> {
+    let mut parts = flat.split('\0');
+    let mut out = Vec::with_capacity(count as usize);
+    for _ in 0..count {
+        match (parts.next(), parts.next()) {
+            (Some(k), Some(v)) => out.push((k.to_owned(), v.to_owned())),
+            _ => {
                 return Err(to_napi(invalid(
-                    &k,
-                    "must be a string or a whole number to be signed",
+                    "params",
+                    "must not contain NUL characters",
                 )));
-            }
-        };
-        match value {
-            None | Some(Either3::C(_)) => {}
-            Some(Either3::A(s)) => out.push((k, s)),
-            Some(Either3::B(n)) => {
-                let whole = qfpay_integer(&k, n)?;
-                out.push((k, whole.to_string()));
             }
         }
     }
-    Ok(out)
-}
-
-/// A whole number to sign: NaN, infinities, fractions and unsafe integers are refused.
-fn qfpay_integer(name: &str, n: f64) -> napi::Result<i64> {
-    if n.is_finite() && n.fract() == 0.0 && n.abs() <= 9_007_199_254_740_991.0 {
-        // Whole and within 2^53: the cast is exact.
-        #[allow(clippy::cast_possible_truncation)]
-        return Ok(n as i64);
+    // What is left is the empty part after the last NUL.
+    match (parts.next(), parts.next()) {
+        (Some(""), None) | (None, None) => Ok(out),
+        _ => Err(to_napi(invalid(
+            "params",
+            "must not contain NUL characters",
+        ))),
     }
-    Err(to_napi(invalid(
-        name,
-        format!("must be a string or a whole number to be signed, got {n}"),
-    )))
 }
 
 fn sign_type(value: Option<String>) -> qfpay::Result<qfpay::SignType> {
@@ -97,25 +84,26 @@ fn sign_type(value: Option<String>) -> qfpay::Result<qfpay::SignType> {
 /// The request signature (`X-QF-SIGN`, uppercase hex) of `params` under `key`.
 #[napi]
 pub fn sign(
-    params_obj: Object,
+    flat: String,
+    count: u32,
     key: String,
     sign_type_name: Option<String>,
 ) -> napi::Result<String> {
-    let p = params(&params_obj)?;
+    let p = params(&flat, count)?;
     let t = js(sign_type(sign_type_name))?;
     Ok(qfpay::sign::sign(&p, &key, t))
 }
 
 /// The string that is signed, without the key (sorted, empty values left out, raw values).
 #[napi]
-pub fn string_to_sign(params_obj: Object) -> napi::Result<String> {
-    Ok(qfpay::sign::string_to_sign(&params(&params_obj)?))
+pub fn string_to_sign(flat: String, count: u32) -> napi::Result<String> {
+    Ok(qfpay::sign::string_to_sign(&params(&flat, count)?))
 }
 
 /// The string to sign with the key shown as `<client_key>`, to debug a `1108`.
 #[napi]
-pub fn debug_string_to_sign(params_obj: Object) -> napi::Result<String> {
-    Ok(qfpay::sign::debug_string_to_sign(&params(&params_obj)?))
+pub fn debug_string_to_sign(flat: String, count: u32) -> napi::Result<String> {
+    Ok(qfpay::sign::debug_string_to_sign(&params(&flat, count)?))
 }
 
 fn bytes(body: &Either<String, Uint8Array>) -> &[u8] {

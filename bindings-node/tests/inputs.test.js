@@ -194,6 +194,13 @@ describe('hostile and wrong values', () => {
     })
   })
 
+  it('sign refuses what it cannot sign faithfully (NUL, fractions, other types), naming it', () => {
+    for (const [params, field] of [[{ a: 'x\u0000y' }, 'params'], [{ 'a\u0000b': '1' }, 'params'], [{ txamt: 1.5 }, 'txamt'], [{ txamt: NaN }, 'txamt'], [{ paid: true }, 'paid'], ['a=1', 'params']]) {
+      assert.throws(() => qfpay.sign(params, 'k'), (e) => e instanceof ValidationError && e.field === field, JSON.stringify(params))
+    }
+    assert.equal(qfpay.stringToSign({ b: '2', a: '1', c: null, d: undefined, n: 300 }), 'a=1&b=2&n=300')
+  })
+
   describe('notification signatures that are missing', () => {
     const body = Buffer.from('{"notify_type":"payment","status":"1","out_trade_no":"X","txamt":"1"}')
     for (const sig of [undefined, null, '', [], ['']]) {

@@ -79,4 +79,17 @@ final class ExamplesTest extends TestCase
             @unlink($log);
         }
     }
+
+    public function testLaravelStyleController(): void
+    {
+        require_once QFPAY_REPO . '/examples/php/NotificationController.php';
+        $seen = [];
+        $c = new \App\Http\Controllers\NotificationController('KEY1', function ($n) use (&$seen) { $seen[] = $n->outTradeNo; });
+        $body = '{"status": "1", "notify_type": "payment", "out_trade_no": "A9", "txamt": "100"}';
+        $sig = Signing::notificationSignature($body, 'KEY1');
+        $this->assertSame([200, 'SUCCESS'], $c($body, $sig));
+        $this->assertSame([401, 'bad signature'], $c($body . ' ', $sig));
+        $this->assertSame([401, 'bad signature'], $c($body, null));
+        $this->assertSame(['A9'], $seen);
+    }
 }

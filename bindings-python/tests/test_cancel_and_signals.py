@@ -128,3 +128,22 @@ def test_wait_defaults_are_the_cores() -> None:
     sig = inspect.signature(qfpay.AsyncClient.wait_for_payment)
     assert sig.parameters["timeout"].default is None  # None = the core's Wait::default() (120 s)
     assert os.environ.get("QFPAY_TEST_NEVER_SET") is None
+
+
+def test_finished_event_loops_release_their_bridge(sandbox: Sandbox) -> None:
+    """Each event loop gets one socket pair for completions; asyncio.run() after asyncio.run()
+    must not leak them."""
+    import gc
+
+    client = sandbox.async_client()
+
+    async def one() -> None:
+        assert await client.find_payment("qfLOOPS") is None
+
+    asyncio.run(one())
+    gc.collect()
+    before = len(os.listdir("/proc/self/fd"))
+    for _ in range(30):
+        asyncio.run(one())
+    gc.collect()
+    assert len(os.listdir("/proc/self/fd")) <= before + 2

@@ -82,7 +82,8 @@ def test_event_loop_keeps_running(sandbox: Sandbox) -> None:
 
     ticks, elapsed = asyncio.run(main())
     assert elapsed >= DELAY_MS / 1000
-    assert ticks >= 25, f"the ticker ran {ticks} times during a {elapsed:.3f}s call: the loop was blocked"
+    # A blocked loop ticks once or twice; 10 leaves room for a machine busy with builds.
+    assert ticks >= 10, f"the ticker ran {ticks} times during a {elapsed:.3f}s call: the loop was blocked"
 
 
 def test_async_calls_overlap(sandbox: Sandbox) -> None:

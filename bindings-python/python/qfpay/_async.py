@@ -35,7 +35,9 @@ class _LoopBridge:
     __slots__ = ("channel", "futures", "loop", "__weakref__")
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self.loop = loop
+        # A weak reference: the loop owns this bridge (through its reader), never the reverse,
+        # so a finished loop (asyncio.run) is collected with its channel and socket.
+        self.loop = weakref.ref(loop)
         self.channel = _Channel()
         self.futures: dict[int, asyncio.Future[Any]] = {}
         loop.add_reader(self.channel.fileno(), self._drain)
@@ -52,7 +54,9 @@ class _LoopBridge:
                 fut.set_exception(value)
 
     def track(self, call_id: int) -> asyncio.Future[Any]:
-        fut: asyncio.Future[Any] = self.loop.create_future()
+        loop = self.loop()
+        assert loop is not None  # called from inside the running loop
+        fut: asyncio.Future[Any] = loop.create_future()
         self.futures[call_id] = fut
         fut.add_done_callback(self._done)
         fut.call_id = call_id  # type: ignore[attr-defined]

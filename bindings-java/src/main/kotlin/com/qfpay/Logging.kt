@@ -58,12 +58,16 @@ fun interface QfPayListener {
 
 /**
  * Forwards the core's events to SLF4J (`com.qfpay.http`, `com.qfpay.reconcile`, with the event
- * fields as key-value pairs) and to the listener. Which levels are wanted is decided once,
+ * fields as key-value pairs) and to the listener; with no SLF4J backend on the classpath,
+ * `QFPAY_LOG=error|warn|info|debug|trace` prints them to stderr instead. Which levels are wanted is decided once,
  * when the client is built, so a disabled logger costs nothing per call.
  */
 internal class EventForwarder(private val listener: QfPayListener?) : FfiEventSink {
     private val http: Logger = LoggerFactory.getLogger("com.qfpay.http")
     private val reconcile: Logger = LoggerFactory.getLogger("com.qfpay.reconcile")
+
+    /** `QFPAY_LOG`'s level when no SLF4J backend is on the classpath (events then go to stderr). */
+    private val stderrLevel: Int? = stderrLevel()
 
     /** The most verbose level anything listens at, or null when nothing does. */
     val minLevel: String? = run {
@@ -74,10 +78,20 @@ internal class EventForwarder(private val listener: QfPayListener?) : FfiEventSi
             "warn" to (http.isWarnEnabled || reconcile.isWarnEnabled),
             "error" to (http.isErrorEnabled || reconcile.isErrorEnabled),
         )
-        levels.firstOrNull { it.second }?.first
+        val slf4j = levels.indexOfFirst { it.second }.takeIf { it >= 0 }
+        val min = listOfNotNull(slf4j, stderrLevel).minOrNull()
+        min?.let { LEVELS[it] }
     }
 
     override fun onEvent(event: FfiEvent) {
+        val rank = LEVELS.indexOf(event.level)
+        if (stderrLevel != null && rank >= stderrLevel) {
+            System.err.println(
+                "qfpay ${event.level} ${event.kind} ${event.message} endpoint=${event.endpoint} attempt=${event.attempt}" +
+                    (event.outTradeNo?.let { " outTradeNo=$it" } ?: "") + " elapsedMs=${event.elapsedMs}" +
+                    (event.decision?.let { " decision=$it" } ?: ""),
+            )
+        }
         try {
             val logger = if (event.area == "reconcile") reconcile else http
             val level = when (event.level) {
@@ -114,7 +128,23 @@ internal class EventForwarder(private val listener: QfPayListener?) : FfiEventSi
     }
 
     companion object {
+        private val LEVELS = listOf("trace", "debug", "info", "warn", "error")
+
         /** `com.qfpay.config`: configuration warnings (e.g. QFPAY_ENV and QFPAY_BASE_URL disagree). */
-        val config: Logger = LoggerFactory.getLogger("com.qfpay.config")
+        private val config: Logger = LoggerFactory.getLogger("com.qfpay.config")
+
+        /** `QFPAY_LOG` (error|warn|info|debug|trace) as an index into [LEVELS], when SLF4J has no backend. */
+        private fun stderrLevel(): Int? {
+            val v = System.getenv("QFPAY_LOG")?.trim()?.lowercase()?.let { if (it == "warning") "warn" else it } ?: return null
+            val i = LEVELS.indexOf(v)
+            if (i < 0) return null
+            return if (LoggerFactory.getILoggerFactory() is org.slf4j.helpers.NOPLoggerFactory) i else null
+        }
+
+        /** Logs a configuration warning (SLF4J `com.qfpay.config`, or stderr under `QFPAY_LOG` without a backend). */
+        fun configWarning(message: String) {
+            config.warn(message)
+            if (stderrLevel() != null && stderrLevel()!! <= LEVELS.indexOf("warn")) System.err.println("qfpay warn config $message")
+        }
     }
 }

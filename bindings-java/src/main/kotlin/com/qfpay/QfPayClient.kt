@@ -422,7 +422,7 @@ class QfPayClient private constructor(
             )
             val events = EventForwarder(listener)
             val native = ffi { FfiClient(config.copy(logLevel = events.minLevel), if (events.minLevel != null) events else null) }
-            for (w in ffi { native.warnings() }) EventForwarder.config.warn(w)
+            for (w in ffi { native.warnings() }) EventForwarder.configWarning(w)
             val own = if (executor == null) Executors.newCachedThreadPool(DaemonThreads) else null
             return QfPayClient(native, executor ?: own!!, own)
         }
