@@ -31,6 +31,11 @@ pub mod secret;
 pub mod sign;
 pub mod validate;
 
+/// The README's Rust blocks, compiled and run as doc-tests by `cargo test`.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+mod readme {}
+
 pub use client::{
     Client, ClientBuilder, Config, Endpoint, Environment, QueryPages, VERSION, Wait,
     generate_out_trade_no,

@@ -212,7 +212,7 @@ pub(crate) async fn exchange(
     let resp = match sent {
         Ok(r) => r,
         Err(e) => {
-            let what = describe(&e, host_of(config), remaining);
+            let what = describe(&e, remaining);
             return Ok(Reply {
                 exchange: if e.is_connect() {
                     Exchange::NotSent(what)
@@ -237,7 +237,7 @@ pub(crate) async fn exchange(
             return Ok(Reply {
                 exchange: Exchange::Lost(format!(
                     "the answer was cut off: {}",
-                    describe(&e, host_of(config), remaining)
+                    describe(&e, remaining)
                 )),
                 http_status: Some(status),
                 body: None,
@@ -272,10 +272,11 @@ pub(crate) fn human(d: Duration) -> String {
     }
 }
 
-/// What went wrong, in one clause, without repeating the layers' own words.
-fn describe(e: &reqwest::Error, host: &str, allowed: Duration) -> String {
+/// What went wrong, in one clause, without repeating the layers' own words (the caller names
+/// the endpoint and host).
+fn describe(e: &reqwest::Error, allowed: Duration) -> String {
     if e.is_timeout() {
-        return format!("no answer from {host} within {}", human(allowed));
+        return format!("no answer within {}", human(allowed));
     }
     let mut root: Option<String> = None;
     let mut src: Option<&dyn std::error::Error> = std::error::Error::source(e);
@@ -285,9 +286,9 @@ fn describe(e: &reqwest::Error, host: &str, allowed: Duration) -> String {
     }
     let root = root.unwrap_or_else(|| e.to_string());
     if e.is_connect() {
-        format!("could not connect to {host} ({root})")
+        format!("could not connect ({root})")
     } else {
-        format!("the connection to {host} failed ({root})")
+        format!("the connection failed ({root})")
     }
 }
 
