@@ -455,16 +455,18 @@ def targets(rates: dict[str, list[float | None]], micro: dict[str, list[dict[str
         xs = [m[k] for m in micro.get(lang, []) if k in m]
         return med(xs) if xs else None
 
+    def sign_ratio(lang: str) -> float | None:  # per round, as in the table: SDK time ÷ hand-written time
+        xs = [m["sign_sdk_ns"] / m["sign_hand_ns"] for m in micro.get(lang, []) if m.get("sign_hand_ns")]
+        return med(xs) if xs else None
+
     jt = micro_med("java", "trivial_ns")
     row("a trivial JVM call ≤ 2 µs", jt, f"{jt / 1000:.2f} µs" if jt else "", jt <= 2000 if jt else None)
-    js, jh = micro_med("java", "sign_sdk_ns"), micro_med("java", "sign_hand_ns")
-    jr = js / jh if js and jh else None
+    jr = sign_ratio("java")
     row("Java `sign` ≤ 2× the plain Java signer", jr, f"{jr:.2f}×" if jr else "", jr <= 2.0 if jr else None)
-    ns, nh = micro_med("node", "sign_sdk_ns"), micro_med("node", "sign_hand_ns")
-    nr = ns / nh if ns and nh else None
+    nr = sign_ratio("node")
     row("Node `sign` faster than Node's `crypto` code", nr, f"{nr:.2f}× the time" if nr else "", nr < 1.0 if nr else None)
-    ps, ph = micro_med("python", "sign_sdk_ns"), micro_med("python", "sign_hand_ns")
-    pr = ph / ps if ps and ph else None
+    pt = sign_ratio("python")
+    pr = 1 / pt if pt else None
     row("Python `sign` ≥ 2× the seed's function", pr, f"{pr:.2f}× as fast" if pr else "", pr >= 2.0 if pr else None)
     st = startup.get("java", [])
     sv = med(st) if st else None
