@@ -190,6 +190,16 @@ describe('hostile and wrong values', () => {
     it('any string field, list item, extendInfo member and option', async () => {
       assert.equal((await rejection(client.query({ outTradeNo: ['ok', 'bad\uD800'] }))).field, 'out_trade_no')
       assert.equal((await rejection(client.wechatQr({ amount: 300, extendInfo: { userCreid: '1\uDFFF', userTruename: 'x' } }))).field, 'extend_info.user_creid')
+      // the documented form, a JSON string, gets the same real-name rules as the object form
+      for (const [text, field] of [
+        ['{"user_creid":"123","user_truename":"A"}', 'extend_info.user_creid'],
+        ['{"user_creid":"110105194912310021","user_truename":"A"}', 'extend_info.user_creid'],
+        ['{"user_creid":"11010519491231002X","user_truename":""}', 'extend_info.user_truename'],
+      ]) {
+        const e = await rejection(client.wechatQr({ amount: 300, extendInfo: text }))
+        assert.ok(e instanceof ValidationError, `${e}`)
+        assert.equal(e.field, field, text)
+      }
       assert.throws(() => new Client({ ...base(), mchid: 'M\uD800' }), (e) => e instanceof ValidationError && e.field === 'mchid')
     })
   })

@@ -165,6 +165,15 @@ def test_bad_input_rejected_before_sending(sandbox: Sandbox, client: qfpay.Clien
     with pytest.raises(qfpay.ValidationError) as info:
         client.wechat_qr(300, extend_info={"user_creid": "123", "user_truename": "A"})
     assert info.value.field == "extend_info.user_creid"
+    # The documented form, a JSON string, gets the same real-name rules (issue 9 item 2).
+    for text, field in [
+        ('{"user_creid":"123","user_truename":"A"}', "extend_info.user_creid"),
+        ('{"user_creid":"110105194912310021","user_truename":"A"}', "extend_info.user_creid"),
+        ('{"user_creid":"11010519491231002X","user_truename":""}', "extend_info.user_truename"),
+    ]:
+        with pytest.raises(qfpay.ValidationError) as info:
+            client.wechat_qr(300, extend_info=text)
+        assert info.value.field == field, text
     with pytest.raises(qfpay.ValidationError) as info:
         client.close(amount=300, currency="HKD")
     assert info.value.field == "syssn"
