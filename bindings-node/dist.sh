@@ -15,12 +15,14 @@ cd "$here"
 profile="${QFPAY_CARGO_PROFILE:-release}"
 
 npm ci --no-audit --no-fund --loglevel=error
-if [ "$profile" = release ]; then
-  npx napi build --platform --release
-else
-  npx napi build --platform --profile "$profile"
-fi
+# Plain cargo (no --target), so the addon shares target/<profile> and its compiled dependencies
+# with the CLI and the PHP extension that `make dist` builds in the same profile: `napi build`
+# would pass --target and build every dependency once more. On linux-gnu napi build adds nothing
+# else to the compile; the JS loader and the .d.ts are hand-written (lib/).
+cargo build -q --profile "$profile" -p qfpay-node --manifest-path "$here/../Cargo.toml"
+target="${CARGO_TARGET_DIR:-$here/../target}"
 addon=qfpay.linux-x64-gnu.node
+cp "$target/$profile/libqfpay_node.so" "$addon"
 strip --strip-unneeded "$addon" 2>/dev/null || true
 
 stage="$(mktemp -d)"
