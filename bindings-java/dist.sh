@@ -60,6 +60,8 @@ repo="$out/repo/com/qfpay/qfpay/$version"
 mkdir -p "$repo"
 for suffix in .jar .pom -sources.jar -javadoc.jar; do cp "$base$suffix" "$repo/qfpay-$version$suffix"; done
 
-if unzip -l "$base.jar" | grep -q ' kotlin/'; then echo "dist.sh: kotlin/ classes in the jar" >&2; exit 1; fi
-unzip -l "$base.jar" | grep -q 'linux-x86-64/libqfpay_jvm.so' || { echo "dist.sh: native library missing" >&2; exit 1; }
+# The listing is read whole first: `unzip -l | grep -q` fails under pipefail when grep stops early.
+listing="$(unzip -l "$base.jar")"
+if grep -q ' kotlin/' <<<"$listing"; then echo "dist.sh: kotlin/ classes in the jar" >&2; exit 1; fi
+grep -q 'linux-x86-64/libqfpay_jvm.so' <<<"$listing" || { echo "dist.sh: native library missing" >&2; exit 1; }
 ls -l "$base.jar" "$base.pom" "$base-sources.jar" "$base-javadoc.jar"

@@ -28,13 +28,15 @@ deps="$(cat "$cp_file")"
 for a in jna kotlin-stdlib slf4j-api; do
   [[ "$deps" == *"/$a-"*.jar* ]] || { echo "jar check: $a missing from the runtime classpath: $deps" >&2; exit 1; }
 done
-if jar tf "$here/target/qfpay.jar" | grep -q '^kotlin/'; then
+# Listed whole first: `jar tf | grep -q` can fail under pipefail when grep stops reading early.
+listing="$(jar tf "$here/target/qfpay.jar")"
+if grep -q '^kotlin/' <<<"$listing"; then
   echo "jar check: qfpay.jar contains kotlin/ classes (the stdlib must be a dependency, not shaded)" >&2
   exit 1
 fi
 cd "$(mktemp -d)"
 env -u LD_LIBRARY_PATH -u JAVA_TOOL_OPTIONS -u CLASSPATH java -cp "$here/target/qfpay.jar:$deps" com.qfpay.SelfCheck
-if jar tf "$here/target/qfpay.jar" | grep -qx 'linux-x86-64/libqfpay_jvm.so'; then
+if grep -qx 'linux-x86-64/libqfpay_jvm.so' <<<"$listing"; then
   echo "jar check: linux-x86-64/libqfpay_jvm.so is in qfpay.jar"
 else
   echo "jar check: linux-x86-64/libqfpay_jvm.so missing from qfpay.jar" >&2
