@@ -160,8 +160,10 @@ describe('hostile and wrong values', () => {
     }
     it('findPayment and waitForPayment without a string order number', async () => {
       for (const bad of [undefined, null, 42, {}, '']) {
-        for (const p of [client.findPayment(bad), client.waitForPayment(bad)]) {
-          const e = await rejection(p)
+        // One promise at a time: a second rejected promise made before the first is awaited
+        // would be an unhandled rejection while the first waits.
+        for (const call of [() => client.findPayment(bad), () => client.waitForPayment(bad)]) {
+          const e = await rejection(call())
           assert.ok(e instanceof ValidationError, `${bad}: ${e}`)
           assert.equal(e.field, 'out_trade_no')
         }
