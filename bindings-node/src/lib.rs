@@ -51,29 +51,23 @@ pub fn error_codes() -> Vec<String> {
 }
 
 /// Signing parameters flattened by the wrapper into one string, `key NUL value NUL` per pair
-/// (`count` pairs): one crossing instead of one per property, and no `serde_json::Value`. A NUL
-/// inside a key or value changes the number of parts, so it is refused, never mis-signed.
-fn params(flat: &str, count: u32) -> napi::Result<Vec<(String, String)>> {
+/// (`count` pairs): one crossing instead of one per property, and no `serde_json::Value`. The
+/// pairs borrow from `flat` (no copy per key or value). A NUL inside a key or value changes the
+/// number of parts, so it is refused, never mis-signed.
+fn params(flat: &str, count: u32) -> napi::Result<Vec<(&str, &str)>> {
+    let nul = || to_napi(invalid("params", "must not contain NUL characters"));
     let mut parts = flat.split('\0');
     let mut out = Vec::with_capacity(count as usize);
     for _ in 0..count {
         match (parts.next(), parts.next()) {
-            (Some(k), Some(v)) => out.push((k.to_owned(), v.to_owned())),
-            _ => {
-                return Err(to_napi(invalid(
-                    "params",
-                    "must not contain NUL characters",
-                )));
-            }
+            (Some(k), Some(v)) => out.push((k, v)),
+            _ => return Err(nul()),
         }
     }
     // What is left is the empty part after the last NUL.
     match (parts.next(), parts.next()) {
         (Some(""), None) | (None, None) => Ok(out),
-        _ => Err(to_napi(invalid(
-            "params",
-            "must not contain NUL characters",
-        ))),
+        _ => Err(nul()),
     }
 }
 
