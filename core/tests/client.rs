@@ -552,3 +552,81 @@ fn blocking_calls_from_two_threads_overlap() {
         "the calls ran one after the other: {elapsed:?}"
     );
 }
+
+/// Accepts one connection on `listener`, reads what the client sends first, answers `reply`.
+async fn answer_once(listener: tokio::net::TcpListener, reply: &'static [u8]) -> Vec<u8> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (mut sock, _) = listener.accept().await.unwrap();
+    let mut buf = vec![0u8; 4096];
+    let n = sock.read(&mut buf).await.unwrap();
+    buf.truncate(n);
+    let _ = sock.write_all(reply).await;
+    let _ = sock.shutdown().await;
+    buf
+}
+
+#[tokio::test]
+async fn a_redirect_is_never_followed() {
+    // A payment answered with a redirect is an error naming the status; the request is not
+    // re-sent to the other location (reqwest would follow it, as a GET, by default).
+    let elsewhere = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let target = elsewhere.local_addr().unwrap();
+    let server = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = server.local_addr().unwrap();
+    let reply: &'static [u8] = Box::leak(
+        format!(
+            "HTTP/1.1 302 Found\r\nLocation: http://{target}/trade/v1/payment\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        )
+        .into_bytes()
+        .into_boxed_slice(),
+    );
+    let served = tokio::spawn(answer_once(server, reply));
+    let c = Client::builder()
+        .base_url(format!("http://{addr}"))
+        .credentials("APP", "KEY")
+        .reconcile_timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let e = c
+        .create_payment(PaymentRequest::wechat_qr(hkd(300)))
+        .await
+        .unwrap_err();
+    assert_eq!(e.http_status(), Some(302), "{e}");
+    assert!(e.out_trade_no().is_some(), "{e}");
+    assert!(String::from_utf8_lossy(&served.await.unwrap()).starts_with("POST /trade/v1/payment"));
+    let followed = tokio::time::timeout(Duration::from_millis(200), elsewhere.accept()).await;
+    assert!(followed.is_err(), "the redirect was followed");
+}
+
+#[tokio::test]
+async fn https_uses_tls_with_sni_and_alpn() {
+    // The shared TLS configuration (built once per process) is the one every client uses: a
+    // TLS ClientHello naming the host and offering h2 and http/1.1 goes out for https URLs.
+    let server = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = server.local_addr().unwrap().port();
+    let hello = tokio::spawn(answer_once(server, b""));
+    for _ in 0..2 {
+        // A second client reuses the configuration; both must work the same.
+        let _ = Client::builder()
+            .base_url(format!("https://localhost:{port}"))
+            .credentials("APP", "KEY")
+            .build()
+            .unwrap();
+    }
+    let c = Client::builder()
+        .base_url(format!("https://localhost:{port}"))
+        .credentials("APP", "KEY")
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let e = c
+        .query(QueryRequest::by_out_trade_no("X1"))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "network", "{e}");
+    let hello = hello.await.unwrap();
+    assert_eq!(hello.first(), Some(&0x16), "a TLS handshake record");
+    let has = |needle: &[u8]| hello.windows(needle.len()).any(|w| w == needle);
+    assert!(has(b"localhost"), "SNI");
+    assert!(has(b"\x02h2") && has(b"\x08http/1.1"), "ALPN h2, http/1.1");
+}
