@@ -6,9 +6,9 @@
 #   qfpay-<v>.pom          the real runtime dependencies: jna, kotlin-stdlib, slf4j-api
 #   qfpay-<v>-sources.jar  the hand-written Kotlin surface
 #   qfpay-<v>-javadoc.jar  API docs (see below)
-# The javadoc jar: Dokka would render the KDoc, but it pulls a large toolchain from Maven Central
-# at build time; the -javadoc jar here holds the KDoc'd Kotlin sources and an index page, which
-# IDEs and Maven Central accept, and the sources jar gives IDEs the same KDoc.
+# The javadoc jar: with QFPAY_DOKKA=1 (`make dist-all` sets it) Dokka's HTML of the KDoc, without
+# the internal com.qfpay.ffi (pom.xml profile `dokka`; about 80 s of CPU, so not in `make test`).
+# Otherwise the KDoc'd Kotlin sources and an index page, which IDEs and Maven Central accept.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 [ $# -eq 1 ] || { echo "usage: bindings-java/dist.sh OUTDIR" >&2; exit 2; }
@@ -20,7 +20,8 @@ version="$(sed -n '/<artifactId>qfpay<\/artifactId>/{n;s:.*<version>\(.*\)</vers
 jna="$(prop jna.version)"; kotlin="$(prop kotlin.version)"; slf4j="$(prop slf4j.version)"
 [ -n "$version" ] && [ -n "$jna" ] && [ -n "$kotlin" ] && [ -n "$slf4j" ] || { echo "dist.sh: cannot read versions from pom.xml" >&2; exit 1; }
 
-mvn -B -q -f "$here/pom.xml" -Dcargo.profile=release -DskipTests -DskipSelfCheck=true package
+dokka=(); [ "${QFPAY_DOKKA:-0}" = 1 ] && dokka=(-Ddokka)
+mvn -B -q -f "$here/pom.xml" -Dcargo.profile=release -DskipTests -DskipSelfCheck=true "${dokka[@]}" package
 
 base="$out/qfpay-$version"
 cp "$here/target/qfpay.jar" "$base.jar"
@@ -53,7 +54,7 @@ cp -r "$here/src/main/kotlin/com" "$doc/"
   for f in "$here"/src/main/kotlin/com/qfpay/*.kt; do n="$(basename "$f")"; echo "<li><a href=\"com/qfpay/$n\">$n</a></li>"; done
   echo "</ul>"
 } > "$doc/index.html"
-(cd "$doc" && jar cf "$base-javadoc.jar" index.html com)
+if [ ${#dokka[@]} -ne 0 ]; then cp "$here/target/qfpay-javadoc.jar" "$base-javadoc.jar"; else (cd "$doc" && jar cf "$base-javadoc.jar" index.html com); fi
 
 # A file repository next to the files, for <repository><url>file://OUTDIR/repo</url></repository>.
 repo="$out/repo/com/qfpay/qfpay/$version"
