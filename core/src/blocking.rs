@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 use tokio::runtime::{Handle, Runtime};
 
 use crate::client::Wait;
+use crate::client::config::{ClientBuilder, Config};
 use crate::error::{Error, Result};
 use crate::model::{
     CancelRequest, Cancellation, Payment, PaymentRequest, QueryPage, QueryRequest, Refund,
@@ -102,6 +103,48 @@ impl Client {
         })
     }
 
+    /// A client for `builder`'s configuration that shares its runtime and connection pool with
+    /// every other client the process built from the same configuration (credentials, base
+    /// URL, timeouts, retries, proxy: everything but the observer).
+    ///
+    /// For hosts that create their client again for every request, PHP-FPM above all: the
+    /// connections to QFPay, with their TLS sessions, then survive from one request to the
+    /// next instead of being opened again for each payment. The builder's observer, if any, is
+    /// attached to the returned client only. Up to 16 configurations are kept per process
+    /// (the oldest is let go first); a forked child builds its own runtime and pool on first
+    /// use, as every client does.
+    pub fn shared(mut builder: ClientBuilder) -> Result<Self> {
+        const KEPT: usize = 16;
+        static CLIENTS: Mutex<Vec<([u8; 32], Client)>> = Mutex::new(Vec::new());
+        let observer = builder.take_observer();
+        let config = builder.into_config()?;
+        let print = fingerprint(&config);
+        let mut clients = CLIENTS.lock().unwrap_or_else(|p| p.into_inner());
+        let found = clients.iter().position(|(p, _)| *p == print);
+        let client = match found {
+            Some(i) => {
+                // Most recently used last, so the oldest goes first.
+                let entry = clients.remove(i);
+                let client = entry.1.clone();
+                clients.push(entry);
+                client
+            }
+            None => {
+                let client = Self::new(crate::Client::from_config(config)?)?;
+                if clients.len() == KEPT {
+                    clients.remove(0);
+                }
+                clients.push((print, client.clone()));
+                client
+            }
+        };
+        drop(clients);
+        Ok(Self {
+            inner: client.inner.with_observer_slot(observer),
+            runtime: client.runtime,
+        })
+    }
+
     /// A blocking client from the `QFPAY_*` environment variables.
     pub fn from_env() -> Result<Self> {
         Self::new(crate::Client::from_env()?)
@@ -162,6 +205,17 @@ impl Client {
     pub fn wait_for_payment(&self, out_trade_no: &str, wait: Wait) -> Result<Transaction> {
         self.block_on(self.inner.wait_for_payment(out_trade_no, wait))?
     }
+}
+
+/// A digest of everything in a configuration, the key included (never kept in clear).
+fn fingerprint(config: &Config) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    // `Debug` shows every field but the key, which is hashed on its own.
+    h.update(format!("{config:?}").as_bytes());
+    h.update([0]);
+    h.update(config.client_key.expose().as_bytes());
+    h.finalize().into()
 }
 
 /// Pages of a query, fetched as the iterator advances.

@@ -630,3 +630,79 @@ async fn https_uses_tls_with_sni_and_alpn() {
     assert!(has(b"localhost"), "SNI");
     assert!(has(b"\x02h2") && has(b"\x08http/1.1"), "ALPN h2, http/1.1");
 }
+
+/// A TCP relay in front of `target` on its own thread, counting the connections it accepts.
+fn counting_relay(
+    target: std::net::SocketAddr,
+) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let count = accepted.clone();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            listener.set_nonblocking(true).unwrap();
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            loop {
+                let (mut inbound, _) = listener.accept().await.unwrap();
+                count.fetch_add(1, Ordering::SeqCst);
+                tokio::spawn(async move {
+                    let mut out = tokio::net::TcpStream::connect(target).await.unwrap();
+                    let _ = tokio::io::copy_bidirectional(&mut inbound, &mut out).await;
+                });
+            }
+        });
+    });
+    (url, accepted)
+}
+
+#[test]
+fn shared_blocking_clients_reuse_one_pool_per_configuration() {
+    use std::sync::atomic::Ordering;
+    let sb = Sandbox::start_background(SandboxConfig::default()).unwrap();
+    let target = sb.base_url().trim_start_matches("http://").parse().unwrap();
+    let (url, accepted) = counting_relay(target);
+    let m = sb.merchant().clone();
+    let make = |timeout: u64| {
+        Client::builder()
+            .base_url(url.clone())
+            .credentials(m.app_code.clone(), m.client_key.clone())
+            .timeout(Duration::from_secs(timeout))
+    };
+    let pay = |c: &qfpay::blocking::Client| {
+        c.create_payment(PaymentRequest::wechat_qr(hkd(300)))
+            .unwrap();
+    };
+    // A PHP-FPM worker creating its client for every request: one connection for all of them.
+    for _ in 0..3 {
+        let c = qfpay::blocking::Client::shared(make(30)).unwrap();
+        pay(&c);
+        drop(c);
+    }
+    assert_eq!(accepted.load(Ordering::SeqCst), 1);
+    // Another configuration (here another timeout) gets a pool of its own.
+    pay(&qfpay::blocking::Client::shared(make(31)).unwrap());
+    assert_eq!(accepted.load(Ordering::SeqCst), 2);
+    // Plain clients never share.
+    pay(&qfpay::blocking::Client::new(make(30).build().unwrap()).unwrap());
+    assert_eq!(accepted.load(Ordering::SeqCst), 3);
+    // Another key is another configuration, and a wrong one: refused, on a new connection.
+    let wrong = Client::builder()
+        .base_url(url.clone())
+        .credentials(m.app_code.clone(), "NOT-THE-KEY")
+        .timeout(Duration::from_secs(30));
+    let e = qfpay::blocking::Client::shared(wrong)
+        .unwrap()
+        .create_payment(PaymentRequest::wechat_qr(hkd(300)))
+        .unwrap_err();
+    assert_eq!(e.respcd(), Some("1108"), "{e}");
+    assert_eq!(accepted.load(Ordering::SeqCst), 4);
+    pay(&qfpay::blocking::Client::shared(make(30)).unwrap());
+    assert_eq!(accepted.load(Ordering::SeqCst), 4);
+}
