@@ -208,13 +208,25 @@ public final class JavaClients {
         }
     }
 
-    /** The first SDK call in a fresh JVM: class loading plus loading the native library. */
+    /**
+     * The first SDK call in a fresh JVM: class loading plus loading the native library (the JNI
+     * path). Then, for the record, the first client built after it (JNA and uniffi's generated
+     * classes load there) and its first call.
+     */
     static String startup() {
         long t = System.nanoTime();
         String otn = QfPay.generateOutTradeNo();
         double ms = (System.nanoTime() - t) / 1e6;
         if (otn.isEmpty()) throw new AssertionError();
-        return String.format(java.util.Locale.ROOT, "{\"startup_ms\":%.2f,\"startup_what\":\"first QfPay.generateOutTradeNo()\"}", ms);
+        long t2 = System.nanoTime();
+        String url;
+        try (QfPayClient c = QfPayClient.builder().appCode("A").clientKey("K").baseUrl("http://127.0.0.1:9").build()) {
+            url = c.getBaseUrl();
+        }
+        double clientMs = (System.nanoTime() - t2) / 1e6;
+        if (url.isEmpty()) throw new AssertionError();
+        return String.format(java.util.Locale.ROOT,
+                "{\"startup_ms\":%.2f,\"startup_what\":\"first QfPay.generateOutTradeNo()\",\"first_client_ms\":%.2f}", ms, clientMs);
     }
 
     static long rssKb() throws Exception {

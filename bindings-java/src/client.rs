@@ -155,6 +155,8 @@ static RUNTIME: LazyLock<Result<tokio::runtime::Runtime, String>> = LazyLock::ne
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("qfpay-io")
+        // A thread that delivered outcomes to the JVM was attached to it (as a daemon).
+        .on_thread_stop(crate::jni_path::detach_current_thread)
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the I/O runtime: {e}"))
@@ -293,6 +295,109 @@ impl FfiClient {
         match options {
             None => Ok(base.clone()),
             Some(o) => with_options(base, &o),
+        }
+    }
+}
+
+/// The operations of `Jni.call` / `Jni.callAsync` (the Kotlin facade's `Op` constants).
+mod op {
+    pub const CREATE_PAYMENT: i32 = 0;
+    pub const QUERY: i32 = 1;
+    pub const FIND_PAYMENT: i32 = 2;
+    pub const REFUND: i32 = 3;
+    pub const CLOSE_ORDER: i32 = 4;
+    pub const REVERSE: i32 = 5;
+    pub const WAIT_FOR_PAYMENT: i32 = 6;
+}
+
+/// A request read from a `Jni.call` buffer: the operation's arguments in uniffi's serialized
+/// form, in the order of the exported method's parameters. Read once and moved on at once, so
+/// boxing the large variants would only add an allocation.
+#[allow(clippy::large_enum_variant)]
+enum Call {
+    CreatePayment(FfiPaymentRequest, Option<FfiCallOptions>),
+    Query(FfiQueryRequest, Option<FfiCallOptions>),
+    FindPayment(String, Option<FfiCallOptions>),
+    Refund(FfiRefundRequest, Option<FfiCallOptions>),
+    CloseOrder(FfiCancelRequest, Option<FfiCallOptions>),
+    Reverse(FfiCancelRequest, Option<FfiCallOptions>),
+    WaitForPayment(String, Option<i64>, Option<i64>, Option<i64>),
+}
+
+fn read<T: uniffi::Lift<crate::UniFfiTag>>(buf: &mut &[u8]) -> FfiResult<T> {
+    T::try_read(buf)
+        .map_err(|e| QfPayFfiError::simple("config", format!("malformed call buffer: {e}")))
+}
+
+impl Call {
+    fn read(code: i32, b: &mut &[u8]) -> FfiResult<Self> {
+        Ok(match code {
+            op::CREATE_PAYMENT => Call::CreatePayment(read(b)?, read(b)?),
+            op::QUERY => Call::Query(read(b)?, read(b)?),
+            op::FIND_PAYMENT => Call::FindPayment(read(b)?, read(b)?),
+            op::REFUND => Call::Refund(read(b)?, read(b)?),
+            op::CLOSE_ORDER => Call::CloseOrder(read(b)?, read(b)?),
+            op::REVERSE => Call::Reverse(read(b)?, read(b)?),
+            op::WAIT_FOR_PAYMENT => Call::WaitForPayment(read(b)?, read(b)?, read(b)?, read(b)?),
+            other => {
+                return Err(QfPayFfiError::simple(
+                    "config",
+                    format!("unknown operation {other}"),
+                ));
+            }
+        })
+    }
+}
+
+impl FfiClient {
+    /// The client's settings (the JNI getters).
+    pub(crate) fn config(&self) -> &qfpay::Config {
+        self.inner.async_client().config()
+    }
+
+    /// One blocking operation of `Jni.call`: the same methods the uniffi exports run.
+    pub(crate) fn call_blocking(&self, code: i32, buf: &mut &[u8]) -> FfiResult<FfiOutcome> {
+        Ok(match Call::read(code, buf)? {
+            Call::CreatePayment(r, o) => FfiOutcome::Payment {
+                value: self.create_payment(r, o)?,
+            },
+            Call::Query(r, o) => FfiOutcome::QueryPage {
+                value: self.query(r, o)?,
+            },
+            Call::FindPayment(n, o) => FfiOutcome::MaybeTransaction {
+                value: self.find_payment(n, o)?,
+            },
+            Call::Refund(r, o) => FfiOutcome::Refund {
+                value: self.refund(r, o)?,
+            },
+            Call::CloseOrder(r, o) => FfiOutcome::Cancellation {
+                value: self.close_order(r, o)?,
+            },
+            Call::Reverse(r, o) => FfiOutcome::Cancellation {
+                value: self.reverse(r, o)?,
+            },
+            Call::WaitForPayment(n, t, i, m) => FfiOutcome::Transaction {
+                value: self.wait_for_payment(n, t, i, m)?,
+            },
+        })
+    }
+
+    /// One `...Async` operation of `Jni.callAsync`: the same methods the uniffi exports run.
+    pub(crate) fn call_async(
+        &self,
+        code: i32,
+        buf: &mut &[u8],
+        done: Box<dyn FfiCompletion>,
+    ) -> Arc<FfiTask> {
+        match Call::read(code, buf) {
+            Err(e) => failed_task(e, done),
+            Ok(Call::CreatePayment(r, o)) => self.create_payment_async(r, o, done),
+            Ok(Call::Query(r, o)) => self.query_async(r, o, done),
+            Ok(Call::FindPayment(n, o)) => self.find_payment_async(n, o, done),
+            Ok(Call::Refund(r, o)) => self.refund_async(r, o, done),
+            Ok(Call::CloseOrder(r, o)) => self.close_order_async(r, o, done),
+            Ok(Call::Reverse(r, o)) => self.reverse_async(r, o, done),
+            Ok(Call::WaitForPayment(n, t, i, m)) => self.wait_for_payment_async(n, t, i, m, done),
         }
     }
 }

@@ -11,6 +11,7 @@ uniffi::setup_scaffolding!();
 pub mod client;
 mod compat;
 pub mod error;
+mod jni_path;
 pub mod observer;
 pub mod records;
 pub mod sandbox;

@@ -149,6 +149,7 @@ internal fun toQfPayException(f: FfiErrorInfo): QfPayException = when (f.code) {
 /** Runs an FFI call, turning its error into the public exception class. */
 internal inline fun <T> ffi(block: () -> T): T =
     try {
+        Jni.load() // before JNA: one copy of the native library
         block()
     } catch (e: QfPayFfiException) {
         throw toQfPayException((e as QfPayFfiException.Failure).info)

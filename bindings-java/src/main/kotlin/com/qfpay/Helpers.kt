@@ -13,7 +13,7 @@ object Notifications {
     fun verify(rawBody: ByteArray?, signature: String?, clientKey: String?): Notification {
         val body = required(rawBody, "rawBody")
         val key = required(clientKey, "clientKey")
-        return ffi { Notification.of(com.qfpay.ffi.verifyNotification(body, signature ?: "", key)) }
+        return Notification.of(Jni.notification(Jni.verifyNotification(body, Jni.utf8(signature ?: ""), Jni.utf8(key))))
     }
 
     /**
@@ -22,24 +22,34 @@ object Notifications {
      */
     @JvmStatic
     fun parse(rawBody: ByteArray?): Notification =
-        ffi { Notification.of(com.qfpay.ffi.parseNotification(required(rawBody, "rawBody"))) }
+        Notification.of(Jni.notification(Jni.parseNotification(required(rawBody, "rawBody"))))
 
     /** The signature QFPay would send for [rawBody] under [clientKey] (for tests). */
     @JvmStatic
     fun signature(rawBody: ByteArray?, clientKey: String?): String =
-        com.qfpay.ffi.notificationSignature(required(rawBody, "rawBody"), required(clientKey, "clientKey"))
+        ffi { com.qfpay.ffi.notificationSignature(required(rawBody, "rawBody"), required(clientKey, "clientKey")) }
 }
 
 /** Request signing, exactly as the client signs. */
 object Signing {
     /** The `X-QF-SIGN` of [params] under [key] (uppercase hex). */
     @JvmStatic
-    fun sign(params: Map<String, String>?, key: String?, signType: SignType?): String =
-        ffi { com.qfpay.ffi.sign(required(params, "params"), required(key, "key"), required(signType, "signType").wire) }
+    fun sign(params: Map<String, String>?, key: String?, signType: SignType?): String {
+        val p = required(params, "params")
+        val k = required(key, "key")
+        val st = required(signType, "signType")
+        // One JNI crossing with one buffer; anything unusual (a NUL, a null entry) takes uniffi's path.
+        Jni.signBuffer(k, p)?.let { b -> Jni.sign(b, st.ordinal)?.let { return it } }
+        return ffi { com.qfpay.ffi.sign(p, k, st.wire) }
+    }
 
     /** The string that is signed (without the key): non-empty params sorted by name. */
     @JvmStatic
-    fun stringToSign(params: Map<String, String>?): String = com.qfpay.ffi.stringToSign(required(params, "params"))
+    fun stringToSign(params: Map<String, String>?): String {
+        val p = required(params, "params")
+        Jni.signBuffer("", p)?.let { b -> Jni.stringToSign(b)?.let { return it } }
+        return ffi { com.qfpay.ffi.stringToSign(p) }
+    }
 }
 
 /** QR code rendering for `payment.qrcode`. */

@@ -3,10 +3,12 @@ package com.qfpay
 import com.qfpay.ffi.FfiCallOptions
 import com.qfpay.ffi.FfiClient
 import com.qfpay.ffi.FfiClientConfig
-import com.qfpay.ffi.FfiCompletion
+import com.qfpay.ffi.FfiConverterTypeFfiCancelRequest
+import com.qfpay.ffi.FfiConverterTypeFfiPaymentRequest
+import com.qfpay.ffi.FfiConverterTypeFfiQueryRequest
+import com.qfpay.ffi.FfiConverterTypeFfiRefundRequest
 import com.qfpay.ffi.FfiOutcome
 import com.qfpay.ffi.FfiQueryPages
-import com.qfpay.ffi.FfiTask
 import java.time.Duration
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.Executor
@@ -15,6 +17,7 @@ import java.util.concurrent.Executors
 import java.util.concurrent.ThreadFactory
 import java.util.concurrent.atomic.AtomicBoolean
 import java.util.concurrent.atomic.AtomicInteger
+import java.util.concurrent.atomic.AtomicLong
 import java.util.function.Supplier
 
 /** Which QFPay to talk to (our local sandbox is a base URL instead: [Sandbox.client]). */
@@ -83,18 +86,24 @@ class CallOptions private constructor(internal val ffi: FfiCallOptions) {
  * its outcome. Futures derived with `thenApply` etc. do not propagate cancellation back.
  */
 class QfPayFuture<T> internal constructor() : CompletableFuture<T>() {
-    @Volatile
-    private var task: FfiTask? = null
+    /** The native task handle (0: none, or already given back): consumed exactly once. */
+    private val task = AtomicLong()
 
-    internal fun attach(t: FfiTask) {
-        task = t
-        if (isCancelled) t.cancel()
+    internal fun attach(t: Long) {
+        task.set(t)
+        if (isDone) finish() // completed (or cancelled) before the handle arrived
+    }
+
+    /** Gives the task handle back once the call is over: cancelling it if this future was cancelled. */
+    internal fun finish() {
+        val t = task.getAndSet(0)
+        if (t != 0L) if (isCancelled) Jni.taskCancel(t) else Jni.taskRelease(t)
     }
 
     /** Cancels the future and drops the call in the core. */
     override fun cancel(mayInterruptIfRunning: Boolean): Boolean {
         val cancelled = super.cancel(mayInterruptIfRunning)
-        task?.cancel()
+        if (isCancelled) finish()
         return cancelled
     }
 }
@@ -104,14 +113,17 @@ private class Completion<T>(
     private val future: QfPayFuture<T>,
     private val executor: Executor,
     private val pick: (FfiOutcome) -> T,
-) : FfiCompletion {
-    override fun complete(outcome: FfiOutcome) {
+) : NativeCompletion {
+    override fun complete(outcome: ByteArray) {
         val finish = Runnable {
             try {
-                if (outcome is FfiOutcome.Failed) future.completeExceptionally(toQfPayException(outcome.error))
-                else future.complete(pick(outcome))
+                val o = Jni.outcome(outcome)
+                if (o is FfiOutcome.Failed) future.completeExceptionally(toQfPayException(o.error))
+                else future.complete(pick(o))
             } catch (t: Throwable) {
                 future.completeExceptionally(t)
+            } finally {
+                future.finish()
             }
         }
         try {
@@ -140,22 +152,48 @@ class QfPayClient private constructor(
 ) : AutoCloseable {
     private val closed = AtomicBoolean()
 
+    /**
+     * The JNI path's own reference to the native client (an `Arc` clone, given back when the
+     * client is closed and no call is running), and the count of calls using it plus one while
+     * the client is open.
+     */
+    private val handle: Long = native.uniffiCloneHandle()
+    private val uses = AtomicLong(1)
+
     private fun client(): FfiClient {
         if (closed.get()) throw IllegalStateException("client closed")
         return native
     }
 
+    /** Runs [block] with the native handle, which stays valid until it returns. */
+    private inline fun <R> withHandle(block: (Long) -> R): R {
+        while (true) {
+            val n = uses.get()
+            if (n == 0L || closed.get()) throw IllegalStateException("client closed")
+            if (uses.compareAndSet(n, n + 1)) break
+        }
+        try {
+            return block(handle)
+        } finally {
+            if (uses.decrementAndGet() == 0L) Jni.clientRelease(handle)
+        }
+    }
+
+    /** A blocking operation: one JNI crossing, request and outcome as one buffer each. */
+    private inline fun <T> call(op: Int, request: ByteArray, pick: (FfiOutcome) -> T): T =
+        Jni.value(withHandle { Jni.call(it, op, request) }, pick)
+
     /** The base URL requests go to. */
-    val baseUrl: String get() = ffi { client().baseUrl() }
+    val baseUrl: String get() = withHandle { Jni.clientString(it, 0)!! }
 
     /** The app code requests are signed for. */
-    val appCode: String get() = ffi { client().appCode() }
+    val appCode: String get() = withHandle { Jni.clientString(it, 1)!! }
 
     /** The default `mchid`, if any. */
-    val mchid: String? get() = ffi { client().mchid() }
+    val mchid: String? get() = withHandle { Jni.clientString(it, 3) }
 
     /** The `User-Agent` sent (`qfpay-java/<version> ...`). */
-    val userAgent: String get() = ffi { client().userAgent() }
+    val userAgent: String get() = withHandle { Jni.clientString(it, 2)!! }
 
     /**
      * Creates a payment. The core validates, signs, retries only what QFPay cannot have processed,
@@ -163,8 +201,10 @@ class QfPayClient private constructor(
      * @throws QfPayException ([ValidationException], [DeclinedException], [DuplicateOrderException], [StatusUnknownException], ...)
      */
     @JvmOverloads
-    fun createPayment(request: PaymentRequest?, options: CallOptions? = null): Payment =
-        ffi { Payment.of(client().createPayment(required(request, "request").ffi, options?.ffi)) }
+    fun createPayment(request: PaymentRequest?, options: CallOptions? = null): Payment {
+        val r = Jni.request(FfiConverterTypeFfiPaymentRequest, required(request, "request").ffi, options?.ffi)
+        return call(Jni.CREATE_PAYMENT, r) { Payment.of((it as FfiOutcome.Payment).value) }
+    }
 
     /**
      * Creates a WeChat Pay QR payment (800201) of [amount] minor units; show `payment.qrcode`.
@@ -178,8 +218,10 @@ class QfPayClient private constructor(
      * @throws QfPayException ([ValidationException], [RequestTimeoutException], [NetworkException], ...)
      */
     @JvmOverloads
-    fun query(request: QueryRequest?, options: CallOptions? = null): QueryPage =
-        ffi { QueryPage.of(client().query(required(request, "request").ffi, options?.ffi)) }
+    fun query(request: QueryRequest?, options: CallOptions? = null): QueryPage {
+        val r = Jni.request(FfiConverterTypeFfiQueryRequest, required(request, "request").ffi, options?.ffi)
+        return call(Jni.QUERY, r) { QueryPage.of((it as FfiOutcome.QueryPage).value) }
+    }
 
     /**
      * Every page of a query, fetched lazily as it is iterated (each `iterator()` starts over);
@@ -195,32 +237,40 @@ class QfPayClient private constructor(
      * @throws QfPayException as [query]
      */
     @JvmOverloads
-    fun findPayment(outTradeNo: String?, options: CallOptions? = null): Transaction? =
-        ffi { client().findPayment(required(outTradeNo, "outTradeNo"), options?.ffi)?.let(Transaction::of) }
+    fun findPayment(outTradeNo: String?, options: CallOptions? = null): Transaction? {
+        val r = Jni.request(required(outTradeNo, "outTradeNo"), options?.ffi)
+        return call(Jni.FIND_PAYMENT, r) { (it as FfiOutcome.MaybeTransaction).value?.let(Transaction::of) }
+    }
 
     /**
      * Refunds (part of) a payment.
      * @throws QfPayException ([RefundRejectedException], [StatusUnknownException], ...), naming the refund's `out_trade_no`
      */
     @JvmOverloads
-    fun refund(request: RefundRequest?, options: CallOptions? = null): Refund =
-        ffi { Refund.of(client().refund(required(request, "request").ffi, options?.ffi)) }
+    fun refund(request: RefundRequest?, options: CallOptions? = null): Refund {
+        val r = Jni.request(FfiConverterTypeFfiRefundRequest, required(request, "request").ffi, options?.ffi)
+        return call(Jni.REFUND, r) { Refund.of((it as FfiOutcome.Refund).value) }
+    }
 
     /**
      * Closes an unpaid order (QFPay's `close`; named `closeOrder` because [close] releases the client).
      * @throws QfPayException ([OrderStateException], [StatusUnknownException], ...)
      */
     @JvmOverloads
-    fun closeOrder(request: CancelRequest?, options: CallOptions? = null): Cancellation =
-        ffi { Cancellation.of(client().closeOrder(required(request, "request").ffi, options?.ffi)) }
+    fun closeOrder(request: CancelRequest?, options: CallOptions? = null): Cancellation {
+        val r = Jni.request(FfiConverterTypeFfiCancelRequest, required(request, "request").ffi, options?.ffi)
+        return call(Jni.CLOSE_ORDER, r) { Cancellation.of((it as FfiOutcome.Cancellation).value) }
+    }
 
     /**
      * Reverses a payment.
      * @throws QfPayException ([OrderStateException], [StatusUnknownException], ...)
      */
     @JvmOverloads
-    fun reverse(request: CancelRequest?, options: CallOptions? = null): Cancellation =
-        ffi { Cancellation.of(client().reverse(required(request, "request").ffi, options?.ffi)) }
+    fun reverse(request: CancelRequest?, options: CallOptions? = null): Cancellation {
+        val r = Jni.request(FfiConverterTypeFfiCancelRequest, required(request, "request").ffi, options?.ffi)
+        return call(Jni.REVERSE, r) { Cancellation.of((it as FfiOutcome.Cancellation).value) }
+    }
 
     /**
      * Queries until the payment is no longer pending, for up to the default 120 s (1 s, then
@@ -251,10 +301,12 @@ class QfPayClient private constructor(
             )
         }
 
-    private fun <T> start(pick: (FfiOutcome) -> T, call: (FfiClient, FfiCompletion) -> FfiTask): QfPayFuture<T> {
+    /** An `...Async` operation: one JNI crossing to start it, one back with its outcome. */
+    private fun <T> start(op: Int, request: () -> ByteArray, pick: (FfiOutcome) -> T): QfPayFuture<T> {
         val future = QfPayFuture<T>()
         try {
-            val task = ffi { call(client(), Completion(future, executor, pick)) }
+            val r = request()
+            val task = withHandle { Jni.callAsync(it, op, r, Completion(future, executor, pick)) }
             future.attach(task)
         } catch (e: RuntimeException) {
             future.completeExceptionally(e)
@@ -266,7 +318,7 @@ class QfPayClient private constructor(
     @JvmOverloads
     fun createPaymentAsync(request: PaymentRequest?, options: CallOptions? = null): CompletableFuture<Payment> {
         val r = try { required(request, "request") } catch (e: QfPayException) { return CompletableFuture.failedFuture(e) }
-        return start({ Payment.of((it as FfiOutcome.Payment).value) }) { c, done -> c.createPaymentAsync(r.ffi, options?.ffi, done) }
+        return start(Jni.CREATE_PAYMENT, { Jni.request(FfiConverterTypeFfiPaymentRequest, r.ffi, options?.ffi) }) { Payment.of((it as FfiOutcome.Payment).value) }
     }
 
     /** [wechatQr] without blocking. */
@@ -279,7 +331,7 @@ class QfPayClient private constructor(
     @JvmOverloads
     fun queryAsync(request: QueryRequest?, options: CallOptions? = null): CompletableFuture<QueryPage> {
         val r = try { required(request, "request") } catch (e: QfPayException) { return CompletableFuture.failedFuture(e) }
-        return start({ QueryPage.of((it as FfiOutcome.QueryPage).value) }) { c, done -> c.queryAsync(r.ffi, options?.ffi, done) }
+        return start(Jni.QUERY, { Jni.request(FfiConverterTypeFfiQueryRequest, r.ffi, options?.ffi) }) { QueryPage.of((it as FfiOutcome.QueryPage).value) }
     }
 
     /** Every page of a query, collected into a list on the client's executor. */
@@ -290,28 +342,28 @@ class QfPayClient private constructor(
     @JvmOverloads
     fun findPaymentAsync(outTradeNo: String?, options: CallOptions? = null): CompletableFuture<Transaction?> {
         val n = try { required(outTradeNo, "outTradeNo") } catch (e: QfPayException) { return CompletableFuture.failedFuture(e) }
-        return start({ (it as FfiOutcome.MaybeTransaction).value?.let(Transaction::of) }) { c, done -> c.findPaymentAsync(n, options?.ffi, done) }
+        return start(Jni.FIND_PAYMENT, { Jni.request(n, options?.ffi) }) { (it as FfiOutcome.MaybeTransaction).value?.let(Transaction::of) }
     }
 
     /** [refund] without blocking; [QfPayFuture.cancel] drops the call. */
     @JvmOverloads
     fun refundAsync(request: RefundRequest?, options: CallOptions? = null): CompletableFuture<Refund> {
         val r = try { required(request, "request") } catch (e: QfPayException) { return CompletableFuture.failedFuture(e) }
-        return start({ Refund.of((it as FfiOutcome.Refund).value) }) { c, done -> c.refundAsync(r.ffi, options?.ffi, done) }
+        return start(Jni.REFUND, { Jni.request(FfiConverterTypeFfiRefundRequest, r.ffi, options?.ffi) }) { Refund.of((it as FfiOutcome.Refund).value) }
     }
 
     /** [closeOrder] without blocking; [QfPayFuture.cancel] drops the call. */
     @JvmOverloads
     fun closeOrderAsync(request: CancelRequest?, options: CallOptions? = null): CompletableFuture<Cancellation> {
         val r = try { required(request, "request") } catch (e: QfPayException) { return CompletableFuture.failedFuture(e) }
-        return start({ Cancellation.of((it as FfiOutcome.Cancellation).value) }) { c, done -> c.closeOrderAsync(r.ffi, options?.ffi, done) }
+        return start(Jni.CLOSE_ORDER, { Jni.request(FfiConverterTypeFfiCancelRequest, r.ffi, options?.ffi) }) { Cancellation.of((it as FfiOutcome.Cancellation).value) }
     }
 
     /** [reverse] without blocking; [QfPayFuture.cancel] drops the call. */
     @JvmOverloads
     fun reverseAsync(request: CancelRequest?, options: CallOptions? = null): CompletableFuture<Cancellation> {
         val r = try { required(request, "request") } catch (e: QfPayException) { return CompletableFuture.failedFuture(e) }
-        return start({ Cancellation.of((it as FfiOutcome.Cancellation).value) }) { c, done -> c.reverseAsync(r.ffi, options?.ffi, done) }
+        return start(Jni.REVERSE, { Jni.request(FfiConverterTypeFfiCancelRequest, r.ffi, options?.ffi) }) { Cancellation.of((it as FfiOutcome.Cancellation).value) }
     }
 
     /** [waitForPayment] without blocking: the polls are timers on the library's runtime, no thread sleeps. */
@@ -331,15 +383,14 @@ class QfPayClient private constructor(
 
     private fun waitAsync(outTradeNo: String?, timeout: Long?, interval: Long?, max: Long?): CompletableFuture<Transaction> {
         val n = try { required(outTradeNo, "outTradeNo") } catch (e: QfPayException) { return CompletableFuture.failedFuture(e) }
-        return start({ Transaction.of((it as FfiOutcome.Transaction).value) }) { c, done ->
-            c.waitForPaymentAsync(n, timeout, interval, max, done)
-        }
+        return start(Jni.WAIT_FOR_PAYMENT, { Jni.waitRequest(n, timeout, interval, max) }) { Transaction.of((it as FfiOutcome.Transaction).value) }
     }
 
     /** Releases the native client and the client's own executor; later calls fail with "client closed". Idempotent. */
     override fun close() {
         if (closed.compareAndSet(false, true)) {
             ownedExecutor?.shutdown()
+            if (uses.decrementAndGet() == 0L) Jni.clientRelease(handle)
             native.destroy()
         }
     }
@@ -420,6 +471,7 @@ class QfPayClient private constructor(
                 maxRetries?.toLong(), retryBase, retryMax, utcOffsetSeconds, proxy,
                 "qfpay-java/" + QfPay.VERSION, null,
             )
+            Jni.load() // before JNA: one copy of the native library
             val events = EventForwarder(listener)
             val native = ffi { FfiClient(config.copy(logLevel = events.minLevel), if (events.minLevel != null) events else null) }
             for (w in ffi { native.warnings() }) EventForwarder.configWarning(w)
@@ -483,7 +535,7 @@ class QueryPages internal constructor(private val open: () -> FfiQueryPages) : I
 object QfPay {
     /** The SDK version (the core's; the binding is versioned with it). */
     @JvmField
-    val VERSION: String = com.qfpay.ffi.coreVersion()
+    val VERSION: String = Jni.coreVersion()
 
     /** The version of the Rust core inside. */
     @JvmField
@@ -498,5 +550,5 @@ object QfPay {
      * `PaymentRequest.Builder.outTradeNo(...)`; after any failure, query it.
      */
     @JvmStatic
-    fun generateOutTradeNo(): String = com.qfpay.ffi.generateOutTradeNo()
+    fun generateOutTradeNo(): String = Jni.generateOutTradeNo()
 }

@@ -116,7 +116,7 @@ class Sandbox private constructor(private val ffi: FfiSandbox) : AutoCloseable {
     companion object {
         /** The default sandbox merchant's app code. */
         @JvmField
-        val APP_CODE: String = com.qfpay.ffi.sandboxAppCode()
+        val APP_CODE: String = Jni.load().let { com.qfpay.ffi.sandboxAppCode() }
 
         /** The default sandbox merchant's client key. */
         @JvmField

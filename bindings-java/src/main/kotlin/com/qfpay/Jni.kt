@@ -1,0 +1,193 @@
+package com.qfpay
+
+import com.qfpay.ffi.FfiCallOptions
+import com.qfpay.ffi.FfiConverterOptionalLong
+import com.qfpay.ffi.FfiConverterOptionalTypeFfiCallOptions
+import com.qfpay.ffi.FfiConverterRustBuffer
+import com.qfpay.ffi.FfiConverterString
+import com.qfpay.ffi.FfiConverterTypeFfiErrorInfo
+import com.qfpay.ffi.FfiConverterTypeFfiNotification
+import com.qfpay.ffi.FfiConverterTypeFfiOutcome
+import com.qfpay.ffi.FfiNotification
+import com.qfpay.ffi.FfiOutcome
+import java.io.File
+import java.nio.ByteBuffer
+import java.nio.charset.CodingErrorAction
+import java.nio.file.Files
+import java.nio.file.StandardCopyOption
+
+/**
+ * The JNI fast path into the native library (`bindings-java/src/jni_path.rs`): the hot calls
+ * (signing, notification checks, the client's getters, and every payment operation as ONE
+ * crossing with its request and its outcome as one `byte[]` each, in uniffi's serialized form)
+ * skip JNA. uniffi still generates the records, their serializers and everything else (the
+ * client's construction, the event sink, the sandbox, QR codes), which keep going through JNA.
+ *
+ * The library is loaded once, here, before anything else of the binding: from the jar's
+ * `linux-x86-64/` resource (copied to a temporary file when the jar is not unpacked) with
+ * `System.load`, and uniffi's JNA is pointed at the same file
+ * (`uniffi.component.qfpay_jvm.libraryOverride`), so the process holds one copy of it.
+ */
+internal object Jni {
+    private const val OVERRIDE = "uniffi.component.qfpay_jvm.libraryOverride"
+
+    /** The file loaded (or the name, when the library came from the system's search path). */
+    val library: String = loadLibrary()
+
+    init {
+        setup()
+    }
+
+    /** Makes sure the native library is loaded (a no-op after the first call). */
+    fun load() = Unit
+
+    private fun resourcePrefix(): String {
+        val os = System.getProperty("os.name", "").lowercase()
+        val arch = System.getProperty("os.arch", "").lowercase()
+        return when {
+            os.startsWith("linux") && (arch == "amd64" || arch == "x86_64") -> "linux-x86-64"
+            os.startsWith("linux") && arch == "aarch64" -> "linux-aarch64"
+            else -> com.sun.jna.Platform.RESOURCE_PREFIX
+        }
+    }
+
+    private fun loadLibrary(): String {
+        val override = System.getProperty(OVERRIDE)
+        if (override != null) {
+            if (File(override).isAbsolute) System.load(override) else System.loadLibrary(override)
+            return override
+        }
+        val name = System.mapLibraryName("qfpay_jvm")
+        val url = Jni::class.java.classLoader?.getResource(resourcePrefix() + "/" + name)
+        val file: File = when {
+            // Not in the jar: wherever JNA's own search finds it (jna.library.path, system paths).
+            url == null -> com.sun.jna.NativeLibrary.getInstance("qfpay_jvm").file
+            url.protocol == "file" -> File(url.toURI())
+            else -> {
+                // -Djna.tmpdir (documented for noexec /tmp) is honoured as before.
+                val dir = System.getProperty("jna.tmpdir")?.let { java.nio.file.Path.of(it) }
+                val tmp = (if (dir != null) Files.createTempFile(dir, "qfpay_jvm", name) else Files.createTempFile("qfpay_jvm", name)).toFile()
+                tmp.deleteOnExit()
+                url.openStream().use { Files.copy(it, tmp.toPath(), StandardCopyOption.REPLACE_EXISTING) }
+                tmp
+            }
+        }
+        val path = file.absolutePath
+        System.load(path)
+        System.setProperty(OVERRIDE, path)
+        return path
+    }
+
+    // ---- native methods (jni_path.rs) ----
+
+    @JvmStatic external fun setup()
+    @JvmStatic external fun coreVersion(): String
+    @JvmStatic external fun generateOutTradeNo(): String
+    @JvmStatic external fun sign(buffer: ByteArray, signType: Int): String?
+    @JvmStatic external fun stringToSign(buffer: ByteArray): String?
+    @JvmStatic external fun verifyNotification(body: ByteArray, signature: ByteArray, key: ByteArray): ByteArray
+    @JvmStatic external fun parseNotification(body: ByteArray): ByteArray
+    @JvmStatic external fun clientString(handle: Long, which: Int): String?
+    @JvmStatic external fun clientRelease(handle: Long)
+    @JvmStatic external fun call(handle: Long, op: Int, request: ByteArray): ByteArray
+    @JvmStatic external fun callAsync(handle: Long, op: Int, request: ByteArray, done: Any): Long
+    @JvmStatic external fun taskCancel(task: Long)
+    @JvmStatic external fun taskRelease(task: Long)
+
+    /** Called by the library's runtime thread with an `...Async` outcome; never throws. */
+    @JvmStatic
+    fun onComplete(done: Any, outcome: ByteArray) {
+        try {
+            (done as NativeCompletion).complete(outcome)
+        } catch (_: Throwable) {
+            // the completion hands off to an executor; nothing may escape into the runtime thread
+        }
+    }
+
+    // ---- buffers ----
+
+    /** `Jni.call` operations (client.rs `op`). */
+    const val CREATE_PAYMENT = 0
+    const val QUERY = 1
+    const val FIND_PAYMENT = 2
+    const val REFUND = 3
+    const val CLOSE_ORDER = 4
+    const val REVERSE = 5
+    const val WAIT_FOR_PAYMENT = 6
+
+    /** A request buffer: [request] then the call options, as uniffi's Kotlin serializes them. */
+    fun <T> request(converter: FfiConverterRustBuffer<T>, request: T, options: FfiCallOptions?): ByteArray {
+        val buf = ByteBuffer.allocate(
+            (converter.allocationSize(request) + FfiConverterOptionalTypeFfiCallOptions.allocationSize(options)).toInt(),
+        )
+        converter.write(request, buf)
+        FfiConverterOptionalTypeFfiCallOptions.write(options, buf)
+        return buf.array().copyOf(buf.position())
+    }
+
+    /** A find-payment request buffer. */
+    fun request(outTradeNo: String, options: FfiCallOptions?): ByteArray {
+        val buf = ByteBuffer.allocate(
+            (FfiConverterString.allocationSize(outTradeNo) + FfiConverterOptionalTypeFfiCallOptions.allocationSize(options)).toInt(),
+        )
+        FfiConverterString.write(outTradeNo, buf)
+        FfiConverterOptionalTypeFfiCallOptions.write(options, buf)
+        return buf.array().copyOf(buf.position())
+    }
+
+    /** A wait-for-payment request buffer. */
+    fun waitRequest(outTradeNo: String, timeout: Long?, interval: Long?, max: Long?): ByteArray {
+        val buf = ByteBuffer.allocate((FfiConverterString.allocationSize(outTradeNo) + 27UL).toInt())
+        FfiConverterString.write(outTradeNo, buf)
+        FfiConverterOptionalLong.write(timeout, buf)
+        FfiConverterOptionalLong.write(interval, buf)
+        FfiConverterOptionalLong.write(max, buf)
+        return buf.array().copyOf(buf.position())
+    }
+
+    /** The outcome of a call. */
+    fun outcome(bytes: ByteArray): FfiOutcome = FfiConverterTypeFfiOutcome.read(ByteBuffer.wrap(bytes))
+
+    /** The value of a blocking call's outcome, or its [QfPayException]. */
+    inline fun <T> value(bytes: ByteArray, pick: (FfiOutcome) -> T): T {
+        val o = outcome(bytes)
+        if (o is FfiOutcome.Failed) throw toQfPayException(o.error)
+        return pick(o)
+    }
+
+    /** A notification result: 0 and the notification, or 1 and the error. */
+    fun notification(bytes: ByteArray): FfiNotification {
+        val buf = ByteBuffer.wrap(bytes)
+        if (buf.get().toInt() == 0) return FfiConverterTypeFfiNotification.read(buf)
+        throw toQfPayException(FfiConverterTypeFfiErrorInfo.read(buf))
+    }
+
+    /** Strict UTF-8 (a lone surrogate fails as uniffi's own conversion fails). */
+    fun utf8(s: String): ByteArray {
+        val b = s.toByteArray(Charsets.UTF_8)
+        if (b.size == s.length) return b // ASCII: nothing to check
+        val e = Charsets.UTF_8.newEncoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+        val out = e.encode(java.nio.CharBuffer.wrap(s))
+        return ByteArray(out.remaining()).also { out.get(it) }
+    }
+
+    /**
+     * A signing buffer, `key NUL (name NUL value NUL)*`, or null when a name, a value or the
+     * key is null or holds a NUL (those take uniffi's path, which reports them as before).
+     */
+    fun signBuffer(key: String, params: Map<*, *>): ByteArray? {
+        if (key.indexOf('\u0000') >= 0) return null
+        val sb = StringBuilder(key.length + 24 * params.size + 1)
+        sb.append(key).append('\u0000')
+        for ((k, v) in params) {
+            if (k !is String || v !is String || k.indexOf('\u0000') >= 0 || v.indexOf('\u0000') >= 0) return null
+            sb.append(k).append('\u0000').append(v).append('\u0000')
+        }
+        return utf8(sb.toString())
+    }
+}
+
+/** Receives the outcome bytes of an `...Async` call (on the library's runtime thread). */
+internal fun interface NativeCompletion {
+    fun complete(outcome: ByteArray)
+}
