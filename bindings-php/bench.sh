@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The PHP benchmark (not a test): release build of the extension, then bench.php.
-#   bash bindings-php/bench.sh [payments per variant, default 2000]
+# The PHP benchmark (not a test): release builds of the extension and the CLI (whose sandbox
+# runs as a separate process), then bench.php.
+#   bash bindings-php/bench.sh [payments per run, default 2000] [rounds, default 5]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 cargo build -q --release -p qfpay-php --features php
+cargo build -q --release -p qfpay-cli
 target="${CARGO_TARGET_DIR:-$PWD/target}"
-php -d extension="$target/release/libqfpay_php.so" bindings-php/bench.php "${1:-2000}"
+php -d extension="$target/release/libqfpay_php.so" bindings-php/bench.php "$target/release/qfpay" "${1:-2000}" "${2:-5}"

@@ -69,6 +69,22 @@ final class LoggingTest extends TestCase
         $this->assertArrayHasKey('elapsed_ms', $rec[0][2]);
     }
 
+    public function testClientsWithTheSameOptionsShareAPoolButNotALogger(): void
+    {
+        // Clients built with the same options share one connection pool per process (the
+        // PHP-FPM case: a client per request); a logger belongs to its own client only.
+        $log = new CapturingLogger();
+        $logged = self::$sandbox->client(['logger' => $log]);
+        $plain = self::$sandbox->client();
+        $plain->wechatQr(300, 'HKD');
+        $this->assertSame([], $log->records);
+        $logged->wechatQr(300, 'HKD');
+        $this->assertContains('response', self::kinds($log));
+        $log->records = [];
+        $plain->wechatQr(300, 'HKD');
+        $this->assertSame([], $log->records);
+    }
+
     public function testTheClientKeyAppearsNowhereAtTrace(): void
     {
         $log = new CapturingLogger();

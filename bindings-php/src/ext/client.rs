@@ -71,9 +71,11 @@ fn apply(mut b: ClientBuilder, options: Option<&ZendHashTable>) -> qfpay::Result
     Ok(b.user_agent_prefix(user_agent()))
 }
 
-/// A QFPay client. Create one per process (or per request: creating one is cheap) and reuse it;
-/// each call blocks until QFPay answers. Safe in PHP-FPM workers: nothing runs at module
-/// start-up, and a client used after a fork builds a fresh connection pool.
+/// A QFPay client. Create it where you need it, per request if you like: clients built with
+/// the same options share one connection pool per PHP process (an FPM worker keeps its
+/// connections to QFPay from one request to the next). Each call blocks until QFPay answers.
+/// Safe in PHP-FPM workers: nothing runs at module start-up, and a client used after a fork
+/// builds a fresh connection pool.
 #[php_class]
 #[php(name = "QfPay\\Client")]
 #[php(flags = ClassFlags::Final)]
@@ -107,14 +109,16 @@ impl Client {
             if let Some(l) = &log {
                 b = b.observer(l.observer());
             }
-            let client = b.build()?;
+            // Shared with every client of this process built with the same options: in PHP-FPM
+            // the worker's connections to QFPay outlive the request that opened them.
+            let client = qfpay::blocking::Client::shared(b)?;
             if let Some(l) = &log {
-                for w in &client.config().warnings {
+                for w in &client.async_client().config().warnings {
                     l.warn(w);
                 }
                 l.flush();
             }
-            Ok((qfpay::blocking::Client::new(client)?, log))
+            Ok((client, log))
         })();
         let (inner, log) = prepared.php()?;
         Ok(Self {
