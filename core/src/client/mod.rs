@@ -330,6 +330,27 @@ impl<'a> Call<'a> {
             });
     }
 
+    /// The `response` event of an attempt whose outcome is unknown (reconciliation follows),
+    /// and that outcome.
+    fn unknown(
+        &self,
+        number: u32,
+        http_status: Option<u16>,
+        respcd: Option<String>,
+        reason: String,
+        body: Option<String>,
+    ) -> Sent {
+        self.response(
+            number,
+            http_status,
+            respcd.as_deref(),
+            "reconcile",
+            || Some(reason.clone()),
+            body,
+        );
+        Sent::Unknown { reason, respcd }
+    }
+
     fn retry(&self, number: u32, delay: Duration, err: &Error) {
         self.emit
             .emit(EventKind::Retry, self.endpoint.path(), |_| Fields {
@@ -826,34 +847,12 @@ impl Client {
                     }
                     if respcd.is_empty() {
                         let reason = "QFPay's answer has no respcd".to_owned();
-                        call.response(
-                            number,
-                            status,
-                            None,
-                            "reconcile",
-                            || Some(reason.clone()),
-                            body,
-                        );
-                        return Ok(Sent::Unknown {
-                            reason,
-                            respcd: None,
-                        });
+                        return Ok(call.unknown(number, status, None, reason, body));
                     }
                     if is_processing(&respcd) {
                         let reason =
                             format!("QFPay answered {respcd} ({resperr}): still processing");
-                        call.response(
-                            number,
-                            status,
-                            Some(&respcd),
-                            "reconcile",
-                            || Some(reason.clone()),
-                            body,
-                        );
-                        return Ok(Sent::Unknown {
-                            reason,
-                            respcd: Some(respcd),
-                        });
+                        return Ok(call.unknown(number, status, Some(respcd), reason, body));
                     }
                     call.response(
                         number,
@@ -881,33 +880,11 @@ impl Client {
                         call.endpoint.path(),
                         transport::host_of(cfg)
                     );
-                    call.response(
-                        number,
-                        status,
-                        None,
-                        "reconcile",
-                        || Some(reason.clone()),
-                        body,
-                    );
-                    return Ok(Sent::Unknown {
-                        reason,
-                        respcd: None,
-                    });
+                    return Ok(call.unknown(number, status, None, reason, body));
                 }
                 Exchange::ServerError(code) => {
                     let reason = format!("QFPay answered HTTP {code}");
-                    call.response(
-                        number,
-                        status,
-                        None,
-                        "reconcile",
-                        || Some(reason.clone()),
-                        body,
-                    );
-                    return Ok(Sent::Unknown {
-                        reason,
-                        respcd: None,
-                    });
+                    return Ok(call.unknown(number, status, None, reason, body));
                 }
                 Exchange::Rejected(code, b) => {
                     let e = rejected(code, b);
