@@ -79,6 +79,33 @@ function splitSignal (options) {
   return { signal: signal ?? undefined, rest }
 }
 
+const KEEP_ALIVE_MS = 2 ** 30
+function noop () {}
+
+// The completion callback of one client: settles the call's promise from its JSON result or
+// native error. While calls are pending, a timer keeps Node alive (the callback is weak).
+function completions (bridge) {
+  return (id, ok, payload) => {
+    const p = bridge.pending.get(id)
+    if (p === undefined) return
+    bridge.pending.delete(id)
+    if (bridge.pending.size === 0 && bridge.keep !== null) {
+      clearInterval(bridge.keep)
+      bridge.keep = null
+    }
+    // Turned into a QfPayError by the caller's `.catch(rethrow)`, so that its stack shows the
+    // awaiting caller (async stack traces follow the promise chain, not this callback).
+    if (!ok) return p.reject(new Error(payload))
+    let value
+    try {
+      value = JSON.parse(payload)
+    } catch (e) {
+      return p.reject(e)
+    }
+    p.resolve(value)
+  }
+}
+
 const MONEY_MOVING = new Set(['createPayment', 'wechatQr', 'refund', 'close', 'reverse'])
 
 /**
@@ -99,6 +126,7 @@ function splitLogging (options) {
 class Client {
   #native
   #events
+  #bridge = { pending: new Map(), keep: null, seq: 0 }
 
   /**
    * @param {object} options `{ appCode, clientKey, environment?, baseUrl?, mchid?, signType?,
@@ -113,6 +141,7 @@ class Client {
       preflight(split.rest, true)
       this.#native = call(() => new native.NativeClient(split.rest))
     }
+    this.#native.onDone(completions(this.#bridge))
     this.#events = new Events(this.#native, logging, invalid)
     this.#events.warnConfig(this.#native.warnings)
   }
@@ -156,6 +185,18 @@ class Client {
     return this.#native.mchid ?? undefined
   }
 
+  // Starts `method` natively; a promise of its result (throws on a bad argument). The result
+  // arrives as JSON through the client's one completion callback (bindings-node/BENCHMARKS.md).
+  #start (method, first, rest, token) {
+    const b = this.#bridge
+    const id = b.seq = (b.seq + 1) >>> 0
+    this.#native.start(id, method, first, rest, token)
+    return new Promise((resolve, reject) => {
+      b.pending.set(id, { resolve, reject })
+      if (b.keep === null) b.keep = setInterval(noop, KEEP_ALIVE_MS)
+    }).catch(rethrow)
+  }
+
   // One native call: checks, the AbortSignal, and errors as QfPayError subclasses. Never throws
   // synchronously: every failure is a rejection.
   #invoke (method, first, options, firstIsRequest = true) {
@@ -171,7 +212,7 @@ class Client {
     }
     if (!signal) {
       try {
-        return this.#native[method](first, rest).catch(rethrow)
+        return this.#start(method, first, rest, undefined)
       } catch (e) {
         return Promise.reject(fromNative(e))
       }
@@ -180,7 +221,7 @@ class Client {
     const token = native.cancelToken()
     let pending
     try {
-      pending = this.#native[method](first, rest, token).catch(rethrow)
+      pending = this.#start(method, first, rest, token)
     } catch (e) {
       native.releaseToken(token)
       return Promise.reject(fromNative(e))
@@ -305,7 +346,7 @@ function verifyNotification (rawBody, signature, clientKey) {
   if (typeof clientKey !== 'string') {
     throw new errors.ConfigError('verifyNotification needs the client key as a string', 'config')
   }
-  return call(() => native.verifyNotification(body, signatureOf(signature), clientKey))
+  return JSON.parse(call(() => native.verifyNotification(body, signatureOf(signature), clientKey)))
 }
 
 /** The notification signature of a raw body (what QFPay puts in `X-QF-SIGN`). */

@@ -1,11 +1,22 @@
-//! `NativeClient`: the core's async client, one Promise per operation.
+//! `NativeClient`: the core's async client. A call is started by `start(id, ...)` and runs on
+//! the tokio runtime; its result comes back as JSON through the client's one completion
+//! callback (`onDone`), which the wrapper turns into the call's Promise. Measured against
+//! napi's own `async fn` Promises (a threadsafe function, a cleanup hook and a uv handle per
+//! call, the result built property by property): see bindings-node/BENCHMARKS.md.
 
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
+use std::future::Future;
+use std::pin::Pin;
+
+use napi::Status;
+use napi::bindgen_prelude::FnArgs;
+use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 use qfpay::{ClientBuilder, Environment, PayType, SignType, Wait};
+use serde::Serialize;
 use serde_json::Value;
 use tokio::sync::Mutex;
 
@@ -114,17 +125,6 @@ fn aborted() -> napi::Error {
     napi::Error::from_reason("[aborted] the call was aborted")
 }
 
-/// Runs a core call under cancellation token `token`.
-async fn run<T, R: From<T>>(
-    token: Option<u32>,
-    fut: impl std::future::Future<Output = qfpay::Result<T>>,
-) -> napi::Result<R> {
-    match cancellable(token, fut).await {
-        None => Err(aborted()),
-        Some(r) => r.map(Into::into).map_err(to_napi),
-    }
-}
-
 /// The native client behind the JavaScript `Client` (use `Client` from the package, which
 /// turns native errors into `QfPayError` subclasses).
 #[napi]
@@ -134,6 +134,8 @@ pub struct NativeClient {
     inner: RwLock<qfpay::Client>,
     /// The observer's level, once `observe` has installed one.
     level: std::sync::Mutex<Option<Arc<AtomicU8>>>,
+    /// The completion callback of `start`, once `onDone` has installed it.
+    done: std::sync::Mutex<Option<Arc<Done>>>,
 }
 
 impl NativeClient {
@@ -141,6 +143,7 @@ impl NativeClient {
         Self {
             inner: RwLock::new(inner),
             level: std::sync::Mutex::new(None),
+            done: std::sync::Mutex::new(None),
         }
     }
 
@@ -232,45 +235,6 @@ impl NativeClient {
         self.client().config().mchid.clone()
     }
 
-    /// Creates a payment of any pay type.
-    #[napi]
-    pub async fn create_payment(
-        &self,
-        request: Option<Value>,
-        options: Option<Value>,
-        token: Option<u32>,
-    ) -> napi::Result<Payment> {
-        let req = js(convert::payment(request, None))?;
-        let c = js(per_call(&self.client(), options))?;
-        run(token, c.create_payment(req)).await
-    }
-
-    /// Creates a WeChat QR payment (800201); `currency` defaults to HKD.
-    #[napi]
-    pub async fn wechat_qr(
-        &self,
-        request: Option<Value>,
-        options: Option<Value>,
-        token: Option<u32>,
-    ) -> napi::Result<Payment> {
-        let req = js(convert::payment(request, Some(PayType::WechatQr)))?;
-        let c = js(per_call(&self.client(), options))?;
-        run(token, c.create_payment(req)).await
-    }
-
-    /// Queries one page of transactions.
-    #[napi]
-    pub async fn query(
-        &self,
-        request: Option<Value>,
-        options: Option<Value>,
-        token: Option<u32>,
-    ) -> napi::Result<QueryPage> {
-        let req = js(convert::query(request))?;
-        let c = js(per_call(&self.client(), options))?;
-        run(token, c.query(req)).await
-    }
-
     /// Pages of a query, fetched one at a time by `nextPage()`.
     #[napi]
     pub fn query_pages(
@@ -285,76 +249,129 @@ impl NativeClient {
             pages: Arc::new(Mutex::new(c.query_pages(req))),
         })
     }
+}
 
-    /// The payment with merchant order number `outTradeNo`, or `null`.
-    #[napi]
-    pub async fn find_payment(
+/// A finished call as the completion callback receives it: `(id, ok, payload)`, the payload
+/// being the result as JSON (`ok`) or the native error message (`[code] message␞{details}`).
+type Completion = FnArgs<(u32, bool, String)>;
+
+/// The client's completion callback: one threadsafe function for every call of the client,
+/// weak (the wrapper keeps Node alive while calls are pending), never blocking the I/O thread.
+pub type Done = ThreadsafeFunction<Completion, (), Completion, Status, false, true>;
+
+/// A prepared call: the request converted and checked, the core future not started yet.
+type Call = Pin<Box<dyn Future<Output = qfpay::Result<String>> + Send>>;
+
+/// A result as the JSON the wrapper parses (the same fields and values the napi object had:
+/// camelCase, absent options left out).
+fn json<T: Serialize>(v: &T) -> qfpay::Result<String> {
+    serde_json::to_string(v).map_err(|e| qfpay::Error::Decode(format!("result to JSON: {e}")))
+}
+
+impl NativeClient {
+    /// Converts the arguments of `method` (in the order the methods always did) and returns
+    /// its core future, yielding the result as JSON.
+    fn prepare(
         &self,
-        out_trade_no: Option<Value>,
+        method: &str,
+        first: Option<Value>,
         options: Option<Value>,
-        token: Option<u32>,
-    ) -> napi::Result<Option<Transaction>> {
-        let out_trade_no = js(out_trade_no_arg(out_trade_no))?;
-        let c = js(per_call(&self.client(), options))?;
-        match cancellable(token, c.find_payment(&out_trade_no)).await {
-            None => Err(aborted()),
-            Some(r) => r.map(|t| t.map(Into::into)).map_err(to_napi),
-        }
+    ) -> qfpay::Result<Call> {
+        let base = self.client();
+        Ok(match method {
+            "createPayment" | "wechatQr" => {
+                let fixed = (method == "wechatQr").then_some(PayType::WechatQr);
+                let req = convert::payment(first, fixed)?;
+                let c = per_call(&base, options)?;
+                Box::pin(async move { json(&Payment::from(c.create_payment(req).await?)) })
+            }
+            "query" => {
+                let req = convert::query(first)?;
+                let c = per_call(&base, options)?;
+                Box::pin(async move { json(&QueryPage::from(c.query(req).await?)) })
+            }
+            "findPayment" => {
+                let no = out_trade_no_arg(first)?;
+                let c = per_call(&base, options)?;
+                Box::pin(async move { json(&c.find_payment(&no).await?.map(Transaction::from)) })
+            }
+            "refund" => {
+                let req = convert::refund(first)?;
+                let c = per_call(&base, options)?;
+                Box::pin(async move { json(&Refund::from(c.refund(req).await?)) })
+            }
+            "close" | "reverse" => {
+                let req = convert::cancel(first)?;
+                let c = per_call(&base, options)?;
+                let close = method == "close";
+                Box::pin(async move {
+                    let r = if close {
+                        c.close(req).await?
+                    } else {
+                        c.reverse(req).await?
+                    };
+                    json(&Cancellation::from(r))
+                })
+            }
+            "waitForPayment" => {
+                let no = out_trade_no_arg(first)?;
+                let wait = wait_options(options)?;
+                Box::pin(async move {
+                    json(&Transaction::from(base.wait_for_payment(&no, wait).await?))
+                })
+            }
+            other => {
+                return Err(invalid(
+                    "method",
+                    format!("{other:?} is not a client method"),
+                ));
+            }
+        })
+    }
+}
+
+#[napi]
+impl NativeClient {
+    /// Installs the completion callback `start` reports to (once, by the wrapper).
+    #[napi]
+    pub fn on_done(&self, callback: Done) {
+        *self
+            .done
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Arc::new(callback));
     }
 
-    /// Refunds a paid transaction, fully or partly.
+    /// Starts `method` as call `id` under cancellation token `token`; its result or error
+    /// arrives at the completion callback. Throws (synchronously) on a bad argument.
     #[napi]
-    pub async fn refund(
+    pub fn start(
         &self,
-        request: Option<Value>,
+        id: u32,
+        method: String,
+        first: Option<Value>,
         options: Option<Value>,
         token: Option<u32>,
-    ) -> napi::Result<Refund> {
-        let req = js(convert::refund(request))?;
-        let c = js(per_call(&self.client(), options))?;
-        run(token, c.refund(req)).await
-    }
-
-    /// Closes an unpaid order.
-    #[napi]
-    pub async fn close(
-        &self,
-        request: Option<Value>,
-        options: Option<Value>,
-        token: Option<u32>,
-    ) -> napi::Result<Cancellation> {
-        let req = js(convert::cancel(request))?;
-        let c = js(per_call(&self.client(), options))?;
-        run(token, c.close(req)).await
-    }
-
-    /// Reverses an unfinished transaction.
-    #[napi]
-    pub async fn reverse(
-        &self,
-        request: Option<Value>,
-        options: Option<Value>,
-        token: Option<u32>,
-    ) -> napi::Result<Cancellation> {
-        let req = js(convert::cancel(request))?;
-        let c = js(per_call(&self.client(), options))?;
-        run(token, c.reverse(req)).await
-    }
-
-    /// Polls until the payment is paid (resolves), fails (rejects) or `timeoutMs` passes
-    /// (`status_unknown`). Options: `timeoutMs`, `intervalMs`, `maxIntervalMs` (the core's
-    /// `Wait` defaults).
-    #[napi]
-    pub async fn wait_for_payment(
-        &self,
-        out_trade_no: Option<Value>,
-        options: Option<Value>,
-        token: Option<u32>,
-    ) -> napi::Result<Transaction> {
-        let out_trade_no = js(out_trade_no_arg(out_trade_no))?;
-        let wait = js(wait_options(options))?;
-        let c = self.client();
-        run(token, c.wait_for_payment(&out_trade_no, wait)).await
+    ) -> napi::Result<()> {
+        let call = js(self.prepare(&method, first, options))?;
+        let done = self
+            .done
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+            .ok_or_else(|| napi::Error::from_reason("onDone was not called"))?;
+        napi::bindgen_prelude::spawn(async move {
+            let (ok, payload) = match cancellable(token, call).await {
+                None => (false, aborted().reason),
+                Some(Ok(json)) => (true, json),
+                Some(Err(e)) => (false, to_napi(e).reason),
+            };
+            // A closing environment drops the completion, never blocks.
+            let _ = done.call(
+                FnArgs::from((id, ok, payload)),
+                ThreadsafeFunctionCallMode::NonBlocking,
+            );
+        });
+        Ok(())
     }
 }
 

@@ -1,11 +1,14 @@
 //! Core results as plain JavaScript objects (camelCase fields, amounts as integers, `raw`).
 
 use napi_derive::napi;
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 /// QFPay's answer to a payment. For WeChat QR (800201) `qrcode` is what the customer scans;
 /// the order is unpaid until they do.
 #[napi(object)]
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Payment {
     /// QFPay's transaction number.
     pub syssn: String,
@@ -24,8 +27,10 @@ pub struct Payment {
     /// Payment time (CPM), when paid.
     pub paydtm: String,
     /// The QR code content to show (MPM pay types).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub qrcode: Option<String>,
     /// The payment page URL (online pay types).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pay_url: Option<String>,
     /// The wallet's transaction number.
     pub chnlsn: String,
@@ -69,6 +74,8 @@ impl From<qfpay::Payment> for Payment {
 
 /// One transaction record from a query.
 #[napi(object)]
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Transaction {
     /// QFPay's transaction number.
     pub syssn: String,
@@ -77,6 +84,7 @@ pub struct Transaction {
     /// `payment` or `refund`.
     pub order_type: String,
     /// The original payment's `syssn` (refund records).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub origssn: Option<String>,
     /// Pay type code.
     pub pay_type: String,
@@ -142,6 +150,8 @@ impl From<qfpay::Transaction> for Transaction {
 
 /// One page of query results.
 #[napi(object)]
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct QueryPage {
     /// The page number.
     pub page: u32,
@@ -166,6 +176,8 @@ impl From<qfpay::QueryPage> for QueryPage {
 
 /// QFPay's answer to a refund.
 #[napi(object)]
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Refund {
     /// The refund's own transaction number.
     pub syssn: String,
@@ -211,6 +223,8 @@ impl From<qfpay::Refund> for Refund {
 
 /// QFPay's answer to a close or reversal.
 #[napi(object)]
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Cancellation {
     /// The cancellation's own transaction number (empty when learned by a query).
     pub syssn: String,
@@ -247,6 +261,8 @@ impl From<qfpay::Cancellation> for Cancellation {
 
 /// A verified notification.
 #[napi(object)]
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Notification {
     /// `notify_type`: `payment`, `refund` or another type as sent.
     pub notify_type: String,
@@ -277,14 +293,17 @@ pub struct Notification {
     /// Response code.
     pub respcd: String,
     /// Sub-merchant id (agents only).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mchid: Option<String>,
     /// Goods description.
     pub goods_name: String,
     /// The wallet's transaction number.
     pub chnlsn: String,
     /// The original payment's number (refund notifications, when sent).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub orig_syssn: Option<String>,
     /// The original payment's merchant number (refund notifications, when sent).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub orig_out_trade_no: Option<String>,
     /// Every field QFPay sent.
     pub raw: Map<String, Value>,

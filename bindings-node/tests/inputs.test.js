@@ -103,14 +103,16 @@ describe('hostile and wrong values', () => {
     for (const v of [NaN, Infinity, -Infinity, 1e300, -1, 0, 2.5, 2 ** 53]) {
       it(`amount ${v}`, async () => {
         const before = sandbox.requestCount()
-        for (const p of [
-          client.wechatQr({ amount: v }),
-          client.createPayment({ amount: v, currency: 'HKD', payType: '800201' }),
-          client.refund({ syssn: '20230101000300020000000001', amount: v, currency: 'HKD' }),
-          client.close({ outTradeNo: 'qfX', amount: v, currency: 'HKD' }),
-          client.reverse({ outTradeNo: 'qfX', amount: v, currency: 'HKD' })
+        // One call at a time: rejections of calls made together may arrive in one batch,
+        // before the later ones are awaited (an unhandled rejection, as with any Node API).
+        for (const call of [
+          () => client.wechatQr({ amount: v }),
+          () => client.createPayment({ amount: v, currency: 'HKD', payType: '800201' }),
+          () => client.refund({ syssn: '20230101000300020000000001', amount: v, currency: 'HKD' }),
+          () => client.close({ outTradeNo: 'qfX', amount: v, currency: 'HKD' }),
+          () => client.reverse({ outTradeNo: 'qfX', amount: v, currency: 'HKD' })
         ]) {
-          const e = await rejection(p)
+          const e = await rejection(call())
           assert.ok(e instanceof ValidationError, `${v}: ${e}`)
           assert.equal(e.field, 'txamt')
         }
