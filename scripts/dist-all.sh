@@ -251,12 +251,13 @@ arm64_python() {
 }
 
 musl_cli() {
-  local t=$1 machine=$2 f
+  local t=$1 machine=$2 f dir="$target_dir/dist-all-musl"
   # musl targets link the C runtime statically by default: one static binary, no libc needed.
-  zigbuild --target "$t" -p qfpay-cli || return 1
+  # Their own target directory: the musl steps can run beside the others (`dist-all.sh OUT musl-x86_64 ...`).
+  CARGO_TARGET_DIR="$dir" zigbuild --target "$t" -p qfpay-cli || return 1
   f="$out/cli/qfpay-$version-$t"
   mkdir -p "$out/cli"
-  cp "$target_dir/$t/dist/qfpay" "$f"
+  cp "$dir/$t/dist/qfpay" "$f"
   elf "$f" "$machine" || return 1
   case "$t" in
     x86_64-*) "$f" demo >"$logs/musl-x86_64-demo.log" 2>&1 && grep -q 'refund notification: verified' "$logs/musl-x86_64-demo.log" ||
@@ -272,7 +273,7 @@ musl_cli() {
 }
 
 node_musl() {
-  local t=x86_64-unknown-linux-musl dir="$target_dir/musl-cdylib"
+  local t=x86_64-unknown-linux-musl dir="$target_dir/dist-all-musl-cdylib"
   # A cdylib on musl needs the C runtime linked dynamically (musl's libc.so, as Alpine's node
   # has it): its own target directory, so the static CLI's dependencies stay as they are.
   CARGO_TARGET_DIR="$dir" CARGO_TARGET_X86_64_UNKNOWN_LINUX_MUSL_RUSTFLAGS="-C target-feature=-crt-static" \
