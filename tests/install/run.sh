@@ -73,7 +73,8 @@ start_sandbox() {
 
 python_install() {
   local wheel
-  wheel="$(ls "$dist"/python/qfpay-*.whl 2>/dev/null | head -n 1)"
+  # This machine's wheel (`make dist-all` puts the aarch64 one beside it).
+  wheel="$(ls "$dist"/python/qfpay-*_"$(uname -m)".whl 2>/dev/null | head -n 1)"
   [ -f "$wheel" ] || { echo "no wheel in $dist/python" >&2; return 1; }
   echo "wheel: $(basename "$wheel")"
   # Platform tag: manylinux_2_X (or manylinux2014 = 2.17, manylinux_2_5/2010...) with X <= 28.
