@@ -9,6 +9,7 @@
 #   musl-x86_64   dist/cli/qfpay-<v>-x86_64-unknown-linux-musl       (static; runs `demo` here)
 #   musl-aarch64  dist/cli/qfpay-<v>-aarch64-unknown-linux-musl      (static; `demo` under qemu)
 #   node-musl     dist/node/qfpay-linux-x64-musl-<v>.tgz             (@qfpay/linux-x64-musl)
+#   install       tests/install/run.sh on the result (the host's artifacts install and pay)
 # The main npm package is then repacked to list every platform package built (optional
 # dependencies, and the loader's table). Every artifact's ELF machine, its newest glibc symbol
 # (gnu) or its linking (musl) go to dist/DIST-ALL.txt, with what was not built and why; the
@@ -20,12 +21,12 @@
 # and Debian's qemu-user + libc6-arm64-cross to run the aarch64 CLI (optional: skipped without apt).
 # Exits 1 when any step failed, so a partial cross build never looks complete.
 # Usage: scripts/dist-all.sh [OUT_DIR [STEP...]]
-#   steps: host gnu-aarch64 wheel-aarch64 musl-x86_64 musl-aarch64 node-musl (default: all)
+#   steps: host gnu-aarch64 wheel-aarch64 musl-x86_64 musl-aarch64 node-musl install (default: all)
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${1:-$root/dist}"
 shift || true
-only=" tools ${*:-host gnu-aarch64 wheel-aarch64 musl-x86_64 musl-aarch64 node-musl} "
+only=" tools ${*:-host gnu-aarch64 wheel-aarch64 musl-x86_64 musl-aarch64 node-musl install} "
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 cd "$root"
@@ -292,6 +293,9 @@ step wheel-aarch64 wheel_aarch64
 step musl-x86_64 musl_cli x86_64-unknown-linux-musl "Advanced Micro Devices X86-64"
 step musl-aarch64 musl_cli aarch64-unknown-linux-musl AArch64
 step node-musl node_musl
+# The repacked npm main package and the jar with more native libraries still install and pay
+# here, in clean environments (the same install tests as `make test`).
+step install bash tests/install/run.sh "$out"
 
 {
   echo "# dist/ after make dist-all, qfpay $version; bytes, path"
