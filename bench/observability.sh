@@ -33,7 +33,7 @@ old="${BASE_TARGET:-$out/base-target}/release/examples/bench_blocking"
 sandbox=$!
 trap 'kill $sandbox 2>/dev/null || true' EXIT
 for _ in $(seq 50); do [ -s "$out/sandbox.json" ] && break; sleep 0.1; done
-eval "$(python3 -c 'import json,sys; d=json.loads(open(sys.argv[1]).readline()); print(f"export QFPAY_BASE_URL={d[\"base_url\"]} QFPAY_APP_CODE={d[\"app_code\"]} QFPAY_CLIENT_KEY={d[\"client_key\"]}")' "$out/sandbox.json")"
+eval "$(python3 -c 'import json,sys; d=json.loads(open(sys.argv[1]).readline()); print("export QFPAY_BASE_URL=%s QFPAY_APP_CODE=%s QFPAY_CLIENT_KEY=%s" % (d["base_url"], d["app_code"], d["client_key"]))' "$out/sandbox.json")"
 
 python3 - "$old" "$new" "$rounds" "$n" "${CALLGRIND:-0}" "$base" <<'PY'
 import re, statistics as st, subprocess, sys
@@ -58,11 +58,18 @@ for name, label in (("base", f"before the event model ({base}), no logging"), ("
     print(f"| {label} | {st.median(xs):,.0f} ({min(xs):,.0f}–{max(xs):,.0f}) | {st.median(cpus[name]):.1f} µs |")
 print(f"\nthis tree ÷ base, per round: median {st.median(ratios):.3f} (min {min(ratios):.3f}, max {max(ratios):.3f}); target ≥ 0.97")
 if callgrind:
-    def instr(exe):
-        r = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", exe, "200"], capture_output=True, text=True)
+    def instr(exe, n):
+        r = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", exe, str(n)], capture_output=True, text=True)
         m = re.search(r"Collected : (\d+)", r.stderr)
         return int(m.group(1)) if m else 0
-    # The example makes 200 warm-up-free calls x 3 loops + 1 + the 4- and 16-thread runs (2 x 192-200).
-    i_old, i_new = instr(old), instr(new)
-    print(f"\nuser-space instructions for the whole run (valgrind): base {i_old:,}, this tree {i_new:,}: ratio {i_new / i_old:.3f}")
+    # bench_blocking N makes 1 + 3N sequential calls, then N calls from 4 threads and 16 x (N / 16)
+    # from 16: the difference between two runs, divided by the difference in calls, is the cost
+    # of one payment without the start-up (runtime, TLS roots).
+    def calls(n):
+        return 1 + 3 * n + 4 * (n // 4) + 16 * (n // 16)
+    per = {}
+    for name, exe in (("base", old), ("now", new)):
+        per[name] = (instr(exe, 320) - instr(exe, 160)) / (calls(320) - calls(160))
+    print(f"\nuser-space instructions per payment (valgrind, start-up excluded): base {per['base']:,.0f}, "
+          f"this tree {per['now']:,.0f}: this tree ÷ base {per['now'] / per['base']:.3f}")
 PY
