@@ -210,14 +210,18 @@ public final class JavaClients {
 
     /**
      * The first SDK call in a fresh JVM: class loading plus loading the native library (the JNI
-     * path). Then, for the record, the first client built after it (JNA and uniffi's generated
-     * classes load there) and its first call.
+     * path). Then, for the record, the first call still on uniffi's JNA path (JNA and the
+     * generated bindings load there) and the first client built after it, with its first call.
      */
     static String startup() {
         long t = System.nanoTime();
         String otn = QfPay.generateOutTradeNo();
         double ms = (System.nanoTime() - t) / 1e6;
         if (otn.isEmpty()) throw new AssertionError();
+        long t1 = System.nanoTime();
+        String qr = com.qfpay.Qr.svg("x"); // a call still on uniffi's JNA path: JNA and the generated bindings load
+        double jnaMs = (System.nanoTime() - t1) / 1e6;
+        if (qr.isEmpty()) throw new AssertionError();
         long t2 = System.nanoTime();
         String url;
         try (QfPayClient c = QfPayClient.builder().appCode("A").clientKey("K").baseUrl("http://127.0.0.1:9").build()) {
@@ -226,7 +230,8 @@ public final class JavaClients {
         double clientMs = (System.nanoTime() - t2) / 1e6;
         if (url.isEmpty()) throw new AssertionError();
         return String.format(java.util.Locale.ROOT,
-                "{\"startup_ms\":%.2f,\"startup_what\":\"first QfPay.generateOutTradeNo()\",\"first_client_ms\":%.2f}", ms, clientMs);
+                "{\"startup_ms\":%.2f,\"startup_what\":\"first QfPay.generateOutTradeNo()\",\"first_jna_ms\":%.2f,\"first_client_ms\":%.2f}",
+                ms, jnaMs, clientMs);
     }
 
     static long rssKb() throws Exception {

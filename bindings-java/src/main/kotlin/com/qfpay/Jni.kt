@@ -11,10 +11,15 @@ import com.qfpay.ffi.FfiConverterTypeFfiOutcome
 import com.qfpay.ffi.FfiNotification
 import com.qfpay.ffi.FfiOutcome
 import java.io.File
+import java.net.JarURLConnection
+import java.net.URL
 import java.nio.ByteBuffer
 import java.nio.charset.CodingErrorAction
 import java.nio.file.Files
+import java.nio.file.LinkOption
+import java.nio.file.Path
 import java.nio.file.StandardCopyOption
+import java.nio.file.attribute.PosixFilePermissions
 
 /**
  * The JNI fast path into the native library (`bindings-java/src/jni_path.rs`): the hot calls
@@ -24,7 +29,7 @@ import java.nio.file.StandardCopyOption
  * client's construction, the event sink, the sandbox, QR codes), which keep going through JNA.
  *
  * The library is loaded once, here, before anything else of the binding: from the jar's
- * `linux-x86-64/` resource (copied to a temporary file when the jar is not unpacked) with
+ * `linux-x86-64/` resource (unpacked once per user and jar build, see [cached]) with
  * `System.load`, and uniffi's JNA is pointed at the same file
  * (`uniffi.component.qfpay_jvm.libraryOverride`), so the process holds one copy of it.
  */
@@ -63,19 +68,76 @@ internal object Jni {
             // Not in the jar: wherever JNA's own search finds it (jna.library.path, system paths).
             url == null -> com.sun.jna.NativeLibrary.getInstance("qfpay_jvm").file
             url.protocol == "file" -> File(url.toURI())
-            else -> {
-                // -Djna.tmpdir (documented for noexec /tmp) is honoured as before.
-                val dir = System.getProperty("jna.tmpdir")?.let { java.nio.file.Path.of(it) }
-                val tmp = (if (dir != null) Files.createTempFile(dir, "qfpay_jvm", name) else Files.createTempFile("qfpay_jvm", name)).toFile()
-                tmp.deleteOnExit()
-                url.openStream().use { Files.copy(it, tmp.toPath(), StandardCopyOption.REPLACE_EXISTING) }
-                tmp
-            }
+            else -> cached(url, name) ?: extract(url, name)
         }
         val path = file.absolutePath
         System.load(path)
         System.setProperty(OVERRIDE, path)
         return path
+    }
+
+    /** Where the library is unpacked: `-Djna.tmpdir` (documented for a noexec /tmp), else the JVM's temp dir. */
+    private fun tmpDir(): Path = Path.of(System.getProperty("jna.tmpdir") ?: System.getProperty("java.io.tmpdir"))
+
+    /** A copy for this JVM only, deleted at exit. */
+    private fun extract(url: URL, name: String): File {
+        val tmp = Files.createTempFile(tmpDir(), "qfpay_jvm", name).toFile()
+        tmp.deleteOnExit()
+        url.openStream().use { Files.copy(it, tmp.toPath(), StandardCopyOption.REPLACE_EXISTING) }
+        return tmp
+    }
+
+    /**
+     * The library unpacked once for every JVM of this user: `<tmp>/qfpay-<user>/<crc>-<size>-<name>`
+     * (the jar entry's CRC-32 and size, read from the jar's directory, name the file), in a
+     * directory only this user can write (older builds' copies are removed when a new one is
+ * written). Unpacking the 12 MB library was most of the first call's
+     * time (~0.3-0.6 s under load). Null (then [extract]) when the directory cannot be trusted or
+     * made, on a non-POSIX file system, or when the entry's CRC is unknown.
+     */
+    private fun cached(url: URL, name: String): File? = try {
+        val entry = (url.openConnection() as? JarURLConnection)?.jarEntry
+        val crc = entry?.crc ?: -1L
+        val size = entry?.size ?: -1L
+        if (crc < 0 || size <= 0) {
+            null
+        } else {
+            val user = System.getProperty("user.name", "user").replace(Regex("[^A-Za-z0-9._-]"), "_")
+            val ownerOnly = PosixFilePermissions.fromString("rwx------")
+            val dir = tmpDir().resolve("qfpay-$user")
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                try {
+                    Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(ownerOnly))
+                } catch (_: java.nio.file.FileAlreadyExistsException) {
+                    // another JVM made it
+                }
+            }
+            val trusted = Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) &&
+                Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).name == System.getProperty("user.name") &&
+                Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS) == ownerOnly
+            if (!trusted) {
+                null
+            } else {
+                val file = dir.resolve(java.lang.Long.toHexString(crc) + "-" + size + "-" + name)
+                val ok = Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && Files.size(file) == size
+                if (!ok) {
+                    val part = Files.createTempFile(dir, "part", name)
+                    try {
+                        url.openStream().use { Files.copy(it, part, StandardCopyOption.REPLACE_EXISTING) }
+                        Files.move(part, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING)
+                    } finally {
+                        Files.deleteIfExists(part)
+                    }
+                    // Older builds' copies go (a JVM still running one keeps its mapping on Linux).
+                    Files.newDirectoryStream(dir, "*-$name").use { old ->
+                        for (f in old) if (f != file) Files.deleteIfExists(f)
+                    }
+                }
+                file.toFile()
+            }
+        }
+    } catch (_: Exception) {
+        null
     }
 
     // ---- native methods (jni_path.rs) ----
