@@ -64,7 +64,9 @@ if want java; then
   if [ "$build" = 1 ]; then
     step "JVM: mvn package (release native library), javac"
     mvn -B -q -f bindings-java/pom.xml -Dcargo.profile=release -DskipTests -DskipSelfCheck=true package
-    mvn -B -q -f bindings-java/pom.xml dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$out/java-cp.txt" >/dev/null
+    # (JVM helper) -DincludeScope, not -Dmdep.includeScope: the latter is ignored, which put the
+    # test-scoped logback on the classpath and made the SDK log every request at DEBUG to stdout.
+    mvn -B -q -f bindings-java/pom.xml dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile="$out/java-cp.txt" >/dev/null
     rm -rf "$jdir" && mkdir -p "$jdir/classes"
     cp bindings-java/target/qfpay.jar "$jdir/qfpay.jar"
     echo "$jdir/qfpay.jar:$(cat "$out/java-cp.txt")" > "$jdir/cp.txt"
