@@ -4,7 +4,9 @@
 #               make dist and the install tests of dist/
 # Packaging:
 #   make dist      every distributable for this machine's target into dist/ (scripts/dist.sh)
-#   make dist-all  dist plus the cross targets (linux-aarch64, musl) where they can be built
+#   make dist-all  dist (with the Dokka -javadoc jar) plus the cross targets: linux-aarch64 (wheel,
+#                  npm, the jar's library, CLI), musl (static CLIs, npm x64); by hand, not by make
+#                  test; its result is in BENCHMARKS.md (scripts/dist-all.sh)
 .PHONY: demo test test-rust test-python test-node test-jvm test-php test-snippets test-install dist dist-all bench sandbox
 
 demo:
