@@ -12,6 +12,9 @@ namespace QfPay;
 /**
  * A QFPay client. Each call blocks until QFPay answers. Safe in PHP-FPM workers: nothing runs
  * at module start-up, and a client used after a fork builds a fresh connection pool.
+ * Create it where you need it, per request if you like: clients built with the same options
+ * share one connection pool per PHP process (a PHP-FPM worker keeps its connections to QFPay
+ * from one request to the next); building one costs ~0.2 ms.
  *
  * Client options: appCode, clientKey, environment ('production', 'live_test', 'card_sandbox'),
  * baseUrl, mchid, signType ('md5'|'sha256'), timeoutMs, connectTimeoutMs, maxRetries,
