@@ -147,6 +147,15 @@ impl NativeClient {
         }
     }
 
+    /// A value read from the current client's configuration (no clone of the client).
+    fn config<T>(&self, f: impl FnOnce(&qfpay::Config) -> T) -> T {
+        f(self
+            .inner
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .config())
+    }
+
     /// The current core client (a cheap clone).
     fn client(&self) -> qfpay::Client {
         self.inner
@@ -168,19 +177,19 @@ impl NativeClient {
     /// The base URL in use.
     #[napi(getter)]
     pub fn base_url(&self) -> String {
-        self.client().config().base_url.clone()
+        self.config(|c| c.base_url.clone())
     }
 
     /// The `User-Agent` sent.
     #[napi(getter)]
     pub fn user_agent(&self) -> String {
-        self.client().config().user_agent.clone()
+        self.config(|c| c.user_agent.clone())
     }
 
     /// Warnings the configuration produced (e.g. `QFPAY_ENV` and `QFPAY_BASE_URL` disagree).
     #[napi(getter)]
     pub fn warnings(&self) -> Vec<String> {
-        self.client().config().warnings.clone()
+        self.config(|c| c.warnings.clone())
     }
 
     /// Sends the core's events at `level` (a rank: 0 trace ... 4 error, 255 none) and above to
@@ -226,13 +235,13 @@ impl NativeClient {
     /// The app code (`X-QF-APPCODE`).
     #[napi(getter)]
     pub fn app_code(&self) -> String {
-        self.client().config().app_code.clone()
+        self.config(|c| c.app_code.clone())
     }
 
     /// The default `mchid`, if any.
     #[napi(getter)]
     pub fn mchid(&self) -> Option<String> {
-        self.client().config().mchid.clone()
+        self.config(|c| c.mchid.clone())
     }
 
     /// Pages of a query, fetched one at a time by `nextPage()`.

@@ -74,6 +74,22 @@ describe('scenarios against the sandbox', () => {
     assert.equal(e.syssn, p.syssn)
   })
 
+  it('results are plain objects of the documented shape (absent options left out, not undefined)', async () => {
+    const p = await client.wechatQr({ amount: 300 })
+    assert.equal(Object.getPrototypeOf(p), Object.prototype)
+    assert.equal(Object.getPrototypeOf(p.raw), Object.prototype)
+    assert.equal(typeof p.txamt, 'number')
+    assert.ok(!('payUrl' in p), 'an absent option is left out, as napi objects did')
+    assert.equal(await client.findPayment('qfNODENOSUCHORDER0001'), null)
+    const t = await client.findPayment(p.outTradeNo)
+    assert.equal(typeof t.paid, 'boolean')
+    assert.equal(typeof t.isRefund, 'boolean')
+    assert.ok(!('origssn' in t))
+    const page = await client.query({ outTradeNo: p.outTradeNo })
+    assert.ok(Array.isArray(page.data))
+    assert.equal(typeof page.page, 'number')
+  })
+
   it('declined', async () => {
     const e = await rejection(client.wechatQr({ amount: 1003 }))
     assert.ok(e instanceof DeclinedError)
