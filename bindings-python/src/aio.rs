@@ -4,8 +4,10 @@
 //! forked child). A finished call leaves its result, still a Rust value, in its channel's
 //! queue and writes one byte to a socket pair (only when the queue was empty, so completions
 //! arrive in batches). The event loop watches the other end with `loop.add_reader` and calls
-//! `drain()`, which converts the results to Python objects on the loop's thread. No Rust
-//! thread ever touches a Python object, so nothing can race the interpreter at exit.
+//! `drain()`, which converts the results to Python objects and resolves the calls' asyncio
+//! futures, on the loop's thread (no Python loop over the results, no done-callback per call).
+//! No Rust thread ever touches a Python object (the futures live in the channel's table, which
+//! only the loop's thread reads), so nothing can race the interpreter at exit.
 //! Cancelling the awaiting task aborts the Rust task: the core's future is dropped (and the core
 //! reports a money-moving call cancelled after sending, naming its `out_trade_no`).
 
@@ -19,8 +21,10 @@ use std::sync::{Arc, Mutex};
 
 use pyo3::IntoPyObjectExt;
 use pyo3::exceptions::PyRuntimeError;
+use pyo3::gc::PyVisit;
 use pyo3::prelude::*;
-use pyo3::types::{PyList, PyTuple};
+use pyo3::types::PyWeakrefReference;
+use pyo3::{PyTraverseError, intern};
 use tokio::runtime::{Handle, Runtime};
 use tokio::task::AbortHandle;
 
@@ -107,21 +111,53 @@ impl Shared {
     }
 }
 
-/// One event loop's end of the bridge: `fileno()` for `loop.add_reader`, `drain()` to collect
-/// finished calls.
+/// A call in flight: its asyncio future (only ever touched on the loop's thread, with the
+/// GIL) and the handle that aborts its Rust task.
+struct Pending {
+    future: Py<PyAny>,
+    abort: AbortHandle,
+}
+
+/// The calls in flight of one channel, by call id; `by_future` finds a call from its future
+/// (for `cancel`). A call id is never reused, so a late result can only reach its own future.
+#[derive(Default)]
+struct Calls {
+    by_id: HashMap<u64, Pending>,
+    by_future: HashMap<usize, u64>,
+}
+
+impl Calls {
+    fn remove(&mut self, id: u64) -> Option<Pending> {
+        let p = self.by_id.remove(&id)?;
+        self.by_future.remove(&(p.future.as_ptr() as usize));
+        Some(p)
+    }
+}
+
+/// One event loop's end of the bridge. The loop watches `fileno()` (`loop.add_reader`) and
+/// calls `drain()`, which resolves the futures of the calls that finished.
 #[pyclass(frozen, module = "qfpay._qfpay", name = "_Channel")]
 pub struct Channel {
     shared: Arc<Shared>,
     reader: UnixStream,
     sink: Arc<EventSink>,
-    tasks: Mutex<HashMap<u64, AbortHandle>>,
+    calls: Mutex<Calls>,
+    /// A weak reference to the event loop (which owns this channel through its reader).
+    event_loop: Py<PyWeakrefReference>,
     next_id: AtomicU64,
     pid: u32,
 }
 
 impl Channel {
-    /// Starts `fut` on the I/O runtime; its result arrives through `drain()` under the id returned.
-    pub fn spawn<F>(&self, fut: F) -> PyResult<u64>
+    fn calls(&self) -> PyResult<std::sync::MutexGuard<'_, Calls>> {
+        self.calls
+            .lock()
+            .map_err(|_| PyRuntimeError::new_err("the qfpay call table lock was poisoned"))
+    }
+
+    /// Starts `fut` on the I/O runtime and returns the asyncio future its result will resolve
+    /// (in `drain()`, on the loop's thread).
+    pub fn spawn<F>(&self, py: Python<'_>, fut: F) -> PyResult<Py<PyAny>>
     where
         F: Future<Output = qfpay::Result<Output>> + Send + 'static,
     {
@@ -130,16 +166,29 @@ impl Channel {
                 "this event loop's qfpay channel was created before a fork; use a new event loop in the child",
             ));
         }
+        let event_loop = self.event_loop.bind(py).upgrade().ok_or_else(|| {
+            PyRuntimeError::new_err("the event loop of this qfpay channel is gone")
+        })?;
+        let future = event_loop.call_method0(intern!(py, "create_future"))?;
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let shared = Arc::clone(&self.shared);
+        // Boxed: the core's future is ~4 KB, and unboxed it would be copied into the task (and
+        // again on its first poll) on the event loop's thread.
+        let fut = Box::pin(fut);
         let handle = runtime()?.spawn(async move {
             let result = fut.await;
             shared.push((id, result));
         });
-        if let Ok(mut tasks) = self.tasks.lock() {
-            tasks.insert(id, handle.abort_handle());
-        }
-        Ok(id)
+        let mut calls = self.calls()?;
+        calls.by_future.insert(future.as_ptr() as usize, id);
+        calls.by_id.insert(
+            id,
+            Pending {
+                future: future.clone().unbind(),
+                abort: handle.abort_handle(),
+            },
+        );
+        Ok(future.unbind())
     }
 
     /// The event sink calls on this channel report to.
@@ -151,7 +200,7 @@ impl Channel {
 #[pymethods]
 impl Channel {
     #[new]
-    fn new() -> PyResult<Self> {
+    fn new(event_loop: &Bound<'_, PyAny>) -> PyResult<Self> {
         let (reader, wake) = UnixStream::pair().map_err(|e| {
             PyRuntimeError::new_err(format!("cannot create the wake-up socket: {e}"))
         })?;
@@ -170,7 +219,8 @@ impl Channel {
             sink: Arc::new(EventSink::new(Some(Arc::clone(&shared)))),
             shared,
             reader,
-            tasks: Mutex::new(HashMap::new()),
+            calls: Mutex::new(Calls::default()),
+            event_loop: PyWeakrefReference::new(event_loop)?.unbind(),
             next_id: AtomicU64::new(1),
             pid: std::process::id(),
         })
@@ -181,9 +231,9 @@ impl Channel {
         self.reader.as_raw_fd()
     }
 
-    /// Finished calls as `(id, ok, value)` (value: the result, or the exception when not ok);
-    /// logs the events that arrived meanwhile.
-    fn drain<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+    /// Resolves the futures of the calls that finished (results converted to Python objects
+    /// here, on the loop's thread) and logs the events that arrived meanwhile.
+    fn drain(&self, py: Python<'_>) -> PyResult<()> {
         let mut buf = [0u8; 256];
         loop {
             match (&self.reader).read(&mut buf) {
@@ -198,42 +248,78 @@ impl Channel {
             Ok(mut q) => std::mem::take(&mut *q),
             Err(_) => Vec::new(),
         };
-        self.sink.flush(py)?;
-        let out = PyList::empty(py);
-        if !done.is_empty()
-            && let Ok(mut tasks) = self.tasks.lock()
-        {
-            for (id, _) in &done {
-                tasks.remove(id);
+        let mut finished = Vec::with_capacity(done.len());
+        if !done.is_empty() {
+            let mut calls = self.calls()?;
+            for (id, result) in done {
+                // A call cancelled meanwhile is no longer in the table: its result is dropped.
+                if let Some(p) = calls.remove(id) {
+                    finished.push((p.future, result));
+                }
             }
         }
-        for (id, result) in done {
-            let item = match result {
-                Ok(v) => PyTuple::new(
-                    py,
-                    [id.into_py_any(py)?, true.into_py_any(py)?, v.into_py(py)?],
-                )?,
-                Err(e) => {
-                    let exc = to_py_err(py, &e).into_value(py).into_any();
-                    PyTuple::new(py, [id.into_py_any(py)?, false.into_py_any(py)?, exc])?
+        // Events first, so a call's log records come before its awaiting task resumes.
+        let flushed = self.sink.flush(py);
+        let mut first_error = None;
+        for (future, result) in finished {
+            let future = future.bind(py);
+            let delivered = (|| -> PyResult<()> {
+                if future.call_method0(intern!(py, "done"))?.is_truthy()? {
+                    return Ok(());
                 }
-            };
-            out.append(item)?;
+                match result
+                    .map_err(|e| to_py_err(py, &e))
+                    .and_then(|v| v.into_py(py))
+                {
+                    Ok(v) => future.call_method1(intern!(py, "set_result"), (v,))?,
+                    Err(e) => {
+                        future.call_method1(intern!(py, "set_exception"), (e.into_value(py),))?
+                    }
+                };
+                Ok(())
+            })();
+            if let Err(e) = delivered {
+                first_error.get_or_insert(e);
+            }
         }
-        Ok(out)
+        flushed?;
+        first_error.map_or(Ok(()), Err)
     }
 
-    /// Aborts the call `id` (its awaiting task was cancelled).
-    fn cancel(&self, id: u64) {
-        let handle = self.tasks.lock().ok().and_then(|mut t| t.remove(&id));
-        if let Some(h) = handle {
-            h.abort();
+    /// Aborts the call whose future is `future` (its awaiting task was cancelled).
+    fn cancel(&self, future: &Bound<'_, PyAny>) -> PyResult<()> {
+        let pending = {
+            let mut calls = self.calls()?;
+            match calls.by_future.get(&(future.as_ptr() as usize)).copied() {
+                Some(id) => calls.remove(id),
+                None => None,
+            }
+        };
+        if let Some(p) = pending {
+            p.abort.abort();
         }
+        Ok(())
     }
 
     /// Calls still running.
-    fn pending(&self) -> usize {
-        self.tasks.lock().map(|t| t.len()).unwrap_or(0)
+    fn pending(&self) -> PyResult<usize> {
+        Ok(self.calls()?.by_id.len())
+    }
+
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        visit.call(&self.event_loop)?;
+        if let Ok(calls) = self.calls.try_lock() {
+            for p in calls.by_id.values() {
+                visit.call(&p.future)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn __clear__(&self) {
+        // Only when the loop and its tasks are garbage: the calls finish unobserved.
+        let calls = self.calls.lock().map(|mut c| std::mem::take(&mut *c));
+        drop(calls);
     }
 }
 

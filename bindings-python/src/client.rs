@@ -1,7 +1,7 @@
 //! `Client`: blocking, with the GIL released while it waits. Thin: it converts the arguments,
-//! calls the core, and converts the result or error. `qfpay.AsyncClient` (Python) runs these
-//! same calls on a thread pool, so no thread that Python does not own ever touches a Python
-//! object.
+//! calls the core, and converts the result or error. `qfpay.AsyncClient` (Python) starts these
+//! same calls on the asyncio bridge (`aio`) instead, so no thread that Python does not own ever
+//! touches a Python object.
 
 use std::future::Future;
 use std::sync::{Arc, Mutex};
@@ -169,7 +169,7 @@ impl Client {
     }
 
     /// Runs `call` on `client`: blocking with the GIL released, or (with `channel`, for
-    /// `AsyncClient`) spawned on the I/O runtime, returning the call's id.
+    /// `AsyncClient`) spawned on the I/O runtime, returning the asyncio future of its result.
     fn dispatch<Fut>(
         &self,
         py: Python<'_>,
@@ -183,7 +183,7 @@ impl Client {
         if let Some(ch) = channel {
             let ch = ch.get();
             let c = log::observed(py, client, &ch.sink());
-            return ch.spawn(call(c))?.into_py_any(py);
+            return ch.spawn(py, call(c));
         }
         let sink = Arc::new(EventSink::new(None));
         let c = log::observed(py, client, &sink);
@@ -718,7 +718,7 @@ impl QueryPages {
 
     /// Fetches the next page on the asyncio bridge (`AsyncQueryPages`); the result is the page
     /// or `None` after the last one.
-    fn _next_async(&self, py: Python<'_>, channel: &Bound<'_, Channel>) -> PyResult<u64> {
+    fn _next_async(&self, py: Python<'_>, channel: &Bound<'_, Channel>) -> PyResult<Py<PyAny>> {
         self.sink.refresh(py);
         let mut pages = self
             .pages
@@ -727,7 +727,7 @@ impl QueryPages {
             .take()
             .ok_or_else(busy)?;
         let slot = Arc::clone(&self.pages);
-        channel.get().spawn(async move {
+        channel.get().spawn(py, async move {
             let next = pages.next_page().await;
             if let Ok(mut s) = slot.lock() {
                 *s = Some(pages);

@@ -1,6 +1,6 @@
 //! Module-level functions: notification verification, signing, QR rendering.
 
-use pyo3::exceptions::PyTypeError;
+use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyMapping, PyString};
 
@@ -55,22 +55,35 @@ pub fn notification_signature(raw_body: &[u8], client_key: &str) -> String {
 /// Name/value pairs as Python strings (borrowed as `&str` without copying when signing).
 type Pairs<'py> = Vec<(Bound<'py, PyString>, Bound<'py, PyString>)>;
 
-fn push_pair<'py>(
-    out: &mut Pairs<'py>,
+/// How many parameters `sign` handles without allocating (a payment sends about 5 to 12).
+const INLINE_PAIRS: usize = 24;
+
+/// A parameter as name and value strings; `None` values are left out.
+fn pair_of<'py>(
     k: Bound<'py, PyAny>,
     v: Bound<'py, PyAny>,
-) -> PyResult<()> {
+) -> PyResult<Option<(Bound<'py, PyString>, Bound<'py, PyString>)>> {
     let key = k
         .cast_into::<PyString>()
         .map_err(|_| PyTypeError::new_err("parameter names must be str"))?;
     if v.is_none() {
-        return Ok(());
+        return Ok(None);
     }
     let value = match v.cast_into::<PyString>() {
         Ok(s) => s,
         Err(e) => e.into_inner().str()?,
     };
-    out.push((key, value));
+    Ok(Some((key, value)))
+}
+
+fn push_pair<'py>(
+    out: &mut Pairs<'py>,
+    k: Bound<'py, PyAny>,
+    v: Bound<'py, PyAny>,
+) -> PyResult<()> {
+    if let Some(pair) = pair_of(k, v)? {
+        out.push(pair);
+    }
     Ok(())
 }
 
@@ -115,6 +128,33 @@ pub fn sign(
         "md5" => qfpay::SignType::Md5,
         other => qfpay::SignType::parse(other).py(py)?,
     };
+    if let Ok(dict) = params.cast::<PyDict>()
+        && dict.len() <= INLINE_PAIRS
+    {
+        // The common case, without a heap allocation in the binding: the values are borrowed
+        // as `&str` straight from the dict's own strings (kept alive by `held`).
+        let mut held: [Option<(Bound<'_, PyString>, Bound<'_, PyString>)>; INLINE_PAIRS] =
+            [const { None }; INLINE_PAIRS];
+        let mut n = 0;
+        for (k, v) in dict.iter() {
+            if let Some(pair) = pair_of(k, v)? {
+                // The dict cannot grow while we iterate it (no Python code runs here except
+                // `str()` of a non-str value, which could mutate it): stop at the capacity.
+                if n == INLINE_PAIRS {
+                    return Err(PyRuntimeError::new_err(
+                        "params changed size during signing",
+                    ));
+                }
+                held[n] = Some(pair);
+                n += 1;
+            }
+        }
+        let mut pairs: [(&str, &str); INLINE_PAIRS] = [("", ""); INLINE_PAIRS];
+        for (slot, pair) in pairs.iter_mut().zip(held.iter().flatten()) {
+            *slot = (pair.0.to_str()?, pair.1.to_str()?);
+        }
+        return Ok(qfpay::sign::sign(&pairs[..n], client_key, sign_type));
+    }
     let owned = params_of(params)?;
     let pairs = borrowed(&owned)?;
     Ok(qfpay::sign::sign(&pairs, client_key, sign_type))

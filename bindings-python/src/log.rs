@@ -11,9 +11,10 @@
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
 
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::PyList;
+use pyo3::types::{PyDict, PyList};
 use qfpay::events::{Event, Level, Observer};
 
 use crate::aio::Shared;
@@ -47,12 +48,41 @@ fn log_fn<'py>(
         .bind(py))
 }
 
-/// The lowest `logging` level enabled on the SDK's loggers, read now.
+static LEVEL_CACHE: PyOnceLock<Option<Py<PyDict>>> = PyOnceLock::new();
+
+/// `qfpay._log._level_cache` (the `qfpay.http` logger's level cache, which `logging` clears
+/// on every level change), if this Python has one.
+fn level_cache<'py>(py: Python<'py>) -> Option<&'py Bound<'py, PyDict>> {
+    LEVEL_CACHE
+        .get_or_init(py, || {
+            py.import("qfpay._log")
+                .and_then(|m| m.getattr("_level_cache"))
+                .ok()
+                .and_then(|c| c.cast_into::<PyDict>().ok())
+                .map(Bound::unbind)
+        })
+        .as_ref()
+        .map(|c| c.bind(py))
+}
+
+fn clamp_level(v: i64) -> u8 {
+    u8::try_from(v.clamp(0, 255)).unwrap_or(OFF)
+}
+
+/// The lowest `logging` level enabled on the SDK's loggers, read now: from the threshold that
+/// `qfpay._log.threshold` keeps in the logger's level cache (one dict look-up, no Python frame),
+/// or computed by it when a level changed since.
 pub fn threshold(py: Python<'_>) -> u8 {
+    if let Some(cache) = level_cache(py)
+        && let Ok(Some(v)) = cache.get_item(intern!(py, "qfpay.threshold"))
+        && let Ok(t) = v.extract::<i64>()
+    {
+        return clamp_level(t);
+    }
     log_fn(py, &THRESHOLD_FN, "threshold")
         .and_then(|f| f.call0())
         .and_then(|v| v.extract::<i64>())
-        .map(|v| u8::try_from(v.clamp(0, 255)).unwrap_or(OFF))
+        .map(clamp_level)
         .unwrap_or(OFF)
 }
 

@@ -30,57 +30,71 @@ T = TypeVar("T")
 
 
 class _LoopBridge:
-    """One event loop's end of the bridge: the channel, its reader and the calls in flight."""
+    """One event loop's end of the bridge: the channel, whose reader the loop watches."""
 
-    __slots__ = ("channel", "futures", "loop", "__weakref__")
+    __slots__ = ("channel", "loop", "__weakref__")
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        # A weak reference: the loop owns this bridge (through its reader), never the reverse,
-        # so a finished loop (asyncio.run) is collected with its channel and socket.
+        # Weak references only: the loop owns this bridge (through its reader), never the
+        # reverse, so a finished loop (asyncio.run) is collected with its channel and socket.
         self.loop = weakref.ref(loop)
-        self.channel = _Channel()
-        self.futures: dict[int, asyncio.Future[Any]] = {}
-        loop.add_reader(self.channel.fileno(), self._drain)
-
-    def _drain(self) -> None:
-        futures = self.futures
-        for call_id, ok, value in self.channel.drain():
-            fut = futures.pop(call_id, None)
-            if fut is None or fut.done():
-                continue
-            if ok:
-                fut.set_result(value)
-            else:
-                fut.set_exception(value)
-
-    def track(self, call_id: int) -> asyncio.Future[Any]:
-        loop = self.loop()
-        assert loop is not None  # called from inside the running loop
-        fut: asyncio.Future[Any] = loop.create_future()
-        self.futures[call_id] = fut
-        fut.add_done_callback(self._done)
-        fut.call_id = call_id  # type: ignore[attr-defined]
-        return fut
-
-    def _done(self, fut: asyncio.Future[Any]) -> None:
-        if fut.cancelled():
-            call_id: int = fut.call_id  # type: ignore[attr-defined]
-            self.futures.pop(call_id, None)
-            self.channel.cancel(call_id)
+        self.channel = _Channel(loop)
+        # The channel resolves the futures of finished calls itself (in Rust, on this thread).
+        loop.add_reader(self.channel.fileno(), self.channel.drain)
 
 
 _bridges: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopBridge] = weakref.WeakKeyDictionary()
 
 
-def _bridge() -> _LoopBridge:
-    # asyncio is imported on first use, keeping `import qfpay` fast.
-    import asyncio
+def _no_bridge() -> _LoopBridge | None:
+    return None
 
-    loop = asyncio.get_running_loop()
+
+# The bridge used last (a weak reference): the fast path of `_channel()` for the common case of
+# one event loop, without a WeakKeyDictionary look-up (which builds a weak reference per call).
+_last: Callable[[], _LoopBridge | None] = _no_bridge
+
+
+def _first_running_loop() -> asyncio.AbstractEventLoop:
+    # asyncio is imported on first use, keeping `import qfpay` fast.
+    global _running_loop
+    from asyncio import get_running_loop
+
+    _running_loop = get_running_loop
+    return get_running_loop()
+
+
+_running_loop: Callable[[], asyncio.AbstractEventLoop] = _first_running_loop
+
+
+def _channel() -> _Channel:
+    """The running event loop's channel (made on first use)."""
+    global _last
+    loop = _running_loop()
+    bridge = _last()
+    if bridge is not None and bridge.loop() is loop:
+        return bridge.channel
     bridge = _bridges.get(loop)
     if bridge is None:
         bridge = _bridges[loop] = _LoopBridge(loop)
-    return bridge
+    _last = weakref.ref(bridge)
+    return bridge.channel
+
+
+def _abandon(channel: _Channel, fut: asyncio.Future[Any]) -> None:
+    """The awaiting of a call's future ended in an exception: when that is the task's
+    cancellation (or the coroutine was closed while the call ran), cancel the call too."""
+    if fut.cancelled() or fut.cancel():
+        channel.cancel(fut)
+
+
+async def _wait(channel: _Channel, fut: asyncio.Future[Any]) -> Any:
+    """Awaits a call's future; cancelling the awaiting task cancels the call."""
+    try:
+        return await fut
+    except BaseException:
+        _abandon(channel, fut)
+        raise
 
 
 class AsyncQueryPages:
@@ -106,8 +120,8 @@ class AsyncQueryPages:
         Raises:
             QfPayError: the query failed (``RequestTimeoutError``, ``NetworkError``...).
         """
-        bridge = _bridge()
-        page = await bridge.track(self._pages._next_async(bridge.channel))
+        channel = _channel()
+        page = await _wait(channel, self._pages._next_async(channel))
         self._pages._flush()
         if page is None:
             raise StopAsyncIteration
@@ -166,8 +180,8 @@ class AsyncClient:
         return self
 
     async def _call(self, method: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
-        bridge = _bridge()
-        return await bridge.track(method(*args, _channel=bridge.channel, **kwargs))
+        channel = _channel()
+        return await _wait(channel, method(*args, _channel=channel, **kwargs))
 
     @property
     def base_url(self) -> str:
@@ -209,7 +223,14 @@ class AsyncClient:
             StatusUnknownError: the outcome is unknown: query ``.out_trade_no``.
             QfPayError: any other failure (every one names ``.out_trade_no``).
         """
-        return cast(Payment, await self._call(self._engine.create_payment, amount, currency, pay_type, **options))
+        # `_call` inlined in the two payment calls: one coroutine frame less per payment.
+        channel = _channel()
+        fut: asyncio.Future[Payment] = self._engine.create_payment(amount, currency, pay_type, _channel=channel, **options)  # type: ignore[call-arg, assignment]
+        try:
+            return await fut
+        except BaseException:
+            _abandon(channel, fut)
+            raise
 
     async def wechat_qr(self, amount: int, currency: str = "HKD", **options: Unpack[QrPaymentOptions]) -> Payment:
         """A WeChat Pay QR payment (pay type 800201); show ``payment.qrcode`` to the customer.
@@ -219,7 +240,13 @@ class AsyncClient:
             StatusUnknownError: the outcome is unknown: query ``.out_trade_no``.
             QfPayError: any other failure (every one names ``.out_trade_no``).
         """
-        return cast(Payment, await self._call(self._engine.wechat_qr, amount, currency, **options))
+        channel = _channel()
+        fut: asyncio.Future[Payment] = self._engine.wechat_qr(amount, currency, _channel=channel, **options)  # type: ignore[call-arg, assignment]
+        try:
+            return await fut
+        except BaseException:
+            _abandon(channel, fut)
+            raise
 
     async def query(self, **filters: Unpack[QueryOptions]) -> QueryPage:
         """Queries transactions (one page).

@@ -41,13 +41,31 @@ _RECONCILE_KINDS = frozenset(("reconcile", "status_unknown"))
 _manager = logging.Logger.manager
 
 
+# `logging` clears every logger's `_cache` (its isEnabledFor cache) whenever a level changes
+# (`setLevel`, `logging.disable`, configuration): the threshold is kept there too, so a call
+# costs one dict look-up instead of walking the logger hierarchy, and is never stale. The
+# extension reads the key itself (src/log.rs) and calls `threshold()` only when it is missing.
+_THRESHOLD_KEY = "qfpay.threshold"
+_level_cache: dict[Any, Any] | None = getattr(http_logger, "_cache", None)
+if not isinstance(_level_cache, dict):
+    _level_cache = None
+
+
 def threshold() -> int:
     """The lowest level at which the SDK's event loggers log now (255: none)."""
+    cache = _level_cache
+    if cache is not None:
+        cached = cache.get(_THRESHOLD_KEY)
+        if cached is not None:
+            return cached  # type: ignore[no-any-return]
     lowest = min(http_logger.getEffectiveLevel(), reconcile_logger.getEffectiveLevel())
     disabled = _manager.disable
     if disabled >= lowest:
         lowest = disabled + 1
-    return lowest if lowest <= logging.CRITICAL else _OFF
+    result = lowest if lowest <= logging.CRITICAL else _OFF
+    if cache is not None:
+        cache[_THRESHOLD_KEY] = result
+    return result
 
 
 def emit(events: list[tuple[Any, ...]]) -> None:
