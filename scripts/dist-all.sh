@@ -142,7 +142,7 @@ node_platform() {
     p.description = p.description.replace(/Linux \S+ \(\S+\)/, 'Linux ' + cpu + ' (' + libc + ')')
     fs.writeFileSync(dst, JSON.stringify(p, null, 2) + '\n')
   " bindings-node/npm/linux-x64-gnu/package.json "$stage/package.json" "$key" "$cpu" "$libc" "$version" || return 1
-  sed "s/linux-x64-gnu/$key/g; s/x64 (glibc)/$cpu ($libc)/g" bindings-node/npm/linux-x64-gnu/README.md >"$stage/README.md"
+  sed "s/linux-x64-gnu/$key/g; s/Linux x64 with glibc/Linux $cpu with $libc/g" bindings-node/npm/linux-x64-gnu/README.md >"$stage/README.md"
   mkdir -p "$out/node"
   rm -f "$out/node/qfpay-$key-"*.tgz
   (cd "$stage" && npm pack --silent --pack-destination "$out/node" >/dev/null) || return 1
