@@ -193,7 +193,10 @@ wheel_aarch64() {
   local t=aarch64-unknown-linux-gnu wheel
   rm -f "$out/python/"qfpay-*aarch64*.whl
   mkdir -p "$out/python"
-  (cd bindings-python && PATH="$venv/bin:$PATH" nice -n "${DIST_NICE:-19}" "$venv/bin/maturin" build --quiet \
+  # The host wheel's target directory (bindings-python/dist.sh): zig-compiled C code stays apart
+  # from the cargo-zigbuild builds, and this step can run beside the gnu-aarch64 one.
+  (cd bindings-python && PATH="$venv/bin:$PATH" CARGO_TARGET_DIR="${QFPAY_PY_DIST_TARGET:-$target_dir/python-dist}" \
+    nice -n "${DIST_NICE:-19}" "$venv/bin/maturin" build --quiet \
     --profile dist --strip --zig --target "$t" --compatibility manylinux_2_28 \
     --interpreter python3.11 --out "$out/python") || return 1
   wheel="$(ls "$out/python/"qfpay-*-abi3-*aarch64*.whl | head -n 1)"
