@@ -102,7 +102,9 @@ internal object Jni {
         if (crc < 0 || size <= 0) {
             null
         } else {
-            val user = System.getProperty("user.name", "user").replace(Regex("[^A-Za-z0-9._-]"), "_")
+            val user = StringBuilder().also { b ->
+                for (c in System.getProperty("user.name", "user")) b.append(if (c.isLetterOrDigit() || c == '.' || c == '-') c else '_')
+            }.toString()
             val ownerOnly = PosixFilePermissions.fromString("rwx------")
             val dir = tmpDir().resolve("qfpay-$user")
             if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
