@@ -106,6 +106,24 @@ class JniPathTest {
     }
 
     @Test
+    void anAsyncCallRefusedBeforeItStartsFailsItsFuture() throws Exception {
+        // Refused in Rust before anything is spawned: the outcome is delivered from inside the
+        // starting JNI call itself (a nested JNI call on the caller's thread).
+        try (Sandbox sb = Sandbox.start(); QfPayClient c = sb.client()) {
+            CompletableFuture<Payment> bad = c.createPaymentAsync(PaymentRequest.wechatQr(300, "NOPE").build());
+            java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> bad.get(30, TimeUnit.SECONDS));
+            assertTrue(e.getCause() instanceof ValidationException, String.valueOf(e.getCause()));
+            CompletableFuture<QueryPage> neg = c.queryAsync(QueryRequest.byOutTradeNo("qfX"),
+                    CallOptions.builder().maxRetries(-1).build());
+            e = assertThrows(java.util.concurrent.ExecutionException.class, () -> neg.get(30, TimeUnit.SECONDS));
+            assertTrue(e.getCause() instanceof ValidationException, String.valueOf(e.getCause()));
+            // and the client still works afterwards
+            assertEquals("0000", c.createPaymentAsync(PaymentRequest.wechatQr(300, "HKD").build()).get(30, TimeUnit.SECONDS).getRespcd());
+        }
+    }
+
+    @Test
     void aClosedClientFailsOnTheJniPathToo() {
         try (Sandbox sb = Sandbox.start()) {
             QfPayClient c = sb.client();
