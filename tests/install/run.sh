@@ -53,7 +53,8 @@ check() {
 start_sandbox() {
   [ -n "$sandbox_pid" ] && kill "$sandbox_pid" 2>/dev/null
   local cli
-  cli="$(ls "$dist"/cli/qfpay-* 2>/dev/null | head -n 1)"
+  # This machine's CLI (`make dist-all` puts aarch64 and musl ones beside it).
+  cli="$(ls "$dist"/cli/qfpay-*-"$(uname -m)"-unknown-linux-gnu 2>/dev/null | head -n 1)"
   [ -x "$cli" ] || { echo "no CLI in $dist/cli" >&2; return 1; }
   local fifo="$work/sandbox.out"
   rm -f "$fifo"
