@@ -43,6 +43,11 @@ step() {
 crates() {
   rm -rf "$out/crates" && mkdir -p "$out/crates"
   # Both at once: cargo verifies qfpay-sandbox against the just-packaged qfpay (local overlay).
+  # Cargo extracts the overlay's qfpay-<version>.crate only once per version and keeps the copy
+  # (~/.cargo/registry/src/-<hash>/), so a second run would verify against the FIRST run's
+  # sources: drop those extracted copies first (the overlay directories start with '-').
+  rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/-*/qfpay-"$version" \
+    "${CARGO_HOME:-$HOME/.cargo}"/registry/src/-*/qfpay-sandbox-"$version"
   cargo package -q -p qfpay -p qfpay-sandbox --allow-dirty &&
     cp "$target_dir/package/qfpay-$version.crate" "$target_dir/package/qfpay-sandbox-$version.crate" "$out/crates/"
 }
