@@ -28,6 +28,15 @@ pub enum Endpoint {
 }
 
 impl Endpoint {
+    /// Every endpoint, in declaration order.
+    pub const ALL: [Endpoint; 5] = [
+        Endpoint::Payment,
+        Endpoint::Query,
+        Endpoint::Refund,
+        Endpoint::Close,
+        Endpoint::Reversal,
+    ];
+
     /// The path.
     pub fn path(self) -> &'static str {
         match self {
@@ -41,34 +50,26 @@ impl Endpoint {
 }
 
 /// The endpoints' URLs, parsed once per client (parsing a URL string on every request was a
-/// measurable part of a payment's CPU time).
+/// measurable part of a payment's CPU time), in the order of [`Endpoint::ALL`].
 #[derive(Debug)]
-pub(crate) struct Urls([reqwest::Url; 5]);
+pub(crate) struct Urls(Vec<reqwest::Url>);
 
 impl Urls {
     /// The URLs under `base_url` (already checked to be an http(s) URL by the builder).
     pub(crate) fn new(base_url: &str) -> Result<Self> {
-        let url = |e: Endpoint| {
-            reqwest::Url::parse(&format!("{base_url}{}", e.path()))
-                .map_err(|e| Error::config(format!("the base URL is not usable: {e}")))
-        };
-        Ok(Self([
-            url(Endpoint::Payment)?,
-            url(Endpoint::Query)?,
-            url(Endpoint::Refund)?,
-            url(Endpoint::Close)?,
-            url(Endpoint::Reversal)?,
-        ]))
+        Endpoint::ALL
+            .iter()
+            .map(|e| {
+                reqwest::Url::parse(&format!("{base_url}{}", e.path()))
+                    .map_err(|e| Error::config(format!("the base URL is not usable: {e}")))
+            })
+            .collect::<Result<_>>()
+            .map(Self)
     }
 
     fn get(&self, e: Endpoint) -> &reqwest::Url {
-        &self.0[match e {
-            Endpoint::Payment => 0,
-            Endpoint::Query => 1,
-            Endpoint::Refund => 2,
-            Endpoint::Close => 3,
-            Endpoint::Reversal => 4,
-        }]
+        // `ALL` lists the variants in declaration order, so the discriminant is the index.
+        &self.0[e as usize]
     }
 }
 
@@ -348,6 +349,10 @@ mod tests {
         let (headers, body) = encode(&cfg, &params).unwrap();
         assert_eq!(body, "txdtm=2019-07-22+14%3A57%3A42&goods_name=a%26b");
         let expected = sign::sign(&params, "abcd1234", sign::SignType::Md5);
+        let urls = Urls::new("http://h:1").unwrap();
+        for e in Endpoint::ALL {
+            assert_eq!(urls.get(e).path(), e.path());
+        }
         assert_eq!(headers.get("X-QF-SIGN").unwrap(), expected.as_str());
         assert!(headers.get("X-QF-SIGNTYPE").is_none());
         assert_eq!(loggable(&[("auth_code", "123".into())]), "auth_code=***");
