@@ -115,6 +115,8 @@ def languages() -> list[Lang]:
         j.cases = [
             Case("java.sdk64", "java", "`QfPayClient.createPayment` from 64 threads", "64", jc + ["pay", "sdk64"], True),
             Case("java.async64", "java", "`createPaymentAsync`, 64 chains", "64", jc + ["pay", "async64"], True),
+            Case("java.async64direct", "java", "`createPaymentAsync`, 64 chains, `executor(Runnable::run)`", "64",
+                 jc + ["pay", "async64direct"], True),
             Case("java.http64", "java", "`java.net.http.HttpClient` from 64 threads", "64", jc + ["pay", "http64"], False),
         ]
         j.micro = jc + ["micro"]
@@ -443,7 +445,8 @@ def targets(rates: dict[str, list[float | None]], micro: dict[str, list[dict[str
             L.append(f"| {target} | {text} | {'yes' if good else '**no**'} |")
 
     for key, name in (("python.sdk16", "Python `Client`, 16 threads"), ("python.async64", "Python `AsyncClient`"),
-                      ("node.sdk64", "Node"), ("java.sdk64", "Java, 64 threads"), ("java.async64", "Java `...Async`")):
+                      ("node.sdk64", "Node"), ("java.sdk64", "Java, 64 threads"), ("java.async64", "Java `...Async`"),
+                      ("java.async64direct", "Java `...Async`, completing on the I/O threads")):
         v = ratio(key, "rust.async64")
         row(f"{name} ≥ 0.6× native Rust async", v, f"{v:.2f}×" if v else "", v >= 0.6 if v else None)
     v = ratio("python.async64", "python.sdk16")

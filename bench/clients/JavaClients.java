@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * QFPAY_APP_CODE, QFPAY_CLIENT_KEY (127.0.0.1). Prints one JSON line.
  *
  * <pre>
- *   java JavaClients pay sdk64|async64|http64 SECONDS WARMUP
+ *   java JavaClients pay sdk64|async64|async64direct|http64 SECONDS WARMUP
  *   java JavaClients micro | startup | rss sdk|http
  * </pre>
  */
@@ -155,6 +155,14 @@ public final class JavaClients {
             }
             case "async64": {
                 try (QfPayClient c = client()) {
+                    async(64, c, warmup);
+                    return async(64, c, seconds).json();
+                }
+            }
+            case "async64direct": {
+                // Futures completed on the library's I/O threads (the documented option for
+                // callbacks that never block): no hand-off to the client's executor.
+                try (QfPayClient c = QfPayClient.builder().fromEnv().executor(Runnable::run).build()) {
                     async(64, c, warmup);
                     return async(64, c, seconds).json();
                 }

@@ -329,6 +329,11 @@ fn read<T: uniffi::Lift<crate::UniFfiTag>>(buf: &mut &[u8]) -> FfiResult<T> {
         .map_err(|e| QfPayFfiError::simple("config", format!("malformed call buffer: {e}")))
 }
 
+/// A serialized `FfiClientConfig` (the JNI constructor's argument).
+pub(crate) fn read_config(buf: &mut &[u8]) -> FfiResult<FfiClientConfig> {
+    read(buf)
+}
+
 impl Call {
     fn read(code: i32, b: &mut &[u8]) -> FfiResult<Self> {
         Ok(match code {

@@ -29,12 +29,14 @@ use uniffi::Lower;
 use crate::UniFfiTag;
 use crate::client::{FfiClient, FfiCompletion, FfiOutcome, FfiTask};
 use crate::error::{FfiErrorInfo, FfiResult, QfPayFfiError};
+use crate::observer::{FfiEvent, FfiEventSink};
 
 /// What the runtime threads need to call back into the JVM.
 struct Callback {
     vm: usize,
     class: Global<JClass<'static>>,
     on_complete: JStaticMethodID,
+    on_event: JStaticMethodID,
 }
 
 static CALLBACK: OnceLock<Callback> = OnceLock::new();
@@ -94,40 +96,56 @@ struct JvmCompletion {
 
 impl FfiCompletion for JvmCompletion {
     fn complete(&self, outcome: FfiOutcome) {
-        let bytes = encode(outcome);
-        // The outcome of a call made from the JVM always has a callback: `Jni.setup` ran first.
-        let Some(cb) = CALLBACK.get() else { return };
-        let Some(raw) = jvm_env(cb.vm as *mut sys::JavaVM) else {
-            return;
-        };
-        // SAFETY: `raw` is the current thread's attached environment; the guard lives on this
-        // stack frame only.
-        let mut guard = unsafe { AttachGuard::from_unowned(raw) };
-        let env = guard.borrow_env_mut();
-        let delivered = env.with_local_frame(4, |env| -> jni::errors::Result<()> {
-            let array = env.byte_array_from_slice(&bytes)?;
-            let args = [
-                jvalue {
-                    l: self.done.as_raw(),
-                },
-                jvalue { l: array.as_raw() },
-            ];
-            // SAFETY: `on_complete` is `Jni.onComplete(Object, byte[]): void` of `class`.
-            unsafe {
-                env.call_static_method_unchecked(
-                    &cb.class,
-                    cb.on_complete,
-                    ReturnType::Primitive(Primitive::Void),
-                    &args,
-                )?;
-            }
-            Ok(())
-        });
-        if delivered.is_err() {
-            // `onComplete` catches everything; whatever escaped must not stay pending on a
-            // runtime thread.
-            env.exception_clear();
+        deliver(&self.done, |cb| cb.on_complete, &encode(outcome));
+    }
+}
+
+/// The client's event sink on the JVM side (`EventForwarder`), called through `Jni.onEvent`.
+struct JvmEventSink {
+    sink: Global<JObject<'static>>,
+}
+
+impl FfiEventSink for JvmEventSink {
+    fn on_event(&self, event: FfiEvent) {
+        deliver(&self.sink, |cb| cb.on_event, &encode(event));
+    }
+}
+
+/// Calls the static `Jni.<method>(target, bytes)` from any thread (a runtime thread is attached
+/// once, as a daemon; a JVM thread in a blocking call already is). Never leaves an exception
+/// pending: both Kotlin methods catch everything.
+fn deliver(
+    target: &Global<JObject<'static>>,
+    method: fn(&Callback) -> JStaticMethodID,
+    bytes: &[u8],
+) {
+    // A call made from the JVM always has the callback: `Jni.setup` ran first.
+    let Some(cb) = CALLBACK.get() else { return };
+    let Some(raw) = jvm_env(cb.vm as *mut sys::JavaVM) else {
+        return;
+    };
+    // SAFETY: `raw` is the current thread's attached environment; the guard lives on this
+    // stack frame only.
+    let mut guard = unsafe { AttachGuard::from_unowned(raw) };
+    let env = guard.borrow_env_mut();
+    let delivered = env.with_local_frame(4, |env| -> jni::errors::Result<()> {
+        let array = env.byte_array_from_slice(bytes)?;
+        let args = [jvalue { l: target.as_raw() }, jvalue { l: array.as_raw() }];
+        // SAFETY: `method(cb)` is `Jni.onComplete` or `Jni.onEvent`, both `(Object, byte[]): void` of `class`.
+        unsafe {
+            env.call_static_method_unchecked(
+                &cb.class,
+                method(cb),
+                ReturnType::Primitive(Primitive::Void),
+                &args,
+            )?;
         }
+        Ok(())
+    });
+    if delivered.is_err() {
+        // `onComplete`/`onEvent` catch everything; whatever escaped must not stay pending
+        // on a runtime thread, nor reach the blocking call that emitted an event.
+        env.exception_clear();
     }
 }
 
@@ -177,12 +195,18 @@ pub extern "system" fn Java_com_qfpay_Jni_setup<'l>(
                 jni_str!("onComplete"),
                 jni_sig!("(Ljava/lang/Object;[B)V"),
             )?;
+            let on_event = env.get_static_method_id(
+                &class,
+                jni_str!("onEvent"),
+                jni_sig!("(Ljava/lang/Object;[B)V"),
+            )?;
             let vm = env.get_java_vm()?.get_raw() as usize;
             let class = env.new_global_ref(&class)?;
             let _ = CALLBACK.set(Callback {
                 vm,
                 class,
                 on_complete,
+                on_event,
             });
             Ok(())
         })
@@ -362,6 +386,64 @@ pub extern "system" fn Java_com_qfpay_Jni_clientString<'l>(
             }
         })
         .resolve::<ThrowRuntimeExAndDefault>()
+}
+
+/// `Jni.clientNew(config, sink): byte[]`: builds a client without JNA (uniffi's generated
+/// constructor would load JNA and register every export first: ~0.3 s of a JVM's first client).
+/// `config` is the serialized `FfiClientConfig`; `sink` the `EventForwarder`, or null when no
+/// level is enabled. Answers 0, the handle (8 bytes, big-endian: an `Arc<FfiClient>` strong
+/// count owned by the facade, given back with `clientRelease`) and the configuration warnings
+/// (`List<String>`), or 1 and the `FfiErrorInfo`.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_com_qfpay_Jni_clientNew<'l>(
+    mut unowned: EnvUnowned<'l>,
+    _class: JClass<'l>,
+    config: JByteArray<'l>,
+    sink: JObject<'l>,
+) -> JByteArray<'l> {
+    unowned
+        .with_env(|env| -> jni::errors::Result<JByteArray<'l>> {
+            let config = env.convert_byte_array(&config)?;
+            let sink: Option<Box<dyn FfiEventSink>> = if sink.is_null() {
+                None
+            } else {
+                Some(Box::new(JvmEventSink {
+                    sink: env.new_global_ref(&sink)?,
+                }))
+            };
+            let built = crate::client::read_config(&mut config.as_slice())
+                .and_then(|c| FfiClient::new(c, sink));
+            let mut buf = Vec::with_capacity(64);
+            match built {
+                Ok(client) => {
+                    let warnings = client.warnings();
+                    buf.push(0);
+                    buf.extend_from_slice(&(Arc::into_raw(client) as usize as u64).to_be_bytes());
+                    <Vec<String> as Lower<UniFfiTag>>::write(warnings, &mut buf);
+                }
+                Err(QfPayFfiError::Failure { info }) => {
+                    buf.push(1);
+                    <FfiErrorInfo as Lower<UniFfiTag>>::write(info, &mut buf);
+                }
+            }
+            env.byte_array_from_slice(&buf)
+        })
+        .resolve::<ThrowRuntimeExAndDefault>()
+}
+
+/// `Jni.clientClone(handle): long`: one more strong count of a live client (for the uniffi
+/// object that the query-pages iterator still takes through JNA).
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_com_qfpay_Jni_clientClone<'l>(
+    _unowned: EnvUnowned<'l>,
+    _class: JClass<'l>,
+    handle: jlong,
+) -> jlong {
+    if handle != 0 {
+        // SAFETY: `handle` is a live `Arc<FfiClient>` of the facade (see `client`).
+        unsafe { Arc::increment_strong_count(handle as usize as *const FfiClient) };
+    }
+    handle
 }
 
 /// `Jni.clientRelease(handle)`: gives back the facade's clone of the client.

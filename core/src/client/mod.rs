@@ -175,18 +175,32 @@ impl Wait {
 /// Appends `t` as `YYYY{d}MM{d}DD{s}hh{c}mm{c}ss` (chrono's `format` would parse its pattern
 /// again on every call, a measurable part of a payment's CPU time).
 fn push_datetime(out: &mut String, t: &NaiveDateTime, d: &str, s: &str, c: &str) {
-    use std::fmt::Write;
-    // Writing to a String cannot fail.
-    let _ = write!(
-        out,
-        "{:04}{d}{:02}{d}{:02}{s}{:02}{c}{:02}{c}{:02}",
-        t.year(),
-        t.month(),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    );
+    // Digits written directly: `write!` with padded integers cost ~1,900 instructions a call
+    // (two calls per payment), this ~100.
+    fn digits(out: &mut String, v: u32, width: u32) {
+        for i in (0..width).rev() {
+            let digit = (v / 10u32.pow(i)) % 10;
+            out.push(char::from(b'0' + digit as u8));
+        }
+    }
+    match u32::try_from(t.year()) {
+        Ok(y) if y <= 9999 => digits(out, y, 4),
+        _ => {
+            // Outside 0..=9999 (never a current date): as `{:04}` writes it, sign and all digits.
+            use std::fmt::Write;
+            let _ = write!(out, "{:04}", t.year());
+        }
+    }
+    out.push_str(d);
+    digits(out, t.month(), 2);
+    out.push_str(d);
+    digits(out, t.day(), 2);
+    out.push_str(s);
+    digits(out, t.hour(), 2);
+    out.push_str(c);
+    digits(out, t.minute(), 2);
+    out.push_str(c);
+    digits(out, t.second(), 2);
 }
 
 /// A fresh merchant order number: `qf`, the UTC time to the second, and 18 random letters and

@@ -3,7 +3,12 @@ package com.qfpay
 import com.qfpay.ffi.FfiCallOptions
 import com.qfpay.ffi.FfiConverterOptionalLong
 import com.qfpay.ffi.FfiConverterOptionalTypeFfiCallOptions
+import com.qfpay.ffi.FfiClientConfig
 import com.qfpay.ffi.FfiConverterRustBuffer
+import com.qfpay.ffi.FfiConverterSequenceString
+import com.qfpay.ffi.FfiConverterTypeFfiClientConfig
+import com.qfpay.ffi.FfiConverterTypeFfiEvent
+import com.qfpay.ffi.FfiEventSink
 import com.qfpay.ffi.FfiConverterString
 import com.qfpay.ffi.FfiConverterTypeFfiErrorInfo
 import com.qfpay.ffi.FfiConverterTypeFfiNotification
@@ -25,8 +30,9 @@ import java.nio.file.attribute.PosixFilePermissions
  * The JNI fast path into the native library (`bindings-java/src/jni_path.rs`): the hot calls
  * (signing, notification checks, the client's getters, and every payment operation as ONE
  * crossing with its request and its outcome as one `byte[]` each, in uniffi's serialized form)
- * skip JNA. uniffi still generates the records, their serializers and everything else (the
- * client's construction, the event sink, the sandbox, QR codes), which keep going through JNA.
+ * skip JNA, and so do the client's construction and its event sink. uniffi still generates the
+ * records, their serializers and everything else (the query-pages iterator, the sandbox, QR
+ * codes), which keep going through JNA.
  *
  * The library is loaded once, here, before anything else of the binding: from the jar's
  * `linux-x86-64/` resource (unpacked once per user and jar build, see [cached]) with
@@ -151,6 +157,8 @@ internal object Jni {
     @JvmStatic external fun stringToSign(buffer: ByteArray): String?
     @JvmStatic external fun verifyNotification(body: ByteArray, signature: ByteArray, key: ByteArray): ByteArray
     @JvmStatic external fun parseNotification(body: ByteArray): ByteArray
+    @JvmStatic external fun clientNew(config: ByteArray, sink: Any?): ByteArray
+    @JvmStatic external fun clientClone(handle: Long): Long
     @JvmStatic external fun clientString(handle: Long, which: Int): String?
     @JvmStatic external fun clientRelease(handle: Long)
     @JvmStatic external fun call(handle: Long, op: Int, request: ByteArray): ByteArray
@@ -166,6 +174,30 @@ internal object Jni {
         } catch (_: Throwable) {
             // the completion hands off to an executor; nothing may escape into the runtime thread
         }
+    }
+
+    /** Called by the library with one of a client's events (on the thread that made it); never throws. */
+    @JvmStatic
+    fun onEvent(sink: Any, event: ByteArray) {
+        try {
+            (sink as FfiEventSink).onEvent(FfiConverterTypeFfiEvent.read(ByteBuffer.wrap(event)))
+        } catch (_: Throwable) {
+            // a listener's failure never reaches the payment call or the runtime thread
+        }
+    }
+
+    /**
+     * A native client built without JNA: its handle (released with [clientRelease]) and the
+     * configuration's warnings.
+     * @throws QfPayException naming the bad option
+     */
+    fun newClient(config: FfiClientConfig, sink: FfiEventSink?): Pair<Long, List<String>> {
+        val buf = ByteBuffer.allocate(FfiConverterTypeFfiClientConfig.allocationSize(config).toInt())
+        FfiConverterTypeFfiClientConfig.write(config, buf)
+        val out = ByteBuffer.wrap(clientNew(buf.array().copyOf(buf.position()), sink))
+        if (out.get().toInt() != 0) throw toQfPayException(FfiConverterTypeFfiErrorInfo.read(out))
+        val handle = out.getLong()
+        return handle to FfiConverterSequenceString.read(out)
     }
 
     // ---- buffers ----

@@ -106,6 +106,40 @@ class JniPathTest {
     }
 
     @Test
+    void futuresCompleteOnTheClientsDaemonPoolOrInPlaceWhenAskedTo() throws Exception {
+        try (Sandbox sb = Sandbox.builder().rateLimit(false).start()) {
+            try (QfPayClient c = sb.client()) {
+                // Still pending when the callback is attached (an unpaid order, waited for 0.3 s).
+                Payment unpaid = c.wechatQr(300, "HKD");
+                Thread t = c.waitForPaymentAsync(unpaid.getOutTradeNo(), java.time.Duration.ofMillis(300))
+                        .handle((tx, e) -> Thread.currentThread()).get(30, TimeUnit.SECONDS);
+                assertTrue(t.getName().startsWith("qfpay-complete-"), t.getName());
+                assertTrue(t.isDaemon(), t + " is not a daemon");
+                // A blocking task on the default pool (queryAllAsync) does not starve it.
+                List<CompletableFuture<?>> pages = new java.util.ArrayList<>();
+                for (int i = 0; i < 6; i++) pages.add(c.queryAllAsync(QueryRequest.builder().build()));
+                for (CompletableFuture<?> f : pages) f.get(30, TimeUnit.SECONDS);
+            }
+            try (QfPayClient c = sb.clientBuilder().executor(Runnable::run).build()) {
+                // Pending when the callback is attached, so it runs where the future completes.
+                Payment unpaid = c.wechatQr(300, "HKD");
+                CompletableFuture<String> nested = c.waitForPaymentAsync(unpaid.getOutTradeNo(), java.time.Duration.ofMillis(300))
+                        .handle((t, e) -> {
+                            String where = Thread.currentThread().getName();
+                            try {
+                                c.wechatQr(300, "HKD"); // a blocking call from the I/O thread
+                                return where + " paid";
+                            } catch (QfPayException x) {
+                                return where + " " + x.getCode();
+                            }
+                        });
+                // Refused with a config error, not a deadlock of the runtime.
+                assertEquals("qfpay-io config", nested.get(30, TimeUnit.SECONDS));
+            }
+        }
+    }
+
+    @Test
     void anAsyncCallRefusedBeforeItStartsFailsItsFuture() throws Exception {
         // Refused in Rust before anything is spawned: the outcome is delivered from inside the
         // starting JNI call itself (a nested JNI call on the caller's thread).
