@@ -401,8 +401,8 @@ def render(langs: list[Lang], rates: dict[str, list[float | None]], micro: dict[
         L.append(f"| {lang.title} | {triv_cell} | {sdk_cell} | {hand_cell} | {fmt_ratio(ratio)} | {st_cell} |")
     L.append("")
     L.append("Start-up: Python `import qfpay` and Node `require` of the package in a fresh process, timed inside it; JVM: the "
-             "first SDK call in a fresh JVM (`QfPay.generateOutTradeNo()`: class loading and the native library), timed "
-             "inside it; PHP loads the extension when `php` starts, so its figure is only the first call. Per-call figures: best "
+             "first SDK call in a fresh JVM, building a client (`QfPayClient.builder()...build()`: class loading, the native "
+             "library and the client), timed inside it; PHP loads the extension when `php` starts, so its figure is only the first call. Per-call figures: best "
              "of 5 timed loops in each round, median (min–max) over the rounds, in µs. RSS: a fresh process makes 1,000 "
              "sequential payments, then reads its own VmRSS.")
     L.append("")
