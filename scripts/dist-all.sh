@@ -18,7 +18,8 @@
 # Run by hand, not by `make test` (each cross target compiles every dependency once more).
 # It installs what it needs: the Rust standard libraries (`rustup target add`), zig (`ziglang`),
 # cargo-zigbuild and maturin from PyPI into target/dist-all-venv (scripts/requirements-dist-all.txt),
-# and Debian's qemu-user + libc6-arm64-cross to run the aarch64 CLI (optional: skipped without apt).
+# and Debian's qemu-user + libc6-arm64-cross to run the aarch64 CLI, musl-tools to load the musl
+# Node addon with musl's loader (both optional: skipped without apt).
 # Exits 1 when any step failed, so a partial cross build never looks complete.
 # Usage: scripts/dist-all.sh [OUT_DIR [STEP...]]
 #   steps: host gnu-aarch64 wheel-aarch64 musl-x86_64 musl-aarch64 node-musl install (default: all)
@@ -282,7 +283,24 @@ node_musl() {
   # has it): its own target directory, so the static CLI's dependencies stay as they are.
   CARGO_TARGET_DIR="$dir" CARGO_TARGET_X86_64_UNKNOWN_LINUX_MUSL_RUSTFLAGS="-C target-feature=-crt-static" \
     zigbuild --target "$t" -p qfpay-node || return 1
-  node_platform linux-x64-musl x64 musl "$dir/$t/dist/libqfpay_node.so" "Advanced Micro Devices X86-64"
+  node_platform linux-x64-musl x64 musl "$dir/$t/dist/libqfpay_node.so" "Advanced Micro Devices X86-64" || return 1
+  if musl_ready; then
+    bash scripts/musl-load-check.sh "$dir/$t/dist/libqfpay_node.so" >"$logs/node-musl-load.log" 2>&1 ||
+      { cat "$logs/node-musl-load.log" >&2; return 1; }
+    note "    qfpay.linux-x64-musl.node $(tail -n 1 "$logs/node-musl-load.log") (scripts/musl-load-check.sh)"
+  else
+    note "    musl-gcc not available: the musl addon was not loaded"
+  fi
+}
+
+# Debian's musl-tools (musl-gcc and musl's dynamic loader) for the musl addon's load check.
+musl_ready() {
+  if ! command -v musl-gcc >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -qq musl-tools >/dev/null 2>&1 ||
+      { timeout 300 apt-get update -qq >/dev/null 2>&1 &&
+        DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -qq musl-tools >/dev/null 2>&1; }
+  fi
+  command -v musl-gcc >/dev/null
 }
 
 # ---- run -----------------------------------------------------------------------------------
