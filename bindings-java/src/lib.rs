@@ -20,7 +20,11 @@ pub mod tools;
 pub use client::{FfiClient, FfiClientConfig, FfiQueryPages};
 pub use error::{FfiErrorInfo, QfPayFfiError};
 
-/// The library's own allocations (the core's requests, responses, futures) go to mimalloc: see
-/// BENCHMARKS.md for glibc's malloc against it with 64 payments in flight.
+/// The library's own allocations (the core's requests, responses, futures) go to mimalloc: with
+/// glibc's malloc, 64 calls in flight from JVM threads and the I/O threads contended on its
+/// arenas (BENCHMARKS.md: `...Async` 0.46x native Rust with glibc, 0.65x with mimalloc). Only
+/// the JVM binding: mimalloc has no `fork()` handlers (a child forked while another thread holds
+/// one of its locks could hang on its first allocation), and the Python and PHP bindings promise
+/// forked workers (gunicorn, Celery, PHP-FPM); a JVM does not fork.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
