@@ -51,7 +51,8 @@ if want node; then
     step "Node: napi build --release, undici"
     (cd bindings-node && npm ci --no-audit --no-fund --silent && npx napi build --platform --release --output-dir "$out/napi" >/dev/null)
     rm -rf "$pkg" && mkdir -p "$pkg"
-    cp -r bindings-node/lib bindings-node/index.js bindings-node/package.json "$pkg/"
+    # lib/ loads the addon itself (napi's generated index.js is not part of the package's code).
+    cp -r bindings-node/lib bindings-node/package.json "$pkg/"
     cp "$out"/napi/*.node "$pkg/"
     (cd bench/node && npm ci --no-audit --no-fund --silent)
   fi
