@@ -26,5 +26,6 @@ pub use error::{FfiErrorInfo, QfPayFfiError};
 /// the JVM binding: mimalloc has no `fork()` handlers (a child forked while another thread holds
 /// one of its locks could hang on its first allocation), and the Python and PHP bindings promise
 /// forked workers (gunicorn, Celery, PHP-FPM); a JVM does not fork.
+#[cfg(not(target_env = "musl"))]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

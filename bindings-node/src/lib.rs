@@ -166,6 +166,8 @@ pub fn generate_out_trade_no() -> String {
 /// and contend on its arenas (BENCHMARKS.md: 64 promises 24,200–26,800/s with glibc,
 /// 29,100–29,800/s with mimalloc, side by side). Not in the Python and PHP bindings: mimalloc
 /// has no `fork()` handlers, and those promise forked workers; a Node process does not fork
-/// (`cluster` and `child_process` start new processes).
+/// (`cluster` and `child_process` start new processes). glibc targets only: on musl its
+/// initial-exec TLS keeps a dlopen'd addon from loading (scripts/musl-load-check.sh).
+#[cfg(not(target_env = "musl"))]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
