@@ -347,11 +347,18 @@ pub extern "system" fn Java_com_qfpay_Jni_parseNotification<'l>(
 /// A notification result as bytes: `0` then the `FfiNotification`, or `1` then the
 /// `FfiErrorInfo` (both in uniffi's serialized form).
 fn notification_bytes(r: FfiResult<qfpay::Notification>) -> Vec<u8> {
-    let mut buf = Vec::with_capacity(1024);
+    tagged(r, 1024, |n, buf| {
+        <crate::records::FfiNotification as Lower<UniFfiTag>>::write(n.into(), buf);
+    })
+}
+
+/// A result as one buffer: 0 and the value (written by `write`), or 1 and the `FfiErrorInfo`.
+fn tagged<T>(r: FfiResult<T>, capacity: usize, write: impl FnOnce(T, &mut Vec<u8>)) -> Vec<u8> {
+    let mut buf = Vec::with_capacity(capacity);
     match r {
-        Ok(n) => {
+        Ok(v) => {
             buf.push(0);
-            <crate::records::FfiNotification as Lower<UniFfiTag>>::write(n.into(), &mut buf);
+            write(v, &mut buf);
         }
         Err(QfPayFfiError::Failure { info }) => {
             buf.push(1);
@@ -413,19 +420,11 @@ pub extern "system" fn Java_com_qfpay_Jni_clientNew<'l>(
             };
             let built = crate::client::read_config(&mut config.as_slice())
                 .and_then(|c| FfiClient::new(c, sink));
-            let mut buf = Vec::with_capacity(64);
-            match built {
-                Ok(client) => {
-                    let warnings = client.warnings();
-                    buf.push(0);
-                    buf.extend_from_slice(&(Arc::into_raw(client) as usize as u64).to_be_bytes());
-                    <Vec<String> as Lower<UniFfiTag>>::write(warnings, &mut buf);
-                }
-                Err(QfPayFfiError::Failure { info }) => {
-                    buf.push(1);
-                    <FfiErrorInfo as Lower<UniFfiTag>>::write(info, &mut buf);
-                }
-            }
+            let buf = tagged(built, 64, |client, buf| {
+                let warnings = client.warnings();
+                buf.extend_from_slice(&(Arc::into_raw(client) as usize as u64).to_be_bytes());
+                <Vec<String> as Lower<UniFfiTag>>::write(warnings, buf);
+            });
             env.byte_array_from_slice(&buf)
         })
         .resolve::<ThrowRuntimeExAndDefault>()
