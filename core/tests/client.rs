@@ -568,7 +568,7 @@ async fn answer_once(listener: tokio::net::TcpListener, reply: &'static [u8]) ->
 #[tokio::test]
 async fn a_redirect_is_never_followed() {
     // A payment answered with a redirect is an error naming the status; the request is not
-    // re-sent to the other location (reqwest would follow it, as a GET, by default).
+    // re-sent to the other location (a redirected POST would arrive there as a GET).
     let elsewhere = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let target = elsewhere.local_addr().unwrap();
     let server = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -629,6 +629,81 @@ async fn https_uses_tls_with_sni_and_alpn() {
     let has = |needle: &[u8]| hello.windows(needle.len()).any(|w| w == needle);
     assert!(has(b"localhost"), "SNI");
     assert!(has(b"\x02h2") && has(b"\x08http/1.1"), "ALPN h2, http/1.1");
+}
+
+#[tokio::test]
+async fn https_through_a_proxy_is_a_connect_tunnel_with_the_credentials() {
+    // The proxy gets `CONNECT host:443` with the URL's credentials (percent-decoded, Basic),
+    // answers 200, and the TLS handshake to QFPay's host then runs inside the tunnel.
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let proxy = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = proxy.local_addr().unwrap();
+    let seen = tokio::spawn(async move {
+        let (mut sock, _) = proxy.accept().await.unwrap();
+        let mut buf = vec![0u8; 4096];
+        let n = sock.read(&mut buf).await.unwrap();
+        let connect = String::from_utf8_lossy(&buf[..n]).into_owned();
+        sock.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+            .await
+            .unwrap();
+        let n = sock.read(&mut buf).await.unwrap();
+        (connect, buf[..n].to_vec())
+    });
+    let c = Client::builder()
+        .base_url("https://qfpay-tunnel-test.invalid")
+        .credentials("APP", "KEY")
+        .proxy(format!("http://u%40x:p%3Ass@{addr}"))
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let e = c
+        .query(QueryRequest::by_out_trade_no("X1"))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "network", "{e}");
+    assert!(!e.to_string().contains("dUB4"), "{e}");
+    let (connect, hello) = seen.await.unwrap();
+    assert!(
+        connect.starts_with("CONNECT qfpay-tunnel-test.invalid:443 HTTP/1.1\r\n"),
+        "{connect}"
+    );
+    // "u@x:p:ss"
+    assert!(
+        connect.contains("Proxy-Authorization: Basic dUB4OnA6c3M=\r\n"),
+        "{connect}"
+    );
+    assert_eq!(hello.first(), Some(&0x16), "a TLS handshake in the tunnel");
+    let has = |needle: &[u8]| hello.windows(needle.len()).any(|w| w == needle);
+    assert!(has(b"qfpay-tunnel-test.invalid"), "SNI of QFPay's host");
+}
+
+#[tokio::test]
+async fn a_forwarding_proxy_gets_absolute_form_and_the_credentials() {
+    let proxy = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = proxy.local_addr().unwrap();
+    let served = tokio::spawn(answer_once(
+        proxy,
+        b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+    ));
+    let c = Client::builder()
+        .base_url("http://qfpay-forward-test.invalid")
+        .credentials("APP", "KEY")
+        .proxy(format!("http://u%40x:p%3Ass@{addr}"))
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let _ = c.query(QueryRequest::by_out_trade_no("X1")).await;
+    let request = String::from_utf8(served.await.unwrap()).unwrap();
+    assert!(
+        request.starts_with("POST http://qfpay-forward-test.invalid/trade/v1/query HTTP/1.1\r\n"),
+        "{request}"
+    );
+    assert!(
+        request
+            .to_ascii_lowercase()
+            .contains("proxy-authorization: basic dub4ona6c3m=\r\n"),
+        "{request}"
+    );
 }
 
 /// A TCP relay in front of `target` on its own thread, counting the connections it accepts.

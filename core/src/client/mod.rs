@@ -8,6 +8,7 @@
 //! tell, it returns [`Error::StatusUnknown`] carrying the `out_trade_no`.
 
 pub mod config;
+mod connect;
 mod retry;
 mod tls;
 pub mod transport;
@@ -50,9 +51,9 @@ struct Inner {
     config: Config,
     urls: transport::Urls,
     pid: u32,
-    http: reqwest::Client,
+    http: transport::Http,
     /// The pool of a forked child (the process id it belongs to).
-    forked: Mutex<Option<(u32, reqwest::Client)>>,
+    forked: Mutex<Option<(u32, transport::Http)>>,
 }
 
 impl Inner {
@@ -68,7 +69,7 @@ impl Inner {
     }
 
     /// The connection pool of the current process.
-    fn http(&self) -> Result<reqwest::Client> {
+    fn http(&self) -> Result<transport::Http> {
         let pid = std::process::id();
         if pid == self.pid {
             return Ok(self.http.clone());

@@ -3,10 +3,19 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER, USER_AGENT};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::header::{
+    CONTENT_TYPE, HeaderMap, HeaderValue, PROXY_AUTHORIZATION, RETRY_AFTER, USER_AGENT,
+};
+use hyper::{Method, Request, Uri};
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::proxy::matcher::Matcher;
+use hyper_util::rt::{TokioExecutor, TokioTimer};
 use tokio::time::Instant;
 
 use crate::client::config::Config;
+use crate::client::connect::{self, Route};
 use crate::error::{Error, Result};
 use crate::events::{Emit, EventKind, Fields};
 use crate::model::fields::{self, RawMap};
@@ -52,7 +61,7 @@ impl Endpoint {
 /// The endpoints' URLs, parsed once per client (parsing a URL string on every request was a
 /// measurable part of a payment's CPU time), in the order of [`Endpoint::ALL`].
 #[derive(Debug)]
-pub(crate) struct Urls(Vec<reqwest::Url>);
+pub(crate) struct Urls(Vec<Uri>);
 
 impl Urls {
     /// The URLs under `base_url` (already checked to be an http(s) URL by the builder).
@@ -60,14 +69,15 @@ impl Urls {
         Endpoint::ALL
             .iter()
             .map(|e| {
-                reqwest::Url::parse(&format!("{base_url}{}", e.path()))
+                format!("{base_url}{}", e.path())
+                    .parse::<Uri>()
                     .map_err(|e| Error::config(format!("the base URL is not usable: {e}")))
             })
             .collect::<Result<_>>()
             .map(Self)
     }
 
-    fn get(&self, e: Endpoint) -> &reqwest::Url {
+    fn get(&self, e: Endpoint) -> &Uri {
         // `ALL` lists the variants in declaration order, so the discriminant is the index.
         &self.0[e as usize]
     }
@@ -93,34 +103,101 @@ pub(crate) enum Exchange {
     Rejected(u16, Option<RawMap>),
 }
 
+/// The pooled HTTP client of one process: hyper's client over [`connect::Route`], with the
+/// headers every request carries. Cheap to clone (the pool is shared).
+#[derive(Clone)]
+pub(crate) struct Http {
+    client: hyper_util::client::legacy::Client<hyper_rustls::HttpsConnector<Route>, Full<Bytes>>,
+    user_agent: HeaderValue,
+    /// `Proxy-Authorization` for requests forwarded by an HTTP proxy (an `http` base URL);
+    /// a `CONNECT` tunnel carries it in the tunnel request instead.
+    forward_auth: Option<HeaderValue>,
+}
+
+impl std::fmt::Debug for Http {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the proxy credentials.
+        f.debug_struct("Http").finish_non_exhaustive()
+    }
+}
+
 /// Builds the pooled HTTP client.
-pub(crate) fn http_client(config: &Config) -> Result<reqwest::Client> {
-    let mut headers = HeaderMap::new();
-    let ua = HeaderValue::from_str(&config.user_agent)
+pub(crate) fn http_client(config: &Config) -> Result<Http> {
+    let user_agent = HeaderValue::from_str(&config.user_agent)
         .map_err(|_| Error::config("the User-Agent contains characters not allowed in a header"))?;
-    headers.insert(USER_AGENT, ua);
-    let mut b = reqwest::Client::builder()
-        .default_headers(headers)
-        .connect_timeout(config.connect_timeout)
-        .pool_idle_timeout(Duration::from_secs(30))
-        // QFPay's API never redirects; a redirected POST would be re-sent as a GET elsewhere.
-        // A 3xx answer is an error naming its status, like any other unexpected status.
-        .redirect(reqwest::redirect::Policy::none())
-        .tls_backend_preconfigured(crate::client::tls::config()?)
-        .tcp_nodelay(true);
+    let tls = crate::client::tls::config()?;
+    let mut tcp = HttpConnector::new();
+    // The TLS layer above it handles `https`.
+    tcp.enforce_http(false);
+    tcp.set_nodelay(true);
+    tcp.set_connect_timeout(Some(config.connect_timeout));
+    // A pooled connection whose peer vanished (a NAT or load balancer dropping it) is found
+    // out by TCP keepalive rather than by the next payment's timeout.
+    tcp.set_keepalive(Some(Duration::from_secs(15)));
+    tcp.set_keepalive_interval(Some(Duration::from_secs(15)));
+    tcp.set_keepalive_retries(Some(3));
     let direct = crate::client::config::is_loopback(
         host_of(config)
             .rsplit_once(':')
             .map_or(host_of(config), |(h, _)| h),
     );
-    b = match config.proxy.as_ref().filter(|_| !direct) {
-        Some(p) => b.proxy(
-            reqwest::Proxy::all(p).map_err(|e| Error::config(format!("invalid proxy URL: {e}")))?,
-        ),
-        None => b.no_proxy(),
+    let proxy = match config.proxy.as_deref().filter(|_| !direct) {
+        Some(p) => Some(proxy(p, config, &tcp, &tls)?),
+        None => None,
     };
-    b.build()
-        .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))
+    let forward_auth = proxy
+        .as_ref()
+        .filter(|_| !config.base_url.starts_with("https:"))
+        .and_then(|p| p.auth.clone());
+    let connector = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_tls_config(tls)
+        .https_or_http()
+        .enable_http1()
+        .enable_http2()
+        .wrap_connector(Route { tcp, proxy });
+    // QFPay's API never redirects and hyper's client follows nothing: a 3xx answer is an error
+    // naming its status, like any other unexpected status.
+    let client = hyper_util::client::legacy::Client::builder(TokioExecutor::new())
+        .pool_idle_timeout(Duration::from_secs(30))
+        .pool_timer(TokioTimer::new())
+        .build(connector);
+    Ok(Http {
+        client,
+        user_agent,
+        forward_auth,
+    })
+}
+
+/// The route through the proxy URL `url` (already checked to be an http(s) URL with a host).
+fn proxy(
+    url: &str,
+    config: &Config,
+    tcp: &HttpConnector,
+    tls: &rustls::ClientConfig,
+) -> Result<connect::Proxy> {
+    let base: Uri = config
+        .base_url
+        .parse()
+        .map_err(|e| Error::config(format!("the base URL is not usable: {e}")))?;
+    // hyper-util's proxy matcher parses the URL: credentials percent-decoded into a `Basic`
+    // value (marked sensitive), the proxy's URI without them.
+    let intercept = Matcher::builder()
+        .all(url.to_owned())
+        .build()
+        .intercept(&base)
+        .ok_or_else(|| Error::config("the proxy is not a proxy URL (http://host:port)"))?;
+    // The proxy itself speaks HTTP/1.1 (a CONNECT or a forwarded request), also over TLS.
+    // With HTTP/1.1 only, hyper-rustls offers no ALPN protocol at all.
+    let to_proxy = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_tls_config(tls.clone())
+        .https_or_http()
+        .enable_http1()
+        .wrap_connector(tcp.clone());
+    Ok(connect::Proxy {
+        uri: intercept.uri().clone(),
+        auth: intercept.basic_auth().cloned(),
+        to_proxy,
+    })
 }
 
 /// The signed headers and URL-encoded body for `params`.
@@ -209,7 +286,7 @@ pub(crate) fn host_of(config: &Config) -> &str {
 
 /// Sends one request and classifies the result.
 pub(crate) async fn exchange(
-    http: &reqwest::Client,
+    http: &Http,
     config: &Config,
     urls: &Urls,
     params: &[(&str, String)],
@@ -217,7 +294,7 @@ pub(crate) async fn exchange(
     at: &Attempt<'_>,
 ) -> Result<Reply> {
     let endpoint = at.endpoint;
-    let (headers, body) = encode(config, params)?;
+    let (mut headers, body) = encode(config, params)?;
     let remaining = deadline.saturating_duration_since(Instant::now());
     if remaining.is_zero() {
         return Ok(Reply {
@@ -236,21 +313,22 @@ pub(crate) async fn exchange(
             body: with_body.then(|| loggable(params)),
             ..Fields::default()
         });
-    let url = urls.get(endpoint).clone();
+    headers.insert(USER_AGENT, http.user_agent.clone());
+    if let Some(auth) = &http.forward_auth {
+        headers.insert(PROXY_AUTHORIZATION, auth.clone());
+    }
+    let mut request = Request::new(Full::new(Bytes::from(body)));
+    *request.method_mut() = Method::POST;
+    *request.uri_mut() = urls.get(endpoint).clone();
+    *request.headers_mut() = headers;
     if let Some(flag) = at.sent {
         flag.store(true, Ordering::Relaxed);
     }
-    let sent = http
-        .post(url)
-        .headers(headers)
-        .body(body)
-        .timeout(remaining)
-        .send()
-        .await;
-    let resp = match sent {
-        Ok(r) => r,
-        Err(e) => {
-            let what = describe(&e, remaining);
+    let no_answer = || format!("no answer within {}", human(remaining));
+    let resp = match tokio::time::timeout_at(deadline, http.client.request(request)).await {
+        Ok(Ok(r)) => r,
+        Ok(Err(e)) => {
+            let what = describe(&e, e.is_connect());
             return Ok(Reply {
                 exchange: if e.is_connect() {
                     Exchange::NotSent(what)
@@ -261,22 +339,32 @@ pub(crate) async fn exchange(
                 body: None,
             });
         }
+        Err(_) => {
+            return Ok(Reply {
+                exchange: Exchange::Lost(no_answer()),
+                http_status: None,
+                body: None,
+            });
+        }
     };
-    let status = resp.status().as_u16();
-    let retry_after = resp
-        .headers()
+    let (head, incoming) = resp.into_parts();
+    let status = head.status.as_u16();
+    let retry_after = head
+        .headers
         .get(RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok())
         .map(Duration::from_secs);
-    let bytes = match resp.bytes().await {
+    let cut_off = match tokio::time::timeout_at(deadline, incoming.collect()).await {
+        Ok(Ok(collected)) => Ok(collected.to_bytes()),
+        Ok(Err(e)) => Err(describe(&e, false)),
+        Err(_) => Err(no_answer()),
+    };
+    let bytes = match cut_off {
         Ok(b) => b,
-        Err(e) => {
+        Err(what) => {
             return Ok(Reply {
-                exchange: Exchange::Lost(format!(
-                    "the answer was cut off: {}",
-                    describe(&e, remaining)
-                )),
+                exchange: Exchange::Lost(format!("the answer was cut off: {what}")),
                 http_status: Some(status),
                 body: None,
             });
@@ -311,19 +399,15 @@ pub(crate) fn human(d: Duration) -> String {
 }
 
 /// What went wrong, in one clause, without repeating the layers' own words (the caller names
-/// the endpoint and host).
-fn describe(e: &reqwest::Error, allowed: Duration) -> String {
-    if e.is_timeout() {
-        return format!("no answer within {}", human(allowed));
-    }
-    let mut root: Option<String> = None;
-    let mut src: Option<&dyn std::error::Error> = std::error::Error::source(e);
+/// the endpoint and host): the innermost cause, which is the one that says what happened.
+fn describe(e: &(dyn std::error::Error + 'static), connecting: bool) -> String {
+    let mut root = e.to_string();
+    let mut src = e.source();
     while let Some(s) = src {
-        root = Some(s.to_string());
+        root = s.to_string();
         src = s.source();
     }
-    let root = root.unwrap_or_else(|| e.to_string());
-    if e.is_connect() {
+    if connecting {
         format!("could not connect ({root})")
     } else {
         format!("the connection failed ({root})")
@@ -334,6 +418,45 @@ fn describe(e: &reqwest::Error, allowed: Duration) -> String {
 mod tests {
     use super::*;
     use crate::client::config::ClientBuilder;
+
+    fn config(base: &str, proxy: Option<&str>) -> Config {
+        let mut b = ClientBuilder::new()
+            .credentials("APP", "abcd1234")
+            .base_url(base);
+        if let Some(p) = proxy {
+            b = b.proxy(p);
+        }
+        b.into_config().unwrap()
+    }
+
+    #[test]
+    fn builds_every_route_and_keeps_proxy_credentials_out_of_debug() {
+        // Direct, TLS to QFPay through a TLS proxy (a tunnel), and a forwarding HTTP proxy:
+        // none may panic while the connectors are put together.
+        let direct = http_client(&config("https://openapi.qfpay.com", None)).unwrap();
+        assert!(direct.forward_auth.is_none());
+        let tunnel = http_client(&config(
+            "https://openapi.qfpay.com",
+            Some("https://u%40x:p%3Ass@proxy.example:8443"),
+        ))
+        .unwrap();
+        // A tunnel carries the credentials in its CONNECT request, not in every request.
+        assert!(tunnel.forward_auth.is_none());
+        let forward = http_client(&config(
+            "http://test-openapi-hk.qfapi.com",
+            Some("http://u%40x:p%3Ass@proxy.example:3128"),
+        ))
+        .unwrap();
+        // "u@x:p:ss", percent-decoded, in Basic form.
+        assert_eq!(forward.forward_auth.as_ref().unwrap(), "Basic dUB4OnA6c3M=");
+        for h in [direct, tunnel, forward] {
+            let shown = format!("{h:?}");
+            assert!(
+                !shown.contains("dUB4") && !shown.contains("p%3Ass"),
+                "{shown}"
+            );
+        }
+    }
 
     #[test]
     fn encodes_and_signs_raw_values() {
