@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use tokio::runtime::{Handle, Runtime};
 
 use crate::client::Wait;
-use crate::client::config::{ClientBuilder, Config};
+use crate::client::config::ClientBuilder;
 use crate::error::{Error, Result};
 use crate::model::{
     CancelRequest, Cancellation, Payment, PaymentRequest, QueryPage, QueryRequest, Refund,
@@ -115,18 +115,19 @@ impl Client {
     /// use, as every client does.
     pub fn shared(mut builder: ClientBuilder) -> Result<Self> {
         const KEPT: usize = 16;
-        static CLIENTS: Mutex<Vec<([u8; 32], Client)>> = Mutex::new(Vec::new());
+        static CLIENTS: Mutex<Vec<Client>> = Mutex::new(Vec::new());
         let observer = builder.take_observer();
         let config = builder.into_config()?;
-        let print = fingerprint(&config);
         let mut clients = CLIENTS.lock().unwrap_or_else(|p| p.into_inner());
-        let found = clients.iter().position(|(p, _)| *p == print);
+        // The whole configuration compared field by field (`Config`'s derived `PartialEq`, so a
+        // field added later takes part without anyone remembering to add it here). This was a
+        // SHA-256 over the configuration's `Debug` text: ~38k instructions per client built.
+        let found = clients.iter().position(|c| *c.inner.config() == config);
         let client = match found {
             Some(i) => {
                 // Most recently used last, so the oldest goes first.
-                let entry = clients.remove(i);
-                let client = entry.1.clone();
-                clients.push(entry);
+                let client = clients.remove(i);
+                clients.push(client.clone());
                 client
             }
             None => {
@@ -134,7 +135,7 @@ impl Client {
                 if clients.len() == KEPT {
                     clients.remove(0);
                 }
-                clients.push((print, client.clone()));
+                clients.push(client.clone());
                 client
             }
         };
@@ -205,17 +206,6 @@ impl Client {
     pub fn wait_for_payment(&self, out_trade_no: &str, wait: Wait) -> Result<Transaction> {
         self.block_on(self.inner.wait_for_payment(out_trade_no, wait))?
     }
-}
-
-/// A digest of everything in a configuration, the key included (never kept in clear).
-fn fingerprint(config: &Config) -> [u8; 32] {
-    use sha2::{Digest, Sha256};
-    let mut h = Sha256::new();
-    // `Debug` shows every field but the key, which is hashed on its own.
-    h.update(format!("{config:?}").as_bytes());
-    h.update([0]);
-    h.update(config.client_key.expose().as_bytes());
-    h.finalize().into()
 }
 
 /// Pages of a query, fetched as the iterator advances.

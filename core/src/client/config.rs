@@ -84,7 +84,8 @@ impl Environment {
 }
 
 /// Everything a [`crate::Client`] needs. Built with [`ClientBuilder`]; `Debug` never shows the key.
-#[derive(Debug, Clone)]
+/// Two configurations are equal when every field is, the key included.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     /// Base URL without a trailing slash.
     pub base_url: String,
@@ -353,14 +354,14 @@ impl ClientBuilder {
             validate::length("mchid", m, 1, 16).map_err(|e| Error::config(e.to_string()))?;
         }
         let base_url = self.environment.base_url().to_owned();
-        match url::Url::parse(&base_url) {
-            Ok(u) if (u.scheme() == "http" || u.scheme() == "https") && u.host().is_some() => {}
-            _ => {
-                return Err(Error::config(format!(
-                    "the base URL {base_url:?} is not an http(s) URL"
-                )));
+        // Parsed once: the host is needed again for the proxy decision below.
+        let host = match url::Url::parse(&base_url) {
+            Ok(u) if u.scheme() == "http" || u.scheme() == "https" => {
+                u.host_str().map(str::to_owned)
             }
+            _ => None,
         }
+        .ok_or_else(|| Error::config(format!("the base URL {base_url:?} is not an http(s) URL")))?;
         for (name, d) in [
             ("timeout", self.timeout),
             ("connect_timeout", self.connect_timeout),
@@ -376,10 +377,6 @@ impl ClientBuilder {
         if self.connect_timeout.is_zero() {
             return Err(Error::config("connect_timeout must be greater than zero"));
         }
-        let host = url::Url::parse(&base_url)
-            .ok()
-            .and_then(|u| u.host_str().map(str::to_owned))
-            .unwrap_or_default();
         let proxy = resolve_proxy(self.proxy.as_deref(), &host, &get)?;
         if !(-14 * 3600..=14 * 3600).contains(&self.utc_offset_seconds) {
             return Err(Error::config("the UTC offset must be within ±14 hours"));
