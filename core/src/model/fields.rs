@@ -52,10 +52,77 @@ pub fn count(map: &RawMap, key: &str) -> Option<u32> {
 
 /// Parses a JSON object from bytes.
 pub fn parse_object(body: &[u8]) -> Result<RawMap> {
-    match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(Error::Decode("the body is JSON but not an object".into())),
+    match serde_json::from_slice::<TopLevel>(body) {
+        Ok(TopLevel::Object(map)) => Ok(map),
+        Ok(TopLevel::Other) => Err(Error::Decode("the body is JSON but not an object".into())),
         Err(e) => Err(Error::Decode(format!("the body is not JSON: {e}"))),
+    }
+}
+
+/// A whole answer: an object, read as a list of pairs and then built into the map in one go
+/// (the map's sorted bulk construction, instead of one B-tree insertion per field as
+/// `serde_json::Value` does; a repeated key keeps its last value either way), or anything else.
+enum TopLevel {
+    Object(RawMap),
+    Other,
+}
+
+impl<'de> serde::Deserialize<'de> for TopLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        d.deserialize_any(TopLevelVisitor)
+    }
+}
+
+struct TopLevelVisitor;
+
+impl<'de> serde::de::Visitor<'de> for TopLevelVisitor {
+    type Value = TopLevel;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut m: A,
+    ) -> std::result::Result<TopLevel, A::Error> {
+        let mut pairs = Vec::with_capacity(m.size_hint().unwrap_or(16));
+        while let Some(pair) = m.next_entry::<String, Value>()? {
+            pairs.push(pair);
+        }
+        Ok(TopLevel::Object(pairs.into_iter().collect()))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        mut s: A,
+    ) -> std::result::Result<TopLevel, A::Error> {
+        while s.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(TopLevel::Other)
+    }
+
+    fn visit_unit<E>(self) -> std::result::Result<TopLevel, E> {
+        Ok(TopLevel::Other)
+    }
+
+    fn visit_bool<E>(self, _: bool) -> std::result::Result<TopLevel, E> {
+        Ok(TopLevel::Other)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> std::result::Result<TopLevel, E> {
+        Ok(TopLevel::Other)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> std::result::Result<TopLevel, E> {
+        Ok(TopLevel::Other)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> std::result::Result<TopLevel, E> {
+        Ok(TopLevel::Other)
+    }
+
+    fn visit_str<E>(self, _: &str) -> std::result::Result<TopLevel, E> {
+        Ok(TopLevel::Other)
     }
 }
 
@@ -63,6 +130,36 @@ pub fn parse_object(body: &[u8]) -> Result<RawMap> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn parses_objects_like_serde_json_value() {
+        let body = br#"{"b":"2","a":{"x":[1,"y",null]},"c":1.5,"b":"3","d":true,"e":null}"#;
+        let expected = match serde_json::from_slice::<Value>(body).unwrap() {
+            Value::Object(m) => m,
+            _ => unreachable!(),
+        };
+        let got = parse_object(body).unwrap();
+        assert_eq!(got, expected);
+        // A repeated key keeps its last value, as serde_json's own map does.
+        assert_eq!(got["b"], "3");
+        assert_eq!(got.keys().collect::<Vec<_>>(), ["a", "b", "c", "d", "e"]);
+        for other in [
+            &b"[1,2]"[..],
+            b"null",
+            b"1",
+            b"\"s\"",
+            b"true",
+            b"-1",
+            b"1.5",
+        ] {
+            let e = parse_object(other).unwrap_err().to_string();
+            assert!(e.contains("not an object"), "{e}");
+        }
+        for broken in [&b""[..], b"{", b"{\"a\":}", b"{} x", b"[1,"] {
+            let e = parse_object(broken).unwrap_err().to_string();
+            assert!(e.contains("not JSON"), "{e}");
+        }
+    }
 
     #[test]
     fn tolerant_reading() {
