@@ -631,6 +631,18 @@ async fn https_uses_tls_with_sni_and_alpn() {
     assert!(has(b"\x02h2") && has(b"\x08http/1.1"), "ALPN h2, http/1.1");
 }
 
+/// A client for `base` through the proxy at `addr`, with credentials `u@x` / `p:ss` written
+/// percent-encoded in the proxy URL (`Basic dUB4OnA6c3M=` once decoded), no retries.
+fn through_proxy(base: &str, addr: std::net::SocketAddr) -> Client {
+    Client::builder()
+        .base_url(base)
+        .credentials("APP", "KEY")
+        .proxy(format!("http://u%40x:p%3Ass@{addr}"))
+        .max_retries(0)
+        .build()
+        .unwrap()
+}
+
 #[tokio::test]
 async fn https_through_a_proxy_is_a_connect_tunnel_with_the_credentials() {
     // The proxy gets `CONNECT host:443` with the URL's credentials (percent-decoded, Basic),
@@ -649,13 +661,7 @@ async fn https_through_a_proxy_is_a_connect_tunnel_with_the_credentials() {
         let n = sock.read(&mut buf).await.unwrap();
         (connect, buf[..n].to_vec())
     });
-    let c = Client::builder()
-        .base_url("https://qfpay-tunnel-test.invalid")
-        .credentials("APP", "KEY")
-        .proxy(format!("http://u%40x:p%3Ass@{addr}"))
-        .max_retries(0)
-        .build()
-        .unwrap();
+    let c = through_proxy("https://qfpay-tunnel-test.invalid", addr);
     let e = c
         .query(QueryRequest::by_out_trade_no("X1"))
         .await
@@ -685,13 +691,7 @@ async fn a_forwarding_proxy_gets_absolute_form_and_the_credentials() {
         proxy,
         b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
     ));
-    let c = Client::builder()
-        .base_url("http://qfpay-forward-test.invalid")
-        .credentials("APP", "KEY")
-        .proxy(format!("http://u%40x:p%3Ass@{addr}"))
-        .max_retries(0)
-        .build()
-        .unwrap();
+    let c = through_proxy("http://qfpay-forward-test.invalid", addr);
     let _ = c.query(QueryRequest::by_out_trade_no("X1")).await;
     let request = String::from_utf8(served.await.unwrap()).unwrap();
     assert!(

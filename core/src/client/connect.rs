@@ -109,35 +109,35 @@ impl Service<Uri> for Route {
 
     fn call(&mut self, dst: Uri) -> Self::Future {
         let Some(proxy) = self.proxy.clone() else {
-            let connecting = self.tcp.call(dst);
-            return Box::pin(async move {
-                Ok(Conn {
-                    inner: Box::new(connecting.await?),
-                    forwarded: false,
-                })
-            });
+            return opened(self.tcp.call(dst), false);
         };
         if dst.scheme_str() == Some("https") {
             let mut tunnel = Tunnel::new(proxy.uri, proxy.to_proxy);
             if let Some(auth) = proxy.auth {
                 tunnel = tunnel.with_auth(auth);
             }
-            let connecting = tunnel.call(dst);
-            Box::pin(async move {
-                Ok(Conn {
-                    inner: Box::new(connecting.await?),
-                    forwarded: false,
-                })
-            })
+            opened(tunnel.call(dst), false)
         } else {
             let mut to_proxy = proxy.to_proxy;
-            let connecting = to_proxy.call(proxy.uri);
-            Box::pin(async move {
-                Ok(Conn {
-                    inner: Box::new(connecting.await?),
-                    forwarded: true,
-                })
-            })
+            opened(to_proxy.call(proxy.uri), true)
         }
     }
+}
+
+/// The connection `connecting` opens, as a [`Conn`].
+fn opened<F, S, E>(
+    connecting: F,
+    forwarded: bool,
+) -> Pin<Box<dyn Future<Output = Result<Conn, BoxError>> + Send>>
+where
+    F: Future<Output = Result<S, E>> + Send + 'static,
+    S: Io + 'static,
+    E: Into<BoxError>,
+{
+    Box::pin(async move {
+        Ok(Conn {
+            inner: Box::new(connecting.await.map_err(Into::into)?),
+            forwarded,
+        })
+    })
 }
