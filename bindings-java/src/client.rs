@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
 use qfpay::{ClientBuilder, Environment, SignType, Wait};
@@ -262,14 +263,63 @@ fn failed_task(e: QfPayFfiError, done: Box<dyn FfiCompletion>) -> Arc<FfiTask> {
     Arc::new(FfiTask { abort: None })
 }
 
-/// A QFPay client. Thread-safe: one instance may be shared by every thread of the JVM; each
-/// blocking call runs its I/O on its calling thread.
+/// Where a blocking call's outcome lands, and the thread waiting for it.
+struct Parked {
+    outcome: Mutex<Option<FfiOutcome>>,
+    thread: std::thread::Thread,
+}
+
+/// Hands a blocking call's outcome to its parked thread (see `FfiClient::call_blocking`).
+struct ParkedCompletion {
+    parked: Arc<Parked>,
+    delivered: AtomicBool,
+}
+
+impl ParkedCompletion {
+    fn deliver(&self, outcome: FfiOutcome) {
+        if self.delivered.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        *self
+            .parked
+            .outcome
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some(outcome);
+        self.parked.thread.unpark();
+    }
+}
+
+impl FfiCompletion for ParkedCompletion {
+    fn complete(&self, outcome: FfiOutcome) {
+        self.deliver(outcome);
+    }
+}
+
+impl Drop for ParkedCompletion {
+    /// A task dropped without an outcome (the runtime shutting down under it) must not leave
+    /// its caller parked forever: it learns that the outcome is unknown.
+    fn drop(&mut self) {
+        self.deliver(FfiOutcome::Failed {
+            error: FfiErrorInfo::simple(
+                "status_unknown",
+                "the call ended without an outcome (the I/O runtime stopped); query the order \
+                 to learn its state",
+            ),
+        });
+    }
+}
+
+/// A QFPay client. Thread-safe: one instance may be shared by every thread of the JVM. The
+/// JNI path's blocking and `...Async` calls both run on [`RUNTIME`] (a blocking caller parks
+/// until its outcome arrives); the uniffi-exported blocking methods (`queryPages`) run on the
+/// calling thread.
 #[derive(uniffi::Object)]
 pub struct FfiClient {
     inner: qfpay::blocking::Client,
     /// The event observer, also given to the async client.
     observer: Option<Arc<dyn qfpay::events::Observer>>,
-    /// The async client of the `...Async` calls (its own connection pool, on [`RUNTIME`]).
+    /// The async client of the JNI calls, blocking and `...Async` (its own connection pool, on
+    /// [`RUNTIME`]).
     async_inner: OnceLock<qfpay::Client>,
 }
 
@@ -360,31 +410,48 @@ impl FfiClient {
         self.inner.async_client().config()
     }
 
-    /// One blocking operation of `Jni.call`: the same methods the uniffi exports run.
-    pub(crate) fn call_blocking(&self, code: i32, buf: &mut &[u8]) -> FfiResult<FfiOutcome> {
-        Ok(match Call::read(code, buf)? {
-            Call::CreatePayment(r, o) => FfiOutcome::Payment {
-                value: self.create_payment(r, o)?,
-            },
-            Call::Query(r, o) => FfiOutcome::QueryPage {
-                value: self.query(r, o)?,
-            },
-            Call::FindPayment(n, o) => FfiOutcome::MaybeTransaction {
-                value: self.find_payment(n, o)?,
-            },
-            Call::Refund(r, o) => FfiOutcome::Refund {
-                value: self.refund(r, o)?,
-            },
-            Call::CloseOrder(r, o) => FfiOutcome::Cancellation {
-                value: self.close_order(r, o)?,
-            },
-            Call::Reverse(r, o) => FfiOutcome::Cancellation {
-                value: self.reverse(r, o)?,
-            },
-            Call::WaitForPayment(n, t, i, m) => FfiOutcome::Transaction {
-                value: self.wait_for_payment(n, t, i, m)?,
-            },
-        })
+    /// One blocking operation of `Jni.call`: the `...Async` operation on the library's
+    /// runtime, the calling thread parked until its outcome arrives.
+    ///
+    /// Measured against driving the client's own current-thread runtime from the 64 calling
+    /// threads (BENCHMARKS.md): the calling threads then took turns running the I/O driver, and
+    /// every turn handed it to another thread by waking it; parked here, a thread is woken
+    /// exactly once per call, by the I/O thread that completed it. Refused (`config`) on a
+    /// runtime thread, where parking would stall the I/O the call waits for.
+    pub(crate) fn call_blocking(&self, code: i32, buf: &mut &[u8]) -> FfiOutcome {
+        if tokio::runtime::Handle::try_current().is_ok() {
+            return FfiOutcome::Failed {
+                error: FfiErrorInfo::simple(
+                    "config",
+                    "a blocking call was made on the library's I/O thread (from a completion \
+                     run in place); use the ...Async form or another executor there",
+                ),
+            };
+        }
+        let parked = Arc::new(Parked {
+            outcome: Mutex::new(None),
+            thread: std::thread::current(),
+        });
+        let done = ParkedCompletion {
+            parked: parked.clone(),
+            delivered: AtomicBool::new(false),
+        };
+        // The task handle is not needed: a blocking call is not cancelled (dropping it does
+        // not abort the task).
+        drop(self.call_async(code, buf, Box::new(done)));
+        loop {
+            let taken = parked
+                .outcome
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .take();
+            if let Some(outcome) = taken {
+                return outcome;
+            }
+            // Returns at once if `complete` already unparked this thread; may return
+            // spuriously, hence the loop.
+            std::thread::park();
+        }
     }
 
     /// One `...Async` operation of `Jni.callAsync`: the same methods the uniffi exports run.

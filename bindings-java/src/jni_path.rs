@@ -156,16 +156,6 @@ fn encode<T: Lower<UniFfiTag>>(v: T) -> Vec<u8> {
     buf
 }
 
-fn failed(e: QfPayFfiError) -> FfiOutcome {
-    let QfPayFfiError::Failure { info } = e;
-    FfiOutcome::Failed { error: info }
-}
-
-/// `Ok` as the value's outcome, `Err` as `Failed`, in uniffi's serialized `FfiOutcome` form.
-fn outcome_bytes(r: FfiResult<FfiOutcome>) -> Vec<u8> {
-    encode(r.unwrap_or_else(failed))
-}
-
 /// The client behind a handle from `FfiClient.uniffiCloneHandle()`.
 ///
 /// # Safety
@@ -473,7 +463,7 @@ pub extern "system" fn Java_com_qfpay_Jni_call<'l>(
             let request = env.convert_byte_array(&request)?;
             // SAFETY: the facade passes its live handle (see `client`).
             let c = unsafe { client(handle) };
-            let out = outcome_bytes(c.call_blocking(op, &mut request.as_slice()));
+            let out = encode(c.call_blocking(op, &mut request.as_slice()));
             env.byte_array_from_slice(&out)
         })
         .resolve::<ThrowRuntimeExAndDefault>()
