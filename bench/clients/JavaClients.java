@@ -153,6 +153,14 @@ public final class JavaClients {
                     return threads(64, op, seconds).json();
                 }
             }
+            case "sdk1": {
+                // Sequential blocking payments from one thread (not in run.py's table; for A/B runs by hand).
+                try (QfPayClient c = client()) {
+                    Op op = sdkOp(c);
+                    threads(1, op, warmup);
+                    return threads(1, op, seconds).json();
+                }
+            }
             case "async64": {
                 try (QfPayClient c = client()) {
                     async(64, c, warmup);

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 use std::future::Future;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
 use qfpay::{ClientBuilder, Environment, SignType, Wait};
@@ -263,6 +263,26 @@ fn failed_task(e: QfPayFfiError, done: Box<dyn FfiCompletion>) -> Arc<FfiTask> {
     Arc::new(FfiTask { abort: None })
 }
 
+/// One blocking call counted in flight for as long as it lives.
+struct InFlight<'a> {
+    count: &'a AtomicUsize,
+    /// No other blocking call was in flight when this one began.
+    alone: bool,
+}
+
+impl<'a> InFlight<'a> {
+    fn enter(count: &'a AtomicUsize) -> Self {
+        let alone = count.fetch_add(1, Ordering::AcqRel) == 0;
+        InFlight { count, alone }
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.count.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
 /// Where a blocking call's outcome lands, and the thread waiting for it.
 struct Parked {
     outcome: Mutex<Option<FfiOutcome>>,
@@ -321,6 +341,8 @@ pub struct FfiClient {
     /// The async client of the JNI calls, blocking and `...Async` (its own connection pool, on
     /// [`RUNTIME`]).
     async_inner: OnceLock<qfpay::Client>,
+    /// The JNI blocking calls in flight (see `FfiClient::call_blocking`).
+    in_flight: AtomicUsize,
 }
 
 impl FfiClient {
@@ -410,14 +432,44 @@ impl FfiClient {
         self.inner.async_client().config()
     }
 
-    /// One blocking operation of `Jni.call`: the `...Async` operation on the library's
-    /// runtime, the calling thread parked until its outcome arrives.
+    /// A blocking operation run on the calling thread, which drives the client's current-thread
+    /// runtime itself: the same methods the uniffi exports run.
+    fn call_on_caller(&self, code: i32, buf: &mut &[u8]) -> FfiResult<FfiOutcome> {
+        Ok(match Call::read(code, buf)? {
+            Call::CreatePayment(r, o) => FfiOutcome::Payment {
+                value: self.create_payment(r, o)?,
+            },
+            Call::Query(r, o) => FfiOutcome::QueryPage {
+                value: self.query(r, o)?,
+            },
+            Call::FindPayment(n, o) => FfiOutcome::MaybeTransaction {
+                value: self.find_payment(n, o)?,
+            },
+            Call::Refund(r, o) => FfiOutcome::Refund {
+                value: self.refund(r, o)?,
+            },
+            Call::CloseOrder(r, o) => FfiOutcome::Cancellation {
+                value: self.close_order(r, o)?,
+            },
+            Call::Reverse(r, o) => FfiOutcome::Cancellation {
+                value: self.reverse(r, o)?,
+            },
+            Call::WaitForPayment(n, t, i, m) => FfiOutcome::Transaction {
+                value: self.wait_for_payment(n, t, i, m)?,
+            },
+        })
+    }
+
+    /// One blocking operation of `Jni.call`.
     ///
-    /// Measured against driving the client's own current-thread runtime from the 64 calling
-    /// threads (BENCHMARKS.md): the calling threads then took turns running the I/O driver, and
-    /// every turn handed it to another thread by waking it; parked here, a thread is woken
-    /// exactly once per call, by the I/O thread that completed it. Refused (`config`) on a
-    /// runtime thread, where parking would stall the I/O the call waits for.
+    /// The only call in flight on this client runs on the calling thread, which drives the
+    /// client's current-thread runtime itself: no hand-off, the lowest latency (a sequential
+    /// caller, 2.4x the payments/s of the other way, BENCHMARKS.md). A call made while another
+    /// is in flight is run as the `...Async` operation on the library's runtime, its thread
+    /// parked until the outcome arrives: 64 threads taking turns at one current-thread runtime
+    /// woke one another at every turn, while a parked thread is woken exactly once, by the I/O
+    /// thread that completed its call. Refused (`config`) on a runtime thread, where either way
+    /// would stall the I/O the call waits for.
     pub(crate) fn call_blocking(&self, code: i32, buf: &mut &[u8]) -> FfiOutcome {
         if tokio::runtime::Handle::try_current().is_ok() {
             return FfiOutcome::Failed {
@@ -427,6 +479,13 @@ impl FfiClient {
                      run in place); use the ...Async form or another executor there",
                 ),
             };
+        }
+        let in_flight = InFlight::enter(&self.in_flight);
+        if in_flight.alone {
+            return self.call_on_caller(code, buf).unwrap_or_else(|e| {
+                let QfPayFfiError::Failure { info } = e;
+                FfiOutcome::Failed { error: info }
+            });
         }
         let parked = Arc::new(Parked {
             outcome: Mutex::new(None),
@@ -498,6 +557,7 @@ impl FfiClient {
             inner,
             observer,
             async_inner: OnceLock::new(),
+            in_flight: AtomicUsize::new(0),
         }))
     }
 
