@@ -257,9 +257,14 @@ where
     })
 }
 
-fn failed_task(e: QfPayFfiError, done: Box<dyn FfiCompletion>) -> Arc<FfiTask> {
+/// An error as the outcome that reports it.
+fn failed(e: QfPayFfiError) -> FfiOutcome {
     let QfPayFfiError::Failure { info } = e;
-    done.complete(FfiOutcome::Failed { error: info });
+    FfiOutcome::Failed { error: info }
+}
+
+fn failed_task(e: QfPayFfiError, done: Box<dyn FfiCompletion>) -> Arc<FfiTask> {
+    done.complete(failed(e));
     Arc::new(FfiTask { abort: None })
 }
 
@@ -482,10 +487,7 @@ impl FfiClient {
         }
         let in_flight = InFlight::enter(&self.in_flight);
         if in_flight.alone {
-            return self.call_on_caller(code, buf).unwrap_or_else(|e| {
-                let QfPayFfiError::Failure { info } = e;
-                FfiOutcome::Failed { error: info }
-            });
+            return self.call_on_caller(code, buf).unwrap_or_else(failed);
         }
         let parked = Arc::new(Parked {
             outcome: Mutex::new(None),
