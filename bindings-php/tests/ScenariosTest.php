@@ -349,5 +349,29 @@ final class ScenariosTest extends TestCase
         } catch (\Throwable $e) {
             $this->assertSame(300, $p->txamt);
         }
+        self::$sandbox->pay($p->outTradeNo);
+        $key = self::$sandbox->clientKey;
+        $body = '{"status": "1", "pay_type": "800201", "txamt": "300", "notify_type": "payment", "syssn": "20200514000300020093755455", "out_trade_no": "A1", "cancel": "0", "respcd": "0000", "txcurrcd": "HKD"}';
+        $results = [
+            'Payment' => $p,
+            'Transaction' => $this->client->findPayment($p->outTradeNo),
+            'QueryPage' => $this->client->query(['outTradeNo' => $p->outTradeNo]),
+            'Refund' => $this->client->refund($p->syssn, 100, 'HKD'),
+            'Cancellation' => $this->client->close(300, 'HKD', ['outTradeNo' => $this->client->wechatQr(300)->outTradeNo]),
+            'Notification' => Notification::verify($body, Signing::notificationSignature($body, $key), $key),
+            'Client' => $this->client,
+        ];
+        foreach ($results as $class => $r) {
+            // No property can be added to a result either (PHP's own Error, as for a class
+            // without dynamic properties), so what a caller reads is only what QFPay sent.
+            try {
+                $r->addedLater = 1;
+                $this->fail("a property was added to a $class");
+            } catch (\Error $e) {
+                $this->assertStringContainsString('Cannot create dynamic property', $e->getMessage());
+                $this->assertFalse(isset($r->addedLater));
+                $this->assertArrayNotHasKey('addedLater', get_object_vars($r));
+            }
+        }
     }
 }

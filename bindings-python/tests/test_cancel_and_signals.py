@@ -67,8 +67,10 @@ def test_cancelled_task_raises_cancelled_error(sandbox: Sandbox) -> None:
 
 WAITER = textwrap.dedent(
     """
-    import sys, time
+    import faulthandler, signal, sys, time
     from qfpay.testing import Sandbox
+    # SIGUSR1 dumps every thread's stack to stderr: the test asks for it if Ctrl-C is not obeyed.
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     with Sandbox(rate_limit=False) as sb:
         client = sb.client()
         p = client.wechat_qr(2500, "HKD")
@@ -90,7 +92,15 @@ def test_sync_wait_stops_on_ctrl_c() -> None:
         time.sleep(0.3)  # inside the 30 s sleep between polls
         sent = time.monotonic()
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=10)
+        try:
+            out, err = proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            # Say where it is stuck (every thread's stack) instead of only that it is.
+            proc.send_signal(signal.SIGUSR1)
+            time.sleep(1.0)
+            proc.kill()
+            out, err = proc.communicate()
+            pytest.fail(f"Ctrl-C did not stop the wait within 10 s; the waiter's threads:\n{err}\nstdout: {out}")
         took = time.monotonic() - sent
     finally:
         if proc.poll() is None:

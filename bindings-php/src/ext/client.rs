@@ -78,7 +78,7 @@ fn apply(mut b: ClientBuilder, options: Option<&ZendHashTable>) -> qfpay::Result
 /// builds a fresh connection pool.
 #[php_class]
 #[php(name = "QfPay\\Client")]
-#[php(flags = ClassFlags::Final)]
+#[php(flags = ClassFlags::Final.union(ClassFlags::NoDynamicProperties))]
 pub struct Client {
     inner: qfpay::blocking::Client,
     logging: Option<Rc<Logging>>,

@@ -128,7 +128,7 @@ impl Qr {
 /// A verified notification (what `Notification::verify` returns).
 #[php_class]
 #[php(name = "QfPay\\Notification")]
-#[php(flags = ClassFlags::Final)]
+#[php(flags = ClassFlags::Final.union(ClassFlags::NoDynamicProperties))]
 pub struct Notification {
     inner: qfpay::Notification,
 }

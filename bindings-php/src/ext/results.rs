@@ -47,7 +47,7 @@ pub fn map_to_array(m: &Map<String, Value>) -> ZBox<ZendHashTable> {
 /// QFPay's answer to a payment. For WeChat QR (800201) `qrcode` is what the customer scans.
 #[php_class]
 #[php(name = "QfPay\\Payment")]
-#[php(flags = ClassFlags::Final)]
+#[php(flags = ClassFlags::Final.union(ClassFlags::NoDynamicProperties))]
 pub struct Payment {
     inner: qfpay::Payment,
 }
@@ -133,7 +133,7 @@ impl Payment {
 /// One transaction record from a query.
 #[php_class]
 #[php(name = "QfPay\\Transaction")]
-#[php(flags = ClassFlags::Final)]
+#[php(flags = ClassFlags::Final.union(ClassFlags::NoDynamicProperties))]
 #[derive(Clone)]
 pub struct Transaction {
     inner: qfpay::Transaction,
@@ -236,7 +236,7 @@ impl Transaction {
 /// One page of query results.
 #[php_class]
 #[php(name = "QfPay\\QueryPage")]
-#[php(flags = ClassFlags::Final)]
+#[php(flags = ClassFlags::Final.union(ClassFlags::NoDynamicProperties))]
 pub struct QueryPage {
     inner: qfpay::QueryPage,
 }
@@ -282,7 +282,7 @@ impl QueryPage {
 /// QFPay's answer to a refund.
 #[php_class]
 #[php(name = "QfPay\\Refund")]
-#[php(flags = ClassFlags::Final)]
+#[php(flags = ClassFlags::Final.union(ClassFlags::NoDynamicProperties))]
 pub struct Refund {
     inner: qfpay::Refund,
 }
@@ -344,7 +344,7 @@ impl Refund {
 /// QFPay's answer to a close or reversal.
 #[php_class]
 #[php(name = "QfPay\\Cancellation")]
-#[php(flags = ClassFlags::Final)]
+#[php(flags = ClassFlags::Final.union(ClassFlags::NoDynamicProperties))]
 pub struct Cancellation {
     inner: qfpay::Cancellation,
 }
