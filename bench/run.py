@@ -76,6 +76,9 @@ def languages() -> list[Lang]:
         r.cases = [
             Case("rust.async64", "rust", "`qfpay::Client` (tokio), 64 tasks", "64", [rust, "pay", "async64"], True),
             Case("rust.seq", "rust", "`qfpay::Client`, sequential", "1", [rust, "pay", "seq"], True, "rust.seq"),
+            # The facade the PHP extension calls (a current-thread runtime driven by the caller):
+            # the ceiling of PHP's sequential row, without PHP.
+            Case("rust.blocking", "rust", "`qfpay::blocking::Client`, sequential", "1", [rust, "pay", "blocking"], True, "rust.seq"),
         ]
         r.micro = [rust, "micro"]
         r.rss = {"`qfpay::Client`": [rust, "rss"]}

@@ -2,7 +2,7 @@
 # bindings-java/dist.sh OUTDIR: the JVM binding as a Maven artifact, ready for
 # `mvn install:install-file -Dfile=qfpay-<v>.jar -DpomFile=qfpay-<v>.pom -Dsources=... -Djavadoc=...`
 # or a file repository (OUTDIR/repo, laid out as com/qfpay/qfpay/<v>/...):
-#   qfpay-<v>.jar          classes + the release native library (linux-x86-64/libqfpay_jvm.so)
+#   qfpay-<v>.jar          classes + the optimised native library (linux-x86-64/libqfpay_jvm.so)
 #   qfpay-<v>.pom          the real runtime dependencies: jna, kotlin-stdlib, slf4j-api
 #   qfpay-<v>-sources.jar  the hand-written Kotlin surface
 #   qfpay-<v>-javadoc.jar  API docs (see below)
@@ -21,7 +21,9 @@ jna="$(prop jna.version)"; kotlin="$(prop kotlin.version)"; slf4j="$(prop slf4j.
 [ -n "$version" ] && [ -n "$jna" ] && [ -n "$kotlin" ] && [ -n "$slf4j" ] || { echo "dist.sh: cannot read versions from pom.xml" >&2; exit 1; }
 
 dokka=(); [ "${QFPAY_DOKKA:-0}" = 1 ] && dokka=(-Ddokka)
-mvn -B -q -f "$here/pom.xml" -Dcargo.profile=release -DskipTests -DskipSelfCheck=true "${dokka[@]}" package
+# The cargo profile of `make dist` (QFPAY_CARGO_PROFILE=dist: shares the CLI's, Node's and PHP's
+# optimised dependencies), or release when run alone.
+mvn -B -q -f "$here/pom.xml" -Dcargo.profile="${QFPAY_CARGO_PROFILE:-release}" -DskipTests -DskipSelfCheck=true "${dokka[@]}" package
 
 base="$out/qfpay-$version"
 cp "$here/target/qfpay.jar" "$base.jar"

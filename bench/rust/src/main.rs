@@ -2,7 +2,7 @@
 //! WeChat QR payment (800201) through `qfpay::Client` against the shared sandbox process named
 //! by `QFPAY_BASE_URL`, `QFPAY_APP_CODE` and `QFPAY_CLIENT_KEY`. Prints one JSON line.
 //!
-//! `qfpay-bench-rust pay async64|seq SECONDS WARMUP` · `qfpay-bench-rust micro` · `qfpay-bench-rust rss`
+//! `qfpay-bench-rust pay async64|seq|blocking SECONDS WARMUP` · `qfpay-bench-rust micro` · `qfpay-bench-rust rss`
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -43,7 +43,41 @@ async fn drive(client: &Client, width: usize, until: Instant) -> (u64, u64) {
     (ok.load(Ordering::Relaxed), failed.load(Ordering::Relaxed))
 }
 
+/// `qfpay::blocking::Client` paying in a loop until `until` on this thread (the facade the PHP
+/// extension calls: a current-thread runtime driven by the calling thread).
+fn drive_blocking(client: &qfpay::blocking::Client, until: Instant) -> (u64, u64) {
+    let (mut ok, mut failed) = (0, 0);
+    while Instant::now() < until {
+        match client.create_payment(request()) {
+            Ok(p) if p.respcd == "0000" => ok += 1,
+            _ => failed += 1,
+        }
+    }
+    (ok, failed)
+}
+
+/// The sequential case on the blocking facade, on a thread of its own (outside any runtime).
+fn pay_blocking(seconds: f64, warmup: f64) -> Result<String, String> {
+    let client = qfpay::blocking::Client::from_env().map_err(|e| format!("client: {e}"))?;
+    let run = std::thread::spawn(move || {
+        drive_blocking(&client, Instant::now() + Duration::from_secs_f64(warmup));
+        let start = Instant::now();
+        let (n, failed) = drive_blocking(&client, start + Duration::from_secs_f64(seconds));
+        (n, failed, start.elapsed().as_secs_f64())
+    });
+    let (n, failed, secs) = run
+        .join()
+        .map_err(|_| "the paying thread failed".to_owned())?;
+    Ok(format!(
+        r#"{{"n":{n},"errors":{failed},"secs":{secs:.4},"rate":{:.1}}}"#,
+        n as f64 / secs
+    ))
+}
+
 async fn pay(case: &str, seconds: f64, warmup: f64) -> Result<String, String> {
+    if case == "blocking" {
+        return pay_blocking(seconds, warmup);
+    }
     let width = match case {
         "async64" => 64,
         "seq" => 1,

@@ -1,0 +1,82 @@
+<?php
+// Payments per second when every payment is its own PHP request, as merchants deploy PHP: a
+// checkout page under PHP-FPM or `php -S` (here `php -S`, one worker, the extension loaded).
+// Each request pays once (bench_router.php): with the extension (`Client::fromEnv()` per request;
+// the process's shared client keeps its connections to QFPay from one request to the next), or
+// with the seed's curl code (a curl handle ends with its request on PHP 8.2, so every request
+// opens a new connection to QFPay). The driver sends the requests one after another over one
+// keep-alive curl handle, the two variants in interleaved rounds, the order rotated each round.
+// Not a test: bindings-php/bench.sh runs it after bench.php.
+//   php bench_requests.php PATH_TO_QFPAY_CLI PATH_TO_QFPAY_SO [requests per run] [rounds]
+declare(strict_types=1);
+
+[$cli, $so] = [$argv[1] ?? 'qfpay', $argv[2] ?? 'qfpay.so'];
+$n = (int) ($argv[3] ?? 2000);
+$rounds = (int) ($argv[4] ?? 5);
+
+$sandbox = proc_open([$cli, 'sandbox', '--json', '--port', '0', '--rate-limit', 'off'],
+    [1 => ['pipe', 'w'], 2 => ['file', '/dev/null', 'w']], $pipes);
+$sb = json_decode((string) fgets($pipes[1]), true);
+if (!is_array($sb)) {
+    fwrite(STDERR, "the sandbox did not start\n");
+    exit(1);
+}
+
+// A free port for `php -S`.
+$probe = stream_socket_server('tcp://127.0.0.1:0');
+$port = (int) substr(strrchr((string) stream_socket_get_name($probe, false), ':'), 1);
+fclose($probe);
+$env = ['QFPAY_BASE_URL' => $sb['base_url'], 'QFPAY_APP_CODE' => $sb['app_code'],
+    'QFPAY_CLIENT_KEY' => $sb['client_key'], 'PATH' => getenv('PATH')];
+$server = proc_open([PHP_BINARY, '-d', "extension=$so", '-S', "127.0.0.1:$port",
+    __DIR__ . '/bench_router.php'], [1 => ['file', '/dev/null', 'w'], 2 => ['file', '/dev/null', 'w']], $p2, null, $env);
+
+$ch = curl_init();
+curl_setopt($ch, CURLOPT_RETURNTRANSFER, 1);
+$get = function (string $path) use ($ch, $port): string {
+    curl_setopt($ch, CURLOPT_URL, "http://127.0.0.1:$port$path");
+    return (string) curl_exec($ch);
+};
+for ($i = 0; $i < 100 && $get('/sdk') !== '0000'; $i++) {
+    usleep(50_000);   // until `php -S` listens
+}
+
+$variants = ['extension, a Client per request' => '/sdk', 'seed curl code, per request' => '/curl'];
+$rates = [];
+$names = array_keys($variants);
+for ($r = 0; $r < $rounds; $r++) {
+    $order = $r % 2 ? array_reverse($names) : $names;
+    foreach ($order as $name) {
+        $path = $variants[$name];
+        for ($i = 0; $i < 100; $i++) {
+            $get($path);
+        }
+        $t = hrtime(true);
+        for ($i = 0; $i < $n; $i++) {
+            if ($get($path) !== '0000') {
+                fwrite(STDERR, "$name: a payment failed\n");
+                exit(1);
+            }
+        }
+        $rates[$name][] = $n / ((hrtime(true) - $t) / 1e9);
+    }
+}
+proc_terminate($server);
+proc_terminate($sandbox);
+
+function median(array $xs): float
+{
+    sort($xs);
+    $m = intdiv(count($xs), 2);
+    return count($xs) % 2 ? $xs[$m] : ($xs[$m - 1] + $xs[$m]) / 2;
+}
+
+printf("\nOne payment per PHP request (`php -S`, one worker), PHP %s, %d requests per run, %d interleaved rounds; load average %s\n\n",
+    PHP_VERSION, $n, $rounds, trim((string) @file_get_contents('/proc/loadavg')));
+printf("| each request pays with | requests/s, median (min–max) | µs per request |\n|---|---:|---:|\n");
+foreach ($rates as $name => $xs) {
+    printf("| %s | %s (%s–%s) | %.0f |\n", $name, number_format(median($xs)), number_format(min($xs)),
+        number_format(max($xs)), 1e6 / median($xs));
+}
+$per = array_map(fn ($x, $y) => $x / $y, $rates[$names[0]], $rates[$names[1]]);
+printf("\nper-round ratio: extension ÷ seed curl code %.2f× (%.2f–%.2f)\n", median($per), min($per), max($per));
