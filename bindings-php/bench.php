@@ -11,43 +11,10 @@ $cli = $argv[1] ?? 'qfpay';
 $n = (int) ($argv[2] ?? 2000);
 $rounds = (int) ($argv[3] ?? 5);
 
-$proc = proc_open([$cli, 'sandbox', '--json', '--port', '0', '--rate-limit', 'off'],
-    [1 => ['pipe', 'w'], 2 => ['file', '/dev/null', 'w']], $pipes);
-$sb = json_decode((string) fgets($pipes[1]), true);
-if (!is_array($sb)) {
-    fwrite(STDERR, "the sandbox did not start\n");
-    exit(1);
-}
+require __DIR__ . '/bench_common.php';
+[$proc, $sb] = bench_sandbox($cli);
 $options = ['appCode' => $sb['app_code'], 'clientKey' => $sb['client_key'], 'baseUrl' => $sb['base_url']];
 $url = $sb['base_url'] . '/trade/v1/payment';
-
-function seed_request($ch, string $url, string $appCode, string $key): array
-{
-    $fields = [
-        'pay_type' => '800201',
-        'out_trade_no' => bin2hex(random_bytes(10)),
-        'txcurrcd' => 'HKD',
-        'txamt' => '2200',
-        'txdtm' => date('Y-m-d H:i:s'),
-    ];
-    ksort($fields);
-    $s = '';
-    foreach ($fields as $k => $v) {
-        $s .= "$k=$v&";
-    }
-    $s = substr($s, 0, -1);
-    $sign = strtoupper(md5($s . $key));
-    curl_setopt($ch, CURLOPT_URL, $url);
-    curl_setopt($ch, CURLOPT_RETURNTRANSFER, 1);
-    curl_setopt($ch, CURLOPT_HTTPHEADER, ["X-QF-APPCODE: $appCode", "X-QF-SIGN: $sign"]);
-    curl_setopt($ch, CURLOPT_POST, 1);
-    curl_setopt($ch, CURLOPT_POSTFIELDS, $s);
-    $r = json_decode((string) curl_exec($ch), true);
-    if (($r['respcd'] ?? '') !== '0000') {
-        throw new RuntimeException('seed request failed');
-    }
-    return $r;
-}
 
 $client = new QfPay\Client($options);
 $keep = curl_init();
@@ -85,13 +52,6 @@ for ($r = 0; $r < $rounds; $r++) {
     }
 }
 proc_terminate($proc);
-
-function median(array $xs): float
-{
-    sort($xs);
-    $m = intdiv(count($xs), 2);
-    return count($xs) % 2 ? $xs[$m] : ($xs[$m - 1] + $xs[$m]) / 2;
-}
 
 $load = trim((string) @file_get_contents('/proc/loadavg'));
 printf("PHP %s, %d payments per run, %d interleaved rounds, separate sandbox process; load average %s\n\n",

@@ -14,13 +14,8 @@ declare(strict_types=1);
 $n = (int) ($argv[3] ?? 2000);
 $rounds = (int) ($argv[4] ?? 5);
 
-$sandbox = proc_open([$cli, 'sandbox', '--json', '--port', '0', '--rate-limit', 'off'],
-    [1 => ['pipe', 'w'], 2 => ['file', '/dev/null', 'w']], $pipes);
-$sb = json_decode((string) fgets($pipes[1]), true);
-if (!is_array($sb)) {
-    fwrite(STDERR, "the sandbox did not start\n");
-    exit(1);
-}
+require __DIR__ . '/bench_common.php';
+[$sandbox, $sb] = bench_sandbox($cli);
 
 // A free port for `php -S`.
 $probe = stream_socket_server('tcp://127.0.0.1:0');
@@ -63,13 +58,6 @@ for ($r = 0; $r < $rounds; $r++) {
 }
 proc_terminate($server);
 proc_terminate($sandbox);
-
-function median(array $xs): float
-{
-    sort($xs);
-    $m = intdiv(count($xs), 2);
-    return count($xs) % 2 ? $xs[$m] : ($xs[$m - 1] + $xs[$m]) / 2;
-}
 
 printf("\nOne payment per PHP request (`php -S`, one worker), PHP %s, %d requests per run, %d interleaved rounds; load average %s\n\n",
     PHP_VERSION, $n, $rounds, trim((string) @file_get_contents('/proc/loadavg')));

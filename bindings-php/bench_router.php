@@ -5,6 +5,7 @@
 // opens a new connection, whereas the extension's shared client keeps its pool in the process.
 declare(strict_types=1);
 
+require __DIR__ . '/bench_common.php';   // both variants load it, so neither pays for it alone
 $path = parse_url($_SERVER['REQUEST_URI'] ?? '/', PHP_URL_PATH);
 if ($path === '/sdk') {
     $p = QfPay\Client::fromEnv()->wechatQr(2200, 'HKD');
@@ -12,27 +13,9 @@ if ($path === '/sdk') {
     return;
 }
 if ($path === '/curl') {
-    $fields = [
-        'pay_type' => '800201',
-        'out_trade_no' => bin2hex(random_bytes(10)),
-        'txcurrcd' => 'HKD',
-        'txamt' => '2200',
-        'txdtm' => date('Y-m-d H:i:s'),
-    ];
-    ksort($fields);
-    $s = '';
-    foreach ($fields as $k => $v) {
-        $s .= "$k=$v&";
-    }
-    $s = substr($s, 0, -1);
-    $sign = strtoupper(md5($s . getenv('QFPAY_CLIENT_KEY')));
-    $ch = curl_init(getenv('QFPAY_BASE_URL') . '/trade/v1/payment');
-    curl_setopt($ch, CURLOPT_RETURNTRANSFER, 1);
-    curl_setopt($ch, CURLOPT_HTTPHEADER, ['X-QF-APPCODE: ' . getenv('QFPAY_APP_CODE'), "X-QF-SIGN: $sign"]);
-    curl_setopt($ch, CURLOPT_POST, 1);
-    curl_setopt($ch, CURLOPT_POSTFIELDS, $s);
-    $r = json_decode((string) curl_exec($ch), true);
-    echo is_array($r) ? ($r['respcd'] ?? '') : '';
+    $r = seed_request(curl_init(), getenv('QFPAY_BASE_URL') . '/trade/v1/payment',
+        (string) getenv('QFPAY_APP_CODE'), (string) getenv('QFPAY_CLIENT_KEY'));
+    echo $r['respcd'];
     return;
 }
 http_response_code(404);
