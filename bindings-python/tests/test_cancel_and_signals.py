@@ -71,6 +71,9 @@ WAITER = textwrap.dedent(
     from qfpay.testing import Sandbox
     # SIGUSR1 dumps every thread's stack to stderr: the test asks for it if Ctrl-C is not obeyed.
     faulthandler.register(signal.SIGUSR1, all_threads=True)
+    # Ctrl-C as in a terminal, whatever this process inherited: a suite started in the background
+    # (`make test &`, nohup) hands its children SIGINT ignored, and Python then keeps it ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     with Sandbox(rate_limit=False) as sb:
         client = sb.client()
         p = client.wechat_qr(2500, "HKD")
