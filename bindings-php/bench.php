@@ -34,39 +34,15 @@ $variants = [
         seed_request($keep, $url, $sb['app_code'], $sb['client_key']);
     },
 ];
-$rates = [];
-$names = array_keys($variants);
-for ($r = 0; $r < $rounds; $r++) {
-    // Rotate the order each round, so no variant always runs first.
-    $order = array_merge(array_slice($names, $r % count($names)), array_slice($names, 0, $r % count($names)));
-    foreach ($order as $name) {
-        $one = $variants[$name];
-        for ($i = 0; $i < 100; $i++) {
-            $one();
-        }
-        $t = hrtime(true);
-        for ($i = 0; $i < $n; $i++) {
-            $one();
-        }
-        $rates[$name][] = $n / ((hrtime(true) - $t) / 1e9);
-    }
-}
+$rates = bench_rounds($variants, $n, $rounds);
 proc_terminate($proc);
 
 $load = trim((string) @file_get_contents('/proc/loadavg'));
 printf("PHP %s, %d payments per run, %d interleaved rounds, separate sandbox process; load average %s\n\n",
     PHP_VERSION, $n, $rounds, $load);
-printf("| client | payments/s, median (min–max) | µs per payment |\n|---|---:|---:|\n");
-foreach ($rates as $name => $xs) {
-    printf("| %s | %s (%s–%s) | %.0f |\n", $name, number_format(median($xs)), number_format(min($xs)),
-        number_format(max($xs)), 1e6 / median($xs));
-}
-$ratio = function (string $a, string $b) use ($rates): string {
-    $per = array_map(fn ($x, $y) => $x / $y, $rates[$a], $rates[$b]);
-    return sprintf('%.2f× (%.2f–%.2f)', median($per), min($per), max($per));
-};
+bench_table($rates, 'client', 'payment');
 printf("\nper-round ratios: one Client ÷ curl keep-alive %s; one Client ÷ seed (new connection) %s; "
     . "new Client per payment ÷ seed (new connection) %s\n",
-    $ratio('qfpay extension, one Client', 'curl handle reused (keep-alive)'),
-    $ratio('qfpay extension, one Client', 'seed sample: curl, new connection each time'),
-    $ratio('qfpay extension, new Client per payment', 'seed sample: curl, new connection each time'));
+    bench_ratio($rates, 'qfpay extension, one Client', 'curl handle reused (keep-alive)'),
+    bench_ratio($rates, 'qfpay extension, one Client', 'seed sample: curl, new connection each time'),
+    bench_ratio($rates, 'qfpay extension, new Client per payment', 'seed sample: curl, new connection each time'));

@@ -1,6 +1,6 @@
 <?php
 // What bench.php, bench_requests.php and bench_router.php share (not a test): the sandbox as a
-// separate process, the seed document's curl request, and the median.
+// separate process, the seed document's curl request, the interleaved rounds and their table.
 declare(strict_types=1);
 
 /** Starts `qfpay sandbox` (a separate process); returns [its process, its JSON line decoded]. */
@@ -50,4 +50,46 @@ function median(array $xs): float
     sort($xs);
     $m = intdiv(count($xs), 2);
     return count($xs) % 2 ? $xs[$m] : ($xs[$m - 1] + $xs[$m]) / 2;
+}
+
+/**
+ * Each variant (name => one payment) once per round, the order rotated each round so no variant
+ * always runs first: 100 warm-up calls, then `$n` timed ones. Returns name => rate per round.
+ */
+function bench_rounds(array $variants, int $n, int $rounds): array
+{
+    $rates = [];
+    $names = array_keys($variants);
+    for ($r = 0; $r < $rounds; $r++) {
+        $k = $r % count($names);
+        foreach (array_merge(array_slice($names, $k), array_slice($names, 0, $k)) as $name) {
+            $one = $variants[$name];
+            for ($i = 0; $i < 100; $i++) {
+                $one();
+            }
+            $t = hrtime(true);
+            for ($i = 0; $i < $n; $i++) {
+                $one();
+            }
+            $rates[$name][] = $n / ((hrtime(true) - $t) / 1e9);
+        }
+    }
+    return $rates;
+}
+
+/** The rates as a Markdown table: median (min–max) per second and µs per call. */
+function bench_table(array $rates, string $what, string $per): void
+{
+    printf("| %s | %ss/s, median (min–max) | µs per %s |\n|---|---:|---:|\n", $what, $per, $per);
+    foreach ($rates as $name => $xs) {
+        printf("| %s | %s (%s–%s) | %.0f |\n", $name, number_format(median($xs)), number_format(min($xs)),
+            number_format(max($xs)), 1e6 / median($xs));
+    }
+}
+
+/** Variant `$a` ÷ variant `$b`, round by round: median (min–max). */
+function bench_ratio(array $rates, string $a, string $b): string
+{
+    $per = array_map(fn ($x, $y) => $x / $y, $rates[$a], $rates[$b]);
+    return sprintf('%.2f× (%.2f–%.2f)', median($per), min($per), max($per));
 }

@@ -5,7 +5,7 @@
 // the process's shared client keeps its connections to QFPay from one request to the next), or
 // with the seed's curl code (a curl handle ends with its request on PHP 8.2, so every request
 // opens a new connection to QFPay). The driver sends the requests one after another over one
-// keep-alive curl handle, the two variants in interleaved rounds, the order rotated each round.
+// keep-alive curl handle, the two variants in interleaved rounds (bench_rounds).
 // Not a test: bindings-php/bench.sh runs it after bench.php.
 //   php bench_requests.php PATH_TO_QFPAY_CLI PATH_TO_QFPAY_SO [requests per run] [rounds]
 declare(strict_types=1);
@@ -36,35 +36,19 @@ for ($i = 0; $i < 100 && $get('/sdk') !== '0000'; $i++) {
     usleep(50_000);   // until `php -S` listens
 }
 
-$variants = ['extension, a Client per request' => '/sdk', 'seed curl code, per request' => '/curl'];
-$rates = [];
-$names = array_keys($variants);
-for ($r = 0; $r < $rounds; $r++) {
-    $order = $r % 2 ? array_reverse($names) : $names;
-    foreach ($order as $name) {
-        $path = $variants[$name];
-        for ($i = 0; $i < 100; $i++) {
-            $get($path);
-        }
-        $t = hrtime(true);
-        for ($i = 0; $i < $n; $i++) {
-            if ($get($path) !== '0000') {
-                fwrite(STDERR, "$name: a payment failed\n");
-                exit(1);
-            }
-        }
-        $rates[$name][] = $n / ((hrtime(true) - $t) / 1e9);
+$pay = fn (string $path): Closure => function () use ($get, $path): void {
+    if ($get($path) !== '0000') {
+        fwrite(STDERR, "$path: a payment failed\n");
+        exit(1);
     }
-}
+};
+$rates = bench_rounds(['extension, a Client per request' => $pay('/sdk'),
+    'seed curl code, per request' => $pay('/curl')], $n, $rounds);
 proc_terminate($server);
 proc_terminate($sandbox);
 
 printf("\nOne payment per PHP request (`php -S`, one worker), PHP %s, %d requests per run, %d interleaved rounds; load average %s\n\n",
     PHP_VERSION, $n, $rounds, trim((string) @file_get_contents('/proc/loadavg')));
-printf("| each request pays with | requests/s, median (min–max) | µs per request |\n|---|---:|---:|\n");
-foreach ($rates as $name => $xs) {
-    printf("| %s | %s (%s–%s) | %.0f |\n", $name, number_format(median($xs)), number_format(min($xs)),
-        number_format(max($xs)), 1e6 / median($xs));
-}
-$per = array_map(fn ($x, $y) => $x / $y, $rates[$names[0]], $rates[$names[1]]);
-printf("\nper-round ratio: extension ÷ seed curl code %.2f× (%.2f–%.2f)\n", median($per), min($per), max($per));
+bench_table($rates, 'each request pays with', 'request');
+printf("\nper-round ratio: extension ÷ seed curl code %s\n",
+    bench_ratio($rates, 'extension, a Client per request', 'seed curl code, per request'));
