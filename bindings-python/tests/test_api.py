@@ -160,3 +160,19 @@ def test_sandbox_lifecycle() -> None:
             sb2.pay("qfNOSUCH")
         with pytest.raises(ValueError):
             sb2.inject_fault("explode")  # type: ignore[arg-type]
+
+
+def test_results_are_read_only(sandbox: Sandbox) -> None:
+    # As in PHP's suite: no field of a result can be changed, and none added.
+    client = sandbox.client()
+    p = client.wechat_qr(300, "HKD")
+    sandbox.pay(p.out_trade_no)
+    t = client.find_payment(p.out_trade_no)
+    assert t is not None
+    for result, field in ((p, "txamt"), (t, "txamt"), (client.refund(p.syssn, 100, "HKD"), "txamt")):
+        with pytest.raises(AttributeError):
+            setattr(result, field, 1)
+        with pytest.raises(AttributeError):
+            setattr(result, "added_later", 1)
+        assert not hasattr(result, "added_later")
+    assert p.txamt == 300
