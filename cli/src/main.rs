@@ -26,7 +26,8 @@ Credentials and environment (for pay, query, wait, refund, close, reverse):
   QFPAY_ENV          production | live_test | card_sandbox (when no base URL is given)
   QFPAY_SIGN_TYPE    md5 (default) | sha256
   QFPAY_PROXY        a proxy URL, or none
-Logging: QFPAY_LOG=error|warn|info|debug|trace (or a tracing filter such as qfpay::http=trace)
+Logging: QFPAY_LOG=LEVEL, or TARGET=LEVEL directives separated by commas (LEVEL: off, error,
+warn, info, debug, trace; e.g. debug or qfpay::http=trace; an unusable value is ignored with a warning)
 writes the SDK's events to stderr (no colours unless stderr is a terminal).
 --json prints the SDK's model (integer amounts, state) and errors as
 {\"code\", \"message\", \"respcd\", \"out_trade_no\", \"syssn\"}. Exit codes: 0 ok, 1 failed,
@@ -348,28 +349,25 @@ impl From<qfpay::Error> for Failure {
     }
 }
 
-/// `QFPAY_LOG`: a level name turns on the SDK's (and this tool's) events at that level; any
-/// other value is a `tracing` filter. Unset or empty: no logging.
+/// `QFPAY_LOG`, read by the core's one rule (`qfpay::log_filter`): a level turns on the SDK's,
+/// the sandbox's and this tool's events at that level; `target=level` directives select targets.
+/// Unset, empty or `off`: no logging. An unusable value: one warning, and logging stays off.
 fn init_logging() {
     use std::io::IsTerminal;
-    let Ok(spec) = std::env::var("QFPAY_LOG") else {
-        return;
-    };
-    let spec = spec.trim();
-    if spec.is_empty() || spec.eq_ignore_ascii_case("off") {
-        return;
+    let env = qfpay::log_filter::env_log();
+    if let Some(w) = env.take_warning() {
+        output::err_line(&format!("warning: {w}"));
     }
-    let directives = match spec.to_ascii_lowercase().as_str() {
-        l @ ("error" | "warn" | "info" | "debug" | "trace") => {
-            format!("qfpay={l},qfpay_sandbox={l},qfpay_cli={l}")
-        }
-        _ => spec.to_owned(),
+    let Some(spec) = &env.filter else {
+        return;
     };
+    let directives = spec.tracing_directives(&["qfpay", "qfpay_sandbox", "qfpay_cli"]);
     let filter = match tracing_subscriber::EnvFilter::try_new(&directives) {
         Ok(f) => f,
         Err(e) => {
             output::err_line(&format!(
-                "warning: QFPAY_LOG={spec:?} is not a level (error, warn, info, debug, trace) or a tracing filter ({e}); logging stays off"
+                "warning: {} could not be applied ({e}); logging stays off",
+                qfpay::log_filter::ENV
             ));
             return;
         }

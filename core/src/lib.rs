@@ -23,6 +23,7 @@ pub mod client;
 pub mod convert;
 pub mod error;
 pub mod events;
+pub mod log_filter;
 pub mod model;
 pub mod notify;
 #[cfg(feature = "qr")]
@@ -42,6 +43,7 @@ pub use client::{
 };
 pub use error::{ApiError, Error, OrderRef, Result};
 pub use events::{Event, EventKind, Level, Observer};
+pub use log_filter::LogFilter;
 pub use model::{
     CancelRequest, Cancellation, Currency, ExtendInfo, Money, PayType, Payment, PaymentRequest,
     QueryPage, QueryRequest, RawMap, Refund, RefundRequest, RespCategory, Transaction,
