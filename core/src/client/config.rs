@@ -1,5 +1,6 @@
 //! Client configuration: environment, credentials, timeouts, retries; the builder and `from_env`.
 
+use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -10,8 +11,8 @@ use crate::secret::ClientKey;
 use crate::sign::SignType;
 use crate::validate;
 
-/// Which QFPay to talk to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Which QFPay to talk to. `Debug` shows a custom URL without credentials.
+#[derive(Clone, PartialEq, Eq)]
 pub enum Environment {
     /// `https://openapi-hk.qfapi.com`: live payments.
     Production,
@@ -76,16 +77,18 @@ impl Environment {
             _ if v.starts_with("http://") || v.starts_with("https://") => {
                 Ok(Environment::Custom(v.to_owned()))
             }
-            _ => Err(Error::config(format!(
-                "unknown environment {v:?}: use production, live_test, card_sandbox or a base URL"
-            ))),
+            // The value is not quoted: a key pasted into the wrong option must not be echoed.
+            _ => Err(Error::config(
+                "unknown environment: use production, live_test, card_sandbox or an http(s):// base URL",
+            )),
         }
     }
 }
 
 /// Everything a [`crate::Client`] needs. Built with [`ClientBuilder`]; `Debug` never shows the key.
-/// Two configurations are equal when every field is, the key included.
-#[derive(Debug, Clone, PartialEq)]
+/// Two configurations are equal when every field is, the key included. `Debug` shows a proxy
+/// URL without its credentials.
+#[derive(Clone, PartialEq)]
 pub struct Config {
     /// Base URL without a trailing slash.
     pub base_url: String,
@@ -125,11 +128,15 @@ pub struct Config {
     pub warnings: Vec<String>,
 }
 
+/// The longest app code accepted (QFPay issues 32 characters; a longer value is a mistake, and
+/// would otherwise be sent as a header until the server refuses it).
+pub const MAX_APP_CODE_CHARS: usize = 64;
+
 /// The SDK version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// Builds a [`crate::Client`].
-#[derive(Debug, Clone)]
+/// Builds a [`crate::Client`]. `Debug` never shows the key or a proxy's credentials.
+#[derive(Clone)]
 pub struct ClientBuilder {
     environment: Environment,
     app_code: Option<String>,
@@ -350,6 +357,12 @@ impl ClientBuilder {
                 "the app code must not contain spaces or control characters",
             ));
         }
+        let n = app_code.chars().count();
+        if n > MAX_APP_CODE_CHARS {
+            return Err(Error::config(format!(
+                "the app code must be at most {MAX_APP_CODE_CHARS} characters (got {n}; QFPay issues 32)"
+            )));
+        }
         if let Some(m) = &self.mchid {
             validate::length("mchid", m, 1, 16).map_err(|e| Error::config(e.to_string()))?;
         }
@@ -361,7 +374,9 @@ impl ClientBuilder {
             }
             _ => None,
         }
-        .ok_or_else(|| Error::config(format!("the base URL {base_url:?} is not an http(s) URL")))?;
+        .ok_or_else(|| {
+            Error::config("the base URL is not an http(s):// URL with a host (it is not quoted here: it may hold a secret)")
+        })?;
         for (name, d) in [
             ("timeout", self.timeout),
             ("connect_timeout", self.connect_timeout),
@@ -410,6 +425,85 @@ pub(crate) fn check_duration(name: &str, d: Duration) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+/// A proxy or base URL as `Debug` shows it: scheme, host and port, never `user:password@` (an
+/// unparsable value is shown as `***`).
+fn shown_url(url: &str) -> String {
+    match url::Url::parse(url.trim()) {
+        Ok(u) if u.host_str().is_some() => {
+            let port = u.port().map(|p| format!(":{p}")).unwrap_or_default();
+            let creds = if u.username().is_empty() && u.password().is_none() {
+                ""
+            } else {
+                "***@"
+            };
+            format!(
+                "{}://{creds}{}{port}{}",
+                u.scheme(),
+                u.host_str().unwrap_or_default(),
+                u.path().trim_end_matches('/')
+            )
+        }
+        _ => "***".to_owned(),
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("base_url", &shown_url(&self.base_url))
+            .field("app_code", &self.app_code)
+            .field("client_key", &self.client_key)
+            .field("mchid", &self.mchid)
+            .field("sign_type", &self.sign_type)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("reconcile_timeout", &self.reconcile_timeout)
+            .field("max_retries", &self.max_retries)
+            .field("retry_base_delay", &self.retry_base_delay)
+            .field("retry_max_delay", &self.retry_max_delay)
+            .field("utc_offset_seconds", &self.utc_offset_seconds)
+            .field("user_agent", &self.user_agent)
+            .field("proxy", &self.proxy.as_deref().map(shown_url))
+            .field("warnings", &self.warnings)
+            .finish()
+    }
+}
+
+impl fmt::Debug for Environment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Environment::Production => f.write_str("Production"),
+            Environment::LiveTest => f.write_str("LiveTest"),
+            Environment::CardSandbox => f.write_str("CardSandbox"),
+            Environment::Sandbox => f.write_str("Sandbox"),
+            Environment::Custom(url) => write!(f, "Custom({:?})", shown_url(url)),
+        }
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("environment", &self.environment)
+            .field("app_code", &self.app_code)
+            .field("client_key", &self.client_key)
+            .field("mchid", &self.mchid)
+            .field("sign_type", &self.sign_type)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("reconcile_timeout", &self.reconcile_timeout)
+            .field("max_retries", &self.max_retries)
+            .field("retry_base_delay", &self.retry_base_delay)
+            .field("retry_max_delay", &self.retry_max_delay)
+            .field("utc_offset_seconds", &self.utc_offset_seconds)
+            .field("user_agent_prefix", &self.user_agent_prefix)
+            .field("proxy", &self.proxy.as_deref().map(shown_url))
+            .field("warnings", &self.warnings)
+            .field("observer", &self.observer)
+            .finish()
+    }
 }
 
 /// Whether `host` is a loopback name or address.
@@ -473,20 +567,16 @@ fn resolve_proxy(
             }
         }
     };
+    // Never quoted, not even in part: a proxy URL may carry `user:password@`, and a malformed
+    // one cannot be split reliably into what is secret and what is not.
     match url::Url::parse(&chosen) {
         Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(Some(chosen)),
-        _ => Err(Error::config(format!(
-            "the proxy {:?} is not a proxy URL (http://host:port) or \"none\"",
-            redact_userinfo(&chosen)
-        ))),
-    }
-}
-
-/// A URL with any `user:password@` replaced by `***@`.
-fn redact_userinfo(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(s), Some(at)) if at > s => format!("{}***{}", &url[..s + 3], &url[at..]),
-        _ => url.to_owned(),
+        Ok(u) if u.host().is_some() => Err(Error::config(
+            "the proxy URL's scheme must be http:// or https:// (or the proxy \"none\")",
+        )),
+        _ => Err(Error::config(
+            "the proxy is not a proxy URL of the form http://[user:password@]host:port, or \"none\"",
+        )),
     }
 }
 
@@ -634,8 +724,16 @@ mod tests {
         assert_eq!(r(None, "x.example", &star), None);
         let e = resolve_proxy(Some("not a url"), "x.example", &none).unwrap_err();
         assert_eq!(e.code(), "config");
-        let e = resolve_proxy(Some("ftp://u:secret@p:1"), "x.example", &none).unwrap_err();
-        assert!(!e.to_string().contains("secret"), "{e}");
+        for bad in [
+            "ftp://u:secret@p:1",
+            "u:secret@proxy.corp:3128",
+            "http//u:secret@proxy",
+            "secret",
+        ] {
+            let e = resolve_proxy(Some(bad), "x.example", &none).unwrap_err();
+            assert!(!e.to_string().contains("secret"), "{e}");
+            assert_eq!(e.code(), "config");
+        }
         let qp = |name: &str| (name == "QFPAY_PROXY").then(|| "none".to_owned());
         let b = ClientBuilder::new()
             .credentials("A", "K")
@@ -661,6 +759,39 @@ mod tests {
         let Ok(cfg) = cfg else { panic!("config") };
         let dbg = format!("{cfg:?}");
         assert!(!dbg.contains("SECRETKEY123"), "{dbg}");
+        let proxied = ClientBuilder::new()
+            .credentials("APP", "SECRETKEY123")
+            .base_url("https://u:basepw@api.example:8443/")
+            .proxy("http://user:proxypw@proxy.corp:3128");
+        let dbg = format!("{proxied:?}");
+        assert!(!dbg.contains("proxypw") && !dbg.contains("basepw"), "{dbg}");
+        assert!(dbg.contains("proxy.corp:3128"), "{dbg}");
+        let cfg = proxied.into_config().unwrap();
+        let dbg = format!("{cfg:?}");
+        assert!(!dbg.contains("proxypw") && !dbg.contains("basepw"), "{dbg}");
+        assert!(!dbg.contains("SECRETKEY123"), "{dbg}");
+        // A key in the wrong place is not echoed.
+        for e in [
+            Environment::parse("SECRETKEY123").unwrap_err(),
+            ClientBuilder::new()
+                .credentials("APP", "K")
+                .base_url("SECRETKEY123")
+                .into_config()
+                .unwrap_err(),
+        ] {
+            assert!(!e.to_string().contains("SECRETKEY123"), "{e}");
+        }
+        let long = ClientBuilder::new()
+            .credentials("A".repeat(MAX_APP_CODE_CHARS + 1), "K")
+            .into_config()
+            .unwrap_err();
+        assert!(long.to_string().contains("at most 64"), "{long}");
+        assert!(
+            ClientBuilder::new()
+                .credentials("A".repeat(MAX_APP_CODE_CHARS), "K")
+                .into_config()
+                .is_ok()
+        );
         assert!(cfg.user_agent.starts_with("qfpay-rust/"));
         assert!(ClientBuilder::new().into_config().is_err());
         assert!(
