@@ -192,6 +192,33 @@ async fn pending_on_create_ends_in_status_unknown_carrying_the_order_number() {
 }
 
 #[tokio::test]
+async fn reconciliation_uses_its_window_to_the_end() {
+    // Retry delays 500 ms doubling: queries at 0, 0.5 and (the last, at the deadline) 1.5 s.
+    // Before, the loop stopped when its next back-off would pass the deadline: at about 0.5 s.
+    let sb = sandbox().await;
+    let window = Duration::from_millis(1500);
+    let c = builder(&sb)
+        .retry_delay(Duration::from_millis(500), Duration::from_secs(5))
+        .reconcile_timeout(window)
+        .build()
+        .unwrap();
+    // A 502 without processing: the order never exists, so every query says "no record yet".
+    sb.inject_fault(Fault::HttpStatus(502), 1);
+    let started = std::time::Instant::now();
+    let e = c
+        .create_payment(PaymentRequest::wechat_qr(hkd(300)))
+        .await
+        .unwrap_err();
+    let took = started.elapsed();
+    assert_eq!(e.code(), "status_unknown", "{e}");
+    assert!(
+        took >= window,
+        "gave up after {took:?} of a {window:?} window"
+    );
+    assert_eq!(logged(&sb, "/trade/v1/query").len(), 3, "{e}");
+}
+
+#[tokio::test]
 async fn wait_for_payment_turns_pending_into_paid() {
     let sb = sandbox().await;
     let c = client(&sb);

@@ -778,13 +778,7 @@ impl Client {
         let query = QueryRequest::by_out_trade_no(out_trade_no);
         let call = self.call(Endpoint::Query, Some(out_trade_no), None);
         loop {
-            let now = Instant::now();
-            // The last query, at the deadline, still gets time to be answered.
-            let allowance = deadline
-                .saturating_duration_since(now)
-                .max(Duration::from_secs(2))
-                .min(self.timeout);
-            let call_deadline = deadline_after(allowance);
+            let call_deadline = poll_query_deadline(deadline, self.timeout);
             match self
                 .query_until(&query, call_deadline, self.max_retries, &call)
                 .await
@@ -1116,7 +1110,8 @@ impl Client {
             mask: call.mask,
         };
         loop {
-            match self.query_until(&query, deadline, 0, &qcall).await {
+            let query_deadline = poll_query_deadline(deadline, self.timeout);
+            match self.query_until(&query, query_deadline, 0, &qcall).await {
                 Ok(page) => {
                     if let Some(t) = page
                         .data
@@ -1146,10 +1141,13 @@ impl Client {
                     break;
                 }
             }
-            if interval >= deadline.saturating_duration_since(Instant::now()) {
+            // The window is used to its end: the last query is made at the deadline (with
+            // time to be answered), as `wait_for_payment` does.
+            let now = Instant::now();
+            if now >= deadline {
                 break;
             }
-            sleep(interval).await;
+            sleep(interval.min(deadline.saturating_duration_since(now))).await;
             interval = interval
                 .saturating_mul(2)
                 .min(cfg.retry_max_delay.max(interval));
@@ -1169,6 +1167,16 @@ impl Client {
             reason,
         })
     }
+}
+
+/// The deadline of one polling query (reconciliation, `wait_for_payment`): the polling deadline,
+/// but a query made at or near it still gets up to 2 s (at most the call timeout) to be answered.
+fn poll_query_deadline(deadline: Instant, timeout: Duration) -> Instant {
+    let allowance = deadline
+        .saturating_duration_since(Instant::now())
+        .max(Duration::from_secs(2))
+        .min(timeout);
+    deadline_after(allowance)
 }
 
 /// A found record's final state, or "keep waiting".
