@@ -42,6 +42,7 @@ pub fn handle(shared: &Arc<Shared>, method: &Method, path: &str, body: &[u8]) ->
                 "notify_time_scale": shared.config.notify_time_scale,
                 "pending_queries": shared.config.pending_queries,
                 "slow_response_ms": shared.config.slow_response.as_millis(),
+                "max_connections": shared.server.max_connections,
             }),
         )),
         ("POST", "/sandbox/pay") => pay(shared, body),

@@ -77,6 +77,7 @@ fn serve(
     impl std::future::Future<Output = ()> + Send + 'static,
 )> {
     let port = listener.local_addr()?.port();
+    let options = options.effective();
     let listener = tokio::net::TcpListener::from_std(listener)?;
     let base_url = format!("http://127.0.0.1:{port}");
     let notifier = notify::Notifier::new(

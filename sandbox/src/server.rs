@@ -47,7 +47,57 @@ impl Default for ServerOptions {
 /// The longest accepted timeout: a bigger value is treated as this (one day).
 const MAX_TIMEOUT: Duration = Duration::from_secs(86_400);
 
+/// Descriptors kept free beside the connection cap: the over-cap answers (`MAX_REJECTING`),
+/// notification deliveries, the runtime and the host process (a binding embeds the sandbox).
+const RESERVED_DESCRIPTORS: u64 = 64 + MAX_REJECTING as u64;
+
+/// Raises this process's soft open-file limit to its hard limit, and returns how many more
+/// descriptors it may then open (the limit less those open now), or `None` when unknown.
+#[cfg(unix)]
+fn descriptors_available() -> Option<u64> {
+    use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
+    let limit = getrlimit(Resource::Nofile);
+    if limit.current != limit.maximum {
+        let raised = Rlimit {
+            current: limit.maximum,
+            maximum: limit.maximum,
+        };
+        if let Err(e) = setrlimit(Resource::Nofile, raised) {
+            tracing::debug!(error = %e, "could not raise the open-file limit");
+        }
+    }
+    let soft = getrlimit(Resource::Nofile).current?;
+    let open = std::fs::read_dir("/proc/self/fd").map_or(0, |d| d.count() as u64);
+    Some(soft.saturating_sub(open))
+}
+
+#[cfg(not(unix))]
+fn descriptors_available() -> Option<u64> {
+    None
+}
+
 impl ServerOptions {
+    /// The options as served: sane values, and a connection cap below the descriptors this
+    /// process has (after raising its soft limit to the hard one), so that over the cap the
+    /// sandbox still accepts, answers 503 and keeps answering its health check instead of
+    /// leaving connections in the backlog.
+    pub(crate) fn effective(self) -> Self {
+        let mut o = self.sane();
+        if let Some(free) = descriptors_available() {
+            let budget = free.saturating_sub(RESERVED_DESCRIPTORS).max(1);
+            let budget = usize::try_from(budget).unwrap_or(usize::MAX);
+            if budget < o.max_connections {
+                tracing::info!(
+                    asked = o.max_connections,
+                    cap = budget,
+                    "connection cap lowered to fit the open-file limit"
+                );
+                o.max_connections = budget;
+            }
+        }
+        o
+    }
+
     fn sane(mut self) -> Self {
         self.max_connections = self.max_connections.max(1);
         self.header_read_timeout = self
