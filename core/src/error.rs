@@ -199,6 +199,59 @@ impl Error {
         }
     }
 
+    /// The same error with every occurrence of `secret` in its texts replaced by `***`: the
+    /// client's own key, wherever a server or a misplaced option would echo it (see
+    /// [`crate::secret::ClientKey::maskable`]).
+    pub(crate) fn redact(self, secret: &str) -> Self {
+        let r = |s: String| {
+            if s.contains(secret) {
+                s.replace(secret, "***")
+            } else {
+                s
+            }
+        };
+        match self {
+            Error::Validation { field, rule } => Error::Validation {
+                field: r(field),
+                rule: r(rule),
+            },
+            Error::Config(m) => Error::Config(r(m)),
+            Error::Api(mut a) => {
+                a.resperr = r(std::mem::take(&mut a.resperr));
+                a.respmsg = r(std::mem::take(&mut a.respmsg));
+                Error::Api(a)
+            }
+            Error::Network {
+                message,
+                sent,
+                order,
+            } => Error::Network {
+                message: r(message),
+                sent,
+                order,
+            },
+            Error::Timeout(m) => Error::Timeout(r(m)),
+            Error::StatusUnknown {
+                out_trade_no,
+                syssn,
+                respcd,
+                reason,
+            } => Error::StatusUnknown {
+                out_trade_no,
+                syssn,
+                respcd,
+                reason: r(reason),
+            },
+            Error::Decode(m) => Error::Decode(r(m)),
+            Error::Signature(m) => Error::Signature(r(m)),
+            Error::Order { error, order } => Error::Order {
+                error: Box::new(error.redact(secret)),
+                order,
+            },
+            other @ Error::RateLimited { .. } => other,
+        }
+    }
+
     pub(crate) fn config(message: impl Into<String>) -> Self {
         Error::Config(message.into())
     }

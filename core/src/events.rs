@@ -202,6 +202,8 @@ impl fmt::Debug for ObserverSlot {
 /// Builds an event only if someone listens. `fill` receives whether the body is wanted.
 pub(crate) struct Emit<'a> {
     pub(crate) observer: Option<&'a dyn Observer>,
+    /// The client key, masked in every text of an event (a server may echo it).
+    pub(crate) secret: Option<&'a str>,
 }
 
 /// What an event carries besides kind and endpoint; filled lazily.
@@ -257,7 +259,17 @@ impl Emit<'_> {
             return;
         }
         let body_wanted = self.wants_body();
-        let f = fill(body_wanted);
+        let mut f = fill(body_wanted);
+        if let Some(secret) = self.secret {
+            let mask = |t: &mut Option<String>| {
+                if let Some(s) = t.as_mut().filter(|s| s.contains(secret)) {
+                    *s = s.replace(secret, "***");
+                }
+            };
+            mask(&mut f.reason);
+            mask(&mut f.body);
+            mask(&mut f.out_trade_no);
+        }
         let message = describe(kind, endpoint, &f);
         let event = Event {
             kind,
@@ -396,7 +408,10 @@ mod tests {
         assert_eq!(EventKind::Cancelled.level(), Level::Warn);
         assert_eq!(Level::parse("WARNING"), Some(Level::Warn));
         let o = Collect(Level::Info, Mutex::new(vec![]));
-        let emit = Emit { observer: Some(&o) };
+        let emit = Emit {
+            observer: Some(&o),
+            secret: None,
+        };
         let mut built = false;
         emit.emit(EventKind::Request, "/trade/v1/payment", |_| {
             built = true;
@@ -424,6 +439,7 @@ mod tests {
     fn a_panicking_observer_is_contained() {
         let emit = Emit {
             observer: Some(&Panics),
+            secret: None,
         };
         emit.emit(EventKind::Retry, "/trade/v1/query", |_| Fields::default());
     }

@@ -21,6 +21,13 @@ impl ClientKey {
         &self.0
     }
 
+    /// The key, when it is long enough to be masked in texts without garbling them (8
+    /// characters or more; QFPay's keys have 32): errors and events replace it with `***`
+    /// wherever a server or a misplaced option echoes it.
+    pub fn maskable(&self) -> Option<&str> {
+        (self.0.chars().count() >= 8).then_some(self.0.as_str())
+    }
+
     /// Whether the key is empty.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()

@@ -45,9 +45,10 @@ impl SignType {
         match value.trim().to_ascii_lowercase().as_str() {
             "md5" | "" => Ok(SignType::Md5),
             "sha256" => Ok(SignType::Sha256),
-            _ => Err(Error::config(format!(
-                "unknown sign type {value:?}: use \"md5\" or \"sha256\""
-            ))),
+            // Not quoted: a key pasted into the wrong option must not be echoed.
+            _ => Err(Error::config(
+                "unknown sign type: use \"md5\" or \"sha256\"",
+            )),
         }
     }
 }

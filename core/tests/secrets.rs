@@ -106,3 +106,76 @@ fn the_key_never_appears_in_output() {
     }
     assert!(!qfpay::sign::debug_string_to_sign(&[("txamt", "1")]).contains(KEY));
 }
+
+/// Collects every event text.
+struct Texts(Mutex<Vec<String>>);
+
+impl qfpay::Observer for Texts {
+    fn enabled(&self, _: qfpay::Level) -> bool {
+        true
+    }
+    fn on_event(&self, e: &qfpay::Event) {
+        self.0.lock().unwrap().push(format!("{e:?}"));
+    }
+}
+
+#[tokio::test]
+async fn an_echoed_or_misplaced_key_is_masked() {
+    let sb = Sandbox::start(SandboxConfig {
+        merchants: vec![Merchant::new("SECRETAPP", KEY)],
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let texts = Arc::new(Texts(Mutex::new(Vec::new())));
+    let c = Client::builder()
+        .base_url(sb.base_url())
+        .credentials("SECRETAPP", KEY)
+        .retry_delay(Duration::from_millis(5), Duration::from_millis(10))
+        .reconcile_timeout(Duration::from_millis(100))
+        .observer(texts.clone())
+        .build()
+        .unwrap();
+    let hkd = |a| Money::new(a, Currency::HKD);
+    let echo = format!(r#"{{"respcd":"1150","resperr":"bad {KEY}","respmsg":"{KEY}"}}"#);
+    let mut printed = Vec::new();
+    // The server echoes the key, on a money-moving call and on a query.
+    for _ in 0..2 {
+        sb.inject_fault(
+            Fault::Canned {
+                status: 200,
+                body: echo.clone(),
+            },
+            1,
+        );
+    }
+    let e = c
+        .create_payment(PaymentRequest::wechat_qr(hkd(300)))
+        .await
+        .unwrap_err();
+    printed.push(format!("{e} {e:?} {:?}", e.respmsg()));
+    let e = c.query(QueryRequest::new()).await.unwrap_err();
+    printed.push(format!("{e} {e:?}"));
+    // The key pasted into a field that is sent and logged.
+    let p = c
+        .create_payment(PaymentRequest::wechat_qr(hkd(300)).goods_name(KEY))
+        .await;
+    assert!(p.is_ok(), "{p:?}");
+    // The key in the wrong option.
+    for e in [
+        qfpay::Environment::parse(KEY).unwrap_err(),
+        qfpay::SignType::parse(KEY).unwrap_err(),
+        Currency::parse(KEY).unwrap_err(),
+    ] {
+        printed.push(format!("{e} {e:?}"));
+    }
+    let events = texts.0.lock().unwrap().join("\n");
+    assert!(events.contains("/trade/v1/payment"), "{events}");
+    assert!(!events.contains(KEY), "the key leaked into an event: {events}");
+    for p in &printed {
+        assert!(!p.contains(KEY), "the key leaked: {p}");
+    }
+    assert!(printed[0].contains("***"), "{}", printed[0]);
+    // A short key is not masked (masking "K" would garble every text), and never needs to be.
+    assert!(qfpay::ClientKey::new("SHORT").maskable().is_none());
+}

@@ -98,6 +98,7 @@ struct CancelGuard<'a> {
     out_trade_no: Option<&'a str>,
     started: std::time::Instant,
     observer: Option<&'a dyn Observer>,
+    secret: Option<&'a str>,
     sent: AtomicBool,
     done: bool,
 }
@@ -109,6 +110,7 @@ impl Drop for CancelGuard<'_> {
         }
         let emit = Emit {
             observer: self.observer,
+            secret: self.secret,
         };
         let who = self.out_trade_no.unwrap_or("(unknown)");
         if !emit.wants(EventKind::Cancelled) {
@@ -464,6 +466,15 @@ impl Client {
         out
     }
 
+    /// A call's result with the client key masked in the error's texts (a server, or an
+    /// option the key was pasted into, may echo it).
+    fn masked<T>(&self, result: Result<T>) -> Result<T> {
+        match (result, self.inner.config.client_key.maskable()) {
+            (Err(e), Some(secret)) => Err(e.redact(secret)),
+            (other, _) => other,
+        }
+    }
+
     fn mchid<'a>(&'a self, own: Option<&'a str>) -> Option<&'a str> {
         own.filter(|m| !m.is_empty())
             .or(self.inner.config.mchid.as_deref())
@@ -472,6 +483,7 @@ impl Client {
     fn emit(&self) -> Emit<'_> {
         Emit {
             observer: self.observer.0.as_deref(),
+            secret: self.inner.config.client_key.maskable(),
         }
     }
 
@@ -481,6 +493,7 @@ impl Client {
             out_trade_no,
             started: std::time::Instant::now(),
             observer: self.observer.0.as_deref(),
+            secret: self.inner.config.client_key.maskable(),
             sent: AtomicBool::new(false),
             done: false,
         }
@@ -510,6 +523,10 @@ impl Client {
     /// number you gave carries the transaction QFPay already has under it
     /// ([`Error::existing`]).
     pub async fn create_payment(&self, req: PaymentRequest) -> Result<Payment> {
+        self.masked(self.create_payment_unmasked(req).await)
+    }
+
+    async fn create_payment_unmasked(&self, req: PaymentRequest) -> Result<Payment> {
         let given = req.out_trade_no.is_some();
         let out_trade_no = req
             .out_trade_no
@@ -602,6 +619,10 @@ impl Client {
 
     /// Queries transactions (one page).
     pub async fn query(&self, req: QueryRequest) -> Result<QueryPage> {
+        self.masked(self.query_unmasked(req).await)
+    }
+
+    async fn query_unmasked(&self, req: QueryRequest) -> Result<QueryPage> {
         req.validate()?;
         let one = (req.out_trade_no.len() == 1).then(|| req.out_trade_no[0].as_str());
         let call = self.call(Endpoint::Query, one, None);
@@ -635,6 +656,10 @@ impl Client {
     /// Refunds a paid transaction, fully or partly. The refund's own `out_trade_no` is
     /// generated when absent; every error names it.
     pub async fn refund(&self, req: RefundRequest) -> Result<Refund> {
+        self.masked(self.refund_unmasked(req).await)
+    }
+
+    async fn refund_unmasked(&self, req: RefundRequest) -> Result<Refund> {
         let given = req.out_trade_no.is_some();
         let out_trade_no = req
             .out_trade_no
@@ -695,6 +720,14 @@ impl Client {
     }
 
     async fn cancel(&self, endpoint: Endpoint, req: CancelRequest) -> Result<Cancellation> {
+        self.masked(self.cancel_unmasked(endpoint, req).await)
+    }
+
+    async fn cancel_unmasked(
+        &self,
+        endpoint: Endpoint,
+        req: CancelRequest,
+    ) -> Result<Cancellation> {
         let mut guard = self.guard(endpoint, req.out_trade_no.as_deref());
         let result = self.cancel_flow(endpoint, &req, &guard).await;
         guard.done = true;
@@ -769,6 +802,14 @@ impl Client {
     /// (returns the error), or `wait.timeout` passes ([`Error::StatusUnknown`]). The last
     /// query is made at the deadline, never earlier.
     pub async fn wait_for_payment(&self, out_trade_no: &str, wait: Wait) -> Result<Transaction> {
+        self.masked(self.wait_for_payment_unmasked(out_trade_no, wait).await)
+    }
+
+    async fn wait_for_payment_unmasked(
+        &self,
+        out_trade_no: &str,
+        wait: Wait,
+    ) -> Result<Transaction> {
         crate::validate::order_number("out_trade_no", out_trade_no)?;
         let started = Instant::now();
         let deadline = deadline_after(wait.timeout);
@@ -1105,6 +1146,7 @@ impl Client {
             started: call.started,
             emit: Emit {
                 observer: call.emit.observer,
+                secret: call.emit.secret,
             },
             sent: None,
             mask: call.mask,

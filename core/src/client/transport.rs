@@ -275,13 +275,15 @@ pub(crate) struct Reply {
 }
 
 /// The host of the base URL, for messages.
+/// The base URL's `host[:port]` for messages, without any `user:password@`.
 pub(crate) fn host_of(config: &Config) -> &str {
     let s = config
         .base_url
         .split("://")
         .nth(1)
         .unwrap_or(&config.base_url);
-    s.split('/').next().unwrap_or(s)
+    let authority = s.split('/').next().unwrap_or(s);
+    authority.rsplit('@').next().unwrap_or(authority)
 }
 
 /// Sends one request and classifies the result.

@@ -87,10 +87,16 @@ impl Currency {
             .into_iter()
             .find(|c| c.code() == code)
             .ok_or_else(|| {
+                // Quoted only when it is short enough to be a currency code, never a secret.
+                let shown = if code.chars().count() <= 3 {
+                    format!("{code:?}")
+                } else {
+                    format!("a {}-character value", code.chars().count())
+                };
                 Error::validation(
                     "txcurrcd",
                     format!(
-                        "{code:?} is not a QFPay currency (one of AED, CNY, EUR, HKD, IDR, JPY, MMK, MYR, SGD, THB, USD, CAD, AUD)"
+                        "{shown} is not a QFPay currency (one of AED, CNY, EUR, HKD, IDR, JPY, MMK, MYR, SGD, THB, USD, CAD, AUD)"
                     ),
                 )
             })
