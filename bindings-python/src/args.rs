@@ -1,7 +1,8 @@
 //! Python arguments to Rust values, every failure naming the argument.
 //!
 //! A value of the wrong type raises `qfpay.ArgumentTypeError` (a `ValidationError` that is
-//! also a `TypeError`) with `.field` set to the argument's name; a value of the right type
+//! also a `TypeError`) with `.field` set to the argument's QFPay name (`txamt` for `amount`,
+//! the same as a broken rule on that argument gives; see `errors::qfpay_field`); a value of the right type
 //! that cannot be represented (a lone surrogate in a str, NaN or a huge number of seconds)
 //! raises `ValidationError` naming it. Numbers go through the core's `qfpay::convert`, so every
 //! binding refuses the same values.
@@ -11,7 +12,7 @@ use std::time::Duration;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyFloat, PyInt, PyString};
 
-use crate::errors::{argument_type_error, to_py_err};
+use crate::errors::{argument_type_error, config_error, field_and_rule, to_py_err};
 
 fn type_name(value: &Bound<'_, PyAny>) -> String {
     value
@@ -30,15 +31,11 @@ pub fn wrong_type(field: &str, expected: &str, value: &Bound<'_, PyAny>) -> PyEr
     )
 }
 
-/// A validation error naming `field`.
-pub fn invalid(py: Python<'_>, field: &str, rule: impl Into<String>) -> PyErr {
-    to_py_err(
-        py,
-        &qfpay::Error::Validation {
-            field: field.to_owned(),
-            rule: rule.into(),
-        },
-    )
+/// A validation error about the argument `arg`: `.field` is its QFPay name (`txamt` for
+/// `amount`), the rule names the argument as written when that differs.
+pub fn invalid(py: Python<'_>, arg: &str, rule: impl Into<String>) -> PyErr {
+    let (field, rule) = field_and_rule(arg, &rule.into());
+    to_py_err(py, &qfpay::Error::Validation { field, rule })
 }
 
 /// A `str` argument; a lone surrogate (not encodable as UTF-8) is refused, never replaced.
@@ -54,6 +51,20 @@ pub fn text(field: &str, value: &Bound<'_, PyAny>) -> PyResult<String> {
             "is not valid Unicode text (it contains a lone surrogate)",
         )),
     }
+}
+
+/// A `str` argument borrowed without a copy (same checks as [`text`]).
+pub fn text_ref<'a>(field: &str, value: &'a Bound<'_, PyAny>) -> PyResult<&'a str> {
+    let s = value
+        .cast::<PyString>()
+        .map_err(|_| wrong_type(field, "a str", value))?;
+    s.to_str().map_err(|_| {
+        invalid(
+            value.py(),
+            field,
+            "is not valid Unicode text (it contains a lone surrogate)",
+        )
+    })
 }
 
 /// An optional `str` argument (`None` is absent).
@@ -138,4 +149,17 @@ pub fn opt_positive_seconds(
         Some(v) if !v.is_none() => positive_seconds(field, v).map(Some),
         _ => Ok(None),
     }
+}
+
+/// A sign type, `"md5"` or `"sha256"` (any case). An unknown value raises `ConfigError` naming
+/// `sign_type` without quoting the value (it may be a key pasted in the wrong place).
+pub fn sign_type(value: &Bound<'_, PyAny>) -> PyResult<qfpay::SignType> {
+    let s = text("sign_type", value)?;
+    qfpay::SignType::parse(&s).map_err(|_| {
+        config_error(
+            value.py(),
+            "sign_type",
+            "unknown sign_type: use \"md5\" or \"sha256\" (the value is not quoted here: it may be a secret)",
+        )
+    })
 }

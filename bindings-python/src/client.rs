@@ -11,11 +11,11 @@ use pyo3::IntoPyObjectExt;
 
 use pyo3::prelude::*;
 use pyo3::types::PyType;
-use qfpay::{ClientBuilder, Environment, SignType, Wait};
+use qfpay::{ClientBuilder, Environment, Wait};
 
 use crate::aio::{Channel, Output};
-use crate::args::{opt_int, opt_positive_seconds, opt_seconds, opt_text, text};
-use crate::errors::IntoPyResult;
+use crate::args::{opt_int, opt_positive_seconds, opt_seconds, opt_text, sign_type, text};
+use crate::errors::{IntoPyResult, to_py_err, with_order};
 use crate::log::{self, EventSink};
 use crate::models::{QueryPage, Transaction};
 use crate::requests::{self, OrderArgs, PaymentArgs, QueryArgs};
@@ -44,13 +44,14 @@ pub struct ConfigArgs<'a, 'py> {
 impl ConfigArgs<'_, '_> {
     /// Builds the core client; `from_env` first applies the `QFPAY_*` variables.
     pub fn build(self, py: Python<'_>, from_env: bool) -> PyResult<qfpay::Client> {
+        let fail = |e: qfpay::Error| to_py_err(py, &e);
         let mut b = ClientBuilder::new()
             .user_agent_prefix(format!("qfpay-python/{}", env!("CARGO_PKG_VERSION")));
         if from_env {
-            b = b.env().py(py)?;
+            b = b.env().map_err(fail)?;
         }
         if let Some(env) = opt_text("environment", self.environment)? {
-            b = b.environment(Environment::parse(&env).py(py)?);
+            b = b.environment(Environment::parse(&env).map_err(fail)?);
         }
         if let Some(url) = opt_text("base_url", self.base_url)? {
             b = b.base_url(url);
@@ -64,8 +65,8 @@ impl ConfigArgs<'_, '_> {
         if let Some(m) = opt_text("mchid", self.mchid)? {
             b = b.mchid(m);
         }
-        if let Some(s) = opt_text("sign_type", self.sign_type)? {
-            b = b.sign_type(SignType::parse(&s).py(py)?);
+        if let Some(s) = self.sign_type.filter(|s| !s.is_none()) {
+            b = b.sign_type(sign_type(s)?);
         }
         if let Some(t) = opt_positive_seconds("timeout", self.timeout)? {
             b = b.timeout(t);
@@ -93,7 +94,7 @@ impl ConfigArgs<'_, '_> {
         if let Some(p) = opt_text("proxy", self.proxy)? {
             b = b.proxy(p);
         }
-        let client = b.build().py(py)?;
+        let client = b.build().map_err(fail)?;
         log::config_warnings(py, &client.config().warnings)?;
         Ok(client)
     }
@@ -115,6 +116,39 @@ fn per_call(
     Ok(c)
 }
 
+/// The order number a payment or refund names in its errors: the one given, or (none given)
+/// a generated one, as the core does; `None` when the given one is not a usable str.
+fn order_number(out_trade_no: Arg<'_, '_>) -> Option<String> {
+    match out_trade_no.filter(|v| !v.is_none()) {
+        None => Some(qfpay::generate_out_trade_no()),
+        Some(v) => given_text(Some(v)),
+    }
+}
+
+/// A given str argument as text, if it is one (for naming the order in an error).
+fn given_text(value: Arg<'_, '_>) -> Option<String> {
+    value.filter(|v| !v.is_none()).and_then(|v| {
+        v.cast::<pyo3::types::PyString>()
+            .ok()?
+            .to_str()
+            .ok()
+            .map(str::to_owned)
+    })
+}
+
+/// `url` without the credentials of its authority (`https://user:pass@host/` shows as
+/// `https://***@host/`).
+fn without_credentials(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..end].rfind('@') {
+        Some(at) => format!("{scheme}://***{}", &rest[at..]),
+        None => url.to_owned(),
+    }
+}
+
 fn describe(name: &str, c: &qfpay::Client) -> String {
     let cfg = c.config();
     let mchid = cfg
@@ -124,7 +158,7 @@ fn describe(name: &str, c: &qfpay::Client) -> String {
         .unwrap_or_default();
     format!(
         "{name}(base_url={:?}, app_code={:?}{mchid}, sign_type={:?})",
-        cfg.base_url,
+        without_credentials(&cfg.base_url),
         cfg.app_code,
         cfg.sign_type.as_str()
     )
@@ -375,8 +409,9 @@ impl Client {
             pay_tag,
             sub_openid,
         };
-        let req = requests::payment(amount, currency, pay_type, args)?;
-        let c = per_call(self.core(), timeout, max_retries)?;
+        let (req, c) = requests::payment(amount, currency, pay_type, args)
+            .and_then(|req| Ok((req, per_call(self.core(), timeout, max_retries)?)))
+            .map_err(|e| with_order(py, e, order_number(out_trade_no).as_deref(), None))?;
         self.dispatch(py, c, _channel, |c| async move {
             c.create_payment(req).await.map(Output::Payment)
         })
@@ -426,8 +461,9 @@ impl Client {
         let hkd = pyo3::types::PyString::new(py, "HKD");
         let currency = currency.filter(|c| !c.is_none()).unwrap_or(hkd.as_any());
         let wechat = pyo3::types::PyString::new(py, WECHAT_QR);
-        let req = requests::payment(amount, currency, wechat.as_any(), args)?;
-        let c = per_call(self.core(), timeout, max_retries)?;
+        let (req, c) = requests::payment(amount, currency, wechat.as_any(), args)
+            .and_then(|req| Ok((req, per_call(self.core(), timeout, max_retries)?)))
+            .map_err(|e| with_order(py, e, order_number(out_trade_no).as_deref(), None))?;
         self.dispatch(py, c, _channel, |c| async move {
             c.create_payment(req).await.map(Output::Payment)
         })
@@ -556,8 +592,9 @@ impl Client {
             udid,
             ..OrderArgs::default()
         };
-        let req = requests::refund(syssn, amount, currency, args)?;
-        let c = per_call(self.core(), timeout, max_retries)?;
+        let (req, c) = requests::refund(syssn, amount, currency, args)
+            .and_then(|req| Ok((req, per_call(self.core(), timeout, max_retries)?)))
+            .map_err(|e| with_order(py, e, order_number(out_trade_no).as_deref(), None))?;
         self.dispatch(py, c, _channel, |c| async move {
             c.refund(req).await.map(Output::Refund)
         })
@@ -588,8 +625,18 @@ impl Client {
             mchid,
             udid,
         };
-        let req = requests::cancel(amount, currency, args)?;
-        let c = per_call(self.core(), timeout, max_retries)?;
+        // As the core does for a close or reversal: the order named only when given.
+        let (req, c) = requests::cancel(amount, currency, args)
+            .and_then(|req| Ok((req, per_call(self.core(), timeout, max_retries)?)))
+            .map_err(|e| {
+                let syssn_given = given_text(syssn);
+                with_order(
+                    py,
+                    e,
+                    given_text(out_trade_no).as_deref(),
+                    syssn_given.as_deref(),
+                )
+            })?;
         self.dispatch(py, c, _channel, |c| async move {
             c.close(req).await.map(Output::Cancellation)
         })
@@ -621,8 +668,18 @@ impl Client {
             mchid,
             udid,
         };
-        let req = requests::cancel(amount, currency, args)?;
-        let c = per_call(self.core(), timeout, max_retries)?;
+        // As the core does for a close or reversal: the order named only when given.
+        let (req, c) = requests::cancel(amount, currency, args)
+            .and_then(|req| Ok((req, per_call(self.core(), timeout, max_retries)?)))
+            .map_err(|e| {
+                let syssn_given = given_text(syssn);
+                with_order(
+                    py,
+                    e,
+                    given_text(out_trade_no).as_deref(),
+                    syssn_given.as_deref(),
+                )
+            })?;
         self.dispatch(py, c, _channel, |c| async move {
             c.reverse(req).await.map(Output::Cancellation)
         })

@@ -9,8 +9,35 @@ use pyo3::types::PyDict;
 static BY_CODE: PyOnceLock<Py<PyDict>> = PyOnceLock::new();
 static ARGUMENT_TYPE_ERROR: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
-/// `qfpay.ArgumentTypeError` (a `ValidationError` and a `TypeError`) naming `field`.
-pub fn argument_type_error(py: Python<'_>, field: &str, rule: &str) -> PyErr {
+/// QFPay's name for the field a Python argument is sent as: `txamt` for `amount`, `txcurrcd`
+/// for `currency`; every other argument has its QFPay name already (`goods_name`,
+/// `extend_info.user_creid`...), and an SDK option (`timeout`, `max_retries`...) is named as
+/// Python spells it. A wrong type and a broken rule on the same argument give the same field.
+pub fn qfpay_field(arg: &str) -> &str {
+    match arg {
+        "amount" => "txamt",
+        "currency" => "txcurrcd",
+        other => other,
+    }
+}
+
+/// The `(field, rule)` of a problem with the argument `arg`: the field by its QFPay name, the
+/// rule naming the argument as the caller wrote it when that differs (`amount must be ...`).
+pub fn field_and_rule(arg: &str, rule: &str) -> (String, String) {
+    let field = qfpay_field(arg);
+    if field == arg {
+        (field.to_owned(), rule.to_owned())
+    } else {
+        (field.to_owned(), format!("{arg} {rule}"))
+    }
+}
+
+/// `qfpay.ArgumentTypeError` (a `ValidationError` and a `TypeError`) about the argument `arg`:
+/// `.field` is its QFPay name ([`qfpay_field`]), the message `invalid <field>: <rule>` names
+/// the argument as written.
+pub fn argument_type_error(py: Python<'_>, arg: &str, rule: &str) -> PyErr {
+    let (field, rule) = field_and_rule(arg, rule);
+    let (field, rule) = (field.as_str(), rule.as_str());
     let build = || -> PyResult<PyErr> {
         let cls = ARGUMENT_TYPE_ERROR.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
             Ok(py
@@ -18,7 +45,7 @@ pub fn argument_type_error(py: Python<'_>, field: &str, rule: &str) -> PyErr {
                 .getattr("ArgumentTypeError")?
                 .unbind())
         })?;
-        let exc = cls.bind(py).call1((format!("{field} {rule}"),))?;
+        let exc = cls.bind(py).call1((format!("invalid {field}: {rule}"),))?;
         exc.setattr("field", field)?;
         exc.setattr("rule", rule)?;
         Ok(PyErr::from_value(exc))
@@ -80,6 +107,51 @@ fn build(py: Python<'_>, err: &qfpay::Error) -> PyResult<PyErr> {
         exc.setattr("existing", crate::models::Transaction::from(t.clone()))?;
     }
     Ok(PyErr::from_value(exc))
+}
+
+/// A `ConfigError` with `message`, naming the option `option` in `.field`.
+pub fn config_error(py: Python<'_>, option: &str, message: &str) -> PyErr {
+    let err = to_py_err(py, &qfpay::Error::Config(message.to_owned()));
+    let _ = err.value(py).setattr("field", option);
+    err
+}
+
+/// `err`, a failure of a money-moving call found before the core was called (a conversion),
+/// naming the order as the core's own errors on that call do: `.out_trade_no` (and `.syssn`)
+/// set and ` (out_trade_no X, syssn Y)` appended to the message. Errors that are not the
+/// SDK's, or that name an order already, are returned unchanged.
+pub fn with_order(
+    py: Python<'_>,
+    err: PyErr,
+    out_trade_no: Option<&str>,
+    syssn: Option<&str>,
+) -> PyErr {
+    let Some(out_trade_no) = out_trade_no else {
+        return err;
+    };
+    let value = err.value(py);
+    let named = || -> PyResult<bool> {
+        let base = py.import("qfpay._errors")?.getattr("QfPayError")?;
+        if !value.is_instance(&base)? || !value.getattr("out_trade_no")?.is_none() {
+            return Ok(false);
+        }
+        let mut order = format!("out_trade_no {out_trade_no}");
+        let syssn = syssn.filter(|s| !s.is_empty());
+        if let Some(sn) = syssn {
+            order.push_str(&format!(", syssn {sn}"));
+        }
+        let message: String = value.getattr("message")?.extract()?;
+        value.setattr("args", (format!("{message} ({order})"),))?;
+        value.setattr("out_trade_no", out_trade_no)?;
+        if let Some(sn) = syssn {
+            value.setattr("syssn", sn)?;
+        }
+        Ok(true)
+    };
+    match named() {
+        Ok(_) => err,
+        Err(e) => e,
+    }
 }
 
 /// Extension trait: `result.py(py)?` turns a core result into a Python one.

@@ -1,10 +1,13 @@
 //! Module-level functions: notification verification, signing, QR rendering.
 
-use pyo3::exceptions::{PyRuntimeError, PyTypeError};
+use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyMapping, PyString};
 
-use crate::errors::IntoPyResult;
+use crate::args::{
+    int_arg, invalid, opt_text, sign_type as sign_type_arg, text, text_ref, wrong_type,
+};
+use crate::errors::{IntoPyResult, argument_type_error};
 use crate::models::Notification;
 
 const RAW_BODY_NEEDED: &str = "verify_notification needs the raw request body (bytes, or str as \
@@ -12,44 +15,62 @@ const RAW_BODY_NEEDED: &str = "verify_notification needs the raw request body (b
     a parsed or re-serialised body (dict, json.loads(...), request.json) cannot be verified; pass \
     request.body / request.get_data() / rfile.read(length) instead";
 
-/// Verifies a notification's `X-QF-SIGN` against the raw body and the client key, then parses
-/// it. Raises `SignatureError` on a mismatch, `DecodeError` when the body is not a notification,
-/// and `TypeError` when given anything but the raw body (`bytes`, `bytearray`, `memoryview`, or
-/// `str` taken as its UTF-8 bytes).
-#[pyfunction]
-#[pyo3(signature = (raw_body, signature, client_key))]
-pub fn verify_notification(
-    py: Python<'_>,
-    raw_body: &Bound<'_, PyAny>,
-    signature: Option<&str>,
-    client_key: &str,
-) -> PyResult<Notification> {
-    let body: Vec<u8> = if let Ok(b) = raw_body.cast::<PyBytes>() {
-        b.as_bytes().to_vec()
-    } else if let Ok(s) = raw_body.cast::<PyString>() {
-        s.to_str()?.as_bytes().to_vec()
+/// A notification body as bytes: `bytes`, `bytearray`, `memoryview`, or `str` taken as its
+/// UTF-8 text. Anything else raises `ArgumentTypeError` naming `raw_body`.
+fn raw_body_bytes(raw_body: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
+    if let Ok(b) = raw_body.cast::<PyBytes>() {
+        Ok(b.as_bytes().to_vec())
+    } else if raw_body.is_instance_of::<PyString>() {
+        Ok(text("raw_body", raw_body)?.into_bytes())
     } else if let Ok(b) = raw_body.cast::<PyByteArray>() {
-        b.to_vec()
+        Ok(b.to_vec())
     } else if raw_body.is_instance_of::<pyo3::types::PyMemoryView>() {
-        raw_body.call_method0("tobytes")?.extract::<Vec<u8>>()?
+        raw_body.call_method0("tobytes")?.extract::<Vec<u8>>()
     } else {
         let ty = raw_body
             .get_type()
             .name()
             .map(|n| n.to_string())
             .unwrap_or_else(|_| "an object".into());
-        return Err(PyTypeError::new_err(RAW_BODY_NEEDED.replace("{ty}", &ty)));
-    };
-    qfpay::notify::verify(&body, signature.unwrap_or_default(), client_key)
+        Err(argument_type_error(
+            raw_body.py(),
+            "raw_body",
+            &RAW_BODY_NEEDED.replace("{ty}", &ty),
+        ))
+    }
+}
+
+/// Verifies a notification's `X-QF-SIGN` against the raw body and the client key, then parses
+/// it. Raises `SignatureError` on a mismatch, `DecodeError` when the body is not a notification,
+/// and `ArgumentTypeError` (a `TypeError`) naming the argument when given anything but the raw
+/// body (`bytes`, `bytearray`, `memoryview`, or `str` taken as its UTF-8 bytes), a signature
+/// that is not a `str` (or `None`), or a key that is not a `str`.
+#[pyfunction]
+#[pyo3(signature = (raw_body, signature, client_key))]
+pub fn verify_notification(
+    py: Python<'_>,
+    raw_body: &Bound<'_, PyAny>,
+    signature: Option<&Bound<'_, PyAny>>,
+    client_key: &Bound<'_, PyAny>,
+) -> PyResult<Notification> {
+    let body = raw_body_bytes(raw_body)?;
+    let signature = opt_text("signature", signature)?.unwrap_or_default();
+    let client_key = text("client_key", client_key)?;
+    qfpay::notify::verify(&body, &signature, &client_key)
         .py(py)
         .map(Notification::from)
 }
 
 /// The expected `X-QF-SIGN` of a notification body (uppercase hex MD5 of body + key); for
-/// tests of your own receiver.
+/// tests of your own receiver. The body is taken as `verify_notification` takes it.
 #[pyfunction]
-pub fn notification_signature(raw_body: &[u8], client_key: &str) -> String {
-    qfpay::sign::notification_signature(raw_body, client_key)
+pub fn notification_signature(
+    raw_body: &Bound<'_, PyAny>,
+    client_key: &Bound<'_, PyAny>,
+) -> PyResult<String> {
+    let body = raw_body_bytes(raw_body)?;
+    let client_key = text("client_key", client_key)?;
+    Ok(qfpay::sign::notification_signature(&body, &client_key))
 }
 
 /// Name/value pairs as Python strings (borrowed as `&str` without copying when signing).
@@ -63,9 +84,13 @@ fn pair_of<'py>(
     k: Bound<'py, PyAny>,
     v: Bound<'py, PyAny>,
 ) -> PyResult<Option<(Bound<'py, PyString>, Bound<'py, PyString>)>> {
-    let key = k
-        .cast_into::<PyString>()
-        .map_err(|_| PyTypeError::new_err("parameter names must be str"))?;
+    let key = k.cast_into::<PyString>().map_err(|e| {
+        wrong_type(
+            "params",
+            "a mapping with str names",
+            e.into_inner().as_any(),
+        )
+    })?;
     if v.is_none() {
         return Ok(None);
     }
@@ -97,7 +122,7 @@ fn params_of<'py>(params: &Bound<'py, PyAny>) -> PyResult<Pairs<'py>> {
     }
     let mapping = params
         .cast::<PyMapping>()
-        .map_err(|_| PyTypeError::new_err("params must be a mapping of names to values"))?;
+        .map_err(|_| wrong_type("params", "a mapping of names to values", params))?;
     let mut out = Vec::with_capacity(mapping.len()?);
     for item in mapping.items()?.iter() {
         let (k, v): (Bound<'py, PyAny>, Bound<'py, PyAny>) = item.extract()?;
@@ -106,10 +131,22 @@ fn params_of<'py>(params: &Bound<'py, PyAny>) -> PyResult<Pairs<'py>> {
     Ok(out)
 }
 
+/// A parameter name or value as `&str`; a lone surrogate is refused naming `params` (the
+/// value itself is never quoted, nor kept in the error).
+fn param_str<'a>(s: &'a Bound<'_, PyString>) -> PyResult<&'a str> {
+    s.to_str().map_err(|_| {
+        invalid(
+            s.py(),
+            "params",
+            "hold a name or value that is not valid Unicode text (it contains a lone surrogate)",
+        )
+    })
+}
+
 fn borrowed<'a>(params: &'a Pairs<'_>) -> PyResult<Vec<(&'a str, &'a str)>> {
     params
         .iter()
-        .map(|(k, v)| Ok((k.to_str()?, v.to_str()?)))
+        .map(|(k, v)| Ok((param_str(k)?, param_str(v)?)))
         .collect()
 }
 
@@ -117,16 +154,16 @@ fn borrowed<'a>(params: &'a Pairs<'_>) -> PyResult<Vec<(&'a str, &'a str)>> {
 /// left out, `k=v` joined by `&`, the key appended, hashed (`"md5"` or `"sha256"`), uppercase
 /// hex. Values that are not `str` are converted with `str()`.
 #[pyfunction]
-#[pyo3(signature = (params, client_key, sign_type = "md5"))]
+#[pyo3(signature = (params, client_key, sign_type = None), text_signature = "(params, client_key, sign_type='md5')")]
 pub fn sign(
-    py: Python<'_>,
     params: &Bound<'_, PyAny>,
-    client_key: &str,
-    sign_type: &str,
+    client_key: &Bound<'_, PyAny>,
+    sign_type: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<String> {
-    let sign_type = match sign_type {
-        "md5" => qfpay::SignType::Md5,
-        other => qfpay::SignType::parse(other).py(py)?,
+    let client_key = text_ref("client_key", client_key)?;
+    let sign_type = match sign_type.filter(|s| !s.is_none()) {
+        None => qfpay::SignType::Md5,
+        Some(s) => sign_type_arg(s)?,
     };
     if let Ok(dict) = params.cast::<PyDict>()
         && dict.len() <= INLINE_PAIRS
@@ -151,7 +188,7 @@ pub fn sign(
         }
         let mut pairs: [(&str, &str); INLINE_PAIRS] = [("", ""); INLINE_PAIRS];
         for (slot, pair) in pairs.iter_mut().zip(held.iter().flatten()) {
-            *slot = (pair.0.to_str()?, pair.1.to_str()?);
+            *slot = (param_str(&pair.0)?, param_str(&pair.1)?);
         }
         return Ok(qfpay::sign::sign(&pairs[..n], client_key, sign_type));
     }
@@ -170,28 +207,37 @@ pub fn string_to_sign(params: &Bound<'_, PyAny>) -> PyResult<String> {
 
 /// The QR code for `content` (a payment's `qrcode`) as an SVG document.
 #[pyfunction]
-pub fn qr_svg(py: Python<'_>, content: &str) -> PyResult<String> {
-    qfpay::qr::svg(content).py(py)
+pub fn qr_svg(py: Python<'_>, content: &Bound<'_, PyAny>) -> PyResult<String> {
+    qfpay::qr::svg(&text("content", content)?).py(py)
 }
 
 /// The QR code for `content` as PNG bytes, `scale` pixels per module.
 #[pyfunction]
-#[pyo3(signature = (content, scale = 8))]
-pub fn qr_png<'py>(py: Python<'py>, content: &str, scale: u32) -> PyResult<Bound<'py, PyBytes>> {
-    let png = qfpay::qr::png(content, scale).py(py)?;
+#[pyo3(signature = (content, scale = None), text_signature = "(content, scale=8)")]
+pub fn qr_png<'py>(
+    py: Python<'py>,
+    content: &Bound<'py, PyAny>,
+    scale: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let content = text("content", content)?;
+    let scale: u32 = match scale.filter(|s| !s.is_none()) {
+        None => 8,
+        Some(s) => int_arg("scale", s)?,
+    };
+    let png = qfpay::qr::png(&content, scale).py(py)?;
     Ok(PyBytes::new(py, &png))
 }
 
 /// The QR code for `content` as a `data:image/png;base64,...` URL (for an `<img src>`).
 #[pyfunction]
-pub fn qr_data_url(py: Python<'_>, content: &str) -> PyResult<String> {
-    qfpay::qr::data_url(content).py(py)
+pub fn qr_data_url(py: Python<'_>, content: &Bound<'_, PyAny>) -> PyResult<String> {
+    qfpay::qr::data_url(&text("content", content)?).py(py)
 }
 
 /// The QR code for `content` as text for a terminal.
 #[pyfunction]
-pub fn qr_terminal(py: Python<'_>, content: &str) -> PyResult<String> {
-    qfpay::qr::terminal(content).py(py)
+pub fn qr_terminal(py: Python<'_>, content: &Bound<'_, PyAny>) -> PyResult<String> {
+    qfpay::qr::terminal(&text("content", content)?).py(py)
 }
 
 /// A fresh merchant order number (34 URL-safe characters).

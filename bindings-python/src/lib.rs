@@ -38,6 +38,8 @@ fn _qfpay(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(functions::qr_data_url, m)?)?;
     m.add_function(wrap_pyfunction!(functions::qr_terminal, m)?)?;
     m.add_function(wrap_pyfunction!(functions::generate_out_trade_no, m)?)?;
+    m.add_function(wrap_pyfunction!(log::_env_log, m)?)?;
+    m.add_function(wrap_pyfunction!(log::_parse_log_filter, m)?)?;
     sandbox::register(m)?;
     aio::register(m)?;
     Ok(())

@@ -174,3 +174,54 @@ pub fn config_warnings(py: Python<'_>, warnings: &[String]) -> PyResult<()> {
     f.call1((warnings.to_vec(),))?;
     Ok(())
 }
+
+/// The `logging` loggers of the SDK and the `QFPAY_LOG` targets they stand for.
+const LOGGER_TARGETS: [(&str, &str); 4] = [
+    ("qfpay", "qfpay"),
+    ("qfpay.http", "qfpay::http"),
+    ("qfpay.reconcile", "qfpay::reconcile"),
+    ("qfpay.config", "qfpay::config"),
+];
+
+/// A filter as `qfpay._log` applies it: `(levels, max_level)`, where `levels` maps each SDK
+/// logger name to its `logging` level (`None`: off) and `max_level` is the most verbose level
+/// over the SDK's targets (`None`: nothing logged); `(None, None)` without a filter.
+type FilterView<'py> = (Option<Bound<'py, PyDict>>, Option<u8>);
+
+fn filter_view<'py>(
+    py: Python<'py>,
+    filter: Option<&qfpay::LogFilter>,
+) -> PyResult<FilterView<'py>> {
+    let Some(f) = filter else {
+        return Ok((None, None));
+    };
+    let levels = PyDict::new(py);
+    for (logger, target) in LOGGER_TARGETS {
+        levels.set_item(logger, f.level_for(target).map(py_level))?;
+    }
+    Ok((Some(levels), f.max_level().map(py_level)))
+}
+
+/// `QFPAY_LOG` read by the core's one rule (`qfpay::log_filter::env_log`):
+/// `(levels, max_level, warning)`; `warning` is the message about an unusable value, given
+/// only on the first call in the process (it never quotes the value).
+#[pyfunction]
+pub fn _env_log(py: Python<'_>) -> PyResult<(FilterView<'_>, Option<String>)> {
+    let env = qfpay::log_filter::env_log();
+    let view = filter_view(py, env.filter.as_ref())?;
+    Ok((view, env.take_warning().map(str::to_owned)))
+}
+
+/// A `QFPAY_LOG` value parsed by the core's rule, without reading the environment (for tests):
+/// `((levels, max_level), error)`.
+#[pyfunction]
+pub fn _parse_log_filter<'py>(
+    py: Python<'py>,
+    spec: &Bound<'py, PyAny>,
+) -> PyResult<(FilterView<'py>, Option<String>)> {
+    let spec = crate::args::text("spec", spec)?;
+    match qfpay::LogFilter::parse(&spec) {
+        Ok(f) => Ok((filter_view(py, f.as_ref())?, None)),
+        Err(e) => Ok(((None, None), Some(e))),
+    }
+}

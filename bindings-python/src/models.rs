@@ -157,8 +157,16 @@ impl Payment {
     }
 
     /// The QR code as PNG bytes, `scale` pixels per module.
-    #[pyo3(signature = (scale = 8))]
-    fn qr_png<'py>(&self, py: Python<'py>, scale: u32) -> PyResult<Bound<'py, PyBytes>> {
+    #[pyo3(signature = (scale = None), text_signature = "($self, scale=8)")]
+    fn qr_png<'py>(
+        &self,
+        py: Python<'py>,
+        scale: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let scale: u32 = match scale.filter(|s| !s.is_none()) {
+            None => 8,
+            Some(s) => crate::args::int_arg("scale", s)?,
+        };
         let png = qfpay::qr::png(self.qrcode.as_deref().unwrap_or_default(), scale).py(py)?;
         Ok(PyBytes::new(py, &png))
     }

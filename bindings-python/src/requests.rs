@@ -2,7 +2,7 @@
 //! checked by the core (`validate()` runs inside each core call, before anything is sent).
 
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+use pyo3::types::{PyBool, PyDict, PyInt, PyList, PyString, PyTuple};
 use qfpay::{
     CancelRequest, Currency, ExtendInfo, Money, PayType, PaymentRequest, QueryRequest,
     RefundRequest,
@@ -11,12 +11,24 @@ use qfpay::{
 use crate::args::{int_arg, opt_int, opt_text, text, wrong_type};
 use crate::errors::to_py_err;
 
-/// An amount in minor units with its currency code.
+/// An amount in minor units with its currency code. Problems are reported as QFPay's fields
+/// (`txamt`, `txcurrcd`), naming the arguments (`amount`, `currency`) in the message.
 pub fn money(amount: &Bound<'_, PyAny>, currency: &Bound<'_, PyAny>) -> PyResult<Money> {
-    let py = amount.py();
+    if amount.is_instance_of::<PyBool>() || !amount.is_instance_of::<PyInt>() {
+        return Err(wrong_type(
+            "amount",
+            "an int (a whole number of minor units: 300 is HK$3.00)",
+            amount,
+        ));
+    }
     let amount: i64 = int_arg("amount", amount)?;
-    let currency = Currency::parse(&text("currency", currency)?).map_err(|e| to_py_err(py, &e))?;
-    Ok(Money::new(amount, currency))
+    Ok(Money::new(amount, self::currency(currency)?))
+}
+
+/// A currency code (the core's rule and message: an unknown value is quoted only when it is
+/// short enough to be a code).
+fn currency(value: &Bound<'_, PyAny>) -> PyResult<Currency> {
+    Currency::parse(&text("currency", value)?).map_err(|e| to_py_err(value.py(), &e))
 }
 
 /// `str` or a list/tuple of `str` as a list.

@@ -4,6 +4,7 @@ sent."""
 
 from __future__ import annotations
 
+import asyncio
 import math
 import typing
 from collections.abc import Callable
@@ -19,6 +20,8 @@ EXTREMES = [math.nan, math.inf, -math.inf, 1e19, 1e300, -1.0, -1]
 CLIENT_DURATIONS = ["timeout", "connect_timeout", "reconcile_timeout", "retry_base_delay", "retry_max_delay"]
 WAIT_DURATIONS = ["timeout", "interval", "max_interval"]
 PANIC = "PanicException"
+#: The QFPay field an argument is sent as, when its Python name differs.
+QFPAY_FIELD = {"amount": "txamt", "currency": "txcurrcd"}
 
 
 def _names(e: BaseException, option: str) -> bool:
@@ -171,7 +174,8 @@ def test_every_wrong_type_names_the_argument(sandbox: Sandbox, client: qfpay.Cli
             try:
                 call(value)
             except TypeError as e:
-                if not (getattr(e, "field", None) == arg or f"'{arg}'" in str(e) or str(e).startswith(arg)):
+                field = QFPAY_FIELD.get(arg, arg)
+                if not (isinstance(e, qfpay.ArgumentTypeError) and e.field == field and arg in str(e)):
                     failures.append(f"{op}({arg}={value!r}): {e}")
             except BaseException as e:
                 failures.append(f"{op}({arg}={value!r}): {type(e).__name__}: {e}")
@@ -202,3 +206,138 @@ def test_lone_surrogate_is_refused_not_replaced(sandbox: Sandbox, client: qfpay.
         client.query(out_trade_no=["ok", "bad\udfff"])
     assert info2.value.field == "out_trade_no"
     assert sandbox.request_count() == before
+
+
+# -- issue 22 item 5: one field per argument, the order named, typed errors everywhere -------
+
+
+def _raised(call: Callable[[], object]) -> qfpay.QfPayError:
+    try:
+        call()
+    except qfpay.QfPayError as e:
+        return e
+    except BaseException as e:  # pragma: no cover - the failure message matters
+        pytest.fail(f"{type(e).__name__}: {e}")
+    pytest.fail("accepted")
+
+
+SAME_FIELD: list[tuple[str, str, Any, Any]] = [
+    # (argument, QFPay field, wrong type, broken rule)
+    ("amount", "txamt", "300", 0),
+    ("amount", "txamt", 3.5, 2**63),
+    ("currency", "txcurrcd", 344, "GBP"),
+    ("goods_name", "goods_name", 5, "x" * 65),
+    ("expired_time", "expired_time", "5", 4),
+    ("out_trade_no", "out_trade_no", 5, "A 1"),
+]
+
+
+def test_a_type_error_and_a_rule_give_the_same_field(sandbox: Sandbox, client: qfpay.Client) -> None:
+    before = sandbox.request_count()
+    aclient = sandbox.async_client()
+    for arg, field, wrong, broken in SAME_FIELD:
+        for value, typed in ((wrong, True), (broken, False)):
+            kw: dict[str, Any] = {"amount": 300, "currency": "HKD", arg: value}
+            for e in (
+                _raised(lambda: client.wechat_qr(**kw)),
+                _raised(lambda: asyncio.run(aclient.wechat_qr(**kw))),
+            ):
+                assert isinstance(e, qfpay.ValidationError), repr(e)
+                assert e.field == field, f"{arg}={value!r}: {e!r}"
+                assert isinstance(e, qfpay.ArgumentTypeError) == typed, repr(e)
+                if typed:
+                    assert arg in str(e), f"{e} does not name {arg}"
+    for extend, typed in (({"user_creid": 5, "user_truename": "A"}, True), ({"user_creid": "123", "user_truename": "A"}, False)):
+        e = _raised(lambda: client.wechat_qr(300, extend_info=extend))
+        assert e.field == "extend_info.user_creid" and isinstance(e, TypeError) == typed, repr(e)
+    e = _raised(lambda: client.refund("S1", "1", "HKD"))
+    assert e.field == "txamt" and str(e).startswith("invalid txamt: amount must be an int"), str(e)
+    assert sandbox.request_count() == before
+
+
+def test_conversion_failures_name_the_order_like_rule_errors(sandbox: Sandbox, client: qfpay.Client) -> None:
+    before = sandbox.request_count()
+    aclient = sandbox.async_client()
+    calls: dict[str, Callable[..., Any]] = {
+        "wechat_qr": lambda amount=100, currency="HKD", **kw: client.wechat_qr(amount, currency, **kw),
+        "create_payment": lambda amount=100, currency="HKD", **kw: client.create_payment(amount, currency, "800201", **kw),
+        "refund": lambda amount=100, currency="HKD", **kw: client.refund("S1", amount, currency, **kw),
+        "async wechat_qr": lambda amount=100, currency="HKD", **kw: asyncio.run(aclient.wechat_qr(amount, currency, **kw)),
+        "async refund": lambda amount=100, currency="HKD", **kw: asyncio.run(aclient.refund("S1", amount, currency, **kw)),
+    }
+    failures: list[dict[str, Any]] = [
+        {"amount": 2**63},
+        {"amount": -(2**70)},
+        {"amount": "300"},
+        {"currency": 344},
+        {"currency": "GBP"},
+        {"timeout": math.nan},
+        {"max_retries": True},
+        {"udid": "caf\ud800e"},
+    ]
+    for name, call in calls.items():
+        core = _raised(lambda: call(amount=0))  # a rule the core checks: it names the order
+        assert core.out_trade_no, repr(core)
+        for kw in failures:
+            e = _raised(lambda: call(**kw))
+            assert e.code == "validation", f"{name} {kw}: {e!r}"
+            assert e.out_trade_no and e.out_trade_no.startswith("qf"), f"{name} {kw}: {e!r}"
+            assert f"(out_trade_no {e.out_trade_no})" in str(e), str(e)
+            given = _raised(lambda: call(out_trade_no="qfGIVEN22", **kw))
+            assert given.out_trade_no == "qfGIVEN22", f"{name} {kw}: {given!r}"
+    # A close or reversal names the order only when it was given, as the core does.
+    for op in (client.close, client.reverse):
+        core = _raised(lambda: op(syssn="S1", amount=0, currency="HKD"))
+        mine = _raised(lambda: op(syssn="S1", amount=2**63, currency="HKD"))
+        assert core.out_trade_no is None and mine.out_trade_no is None, (core, mine)
+        core = _raised(lambda: op(out_trade_no="qfC22", syssn="S9", amount=0, currency="HKD"))
+        mine = _raised(lambda: op(out_trade_no="qfC22", syssn="S9", amount="1", currency="HKD"))
+        assert (core.out_trade_no, core.syssn) == (mine.out_trade_no, mine.syssn) == ("qfC22", "S9")
+        assert "(out_trade_no qfC22, syssn S9)" in str(mine), str(mine)
+    assert sandbox.request_count() == before
+
+
+def test_module_functions_raise_typed_errors_naming_the_argument() -> None:
+    body = b'{"notify_type":"payment"}'
+    cases: list[tuple[Callable[[], object], str]] = [
+        (lambda: qfpay.verify_notification(body, 123, "K"), "signature"),  # type: ignore[arg-type]
+        (lambda: qfpay.verify_notification(body, "00", 123), "client_key"),  # type: ignore[arg-type]
+        (lambda: qfpay.verify_notification({"notify_type": "payment"}, "00", "K"), "raw_body"),  # type: ignore[arg-type]
+        (lambda: qfpay.notification_signature(123, "K"), "raw_body"),  # type: ignore[arg-type]
+        (lambda: qfpay.notification_signature(body, b"K"), "client_key"),  # type: ignore[arg-type]
+        (lambda: qfpay.sign({"a": "1"}, 5), "client_key"),  # type: ignore[arg-type]
+        (lambda: qfpay.sign({"a": "1"}, "K", 5), "sign_type"),  # type: ignore[arg-type]
+        (lambda: qfpay.sign(5, "K"), "params"),  # type: ignore[arg-type]
+        (lambda: qfpay.sign({5: "1"}, "K"), "params"),  # type: ignore[dict-item]
+        (lambda: qfpay.string_to_sign([("a", "1")]), "params"),  # type: ignore[arg-type]
+        (lambda: qfpay.qr_svg(5), "content"),  # type: ignore[arg-type]
+        (lambda: qfpay.qr_png("weixin://x", scale="8"), "scale"),  # type: ignore[arg-type]
+        (lambda: qfpay.qr_data_url(None), "content"),  # type: ignore[arg-type]
+        (lambda: qfpay.qr_terminal(b"x"), "content"),  # type: ignore[arg-type]
+    ]
+    for call, field in cases:
+        try:
+            call()
+        except qfpay.ArgumentTypeError as e:
+            assert e.field == field and field in str(e), repr(e)
+            assert isinstance(e, TypeError)
+        except BaseException as e:
+            pytest.fail(f"{field}: {type(e).__name__}: {e}")
+        else:
+            pytest.fail(f"{field}: accepted")
+    # A lone surrogate is a ValidationError naming the argument, never a UnicodeEncodeError
+    # (which would keep the whole string, a key included, in its .object).
+    for call, field in [
+        (lambda: qfpay.verify_notification(body, "00", "K\ud800"), "client_key"),
+        (lambda: qfpay.verify_notification("{\ud800}", "00", "K"), "raw_body"),
+        (lambda: qfpay.sign({"a": "1"}, "K\ud800"), "client_key"),
+        (lambda: qfpay.sign({"a": "x\ud800"}, "K"), "params"),
+        (lambda: qfpay.string_to_sign({"a": "x\ud800"}), "params"),
+    ]:
+        with pytest.raises(qfpay.ValidationError) as info:
+            call()
+        assert info.value.field == field and not isinstance(info.value, UnicodeError), repr(info.value)
+    # Unknown sign types and currencies are not quoted (a key pasted there stays out).
+    with pytest.raises(qfpay.ConfigError) as cfg:
+        qfpay.sign({"a": "1"}, "K", "SECRET-SIGN-TYPE")
+    assert cfg.value.field == "sign_type" and "SECRET" not in str(cfg.value)

@@ -131,3 +131,95 @@ def test_qfpay_log_env_enables_a_stderr_handler() -> None:
         capture_output=True, text=True, timeout=60,
     )
     assert "qfLOGENV1" not in quiet.stderr
+
+
+# -- issue 22 item 3: QFPAY_LOG read by the core's one rule ----------------------------------
+
+_PAY_SCRIPT = textwrap.dedent(
+    """
+    import logging
+    import qfpay
+    from qfpay.testing import Sandbox
+    with Sandbox(rate_limit=None) as sb:
+        client = sb.client()                       # constructing clients never fails
+        client.wechat_qr(1001, "HKD", out_trade_no="qfLOG22A")
+        sb.client().wechat_qr(1001, "HKD", out_trade_no="qfLOG22B")
+        qfpay.AsyncClient(sb.app_code, sb.client_key, base_url=sb.base_url)
+    handlers = [h for h in logging.getLogger("qfpay").handlers if type(h) is logging.StreamHandler]
+    print("HANDLERS", len(handlers))
+    """
+)
+
+
+def _run_with_log(value: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "QFPAY_LOG": value}
+    env.pop("PYTHONWARNINGS", None)
+    out = subprocess.run([sys.executable, "-c", _PAY_SCRIPT], env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    return out
+
+
+def test_qfpay_log_filter_form_logs_a_payment() -> None:
+    out = _run_with_log("qfpay=debug")
+    assert "HANDLERS 1" in out.stdout
+    assert "qfpay.http" in out.stderr and "qfLOG22A" in out.stderr and "/trade/v1/payment" in out.stderr
+    assert "RuntimeWarning" not in out.stderr
+    # The same filter spelled per target, and in upper case.
+    out = _run_with_log("qfpay::http=DEBUG")
+    assert "qfLOG22A" in out.stderr and "request /trade/v1/payment" in out.stderr
+
+
+def test_qfpay_log_per_target_filter_keeps_request_events_out() -> None:
+    out = _run_with_log("qfpay::reconcile=warn")
+    assert "HANDLERS 1" in out.stdout
+    assert "qfLOG22A" not in out.stderr and "/trade/v1/payment" not in out.stderr, out.stderr
+    assert "RuntimeWarning" not in out.stderr
+
+
+def test_qfpay_log_unusable_value_logs_nothing_and_warns_once() -> None:
+    out = _run_with_log("nonsense[[")
+    assert "HANDLERS 0" in out.stdout
+    assert "qfLOG22A" not in out.stderr and "qfpay.http" not in out.stderr
+    assert out.stderr.count("QFPAY_LOG") == 1, out.stderr
+    assert "RuntimeWarning" in out.stderr and "the 1st directive" in out.stderr
+    assert "nonsense" not in out.stderr
+    # Even with warnings turned into errors, importing and paying work (the warning is printed).
+    env = {**os.environ, "QFPAY_LOG": "qfpay=loud"}
+    strict = subprocess.run(
+        [sys.executable, "-W", "error", "-c", _PAY_SCRIPT], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert strict.returncode == 0, strict.stderr
+    assert strict.stderr.count("QFPAY_LOG") == 1 and "loud" not in strict.stderr
+
+
+def test_qfpay_log_parsing_follows_the_core() -> None:
+    from qfpay._qfpay import _parse_log_filter
+
+    (levels, most), error = _parse_log_filter("info, qfpay::reconcile=off ,qfpay=debug")
+    assert error is None and levels is not None
+    assert levels["qfpay.http"] == logging.DEBUG and levels["qfpay.reconcile"] is None and most == logging.DEBUG
+    (levels, most), error = _parse_log_filter("qfpay::http=trace")
+    assert levels is not None and levels["qfpay.http"] == TRACE and levels["qfpay"] is None and most == TRACE
+    assert _parse_log_filter("off") == ((None, None), None)
+    (levels, most), error = _parse_log_filter("debug,SECRETKEY123=")
+    assert levels is None and error is not None and "2nd directive" in error and "SECRET" not in error
+
+
+def test_bodies_need_trace_on_the_events_own_logger(sandbox: Sandbox, caplog: pytest.LogCaptureFixture) -> None:
+    client = sandbox.client()
+    http = logging.getLogger("qfpay.http")
+    reconcile = logging.getLogger("qfpay.reconcile")
+    old = http.level, reconcile.level
+    try:
+        http.setLevel(logging.DEBUG)
+        reconcile.setLevel(TRACE)  # makes the core include bodies
+        with caplog.at_level(TRACE, logger="qfpay"):
+            http.setLevel(logging.DEBUG)
+            client.wechat_qr(1001, "HKD")
+    finally:
+        http.setLevel(old[0])
+        reconcile.setLevel(old[1])
+    records = [r for r in caplog.records if r.name == "qfpay.http"]
+    assert records
+    assert not any(getattr(r, "body", None) for r in records)
+    assert not any("body:" in r.getMessage() for r in records)

@@ -329,7 +329,16 @@ class AsyncClient:
 
 
 def _check_concurrency(max_concurrency: int) -> None:
-    if not isinstance(max_concurrency, int) or isinstance(max_concurrency, bool) or max_concurrency < 1:
+    # The value is quoted only when it is an int (anything else may be a secret misplaced).
+    if not isinstance(max_concurrency, int) or isinstance(max_concurrency, bool):
+        from ._errors import ArgumentTypeError
+
+        e = ArgumentTypeError(f"invalid max_concurrency: must be an int, not {type(max_concurrency).__name__}")
+        e.field, e.rule = "max_concurrency", f"must be an int, not {type(max_concurrency).__name__}"
+        raise e
+    if max_concurrency < 1:
         from ._errors import ConfigError
 
-        raise ConfigError(f"max_concurrency must be a positive integer (got {max_concurrency!r})")
+        c = ConfigError(f"max_concurrency must be a positive integer (got {max_concurrency})")
+        c.field = "max_concurrency"
+        raise c

@@ -8,15 +8,27 @@ enabled for ``TRACE`` (level 5, below DEBUG; ``QFPAY_LOG=trace``). Every record 
 attributes: ``event``, ``endpoint``, ``attempt``, ``out_trade_no``, ``elapsed_ms``,
 ``http_status``, ``respcd``, ``decision``, ``reason``.
 
-``QFPAY_LOG`` (``error``, ``warn``, ``info``, ``debug``, ``trace``) installs a stderr handler on
-the ``qfpay`` logger at that level when the package is imported.
+``QFPAY_LOG`` is read when the package is imported, by the core's one rule (the same in every
+language and the CLI): comma-separated directives, each ``LEVEL``, ``TARGET=LEVEL`` or ``TARGET``
+(that target at ``trace``); ``LEVEL`` is ``off``, ``error``, ``warn``/``warning``, ``info``,
+``debug`` or ``trace`` in any case; targets are ``qfpay``, ``qfpay::http``, ``qfpay::reconcile``,
+``qfpay::config`` (a directive covers the targets below it; the most specific one wins). A
+filter that enables any of them sets the levels of the ``qfpay`` loggers it names and adds a
+stderr handler on ``qfpay`` at the most verbose of them: ``QFPAY_LOG=qfpay=debug`` logs every
+event, ``QFPAY_LOG=qfpay::reconcile=warn`` only reconciliations. A value that does not follow
+the syntax never fails an import or a call: nothing is logged and one ``RuntimeWarning`` says
+which directive is wrong (the value is never quoted), printed once to stderr by Python's
+default warning filters.
 """
 
 from __future__ import annotations
 
 import logging
-import os
+import sys
+import warnings
 from typing import Any
+
+from ._qfpay import _env_log
 
 __all__ = ["TRACE", "EVENTS", "FIELDS", "logger", "http_logger", "reconcile_logger", "config_logger"]
 
@@ -74,6 +86,10 @@ def emit(events: list[tuple[Any, ...]]) -> None:
         target = reconcile_logger if kind in _RECONCILE_KINDS else http_logger
         if not target.isEnabledFor(level):
             continue
+        # Bodies need TRACE on the event's own logger (another logger at TRACE makes the core
+        # include them).
+        if body is not None and not target.isEnabledFor(TRACE):
+            body = None
         extra = dict(zip(FIELDS, (endpoint, attempt, out_trade_no, elapsed_ms, http_status, respcd, decision, reason)))
         extra["event"] = kind
         extra["body"] = body
@@ -88,25 +104,38 @@ def config_warnings(warnings: list[str]) -> None:
         config_logger.warning("%s", w)
 
 
+def _warn_once(message: str) -> None:
+    """The one warning about an unusable ``QFPAY_LOG``; never raises, even under
+    ``-W error`` (then it goes to stderr as it is)."""
+    try:
+        warnings.warn(message, RuntimeWarning, stacklevel=2)
+    except Exception:
+        try:
+            sys.stderr.write(f"RuntimeWarning: {message}\n")
+        except Exception:
+            pass
+
+
 def _from_env() -> None:
-    value = os.environ.get("QFPAY_LOG", "").strip().lower()
-    if not value:
+    """Applies ``QFPAY_LOG`` (read by the core) to the loggers; never raises."""
+    try:
+        (levels, most_verbose), warning = _env_log()
+    except Exception:  # pragma: no cover - the extension always answers
         return
-    levels = {
-        "error": logging.ERROR,
-        "warn": logging.WARNING,
-        "warning": logging.WARNING,
-        "info": logging.INFO,
-        "debug": logging.DEBUG,
-        "trace": TRACE,
-    }
-    level = levels.get(value)
-    if level is None:
+    if warning is not None:
+        _warn_once(warning)
+    if levels is None or most_verbose is None:
         return
+    parent = levels.get("qfpay")
+    logger.setLevel(_OFF if parent is None else parent)
+    for child in (http_logger, reconcile_logger, config_logger):
+        level = levels.get(child.name)
+        if level != parent:
+            child.setLevel(_OFF if level is None else level)
     handler = logging.StreamHandler()
+    handler.setLevel(most_verbose)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logger.addHandler(handler)
-    logger.setLevel(level)
 
 
 _from_env()

@@ -537,28 +537,35 @@ def verify_notification(raw_body: bytes | bytearray | memoryview | str, signatur
     Raises:
         SignatureError: the signature is missing, empty or does not match.
         DecodeError: the body is not a notification.
-        TypeError: something other than the raw body was given (a dict, parsed JSON).
+        ArgumentTypeError: something other than the raw body was given (a dict, parsed
+            JSON), or a signature or key that is not a str; ``field`` names the argument
+            (``raw_body``, ``signature``, ``client_key``). Also a ``TypeError``.
+        ValidationError: a str argument with a lone surrogate (``field`` names it).
     """
-def notification_signature(raw_body: bytes, client_key: str) -> str:
+def notification_signature(raw_body: bytes | bytearray | memoryview | str, client_key: str) -> str:
     """The ``X-QF-SIGN`` QFPay would send with ``raw_body`` (uppercase hex MD5 of body + key):
     for tests of your own notification receiver.
 
     Raises:
-        TypeError: ``raw_body`` is not bytes or ``client_key`` not a str.
+        ArgumentTypeError: ``raw_body`` is not bytes-like or a str, or ``client_key`` not a
+            str (``field`` names it; also a ``TypeError``).
     """
 def sign(params: Mapping[str, object], client_key: str, sign_type: str = "md5") -> str:
     """The request signature (``X-QF-SIGN``) of ``params``: sorted by name, empty values and
     ``None`` left out, ``k=v`` joined by ``&``, the key appended, hashed, uppercase hex.
 
     Raises:
-        ConfigError: an unknown ``sign_type``.
-        TypeError: ``params`` is not a mapping of str names.
+        ConfigError: an unknown ``sign_type`` (``field`` is ``sign_type``; never quoted).
+        ArgumentTypeError: ``params`` is not a mapping of str names, or ``client_key`` /
+            ``sign_type`` not a str (``field`` names it; also a ``TypeError``).
+        ValidationError: a name, value or key with a lone surrogate.
     """
 def string_to_sign(params: Mapping[str, object]) -> str:
     """The string that is signed, without the key (for debugging a ``1108``).
 
     Raises:
-        TypeError: ``params`` is not a mapping of str names.
+        ArgumentTypeError: ``params`` is not a mapping of str names (``field`` is ``params``;
+            also a ``TypeError``).
     """
 def qr_svg(content: str) -> str:
     """The QR code for ``content`` (a payment's ``qrcode``) as an SVG document.
@@ -591,3 +598,9 @@ def generate_out_trade_no() -> str:
     Raises:
         RuntimeError: never in practice (the OS random source failed).
     """
+
+def _env_log() -> tuple[tuple[dict[str, int | None] | None, int | None], str | None]:
+    """``QFPAY_LOG`` read by the core's rule: ``((levels, max_level), warning)``; ``levels`` maps
+    each SDK logger to its ``logging`` level (``None``: off), ``warning`` is given once."""
+def _parse_log_filter(spec: str) -> tuple[tuple[dict[str, int | None] | None, int | None], str | None]:
+    """A ``QFPAY_LOG`` value parsed by the core's rule: ``((levels, max_level), error)``."""
