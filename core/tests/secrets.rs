@@ -171,7 +171,10 @@ async fn an_echoed_or_misplaced_key_is_masked() {
     }
     let events = texts.0.lock().unwrap().join("\n");
     assert!(events.contains("/trade/v1/payment"), "{events}");
-    assert!(!events.contains(KEY), "the key leaked into an event: {events}");
+    assert!(
+        !events.contains(KEY),
+        "the key leaked into an event: {events}"
+    );
     for p in &printed {
         assert!(!p.contains(KEY), "the key leaked: {p}");
     }

@@ -218,7 +218,7 @@ impl ClientBuilder {
                         "QFPAY_ENV={} ({}) and QFPAY_BASE_URL={} disagree; using QFPAY_BASE_URL",
                         name.trim(),
                         env.base_url(),
-                        given.base_url()
+                        shown_url(given.base_url())
                     );
                     tracing::warn!(target: "qfpay::config", "{w}");
                     self.warnings.push(w);
