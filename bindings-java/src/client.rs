@@ -88,10 +88,10 @@ fn builder(c: FfiClientConfig) -> FfiResult<ClientBuilder> {
         b = b.sign_type(SignType::parse(&s)?);
     }
     if let Some(ms) = c.timeout_ms {
-        b = b.timeout(to_duration("timeout", ms)?);
+        b = b.timeout(positive("timeout", ms)?);
     }
     if let Some(ms) = c.connect_timeout_ms {
-        b = b.connect_timeout(to_duration("connectTimeout", ms)?);
+        b = b.connect_timeout(positive("connectTimeout", ms)?);
     }
     if let Some(ms) = c.reconcile_timeout_ms {
         b = b.reconcile_timeout(to_duration("reconcileTimeout", ms)?);
@@ -113,6 +113,18 @@ fn builder(c: FfiClientConfig) -> FfiResult<ClientBuilder> {
     Ok(b)
 }
 
+/// A deadline option (`timeout`, `connectTimeout`, a call's `timeout`): a duration that allows
+/// some time, refused before anything is sent with a validation error naming the JVM option
+/// (the core's own check would name its `connect_timeout`, and a call's zero deadline would
+/// only fail later, as a network error).
+fn positive(name: &str, ms: i64) -> FfiResult<std::time::Duration> {
+    let d = to_duration(name, ms)?;
+    if d.is_zero() {
+        return Err(QfPayFfiError::invalid(name, "must be greater than zero"));
+    }
+    Ok(d)
+}
+
 fn retries(name: &str, n: i64) -> FfiResult<u32> {
     u32::try_from(n).map_err(|_| QfPayFfiError::invalid(name, "must be between 0 and 4294967295"))
 }
@@ -120,7 +132,7 @@ fn retries(name: &str, n: i64) -> FfiResult<u32> {
 fn with_options(c: &qfpay::Client, o: &FfiCallOptions) -> FfiResult<qfpay::Client> {
     let mut c = c.clone();
     if let Some(ms) = o.timeout_ms {
-        c = c.with_timeout(to_duration("timeout", ms)?);
+        c = c.with_timeout(positive("timeout", ms)?);
     }
     if let Some(n) = o.max_retries {
         c = c.with_max_retries(retries("maxRetries", n)?);

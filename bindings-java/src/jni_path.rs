@@ -229,6 +229,51 @@ pub extern "system" fn Java_com_qfpay_Jni_generateOutTradeNo<'l>(
         .resolve::<ThrowRuntimeExAndDefault>()
 }
 
+/// `Jni.logLevel(which): String?`: the level `QFPAY_LOG` gives one of the SDK's targets
+/// (0 `qfpay::http`, 1 `qfpay::reconcile`, 2 `qfpay::config`) by the core's one rule
+/// (`qfpay::log_filter`), or null when that target is off (the variable unset, empty, `off`,
+/// or unusable: an unusable value never fails anything, see `logWarning`).
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_com_qfpay_Jni_logLevel<'l>(
+    mut unowned: EnvUnowned<'l>,
+    _class: JClass<'l>,
+    which: jint,
+) -> JString<'l> {
+    unowned
+        .with_env(|env| -> jni::errors::Result<JString<'l>> {
+            let target = usize::try_from(which)
+                .ok()
+                .and_then(|i| qfpay::log_filter::SDK_TARGETS.get(i));
+            let level = qfpay::log_filter::env_log()
+                .filter
+                .as_ref()
+                .zip(target)
+                .and_then(|(f, t)| f.level_for(t));
+            match level {
+                Some(l) => new_string(env, l.as_str()),
+                None => Ok(JString::default()),
+            }
+        })
+        .resolve::<ThrowRuntimeExAndDefault>()
+}
+
+/// `Jni.logWarning(): String?`: the warning about an unusable `QFPAY_LOG` value (it never
+/// quotes the value), the first time it is asked for in the process; null otherwise.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_com_qfpay_Jni_logWarning<'l>(
+    mut unowned: EnvUnowned<'l>,
+    _class: JClass<'l>,
+) -> JString<'l> {
+    unowned
+        .with_env(|env| -> jni::errors::Result<JString<'l>> {
+            match qfpay::log_filter::env_log().take_warning() {
+                Some(w) => new_string(env, w),
+                None => Ok(JString::default()),
+            }
+        })
+        .resolve::<ThrowRuntimeExAndDefault>()
+}
+
 /// A signing buffer from Kotlin: `key NUL (name NUL value NUL)*`, UTF-8 (Kotlin takes the JNA
 /// path for any string holding a NUL).
 fn key_and_pairs(buf: &[u8]) -> Option<(&str, Vec<(&str, &str)>)> {

@@ -93,7 +93,8 @@ impl FfiSandbox {
     pub fn start(config: FfiSandboxConfig) -> FfiResult<Arc<Self>> {
         let mut c = SandboxConfig::default();
         if let Some(p) = config.port {
-            c.port = u16::try_from(p).map_err(|_| QfPayFfiError::invalid("port", "0..65535"))?;
+            c.port = u16::try_from(p)
+                .map_err(|_| QfPayFfiError::invalid("port", "must be between 0 and 65535"))?;
         }
         if config.app_code.is_some()
             || config.client_key.is_some()
@@ -123,10 +124,10 @@ impl FfiSandbox {
             c.notify_time_scale = s;
         }
         if let Some(n) = config.pending_queries {
-            c.pending_queries = to_u32("pending_queries", n)?;
+            c.pending_queries = to_u32("pendingQueries", n)?;
         }
         if let Some(ms) = config.slow_response_ms {
-            c.slow_response = to_duration("slow_response", ms)?;
+            c.slow_response = to_duration("slowResponse", ms)?;
         }
         let sb = Sandbox::start_background(c).map_err(|e| {
             QfPayFfiError::simple("sandbox", format!("cannot start the sandbox: {e}"))

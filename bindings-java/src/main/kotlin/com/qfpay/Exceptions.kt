@@ -10,38 +10,50 @@ import java.time.Duration
  *
  * Every exception from a money-moving call (`createPayment`, `wechatQr`, `refund`,
  * `closeOrder`, `reverse`) names its order in [outTradeNo], generated numbers included, so the
- * order can always be queried afterwards.
+ * order can always be queried afterwards. Exceptions are `Serializable` (a duplicate order's
+ * [DuplicateOrderException.existing] is not carried over); no form of them ever holds the
+ * client key.
  */
-open class QfPayException internal constructor(internal val info: FfiErrorInfo) : RuntimeException(info.detail) {
+open class QfPayException internal constructor(info: FfiErrorInfo) : RuntimeException(info.detail) {
     /** The stable error code (`validation`, `config`, `declined`, ...). */
-    val code: String get() = info.code
+    val code: String = info.code
+
+    private val orderNo: String? = info.outTradeNo
 
     /** The merchant order number the failed call was about, when known (always for money-moving calls). */
-    open val outTradeNo: String? get() = info.outTradeNo
+    open val outTradeNo: String? get() = orderNo
 
     /** QFPay's transaction number, when known. */
-    val syssn: String? get() = info.syssn
+    val syssn: String? = info.syssn
 
     /** QFPay's `respcd`, when QFPay answered (the last one seen for a status unknown). */
-    val respcd: String? get() = info.respcd
+    val respcd: String? = info.respcd
 
     /** QFPay's `resperr`, when QFPay answered. */
-    val resperr: String? get() = info.resperr
+    val resperr: String? = info.resperr
 
     /** QFPay's `respmsg`, when QFPay answered. */
-    val respmsg: String? get() = info.respmsg
+    val respmsg: String? = info.respmsg
 
     /** The HTTP status of QFPay's answer, when there was one. */
-    val httpStatus: Int? get() = info.httpStatus
+    val httpStatus: Int? = info.httpStatus
+
+    private companion object {
+        private const val serialVersionUID = 1L
+    }
 }
 
 /** A request field or argument broke a documented rule; nothing was sent. */
 class ValidationException internal constructor(info: FfiErrorInfo) : QfPayException(info) {
-    /** The field (QFPay's name, e.g. `txamt`) or the argument/option name (e.g. `timeout`). */
-    val field: String get() = info.field ?: ""
+    /**
+     * QFPay's name of the field for anything sent to QFPay (`txamt`, `txcurrcd`, `goods_name`,
+     * `extend_info.user_creid`), whatever the argument's name in Java; otherwise the
+     * argument's or option's name (`timeout`, `clientKey`, `request`).
+     */
+    val field: String = info.field ?: ""
 
     /** The rule it broke. */
-    val rule: String get() = info.rule ?: ""
+    val rule: String = info.rule ?: ""
 }
 
 /** The client is not configured correctly (missing credentials, bad URL, bad option...). */
@@ -65,8 +77,16 @@ class DeclinedException internal constructor(info: FfiErrorInfo) : ApiException(
  * "someone else's order" are told apart without another call.
  */
 class DuplicateOrderException internal constructor(info: FfiErrorInfo) : ApiException(info) {
-    /** The transaction already under this `out_trade_no`, or null when it could not be read. */
-    val existing: Transaction? by lazy { info.existing?.let(Transaction::of) }
+    /**
+     * The transaction already under this `out_trade_no`, or null when it could not be read (or
+     * this exception was deserialized).
+     */
+    @Transient
+    val existing: Transaction? = try {
+        info.existing?.let(Transaction::of)
+    } catch (_: QfPayException) {
+        null // a record the binding cannot read (an unknown state) is "could not be read"
+    }
 }
 
 /** The order is not in a state that allows this operation. */
@@ -84,13 +104,13 @@ class ServerException internal constructor(info: FfiErrorInfo) : ApiException(in
 /** HTTP 429 after the configured retries. */
 class RateLimitedException internal constructor(info: FfiErrorInfo) : QfPayException(info) {
     /** The server's `Retry-After`, when given. */
-    val retryAfter: Duration? get() = info.retryAfterMs?.let { Duration.ofMillis(it) }
+    val retryAfter: Duration? = info.retryAfterMs?.let { Duration.ofMillis(it) }
 }
 
 /** The request could not be delivered. */
 class NetworkException internal constructor(info: FfiErrorInfo) : QfPayException(info) {
     /** Whether the request may have reached QFPay (false: QFPay processed nothing). */
-    val sent: Boolean get() = info.sent ?: true
+    val sent: Boolean = info.sent ?: true
 }
 
 /** The call's deadline passed (a call that moves no money). */
@@ -102,7 +122,7 @@ class RequestTimeoutException internal constructor(info: FfiErrorInfo) : QfPayEx
  */
 class StatusUnknownException internal constructor(info: FfiErrorInfo) : QfPayException(info) {
     /** The order whose outcome is unknown. */
-    override val outTradeNo: String get() = info.outTradeNo ?: ""
+    override val outTradeNo: String get() = super.outTradeNo ?: ""
 }
 
 /** QFPay's answer (or a notification body) could not be understood. */
@@ -117,12 +137,55 @@ internal fun errorInfo(code: String, detail: String, field: String? = null, rule
     httpStatus = null, outTradeNo = null, syssn = null, retryAfterMs = null, sent = null, existing = null,
 )
 
-/** A [ValidationException] for argument [name]. */
-internal fun invalidArgument(name: String, rule: String) =
-    ValidationException(errorInfo("validation", "invalid $name: $rule", name, rule))
+/** A [ValidationException] for [field] (QFPay's name, or the option's) that broke [rule]. */
+internal fun invalidArgument(field: String, rule: String) =
+    ValidationException(errorInfo("validation", "invalid $field: $rule", field, rule))
 
-/** [v], or a [ValidationException] naming [name] when it is null. */
-internal fun <T> required(v: T?, name: String): T = v ?: throw invalidArgument(name, "is required (got null)")
+/** [rule], preceded by the argument's name as the caller wrote it when that differs from [field]. */
+private fun ruleOf(field: String, arg: String, rule: String) = if (arg == field) rule else "$arg $rule"
+
+/**
+ * [v], or a [ValidationException] naming [field] when it is null. [field] is QFPay's name for a
+ * request field (`txcurrcd`), the option's name otherwise; [arg] the argument's name in Java
+ * when it differs (`currency`), which the message names.
+ */
+internal fun <T> required(v: T?, field: String, arg: String = field): T =
+    v ?: throw invalidArgument(field, ruleOf(field, arg, "is required (got null)"))
+
+/** The index of the first lone surrogate of [s], or -1 when [s] is valid UTF-16. */
+internal fun loneSurrogate(s: String): Int {
+    var i = 0
+    val n = s.length
+    while (i < n) {
+        val c = s[i]
+        if (c.isSurrogate()) {
+            if (c.isHighSurrogate() && i + 1 < n && s[i + 1].isLowSurrogate()) {
+                i += 2
+                continue
+            }
+            return i
+        }
+        i++
+    }
+    return -1
+}
+
+/**
+ * The one check every String argument of the SDK gets before any conversion (uniffi's
+ * serializer, the JNI buffers, JNA): [v] unchanged (null too), or a [ValidationException] naming
+ * [field] when it is not valid UTF-16, i.e. holds a lone surrogate, which has no UTF-8 form.
+ * [field] and [arg] as for [required]; the message gives the position, never the text.
+ */
+internal fun text(v: String?, field: String, arg: String = field): String? {
+    if (v == null) return null
+    val i = loneSurrogate(v)
+    if (i >= 0) throw invalidArgument(field, ruleOf(field, arg, "is not valid UTF-16 text (a lone surrogate at index $i)"))
+    return v
+}
+
+/** [required] and [text]: a non-null String argument that is valid UTF-16. */
+internal fun requiredText(v: String?, field: String, arg: String = field): String =
+    text(required(v, field, arg), field, arg)!!
 
 /** The exception class for a core error; the binding's only error logic. */
 internal fun toQfPayException(f: FfiErrorInfo): QfPayException = when (f.code) {
@@ -157,3 +220,11 @@ internal inline fun <T> ffi(block: () -> T): T =
         if (e.message?.contains("already been destroyed") == true) throw IllegalStateException("client closed", e)
         throw e
     }
+
+/**
+ * A client key held by a builder until it is built: its `toString` never shows the key (a
+ * debugger's or an error tracker's dump of the builder's fields).
+ */
+internal class Secret(val value: String) {
+    override fun toString() = "Secret(***)"
+}

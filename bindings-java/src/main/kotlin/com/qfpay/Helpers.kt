@@ -12,8 +12,9 @@ object Notifications {
     @JvmStatic
     fun verify(rawBody: ByteArray?, signature: String?, clientKey: String?): Notification {
         val body = required(rawBody, "rawBody")
-        val key = required(clientKey, "clientKey")
-        return Notification.of(Jni.notification(Jni.verifyNotification(body, Jni.utf8(signature ?: ""), Jni.utf8(key))))
+        val sig = text(signature, "signature") ?: ""
+        val key = requiredText(clientKey, "clientKey")
+        return Notification.of(Jni.notification(Jni.verifyNotification(body, Jni.utf8(sig), Jni.utf8(key))))
     }
 
     /**
@@ -27,16 +28,36 @@ object Notifications {
     /** The signature QFPay would send for [rawBody] under [clientKey] (for tests). */
     @JvmStatic
     fun signature(rawBody: ByteArray?, clientKey: String?): String =
-        ffi { com.qfpay.ffi.notificationSignature(required(rawBody, "rawBody"), required(clientKey, "clientKey")) }
+        ffi { com.qfpay.ffi.notificationSignature(required(rawBody, "rawBody"), requiredText(clientKey, "clientKey")) }
 }
 
 /** Request signing, exactly as the client signs. */
 object Signing {
+    /**
+     * [params] with every name and value checked as text: a null map, a null or non-String name
+     * or value, or one that is not valid UTF-16 is a [ValidationException] naming the parameter
+     * (its name: QFPay's field name) or `params`.
+     */
+    private fun params(params: Map<String, String>?): Map<String, String> {
+        val p = required(params, "params")
+        for ((k, v) in p as Map<*, *>) {
+            val name = (k as? String)?.takeIf { loneSurrogate(it) < 0 }
+            if (name == null) {
+                val why = if (k == null) "holds a null name" else if (k !is String) "holds a name that is not a String" else "holds a name that is not valid UTF-16 text (a lone surrogate)"
+                throw invalidArgument("params", why)
+            }
+            if (v == null) throw invalidArgument(name, "params[\"$name\"] is required (got null)")
+            if (v !is String) throw invalidArgument(name, "params[\"$name\"] must be a String")
+            text(v, name, "params[\"$name\"]")
+        }
+        return p
+    }
+
     /** The `X-QF-SIGN` of [params] under [key] (uppercase hex). */
     @JvmStatic
     fun sign(params: Map<String, String>?, key: String?, signType: SignType?): String {
-        val p = required(params, "params")
-        val k = required(key, "key")
+        val p = params(params)
+        val k = requiredText(key, "key")
         val st = required(signType, "signType")
         // One JNI crossing with one buffer; anything unusual (a NUL, a null entry) takes uniffi's path.
         Jni.signBuffer(k, p)?.let { b -> Jni.sign(b, st.ordinal)?.let { return it } }
@@ -46,7 +67,7 @@ object Signing {
     /** The string that is signed (without the key): non-empty params sorted by name. */
     @JvmStatic
     fun stringToSign(params: Map<String, String>?): String {
-        val p = required(params, "params")
+        val p = params(params)
         Jni.signBuffer("", p)?.let { b -> Jni.stringToSign(b)?.let { return it } }
         return ffi { com.qfpay.ffi.stringToSign(p) }
     }
@@ -56,18 +77,18 @@ object Signing {
 object Qr {
     /** An SVG image (at least 256 px). */
     @JvmStatic
-    fun svg(content: String?): String = ffi { com.qfpay.ffi.qrSvg(required(content, "content")) }
+    fun svg(content: String?): String = ffi { com.qfpay.ffi.qrSvg(requiredText(content, "content")) }
 
     /** A PNG image, [scale] pixels per module. */
     @JvmStatic
     @JvmOverloads
-    fun png(content: String?, scale: Int = 8): ByteArray = ffi { com.qfpay.ffi.qrPng(required(content, "content"), scale) }
+    fun png(content: String?, scale: Int = 8): ByteArray = ffi { com.qfpay.ffi.qrPng(requiredText(content, "content"), scale) }
 
     /** A `data:image/png;base64,...` URL. */
     @JvmStatic
-    fun dataUrl(content: String?): String = ffi { com.qfpay.ffi.qrDataUrl(required(content, "content")) }
+    fun dataUrl(content: String?): String = ffi { com.qfpay.ffi.qrDataUrl(requiredText(content, "content")) }
 
     /** Unicode blocks for a terminal. */
     @JvmStatic
-    fun terminal(content: String?): String = ffi { com.qfpay.ffi.qrTerminal(required(content, "content")) }
+    fun terminal(content: String?): String = ffi { com.qfpay.ffi.qrTerminal(requiredText(content, "content")) }
 }

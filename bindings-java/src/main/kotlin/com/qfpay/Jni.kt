@@ -165,6 +165,8 @@ internal object Jni {
     @JvmStatic external fun callAsync(handle: Long, op: Int, request: ByteArray, done: Any): Long
     @JvmStatic external fun taskCancel(task: Long)
     @JvmStatic external fun taskRelease(task: Long)
+    @JvmStatic external fun logLevel(which: Int): String?
+    @JvmStatic external fun logWarning(): String?
 
     /** Called by the library's runtime thread with an `...Async` outcome; never throws. */
     @JvmStatic
@@ -243,13 +245,6 @@ internal object Jni {
 
     /** The outcome of a call. */
     fun outcome(bytes: ByteArray): FfiOutcome = FfiConverterTypeFfiOutcome.read(ByteBuffer.wrap(bytes))
-
-    /** The value of a blocking call's outcome, or its [QfPayException]. */
-    inline fun <T> value(bytes: ByteArray, pick: (FfiOutcome) -> T): T {
-        val o = outcome(bytes)
-        if (o is FfiOutcome.Failed) throw toQfPayException(o.error)
-        return pick(o)
-    }
 
     /** A notification result: 0 and the notification, or 1 and the error. */
     fun notification(bytes: ByteArray): FfiNotification {

@@ -59,15 +59,17 @@ fun interface QfPayListener {
 /**
  * Forwards the core's events to SLF4J (`com.qfpay.http`, `com.qfpay.reconcile`, with the event
  * fields as key-value pairs) and to the listener; with no SLF4J backend on the classpath,
- * `QFPAY_LOG=error|warn|info|debug|trace` prints them to stderr instead. Which levels are wanted is decided once,
- * when the client is built, so a disabled logger costs nothing per call.
+ * `QFPAY_LOG` (read by the core's one rule, `qfpay::log_filter`: `debug`, `qfpay=debug`,
+ * `qfpay::http=trace,qfpay::reconcile=off`...) prints them to stderr instead. Which levels are
+ * wanted is decided once, when the client is built, so a disabled logger costs nothing per call.
  */
 internal class EventForwarder(private val listener: QfPayListener?) : FfiEventSink {
     private val http: Logger = LoggerFactory.getLogger("com.qfpay.http")
     private val reconcile: Logger = LoggerFactory.getLogger("com.qfpay.reconcile")
 
-    /** `QFPAY_LOG`'s level when no SLF4J backend is on the classpath (events then go to stderr). */
-    private val stderrLevel: Int? = stderrLevel()
+    /** `QFPAY_LOG`'s levels for `qfpay::http` and `qfpay::reconcile` when events go to stderr. */
+    private val stderrHttp: Int? = stderrLevel(HTTP)
+    private val stderrReconcile: Int? = stderrLevel(RECONCILE)
 
     /** The most verbose level anything listens at, or null when nothing does. */
     val minLevel: String? = run {
@@ -79,12 +81,13 @@ internal class EventForwarder(private val listener: QfPayListener?) : FfiEventSi
             "error" to (http.isErrorEnabled || reconcile.isErrorEnabled),
         )
         val slf4j = levels.indexOfFirst { it.second }.takeIf { it >= 0 }
-        val min = listOfNotNull(slf4j, stderrLevel).minOrNull()
+        val min = listOfNotNull(slf4j, stderrHttp, stderrReconcile).minOrNull()
         min?.let { LEVELS[it] }
     }
 
     override fun onEvent(event: FfiEvent) {
         val rank = LEVELS.indexOf(event.level)
+        val stderrLevel = if (event.area == "reconcile") stderrReconcile else stderrHttp
         if (stderrLevel != null && rank >= stderrLevel) {
             System.err.println(
                 "qfpay ${event.level} ${event.kind} ${event.message} endpoint=${event.endpoint} attempt=${event.attempt}" +
@@ -133,18 +136,44 @@ internal class EventForwarder(private val listener: QfPayListener?) : FfiEventSi
         /** `com.qfpay.config`: configuration warnings (e.g. QFPAY_ENV and QFPAY_BASE_URL disagree). */
         private val config: Logger = LoggerFactory.getLogger("com.qfpay.config")
 
-        /** `QFPAY_LOG` (error|warn|info|debug|trace) as an index into [LEVELS], when SLF4J has no backend. */
-        private fun stderrLevel(): Int? {
-            val v = System.getenv("QFPAY_LOG")?.trim()?.lowercase()?.let { if (it == "warning") "warn" else it } ?: return null
-            val i = LEVELS.indexOf(v)
-            if (i < 0) return null
-            return if (LoggerFactory.getILoggerFactory() is org.slf4j.helpers.NOPLoggerFactory) i else null
+        /** `Jni.logLevel` targets: `qfpay::http`, `qfpay::reconcile`, `qfpay::config`. */
+        private const val HTTP = 0
+        private const val RECONCILE = 1
+        private const val CONFIG = 2
+
+        /**
+         * `QFPAY_LOG`'s level for each target (indices into [LEVELS]; null: off), read once per
+         * process by the core's rule, so every language takes the same values; an unusable
+         * value is logging off (and one warning, [reportLogWarning]), never a failed call.
+         */
+        private val envLevels: List<Int?> by lazy {
+            listOf(HTTP, RECONCILE, CONFIG).map { t -> Jni.logLevel(t)?.let { LEVELS.indexOf(it).takeIf { i -> i >= 0 } } }
         }
 
-        /** Logs a configuration warning (SLF4J `com.qfpay.config`, or stderr under `QFPAY_LOG` without a backend). */
+        /** Whether SLF4J has no backend (then `QFPAY_LOG` sends the events to stderr). */
+        private val noBackend: Boolean by lazy { LoggerFactory.getILoggerFactory() is org.slf4j.helpers.NOPLoggerFactory }
+
+        /** `QFPAY_LOG`'s level for [target] as an index into [LEVELS], when SLF4J has no backend. */
+        private fun stderrLevel(target: Int): Int? = if (noBackend) envLevels[target] else null
+
+        /**
+         * Reports an unusable `QFPAY_LOG` value, once per process (the core hands its warning out
+         * once): SLF4J `com.qfpay.config`, and stderr when SLF4J has no backend.
+         */
+        fun reportLogWarning() {
+            val w = Jni.logWarning() ?: return
+            config.warn(w)
+            if (noBackend) System.err.println("qfpay warn config $w")
+        }
+
+        /**
+         * Logs a configuration warning (SLF4J `com.qfpay.config`, or stderr under `QFPAY_LOG`
+         * without a backend); the core's warnings show URLs without credentials.
+         */
         fun configWarning(message: String) {
             config.warn(message)
-            if (stderrLevel() != null && stderrLevel()!! <= LEVELS.indexOf("warn")) System.err.println("qfpay warn config $message")
+            val l = stderrLevel(CONFIG)
+            if (l != null && l <= LEVELS.indexOf("warn")) System.err.println("qfpay warn config $message")
         }
     }
 }

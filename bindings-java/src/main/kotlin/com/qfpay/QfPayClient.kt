@@ -175,8 +175,11 @@ class QfPayClient private constructor(
     }
 
     /** A blocking operation: one JNI crossing, request and outcome as one buffer each. */
-    private inline fun <T> call(op: Int, request: ByteArray, pick: (FfiOutcome) -> T): T =
-        Jni.value(withHandle { Jni.call(it, op, request) }, pick)
+    private inline fun <T> call(op: Int, request: ByteArray, pick: (FfiOutcome) -> T): T {
+        val o = Jni.outcome(withHandle { Jni.call(it, op, request) })
+        if (o is FfiOutcome.Failed) throw toQfPayException(o.error)
+        return pick(o)
+    }
 
     /** The base URL requests go to. */
     val baseUrl: String get() = withHandle { Jni.clientString(it, 0)!! }
@@ -226,7 +229,9 @@ class QfPayClient private constructor(
         val r = required(request, "request")
         // The page iterator is uniffi's (through JNA): a uniffi object over one more count of
         // the native client, let go as soon as the iterator holds its own.
-        return QueryPages { ffi { withHandle { FfiClient(UniffiWithHandle, Jni.clientClone(it)).use { c -> c.queryPages(r.ffi) } } } }
+        return QueryPages {
+            ffi { withHandle { FfiClient(UniffiWithHandle, Jni.clientClone(it)).use { c -> c.queryPages(r.ffi) } } }
+        }
     }
 
     /**
@@ -235,7 +240,7 @@ class QfPayClient private constructor(
      */
     @JvmOverloads
     fun findPayment(outTradeNo: String?, options: CallOptions? = null): Transaction? {
-        val r = Jni.request(required(outTradeNo, "outTradeNo"), options?.ffi)
+        val r = Jni.request(requiredText(outTradeNo, "out_trade_no", "outTradeNo"), options?.ffi)
         return call(Jni.FIND_PAYMENT, r) { (it as FfiOutcome.MaybeTransaction).value?.let(Transaction::of) }
     }
 
@@ -291,7 +296,7 @@ class QfPayClient private constructor(
         waitBlocking(outTradeNo, millis(timeout, "timeout"), millis(interval, "interval"), millis(maxInterval, "maxInterval"))
 
     private fun waitBlocking(outTradeNo: String?, timeout: Long?, interval: Long?, max: Long?): Transaction {
-        val r = Jni.waitRequest(required(outTradeNo, "outTradeNo"), timeout, interval, max)
+        val r = Jni.waitRequest(requiredText(outTradeNo, "out_trade_no", "outTradeNo"), timeout, interval, max)
         return call(Jni.WAIT_FOR_PAYMENT, r) { Transaction.of((it as FfiOutcome.Transaction).value) }
     }
 
@@ -335,7 +340,7 @@ class QfPayClient private constructor(
     /** [findPayment] without blocking. */
     @JvmOverloads
     fun findPaymentAsync(outTradeNo: String?, options: CallOptions? = null): CompletableFuture<Transaction?> {
-        val n = try { required(outTradeNo, "outTradeNo") } catch (e: QfPayException) { return CompletableFuture.failedFuture(e) }
+        val n = try { requiredText(outTradeNo, "out_trade_no", "outTradeNo") } catch (e: QfPayException) { return CompletableFuture.failedFuture(e) }
         return start(Jni.FIND_PAYMENT, { Jni.request(n, options?.ffi) }) { (it as FfiOutcome.MaybeTransaction).value?.let(Transaction::of) }
     }
 
@@ -376,7 +381,7 @@ class QfPayClient private constructor(
         }
 
     private fun waitAsync(outTradeNo: String?, timeout: Long?, interval: Long?, max: Long?): CompletableFuture<Transaction> {
-        val n = try { required(outTradeNo, "outTradeNo") } catch (e: QfPayException) { return CompletableFuture.failedFuture(e) }
+        val n = try { requiredText(outTradeNo, "out_trade_no", "outTradeNo") } catch (e: QfPayException) { return CompletableFuture.failedFuture(e) }
         return start(Jni.WAIT_FOR_PAYMENT, { Jni.waitRequest(n, timeout, interval, max) }) { Transaction.of((it as FfiOutcome.Transaction).value) }
     }
 
@@ -392,7 +397,7 @@ class QfPayClient private constructor(
     class Builder internal constructor() {
         private var fromEnv = false
         private var appCode: String? = null
-        private var clientKey: String? = null
+        private var clientKey: Secret? = null
         private var environment: String? = null
         private var baseUrl: String? = null
         private var mchid: String? = null
@@ -411,19 +416,19 @@ class QfPayClient private constructor(
         /** Starts from the `QFPAY_*` environment variables; later setters override them. */
         fun fromEnv() = apply { fromEnv = true }
         /** `X-QF-APPCODE`. */
-        fun appCode(v: String?) = apply { appCode = required(v, "appCode") }
+        fun appCode(v: String?) = apply { appCode = requiredText(v, "appCode") }
         /** The client key (signing key); never logged. */
-        fun clientKey(v: String?) = apply { clientKey = required(v, "clientKey") }
+        fun clientKey(v: String?) = apply { clientKey = Secret(requiredText(v, "clientKey")) }
         /** App code and client key. */
         fun credentials(appCode: String?, clientKey: String?) = appCode(appCode).clientKey(clientKey)
         /** Which QFPay to talk to. */
         fun environment(v: Environment?) = apply { environment = required(v, "environment").wire }
         /** `production` (`prod`), `live_test` (`livetest`, `test`), `card_sandbox`, or a base URL. */
-        fun environment(v: String?) = apply { environment = required(v, "environment") }
+        fun environment(v: String?) = apply { environment = requiredText(v, "environment") }
         /** A custom base URL (another region, or the local sandbox). */
-        fun baseUrl(v: String?) = apply { baseUrl = required(v, "baseUrl") }
+        fun baseUrl(v: String?) = apply { baseUrl = requiredText(v, "baseUrl") }
         /** The default `mchid` (null: none). */
-        fun mchid(v: String?) = apply { mchid = v }
+        fun mchid(v: String?) = apply { mchid = text(v, "mchid") }
         /** The signature hash (default MD5). */
         fun signType(v: SignType?) = apply { signType = required(v, "signType").wire }
         /** Deadline for a whole call, retries included (default 30 s). */
@@ -443,7 +448,7 @@ class QfPayClient private constructor(
         /** UTC offset of the `txdtm` clock in seconds (default +8 h, QFPay's zone). */
         fun utcOffsetSeconds(v: Int) = apply { utcOffsetSeconds = v }
         /** An HTTP(S) proxy URL, or `none` for direct connections (default: `QFPAY_PROXY`/`HTTPS_PROXY`). */
-        fun proxy(v: String?) = apply { proxy = v }
+        fun proxy(v: String?) = apply { proxy = text(v, "proxy") }
         /**
          * Receives every request/response/retry/reconcile/status-unknown/cancelled event of this
          * client (null: none). Events also go to SLF4J (`com.qfpay.http`, `com.qfpay.reconcile`);
@@ -465,11 +470,12 @@ class QfPayClient private constructor(
          */
         fun build(): QfPayClient {
             val config = FfiClientConfig(
-                fromEnv, appCode, clientKey, environment, baseUrl, mchid, signType,
+                fromEnv, appCode, clientKey?.value, environment, baseUrl, mchid, signType,
                 timeout, connectTimeout, reconcileTimeout,
                 maxRetries?.toLong(), retryBase, retryMax, utcOffsetSeconds, proxy,
                 "qfpay-java/" + QfPay.VERSION, null,
             )
+            EventForwarder.reportLogWarning()
             val events = EventForwarder(listener)
             val (handle, warnings) = Jni.newClient(config.copy(logLevel = events.minLevel), if (events.minLevel != null) events else null)
             for (w in warnings) EventForwarder.configWarning(w)
@@ -497,7 +503,9 @@ class QfPayClient private constructor(
  * Every page of a query, fetched lazily as it is iterated (each `iterator()` starts a new
  * query); [items] iterates the transactions of every page.
  */
-class QueryPages internal constructor(private val open: () -> FfiQueryPages) : Iterable<QueryPage> {
+class QueryPages internal constructor(
+    private val open: () -> FfiQueryPages,
+) : Iterable<QueryPage> {
     /** Iterates the pages; a failed page throws its [QfPayException] from `hasNext`. */
     override fun iterator(): Iterator<QueryPage> = PageIterator(open())
 

@@ -39,7 +39,7 @@ class Sandbox private constructor(private val ffi: FfiSandbox) : AutoCloseable {
     fun client(): QfPayClient = clientBuilder().build()
 
     /** The customer scans and pays the order with this `syssn` or `out_trade_no`; the record as JSON. */
-    fun pay(syssnOrOutTradeNo: String?): String = ffi { ffi.pay(required(syssnOrOutTradeNo, "syssnOrOutTradeNo")) }
+    fun pay(syssnOrOutTradeNo: String?): String = ffi { ffi.pay(requiredText(syssnOrOutTradeNo, "syssnOrOutTradeNo")) }
 
     /** The next [count] API requests are answered after [delay]. */
     fun injectDelay(delay: Duration?, count: Int) = inject(FfiFault.Delay(millis(delay, "delay")), count)
@@ -50,7 +50,7 @@ class Sandbox private constructor(private val ffi: FfiSandbox) : AutoCloseable {
     /** The next [count] API requests are processed, then answered with a body that is not JSON. */
     fun injectMalformed(count: Int) = inject(FfiFault.Malformed, count)
     /** The next [count] API requests are answered exactly with [status] and [body], unprocessed. */
-    fun injectCanned(status: Int, body: String?, count: Int) = inject(FfiFault.Canned(status, required(body, "body")), count)
+    fun injectCanned(status: Int, body: String?, count: Int) = inject(FfiFault.Canned(status, requiredText(body, "body")), count)
 
     /** Applies [fault] to the next [count] API requests (`/trade/...`; never `/sandbox/...`). */
     fun injectFault(fault: Fault?, count: Int) = inject(required(fault, "fault").ffi, count)
@@ -94,13 +94,13 @@ class Sandbox private constructor(private val ffi: FfiSandbox) : AutoCloseable {
         fun port(v: Int) = apply { c = c.copy(port = v) }
         /** The merchant's credentials (default [APP_CODE] and [CLIENT_KEY]). */
         fun credentials(appCode: String?, clientKey: String?) =
-            apply { c = c.copy(appCode = required(appCode, "appCode"), clientKey = required(clientKey, "clientKey")) }
+            apply { c = c.copy(appCode = requiredText(appCode, "appCode"), clientKey = requiredText(clientKey, "clientKey")) }
         /** The one merchant of this sandbox: credentials (the same as [credentials]). */
         fun merchants(appCode: String?, clientKey: String?) = credentials(appCode, clientKey)
         /** The `mchid` every request must carry (null: none). */
-        fun mchid(v: String?) = apply { c = c.copy(mchid = v) }
+        fun mchid(v: String?) = apply { c = c.copy(mchid = text(v, "mchid")) }
         /** Where notifications are sent. */
-        fun notifyUrl(v: String?) = apply { c = c.copy(notifyUrl = v) }
+        fun notifyUrl(v: String?) = apply { c = c.copy(notifyUrl = text(v, "notifyUrl")) }
         /** QFPay's documented rate limit (100/s, 400/min per app code): on by default, as QFPay. */
         fun rateLimit(on: Boolean) = apply { c = c.copy(rateLimit = on) }
         /** Multiplies the notification retry schedule (1.0: real time). */
@@ -147,6 +147,6 @@ class Fault private constructor(internal val ffi: FfiFault) {
         /** Process, then answer HTTP 200 with a body that is not JSON. */
         @JvmStatic fun malformed() = Fault(FfiFault.Malformed)
         /** Answer exactly [status] and [body], without processing. */
-        @JvmStatic fun canned(status: Int, body: String?) = Fault(FfiFault.Canned(status, required(body, "body")))
+        @JvmStatic fun canned(status: Int, body: String?) = Fault(FfiFault.Canned(status, requiredText(body, "body")))
     }
 }

@@ -267,14 +267,17 @@ class DeploymentTest {
 
     @Test
     void nullArgumentsAreTypedErrorsNamingTheArgument() {
-        assertEquals("currency", assertThrows(ValidationException.class, () -> PaymentRequest.wechatQr(1, null)).getField());
-        assertEquals("payType", assertThrows(ValidationException.class, () -> PaymentRequest.builder(1, "HKD", null)).getField());
-        assertEquals("outTradeNo", assertThrows(ValidationException.class, () -> client.findPayment(null)).getField());
+        // A request field is named as QFPay names it; the message names the Java argument.
+        ValidationException currency = assertThrows(ValidationException.class, () -> PaymentRequest.wechatQr(1, null));
+        assertEquals("txcurrcd", currency.getField());
+        assertEquals("invalid txcurrcd: currency is required (got null)", currency.getMessage());
+        assertEquals("pay_type", assertThrows(ValidationException.class, () -> PaymentRequest.builder(1, "HKD", null)).getField());
+        assertEquals("out_trade_no", assertThrows(ValidationException.class, () -> client.findPayment(null)).getField());
         assertEquals("request", assertThrows(ValidationException.class, () -> client.createPayment(null)).getField());
         assertEquals("appCode", assertThrows(ValidationException.class, () -> QfPayClient.builder().appCode(null)).getField());
         assertEquals("timeout", assertThrows(ValidationException.class, () -> QfPayClient.builder().timeout(null)).getField());
         assertEquals("syssn", assertThrows(ValidationException.class, () -> RefundRequest.of(null, 1, "HKD")).getField());
-        assertEquals("outTradeNo", assertThrows(ValidationException.class, () -> CancelRequest.byOutTradeNo(null, 1, "HKD")).getField());
+        assertEquals("out_trade_no", assertThrows(ValidationException.class, () -> CancelRequest.byOutTradeNo(null, 1, "HKD")).getField());
         assertEquals("key", assertThrows(ValidationException.class, () -> Signing.sign(java.util.Map.of(), null, SignType.MD5)).getField());
         CompletionException async = assertThrows(CompletionException.class, () -> client.createPaymentAsync(null).join());
         assertInstanceOf(ValidationException.class, async.getCause());

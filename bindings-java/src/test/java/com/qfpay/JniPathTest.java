@@ -75,6 +75,17 @@ class JniPathTest {
     }
 
     @Test
+    void theThreadThatLoadedTheLibraryMayExitFirst() throws Exception {
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Process p = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-cp", cp, "com.qfpay.ThreadExitProbe")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("OK"), out);
+    }
+
+    @Test
     void oneCopyOfTheNativeLibraryIsLoaded() throws Exception {
         QfPay.generateOutTradeNo(); // the JNI path
         try (Sandbox sb = Sandbox.start(); QfPayClient c = sb.client()) { // uniffi's JNA path
