@@ -22,6 +22,19 @@ namespace QfPay;
  * logger (a Logger), logLevel ('error'|'warn'|'info'|'debug'|'trace').
  *
  * Every operation's options array also takes the per-call options timeoutMs and maxRetries.
+ *
+ * An error about an option names it as written here, in its message and in $field
+ * (timeoutMs, maxRetries, logLevel...): a value of the wrong type or out of range is a
+ * ValidationException, a configuration that cannot work (missing credential, unknown
+ * environment, bad base URL or proxy, unknown signType or logLevel) a ConfigException. A value
+ * that may be a secret (a string in the wrong option, an environment, a base URL, a proxy) is
+ * never quoted. Every parameter that can carry the client key is #[\SensitiveParameter]: with
+ * zend.exception_ignore_args=0 a trace shows a SensitiveParameterValue there.
+ *
+ * QFPAY_LOG (without a logger or logLevel, events go to error_log()): a level (off, error,
+ * warn, info, debug, trace) or comma-separated TARGET=LEVEL directives such as qfpay=debug or
+ * qfpay::http=trace,qfpay::reconcile=off. A value that does not follow this syntax never fails
+ * a call: logging stays off and one warning per process goes to error_log().
  */
 final class Client
 {
@@ -36,7 +49,7 @@ final class Client
      * @param array{appCode?: string, clientKey?: string, environment?: string, baseUrl?: string, mchid?: string, signType?: string, timeoutMs?: int, connectTimeoutMs?: int, maxRetries?: int, reconcileTimeoutMs?: int, retryBaseDelayMs?: int, retryMaxDelayMs?: int, utcOffsetSeconds?: int, proxy?: string, logger?: Logger|object, logLevel?: string} $options
      * @throws ConfigException|ValidationException a missing credential or a bad option
      */
-    public function __construct(array $options = []) {}
+    public function __construct(#[\SensitiveParameter] array $options = []) {}
 
     /**
      * A client from the QFPAY_* environment variables (QFPAY_APP_CODE, QFPAY_CLIENT_KEY,
@@ -44,7 +57,7 @@ final class Client
      * @param array<string, mixed> $overrides any client option
      * @throws ConfigException|ValidationException
      */
-    public static function fromEnv(array $overrides = []): Client {}
+    public static function fromEnv(#[\SensitiveParameter] array $overrides = []): Client {}
 
     /**
      * Creates a payment of any pay type.
@@ -354,7 +367,7 @@ final class Notification
      * @throws SignatureException the signature is missing or does not match
      * @throws DecodeException|ValidationException|ConfigException
      */
-    public static function verify(string $rawBody, ?string $signature, string $clientKey): Notification {}
+    public static function verify(string $rawBody, #[\SensitiveParameter] ?string $signature, #[\SensitiveParameter] string $clientKey): Notification {}
 }
 
 /** Request signatures (X-QF-SIGN), for debugging a 1108 and testing your own code. */
@@ -366,7 +379,7 @@ final class Signing
      * @param string $signType 'md5' or 'sha256'
      * @throws ValidationException|ConfigException
      */
-    public static function sign(array $params, string $clientKey, string $signType = 'md5'): string {}
+    public static function sign(array $params, #[\SensitiveParameter] string $clientKey, string $signType = 'md5'): string {}
 
     /**
      * The string that is signed, without the key.
@@ -376,7 +389,7 @@ final class Signing
     public static function stringToSign(array $params): string {}
 
     /** The expected X-QF-SIGN of a notification body (uppercase hex MD5 of body + key). */
-    public static function notificationSignature(string $rawBody, string $clientKey): string {}
+    public static function notificationSignature(string $rawBody, #[\SensitiveParameter] string $clientKey): string {}
 }
 
 /** QR codes for a payment's qrcode. */
@@ -431,9 +444,9 @@ final class Sandbox
      * @param array{port?: int, merchants?: list<array{appCode: string, clientKey: string, mchid?: string, notifyUrl?: string}>, rateLimit?: bool|array{perSecond?: int, perMinute?: int}, notifyTimeScale?: float, pendingQueries?: int, slowResponseMs?: int} $options
      * @throws ConfigException
      */
-    public static function start(array $options = []): Sandbox {}
+    public static function start(#[\SensitiveParameter] array $options = []): Sandbox {}
     /** A Client for the first merchant. @param array<string, mixed> $overrides any client option */
-    public function client(array $overrides = []): Client {}
+    public function client(#[\SensitiveParameter] array $overrides = []): Client {}
     /** The customer pays the order (syssn or out_trade_no); returns its record. @return array<string, mixed> @throws ValidationException */
     public function pay(string $syssnOrOutTradeNo): array {}
     /**
@@ -491,7 +504,7 @@ class QfPayException extends \Exception
     public $outTradeNo = null;
     /** QFPay's transaction number, when known. @var ?string */
     public $syssn = null;
-    /** The field that failed validation (QFPay's name: txamt, goods_name, ...). @var ?string */
+    /** The field that failed validation (QFPay's name: txamt, goods_name, ...), or the option a configuration or option error is about (timeoutMs, logLevel, environment, ...). @var ?string */
     public $field = null;
     /** The rule it broke. @var ?string */
     public $rule = null;

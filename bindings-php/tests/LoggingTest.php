@@ -141,4 +141,98 @@ final class LoggingTest extends TestCase
             }
         }
     }
+    /** Runs $code with the extension and the environment $env; [status, stdout, stderr]. */
+    private static function php(string $code, array $env): array
+    {
+        $proc = proc_open([PHP_BINARY, '-n', '-d', 'extension=' . qfpay_extension_path(), '-d', 'log_errors=1', '-d', 'error_log=',
+            '-d', 'display_errors=stderr', '-d', 'error_reporting=-1', '-r', $code],
+            [1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes, null, $env + getenv());
+        $out = (string) stream_get_contents($pipes[1]);
+        $err = (string) stream_get_contents($pipes[2]);
+        return [proc_close($proc), $out, $err];
+    }
+
+    /** Pays once through each entry point that builds a client; prints "ok" per success. */
+    private const ENTRY_POINTS = <<<'PHP'
+        $sb = QfPay\Sandbox::start(['rateLimit' => false]);
+        putenv('QFPAY_APP_CODE=' . $sb->appCode);
+        putenv('QFPAY_CLIENT_KEY=' . $sb->clientKey);
+        putenv('QFPAY_BASE_URL=' . $sb->baseUrl);
+        $clients = [
+            'NEWCLIENT0001' => fn () => new QfPay\Client(['appCode' => $sb->appCode, 'clientKey' => $sb->clientKey, 'baseUrl' => $sb->baseUrl]),
+            'FROMENV00001' => fn () => QfPay\Client::fromEnv(),
+            'SANDBOXCLIENT01' => fn () => $sb->client(),
+        ];
+        foreach ($clients as $no => $make) {
+            try {
+                $make()->wechatQr(300, 'HKD', ['outTradeNo' => $no]);
+                echo "ok $no\n";
+            } catch (Throwable $e) {
+                echo get_class($e), ': ', $e->getMessage(), "\n";
+            }
+        }
+        $sb->stop();
+        PHP;
+
+    public function testTheCoresFilterSyntaxLogsAtEveryEntryPoint(): void
+    {
+        // Before: ConfigException "QFPAY_LOG must be error, warn, ... (got "qfpay=debug")" from
+        // all three, so every payment failed.
+        [$status, $out, $err] = self::php(self::ENTRY_POINTS, ['QFPAY_LOG' => 'qfpay=debug']);
+        $this->assertSame(0, $status, $err);
+        $this->assertSame("ok NEWCLIENT0001\nok FROMENV00001\nok SANDBOXCLIENT01\n", $out, $err);
+        foreach (['NEWCLIENT0001', 'FROMENV00001', 'SANDBOXCLIENT01'] as $no) {
+            $lines = array_filter(explode("\n", $err), fn ($l) => str_contains($l, 'qfpay: [debug]') && str_contains($l, $no));
+            $this->assertNotEmpty($lines, "$no logged: $err");
+        }
+        $this->assertStringNotContainsString('"body"', $err, 'bodies only at trace');
+        $this->assertStringNotContainsString('QFPAY_LOG', $err, 'no warning');
+    }
+
+    public function testAnUnusableQfpayLogIsLoggingOffAndOneWarningNeverAFailedCall(): void
+    {
+        [$status, $out, $err] = self::php(self::ENTRY_POINTS, ['QFPAY_LOG' => 'nonsense[[']);
+        $this->assertSame(0, $status, $err);
+        $this->assertSame("ok NEWCLIENT0001\nok FROMENV00001\nok SANDBOXCLIENT01\n", $out, $err);
+        $this->assertStringNotContainsString('qfpay: [debug]', $err, 'logging is off');
+        $this->assertStringNotContainsString('/trade/v1/payment', $err, 'logging is off');
+        // One warning for the process (error_log(), not a PHP warning), without the value.
+        $this->assertSame(1, substr_count($err, 'QFPAY_LOG'), $err);
+        $this->assertSame(1, substr_count($err, 'qfpay: [warn]'), $err);
+        $this->assertStringNotContainsString('nonsense', $err);
+        $this->assertStringNotContainsString('PHP Warning', $err);
+    }
+
+    public function testQfpayLogFiltersPerTarget(): void
+    {
+        // Reconciliation events only: a dropped answer logs its reconciliation, never a request.
+        $code = '$sb = QfPay\Sandbox::start(["rateLimit" => false]); $c = $sb->client(["retryBaseDelayMs" => 10]);'
+            . '$sb->injectFault(["kind" => "drop"]);'
+            . '$c->createPayment(1001, "HKD", "800208", ["authCode" => "134567890123456789", "outTradeNo" => "FILTER0001"]); echo "done";';
+        [$status, $out, $err] = self::php($code, ['QFPAY_LOG' => 'qfpay::http=off,qfpay::reconcile=warn']);
+        $this->assertSame('done', $out, $err);
+        $this->assertStringContainsString('qfpay: [warn]', $err);
+        $this->assertStringContainsString('"kind":"reconcile"', $err);
+        $this->assertStringNotContainsString('"kind":"request"', $err);
+        $this->assertStringNotContainsString('"kind":"response"', $err);
+    }
+
+    public function testAnInvalidLogLevelOptionIsAConfigErrorNamingIt(): void
+    {
+        try {
+            self::$sandbox->client(['logLevel' => 'verbose']);
+            $this->fail('no exception');
+        } catch (\QfPay\ConfigException $e) {
+            $this->assertSame('logLevel', $e->field);
+            $this->assertStringContainsString('logLevel', $e->getMessage());
+            $this->assertStringNotContainsString('QFPAY_LOG', $e->getMessage());
+            $this->assertStringNotContainsString('verbose', $e->getMessage(), 'not quoted');
+        }
+        try {
+            self::$sandbox->client(['logger' => 'not an object']);
+            $this->fail('no exception');
+        } catch (\QfPay\ConfigException $e) {
+            $this->assertSame('logger', $e->field);
+        }
+    }
 }

@@ -11,7 +11,7 @@ use ext_php_rs::zend::ce;
 use qfpay::{ClientBuilder, Environment, PayType, SignType, Wait};
 
 use super::convert::{self, CallOptions, Opts};
-use super::errors::{Php, config, to_php};
+use super::errors::{Failure, Php, config, invalid, to_php};
 use super::logging::Logging;
 use super::results::{Cancellation, Payment, QueryPage, Refund, Transaction};
 
@@ -19,9 +19,21 @@ fn user_agent() -> String {
     format!("qfpay-php/{}", env!("CARGO_PKG_VERSION"))
 }
 
-/// Applies PHP client options to a builder.
-fn apply(mut b: ClientBuilder, options: Option<&ZendHashTable>) -> qfpay::Result<ClientBuilder> {
-    let mut f = Opts::new("the client options", options);
+/// The UTC offsets QFPay's clock can be set to (±14 hours), in seconds.
+const UTC_OFFSET_RANGE: std::ops::RangeInclusive<i64> = -14 * 3600..=14 * 3600;
+
+/// A sign type (`md5` or `sha256`), `field` naming the option. The value is never quoted: it
+/// may be a key pasted in the wrong place.
+pub fn sign_type(field: &str, value: &str) -> Result<SignType, Failure> {
+    SignType::parse(value)
+        .map_err(|_| Failure::config(field, format!("unknown {field}: use \"md5\" or \"sha256\"")))
+}
+
+/// Applies PHP client options to a builder. Every error names the option as PHP code writes it
+/// (`timeoutMs`, `maxRetries`) in its message and its `field`; a value that may be a secret
+/// (a string in the wrong option, an unknown environment, a proxy URL) is never quoted.
+fn apply(mut b: ClientBuilder, options: Option<&ZendHashTable>) -> Result<ClientBuilder, Failure> {
+    let mut f = Opts::options("the client options", options);
     if let Some(a) = f.str("appCode")? {
         b = b.app_code(a);
     }
@@ -29,7 +41,7 @@ fn apply(mut b: ClientBuilder, options: Option<&ZendHashTable>) -> qfpay::Result
         b = b.client_key(k);
     }
     if let Some(e) = f.str("environment")? {
-        b = b.environment(Environment::parse(&e)?);
+        b = b.environment(Environment::parse(&e).map_err(|e| Failure::about("environment", e))?);
     }
     if let Some(u) = f.str("baseUrl")? {
         b = b.base_url(u);
@@ -38,12 +50,12 @@ fn apply(mut b: ClientBuilder, options: Option<&ZendHashTable>) -> qfpay::Result
         b = b.mchid(m);
     }
     if let Some(s) = f.str("signType")? {
-        b = b.sign_type(SignType::parse(&s)?);
+        b = b.sign_type(sign_type("signType", &s)?);
     }
-    if let Some(d) = f.millis("timeoutMs")? {
+    if let Some(d) = f.positive_millis("timeoutMs")? {
         b = b.timeout(d);
     }
-    if let Some(d) = f.millis("connectTimeoutMs")? {
+    if let Some(d) = f.positive_millis("connectTimeoutMs")? {
         b = b.connect_timeout(d);
     }
     if let Some(d) = f.millis("reconcileTimeoutMs")? {
@@ -59,7 +71,15 @@ fn apply(mut b: ClientBuilder, options: Option<&ZendHashTable>) -> qfpay::Result
         b = b.retry_delay(base, max.unwrap_or(Duration::from_secs(5)).max(base));
     }
     if let Some(s) = f.int("utcOffsetSeconds")? {
-        let s = i32::try_from(s).map_err(|_| config("utcOffsetSeconds is out of range"))?;
+        let s = i32::try_from(s)
+            .ok()
+            .filter(|s| UTC_OFFSET_RANGE.contains(&i64::from(*s)))
+            .ok_or_else(|| {
+                invalid(
+                    "utcOffsetSeconds",
+                    format!("must be within ±14 hours (-50400 to 50400 seconds), got {s}"),
+                )
+            })?;
         b = b.utc_offset_seconds(s);
     }
     if let Some(p) = f.str("proxy")? {
@@ -67,8 +87,58 @@ fn apply(mut b: ClientBuilder, options: Option<&ZendHashTable>) -> qfpay::Result
     }
     let _ = f.raw("logger");
     let _ = f.raw("logLevel");
-    f.finish().map_err(|e| config(e.to_string()))?;
+    f.finish_config()?;
     Ok(b.user_agent_prefix(user_agent()))
+}
+
+/// The option a configuration error of the core's (checked when the client is built) is about,
+/// named as PHP code writes it, with a message in PHP's words where the core's names its own
+/// API. The core's messages never quote a secret; they are matched by their fixed beginnings.
+fn attribute(e: qfpay::Error, options: Option<&ZendHashTable>) -> Failure {
+    let qfpay::Error::Config(message) = &e else {
+        return e.into();
+    };
+    let given = |k: &str| options.and_then(|o| o.get(k)).is_some_and(|v| !v.is_null());
+    let m = message.as_str();
+    if m.starts_with("the app code is missing") {
+        Failure::config(
+            "appCode",
+            "appCode is missing: give 'appCode' (Client::fromEnv() also reads QFPAY_APP_CODE)",
+        )
+    } else if m.starts_with("the client key is missing") {
+        Failure::config(
+            "clientKey",
+            "clientKey is missing: give 'clientKey' (Client::fromEnv() also reads QFPAY_CLIENT_KEY)",
+        )
+    } else if let Some(rest) = m.strip_prefix("the app code ") {
+        Failure::config("appCode", format!("appCode {rest}"))
+    } else if m.starts_with("invalid mchid") {
+        Failure::about("mchid", e)
+    } else if m.starts_with("the base URL") {
+        let field = if given("environment") && !given("baseUrl") {
+            "environment"
+        } else {
+            "baseUrl"
+        };
+        Failure::config(
+            field,
+            format!(
+                "{field} is not an http(s):// URL with a host (it is not quoted here: it may hold a secret)"
+            ),
+        )
+    } else if m.starts_with("the proxy") {
+        Failure::about("proxy", e)
+    } else if m.starts_with("unknown sign type") {
+        // QFPAY_SIGN_TYPE (Client::fromEnv()): never quoted either.
+        Failure::config(
+            "signType",
+            "QFPAY_SIGN_TYPE is not a sign type: use \"md5\" or \"sha256\"",
+        )
+    } else if m.starts_with("unknown environment") || m.starts_with("environment ") {
+        Failure::about("environment", e)
+    } else {
+        e.into()
+    }
 }
 
 /// A QFPay client. Create it where you need it, per request if you like: clients built with
@@ -85,7 +155,7 @@ pub struct Client {
 }
 
 /// The `logger` and `logLevel` options.
-fn logging(options: Option<&ZendHashTable>) -> qfpay::Result<Option<Logging>> {
+fn logging(options: Option<&ZendHashTable>) -> Result<Option<Logging>, Failure> {
     let logger = options
         .and_then(|o| o.get("logger"))
         .map(Zval::dereference)
@@ -102,8 +172,11 @@ fn logging(options: Option<&ZendHashTable>) -> qfpay::Result<Option<Logging>> {
 }
 
 impl Client {
-    fn build(b: qfpay::Result<ClientBuilder>, options: Option<&ZendHashTable>) -> PhpResult<Self> {
-        let prepared = (|| {
+    fn build(
+        b: Result<ClientBuilder, Failure>,
+        options: Option<&ZendHashTable>,
+    ) -> PhpResult<Self> {
+        let prepared = (|| -> Result<_, Failure> {
             let log = logging(options)?;
             let mut b = b?;
             if let Some(l) = &log {
@@ -111,7 +184,7 @@ impl Client {
             }
             // Shared with every client of this process built with the same options: in PHP-FPM
             // the worker's connections to QFPay outlive the request that opened them.
-            let client = qfpay::blocking::Client::shared(b)?;
+            let client = qfpay::blocking::Client::shared(b).map_err(|e| attribute(e, options))?;
             if let Some(l) = &log {
                 for w in &client.async_client().config().warnings {
                     l.warn(w);
@@ -120,7 +193,7 @@ impl Client {
             }
             Ok((client, log))
         })();
-        let (inner, log) = prepared.php()?;
+        let (inner, log) = prepared.map_err(|e| e.to_php())?;
         Ok(Self {
             inner,
             logging: log.map(Rc::new),
@@ -154,7 +227,10 @@ impl Client {
     /// A client from the `QFPAY_*` environment variables, then `overrides`.
     pub fn from_env(overrides: Option<&ZendHashTable>) -> PhpResult<Self> {
         Self::build(
-            ClientBuilder::new().env().and_then(|b| apply(b, overrides)),
+            ClientBuilder::new()
+                .env()
+                .map_err(|e| attribute(e, overrides))
+                .and_then(|b| apply(b, overrides)),
             overrides,
         )
     }

@@ -13,7 +13,11 @@ use qfpay::{
     RefundRequest,
 };
 
-use super::errors::invalid;
+use super::errors::{Failure, invalid};
+
+/// The SDK's own per-call and wait options that may sit in a request's options array: errors
+/// about them name them as written (`maxRetries`), not as a QFPay field.
+const SDK_OPTIONS: [&str; 4] = ["timeoutMs", "maxRetries", "intervalMs", "maxIntervalMs"];
 
 /// The QFPay name of a lowerCamelCase key, for error messages (`goodsName` → `goods_name`).
 pub fn qf_name(key: &str) -> String {
@@ -35,7 +39,8 @@ pub fn qf_name(key: &str) -> String {
     }
 }
 
-/// How a PHP value reads in an error message.
+/// How a PHP value reads in an error message. A string is never quoted: it may be a secret
+/// given in the wrong place (a client key as `timeoutMs`).
 pub fn describe(v: &Zval) -> String {
     let v = v.dereference();
     match v.get_type() {
@@ -46,8 +51,10 @@ pub fn describe(v: &Zval) -> String {
         DataType::Long => format!("int {}", v.long().unwrap_or(0)),
         DataType::Double => format!("float {}", v.double().unwrap_or(f64::NAN)),
         DataType::String => match v.str() {
-            Some(s) if s.chars().count() <= 40 => format!("string {s:?}"),
-            Some(_) => "a long string".to_owned(),
+            Some(s) if !s.is_empty() && s.trim().parse::<f64>().is_ok() => {
+                "a numeric string".to_owned()
+            }
+            Some(_) => "a string".to_owned(),
             None => "a binary string".to_owned(),
         },
         DataType::Array => "an array".to_owned(),
@@ -56,9 +63,9 @@ pub fn describe(v: &Zval) -> String {
     }
 }
 
-/// An integer argument: a PHP `int` only. A float (even 300.0), a numeric string or a bool is
+/// An amount argument: a PHP `int` only. A float (even 300.0), a numeric string or a bool is
 /// refused, never rounded or coerced.
-pub fn int_arg(field: &str, v: &Zval) -> qfpay::Result<i64> {
+pub fn amount_arg(field: &str, v: &Zval) -> qfpay::Result<i64> {
     let v = v.dereference();
     match v.long() {
         Some(i) if v.is_long() => Ok(i),
@@ -69,6 +76,30 @@ pub fn int_arg(field: &str, v: &Zval) -> qfpay::Result<i64> {
                 describe(v)
             ),
         )),
+    }
+}
+
+/// An integer argument: a PHP `int` only, never rounded or coerced.
+pub fn int_arg(field: &str, v: &Zval) -> qfpay::Result<i64> {
+    let v = v.dereference();
+    match v.long() {
+        Some(i) if v.is_long() => Ok(i),
+        _ => Err(invalid(
+            field,
+            format!("must be a whole number (an int), got {}", describe(v)),
+        )),
+    }
+}
+
+/// A count argument: a PHP `int` from 0 to `u32::MAX`.
+pub fn count_arg(field: &str, v: &Zval) -> qfpay::Result<u32> {
+    let v = v.dereference();
+    let rule = "must be a non-negative whole number (an int from 0 to 4294967295)";
+    match v.long() {
+        Some(i) if v.is_long() => {
+            u32::try_from(i).map_err(|_| invalid(field, format!("{rule}, got {i}")))
+        }
+        _ => Err(invalid(field, format!("{rule}, got {}", describe(v)))),
     }
 }
 
@@ -112,15 +143,36 @@ pub struct Opts<'a> {
     what: &'static str,
     ht: Option<&'a ZendHashTable>,
     known: Vec<&'static str>,
+    /// Errors name keys as written (SDK options), not by their QFPay name.
+    as_written: bool,
 }
 
 impl<'a> Opts<'a> {
-    /// Reads `ht` (absent means empty).
+    /// Reads the options of a request (absent means empty): an error names a QFPay field by
+    /// its QFPay name (`goodsName` → `goods_name`), an SDK option (`timeoutMs`) as written.
     pub fn new(what: &'static str, ht: Option<&'a ZendHashTable>) -> Self {
         Self {
             what,
             ht,
             known: Vec::new(),
+            as_written: false,
+        }
+    }
+
+    /// Reads SDK options (client, sandbox): an error names the key as written (`maxRetries`).
+    pub fn options(what: &'static str, ht: Option<&'a ZendHashTable>) -> Self {
+        Self {
+            as_written: true,
+            ..Self::new(what, ht)
+        }
+    }
+
+    /// The `field` of an error about `key`.
+    fn field(&self, key: &str) -> String {
+        if self.as_written || SDK_OPTIONS.contains(&key) {
+            key.to_owned()
+        } else {
+            qf_name(key)
         }
     }
 
@@ -133,29 +185,27 @@ impl<'a> Opts<'a> {
 
     /// An optional string.
     pub fn str(&mut self, key: &'static str) -> qfpay::Result<Option<String>> {
-        self.raw(key).map(|v| str_arg(&qf_name(key), v)).transpose()
+        let field = self.field(key);
+        self.raw(key).map(|v| str_arg(&field, v)).transpose()
     }
 
     /// A required string.
     pub fn req_str(&mut self, key: &'static str) -> qfpay::Result<String> {
+        let field = self.field(key);
         self.str(key)?
-            .ok_or_else(|| invalid(&qf_name(key), format!("is required ({key})")))
+            .ok_or_else(|| invalid(&field, format!("is required ({key})")))
     }
 
     /// An optional `int`.
     pub fn int(&mut self, key: &'static str) -> qfpay::Result<Option<i64>> {
-        self.raw(key).map(|v| int_arg(&qf_name(key), v)).transpose()
+        let field = self.field(key);
+        self.raw(key).map(|v| int_arg(&field, v)).transpose()
     }
 
     /// An optional non-negative `int` that fits a `u32`.
     pub fn u32(&mut self, key: &'static str) -> qfpay::Result<Option<u32>> {
-        let field = qf_name(key);
-        match self.int(key)? {
-            None => Ok(None),
-            Some(n) => u32::try_from(n)
-                .map(Some)
-                .map_err(|_| invalid(&field, format!("must be 0 to {} (got {n})", u32::MAX))),
-        }
+        let field = self.field(key);
+        self.raw(key).map(|v| count_arg(&field, v)).transpose()
     }
 
     /// An optional duration in milliseconds.
@@ -163,9 +213,17 @@ impl<'a> Opts<'a> {
         self.raw(key).map(|v| millis_arg(key, v)).transpose()
     }
 
+    /// An optional duration in milliseconds that must be greater than zero (a deadline).
+    pub fn positive_millis(&mut self, key: &'static str) -> qfpay::Result<Option<Duration>> {
+        match self.millis(key)? {
+            Some(d) if d.is_zero() => Err(invalid(key, "must be greater than zero")),
+            d => Ok(d),
+        }
+    }
+
     /// A string or a list of strings.
     pub fn str_list(&mut self, key: &'static str) -> qfpay::Result<Vec<String>> {
-        let field = qf_name(key);
+        let field = self.field(key);
         let Some(v) = self.raw(key) else {
             return Ok(Vec::new());
         };
@@ -181,11 +239,9 @@ impl<'a> Opts<'a> {
         items.values().map(|item| str_arg(&field, item)).collect()
     }
 
-    /// Refuses the keys that were not read.
-    pub fn finish(self) -> qfpay::Result<()> {
-        let Some(ht) = self.ht else {
-            return Ok(());
-        };
+    /// The keys that were not read: the first, and `unknown option(s) 'a', 'b'`.
+    fn unknown(&self) -> Option<(String, String)> {
+        let ht = self.ht?;
         let mut unknown = Vec::new();
         for (k, _) in ht.iter() {
             let name = key_name(k);
@@ -193,25 +249,48 @@ impl<'a> Opts<'a> {
                 unknown.push(name);
             }
         }
-        if unknown.is_empty() {
-            return Ok(());
-        }
+        let first = unknown.first()?.clone();
+        let text = format!(
+            "unknown option{} {}",
+            if unknown.len() > 1 { "s" } else { "" },
+            unknown
+                .iter()
+                .map(|u| format!("'{u}'"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+        Some((first, text))
+    }
+
+    /// The keys that were read, for messages.
+    fn known(&self) -> String {
         let mut known = self.known.clone();
         known.sort_unstable();
         known.dedup();
-        Err(invalid(
-            self.what,
-            format!(
-                "unknown option{} {} (known: {})",
-                if unknown.len() > 1 { "s" } else { "" },
-                unknown
-                    .iter()
-                    .map(|u| format!("'{u}'"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                known.join(", ")
-            ),
-        ))
+        known.join(", ")
+    }
+
+    /// Refuses the keys that were not read (a validation error naming the options array).
+    pub fn finish(self) -> qfpay::Result<()> {
+        match self.unknown() {
+            None => Ok(()),
+            Some((_, text)) => Err(invalid(
+                self.what,
+                format!("{text} (known: {})", self.known()),
+            )),
+        }
+    }
+
+    /// Refuses the keys that were not read, as a configuration error whose `field` is the
+    /// (first) unknown key.
+    pub fn finish_config(self) -> Result<(), Failure> {
+        match self.unknown() {
+            None => Ok(()),
+            Some((first, text)) => Err(Failure::config(
+                &first,
+                format!("{text} in {} (known: {})", self.what, self.known()),
+            )),
+        }
     }
 }
 
@@ -226,12 +305,8 @@ pub struct CallOptions {
 impl CallOptions {
     /// Reads `timeoutMs` and `maxRetries` from `o`.
     pub fn read(o: &mut Opts<'_>) -> qfpay::Result<Self> {
-        let timeout = o.millis("timeoutMs")?;
-        if timeout.is_some_and(|t| t.is_zero()) {
-            return Err(invalid("timeoutMs", "must be greater than zero"));
-        }
         Ok(Self {
-            timeout,
+            timeout: o.positive_millis("timeoutMs")?,
             max_retries: o.u32("maxRetries")?,
         })
     }
@@ -251,7 +326,7 @@ impl CallOptions {
 
 /// `amount` + `currency` → money.
 pub fn money(amount: &Zval, currency: &Zval) -> qfpay::Result<Money> {
-    let amount = int_arg("txamt", amount)?;
+    let amount = amount_arg("txamt", amount)?;
     let currency = Currency::parse(&str_arg("txcurrcd", currency)?)?;
     Ok(Money::new(amount, currency))
 }

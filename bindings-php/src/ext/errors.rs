@@ -160,6 +160,12 @@ fn set(obj: &mut ZendObject, name: &str, value: impl IntoZval) {
 
 /// The PHP exception for a core error.
 pub fn to_php(e: &qfpay::Error) -> PhpException {
+    to_php_with_field(e, None)
+}
+
+/// The PHP exception for a core error, its `field` set to `field` when given (a configuration
+/// error about one client option, named as PHP code writes it: `logLevel`).
+fn to_php_with_field(e: &qfpay::Error, field: Option<&str>) -> PhpException {
     let code = e.code();
     let message = e.to_string();
     let ce = find(class_of(code));
@@ -175,7 +181,7 @@ pub fn to_php(e: &qfpay::Error) -> PhpException {
     set(&mut obj, "httpStatus", e.http_status().map(i64::from));
     set(&mut obj, "outTradeNo", e.out_trade_no().map(str::to_owned));
     set(&mut obj, "syssn", e.syssn().map(str::to_owned));
-    set(&mut obj, "field", e.field().map(str::to_owned));
+    set(&mut obj, "field", e.field().or(field).map(str::to_owned));
     set(&mut obj, "rule", e.rule().map(str::to_owned));
     set(
         &mut obj,
@@ -210,6 +216,44 @@ pub fn invalid(field: &str, rule: impl Into<String>) -> qfpay::Error {
 /// A configuration error.
 pub fn config(message: impl Into<String>) -> qfpay::Error {
     qfpay::Error::Config(message.into())
+}
+
+/// An error about an option, with the option it is about: what a core error cannot carry for
+/// a configuration error (`qfpay::Error::Config` has no field). Becomes the exception with its
+/// `field` set.
+#[derive(Debug)]
+pub struct Failure {
+    error: qfpay::Error,
+    field: Option<String>,
+}
+
+impl Failure {
+    /// A `ConfigException` about the option `field`: `configuration error: {message}`.
+    pub fn config(field: &str, message: impl Into<String>) -> Self {
+        Self {
+            error: config(message),
+            field: Some(field.to_owned()),
+        }
+    }
+
+    /// `error`, reported as being about the option `field` (a validation error keeps its own).
+    pub fn about(field: &str, error: qfpay::Error) -> Self {
+        Self {
+            error,
+            field: Some(field.to_owned()),
+        }
+    }
+
+    /// The PHP exception.
+    pub fn to_php(&self) -> PhpException {
+        to_php_with_field(&self.error, self.field.as_deref())
+    }
+}
+
+impl From<qfpay::Error> for Failure {
+    fn from(error: qfpay::Error) -> Self {
+        Self { error, field: None }
+    }
 }
 
 /// Core result → PHP result.

@@ -8,6 +8,7 @@ use ext_php_rs::flags::ClassFlags;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendHashTable, Zval};
 
+use super::client::sign_type;
 use super::convert::{describe, key_name, str_arg};
 use super::errors::{Php, invalid};
 use super::results::map_to_array;
@@ -70,7 +71,7 @@ impl Signing {
     ) -> PhpResult<String> {
         let st = match signType.as_deref() {
             None | Some("md5") => qfpay::SignType::Md5,
-            Some(other) => qfpay::SignType::parse(other).php()?,
+            Some(other) => sign_type("signType", other).map_err(|e| e.to_php())?,
         };
         let p = pairs(params).php()?;
         Ok(qfpay::sign::sign(&p, &clientKey, st))

@@ -1,6 +1,11 @@
 //! Core events to a PHP logger (`QfPay\Logger`, PSR-3 shaped) or, with `QFPAY_LOG`, to
 //! `error_log()`.
 //!
+//! `QFPAY_LOG` is read by the core's one rule (`qfpay::log_filter`): `debug`, `qfpay=debug`,
+//! `qfpay::http=trace,qfpay::reconcile=off`... A value that does not follow it never fails a
+//! call: logging stays off and one warning per process goes to `error_log()` (not
+//! `trigger_error()`, which frameworks turn into an exception that would fail the payment).
+//!
 //! The core calls the observer on the thread that drives the I/O. The observer never calls
 //! PHP: it only buffers the events, and the client delivers them to the logger on the PHP
 //! thread after each call returns, before the result (or exception) goes back to PHP. Without
@@ -13,9 +18,10 @@ use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendHashTable, Zval};
 use ext_php_rs::zend::ExecutorGlobals;
 use qfpay::events::{Event, Level, Observer};
+use qfpay::log_filter::{LogFilter, env_log};
 
 use super::convert::describe;
-use super::errors::config;
+use super::errors::Failure;
 
 /// One buffered event.
 struct Record {
@@ -31,16 +37,23 @@ enum Ctx {
 
 /// Buffers events until the PHP thread delivers them.
 struct Buffer {
-    min: Level,
+    filter: LogFilter,
+    /// The most verbose level any SDK target is logged at (what `enabled` answers with).
+    max: Level,
     records: Mutex<Vec<Record>>,
 }
 
 impl Observer for Buffer {
     fn enabled(&self, level: Level) -> bool {
-        level >= self.min
+        level >= self.max
     }
 
     fn on_event(&self, e: &Event) {
+        // Per event: its target's level (`qfpay::reconcile=off` drops reconciliation events
+        // while `qfpay::http` still logs).
+        if !self.filter.allows(e.kind) {
+            return;
+        }
         let mut context = vec![
             ("kind", Ctx::Str(e.kind.as_str().to_owned())),
             ("endpoint", Ctx::Str(e.endpoint.to_owned())),
@@ -65,7 +78,12 @@ impl Observer for Buffer {
         if let Some(v) = &e.reason {
             context.push(("reason", Ctx::Str(v.clone())));
         }
-        if let Some(v) = &e.body {
+        // Bodies only where the event's own target is at trace.
+        if let Some(v) = e
+            .body
+            .as_ref()
+            .filter(|_| self.filter.level_for(e.kind.target()) == Some(Level::Trace))
+        {
             context.push(("body", Ctx::Str(v.clone())));
         }
         if let Ok(mut r) = self.records.lock() {
@@ -96,51 +114,75 @@ fn method(level: Level) -> &'static str {
     }
 }
 
+/// Writes `line` with PHP's `error_log()`.
+fn error_log(line: &str) {
+    let pending = ExecutorGlobals::has_exception();
+    if let Ok(f) = ZendCallable::try_from_name("error_log") {
+        let _ = f.try_call(vec![&line]);
+    }
+    if !pending && ExecutorGlobals::has_exception() {
+        drop(ExecutorGlobals::take_exception());
+    }
+}
+
+/// The filter `QFPAY_LOG` gives, read once per process by the core's rule. An unusable value
+/// is logging off; its warning (which never quotes the value) goes to `error_log()` the first
+/// time it is asked for in the process, never as an exception or a PHP warning.
+fn env_filter() -> Option<&'static LogFilter> {
+    let env = env_log();
+    if let Some(w) = env.take_warning() {
+        error_log(&format!("qfpay: [warn] {w}"));
+    }
+    env.filter.as_ref()
+}
+
 impl Logging {
     /// From the `logger` and `logLevel` options and `QFPAY_LOG`. `None`: nothing listens.
-    pub fn new(logger: Option<&Zval>, level: Option<String>) -> qfpay::Result<Option<Self>> {
-        let env = std::env::var("QFPAY_LOG")
-            .ok()
-            .filter(|v| !v.trim().is_empty());
+    ///
+    /// `logLevel` (code) wins; otherwise `QFPAY_LOG`'s filter; otherwise a logger gets every
+    /// event but bodies (`debug`). Only the options can fail (they are code): `QFPAY_LOG` never
+    /// does.
+    pub fn new(logger: Option<&Zval>, level: Option<String>) -> Result<Option<Self>, Failure> {
         let logger = match logger {
             None => None,
             Some(z) => {
                 let Some(obj) = z.object() else {
-                    return Err(config(format!(
-                        "logger must be an object with debug/info/warning/error(string $message, array $context) methods (a QfPay\\Logger or a PSR-3 logger), got {}",
-                        describe(z)
-                    )));
+                    return Err(Failure::config(
+                        "logger",
+                        format!(
+                            "logger must be an object with debug/info/warning/error(string $message, array $context) methods (a QfPay\\Logger or a PSR-3 logger), got {}",
+                            describe(z)
+                        ),
+                    ));
                 };
                 for m in ["debug", "info", "warning", "error"] {
-                    let lower = m.to_ascii_lowercase();
-                    if obj
-                        .get_class_entry()
-                        .function_table
-                        .get(lower.as_str())
-                        .is_none()
-                    {
-                        return Err(config(format!("logger has no {m}() method")));
+                    if obj.get_class_entry().function_table.get(m).is_none() {
+                        return Err(Failure::config(
+                            "logger",
+                            format!("logger has no {m}() method"),
+                        ));
                     }
                 }
                 Some(z.shallow_clone())
             }
         };
-        let parse = |v: &str, what: &str| {
-            Level::parse(v).ok_or_else(|| {
-                config(format!(
-                    "{what} must be error, warn, info, debug or trace (got {v:?})"
-                ))
-            })
+        // Read first, so that an unusable value is reported whatever the options say.
+        let env = env_filter();
+        let filter = match level {
+            Some(l) => Some(level_filter(&l)?),
+            None => match (env, logger.is_some()) {
+                (Some(f), _) => Some(f.clone()),
+                (None, true) => Some(level_filter("debug")?),
+                (None, false) => None,
+            },
         };
-        let min = match (&level, &env, logger.is_some()) {
-            (Some(l), _, _) => parse(l, "logLevel")?,
-            (None, Some(e), _) => parse(e, "QFPAY_LOG")?,
-            (None, None, true) => Level::Debug,
-            (None, None, false) => return Ok(None),
+        let Some((filter, max)) = filter.and_then(|f| f.max_level().map(|m| (f, m))) else {
+            return Ok(None);
         };
         Ok(Some(Self {
             buffer: Arc::new(Buffer {
-                min,
+                filter,
+                max,
                 records: Mutex::new(Vec::new()),
             }),
             logger,
@@ -152,8 +194,11 @@ impl Logging {
         Arc::clone(&self.buffer) as Arc<dyn Observer>
     }
 
-    /// A message of the binding itself (configuration warnings).
+    /// A configuration warning of the client (target `qfpay::config`).
     pub fn warn(&self, message: &str) {
+        if !self.buffer.filter.allows_config_warnings() {
+            return;
+        }
         if let Ok(mut r) = self.buffer.records.lock() {
             r.push(Record {
                 level: Level::Warn,
@@ -198,10 +243,7 @@ impl Logging {
                         })
                         .collect(),
                 );
-                let line = format!("qfpay: [{}] {message} {json}", level.as_str());
-                if let Ok(f) = ZendCallable::try_from_name("error_log") {
-                    let _ = f.try_call(vec![&line]);
-                }
+                error_log(&format!("qfpay: [{}] {message} {json}", level.as_str()));
             }
         }
         if !pending && ExecutorGlobals::has_exception() {
@@ -209,6 +251,24 @@ impl Logging {
             drop(ExecutorGlobals::take_exception());
         }
     }
+}
+
+/// The filter of the `logLevel` option: every SDK target at that level. A ConfigException
+/// naming `logLevel` when it is not a level (the value is not quoted).
+fn level_filter(level: &str) -> Result<LogFilter, Failure> {
+    let bad = || {
+        Failure::config(
+            "logLevel",
+            "logLevel must be error, warn, info, debug or trace",
+        )
+    };
+    if Level::parse(level).is_none() {
+        return Err(bad());
+    }
+    LogFilter::parse(level.trim())
+        .ok()
+        .flatten()
+        .ok_or_else(bad)
 }
 
 /// The logger interface the client accepts (`'logger' => $obj`); PSR-3 shaped, so a PSR-3

@@ -1,6 +1,7 @@
 //! The extension proper (only with the `php` feature).
 // The ext-php-rs macros emit the `extern "C"` entry points PHP calls (`get_module` with
-// `#[no_mangle]`, startup functions); that is the only unsafe code here.
+// `#[no_mangle]`, startup functions); besides them, the only unsafe code is `sensitive` (the
+// engine's `zend_add_attribute`) and the class-entry pointers of `errors`.
 #![allow(unsafe_code)]
 // Parameter names are PHP's (camelCase, for named arguments).
 #![allow(non_snake_case)]
@@ -12,18 +13,27 @@ mod functions;
 mod logging;
 mod results;
 mod sandbox;
+mod sensitive;
 
 use ext_php_rs::prelude::*;
 
 /// The extension's version (the crate's).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
+/// Module start-up: declares the exception classes; the key-carrying parameters are marked
+/// `#[\SensitiveParameter]` once the other classes exist (see `sensitive`).
+extern "C" fn startup(ty: i32, module_number: i32) -> i32 {
+    sensitive::module_started();
+    errors::register_exceptions(ty, module_number)
+}
+
 #[php_module]
 pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
     module
         .name("qfpay")
         .version(VERSION)
-        .startup_function(errors::register_exceptions)
+        .startup_function(startup)
+        .request_startup_function(sensitive::request_started)
         .class::<results::Payment>()
         .class::<results::Transaction>()
         .class::<results::QueryPage>()

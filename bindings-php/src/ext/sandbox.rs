@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 use super::client::Client;
 use super::convert::{Opts, describe, key_name};
-use super::errors::{Php, config, invalid};
+use super::errors::{Failure, Php, config, invalid};
 use super::results::json_to_zval;
 
 /// A PHP value as JSON (arrays with keys 0..n as lists, other arrays as objects).
@@ -53,13 +53,14 @@ fn list(items: Vec<Value>) -> ZBox<ZendHashTable> {
     ht
 }
 
-fn merchant(v: &Zval) -> qfpay::Result<Merchant> {
+fn merchant(v: &Zval) -> Result<Merchant, Failure> {
     let Some(ht) = v.dereference().array() else {
-        return Err(config(
+        return Err(Failure::config(
+            "merchants",
             "each merchant must be ['appCode' => ..., 'clientKey' => ...]",
         ));
     };
-    let mut f = Opts::new("a sandbox merchant", Some(ht));
+    let mut f = Opts::options("a sandbox merchant", Some(ht));
     let mut m = Merchant::new(f.req_str("appCode")?, f.req_str("clientKey")?);
     if let Some(id) = f.str("mchid")? {
         m = m.with_mchid(id);
@@ -67,39 +68,51 @@ fn merchant(v: &Zval) -> qfpay::Result<Merchant> {
     if let Some(u) = f.str("notifyUrl")? {
         m = m.with_notify_url(u);
     }
-    f.finish()?;
+    f.finish_config()?;
     Ok(m)
 }
 
-fn sandbox_config(options: Option<&ZendHashTable>) -> qfpay::Result<SandboxConfig> {
+fn sandbox_config(options: Option<&ZendHashTable>) -> Result<SandboxConfig, Failure> {
+    let mut f = Opts::options("the sandbox options", options);
+    let c = read_sandbox_config(&mut f)?;
+    f.finish_config()?;
+    Ok(c)
+}
+
+fn read_sandbox_config(f: &mut Opts<'_>) -> Result<SandboxConfig, Failure> {
     let mut c = SandboxConfig::default();
-    let mut f = Opts::new("the sandbox options", options);
     if let Some(p) = f.int("port")? {
-        c.port = u16::try_from(p).map_err(|_| config("port must be 0 to 65535"))?;
+        c.port = u16::try_from(p)
+            .map_err(|_| invalid("port", format!("must be 0 to 65535, got {p}")))?;
     }
     if let Some(v) = f.raw("merchants") {
         let Some(items) = v.array() else {
-            return Err(config(
+            return Err(Failure::config(
+                "merchants",
                 "merchants must be a list of ['appCode' => ..., 'clientKey' => ...]",
             ));
         };
-        c.merchants = items.values().map(merchant).collect::<qfpay::Result<_>>()?;
+        c.merchants = items
+            .values()
+            .map(merchant)
+            .collect::<Result<_, Failure>>()?;
     }
     match f.raw("rateLimit") {
         None => {}
         Some(v) if v.is_false() => c.rate_limit = None,
         Some(v) if v.is_true() => c.rate_limit = Some(RateLimit::default()),
         Some(v) if v.is_array() => {
-            let mut r = Opts::new("rateLimit", v.array());
+            let mut r = Opts::options("rateLimit", v.array());
             let d = RateLimit::default();
             c.rate_limit = Some(RateLimit {
                 per_second: r.u32("perSecond")?.unwrap_or(d.per_second),
                 per_minute: r.u32("perMinute")?.unwrap_or(d.per_minute),
             });
-            r.finish()?;
+            r.finish_config()?;
         }
         Some(_) => {
-            return Err(config(
+            return Err(Failure::config(
+                "rateLimit",
                 "rateLimit must be false, true or ['perSecond' => ..., 'perMinute' => ...]",
             ));
         }
@@ -111,7 +124,11 @@ fn sandbox_config(options: Option<&ZendHashTable>) -> qfpay::Result<SandboxConfi
             v.double().unwrap_or(f64::NAN)
         };
         if !scale.is_finite() || scale < 0.0 {
-            return Err(config("notifyTimeScale must be a finite number >= 0"));
+            return Err(invalid(
+                "notifyTimeScale",
+                format!("must be a finite number >= 0, got {}", describe(v)),
+            )
+            .into());
         }
         c.notify_time_scale = scale;
     }
@@ -121,7 +138,6 @@ fn sandbox_config(options: Option<&ZendHashTable>) -> qfpay::Result<SandboxConfi
     if let Some(d) = f.millis("slowResponseMs")? {
         c.slow_response = d;
     }
-    f.finish().map_err(|e| config(e.to_string()))?;
     Ok(c)
 }
 
@@ -158,7 +174,7 @@ impl Sandbox {
     /// `rateLimit` (default on: 100/s, 400/min; false turns it off), `notifyTimeScale`,
     /// `pendingQueries`, `slowResponseMs`.
     pub fn start(options: Option<&ZendHashTable>) -> PhpResult<Sandbox> {
-        let cfg = sandbox_config(options).php()?;
+        let cfg = sandbox_config(options).map_err(|e| e.to_php())?;
         let sb = Inner::start_background(cfg)
             .map_err(|e| config(format!("the sandbox could not start: {e}")))
             .php()?;
