@@ -25,7 +25,7 @@ class QfPayError extends Error {
 
 /** A request field broke a documented rule; nothing was sent. `.field`, `.rule`. */
 class ValidationError extends QfPayError {}
-/** The client is not configured correctly. */
+/** The client is not configured correctly. `.field`: the option at fault, when one is. */
 class ConfigError extends QfPayError {}
 /** QFPay answered with a failure code. `.respcd`, `.resperr`, `.respmsg`, `.httpStatus`. */
 class ApiError extends QfPayError {}
@@ -95,6 +95,26 @@ function inJsTerms (message) {
   return message
 }
 
+// The client option a configuration error is about (the core's messages say it in words).
+const CONFIG_FIELDS = [
+  [/^configuration error: the app code\b/, 'appCode'],
+  [/^configuration error: the client key\b/, 'clientKey'],
+  [/^configuration error: unknown environment\b/, 'environment'],
+  [/^configuration error: the base URL\b/, 'baseUrl'],
+  [/^configuration error: unknown (?:signType|sign type)\b/, 'signType'],
+  [/^configuration error: invalid mchid\b/, 'mchid'],
+  [/^configuration error: the UTC offset\b/, 'utcOffsetSeconds'],
+  [/^configuration error: the proxy\b/, 'proxy'],
+  [/^configuration error: invalid ([A-Za-z0-9_$]+): is not an option\b/, null]
+]
+function configField (message) {
+  for (const [re, field] of CONFIG_FIELDS) {
+    const m = re.exec(message)
+    if (m) return field || m[1]
+  }
+  return undefined
+}
+
 /**
  * The QfPayError for a native error, or the error itself when it did not come from the core
  * (a JavaScript TypeError, say).
@@ -114,7 +134,12 @@ function fromNative (err) {
     }
   }
   const Cls = CLASSES[m[1]]
-  const e = new Cls(inJsTerms(m[2]), m[1], details)
+  const message = inJsTerms(m[2])
+  if (m[1] === 'config' && details.field === undefined) {
+    const field = configField(message)
+    if (field !== undefined) details.field = field
+  }
+  const e = new Cls(message, m[1], details)
   // Keep the caller's frames (this function is called from the wrapper's catch).
   Error.captureStackTrace?.(e, fromNative)
   return e

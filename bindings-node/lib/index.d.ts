@@ -19,7 +19,12 @@ export type Raw = Record<string, unknown>
 /** The kinds of events a client emits (`client.on(kind, fn)`). */
 export type EventKind = 'request' | 'response' | 'retry' | 'reconcile' | 'status_unknown' | 'cancelled'
 
-/** Log levels, most verbose first (`QFPAY_LOG` takes the same names). */
+/**
+ * Log levels, most verbose first. `QFPAY_LOG` (the environment variable every qfpay SDK reads
+ * by one rule) takes these names, alone or per target: `debug`, `qfpay=debug`,
+ * `qfpay::http=trace,qfpay::reconcile=warn`; a value it cannot use turns logging off with one
+ * Node warning (code `QFPAY_LOG`), never an error.
+ */
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error'
 
 /**
@@ -122,9 +127,15 @@ export interface ClientOptions {
   utcOffsetSeconds?: number
   /** An HTTP(S) proxy URL, or `'none'` for direct (default: `QFPAY_PROXY`, `HTTPS_PROXY`, ...). */
   proxy?: string
-  /** A logger for the client's events and configuration warnings (default: none, unless `DEBUG=qfpay` or `QFPAY_LOG` is set). */
+  /**
+   * A logger for the client's events and configuration warnings (default: none, unless
+   * `QFPAY_LOG` holds a filter such as `qfpay=debug`, or `DEBUG=qfpay`: then one line per event on stderr).
+   */
   logger?: Logger
-  /** The least severe level logged (default: the logger's own `level` if it has one, else `QFPAY_LOG`, else `'info'`). */
+  /**
+   * The least severe level logged (default: the logger's own `level` if it has one, else
+   * `QFPAY_LOG`'s filter, per target, else `'info'`).
+   */
   logLevel?: LogLevel
 }
 
@@ -581,17 +592,27 @@ export declare class QfPayError extends Error {
   /** QFPay's transaction number, when known. */
   readonly syssn?: string
 }
-/** A request field broke a documented rule; nothing was sent. */
+/**
+ * A request field, option or argument has the wrong type or broke a documented rule; nothing
+ * was sent. The message names the value's type, never the value.
+ */
 export declare class ValidationError extends QfPayError {
   /** Always `'validation'`. */
   readonly code: 'validation'
-  /** The field by its QFPay name (`txamt`, `goods_name`, ...), or the option as JavaScript spells it (`timeoutMs`). */
+  /**
+   * The field by its QFPay name (`txamt`, `goods_name`, nested with a dot:
+   * `extend_info.user_creid`), the same for a wrong type and a broken rule; or the option or
+   * argument as JavaScript spells it (`timeoutMs`, `options`, `request`, `clientKey`, `signature`).
+   */
   readonly field: string
   /** The rule it broke. */
   readonly rule: string
 }
-/** The client is not configured correctly. */
-export declare class ConfigError extends QfPayError {}
+/** The client is not configured correctly. The message never quotes a key, URL or proxy. */
+export declare class ConfigError extends QfPayError {
+  /** The option at fault as JavaScript spells it (`environment`, `baseUrl`, `appCode`, `clientKey`, ...), when one is. */
+  readonly field?: string
+}
 /** QFPay answered with a failure code. */
 export declare class ApiError extends QfPayError {
   /** QFPay's `respcd`. */
@@ -659,19 +680,21 @@ export type RawBody = Buffer | Uint8Array | ArrayBuffer | string
 /**
  * Verifies `X-QF-SIGN` over the raw body and returns the notification.
  * @throws {SignatureError} when the signature is missing, empty or does not match (answer 4xx; do not trust the body).
- * @throws {ValidationError} when given a parsed object instead of the raw body.
+ * @throws {ValidationError} when given a parsed object instead of the raw body (`field` `rawBody`), or
+ *   `signature` or `clientKey` is not a string (`field` names the argument).
  * @throws {DecodeError} when the signed body is not a notification.
- * @throws {ConfigError} when `clientKey` is not a string.
+ * @throws {ConfigError} when `clientKey` is empty.
  */
 export declare function verifyNotification(rawBody: RawBody, signature: string | string[] | null | undefined, clientKey: string): Notification
 /**
  * The `X-QF-SIGN` QFPay would send for a body.
- * @throws {ValidationError} when `rawBody` is not raw bytes or a string.
+ * @throws {ValidationError} when `rawBody` is not raw bytes or a string, or `clientKey` not a string.
  */
 export declare function notificationSignature(rawBody: RawBody, clientKey: string): string
 /**
  * The request signature of `params` (uppercase hex).
- * @throws {ValidationError} when a value is not a string or whole number, or `signType` is unknown.
+ * @throws {ValidationError} when a value is not a string or whole number, `key` is not a
+ *   string, or `signType` is not `'md5'` or `'sha256'` (the value is never quoted).
  */
 export declare function sign(params: Record<string, string | number>, key: string, signType?: 'md5' | 'sha256'): string
 /**
@@ -688,22 +711,23 @@ export declare function debugStringToSign(params: Record<string, string | number
 export declare const qr: {
   /**
    * An SVG image.
-   * @throws {ValidationError} when `content` is empty or too long for a QR code.
+   * @throws {ValidationError} when `content` is not a string, or empty or too long for a QR code.
    */
   svg(content: string): string
   /**
-   * A PNG image, `scale` pixels per module (default 8).
-   * @throws {ValidationError} when `content` is empty or too long for a QR code.
+   * A PNG image, `scale` pixels per module (a whole number from 1 to 100; default 8).
+   * @throws {ValidationError} when `content` is not a string, or empty or too long for a QR
+   *   code, or `scale` is not a whole number from 1 to 100.
    */
   png(content: string, scale?: number): Buffer
   /**
    * A `data:image/png;base64,...` URL.
-   * @throws {ValidationError} when `content` is empty or too long for a QR code.
+   * @throws {ValidationError} when `content` is not a string, or empty or too long for a QR code.
    */
   dataUrl(content: string): string
   /**
    * Unicode text for a terminal.
-   * @throws {ValidationError} when `content` is empty or too long for a QR code.
+   * @throws {ValidationError} when `content` is not a string, or empty or too long for a QR code.
    */
   terminal(content: string): string
 }
@@ -818,12 +842,12 @@ export declare class Sandbox {
   client(options?: ClientOptions & { merchant?: SandboxMerchant }): Client
   /**
    * The customer pays (by syssn or out_trade_no); returns the order record.
-   * @throws {QfPayError} when there is no such order or it cannot be paid.
+   * @throws {ValidationError} when the argument is not a string, there is no such order or it cannot be paid.
    */
   pay(syssnOrOutTradeNo: string): Raw
   /**
    * Faults for the next API requests.
-   * @throws {ValidationError} for an unknown fault.
+   * @throws {ValidationError} for an unknown fault or one that is not an object.
    */
   injectFault(fault: SandboxFault): void
   /**
@@ -848,7 +872,7 @@ export declare class Sandbox {
   orders(): SandboxOrder[]
   /**
    * Moves the sandbox clock forward (to expire orders without waiting).
-   * @throws {ValidationError} when `seconds` is not a whole number or moves the clock too far.
+   * @throws {ValidationError} when `seconds` is not a whole number (of type number) or moves the clock too far.
    */
   advanceClock(seconds: number): void
   /**

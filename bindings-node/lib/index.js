@@ -3,6 +3,7 @@
 // protocol work; this file only adapts it: QfPayError subclasses, async iteration, and the
 // raw-body check of verifyNotification.
 
+const { types: utilTypes } = require('node:util')
 const native = require('./native.js')
 const errors = require('./errors.js')
 const { Events } = require('./events.js')
@@ -33,23 +34,115 @@ function invalid (field, rule) {
 const LONE_SURROGATE =
   'must be valid Unicode text, but holds a lone surrogate (half of a UTF-16 pair) that would be sent as U+FFFD'
 
+// The stand-in for a value that has no JSON form (src/convert.rs TYPE_MARKER): the native side
+// reports it as a wrong type naming the field and the type expected, like any other.
+const TYPE_MARKER = '\u0000qfpay:type'
+
+function isPlainObject (v) {
+  const proto = Object.getPrototypeOf(v)
+  return proto === Object.prototype || proto === null
+}
+
+// What a wrong value is, for an error message: its type, never its content (a key passed in the
+// wrong place must not be echoed).
+function typeOf (v) {
+  if (v === null) return 'null'
+  if (Array.isArray(v)) return 'an array'
+  switch (typeof v) {
+    case 'undefined': return 'undefined'
+    case 'string': return 'a string'
+    case 'number': return 'a number'
+    case 'boolean': return 'a boolean'
+    case 'bigint': return 'a BigInt'
+    case 'symbol': return 'a Symbol'
+    case 'function': return 'a function'
+  }
+  if (Buffer.isBuffer(v)) return 'a Buffer'
+  if (isPlainObject(v)) return 'an object'
+  let name
+  try {
+    name = v.constructor && v.constructor.name
+  } catch (_) {}
+  return typeof name === 'string' && /^[A-Za-z_$][\w$]*$/.test(name) ? `${/^[AEIO]/.test(name) ? 'an' : 'a'} ${name}` : 'an object'
+}
+
+// A value that is not a record of fields and that napi cannot turn into JSON as it is (a
+// BigInt, Symbol or function), or would turn into something else (a Buffer, typed array, Date,
+// Map, Set, RegExp, Promise, Error or boxed primitive). Other objects, class instances
+// included, are records: their own enumerable properties are read, as before.
+function opaque (v) {
+  const t = typeof v
+  if (t === 'bigint' || t === 'symbol' || t === 'function') return true
+  if (t !== 'object' || v === null || Array.isArray(v) || isPlainObject(v)) return false
+  const k = utilTypes
+  return k.isAnyArrayBuffer(v) || k.isArrayBufferView(v) || k.isDate(v) || k.isMap(v) || k.isSet(v) ||
+    k.isWeakMap(v) || k.isWeakSet(v) || k.isRegExp(v) || k.isPromise(v) || k.isNativeError(v) ||
+    k.isBoxedPrimitive(v) || v instanceof Error
+}
+
+function stand (v) {
+  return { [TYPE_MARKER]: typeOf(v) }
+}
+
+// One value of a request or options object, checked and made JSON-safe (see `prepare`).
+// `field` is what the error names (QFPay's name), `written` the key as the caller wrote it.
+function prepareValue (v, field, written, js) {
+  const rule = (r) => written === field ? r : `${written} ${r}`
+  switch (typeof v) {
+    case 'string':
+      if (!v.isWellFormed()) throw invalid(field, rule(LONE_SURROGATE))
+      return v
+    case 'number':
+      if (!Number.isFinite(v)) throw invalid(field, rule(`must be a finite number (got ${v})`))
+      return v
+    case 'object':
+      if (v === null) return v
+      if (Array.isArray(v)) {
+        let out = v
+        for (let i = 0; i < v.length; i++) {
+          const w = prepareValue(v[i], field, written, js)
+          if (w !== v[i]) {
+            if (out === v) out = v.slice()
+            out[i] = w
+          }
+        }
+        return out
+      }
+      return opaque(v) ? stand(v) : prepare(v, js, field + '.', written + '.')
+    case 'bigint':
+    case 'symbol':
+    case 'function':
+      return stand(v)
+    default:
+      return v
+  }
+}
+
 // Checks what napi cannot report with the field's name: a number that is not finite (NaN,
 // ±Infinity) and a string with a lone surrogate (napi would silently turn it into U+FFFD).
-// `js` names options as JavaScript spells them, otherwise fields get their QFPay names.
-function preflight (value, js, prefix = '') {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return
+// Replaces a value with no JSON form (a Buffer, Date, BigInt, Symbol, function...) by a
+// stand-in, so that the native side names the field and the type it wants (napi would throw a
+// plain Error naming nothing). `js` names options as JavaScript spells them, otherwise fields
+// get their QFPay names (nested ones with a dot: `extend_info.user_creid`). Returns `value`, or
+// a copy when something was replaced.
+function prepare (value, js, prefix = '', jsPrefix = '') {
+  if (opaque(value)) return stand(value)
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value
+  let out = value
   for (const key of Object.keys(value)) {
-    const field = prefix + (js ? key : qfName(key))
-    const check = (v) => {
-      if (typeof v === 'string' && !v.isWellFormed()) throw invalid(field, LONE_SURROGATE)
-      if (typeof v === 'number' && !Number.isFinite(v)) throw invalid(field, `must be a finite number (got ${v})`)
-      if (typeof v === 'bigint') throw invalid(field, `must be a number, not a BigInt (got ${v}n)`)
-    }
     const v = value[key]
-    if (Array.isArray(v)) v.forEach(check)
-    else if (v !== null && typeof v === 'object' && !js) preflight(v, false, field + '.')
-    else check(v)
+    const w = prepareValue(v, prefix + (js ? key : qfName(key)), jsPrefix + key, js)
+    if (w !== v) {
+      if (out === value) out = { ...value }
+      out[key] = w
+    }
   }
+  return out
+}
+
+// A string argument (an order number), JSON-safe for the native side.
+function prepareArg (value) {
+  return opaque(value) ? stand(value) : value
 }
 
 // The order number a money-moving request is about, generating one for a new payment so that
@@ -71,10 +164,10 @@ function abortError (signal, outTradeNo) {
 
 // `options.signal` taken out of the call options (the rest goes to the core).
 function splitSignal (options) {
-  if (options === null || typeof options !== 'object' || !('signal' in options)) return { signal: undefined, rest: options }
+  if (options === null || typeof options !== 'object' || opaque(options) || !('signal' in options)) return { signal: undefined, rest: options }
   const { signal, ...rest } = options
   if (signal !== undefined && signal !== null && !(signal instanceof AbortSignal)) {
-    throw invalid('signal', `must be an AbortSignal, got ${typeof signal}`)
+    throw invalid('signal', `must be an AbortSignal, got ${typeOf(signal)}`)
   }
   return { signal: signal ?? undefined, rest }
 }
@@ -116,7 +209,7 @@ const FROM_NATIVE = Symbol('qfpay.fromNative')
 
 // The logging options, which stay in JavaScript; the rest goes to the core.
 function splitLogging (options) {
-  if (options === null || typeof options !== 'object' || (!('logger' in options) && !('logLevel' in options))) {
+  if (options === null || typeof options !== 'object' || opaque(options) || (!('logger' in options) && !('logLevel' in options))) {
     return { logging: {}, rest: options }
   }
   const { logger, logLevel, ...rest } = options
@@ -138,8 +231,8 @@ class Client {
     } else {
       const split = splitLogging(options)
       logging = split.logging
-      preflight(split.rest, true)
-      this.#native = call(() => new native.NativeClient(split.rest))
+      const rest = prepare(split.rest, true)
+      this.#native = call(() => new native.NativeClient(rest))
     }
     this.#native.onDone(completions(this.#bridge))
     this.#events = new Events(this.#native, logging, invalid)
@@ -148,9 +241,9 @@ class Client {
 
   /** A client from `QFPAY_APP_CODE`, `QFPAY_CLIENT_KEY`, `QFPAY_ENV`/`QFPAY_BASE_URL`, ... then `overrides`. */
   static fromEnv (overrides) {
-    const { logging, rest } = splitLogging(overrides)
-    preflight(rest, true)
-    return new Client(FROM_NATIVE, call(() => native.nativeClientFromEnv(rest)), logging)
+    const split = splitLogging(overrides)
+    const rest = prepare(split.rest, true)
+    return new Client(FROM_NATIVE, call(() => native.nativeClientFromEnv(rest)), split.logging)
   }
 
   /** Calls `listener(event)` for each event of `kind` (`request`, `response`, `retry`, `reconcile`, `status_unknown`, `cancelled`). */
@@ -203,8 +296,8 @@ class Client {
     let signal, rest, outTradeNo
     try {
       ({ signal, rest } = splitSignal(options))
-      if (firstIsRequest) preflight(first, false)
-      preflight(rest, true)
+      first = firstIsRequest ? prepare(first, false) : prepareArg(first)
+      rest = prepare(rest, true)
       if (signal && MONEY_MOVING.has(method)) ({ request: first, outTradeNo } = withOrderNumber(method, first))
       if (!firstIsRequest && typeof first === 'string') outTradeNo = first
     } catch (e) {
@@ -256,10 +349,11 @@ class Client {
    * transactions across pages.
    */
   queryPages (request, options) {
-    const { signal, rest } = splitSignal(options)
-    preflight(request, false)
-    preflight(rest, true)
-    const pages = call(() => this.#native.queryPages(request, rest))
+    const split = splitSignal(options)
+    const signal = split.signal
+    const req = prepare(request, false)
+    const rest = prepare(split.rest, true)
+    const pages = call(() => this.#native.queryPages(req, rest))
     const iterator = {
       async next () {
         if (signal?.aborted) throw abortError(signal)
@@ -322,19 +416,40 @@ function rawBodyOf (rawBody) {
   if (rawBody instanceof ArrayBuffer) return new Uint8Array(rawBody)
   if (ArrayBuffer.isView(rawBody)) return new Uint8Array(rawBody.buffer, rawBody.byteOffset, rawBody.byteLength)
   if (rawBody !== null && typeof rawBody === 'object') {
-    throw new ValidationError(RAW_BODY_HELP, 'validation', { field: 'raw_body', rule: 'must be the raw body, not a parsed object' })
+    throw new ValidationError(RAW_BODY_HELP, 'validation', { field: 'rawBody', rule: 'must be the raw body, not a parsed object' })
   }
   throw new ValidationError(
-    `verifyNotification needs the raw request body (a Buffer, Uint8Array or string), got ${rawBody === null ? 'null' : typeof rawBody}`,
+    `verifyNotification needs the raw request body (a Buffer, Uint8Array or string), got ${typeOf(rawBody)}`,
     'validation',
-    { field: 'raw_body', rule: 'must be a Buffer, Uint8Array or string' }
+    { field: 'rawBody', rule: 'must be a Buffer, Uint8Array or string' }
   )
 }
 
+// The X-QF-SIGN header as Node gives it (a string, or the first of repeated headers); a value
+// of another type is a mistake in the caller's code, not a forged notification.
 function signatureOf (signature) {
   if (Array.isArray(signature)) signature = signature[0]
   if (signature === undefined || signature === null) return ''
-  return String(signature)
+  if (typeof signature !== 'string') {
+    throw invalid('signature', `must be the X-QF-SIGN header value (a string), got ${typeOf(signature)}`)
+  }
+  if (!signature.isWellFormed()) throw invalid('signature', LONE_SURROGATE)
+  return signature
+}
+
+// A key argument: a string, checked here so that napi's own error (which would print the
+// value) never sees it.
+function keyOf (key, name) {
+  if (typeof key !== 'string') throw invalid(name, `must be the client key as a string, got ${typeOf(key)}`)
+  if (!key.isWellFormed()) throw invalid(name, LONE_SURROGATE)
+  return key
+}
+
+// A string argument of a helper (`content`, `signType`), checked before napi sees it.
+function stringArg (value, name) {
+  if (typeof value !== 'string') throw invalid(name, `must be a string, got ${typeOf(value)}`)
+  if (!value.isWellFormed()) throw invalid(name, LONE_SURROGATE)
+  return value
 }
 
 /**
@@ -343,21 +458,22 @@ function signatureOf (signature) {
  */
 function verifyNotification (rawBody, signature, clientKey) {
   const body = rawBodyOf(rawBody)
-  if (typeof clientKey !== 'string') {
-    throw new errors.ConfigError('verifyNotification needs the client key as a string', 'config')
-  }
-  return JSON.parse(call(() => native.verifyNotification(body, signatureOf(signature), clientKey)))
+  const key = keyOf(clientKey, 'clientKey')
+  const sig = signatureOf(signature)
+  return JSON.parse(call(() => native.verifyNotification(body, sig, key)))
 }
 
 /** The notification signature of a raw body (what QFPay puts in `X-QF-SIGN`). */
 function notificationSignature (rawBody, clientKey) {
-  return call(() => native.notificationSignature(rawBodyOf(rawBody), clientKey))
+  const body = rawBodyOf(rawBody)
+  const key = keyOf(clientKey, 'clientKey')
+  return call(() => native.notificationSignature(body, key))
 }
 
 // Signing parameters as one string, `key NUL value NUL` per own enumerable property (null and
 // undefined left out, whole numbers written out): one native crossing for the whole object.
 function flatten (params) {
-  if (params === null || typeof params !== 'object') throw invalid('params', 'must be an object of strings')
+  if (params === null || typeof params !== 'object' || Array.isArray(params)) throw invalid('params', `must be an object of strings, got ${typeOf(params)}`)
   let flat = ''
   let count = 0
   for (const k of Object.keys(params)) {
@@ -368,7 +484,7 @@ function flatten (params) {
     } else if (typeof v === 'number' && Number.isSafeInteger(v)) {
       flat += k + '\u0000' + v + '\u0000'
     } else {
-      throw invalid(k, `must be a string or a whole number to be signed, got ${typeof v === 'number' ? v : typeof v}`)
+      throw invalid(k, `must be a string or a whole number to be signed, got ${typeof v === 'number' ? v : typeOf(v)}`)
     }
     count++
   }
@@ -378,7 +494,9 @@ function flatten (params) {
 /** The request signature of `params` under `key` (uppercase hex; `signType` `md5` or `sha256`). */
 function sign (params, key, signType) {
   const [flat, count] = flatten(params)
-  return call(() => native.sign(flat, count, key, signType))
+  const k = keyOf(key, 'key')
+  const t = signType === undefined || signType === null ? undefined : stringArg(signType, 'signType')
+  return call(() => native.sign(flat, count, k, t))
 }
 
 /** The string that is signed, before the key is appended. */
@@ -394,18 +512,26 @@ function debugStringToSign (params) {
 }
 
 /** QR code rendering of a payment's `qrcode`. */
+function scaleOf (scale) {
+  if (scale === undefined || scale === null) return undefined
+  if (typeof scale !== 'number' || !Number.isInteger(scale) || scale < 1 || scale > 100) {
+    throw invalid('scale', `must be a whole number of pixels per module from 1 to 100, got ${typeof scale === 'number' ? scale : typeOf(scale)}`)
+  }
+  return scale
+}
+
 const qr = Object.freeze({
   /** An SVG image. */
-  svg: (content) => call(() => native.qrSvg(content)),
+  svg: (content) => call(() => native.qrSvg(stringArg(content, 'content'))),
   /** A PNG image as a Buffer; `scale` pixels per module (default 8). */
-  png: (content, scale) => call(() => native.qrPng(content, scale)),
+  png: (content, scale) => call(() => native.qrPng(stringArg(content, 'content'), scaleOf(scale))),
   /** A `data:image/png;base64,...` URL. */
-  dataUrl: (content) => call(() => native.qrDataUrl(content)),
+  dataUrl: (content) => call(() => native.qrDataUrl(stringArg(content, 'content'))),
   /** Unicode text for a terminal. */
-  terminal: (content) => call(() => native.qrTerminal(content))
+  terminal: (content) => call(() => native.qrTerminal(stringArg(content, 'content')))
 })
 
-const { Sandbox } = require('./sandbox.js')(native, Client, call, rethrow)
+const { Sandbox } = require('./sandbox.js')(native, Client, call, rethrow, { prepare, invalid, typeOf, opaque })
 
 module.exports = {
   Client,

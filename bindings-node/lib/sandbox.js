@@ -1,7 +1,7 @@
 'use strict'
 // Sandbox: the core's in-process QFPay simulator, for tests and demos.
 
-module.exports = function (native, Client, call, rethrow) {
+module.exports = function (native, Client, call, rethrow, { prepare, invalid, typeOf, opaque }) {
   /** A local QFPay simulator on 127.0.0.1 (a free port). Start with `await Sandbox.start()`. */
   class Sandbox {
     #native
@@ -29,12 +29,16 @@ module.exports = function (native, Client, call, rethrow) {
      * slowResponseMs? }`.
      */
     static async start (options) {
-      const handle = call(() => native.startSandbox(options))
+      const opts = prepare(options, true)
+      const handle = call(() => native.startSandbox(opts))
       return new Sandbox(handle)
     }
 
     /** A Client for the first merchant (or `options.merchant`), with any other Client options. */
     client (options = {}) {
+      if (options === null || typeof options !== 'object' || Array.isArray(options) || opaque(options)) {
+        throw invalid('options', `must be an object (the client options), got ${typeOf(options)}`)
+      }
       const { merchant, ...rest } = options
       const m = merchant || this.merchants[0]
       return new Client({
@@ -48,12 +52,17 @@ module.exports = function (native, Client, call, rethrow) {
 
     /** The customer scans/pays the order (by syssn or out_trade_no); returns the record. */
     pay (syssnOrOutTradeNo) {
+      if (typeof syssnOrOutTradeNo !== 'string') throw invalid('syssn', `must be a syssn or out_trade_no (a string), got ${typeOf(syssnOrOutTradeNo)}`)
       return call(() => this.#native.pay(syssnOrOutTradeNo))
     }
 
     /** Faults for the next `count` API requests: `{ kind, count?, ms?, status?, body? }`. */
     injectFault (fault) {
-      call(() => this.#native.injectFault(fault))
+      if (fault === null || typeof fault !== 'object' || Array.isArray(fault) || opaque(fault)) {
+        throw invalid('fault', `must be an object { kind, count?, ms?, status?, body? }, got ${typeOf(fault)}`)
+      }
+      const f = prepare(fault, true)
+      call(() => this.#native.injectFault(f))
     }
 
     /** The request log, oldest first. */
@@ -79,6 +88,7 @@ module.exports = function (native, Client, call, rethrow) {
 
     /** Moves the sandbox clock forward by `seconds` (to expire orders without waiting). */
     advanceClock (seconds) {
+      if (typeof seconds !== 'number') throw invalid('seconds', `must be a whole number of seconds, got ${typeOf(seconds)}`)
       call(() => this.#native.advanceClock(seconds))
     }
 

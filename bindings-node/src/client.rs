@@ -15,7 +15,7 @@ use napi::Status;
 use napi::bindgen_prelude::FnArgs;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
-use qfpay::{ClientBuilder, Environment, PayType, SignType, Wait};
+use qfpay::{ClientBuilder, Environment, PayType, Wait};
 use serde::Serialize;
 use serde_json::Value;
 use tokio::sync::Mutex;
@@ -34,7 +34,7 @@ fn user_agent() -> String {
 /// Applies JavaScript client options to a builder. `appCode` and `clientKey` may be given
 /// alone (over `Client.fromEnv`); the core refuses a client without both.
 fn apply(mut b: ClientBuilder, options: Option<Value>) -> qfpay::Result<ClientBuilder> {
-    let mut f = Fields::options("the client options", options)?;
+    let mut f = Fields::options("the client options", "options", options)?;
     if let Some(a) = f.str("appCode")? {
         b = b.app_code(a);
     }
@@ -51,7 +51,9 @@ fn apply(mut b: ClientBuilder, options: Option<Value>) -> qfpay::Result<ClientBu
         b = b.mchid(m);
     }
     if let Some(s) = f.str("signType")? {
-        b = b.sign_type(SignType::parse(&s)?);
+        b = b.sign_type(crate::sign_type_option(&s).map_err(|_| {
+            config("unknown signType: use \"md5\" or \"sha256\" (the value is not quoted here)")
+        })?);
     }
     if let Some(d) = f.millis("timeoutMs")? {
         b = b.timeout(positive("timeoutMs", d)?);
@@ -93,7 +95,7 @@ fn positive(name: &str, d: Duration) -> qfpay::Result<Duration> {
 
 /// Per-call options: `{ timeoutMs?, maxRetries? }` (the wrapper takes `signal` out).
 fn per_call(client: &qfpay::Client, options: Option<Value>) -> qfpay::Result<qfpay::Client> {
-    let mut f = Fields::options("the call options", options)?;
+    let mut f = Fields::options("the call options", "options", options)?;
     let timeout = f.millis("timeoutMs")?;
     let retries = f.u32("maxRetries")?;
     f.finish()?;
@@ -115,7 +117,7 @@ fn out_trade_no_arg(v: Option<Value>) -> qfpay::Result<String> {
         None | Some(Value::Null) => Err(invalid("out_trade_no", "is required (outTradeNo)")),
         Some(other) => Err(invalid(
             "out_trade_no",
-            format!("must be a string, got {other}"),
+            format!("must be a string, got {}", convert::describe(&other)),
         )),
     }
 }
@@ -396,7 +398,7 @@ pub fn native_client_from_env(overrides: Option<Value>) -> napi::Result<NativeCl
 }
 
 fn wait_options(options: Option<Value>) -> qfpay::Result<Wait> {
-    let mut f = Fields::options("the wait options", options)?;
+    let mut f = Fields::options("the wait options", "options", options)?;
     let timeout = f.millis("timeoutMs")?;
     let initial = f.millis("intervalMs")?;
     let max = f.millis("maxIntervalMs")?;

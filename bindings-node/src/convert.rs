@@ -1,8 +1,10 @@
 //! JavaScript request objects (camelCase, amounts as numbers) to core requests.
 //!
 //! Only conversions live here: a wrong JavaScript type, a fractional or unsafe amount, or an
-//! unknown option becomes a validation error naming the QFPay field; every QFPay rule is
-//! checked by the core's own `validate()`.
+//! unknown option becomes a validation error naming the QFPay field (nested ones with a dot:
+//! `extend_info.user_creid`) or the option as JavaScript spells it; every QFPay rule is
+//! checked by the core's own `validate()`. A message names a wrong value's type, never the
+//! value (it could be a key passed in the wrong place).
 
 use std::time::Duration;
 
@@ -17,11 +19,28 @@ use crate::error::invalid;
 /// The largest integer a JavaScript number holds exactly (`Number.MAX_SAFE_INTEGER`).
 const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
+/// The key of the stand-in object `lib/index.js` puts where a value has no JSON form (a Buffer,
+/// Date, Map, function, Symbol, BigInt...): `{ "\u0000qfpay:type": "a Buffer" }`, so that the
+/// error names the field and the type it should have had.
+pub const TYPE_MARKER: &str = "\u{0}qfpay:type";
+
+/// The type a stand-in object stands for (`a Buffer`), if `v` is one.
+fn marker(v: &Value) -> Option<&str> {
+    match v {
+        Value::Object(m) if m.len() == 1 => m.get(TYPE_MARKER).and_then(Value::as_str),
+        _ => None,
+    }
+}
+
 /// A request object from JavaScript, read key by key. Keys that were read are remembered so
 /// that [`Fields::finish`] can reject the ones nobody asked for (a typo such as `goods_name`
 /// instead of `goodsName` would otherwise be dropped silently).
 pub struct Fields<'a> {
     what: &'static str,
+    /// Prepended to every field name (`extend_info.` for the members of `extendInfo`).
+    prefix: &'static str,
+    /// Prepended to every key as the caller wrote it (`extendInfo.`), for messages.
+    js_prefix: &'static str,
     map: Map<String, Value>,
     known: Vec<&'a str>,
     /// Options (client, call, wait, sandbox) are named as JavaScript spells them
@@ -49,30 +68,46 @@ fn qf_name(key: &str) -> String {
     }
 }
 
-fn describe(v: &Value) -> String {
-    match v {
-        Value::String(s) => format!("the string {s:?}"),
-        Value::Array(_) => "an array".to_owned(),
-        Value::Object(_) => "an object".to_owned(),
-        other => other.to_string(),
+/// What a wrong value is, by its JavaScript type only: the value itself is never quoted.
+pub fn describe(v: &Value) -> String {
+    if let Some(t) = marker(v) {
+        return t.to_owned();
     }
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+    .to_owned()
+}
+
+/// The error for a request or options argument that is not an object.
+fn not_object(what: &str, arg: &str, v: &Value) -> qfpay::Error {
+    invalid(
+        arg,
+        format!("must be an object ({what}), got {}", describe(v)),
+    )
 }
 
 impl<'a> Fields<'a> {
-    /// Reads `value`, which must be an object (or absent, for an empty request).
-    pub fn new(what: &'static str, value: Option<Value>) -> qfpay::Result<Self> {
+    /// Reads `value`, which must be an object (or absent, for an empty request); `arg` is
+    /// the argument's name, which an error names when `value` is not an object (`request`).
+    pub fn new(what: &'static str, arg: &str, value: Option<Value>) -> qfpay::Result<Self> {
         let map = match value {
             None | Some(Value::Null) => Map::new(),
-            Some(Value::Object(m)) => m,
-            Some(other) => {
-                return Err(invalid(
-                    what,
-                    format!("must be an object, got {}", describe(&other)),
-                ));
+            Some(v @ Value::Object(_)) if marker(&v).is_some() => {
+                return Err(not_object(what, arg, &v));
             }
+            Some(Value::Object(m)) => m,
+            Some(other) => return Err(not_object(what, arg, &other)),
         };
         Ok(Self {
             what,
+            prefix: "",
+            js_prefix: "",
             map,
             known: Vec::new(),
             js_names: false,
@@ -80,9 +115,22 @@ impl<'a> Fields<'a> {
     }
 
     /// Reads an options object: errors name the option as JavaScript spells it.
-    pub fn options(what: &'static str, value: Option<Value>) -> qfpay::Result<Self> {
-        let mut f = Self::new(what, value)?;
+    pub fn options(what: &'static str, arg: &str, value: Option<Value>) -> qfpay::Result<Self> {
+        let mut f = Self::new(what, arg, value)?;
         f.js_names = true;
+        Ok(f)
+    }
+
+    /// Reads a nested object of QFPay fields: errors name them `prefix` + the QFPay name.
+    pub fn nested(
+        what: &'static str,
+        prefix: &'static str,
+        js_prefix: &'static str,
+        value: Option<Value>,
+    ) -> qfpay::Result<Self> {
+        let mut f = Self::new(what, prefix.trim_end_matches('.'), value)?;
+        f.prefix = prefix;
+        f.js_prefix = js_prefix;
         Ok(f)
     }
 
@@ -91,7 +139,19 @@ impl<'a> Fields<'a> {
         if self.js_names {
             key.to_owned()
         } else {
-            qf_name(key)
+            format!("{}{}", self.prefix, qf_name(key))
+        }
+    }
+
+    /// A conversion error for `key`, named by its field; the rule starts with the name the
+    /// caller wrote when that differs (`goods_name`: "goodsName must be a string, got a Buffer").
+    fn wrong(&self, key: &str, rule: impl std::fmt::Display) -> qfpay::Error {
+        let field = self.name(key);
+        let written = format!("{}{key}", self.js_prefix);
+        if written == field {
+            invalid(&field, rule.to_string())
+        } else {
+            invalid(&field, format!("{written} {rule}"))
         }
     }
 
@@ -108,9 +168,9 @@ impl<'a> Fields<'a> {
         match self.take(key) {
             None => Ok(None),
             Some(Value::String(s)) => Ok(Some(s)),
-            Some(other) => Err(invalid(
-                &self.name(key),
-                format!("must be a string, got {}", describe(&other)),
+            Some(other) => Err(self.wrong(
+                key,
+                format_args!("must be a string, got {}", describe(&other)),
             )),
         }
     }
@@ -126,11 +186,10 @@ impl<'a> Fields<'a> {
         let Some(v) = self.take(key) else {
             return Ok(None);
         };
-        let field = self.name(key);
         let Value::Number(n) = &v else {
-            return Err(invalid(
-                &field,
-                format!("must be a whole number, got {}", describe(&v)),
+            return Err(self.wrong(
+                key,
+                format_args!("must be a whole number, got {}", describe(&v)),
             ));
         };
         if let Some(i) = n.as_i64() {
@@ -138,13 +197,13 @@ impl<'a> Fields<'a> {
         }
         match n.as_f64() {
             Some(f) if f.fract() == 0.0 && f.abs() <= MAX_SAFE_INTEGER => Ok(Some(f as i64)),
-            Some(f) if f.fract() == 0.0 => Err(invalid(
-                &field,
-                format!("{f} is beyond Number.MAX_SAFE_INTEGER and cannot be exact"),
+            Some(f) if f.fract() == 0.0 => Err(self.wrong(
+                key,
+                format_args!("{f} is beyond Number.MAX_SAFE_INTEGER and cannot be exact"),
             )),
-            _ => Err(invalid(
-                &field,
-                format!(
+            _ => Err(self.wrong(
+                key,
+                format_args!(
                     "must be a whole number{}, got {n}",
                     if key == "amount" {
                         " of minor units (300 is HK$3.00)"
@@ -162,7 +221,7 @@ impl<'a> Fields<'a> {
             None => Ok(None),
             Some(i) => u32::try_from(i)
                 .map(Some)
-                .map_err(|_| invalid(&self.name(key), format!("must be 0 to 4294967295, got {i}"))),
+                .map_err(|_| self.wrong(key, format_args!("must be 0 to 4294967295, got {i}"))),
         }
     }
 
@@ -188,15 +247,15 @@ impl<'a> Fields<'a> {
                 .into_iter()
                 .map(|i| match i {
                     Value::String(s) => Ok(s),
-                    other => Err(invalid(
-                        &self.name(key),
-                        format!("items must be strings, got {}", describe(&other)),
+                    other => Err(self.wrong(
+                        key,
+                        format_args!("items must be strings, got {}", describe(&other)),
                     )),
                 })
                 .collect(),
-            Some(other) => Err(invalid(
-                &self.name(key),
-                format!(
+            Some(other) => Err(self.wrong(
+                key,
+                format_args!(
                     "must be a string or a list of strings, got {}",
                     describe(&other)
                 ),
@@ -213,9 +272,9 @@ impl<'a> Fields<'a> {
         let name = self.name(key);
         match v.as_f64() {
             Some(ms) => crate::compat::millis_f64(&name, ms).map(Some),
-            None => Err(invalid(
-                &name,
-                format!("must be a number of milliseconds, got {}", describe(&v)),
+            None => Err(self.wrong(
+                key,
+                format_args!("must be a number of milliseconds, got {}", describe(&v)),
             )),
         }
     }
@@ -252,8 +311,8 @@ impl<'a> Fields<'a> {
 fn extend_info(v: Value) -> qfpay::Result<ExtendInfo> {
     match v {
         Value::String(s) => Ok(ExtendInfo::Json(s)),
-        Value::Object(_) => {
-            let mut f = Fields::new("extendInfo", Some(v))?;
+        Value::Object(_) if marker(&v).is_none() => {
+            let mut f = Fields::nested("extendInfo", "extend_info.", "extendInfo.", Some(v))?;
             let creid = f.str("userCreid")?.unwrap_or_default();
             let name = f.str("userTruename")?.unwrap_or_default();
             f.finish()
@@ -275,7 +334,7 @@ pub fn payment(
     value: Option<Value>,
     fixed_pay_type: Option<PayType>,
 ) -> qfpay::Result<PaymentRequest> {
-    let mut f = Fields::new("the payment", value)?;
+    let mut f = Fields::new("the payment", "request", value)?;
     let (amount, pay_type) = match fixed_pay_type {
         Some(p) => (f.money(Some("HKD"))?, p),
         None => {
@@ -306,7 +365,7 @@ pub fn payment(
 
 /// `query({...})`.
 pub fn query(value: Option<Value>) -> qfpay::Result<QueryRequest> {
-    let mut f = Fields::new("the query", value)?;
+    let mut f = Fields::new("the query", "request", value)?;
     let r = QueryRequest {
         syssn: f.list("syssn")?,
         out_trade_no: f.list("outTradeNo")?,
@@ -328,7 +387,7 @@ pub fn query(value: Option<Value>) -> qfpay::Result<QueryRequest> {
 
 /// `refund({...})`.
 pub fn refund(value: Option<Value>) -> qfpay::Result<RefundRequest> {
-    let mut f = Fields::new("the refund", value)?;
+    let mut f = Fields::new("the refund", "request", value)?;
     let syssn = f.req_str("syssn")?;
     let amount = f.money(None)?;
     let mut r = RefundRequest::new(syssn, amount);
@@ -342,7 +401,7 @@ pub fn refund(value: Option<Value>) -> qfpay::Result<RefundRequest> {
 
 /// `close({...})` / `reverse({...})`.
 pub fn cancel(value: Option<Value>) -> qfpay::Result<CancelRequest> {
-    let mut f = Fields::new("the cancellation", value)?;
+    let mut f = Fields::new("the cancellation", "request", value)?;
     let syssn = f.str("syssn")?;
     let out_trade_no = f.str("outTradeNo")?;
     let amount = f.money(None)?;

@@ -14,9 +14,12 @@ mod observe;
 mod results;
 mod sandbox;
 
+use std::collections::HashMap;
+
 use napi::Either;
 use napi::bindgen_prelude::{Buffer, Uint8Array};
 use napi_derive::napi;
+use qfpay::events::{EventKind, Level};
 
 use crate::error::{invalid, js, to_napi};
 
@@ -40,6 +43,49 @@ pub const SANDBOX_APP_CODE: &str = qfpay_sandbox::DEFAULT_APP_CODE;
 /// The default sandbox merchant's client key.
 #[napi]
 pub const SANDBOX_CLIENT_KEY: &str = qfpay_sandbox::DEFAULT_CLIENT_KEY;
+
+/// `QFPAY_LOG` as the core reads it (once per process, by `qfpay::log_filter`): what the
+/// default logger of `lib/events.js` logs.
+#[napi(object)]
+pub struct EnvLogFilter {
+    /// The most verbose level any SDK target is logged at (`trace` ... `error`).
+    pub max_level: String,
+    /// Per event kind (`request`, `retry`, ...): whether its events pass the filter.
+    pub allowed: HashMap<String, bool>,
+    /// Per event kind: whether its bodies pass too (its target is logged at `trace`).
+    pub bodies: HashMap<String, bool>,
+    /// Whether configuration warnings (target `qfpay::config`, level warn) pass.
+    pub config_warnings: bool,
+}
+
+/// The `QFPAY_LOG` filter, or `null` when it turns logging off (unset, empty, `off`, or a
+/// value that cannot be used: see `takeEnvLogWarning`).
+#[napi]
+pub fn env_log_filter() -> Option<EnvLogFilter> {
+    let filter = qfpay::log_filter::env_log().filter.as_ref()?;
+    let max_level = filter.max_level()?;
+    let per_kind = |f: &dyn Fn(EventKind) -> bool| {
+        EventKind::ALL
+            .iter()
+            .map(|k| (k.as_str().to_owned(), f(*k)))
+            .collect::<HashMap<_, _>>()
+    };
+    Some(EnvLogFilter {
+        max_level: max_level.as_str().to_owned(),
+        allowed: per_kind(&|k| filter.allows(k)),
+        bodies: per_kind(&|k| filter.level_for(k.target()) == Some(Level::Trace)),
+        config_warnings: filter.allows_config_warnings(),
+    })
+}
+
+/// The warning about a `QFPAY_LOG` value that cannot be used (it never quotes the value), the
+/// first time it is asked for in this process; `null` afterwards and when there is none.
+#[napi]
+pub fn take_env_log_warning() -> Option<String> {
+    qfpay::log_filter::env_log()
+        .take_warning()
+        .map(str::to_owned)
+}
 
 /// Every error code the core can report.
 #[napi]
@@ -71,8 +117,19 @@ fn params(flat: &str, count: u32) -> napi::Result<Vec<(&str, &str)>> {
     }
 }
 
+/// A sign type by name (`md5`, `sha256`); the core's error quotes the value, so callers replace
+/// it with one that does not (a key passed in the wrong place must not be echoed).
+pub(crate) fn sign_type_option(value: &str) -> qfpay::Result<qfpay::SignType> {
+    qfpay::SignType::parse(value)
+}
+
 fn sign_type(value: Option<String>) -> qfpay::Result<qfpay::SignType> {
-    qfpay::SignType::parse(value.as_deref().unwrap_or("md5"))
+    sign_type_option(value.as_deref().unwrap_or("md5")).map_err(|_| {
+        invalid(
+            "signType",
+            "must be \"md5\" or \"sha256\" (the value is not quoted here)",
+        )
+    })
 }
 
 /// The request signature (`X-QF-SIGN`, uppercase hex) of `params` under `key`.

@@ -10,7 +10,7 @@ use crate::convert::Fields;
 use crate::error::{config, invalid, js};
 
 fn merchant(v: Value) -> qfpay::Result<Merchant> {
-    let mut f = Fields::new("a sandbox merchant", Some(v))?;
+    let mut f = Fields::options("a sandbox merchant", "merchants", Some(v))?;
     let mut m = Merchant::new(f.req_str("appCode")?, f.req_str("clientKey")?);
     if let Some(id) = f.str("mchid")? {
         m = m.with_mchid(id);
@@ -24,7 +24,7 @@ fn merchant(v: Value) -> qfpay::Result<Merchant> {
 
 fn sandbox_config(options: Option<Value>) -> qfpay::Result<SandboxConfig> {
     let mut c = SandboxConfig::default();
-    let mut f = Fields::options("the sandbox options", options)?;
+    let mut f = Fields::options("the sandbox options", "options", options)?;
     if let Some(p) = f.u32("port")? {
         c.port = u16::try_from(p).map_err(|_| config("port must be 0 to 65535"))?;
     }
@@ -47,7 +47,7 @@ fn sandbox_config(options: Option<Value>) -> qfpay::Result<SandboxConfig> {
         Some(Value::Bool(false)) => c.rate_limit = None,
         Some(Value::Bool(true)) => c.rate_limit = Some(RateLimit::default()),
         Some(v @ Value::Object(_)) => {
-            let mut r = Fields::options("rateLimit", Some(v))?;
+            let mut r = Fields::options("rateLimit", "rateLimit", Some(v))?;
             let d = RateLimit::default();
             c.rate_limit = Some(RateLimit {
                 per_second: r.u32("perSecond")?.unwrap_or(d.per_second),

@@ -184,4 +184,119 @@ describe('logging and hooks', () => {
       assert.match(r.stderr, /^qfpay debug .*"endpoint":"\/trade\/v1\/payment"/m)
     })
   }
+
+  // QFPAY_LOG (issue 22): the core's one rule, the same in every language. A filter turns on the
+  // default stderr logger at its level, filtered per event by target; a value that cannot be
+  // used means no logging and one Node warning (code QFPAY_LOG) that does not quote the value,
+  // never a failed call.
+  describe('QFPAY_LOG', () => {
+    // A child process: two clients (sandbox.client and fromEnv), a payment retried after a 429,
+    // a reconciled one; prints the warnings it received as JSON on stdout.
+    const script = `
+      const { Sandbox, Client } = require(${JSON.stringify(path.resolve(__dirname, '..'))})
+      const warnings = []
+      process.on('warning', (w) => warnings.push({ name: w.name, code: w.code, message: w.message }))
+      ;(async () => {
+        const sandbox = await Sandbox.start({ rateLimit: false })
+        const c = sandbox.client({ maxRetries: 1, retryBaseDelayMs: 10, retryMaxDelayMs: 20, reconcileTimeoutMs: 2000 })
+        sandbox.injectFault({ kind: 'http_status', status: 429, count: 1 })
+        const p = await c.wechatQr({ amount: 300 })
+        sandbox.injectFault({ kind: 'drop', count: 1 })
+        await c.wechatQr({ amount: 300 }).catch(() => {})
+        process.env.QFPAY_APP_CODE = sandbox.appCode
+        process.env.QFPAY_CLIENT_KEY = sandbox.clientKey
+        process.env.QFPAY_BASE_URL = sandbox.baseUrl
+        const e = Client.fromEnv()
+        await e.query({})
+        new Client({ appCode: 'A', clientKey: 'K', baseUrl: sandbox.baseUrl })
+        await new Promise((r) => setTimeout(r, 100))
+        await sandbox.stop()
+        console.log(JSON.stringify({ paid: p.respcd === '0000', warnings }))
+      })()`
+    function run (env) {
+      const r = spawnSync(process.execPath, ['-e', script], {
+        encoding: 'utf8',
+        env: { ...process.env, DEBUG: '', QFPAY_LOG: '', QFPAY_ENV: '', QFPAY_BASE_URL: '', QFPAY_APP_CODE: '', QFPAY_CLIENT_KEY: '', ...env },
+        timeout: 30000
+      })
+      assert.equal(r.status, 0, r.stderr)
+      const out = JSON.parse(r.stdout.trim().split('\n').pop())
+      assert.equal(out.paid, true, 'the payment went through')
+      const lines = r.stderr.split('\n').filter((l) => l.startsWith('qfpay '))
+      const level = (l) => l.split(' ')[1]
+      const kind = (l) => l.split(' ')[2]
+      return { stderr: r.stderr, warnings: out.warnings, lines, levels: new Set(lines.map(level)), kinds: new Set(lines.map(kind)) }
+    }
+
+    for (const value of ['qfpay=debug', 'debug', 'DEBUG', 'qfpay', 'qfpay=debug,qfpay::reconcile=warn']) {
+      it(`${value}: every event from debug up, no warning`, () => {
+        const r = run({ QFPAY_LOG: value })
+        assert.deepEqual(r.warnings, [])
+        for (const k of ['request', 'response', 'retry', 'reconcile']) assert.ok(r.kinds.has(k), `${k} logged: ${r.lines.join('\n')}`)
+        if (value === 'qfpay') {
+          // A target alone is that target at trace: bodies too.
+          assert.match(r.stderr, /^qfpay trace request .*"endpoint":"\/trade\/v1\/payment".*"body"/m)
+        } else {
+          assert.ok(!r.levels.has('trace'), 'no bodies below trace')
+          assert.match(r.stderr, /^qfpay debug request .*"endpoint":"\/trade\/v1\/payment"/m)
+        }
+      })
+    }
+
+    it('qfpay::http=trace: HTTP events with bodies, no reconciliation events', () => {
+      const r = run({ QFPAY_LOG: 'qfpay::http=trace' })
+      assert.deepEqual(r.warnings, [])
+      assert.ok(r.lines.some((l) => l.startsWith('qfpay trace request') && l.includes('"body"')), r.lines.join('\n'))
+      assert.ok(r.kinds.has('retry'))
+      assert.ok(!r.kinds.has('reconcile'), 'qfpay::reconcile is not on')
+    })
+
+    it('qfpay::reconcile=trace: reconciliation only, no HTTP events and no bodies', () => {
+      const r = run({ QFPAY_LOG: 'qfpay::reconcile=trace' })
+      assert.deepEqual(r.warnings, [])
+      assert.ok(r.kinds.has('reconcile'), r.lines.join('\n'))
+      for (const k of ['request', 'response', 'retry']) assert.ok(!r.kinds.has(k), `${k} logged`)
+      assert.ok(!r.stderr.includes('"body"'))
+    })
+
+    it('qfpay=info and warn: the level holds', () => {
+      const info = run({ QFPAY_LOG: 'qfpay=info' })
+      assert.ok(info.kinds.has('retry') && info.kinds.has('reconcile'))
+      assert.ok(!info.levels.has('debug'))
+      const warn = run({ QFPAY_LOG: 'warning' })
+      assert.deepEqual([...warn.kinds].sort(), ['reconcile', 'status_unknown'])
+    })
+
+    for (const value of ['off', 'qfpay=off', ' ', 'hyper=debug']) {
+      it(`${JSON.stringify(value)}: no logging, no warning`, () => {
+        const r = run({ QFPAY_LOG: value })
+        assert.deepEqual(r.lines, [])
+        assert.deepEqual(r.warnings, [])
+      })
+    }
+
+    for (const value of ['qfpay=nonsense[[', 'debug,SECRETVALUE123=', 'SECRET VALUE 123', '=debug', 'qfpay=loud']) {
+      it(`${JSON.stringify(value)}: no logging, exactly one warning (code QFPAY_LOG) not quoting it, the calls work`, () => {
+        const r = run({ QFPAY_LOG: value })
+        assert.deepEqual(r.lines, [], 'nothing logged')
+        assert.equal(r.warnings.length, 1, JSON.stringify(r.warnings))
+        assert.equal(r.warnings[0].code, 'QFPAY_LOG')
+        assert.match(r.warnings[0].message, /QFPAY_LOG: the \d+(st|nd|rd|th) directive .*logging stays off/)
+        assert.equal(r.stderr.split('[QFPAY_LOG]').length - 1, 1, r.stderr)
+        for (const part of ['nonsense', 'SECRET', 'VALUE', 'loud']) assert.ok(!r.stderr.includes(part) && !r.warnings[0].message.includes(part), `quoted ${part}`)
+      })
+    }
+
+    it('an unusable QFPAY_LOG with DEBUG=qfpay: still no logging, one warning', () => {
+      const r = run({ QFPAY_LOG: 'qfpay=nonsense', DEBUG: 'qfpay' })
+      assert.deepEqual(r.lines, [])
+      assert.equal(r.warnings.length, 1)
+    })
+
+    it('DEBUG=qfpay without QFPAY_LOG logs at debug, as before', () => {
+      const r = run({ DEBUG: 'qfpay' })
+      assert.ok(r.kinds.has('request') && r.levels.has('debug'))
+      assert.deepEqual(r.warnings, [])
+    })
+  })
 })

@@ -180,7 +180,7 @@ describe('scenarios against the sandbox', () => {
       ['expiredTime below 5', { amount: 300, expiredTime: 4 }, 'expired_time'],
       ['snake_case option', { amount: 300, goods_name: 'x' }, 'goods_name'],
       ['rmbTag without CNY', { amount: 300, rmbTag: 'Y' }, 'rmb_tag'],
-      ['not an object', 'three dollars', 'the payment']
+      ['not an object', 'three dollars', 'request']
     ]
     for (const [name, req, field] of cases) {
       it(name, async () => {
@@ -243,7 +243,7 @@ describe('scenarios against the sandbox', () => {
       const sig = qfpay.notificationSignature(raw, sandbox.clientKey)
       assert.throws(() => qfpay.verifyNotification(JSON.parse(raw), sig, sandbox.clientKey), (e) => {
         assert.ok(e instanceof ValidationError)
-        assert.equal(e.field, 'raw_body')
+        assert.equal(e.field, 'rawBody')
         assert.match(e.message, /raw request body/)
         assert.match(e.message, /express\.json\(\)/)
         assert.match(e.message, /express\.raw/)

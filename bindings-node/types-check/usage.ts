@@ -3,7 +3,7 @@
 import {
   Client, Sandbox, QfPayError, ValidationError, StatusUnknownError, DeclinedError, ApiError,
   verifyNotification, sign, qr, ACK_BODY, NOTIFICATION_ACK, SANDBOX_APP_CODE, SANDBOX_CLIENT_KEY,
-  generateOutTradeNo, DuplicateOrderError,
+  generateOutTradeNo, DuplicateOrderError, ConfigError,
   type Payment, type Transaction, type Notification, type QueryPage, type ErrorCode,
   type QfPayEvent, type EventKind, type TransactionState, type Currency, type SandboxOrder
 } from 'qfpay'
@@ -45,6 +45,9 @@ async function main (): Promise<void> {
     } else if (e instanceof ValidationError) {
       const field: string = e.field
       void field
+    } else if (e instanceof ConfigError) {
+      const option: string | undefined = e.field
+      void option
     } else if (e instanceof DeclinedError || e instanceof ApiError) {
       const code: string | undefined = e.respcd
       void code
