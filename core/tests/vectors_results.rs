@@ -1,0 +1,124 @@
+//! `tests/vectors/results.json`: raw QFPay answers and the typed results they must give,
+//! computed values included (the same file runs in every language's suite).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::time::Duration;
+
+use qfpay::{
+    Client, Currency, Money, Notification, PayType, PaymentRequest, QueryRequest, Transaction,
+};
+use qfpay_sandbox::{Fault, Sandbox, SandboxConfig};
+use serde_json::{Value, json};
+
+/// Every typed field of a transaction, by its core name.
+fn transaction(t: &Transaction) -> Value {
+    json!({
+        "syssn": t.syssn, "out_trade_no": t.out_trade_no, "order_type": t.order_type,
+        "origssn": t.origssn, "pay_type": t.pay_type.code(), "txamt": t.txamt,
+        "txcurrcd": t.txcurrcd, "txdtm": t.txdtm, "sysdtm": t.sysdtm, "paydtm": t.paydtm,
+        "respcd": t.respcd, "errmsg": t.errmsg, "cancel": t.cancel, "goods_name": t.goods_name,
+        "chnlsn": t.chnlsn, "state": t.state.as_str(), "is_paid": t.is_paid(),
+        "is_refund": t.is_refund(),
+    })
+}
+
+/// Every typed field of a notification, by its core name.
+fn notification(n: &Notification) -> Value {
+    json!({
+        "notify_type": n.kind.as_str(), "status": n.status, "is_success": n.is_success(),
+        "pay_type": n.pay_type.code(), "syssn": n.syssn, "out_trade_no": n.out_trade_no,
+        "txamt": n.txamt, "txcurrcd": n.txcurrcd, "txdtm": n.txdtm, "sysdtm": n.sysdtm,
+        "paydtm": n.paydtm, "cancel": n.cancel, "respcd": n.respcd, "mchid": n.mchid,
+        "goods_name": n.goods_name, "chnlsn": n.chnlsn, "orig_syssn": n.orig_syssn,
+        "orig_out_trade_no": n.orig_out_trade_no,
+    })
+}
+
+/// Each expected field equals the result's.
+fn check(name: &str, got: &Value, expect: &Value) {
+    for (k, v) in expect.as_object().unwrap() {
+        assert_eq!(got.get(k), Some(v), "{name}: {k} (got {got})");
+    }
+}
+
+#[tokio::test]
+async fn results_mean_the_same_in_every_language() {
+    let sb = Sandbox::start(SandboxConfig {
+        rate_limit: None,
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let m = sb.merchant();
+    let c = Client::builder()
+        .base_url(sb.base_url())
+        .credentials(m.app_code.clone(), m.client_key.clone())
+        .max_retries(0)
+        .reconcile_timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let canned = |body: &str| {
+        sb.inject_fault(
+            Fault::Canned {
+                status: 200,
+                body: body.to_owned(),
+            },
+            1,
+        );
+    };
+    let cases = common::cases("results.json");
+    let mut kinds = std::collections::BTreeSet::new();
+    for case in &cases {
+        let name = case["name"].as_str().unwrap();
+        let expect = &case["expect"];
+        let kind = case["kind"].as_str().unwrap();
+        kinds.insert(kind);
+        match kind {
+            "transaction" => {
+                canned(case["answer"].as_str().unwrap());
+                let page = c
+                    .query(QueryRequest::by_syssn(case["syssn"].as_str().unwrap()))
+                    .await
+                    .unwrap_or_else(|e| panic!("{name}: {e}"));
+                assert_eq!(page.data.len(), 1, "{name}");
+                check(name, &transaction(&page.data[0]), expect);
+            }
+            "notification" => {
+                let n = qfpay::notify::verify(
+                    case["body"].as_str().unwrap().as_bytes(),
+                    case["signature"].as_str().unwrap(),
+                    case["key"].as_str().unwrap(),
+                )
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+                check(name, &notification(&n), expect);
+            }
+            "duplicate_order" => {
+                for answer in case["answers"].as_array().unwrap() {
+                    canned(answer.as_str().unwrap());
+                }
+                let r = &case["request"];
+                let req = PaymentRequest::new(
+                    Money::new(
+                        r["txamt"].as_i64().unwrap(),
+                        Currency::parse(r["txcurrcd"].as_str().unwrap()).unwrap(),
+                    ),
+                    PayType::from_code(r["pay_type"].as_str().unwrap()),
+                )
+                .out_trade_no(r["out_trade_no"].as_str().unwrap());
+                let e = c.create_payment(req).await.unwrap_err();
+                assert_eq!(e.code(), expect["error_code"], "{name}: {e}");
+                assert_eq!(e.respcd(), expect["respcd"].as_str(), "{name}");
+                assert_eq!(e.out_trade_no(), expect["out_trade_no"].as_str(), "{name}");
+                let existing = e.existing().unwrap_or_else(|| panic!("{name}: no existing"));
+                check(name, &transaction(existing), &expect["existing"]);
+            }
+            other => panic!("{name}: unknown kind {other}"),
+        }
+    }
+    assert_eq!(
+        kinds.into_iter().collect::<Vec<_>>(),
+        ["duplicate_order", "notification", "transaction"]
+    );
+}
