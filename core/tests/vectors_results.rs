@@ -111,7 +111,9 @@ async fn results_mean_the_same_in_every_language() {
                 assert_eq!(e.code(), expect["error_code"], "{name}: {e}");
                 assert_eq!(e.respcd(), expect["respcd"].as_str(), "{name}");
                 assert_eq!(e.out_trade_no(), expect["out_trade_no"].as_str(), "{name}");
-                let existing = e.existing().unwrap_or_else(|| panic!("{name}: no existing"));
+                let existing = e
+                    .existing()
+                    .unwrap_or_else(|| panic!("{name}: no existing"));
                 check(name, &transaction(existing), &expect["existing"]);
             }
             other => panic!("{name}: unknown kind {other}"),

@@ -347,10 +347,14 @@ impl ClientBuilder {
             .app_code
             .filter(|a| !a.trim().is_empty())
             .ok_or_else(|| {
-                Error::config("the app code is missing: give it to the client, or set QFPAY_APP_CODE")
+                Error::config(
+                    "the app code is missing: give it to the client, or set QFPAY_APP_CODE",
+                )
             })?;
         let client_key = self.client_key.filter(|k| !k.is_empty()).ok_or_else(|| {
-            Error::config("the client key is missing: give it to the client, or set QFPAY_CLIENT_KEY")
+            Error::config(
+                "the client key is missing: give it to the client, or set QFPAY_CLIENT_KEY",
+            )
         })?;
         if app_code.chars().any(|c| c.is_control() || c == ' ') {
             return Err(Error::config(
