@@ -136,7 +136,7 @@ pub const MAX_APP_CODE_CHARS: usize = 64;
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Builds a [`crate::Client`]. `Debug` never shows the key or a proxy's credentials.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct ClientBuilder {
     environment: Environment,
     app_code: Option<String>,
@@ -151,7 +151,7 @@ pub struct ClientBuilder {
     retry_max_delay: Duration,
     utc_offset_seconds: i32,
     user_agent_prefix: String,
-    proxy: Option<String>,
+    proxy: Option<UrlText>,
     warnings: Vec<String>,
     observer: ObserverSlot,
 }
@@ -233,7 +233,7 @@ impl ClientBuilder {
             self.sign_type = SignType::parse(&v)?;
         }
         if let Some(v) = var("QFPAY_PROXY") {
-            self.proxy = Some(v.trim().to_owned());
+            self.proxy = Some(UrlText(v.trim().to_owned()));
         }
         Ok(self)
     }
@@ -317,7 +317,7 @@ impl ClientBuilder {
     /// An HTTP(S) proxy for every request, or `"none"` for direct connections whatever the
     /// environment says. Loopback hosts are always reached directly.
     pub fn proxy(mut self, url: impl Into<String>) -> Self {
-        self.proxy = Some(url.into());
+        self.proxy = Some(UrlText(url.into()));
         self
     }
     /// Receives an [`crate::events::Event`] per attempt, retry and reconciliation decision.
@@ -396,7 +396,7 @@ impl ClientBuilder {
         if self.connect_timeout.is_zero() {
             return Err(Error::config("connect_timeout must be greater than zero"));
         }
-        let proxy = resolve_proxy(self.proxy.as_deref(), &host, &get)?;
+        let proxy = resolve_proxy(self.proxy.as_ref().map(|p| p.0.as_str()), &host, &get)?;
         if !(-14 * 3600..=14 * 3600).contains(&self.utc_offset_seconds) {
             return Err(Error::config("the UTC offset must be within ±14 hours"));
         }
@@ -487,26 +487,13 @@ impl fmt::Debug for Environment {
     }
 }
 
-impl fmt::Debug for ClientBuilder {
+/// A URL that may hold `user:password@` (a proxy): `Debug` shows it without them.
+#[derive(Clone)]
+struct UrlText(String);
+
+impl fmt::Debug for UrlText {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("environment", &self.environment)
-            .field("app_code", &self.app_code)
-            .field("client_key", &self.client_key)
-            .field("mchid", &self.mchid)
-            .field("sign_type", &self.sign_type)
-            .field("connect_timeout", &self.connect_timeout)
-            .field("timeout", &self.timeout)
-            .field("reconcile_timeout", &self.reconcile_timeout)
-            .field("max_retries", &self.max_retries)
-            .field("retry_base_delay", &self.retry_base_delay)
-            .field("retry_max_delay", &self.retry_max_delay)
-            .field("utc_offset_seconds", &self.utc_offset_seconds)
-            .field("user_agent_prefix", &self.user_agent_prefix)
-            .field("proxy", &self.proxy.as_deref().map(shown_url))
-            .field("warnings", &self.warnings)
-            .field("observer", &self.observer)
-            .finish()
+        write!(f, "{:?}", shown_url(&self.0))
     }
 }
 
