@@ -4,7 +4,9 @@
  * the extension. tests/StubTest.php checks this file against the loaded extension by reflection.
  *
  * Amounts are int minor units (300 is HK$3.00); a float or numeric string is refused with a
- * ValidationException. Durations are milliseconds (options ending in Ms).
+ * ValidationException. Durations are milliseconds, named with the suffix Ms (timeoutMs,
+ * QfPayException::$retryAfterMs); only Sandbox::advanceClock() takes whole seconds, as in every
+ * language (QFPay's times have one-second resolution).
  */
 
 namespace QfPay;
@@ -134,9 +136,6 @@ final class Client
      * @throws StatusUnknownException|DeclinedException|ApiException|ValidationException|QfPayException
      */
     public function waitForPayment(string $outTradeNo, array $options = []): Transaction {}
-
-    /** A fresh merchant order number (OS random source): generate it, store it, then pay with it. */
-    public static function generateOutTradeNo(): string {}
 }
 
 /** The pages of a query; iterating again starts again from the first page. @implements \Iterator<int, QueryPage> */
@@ -317,9 +316,6 @@ final class Cancellation
 /** A verified asynchronous notification. */
 final class Notification
 {
-    /** The body to answer with (HTTP 200), or QFPay sends the notification again. */
-    public const ACK = 'SUCCESS';
-
     /** 'payment', 'refund' or another notify_type. */
     public readonly string $notifyType;
     /** '1' = success. */
@@ -361,7 +357,8 @@ final class Notification
 
     /**
      * Verifies X-QF-SIGN over the exact raw body, then reads the notification:
-     * Notification::verify(file_get_contents('php://input'), $_SERVER['HTTP_X_QF_SIGN'] ?? null, $key).
+     * Notification::verify(file_get_contents('php://input'), $_SERVER['HTTP_X_QF_SIGN'] ?? null, $key);
+     * answer QfPay::NOTIFICATION_ACK with HTTP 200.
      * @param string $rawBody the raw request body, never a parsed and re-encoded one
      * @param ?string $signature the X-QF-SIGN header; null or empty is a SignatureException
      * @throws SignatureException the signature is missing or does not match
@@ -412,14 +409,14 @@ final class QfPay
     public const VERSION = '0.1.0';
     /** The Rust core's version. */
     public const CORE_VERSION = '0.1.0';
-    /** The body a notification receiver answers with. */
+    /** The body a notification receiver answers with (HTTP 200), or QFPay sends the notification again. */
     public const NOTIFICATION_ACK = 'SUCCESS';
     /** The local sandbox's default app code. */
     public const SANDBOX_APP_CODE = 'SANDBOXAPPCODE000000000000000001';
     /** The local sandbox's default client key. */
     public const SANDBOX_CLIENT_KEY = 'SANDBOXCLIENTKEY0000000000000001';
 
-    /** A fresh merchant order number. */
+    /** A fresh merchant order number (OS random source): generate it, store it with the order, then pay with it. */
     public static function generateOutTradeNo(): string {}
 }
 
@@ -508,8 +505,8 @@ class QfPayException extends \Exception
     public $field = null;
     /** The rule it broke. @var ?string */
     public $rule = null;
-    /** rate_limited: milliseconds the server asked to wait. @var ?int */
-    public $retryAfter = null;
+    /** rate_limited: milliseconds the server asked to wait (its Retry-After), when it said. @var ?int */
+    public $retryAfterMs = null;
     /** network: whether the request may have reached QFPay. @var ?bool */
     public $sent = null;
     /** duplicate_order: the transaction already under that out_trade_no. @var ?Transaction */
@@ -538,12 +535,12 @@ class RefundRejectedException extends ApiException {}
 class AccountException extends ApiException {}
 /** QFPay had a transient problem. */
 class ServerException extends ApiException {}
-/** HTTP 429; see $retryAfter. */
+/** HTTP 429; see $retryAfterMs. */
 class RateLimitedException extends QfPayException {}
 /** The request could not be delivered; see $sent. */
 class NetworkException extends QfPayException {}
-/** The call's deadline passed (a call that moves no money). */
-class TimeoutException extends QfPayException {}
+/** The call's deadline (timeoutMs) passed (a call that moves no money). */
+class RequestTimeoutException extends QfPayException {}
 /** The outcome of a money-moving call is not known: query $outTradeNo, never pay again under a new number. */
 class StatusUnknownException extends QfPayException {}
 /** An answer or notification could not be read. */

@@ -4,7 +4,8 @@ declare(strict_types=1);
 use PHPUnit\Framework\TestCase;
 use QfPay\{Client, Sandbox, Notification, Signing, Payment, Transaction, Refund, Cancellation, QueryPage};
 use QfPay\{QfPayException, ValidationException, DeclinedException, DuplicateOrderException,
-    StatusUnknownException, SignatureException, ConfigException, ApiException, OrderStateException};
+    StatusUnknownException, SignatureException, ConfigException, ApiException, OrderStateException,
+    RateLimitedException, RequestTimeoutException};
 
 /** The same sandbox scenarios as the other languages' suites. */
 final class ScenariosTest extends TestCase
@@ -255,7 +256,7 @@ final class ScenariosTest extends TestCase
         $this->assertSame(300, $n->txamt);
         $this->assertTrue($n->isSuccess);
         $this->assertSame('A1', $n->outTradeNo);
-        $this->assertSame(Notification::ACK, 'SUCCESS');
+        $this->assertSame(\QfPay\QfPay::NOTIFICATION_ACK, 'SUCCESS');
         $this->assertSame(Notification::verify($body, strtolower($sig), $key)->syssn, '20200514000300020093755455');
 
         $bad = [
@@ -319,6 +320,27 @@ final class ScenariosTest extends TestCase
             $this->assertContains($e->errorCode, ['timeout', 'network']);
         }
         $this->assertLessThan(1.2, microtime(true) - $start);
+    }
+
+    /** The names every language shares: a request-timeout error, a rate limit's wait in Ms. */
+    public function testTimeoutAndRateLimitErrors(): void
+    {
+        self::$sandbox->injectFault(['kind' => 'delay', 'ms' => 1500]);
+        try {
+            self::$sandbox->client()->query(['syssn' => 'S1', 'timeoutMs' => 200, 'maxRetries' => 0]);
+            $this->fail('no exception');
+        } catch (RequestTimeoutException $e) {
+            $this->assertSame('timeout', $e->errorCode);
+        }
+        try {
+            $this->client->wechatQr(1007, 'HKD', ['maxRetries' => 0]);   // the sandbox's "rate limited"
+            $this->fail('no exception');
+        } catch (RateLimitedException $e) {
+            $this->assertSame('rate_limited', $e->errorCode);
+            $this->assertSame(429, $e->httpStatus);
+            $this->assertSame(1000, $e->retryAfterMs);                   // Retry-After: 1
+            $this->assertNotNull($e->outTradeNo);
+        }
     }
 
     public function testFromEnvWithOverrides(): void

@@ -164,7 +164,8 @@ final class StubTest extends TestCase
             $this->assertSame($wantConsts, $consts, "$class: constants");
         }
         // The constants' values are the extension's.
-        $this->assertSame(\QfPay\QfPay::NOTIFICATION_ACK, \QfPay\Notification::ACK);
+        $this->assertSame('SUCCESS', \QfPay\QfPay::NOTIFICATION_ACK);
+        $this->assertStringContainsString("NOTIFICATION_ACK = 'SUCCESS';", (string) file_get_contents(__DIR__ . '/../stubs/qfpay.php'));
     }
 
     private static function camel(string $s): string
@@ -251,7 +252,11 @@ final class StubTest extends TestCase
             }
             $base = new ReflectionClass(\QfPay\QfPayException::class);
             foreach ($surface['errors']['fields'] as $f) {
-                if ($f === 'code') {
+                if ($f === 'retry_after') {
+                    // A duration: milliseconds with the suffix Ms, as the options (timeoutMs).
+                    $this->assertTrue($base->hasProperty('retryAfterMs'), 'QfPayException::$retryAfterMs');
+                    $this->assertFalse($base->hasProperty('retryAfter'), 'no unitless QfPayException::$retryAfter');
+                } elseif ($f === 'code') {
                     $this->assertTrue($base->hasProperty('errorCode'));
                 } elseif ($f === 'message') {
                     $this->assertTrue($base->hasMethod('getMessage'));
@@ -259,8 +264,12 @@ final class StubTest extends TestCase
                     $this->assertTrue($base->hasProperty(self::camel($f)), "QfPayException::\$" . self::camel($f));
                 }
             }
+            // Deliberate class names: code timeout is a request-timeout error in every language
+            // (Python RequestTimeoutError, the JVM's and PHP's RequestTimeoutException).
+            $classNames = ['timeout' => 'RequestTimeout'];
+            $this->assertFalse(class_exists('QfPay\\TimeoutException'), 'no second name for code timeout');
             foreach ($surface['errors']['codes'] as $code) {
-                $name = 'QfPay\\' . str_replace('_', '', ucwords($code, '_')) . 'Exception';
+                $name = 'QfPay\\' . ($classNames[$code] ?? str_replace('_', '', ucwords($code, '_'))) . 'Exception';
                 $this->assertTrue(class_exists($name), $name);
                 $this->assertTrue(is_subclass_of($name, \QfPay\QfPayException::class), $name);
             }
@@ -276,6 +285,23 @@ final class StubTest extends TestCase
             $this->assertSame($surface['functions'], array_keys($functions));
             foreach ($functions as [$class, $method]) {
                 $this->assertTrue((new ReflectionMethod($class, $method))->isStatic(), "$class::$method");
+            }
+            // Each function reachable one way: no second home for one of them on another class.
+            foreach (get_declared_classes() as $class) {
+                if (!str_starts_with($class, 'QfPay\\')) {
+                    continue;
+                }
+                foreach ($functions as [$home, $method]) {
+                    if ($class !== $home) {
+                        $this->assertFalse(method_exists($class, $method), "$class::$method besides $home::$method");
+                    }
+                }
+            }
+            // One constant for the notification answer: QfPay::NOTIFICATION_ACK, none elsewhere.
+            foreach (get_declared_classes() as $class) {
+                if (str_starts_with($class, 'QfPay\\') && $class !== \QfPay\QfPay::class) {
+                    $this->assertNotContains(\QfPay\QfPay::NOTIFICATION_ACK, (new ReflectionClass($class))->getConstants(), "$class: a second notification answer");
+                }
             }
             foreach ($surface['constants'] as $const) {
                 $this->assertTrue(defined('QfPay\QfPay::' . strtoupper($const)), $const);

@@ -2,7 +2,7 @@
 declare(strict_types=1);
 
 use PHPUnit\Framework\TestCase;
-use QfPay\{Client, Sandbox, Notification, Signing, QfPayException, ValidationException};
+use QfPay\{Client, Sandbox, Notification, Signing, QfPayException, ValidationException, DuplicateOrderException, Transaction};
 
 /** Every case of tests/vectors/*.json, through the PHP API. */
 final class VectorsTest extends TestCase
@@ -144,5 +144,65 @@ final class VectorsTest extends TestCase
                 }
             }
         }
+    }
+
+    /**
+     * Every expected field of a result, core snake_case names read as the PHP properties
+     * (`is_paid` → `isPaid`, `notify_type` → `notifyType`): every key, none skipped.
+     */
+    private function checkFields(string $name, object $result, array $expect): void
+    {
+        $this->assertNotEmpty($expect, $name);
+        foreach ($expect as $field => $want) {
+            $this->assertSame($want, $result->{self::camel($field)}, "$name: $field");
+        }
+    }
+
+    /** tests/vectors/results.json: typed fields and computed values (state, isPaid, isRefund, isSuccess) from core. */
+    public function testResults(): void
+    {
+        $cases = qfpay_vectors('results');
+        $this->assertNotEmpty($cases);
+        $client = self::$sandbox->client(['maxRetries' => 0, 'reconcileTimeoutMs' => 300]);
+        $kinds = [];
+        foreach ($cases as $case) {
+            $name = $case['name'];
+            $expect = $case['expect'];
+            $kinds[$case['kind']] = true;
+            self::$sandbox->reset();
+            switch ($case['kind']) {
+                case 'transaction':
+                    self::$sandbox->injectFault(['kind' => 'canned', 'status' => 200, 'body' => $case['answer']]);
+                    $page = $client->query(['syssn' => $case['syssn']]);
+                    $this->assertCount(1, $page->data, $name);
+                    $this->assertInstanceOf(Transaction::class, $page->data[0], $name);
+                    $this->checkFields($name, $page->data[0], $expect);
+                    break;
+                case 'notification':
+                    $n = Notification::verify($case['body'], $case['signature'], $case['key']);
+                    $this->checkFields($name, $n, $expect);
+                    break;
+                case 'duplicate_order':
+                    foreach ($case['answers'] as $answer) {
+                        self::$sandbox->injectFault(['kind' => 'canned', 'status' => 200, 'body' => $answer]);
+                    }
+                    $r = $case['request'];
+                    try {
+                        $client->createPayment($r['txamt'], $r['txcurrcd'], $r['pay_type'], ['outTradeNo' => $r['out_trade_no']]);
+                        $this->fail("$name: accepted");
+                    } catch (DuplicateOrderException $e) {
+                        $this->assertSame($expect['error_code'], $e->errorCode, $name);
+                        $this->assertSame($expect['respcd'], $e->respcd, $name);
+                        $this->assertSame($expect['out_trade_no'], $e->outTradeNo, $name);
+                        $this->assertInstanceOf(Transaction::class, $e->existing, "$name: existing");
+                        $this->checkFields("$name: existing", $e->existing, $expect['existing']);
+                    }
+                    break;
+                default:
+                    $this->fail("$name: unknown kind {$case['kind']}");
+            }
+        }
+        ksort($kinds);
+        $this->assertSame(['duplicate_order', 'notification', 'transaction'], array_keys($kinds));
     }
 }

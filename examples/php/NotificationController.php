@@ -6,7 +6,7 @@ declare(strict_types=1);
 
 namespace App\Http\Controllers;
 
-use QfPay\{Notification, QfPayException, SignatureException};
+use QfPay\{Notification, QfPay, QfPayException, SignatureException};
 
 final class NotificationController
 {
@@ -30,6 +30,6 @@ final class NotificationController
             return [400, $e->errorCode];
         }
         ($this->onPaid)($n);
-        return [200, Notification::ACK];
+        return [200, QfPay::NOTIFICATION_ACK];
     }
 }

@@ -5,7 +5,7 @@
 //   QFPAY_CLIENT_KEY=... php -d extension=qfpay.so -S 127.0.0.1:8000 examples/php/notify.php
 declare(strict_types=1);
 
-use QfPay\{Notification, SignatureException, QfPayException};
+use QfPay\{Notification, QfPay, SignatureException, QfPayException};
 
 $key = (string) getenv('QFPAY_CLIENT_KEY');
 $raw = (string) file_get_contents('php://input');        // the exact bytes QFPay sent
@@ -31,4 +31,4 @@ if ($log !== false && $log !== '') {
         'txamt' => $n->txamt, 'success' => $n->isSuccess,
     ]) . "\n", FILE_APPEND | LOCK_EX);
 }
-echo Notification::ACK;
+echo QfPay::NOTIFICATION_ACK;

@@ -5,10 +5,10 @@
 //   php -d extension=qfpay.so examples/php/wechat_qr.php
 declare(strict_types=1);
 
-use QfPay\{Client, Qr, QfPayException, StatusUnknownException};
+use QfPay\{Client, Qr, QfPay, QfPayException, StatusUnknownException};
 
 $client = Client::fromEnv();
-$outTradeNo = Client::generateOutTradeNo();   // generate, store with the order, then pay
+$outTradeNo = QfPay::generateOutTradeNo();   // generate, store with the order, then pay
 try {
     $payment = $client->wechatQr(2200, 'HKD', ['outTradeNo' => $outTradeNo, 'goodsName' => 'test1']);
     echo "respcd: {$payment->respcd}\n";

@@ -413,12 +413,6 @@ impl Client {
         self.run(self.inner.async_client().wait_for_payment(&n, wait))
             .map(Transaction::from_core)
     }
-
-    /// A fresh merchant order number (34 URL-safe characters, from the OS random source):
-    /// generate it, store it with the order, then pay with it.
-    pub fn generate_out_trade_no() -> String {
-        qfpay::generate_out_trade_no()
-    }
 }
 
 impl Client {

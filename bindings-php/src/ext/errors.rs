@@ -33,7 +33,7 @@ pub const CLASSES: [(&str, &str, bool); 17] = [
     ("server", "QfPay\\ServerException", true),
     ("rate_limited", "QfPay\\RateLimitedException", false),
     ("network", "QfPay\\NetworkException", false),
-    ("timeout", "QfPay\\TimeoutException", false),
+    ("timeout", "QfPay\\RequestTimeoutException", false),
     ("status_unknown", "QfPay\\StatusUnknownException", false),
     ("decode", "QfPay\\DecodeException", false),
     ("signature", "QfPay\\SignatureException", false),
@@ -50,7 +50,7 @@ pub const PROPERTIES: [&str; 12] = [
     "syssn",
     "field",
     "rule",
-    "retryAfter",
+    "retryAfterMs",
     "sent",
     "existing",
 ];
@@ -185,7 +185,7 @@ fn to_php_with_field(e: &qfpay::Error, field: Option<&str>) -> PhpException {
     set(&mut obj, "rule", e.rule().map(str::to_owned));
     set(
         &mut obj,
-        "retryAfter",
+        "retryAfterMs",
         e.retry_after()
             .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX)),
     );

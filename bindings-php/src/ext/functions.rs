@@ -136,9 +136,6 @@ pub struct Notification {
 
 #[php_impl]
 impl Notification {
-    /// The body QFPay expects in answer (HTTP 200).
-    pub const ACK: &'static str = qfpay::notify::ACK_BODY;
-
     /// Verifies `X-QF-SIGN` (`$_SERVER['HTTP_X_QF_SIGN'] ?? null`) over the raw body
     /// (`file_get_contents('php://input')`) and reads the notification. A missing or empty
     /// signature, or one that does not match, is a SignatureException.
@@ -250,14 +247,16 @@ impl QfPay {
     pub const VERSION: &'static str = env!("CARGO_PKG_VERSION");
     /// The Rust core's version.
     pub const CORE_VERSION: &'static str = qfpay::VERSION;
-    /// The body a notification receiver answers with (HTTP 200).
+    /// The body a notification receiver answers with (HTTP 200), or QFPay sends the
+    /// notification again.
     pub const NOTIFICATION_ACK: &'static str = qfpay::notify::ACK_BODY;
     /// The local sandbox's default app code.
     pub const SANDBOX_APP_CODE: &'static str = qfpay_sandbox::DEFAULT_APP_CODE;
     /// The local sandbox's default client key.
     pub const SANDBOX_CLIENT_KEY: &'static str = qfpay_sandbox::DEFAULT_CLIENT_KEY;
 
-    /// A fresh merchant order number (same as `Client::generateOutTradeNo()`).
+    /// A fresh merchant order number (34 URL-safe characters, from the OS random source):
+    /// generate it, store it with the order, then pay with it.
     pub fn generate_out_trade_no() -> String {
         qfpay::generate_out_trade_no()
     }

@@ -221,7 +221,7 @@ impl Transaction {
     }
     #[php(getter)]
     pub fn get_is_paid(&self) -> bool {
-        self.inner.state.is_paid()
+        self.inner.is_paid()
     }
     #[php(getter)]
     pub fn get_is_refund(&self) -> bool {
