@@ -45,7 +45,7 @@ class RefundRejectedError extends ApiError {}
 class AccountError extends ApiError {}
 /** QFPay had a transient problem. */
 class ServerError extends ApiError {}
-/** HTTP 429. `.retryAfter` in seconds when the server said. */
+/** HTTP 429. `.retryAfterMs`: milliseconds the server asked to wait, when it said. */
 class RateLimitedError extends QfPayError {}
 /** The request could not be delivered. `.sent` tells whether it may have reached QFPay. */
 class NetworkError extends QfPayError {}

@@ -356,11 +356,12 @@ export interface Transaction {
   chnlsn: string
   /** Where it stands. */
   state: TransactionState
-  /** Whether the customer's money was taken (possibly refunded since). */
-  paid: boolean
-  /** The same as `paid` (the name every binding shares). */
+  /**
+   * Whether the customer's money was taken: `true` for `succeeded`, `refunded` and
+   * `partially_refunded` (paid, possibly refunded since). Computed by the core.
+   */
   isPaid: boolean
-  /** Whether this record is a refund. */
+  /** Whether this record is a refund (`orderType === 'refund'`). Computed by the core. */
   isRefund: boolean
   /** Every field QFPay sent. */
   raw: Raw
@@ -439,9 +440,7 @@ export interface Notification {
   notifyType: string
   /** `'1'` = success. */
   status: string
-  /** `status === '1'`. */
-  success: boolean
-  /** The same as `success` (the name every binding shares). */
+  /** Whether `status` reports success (`'1'`). Computed by the core. */
   isSuccess: boolean
   /** Pay type code. */
   payType: PayType
@@ -645,8 +644,8 @@ export declare class AccountError extends ApiError {}
 export declare class ServerError extends ApiError {}
 /** HTTP 429: too many requests. */
 export declare class RateLimitedError extends QfPayError {
-  /** Seconds the server asked to wait, when it said. */
-  readonly retryAfter?: number
+  /** Milliseconds the server asked to wait (its `Retry-After`), when it said. */
+  readonly retryAfterMs?: number
   /** 429. */
   readonly httpStatus?: number
 }
@@ -737,9 +736,10 @@ export declare const qr: {
  * @throws never.
  */
 export declare function generateOutTradeNo(): string
-/** The body a notification receiver answers with: `'SUCCESS'`. */
-export declare const ACK_BODY: string
-/** The same as {@link ACK_BODY} (the name every binding shares). */
+/**
+ * The body a notification receiver answers with (HTTP 200): `'SUCCESS'`. Without it QFPay
+ * sends the notification again.
+ */
 export declare const NOTIFICATION_ACK: string
 /** This package's version. */
 export declare const VERSION: string

@@ -11,7 +11,6 @@ export const {
   debugStringToSign,
   qr,
   generateOutTradeNo,
-  ACK_BODY,
   NOTIFICATION_ACK,
   SANDBOX_APP_CODE,
   SANDBOX_CLIENT_KEY,

@@ -7,6 +7,8 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::results::Transaction;
+
 /// Separates the human message from the JSON details in a native error message.
 pub const DETAIL_SEPARATOR: char = '\u{1e}';
 
@@ -26,16 +28,22 @@ pub fn to_napi(e: qfpay::Error) -> napi::Error {
     put("httpStatus", json!(e.http_status()));
     put("outTradeNo", json!(e.out_trade_no()));
     put("syssn", json!(e.syssn()));
+    // Milliseconds, like every Node duration.
     put(
-        "retryAfter",
-        json!(e.retry_after().map(|d| d.as_secs_f64())),
+        "retryAfterMs",
+        json!(
+            e.retry_after()
+                .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+        ),
     );
     put("sent", json!(e.sent()));
     if e.code() == "duplicate_order" {
         // The transaction already under that out_trade_no, or null when it could not be read.
         detail.insert(
             "existing".to_owned(),
-            e.existing().map_or(Value::Null, transaction_json),
+            e.existing().map_or(Value::Null, |t| {
+                serde_json::to_value(Transaction::from(t.clone())).unwrap_or(Value::Null)
+            }),
         );
     }
     napi::Error::new(
@@ -47,32 +55,6 @@ pub fn to_napi(e: qfpay::Error) -> napi::Error {
             Value::Object(detail)
         ),
     )
-}
-
-/// A transaction as the same plain object `findPayment` gives (camelCase fields).
-fn transaction_json(t: &qfpay::Transaction) -> Value {
-    json!({
-        "syssn": t.syssn,
-        "outTradeNo": t.out_trade_no,
-        "orderType": t.order_type,
-        "origssn": t.origssn,
-        "payType": t.pay_type.code(),
-        "txamt": t.txamt,
-        "txcurrcd": t.txcurrcd,
-        "txdtm": t.txdtm,
-        "sysdtm": t.sysdtm,
-        "paydtm": t.paydtm,
-        "respcd": t.respcd,
-        "errmsg": t.errmsg,
-        "cancel": t.cancel,
-        "goodsName": t.goods_name,
-        "chnlsn": t.chnlsn,
-        "state": t.state.as_str(),
-        "paid": t.state.is_paid(),
-        "isPaid": t.state.is_paid(),
-        "isRefund": t.is_refund(),
-        "raw": t.raw,
-    })
 }
 
 /// A validation error raised by the binding's own conversion of a JavaScript value (a wrong

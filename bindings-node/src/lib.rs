@@ -34,7 +34,7 @@ pub const CORE_VERSION: &str = qfpay::VERSION;
 
 /// The body a notification receiver answers with (HTTP 200).
 #[napi]
-pub const ACK_BODY: &str = qfpay::notify::ACK_BODY;
+pub const NOTIFICATION_ACK: &str = qfpay::notify::ACK_BODY;
 
 /// The default sandbox merchant's app code.
 #[napi]

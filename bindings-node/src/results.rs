@@ -72,7 +72,8 @@ impl From<qfpay::Payment> for Payment {
     }
 }
 
-/// One transaction record from a query.
+/// One transaction record from a query (also a `duplicate_order` error's `existing`: this is
+/// the one conversion of a core transaction).
 #[napi(object)]
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -110,11 +111,10 @@ pub struct Transaction {
     pub chnlsn: String,
     /// `succeeded`, `pending`, `failed`, `refunded`, `partially_refunded` or `cancelled`.
     pub state: String,
-    /// Whether the customer's money was taken (paid, possibly refunded since).
-    pub paid: bool,
-    /// The same as `paid` (the name every binding shares).
+    /// Whether the customer's money was taken (paid, possibly refunded since): core's
+    /// `Transaction::is_paid`.
     pub is_paid: bool,
-    /// Whether this record is a refund.
+    /// Whether this record is a refund: core's `Transaction::is_refund`.
     pub is_refund: bool,
     /// Every field QFPay sent.
     pub raw: Map<String, Value>,
@@ -122,6 +122,7 @@ pub struct Transaction {
 
 impl From<qfpay::Transaction> for Transaction {
     fn from(t: qfpay::Transaction) -> Self {
+        let is_paid = t.is_paid();
         let is_refund = t.is_refund();
         Self {
             syssn: t.syssn,
@@ -140,8 +141,7 @@ impl From<qfpay::Transaction> for Transaction {
             goods_name: t.goods_name,
             chnlsn: t.chnlsn,
             state: t.state.as_str().to_owned(),
-            paid: t.state.is_paid(),
-            is_paid: t.state.is_paid(),
+            is_paid,
             is_refund,
             raw: t.raw,
         }
@@ -268,9 +268,7 @@ pub struct Notification {
     pub notify_type: String,
     /// `status` (`"1"` = success).
     pub status: String,
-    /// Whether `status` reports success.
-    pub success: bool,
-    /// The same as `success` (the name every binding shares).
+    /// Whether `status` reports success: core's `Notification::is_success`.
     pub is_success: bool,
     /// Pay type code.
     pub pay_type: String,
@@ -313,7 +311,6 @@ impl From<qfpay::Notification> for Notification {
     fn from(n: qfpay::Notification) -> Self {
         Self {
             notify_type: n.kind.as_str().to_owned(),
-            success: n.is_success(),
             is_success: n.is_success(),
             status: n.status,
             pay_type: n.pay_type.code().to_owned(),

@@ -2,7 +2,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createRequire } from 'node:module'
-import qfpayDefault, { Client, Sandbox, QfPayError, DeclinedError, verifyNotification, sign, ACK_BODY } from 'qfpay'
+import qfpayDefault, { Client, Sandbox, QfPayError, DeclinedError, verifyNotification, sign, NOTIFICATION_ACK } from 'qfpay'
 
 const require = createRequire(import.meta.url)
 
@@ -12,7 +12,7 @@ test('import and require give the same package', () => {
   assert.equal(QfPayError, cjs.QfPayError)
   assert.equal(qfpayDefault, cjs)
   assert.equal(typeof verifyNotification, 'function')
-  assert.equal(ACK_BODY, 'SUCCESS')
+  assert.equal(NOTIFICATION_ACK, 'SUCCESS')
   assert.equal(sign({ a: '1' }, 'k'), cjs.sign({ a: '1' }, 'k'))
 })
 

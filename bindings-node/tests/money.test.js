@@ -77,7 +77,7 @@ describe('money safety', () => {
       assert.ok(e instanceof DuplicateOrderError, `${e}`)
       assert.ok(e.existing, 'the existing transaction is on the error')
       assert.equal(e.existing.state, 'succeeded')
-      assert.equal(e.existing.paid, true)
+      assert.equal(e.existing.isPaid, true)
       assert.equal(e.existing.outTradeNo, outTradeNo)
       assert.equal(e.existing.syssn, p.syssn)
       assert.equal(e.existing.txamt, 300)

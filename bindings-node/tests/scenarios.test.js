@@ -30,7 +30,7 @@ describe('scenarios against the sandbox', () => {
 
     const before = await client.findPayment(p.outTradeNo)
     assert.equal(before.state, 'pending')
-    assert.equal(before.paid, false)
+    assert.equal(before.isPaid, false)
 
     sandbox.pay(p.outTradeNo)
     const paid = await client.findPayment(p.outTradeNo)
@@ -82,7 +82,7 @@ describe('scenarios against the sandbox', () => {
     assert.ok(!('payUrl' in p), 'an absent option is left out, as napi objects did')
     assert.equal(await client.findPayment('qfNODENOSUCHORDER0001'), null)
     const t = await client.findPayment(p.outTradeNo)
-    assert.equal(typeof t.paid, 'boolean')
+    assert.equal(typeof t.isPaid, 'boolean')
     assert.equal(typeof t.isRefund, 'boolean')
     assert.ok(!('origssn' in t))
     const page = await client.query({ outTradeNo: p.outTradeNo })
@@ -123,7 +123,8 @@ describe('scenarios against the sandbox', () => {
     const e = await rejection(client.wechatQr({ amount: 1007 }))
     assert.ok(e instanceof RateLimitedError)
     assert.equal(e.code, 'rate_limited')
-    assert.equal(e.retryAfter, 1)
+    assert.equal(e.retryAfterMs, 1000, 'milliseconds, like every Node duration')
+    assert.ok(!('retryAfter' in e))
   })
 
   it('duplicate out_trade_no', async () => {
@@ -213,7 +214,7 @@ describe('scenarios against the sandbox', () => {
       const sig = qfpay.notificationSignature(raw, sandbox.clientKey)
       const n = qfpay.verifyNotification(raw, sig, sandbox.clientKey)
       assert.equal(n.notifyType, 'payment')
-      assert.equal(n.success, true)
+      assert.equal(n.isSuccess, true)
       assert.equal(n.outTradeNo, paid.outTradeNo)
       assert.equal(n.txamt, 300)
       assert.equal(n.raw.txamt, '300')
@@ -259,7 +260,7 @@ describe('scenarios against the sandbox', () => {
         req.on('data', (c) => chunks.push(c))
         req.on('end', () => {
           received.push(qfpay.verifyNotification(Buffer.concat(chunks), req.headers['x-qf-sign'], sandbox.clientKey))
-          res.end(qfpay.ACK_BODY)
+          res.end(qfpay.NOTIFICATION_ACK)
         })
       })
       await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))

@@ -20,6 +20,9 @@ const upperCamel = (name) => camel(name).replace(/^./, (c) => c.toUpperCase())
 const option = (name) => (DURATIONS.has(name) ? camel(name) + 'Ms' : camel(JS_FIELD[name] || name))
 /** A member's JavaScript name: the binding's recorded difference, else lowerCamelCase. */
 const member = (name) => NODE[name] || camel(name)
+/** Error fields that are durations: milliseconds in Node, named like the options (suffix Ms). */
+const DURATION_FIELDS = new Set(['retry_after'])
+const errorField = (name) => (DURATION_FIELDS.has(name) ? camel(name) + 'Ms' : member(name))
 
 // Names lib/index.d.ts declares: top-level exports, and members per interface/class.
 function declared () {
@@ -170,7 +173,19 @@ describe('surface.json', () => {
         const optional = new RegExp(`\\b${js}\\?:`).test(fs.readFileSync(path.resolve(__dirname, '..', 'lib', 'index.d.ts'), 'utf8'))
         if (!optional) assert.ok(js in results[type], `${type}.${js} in a real result`)
       }
+      // One name per concept: a real result has no field beyond the surface's (no alias such
+      // as `paid` beside `isPaid`).
+      const names = new Set(fields.map(member))
+      const records = type === 'QueryPage' ? [results[type], ...results[type].data] : [results[type]]
+      for (const rec of records) {
+        const owner = rec === results[type] ? type : 'Transaction'
+        const allowed = owner === type ? names : new Set(SURFACE.results.Transaction.map(member))
+        for (const k of Object.keys(rec)) assert.ok(allowed.has(k), `${owner}.${k} is not in surface.json`)
+      }
     }
+    const declaredOnly = D.members('Transaction')
+    for (const k of declaredOnly) assert.ok(SURFACE.results.Transaction.map(member).includes(k), `Transaction.${k} in the .d.ts is not in surface.json`)
+    for (const k of D.members('Notification')) assert.ok(SURFACE.results.Notification.map(member).includes(k), `Notification.${k} in the .d.ts is not in surface.json`)
   })
 
   it('errors: codes, classes and fields', async () => {
@@ -183,7 +198,7 @@ describe('surface.json', () => {
       for (const f of D.members(Cls.name)) fieldsDeclared.add(f)
     }
     for (const f of SURFACE.errors.fields) {
-      const js = member(f)
+      const js = errorField(f)
       if (js === 'message') continue // Error's own
       assert.ok(fieldsDeclared.has(js), `error field ${js} declared on some error class`)
     }
@@ -207,6 +222,18 @@ describe('surface.json', () => {
       assert.ok(D.exports.has(js), `${js} in the .d.ts`)
     }
     assert.equal(qfpay.NOTIFICATION_ACK, 'SUCCESS')
+    // One name per concept: every export is one of the surface's, an error class, or one of
+    // the few Node-only names (no alias such as ACK_BODY beside NOTIFICATION_ACK).
+    const known = new Set([
+      ...SURFACE.functions.map((n) => (NODE[n] || camel(n)).split('.')[0]),
+      ...SURFACE.constants.map((n) => n.toUpperCase()),
+      ...Object.values(qfpay.ERROR_CLASSES).map((c) => c.name),
+      'Client', 'Sandbox', 'QfPayError', 'ERROR_CLASSES', 'debugStringToSign'
+    ])
+    for (const name of Object.keys(qfpay)) assert.ok(known.has(name), `export ${name} is not in surface.json`)
+    for (const name of D.exports) {
+      if (/^[A-Z_]+$/.test(name)) assert.ok(known.has(name), `constant ${name} in the .d.ts is not in surface.json`)
+    }
     assert.equal(qfpay.SANDBOX_APP_CODE, sandbox.appCode)
   })
 

@@ -3,9 +3,9 @@
 const { describe, it, before, after } = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
-const { qfpay, vectors, resultName, operate, rejection, VECTORS } = require('./helpers.js')
+const { qfpay, vectors, resultName, toJs, operate, rejection, VECTORS } = require('./helpers.js')
 
-const KNOWN = ['signing.json', 'notifications.json', 'validation.json', 'responses.json']
+const KNOWN = ['signing.json', 'notifications.json', 'validation.json', 'responses.json', 'results.json']
 
 it('runs every vector file there is', () => {
   const files = fs.readdirSync(VECTORS).filter((f) => f.endsWith('.json')).sort()
@@ -107,4 +107,74 @@ describe('responses.json (canned answers from a sandbox)', () => {
       }
     })
   }
+})
+
+describe('results.json (what typed results mean, computed values included)', () => {
+  let sandbox, client
+  before(async () => {
+    sandbox = await qfpay.Sandbox.start({ rateLimit: false })
+    client = sandbox.client({ maxRetries: 0, reconcileTimeoutMs: 300, timeoutMs: 5000 })
+  })
+  after(() => sandbox.stop())
+
+  // Every expected field, by its Node name (`is_paid` -> `isPaid`, `notify_type` -> `notifyType`).
+  // A null expected value is an absent optional field, which Node leaves out (`origssn?: string`).
+  function check (result, expect) {
+    for (const [k, v] of Object.entries(expect)) {
+      const js = resultName(k)
+      if (v === null) assert.ok(!(js in result), `${js}: absent, got ${JSON.stringify(result[js])}`)
+      else assert.deepEqual(result[js], v, js)
+    }
+    assert.equal(typeof result.raw, 'object')
+  }
+  // A transaction carries exactly the fields results.json names (every one of them), and raw:
+  // one name per concept, no alias.
+  function checkKeys (t, expect) {
+    const names = new Set([...Object.keys(expect).map(resultName), 'raw'])
+    for (const k of Object.keys(t)) assert.ok(names.has(k), `unexpected field ${k}`)
+  }
+
+  const kinds = new Set()
+  for (const c of vectors('results.json')) {
+    kinds.add(c.kind)
+    it(`${c.kind}: ${c.name}`, async () => {
+      sandbox.reset()
+      switch (c.kind) {
+        case 'transaction': {
+          sandbox.injectFault({ kind: 'canned', count: 1, status: 200, body: c.answer })
+          const page = await client.query({ syssn: c.syssn })
+          assert.equal(page.data.length, 1)
+          check(page.data[0], c.expect)
+          checkKeys(page.data[0], c.expect)
+          break
+        }
+        case 'notification': {
+          const n = qfpay.verifyNotification(Buffer.from(c.body, 'utf8'), c.signature, c.key)
+          check(n, c.expect)
+          break
+        }
+        case 'duplicate_order': {
+          for (const answer of c.answers) sandbox.injectFault({ kind: 'canned', count: 1, status: 200, body: answer })
+          const e = await rejection(client.createPayment(toJs(c.request)))
+          assert.ok(e instanceof qfpay.DuplicateOrderError, `expected a DuplicateOrderError, got ${e}`)
+          assert.equal(e.code, c.expect.error_code, e.message)
+          assert.equal(e.respcd, c.expect.respcd)
+          assert.equal(e.outTradeNo, c.expect.out_trade_no)
+          assert.ok(e.existing, 'existing')
+          check(e.existing, c.expect.existing)
+          checkKeys(e.existing, c.expect.existing)
+          // The same object a query gives: one conversion.
+          sandbox.injectFault({ kind: 'canned', count: 1, status: 200, body: c.answers[c.answers.length - 1] })
+          const page = await client.query({ outTradeNo: c.expect.out_trade_no })
+          assert.deepEqual(e.existing, page.data[0])
+          break
+        }
+        default:
+          assert.fail(`unknown kind ${c.kind}`)
+      }
+    })
+  }
+  it('has every kind of case', () => {
+    assert.deepEqual([...kinds].sort(), ['duplicate_order', 'notification', 'transaction'])
+  })
 })

@@ -2,7 +2,7 @@
 // user sees it.
 import {
   Client, Sandbox, QfPayError, ValidationError, StatusUnknownError, DeclinedError, ApiError,
-  verifyNotification, sign, qr, ACK_BODY, NOTIFICATION_ACK, SANDBOX_APP_CODE, SANDBOX_CLIENT_KEY,
+  verifyNotification, sign, qr, NOTIFICATION_ACK, SANDBOX_APP_CODE, SANDBOX_CLIENT_KEY,
   generateOutTradeNo, DuplicateOrderError, ConfigError,
   type Payment, type Transaction, type Notification, type QueryPage, type ErrorCode,
   type QfPayEvent, type EventKind, type TransactionState, type Currency, type SandboxOrder
@@ -63,8 +63,8 @@ async function main (): Promise<void> {
     req.on('end', () => {
       try {
         const n: Notification = verifyNotification(Buffer.concat(chunks), req.headers['x-qf-sign'], sandbox.clientKey)
-        console.log(n.outTradeNo, n.txamt, n.success)
-        res.end(ACK_BODY)
+        console.log(n.outTradeNo, n.txamt, n.isSuccess)
+        res.end(NOTIFICATION_ACK)
       } catch {
         res.statusCode = 400
         res.end()

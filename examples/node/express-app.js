@@ -10,7 +10,7 @@
 // - GET  /orders/:outTradeNo          → the order's state from QFPay; GET /orders the local store.
 'use strict'
 const express = require('express')
-const { Client, generateOutTradeNo, verifyNotification, ACK_BODY, SignatureError, StatusUnknownError, QfPayError } = require('qfpay')
+const { Client, generateOutTradeNo, verifyNotification, NOTIFICATION_ACK, SignatureError, StatusUnknownError, QfPayError } = require('qfpay')
 
 /** The app; `orders` is the merchant's store (a Map here, a database in real life). */
 function createApp ({ client, clientKey, orders = new Map() }) {
@@ -25,8 +25,8 @@ function createApp ({ client, clientKey, orders = new Map() }) {
       return res.status(e instanceof SignatureError ? 401 : 400).type('text/plain').send(e.code || 'error')
     }
     const order = orders.get(n.outTradeNo)
-    if (order && n.notifyType === 'payment' && n.success) order.state = 'paid' // idempotent: QFPay may resend
-    res.type('text/plain').send(ACK_BODY)
+    if (order && n.notifyType === 'payment' && n.isSuccess) order.state = 'paid' // idempotent: QFPay may resend
+    res.type('text/plain').send(NOTIFICATION_ACK)
   })
 
   app.post('/orders', express.json(), async (req, res) => {

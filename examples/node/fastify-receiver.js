@@ -4,7 +4,7 @@
 //   QFPAY_CLIENT_KEY=... PORT=8080 node fastify-receiver.js
 'use strict'
 const Fastify = require('fastify')
-const { verifyNotification, ACK_BODY, SignatureError } = require('qfpay')
+const { verifyNotification, NOTIFICATION_ACK, SignatureError } = require('qfpay')
 
 /** A Fastify instance with POST /qfpay/notify; `onNotification(n)` runs for each valid one. */
 function createReceiver (clientKey, onNotification) {
@@ -21,7 +21,7 @@ function createReceiver (clientKey, onNotification) {
         return reply.code(e instanceof SignatureError ? 401 : 400).type('text/plain').send(e.code || 'error')
       }
       await onNotification(n) // idempotently: QFPay may resend; a throw answers 500 and QFPay retries
-      return reply.type('text/plain').send(ACK_BODY)
+      return reply.type('text/plain').send(NOTIFICATION_ACK)
     })
   })
   return app
@@ -31,7 +31,7 @@ module.exports = { createReceiver }
 
 if (require.main === module) {
   const app = createReceiver(process.env.QFPAY_CLIENT_KEY, (n) => {
-    console.log(`notification: ${n.notifyType} ${n.outTradeNo} ${n.txamt} ${n.txcurrcd} success=${n.success}`)
+    console.log(`notification: ${n.notifyType} ${n.outTradeNo} ${n.txamt} ${n.txcurrcd} success=${n.isSuccess}`)
   })
   app.listen({ port: Number(process.env.PORT || 8080), host: process.env.HOST || '127.0.0.1' }).then((address) => {
     console.log(`listening on ${address}`)

@@ -7,13 +7,13 @@
 // With Express, the same route is:
 //   app.post('/qfpay/notify', express.raw({ type: '*/*' }), (req, res) => {
 //     const n = verifyNotification(req.body, req.get('X-QF-SIGN'), process.env.QFPAY_CLIENT_KEY)
-//     ...; res.send(ACK_BODY)
+//     ...; res.send(NOTIFICATION_ACK)
 //   })
 //
 //   QFPAY_CLIENT_KEY=... PORT=8080 node notification-receiver.js
 'use strict'
 const http = require('node:http')
-const { verifyNotification, ACK_BODY, SignatureError, QfPayError } = require('qfpay')
+const { verifyNotification, NOTIFICATION_ACK, SignatureError, QfPayError } = require('qfpay')
 
 const MAX_BODY = 64 * 1024
 
@@ -44,7 +44,7 @@ function createReceiver (clientKey, onNotification) {
       try {
         // Handle it idempotently: QFPay may deliver the same notification more than once.
         await onNotification(notification)
-        res.writeHead(200, { 'content-type': 'text/plain' }).end(ACK_BODY)
+        res.writeHead(200, { 'content-type': 'text/plain' }).end(NOTIFICATION_ACK)
       } catch (e) {
         console.error('could not handle the notification; QFPay will retry', e)
         res.writeHead(500).end()
@@ -62,7 +62,7 @@ if (require.main === module) {
     process.exit(1)
   }
   const server = createReceiver(clientKey, (n) => {
-    console.log(`notification: ${n.notifyType} ${n.outTradeNo} ${n.txamt} ${n.txcurrcd} success=${n.success}`)
+    console.log(`notification: ${n.notifyType} ${n.outTradeNo} ${n.txamt} ${n.txcurrcd} success=${n.isSuccess}`)
   })
   server.listen(Number(process.env.PORT || 8080), process.env.HOST || '127.0.0.1', () => {
     const { address, port } = server.address()
