@@ -16,7 +16,7 @@ def sync_usage(sandbox: Sandbox) -> list[str]:
     amount: int = payment.txamt
     raw_amount: object = payment.raw["txamt"]
     svg: str = qfpay.qr_svg(qrcode or "x")
-    png: bytes = payment.qr_png(scale=4)
+    png: bytes = qfpay.qr_png(qrcode or "x", scale=4)
 
     other = client.create_payment(
         500, "HKD", qfpay.WECHAT_QR, out_trade_no=qfpay.generate_out_trade_no(),

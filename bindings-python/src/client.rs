@@ -190,6 +190,24 @@ pub struct Client {
 }
 
 impl Client {
+    /// A close or reversal's request and per-call client; a failure names the order as the
+    /// core does for these calls (only when given).
+    #[allow(clippy::too_many_arguments)]
+    fn cancel_call(
+        &self,
+        py: Python<'_>,
+        amount: &Bound<'_, PyAny>,
+        currency: &Bound<'_, PyAny>,
+        args: OrderArgs<'_, '_>,
+        timeout: Arg<'_, '_>,
+        max_retries: Arg<'_, '_>,
+    ) -> PyResult<(qfpay::CancelRequest, qfpay::Client)> {
+        let (syssn, out_trade_no) = (given_text(args.syssn), given_text(args.out_trade_no));
+        requests::cancel(amount, currency, args)
+            .and_then(|req| Ok((req, per_call(self.core(), timeout, max_retries)?)))
+            .map_err(|e| with_order(py, e, out_trade_no.as_deref(), syssn.as_deref()))
+    }
+
     /// Wraps a core client with its own I/O runtime.
     pub fn from_core(py: Python<'_>, inner: qfpay::Client) -> PyResult<Self> {
         Ok(Self {
@@ -625,18 +643,7 @@ impl Client {
             mchid,
             udid,
         };
-        // As the core does for a close or reversal: the order named only when given.
-        let (req, c) = requests::cancel(amount, currency, args)
-            .and_then(|req| Ok((req, per_call(self.core(), timeout, max_retries)?)))
-            .map_err(|e| {
-                let syssn_given = given_text(syssn);
-                with_order(
-                    py,
-                    e,
-                    given_text(out_trade_no).as_deref(),
-                    syssn_given.as_deref(),
-                )
-            })?;
+        let (req, c) = self.cancel_call(py, amount, currency, args, timeout, max_retries)?;
         self.dispatch(py, c, _channel, |c| async move {
             c.close(req).await.map(Output::Cancellation)
         })
@@ -668,18 +675,7 @@ impl Client {
             mchid,
             udid,
         };
-        // As the core does for a close or reversal: the order named only when given.
-        let (req, c) = requests::cancel(amount, currency, args)
-            .and_then(|req| Ok((req, per_call(self.core(), timeout, max_retries)?)))
-            .map_err(|e| {
-                let syssn_given = given_text(syssn);
-                with_order(
-                    py,
-                    e,
-                    given_text(out_trade_no).as_deref(),
-                    syssn_given.as_deref(),
-                )
-            })?;
+        let (req, c) = self.cancel_call(py, amount, currency, args, timeout, max_retries)?;
         self.dispatch(py, c, _channel, |c| async move {
             c.reverse(req).await.map(Output::Cancellation)
         })

@@ -3,10 +3,8 @@
 
 use pyo3::IntoPyObjectExt;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList};
+use pyo3::types::{PyDict, PyList};
 use serde_json::Value;
-
-use crate::errors::IntoPyResult;
 
 /// A JSON value as a Python object (`dict`, `list`, `str`, `int`, `float`, `bool`, `None`).
 pub fn json_to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
@@ -65,7 +63,8 @@ fn q_opt(s: Option<&str>) -> String {
 }
 
 /// The answer to a payment request. For WeChat QR (800201), `qrcode` is what the customer
-/// scans; the order is unpaid until they do.
+/// scans (draw it with the module's `qr_svg`/`qr_png`/`qr_data_url`/`qr_terminal`); the order
+/// is unpaid until they do.
 #[pyclass(frozen, module = "qfpay", name = "Payment")]
 pub struct Payment {
     /// QFPay's transaction number.
@@ -151,26 +150,6 @@ impl Payment {
         raw_to_dict(py, &self.raw)
     }
 
-    /// The QR code as an SVG document (raises `ValidationError` when there is none).
-    fn qr_svg(&self, py: Python<'_>) -> PyResult<String> {
-        qfpay::qr::svg(self.qrcode.as_deref().unwrap_or_default()).py(py)
-    }
-
-    /// The QR code as PNG bytes, `scale` pixels per module.
-    #[pyo3(signature = (scale = None), text_signature = "($self, scale=8)")]
-    fn qr_png<'py>(
-        &self,
-        py: Python<'py>,
-        scale: Option<&Bound<'py, PyAny>>,
-    ) -> PyResult<Bound<'py, PyBytes>> {
-        let scale: u32 = match scale.filter(|s| !s.is_none()) {
-            None => 8,
-            Some(s) => crate::args::int_arg("scale", s)?,
-        };
-        let png = qfpay::qr::png(self.qrcode.as_deref().unwrap_or_default(), scale).py(py)?;
-        Ok(PyBytes::new(py, &png))
-    }
-
     fn __repr__(&self) -> String {
         repr_fields(
             "Payment",
@@ -249,7 +228,9 @@ pub struct Transaction {
 
 impl From<qfpay::Transaction> for Transaction {
     fn from(t: qfpay::Transaction) -> Self {
-        let is_refund = t.is_refund();
+        // The computed values are core's (`Transaction::is_paid`, `is_refund`), taken before
+        // the fields are moved out.
+        let (is_paid, is_refund) = (t.is_paid(), t.is_refund());
         Self {
             syssn: t.syssn,
             out_trade_no: t.out_trade_no,
@@ -267,7 +248,7 @@ impl From<qfpay::Transaction> for Transaction {
             goods_name: t.goods_name,
             chnlsn: t.chnlsn,
             state: t.state.as_str(),
-            is_paid: t.state.is_paid(),
+            is_paid,
             is_refund,
             raw: t.raw,
         }

@@ -183,19 +183,20 @@ impl PySandbox {
         json_to_py(py, &record)
     }
 
-    /// Applies a fault to the next `count` API requests: `kind` is `delay` (`ms`), `drop`,
-    /// `http_status` (`status`), `malformed` or `canned` (`status`, `body`).
-    #[pyo3(signature = (kind, count=1, ms=None, status=None, body=None))]
+    /// Applies a fault to the next `count` API requests: `kind` is `delay` (`delay`, seconds,
+    /// default 0.5), `drop`, `http_status` (`status`), `malformed` or `canned` (`status`, `body`).
+    #[pyo3(signature = (kind, count=1, delay=None, status=None, body=None))]
     fn inject_fault(
         &self,
         kind: &str,
         count: u32,
-        ms: Option<u64>,
+        delay: Option<&Bound<'_, PyAny>>,
         status: Option<u16>,
         body: Option<String>,
     ) -> PyResult<()> {
+        let delay = crate::args::opt_seconds("delay", delay)?;
         let fault = match kind {
-            "delay" => Fault::Delay(Duration::from_millis(ms.unwrap_or(500))),
+            "delay" => Fault::Delay(delay.unwrap_or(Duration::from_millis(500))),
             "drop" => Fault::Drop,
             "http_status" => Fault::HttpStatus(status.unwrap_or(500)),
             "malformed" => Fault::Malformed,

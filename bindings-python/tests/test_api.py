@@ -150,9 +150,11 @@ def test_sandbox_lifecycle() -> None:
     sb = Sandbox()
     url = sb.base_url
     assert url.startswith("http://127.0.0.1:") and sb.port > 0
-    sb.close()
-    sb.close()
-    assert sb.closed
+    assert not sb.stopped and "running" in repr(sb)
+    sb.stop()
+    sb.stop()  # stopping twice is harmless
+    assert sb.stopped and "stopped" in repr(sb)
+    assert not hasattr(sb, "close"), "one name per concept: stop()"
     with pytest.raises(RuntimeError):
         sb.request_count()
     with Sandbox() as sb2:

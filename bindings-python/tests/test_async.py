@@ -73,7 +73,7 @@ def test_errors_on_await(sandbox: Sandbox) -> None:
     assert v.value.field == "txcurrcd"
     assert sandbox.request_count() == before
 
-    sandbox.inject_fault("delay", 1, ms=600)
+    sandbox.inject_fault("delay", 1, delay=0.6)
     with pytest.raises(qfpay.RequestTimeoutError):
         run(client.query(out_trade_no="qfT", timeout=0.2))
 

@@ -41,7 +41,7 @@ def test_a_closed_coroutine_cancels_its_call(sandbox: Sandbox, caplog: pytest.Lo
     number = qfpay.generate_out_trade_no()
 
     async def main() -> None:
-        sandbox.inject_fault("delay", 1, ms=400)
+        sandbox.inject_fault("delay", 1, delay=0.4)
         coro = client.wechat_qr(2500, "HKD", out_trade_no=number)
         fut = coro.send(None)  # runs up to `await fut`: the call is in flight
         assert isinstance(fut, asyncio.Future) and not fut.done()
@@ -67,7 +67,7 @@ def test_wait_for_leaves_no_call_behind(sandbox: Sandbox) -> None:
     client = sandbox.async_client(reconcile_timeout=1.0)
 
     async def main() -> None:
-        sandbox.inject_fault("delay", 1, ms=300)
+        sandbox.inject_fault("delay", 1, delay=0.3)
         with pytest.raises((asyncio.TimeoutError, asyncio.CancelledError)):
             await asyncio.wait_for(client.query(out_trade_no="qfGONE"), 0.05)
         assert _async._channel().pending() == 0

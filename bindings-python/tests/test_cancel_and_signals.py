@@ -25,7 +25,7 @@ def test_wait_for_cancels_a_slow_payment_and_logs_its_order(sandbox: Sandbox, ca
     number = qfpay.generate_out_trade_no()  # generate, store, then call
 
     async def main() -> None:
-        sandbox.inject_fault("delay", 1, ms=400)
+        sandbox.inject_fault("delay", 1, delay=0.4)
         with pytest.raises((asyncio.TimeoutError, asyncio.CancelledError)):
             await asyncio.wait_for(client.wechat_qr(2500, "HKD", out_trade_no=number), 0.05)
         # The warning arrives through the bridge once the Rust task is dropped.
@@ -53,7 +53,7 @@ def test_cancelled_task_raises_cancelled_error(sandbox: Sandbox) -> None:
     client = sandbox.async_client()
 
     async def main() -> None:
-        sandbox.inject_fault("delay", 1, ms=300)
+        sandbox.inject_fault("delay", 1, delay=0.3)
         task = asyncio.ensure_future(client.query(out_trade_no="qfCANCEL"))
         await asyncio.sleep(0.05)
         task.cancel()

@@ -10,11 +10,11 @@ import time
 import qfpay
 from qfpay.testing import Sandbox
 
-DELAY_MS = 500
+DELAY = 0.5  # seconds
 
 
 def test_two_threads_overlap(sandbox: Sandbox, client: qfpay.Client) -> None:
-    sandbox.inject_fault("delay", 2, ms=DELAY_MS)
+    sandbox.inject_fault("delay", 2, delay=DELAY)
     results: list[float] = []
     errors: list[BaseException] = []
 
@@ -34,11 +34,11 @@ def test_two_threads_overlap(sandbox: Sandbox, client: qfpay.Client) -> None:
     elapsed = time.perf_counter() - start
     assert not errors, errors
     assert len(results) == 2
-    assert DELAY_MS / 1000 <= elapsed < 0.8, f"two delayed calls took {elapsed:.3f}s: the GIL was held"
+    assert DELAY <= elapsed < 0.8, f"two delayed calls took {elapsed:.3f}s: the GIL was held"
 
 
 def test_python_runs_while_a_call_waits(sandbox: Sandbox, client: qfpay.Client) -> None:
-    sandbox.inject_fault("delay", 1, ms=DELAY_MS)
+    sandbox.inject_fault("delay", 1, delay=DELAY)
     stop = threading.Event()
     ticks = 0
 
@@ -55,7 +55,7 @@ def test_python_runs_while_a_call_waits(sandbox: Sandbox, client: qfpay.Client) 
     finally:
         stop.set()
         t.join()
-    assert ticks >= 30, f"only {ticks} ticks in {DELAY_MS} ms: the GIL was held"
+    assert ticks >= 30, f"only {ticks} ticks in {DELAY} s: the GIL was held"
 
 
 def test_event_loop_keeps_running(sandbox: Sandbox) -> None:
@@ -71,7 +71,7 @@ def test_event_loop_keeps_running(sandbox: Sandbox) -> None:
                 await asyncio.sleep(0.01)
 
         task = asyncio.create_task(ticker())
-        sandbox.inject_fault("delay", 1, ms=DELAY_MS)
+        sandbox.inject_fault("delay", 1, delay=DELAY)
         start = time.perf_counter()
         page = await client.query(out_trade_no="qfLOOP")
         elapsed = time.perf_counter() - start
@@ -81,7 +81,7 @@ def test_event_loop_keeps_running(sandbox: Sandbox) -> None:
         return ticks, elapsed
 
     ticks, elapsed = asyncio.run(main())
-    assert elapsed >= DELAY_MS / 1000
+    assert elapsed >= DELAY
     # A blocked loop ticks once or twice; 10 leaves room for a machine busy with builds.
     assert ticks >= 10, f"the ticker ran {ticks} times during a {elapsed:.3f}s call: the loop was blocked"
 
@@ -89,7 +89,7 @@ def test_event_loop_keeps_running(sandbox: Sandbox) -> None:
 def test_async_calls_overlap(sandbox: Sandbox) -> None:
     async def main() -> float:
         client = sandbox.async_client()
-        sandbox.inject_fault("delay", 2, ms=DELAY_MS)
+        sandbox.inject_fault("delay", 2, delay=DELAY)
         start = time.perf_counter()
         await asyncio.gather(client.query(out_trade_no="qfA"), client.query(out_trade_no="qfB"))
         return time.perf_counter() - start

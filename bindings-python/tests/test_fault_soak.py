@@ -24,7 +24,7 @@ FAULTS: list[tuple[str, dict[str, Any]]] = [
     ("http_status", {"status": 503}),
     ("http_status", {"status": 429}),
     ("malformed", {}),
-    ("delay", {"ms": 400}),
+    ("delay", {"delay": 0.4}),
 ]
 
 

@@ -3,6 +3,8 @@ declined; duplicate order; close; reversal; bad input rejected before sending; f
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 import qfpay
@@ -17,8 +19,9 @@ def test_wechat_qr_scan_query_refund(sandbox: Sandbox, client: qfpay.Client) -> 
     assert payment.txamt == 2500 and isinstance(payment.txamt, int)
     assert payment.qrcode and payment.qrcode.startswith("weixin://")
     assert payment.raw["qrcode"] == payment.qrcode
-    assert payment.qr_svg().startswith("<?xml") or "<svg" in payment.qr_svg()
-    assert payment.qr_png()[:8] == b"\x89PNG\r\n\x1a\n"
+    svg = qfpay.qr_svg(payment.qrcode)
+    assert svg.startswith("<?xml") or "<svg" in svg
+    assert qfpay.qr_png(payment.qrcode)[:8] == b"\x89PNG\r\n\x1a\n"
 
     # Not paid until the customer scans.
     found = client.find_payment(payment.out_trade_no)
@@ -122,7 +125,7 @@ def test_rate_limited(sandbox: Sandbox) -> None:
         c.wechat_qr(1007, "HKD")
     assert info.value.code == "rate_limited"
     assert info.value.http_status == 429
-    assert info.value.retry_after == 1.0
+    assert info.value.retry_after == 1.0 and isinstance(info.value.retry_after, float)  # seconds
 
 
 def test_close_unpaid_order(client: qfpay.Client) -> None:
@@ -198,11 +201,25 @@ def test_real_name_extend_info_accepted(client: qfpay.Client) -> None:
 
 
 def test_timeout_is_a_timeout_error(sandbox: Sandbox, client: qfpay.Client) -> None:
-    sandbox.inject_fault("delay", 1, ms=800)
+    sandbox.inject_fault("delay", 1, delay=0.8)
     with pytest.raises(qfpay.RequestTimeoutError) as info:
         client.query(out_trade_no="qfSLOW", timeout=0.2)
     assert isinstance(info.value, TimeoutError)
     assert info.value.code == "timeout"
+
+
+def test_fault_delay_is_seconds(sandbox: Sandbox, client: qfpay.Client) -> None:
+    # Issue 23: the sandbox's delay is seconds (a float), like every Python duration.
+    sandbox.inject_fault("delay", 1, delay=0.3)
+    start = time.monotonic()
+    client.query(out_trade_no="qfDELAY")
+    assert 0.3 <= time.monotonic() - start < 2.0
+    for bad in (-1.0, float("nan")):
+        with pytest.raises(qfpay.ValidationError) as info:
+            sandbox.inject_fault("delay", 1, delay=bad)
+        assert info.value.field == "delay"
+    with pytest.raises(TypeError):
+        sandbox.inject_fault("delay", 1, ms=300)  # type: ignore[call-arg]
 
 
 def test_network_error_when_nothing_listens() -> None:

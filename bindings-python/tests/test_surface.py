@@ -98,6 +98,53 @@ def test_results_have_every_attribute() -> None:
     assert typing.get_args(_types.TransactionState) == tuple(SURFACE["transaction_states"])
 
 
+def test_results_have_nothing_beyond_the_surface() -> None:
+    """Issue 23: a result is its fields and nothing else; the QR helpers are module functions
+    in every language (``qfpay.qr_svg(payment.qrcode)``), not methods of ``Payment``."""
+    stubs = _stub_classes()
+    for name, fields in SURFACE["results"].items():
+        public = {n for n in dir(getattr(qfpay, name)) if not n.startswith("_")}
+        assert public == set(fields), f"{name}: {sorted(public ^ set(fields))}"
+        stubbed = {n for n in _stub_members(stubs[name]) if not n.startswith("_")}
+        assert stubbed == set(fields), f"{name} stubs: {sorted(stubbed ^ set(fields))}"
+    for f in ("qr_svg", "qr_png", "qr_data_url", "qr_terminal"):
+        assert f in SURFACE["functions"] and callable(getattr(qfpay, f))
+
+
+_MS_NAMES = ("ms", "millis", "milliseconds")
+
+
+def _is_ms(name: str) -> bool:
+    return name in _MS_NAMES or name.endswith(tuple(f"_{m}" for m in _MS_NAMES))
+
+
+def test_every_duration_parameter_is_in_seconds() -> None:
+    """Issue 23: durations are seconds (float) everywhere in Python; no parameter, keyword
+    option or stub argument is a number of milliseconds (``inject_fault(ms=)`` was)."""
+    import qfpay.testing as testing
+
+    found: list[str] = []
+    for file in ("_qfpay.pyi", "_async.py", "_types.py", "testing.py"):
+        tree = ast.parse(STUBS.with_name(file).read_text("utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.arg) and _is_ms(node.arg):
+                found.append(f"{file}: argument {node.arg}")
+            if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and _is_ms(node.target.id):
+                found.append(f"{file}: option {node.target.id}")
+    callables: list[Any] = [getattr(qfpay, f) for f in SURFACE["functions"]]
+    for cls in (qfpay.Client, qfpay.AsyncClient, testing.Sandbox):
+        callables += [m for n, m in vars(cls).items() if callable(m) and not n.startswith("_")]
+    callables += [qfpay.Client, testing.Sandbox.__init__, testing.Sandbox.inject_fault]
+    for fn in callables:
+        try:
+            params = inspect.signature(fn).parameters
+        except (TypeError, ValueError):
+            continue
+        found += [f"{getattr(fn, '__qualname__', fn)}({p})" for p in params if _is_ms(p)]
+    assert not found, found
+    assert "delay" in inspect.signature(testing.Sandbox.inject_fault).parameters
+
+
 def test_error_codes_classes_and_attributes() -> None:
     assert set(BY_CODE) == set(SURFACE["errors"]["codes"])
     assert set(typing.get_args(_types.ErrorCode)) == set(SURFACE["errors"]["codes"])
@@ -125,9 +172,8 @@ def test_functions_and_constants() -> None:
 
 
 def test_sandbox_controls() -> None:
-    aliases = {"stop": "close"}
     for control in SURFACE["sandbox"]["controls"]:
-        assert hasattr(Sandbox, control) or hasattr(Sandbox, aliases.get(control, control)), control
+        assert hasattr(Sandbox, control), control
     params = set(inspect.signature(Sandbox.__init__).parameters) - {"self"}
     assert set(SURFACE["sandbox"]["start_options"]) == params
     assert inspect.signature(Sandbox.__init__).parameters["rate_limit"].default is True

@@ -15,7 +15,7 @@ from conftest import VECTORS, load_vectors
 
 def test_every_vector_file_is_covered() -> None:
     files = sorted(p.stem for p in VECTORS.glob("*.json"))
-    assert files == ["notifications", "responses", "signing", "validation"], files
+    assert files == ["notifications", "responses", "results", "signing", "validation"], files
 
 
 # -- signing -----------------------------------------------------------------------------
@@ -119,3 +119,51 @@ def test_responses(case: dict[str, Any], canned_sandbox: Sandbox, strict_client:
         if expect["error_code"] == "status_unknown":
             assert isinstance(info.value, qfpay.StatusUnknownError)
             assert info.value.out_trade_no
+
+
+# -- results (what the typed results mean, computed values included) ----------------------
+
+#: results.json's names are the core's snake_case, which are Python's own; the one exception is
+#: the error's code (the core's ``Error::code()``), ``QfPayError.code`` in Python.
+PY_NAMES: dict[str, str] = {"error_code": "code"}
+RESULT_KINDS = ("transaction", "notification", "duplicate_order")
+
+
+def check_result(case: str, obj: Any, expect: dict[str, Any]) -> None:
+    """Every expected key equals the result's attribute, of the same Python type (``True`` is
+    not ``1``; ``state`` and ``notify_type`` are str)."""
+    for key, want in expect.items():
+        name = PY_NAMES.get(key, key)
+        assert hasattr(obj, name), f"{case}: {type(obj).__name__} has no {name!r}"
+        got = getattr(obj, name)
+        assert got == want and type(got) is type(want), f"{case}: {name} is {got!r}, expected {want!r}"
+
+
+def test_results_kinds_are_all_run() -> None:
+    kinds = {c["kind"] for c in load_vectors("results")}
+    assert kinds == set(RESULT_KINDS), kinds
+
+
+@pytest.mark.parametrize("case", load_vectors("results"), ids=lambda c: c["name"])
+def test_results(case: dict[str, Any], canned_sandbox: Sandbox, strict_client: qfpay.Client) -> None:
+    name, kind, expect = case["name"], case["kind"], case["expect"]
+    assert kind in RESULT_KINDS, f"{name}: unknown kind {kind}"
+    if kind == "transaction":
+        canned_sandbox.inject_fault("canned", 1, status=200, body=case["answer"])
+        page = strict_client.query(syssn=case["syssn"])
+        assert len(page.data) == 1, name
+        assert isinstance(page.data[0], qfpay.Transaction)
+        check_result(name, page.data[0], expect)
+    elif kind == "notification":
+        n = qfpay.verify_notification(case["body"].encode("utf-8"), case["signature"], case["key"])
+        check_result(name, n, expect)
+    else:
+        for answer in case["answers"]:
+            canned_sandbox.inject_fault("canned", 1, status=200, body=answer)
+        with pytest.raises(qfpay.DuplicateOrderError) as info:
+            call(strict_client, "payment", case["request"])
+        e = info.value
+        check_result(name, e, {k: v for k, v in expect.items() if k != "existing"})
+        assert e.existing is not None, f"{name}: no existing transaction"
+        assert isinstance(e.existing, qfpay.Transaction)
+        check_result(name, e.existing, expect["existing"])

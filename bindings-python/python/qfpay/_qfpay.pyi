@@ -31,7 +31,9 @@ SANDBOX_CLIENT_KEY: str
 
 @final
 class Payment:
-    """The answer to a payment request; ``qrcode`` is what the customer scans (800201). The order is unpaid until they do."""
+    """The answer to a payment request; ``qrcode`` is what the customer scans (800201; draw it
+    with ``qfpay.qr_svg(payment.qrcode)``, ``qr_png``, ``qr_data_url`` or ``qr_terminal``). The
+    order is unpaid until they do."""
 
     @property
     def syssn(self) -> str:
@@ -84,18 +86,6 @@ class Payment:
     @property
     def raw(self) -> dict[str, Any]:
         """Every field QFPay sent, as a new dict."""
-    def qr_svg(self) -> str:
-        """The QR code of ``qrcode`` as an SVG document.
-
-        Raises:
-            ValidationError: the payment has no ``qrcode`` (not an MPM pay type).
-        """
-    def qr_png(self, scale: int = 8) -> bytes:
-        """The QR code of ``qrcode`` as PNG bytes, ``scale`` pixels per module.
-
-        Raises:
-            ValidationError: the payment has no ``qrcode``, or ``scale`` is out of range.
-        """
 
 @final
 class Transaction:
@@ -519,7 +509,7 @@ class _Sandbox:
     def closed(self) -> bool: ...
     def pay(self, syssn_or_out_trade_no: str) -> dict[str, Any]: ...
     def inject_fault(
-        self, kind: str, count: int = 1, ms: int | None = None, status: int | None = None, body: str | None = None
+        self, kind: str, count: int = 1, delay: float | None = None, status: int | None = None, body: str | None = None
     ) -> None: ...
     def requests(self) -> list[dict[str, Any]]: ...
     def request_count(self) -> int: ...

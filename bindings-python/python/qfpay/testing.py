@@ -41,8 +41,8 @@ class Merchant:
 
 class Sandbox:
     """The QFPay sandbox, started in-process on 127.0.0.1 (a free port unless ``port`` is
-    given); a context manager. Every setting left out keeps the sandbox's own default (the same
-    in every language).
+    given); a context manager (``stop()`` on leaving). Every setting left out keeps the
+    sandbox's own default (the same in every language).
 
     ``rate_limit``: ``True`` (default: on, QFPay's documented 100 per second and 400 per
     minute per app code), ``None`` or ``False`` (off), or ``(per_second, per_minute)``.
@@ -112,8 +112,8 @@ class Sandbox:
         return self.merchants[0].mchid
 
     @property
-    def closed(self) -> bool:
-        """Whether the sandbox was stopped."""
+    def stopped(self) -> bool:
+        """Whether ``stop()`` was called."""
         return self._inner.closed
 
     def env(self) -> dict[str, str]:
@@ -161,17 +161,19 @@ class Sandbox:
         self,
         kind: FaultKind,
         count: int = 1,
-        ms: int | None = None,
+        delay: float | None = None,
         status: int | None = None,
         body: str | None = None,
     ) -> None:
-        """Applies a fault to the next ``count`` API requests: ``delay`` (``ms``), ``drop``,
-        ``http_status`` (``status``), ``malformed``, or ``canned`` (``status`` and ``body``).
+        """Applies a fault to the next ``count`` API requests: ``delay`` (``delay`` seconds,
+        default 0.5), ``drop``, ``http_status`` (``status``), ``malformed``, or ``canned``
+        (``status`` and ``body``).
 
         Raises:
             ValueError: an unknown fault kind.
+            ValidationError: ``delay`` is not a usable number of seconds (NaN, negative...).
         """
-        self._inner.inject_fault(kind, count, ms, status, body)
+        self._inner.inject_fault(kind, count, delay, status, body)
 
     def requests(self) -> list[dict[str, Any]]:
         """The request log (the last 1000 API requests), oldest first."""
@@ -200,12 +202,8 @@ class Sandbox:
         """Moves the sandbox clock forward (expires orders without waiting)."""
         self._inner.advance_clock(seconds)
 
-    def close(self) -> None:
-        """Stops the sandbox (closing twice is harmless)."""
-        self._inner.close()
-
     def stop(self) -> None:
-        """Stops the sandbox; the same as ``close()``."""
+        """Stops the sandbox (stopping twice is harmless); leaving a ``with`` block does it."""
         self._inner.close()
 
     def __enter__(self) -> Sandbox:
@@ -217,8 +215,8 @@ class Sandbox:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.close()
+        self.stop()
 
     def __repr__(self) -> str:
-        state = "closed" if self.closed else "running"
+        state = "stopped" if self.stopped else "running"
         return f"Sandbox(base_url={self.base_url!r}, app_code={self.app_code!r}, {state})"
