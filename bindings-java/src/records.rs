@@ -246,6 +246,10 @@ pub struct FfiTransaction {
     pub chnlsn: String,
     /// `succeeded`, `pending`, `failed`, `refunded`, `partially_refunded` or `cancelled`.
     pub state: String,
+    /// The core's `Transaction::is_paid`: the money was taken (possibly refunded since).
+    pub is_paid: bool,
+    /// The core's `Transaction::is_refund`: this record is a refund.
+    pub is_refund: bool,
     /// Every field QFPay sent for the record.
     pub raw: HashMap<String, String>,
 }
@@ -253,6 +257,8 @@ pub struct FfiTransaction {
 impl From<qfpay::Transaction> for FfiTransaction {
     fn from(t: qfpay::Transaction) -> Self {
         Self {
+            is_paid: t.is_paid(),
+            is_refund: t.is_refund(),
             raw: raw_map(&t.raw),
             syssn: t.syssn,
             out_trade_no: t.out_trade_no,

@@ -207,10 +207,11 @@ impl FfiSandbox {
         self.with(|s| serde_json::Value::Array(s.orders()).to_string())
     }
 
-    /// Moves the sandbox clock forward by `seconds`; refuses a move beyond its bounds.
+    /// Moves the sandbox clock forward by `seconds` (the JVM's `advanceClock(Duration)`); refuses
+    /// a move beyond its bounds, naming the JVM argument `duration`.
     pub fn advance_clock(&self, seconds: i64) -> FfiResult<()> {
         self.with(|s| s.try_advance_clock(seconds))?
-            .map_err(|e| QfPayFfiError::invalid("seconds", &e))
+            .map_err(|e| QfPayFfiError::invalid("duration", &e))
     }
 
     /// Forgets orders, the log, faults and notifications.

@@ -73,7 +73,7 @@ class DeclinedException internal constructor(info: FfiErrorInfo) : ApiException(
 
 /**
  * The `out_trade_no` was used before. [existing] is the transaction already under that number
- * (read by the core right away), so "already paid" (`existing.state == SUCCEEDED`) and
+ * (read by the core right away), so "already paid" (`existing.isPaid`) and
  * "someone else's order" are told apart without another call.
  */
 class DuplicateOrderException internal constructor(info: FfiErrorInfo) : ApiException(info) {

@@ -205,11 +205,14 @@ class QfPayClient private constructor(
     }
 
     /**
-     * Creates a WeChat Pay QR payment (800201) of [amount] minor units; show `payment.qrcode`.
+     * Creates a WeChat Pay QR payment (800201) of [amount] minor units; show `payment.qrcode`
+     * (rendered with [Qr]). The same as `createPayment(PaymentRequest.wechatQr(amount, currency).build(), options)`,
+     * which also sets the payment's other fields.
      * @throws QfPayException as [createPayment]
      */
-    fun wechatQr(amount: Long, currency: String?): Payment =
-        createPayment(PaymentRequest.wechatQr(amount, currency).build())
+    @JvmOverloads
+    fun wechatQr(amount: Long, currency: String?, options: CallOptions? = null): Payment =
+        createPayment(PaymentRequest.wechatQr(amount, currency).build(), options)
 
     /**
      * One page of a transaction query.
@@ -320,10 +323,11 @@ class QfPayClient private constructor(
         return start(Jni.CREATE_PAYMENT, { Jni.request(FfiConverterTypeFfiPaymentRequest, r.ffi, options?.ffi) }) { Payment.of((it as FfiOutcome.Payment).value) }
     }
 
-    /** [wechatQr] without blocking. */
-    fun wechatQrAsync(amount: Long, currency: String?): CompletableFuture<Payment> {
+    /** [wechatQr] without blocking; [QfPayFuture.cancel] drops the call. */
+    @JvmOverloads
+    fun wechatQrAsync(amount: Long, currency: String?, options: CallOptions? = null): CompletableFuture<Payment> {
         val r = try { PaymentRequest.wechatQr(amount, currency).build() } catch (e: QfPayException) { return CompletableFuture.failedFuture(e) }
-        return createPaymentAsync(r)
+        return createPaymentAsync(r, options)
     }
 
     /** [query] without blocking. */

@@ -25,7 +25,7 @@ data class Payment(
     val sysdtm: String,
     /** Payment time, when paid. */
     val paydtm: String,
-    /** The QR code content to show the customer (MPM, e.g. WeChat QR 800201). */
+    /** The QR code content to show the customer (MPM, e.g. WeChat QR 800201); render it with [Qr]. */
     val qrcode: String?,
     /** The payment URL (online payments). */
     val payUrl: String?,
@@ -44,13 +44,6 @@ data class Payment(
     /** Every field QFPay sent (non-string JSON values as their JSON text). */
     val raw: Map<String, String>,
 ) {
-    /** An SVG of [qrcode]; fails with [ValidationException] when there is none. */
-    fun qrSvg(): String = Qr.svg(qrcode ?: throw invalidArgument("qrcode", "the payment has no QR code"))
-
-    /** A PNG of [qrcode], [scale] pixels per module. */
-    @JvmOverloads
-    fun qrPng(scale: Int = 8): ByteArray = Qr.png(qrcode ?: throw invalidArgument("qrcode", "the payment has no QR code"), scale)
-
     internal companion object {
         fun of(p: FfiPayment) = Payment(
             p.syssn, p.outTradeNo, p.payType, p.txamt, p.txcurrcd, p.txdtm, p.sysdtm, p.paydtm,
@@ -76,9 +69,6 @@ enum class TransactionState(
     PARTIALLY_REFUNDED("partially_refunded"),
     /** Closed or reversed. */
     CANCELLED("cancelled");
-
-    /** Whether the customer's money was taken (paid, possibly refunded since). */
-    val isPaid: Boolean get() = this == SUCCEEDED || this == REFUNDED || this == PARTIALLY_REFUNDED
 
     companion object {
         /** The state for its lowercase name. */
@@ -120,22 +110,20 @@ data class Transaction(
     val goodsName: String,
     /** `chnlsn`. */
     val chnlsn: String,
-    /** `succeeded`, `pending`, `failed`, `refunded`, `partially_refunded` or `cancelled`. */
+    /** `succeeded`, `pending`, `failed`, `refunded`, `partially_refunded` or `cancelled` (the core's). */
     val state: TransactionState,
+    /** Whether the customer's money was taken: paid, possibly refunded since (the core's value). */
+    val isPaid: Boolean,
+    /** Whether this record is a refund rather than a payment (the core's value). */
+    val isRefund: Boolean,
     /** Every field QFPay sent for the record. */
     val raw: Map<String, String>,
 ) {
-    /** Whether the payment succeeded and has not been cancelled or refunded. */
-    val isPaid: Boolean get() = state == TransactionState.SUCCEEDED
-
-    /** Whether this record is a refund (`order_type` refund) rather than a payment. */
-    val isRefund: Boolean get() = orderType == "refund"
-
     internal companion object {
         fun of(t: FfiTransaction) = Transaction(
             t.syssn, t.outTradeNo, t.orderType, t.origssn, t.payType, t.txamt, t.txcurrcd, t.txdtm,
             t.sysdtm, t.paydtm, t.respcd, t.errmsg, t.cancel, t.goodsName, t.chnlsn,
-            TransactionState.fromWire(t.state), t.raw,
+            TransactionState.fromWire(t.state), t.isPaid, t.isRefund, t.raw,
         )
     }
 }

@@ -73,8 +73,12 @@ class Sandbox private constructor(private val ffi: FfiSandbox) : AutoCloseable {
      */
     fun orders(): String = ffi { ffi.ordersJson() }
 
-    /** Moves the sandbox clock forward by [seconds] (to expire orders without waiting). */
-    fun advanceClock(seconds: Long) = ffi { ffi.advanceClock(seconds) }
+    /**
+     * Moves the sandbox clock forward by [duration] (to expire orders without waiting); the
+     * clock counts whole seconds, so a fraction of a second is dropped.
+     * @throws ValidationException naming `duration` when it is null or moves the clock beyond its bounds
+     */
+    fun advanceClock(duration: Duration?) = ffi { ffi.advanceClock(required(duration, "duration").seconds) }
 
     /** Forgets orders, the request log, faults, notifications and clock changes. */
     fun reset() = ffi { ffi.reset() }

@@ -140,6 +140,8 @@ class LoneSurrogateTest {
         Duration s = Duration.ofSeconds(1);
         c.add(new Case("QfPayClient.wechatQr(2)#1", "txcurrcd", () -> client.wechatQr(1001, BAD)));
         c.add(new Case("QfPayClient.wechatQrAsync(2)#1", "txcurrcd", () -> client.wechatQrAsync(1001, BAD)));
+        c.add(new Case("QfPayClient.wechatQr(3)#1", "txcurrcd", () -> client.wechatQr(1001, BAD_LOW, CallOptions.timeout(s))));
+        c.add(new Case("QfPayClient.wechatQrAsync(3)#1", "txcurrcd", () -> client.wechatQrAsync(1001, BAD, CallOptions.timeout(s))));
         c.add(new Case("QfPayClient.findPayment(1)#0", "out_trade_no", () -> client.findPayment(BAD)));
         c.add(new Case("QfPayClient.findPayment(2)#0", "out_trade_no", () -> client.findPayment(BAD_LOW, CallOptions.timeout(s))));
         c.add(new Case("QfPayClient.findPaymentAsync(1)#0", "out_trade_no", () -> client.findPaymentAsync(BAD)));

@@ -57,12 +57,16 @@ class SurfaceTest {
         return names;
     }
 
-    /** A property or member [name] (snake_case) of class [c]: `x`, `getX`, `isX`, or `xMs` for durations. */
+    /**
+     * A property or member [name] (snake_case) of class [c]: `x`, `getX` (a Kotlin `isX` property
+     * is `isX()`, which `x` covers for `is_x`). Durations are `java.time.Duration` under the
+     * canonical name: no `xMs` variant is accepted.
+     */
     static boolean has(Class<?> c, String snake) {
         Set<String> m = methods(c);
         String camel = camel(snake);
         String pas = pascal(snake);
-        return m.contains(camel) || m.contains("get" + pas) || m.contains(camel + "Ms");
+        return m.contains(camel) || m.contains("get" + pas);
     }
 
     static List<String> strings(JSONArray a) {

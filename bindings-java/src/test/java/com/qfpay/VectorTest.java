@@ -42,7 +42,7 @@ class VectorTest {
 
     @Test
     void everyVectorFileIsCovered() throws Exception {
-        Set<String> known = Set.of("signing.json", "notifications.json", "validation.json", "responses.json");
+        Set<String> known = Set.of("signing.json", "notifications.json", "validation.json", "responses.json", "results.json");
         Set<String> present = Vectors.files().stream().map(p -> p.getFileName().toString()).collect(Collectors.toSet());
         assertTrue(present.containsAll(known), "vector files missing: " + present);
         assertEquals(known, present, "a new vector file needs a runner here");
@@ -152,6 +152,64 @@ class VectorTest {
                 }
             }));
         }
+        return tests;
+    }
+
+    /** Every expected field of [expect] (core snake_case names) equals the result's; [what] prefixes the message. */
+    private static void fields(String what, Object result, JSONObject expect) {
+        for (String k : expect.keySet()) {
+            Object actual = Vectors.field(result, k);
+            assertTrue(Vectors.same(expect.get(k), actual), what + k + ": expected " + expect.get(k) + ", got " + actual);
+        }
+    }
+
+    /**
+     * results.json: what the typed results mean, computed values included (state, isPaid,
+     * isRefund, isSuccess, a notification's kind, a duplicate's existing order), every case and
+     * every expected key; the computed values are the core's, carried through the conversion.
+     */
+    @TestFactory
+    List<DynamicTest> results() throws Exception {
+        List<DynamicTest> tests = new ArrayList<>();
+        Set<String> kinds = new java.util.TreeSet<>();
+        for (JSONObject c : Vectors.cases("results.json")) {
+            String kind = c.getString("kind");
+            kinds.add(kind);
+            tests.add(DynamicTest.dynamicTest(c.getString("name"), () -> {
+                JSONObject expect = c.getJSONObject("expect");
+                switch (kind) {
+                    case "transaction": {
+                        sandbox.reset();
+                        sandbox.injectCanned(200, c.getString("answer"), 1);
+                        QueryPage page = client.query(QueryRequest.bySyssn(c.getString("syssn")));
+                        assertEquals(1, page.getData().size());
+                        fields("", page.getData().get(0), expect);
+                        break;
+                    }
+                    case "notification": {
+                        byte[] body = c.getString("body").getBytes(StandardCharsets.UTF_8);
+                        fields("", Notifications.verify(body, c.getString("signature"), c.getString("key")), expect);
+                        break;
+                    }
+                    case "duplicate_order": {
+                        sandbox.reset();
+                        var answers = c.getJSONArray("answers");
+                        for (int i = 0; i < answers.length(); i++) sandbox.injectCanned(200, answers.getString(i), 1);
+                        DuplicateOrderException e = assertThrows(DuplicateOrderException.class,
+                                () -> Vectors.call(client, "payment", c.getJSONObject("request")));
+                        assertEquals(expect.getString("error_code"), e.getCode(), e.getMessage());
+                        assertEquals(expect.getString("respcd"), e.getRespcd(), e.getMessage());
+                        assertEquals(expect.getString("out_trade_no"), e.getOutTradeNo(), e.getMessage());
+                        assertTrue(e.getExisting() != null, "no existing transaction: " + e.getMessage());
+                        fields("existing.", e.getExisting(), expect.getJSONObject("existing"));
+                        break;
+                    }
+                    default:
+                        fail("unknown kind " + kind);
+                }
+            }));
+        }
+        assertEquals(Set.of("transaction", "notification", "duplicate_order"), kinds, "a new kind needs a runner here");
         return tests;
     }
 

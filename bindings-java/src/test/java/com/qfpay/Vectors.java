@@ -98,14 +98,18 @@ final class Vectors {
         for (String part : snake.split("_")) {
             camel.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
         }
-        for (String prefix : new String[] {"get", "is"}) {
+        // `is_paid` -> isPaid() (a Kotlin `isX` property), `out_trade_no` -> getOutTradeNo().
+        String[] names = snake.startsWith("is_")
+                ? new String[] {"is" + camel.substring(2)}
+                : new String[] {"get" + camel, "is" + camel};
+        for (String name : names) {
             try {
-                Method m = result.getClass().getMethod(prefix + camel);
+                Method m = result.getClass().getMethod(name);
                 Object v = m.invoke(result);
                 if (v instanceof TransactionState) return ((TransactionState) v).getWire();
                 return v;
             } catch (NoSuchMethodException e) {
-                // try the next prefix
+                // try the next name
             } catch (ReflectiveOperationException e) {
                 throw new AssertionError(e);
             }
