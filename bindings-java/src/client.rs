@@ -99,10 +99,11 @@ fn builder(c: FfiClientConfig) -> FfiResult<ClientBuilder> {
     if let Some(n) = c.max_retries {
         b = b.max_retries(retries("maxRetries", n)?);
     }
-    if c.retry_base_delay_ms.is_some() || c.retry_max_delay_ms.is_some() {
-        let base = to_duration("retryBaseDelay", c.retry_base_delay_ms.unwrap_or(500))?;
-        let max = to_duration("retryMaxDelay", c.retry_max_delay_ms.unwrap_or(5000))?;
-        b = b.retry_delay(base, max);
+    if let Some(ms) = c.retry_base_delay_ms {
+        b = b.retry_base_delay(to_duration("retryBaseDelay", ms)?);
+    }
+    if let Some(ms) = c.retry_max_delay_ms {
+        b = b.retry_max_delay(to_duration("retryMaxDelay", ms)?);
     }
     if let Some(s) = c.utc_offset_seconds {
         b = b.utc_offset_seconds(s);

@@ -80,13 +80,11 @@ impl ConfigArgs<'_, '_> {
         if let Some(t) = opt_seconds("reconcile_timeout", self.reconcile_timeout)? {
             b = b.reconcile_timeout(t);
         }
-        let base = opt_seconds("retry_base_delay", self.retry_base_delay)?;
-        let max = opt_seconds("retry_max_delay", self.retry_max_delay)?;
-        if base.is_some() || max.is_some() {
-            // The one given replaces the core's default (0.5 s base, 5 s max).
-            let base = base.unwrap_or(Duration::from_millis(500));
-            let max = max.unwrap_or(Duration::from_secs(5)).max(base);
-            b = b.retry_delay(base, max);
+        if let Some(d) = opt_seconds("retry_base_delay", self.retry_base_delay)? {
+            b = b.retry_base_delay(d);
+        }
+        if let Some(d) = opt_seconds("retry_max_delay", self.retry_max_delay)? {
+            b = b.retry_max_delay(d);
         }
         if let Some(o) = opt_int::<i32>("utc_offset_seconds", self.utc_offset_seconds)? {
             b = b.utc_offset_seconds(o);

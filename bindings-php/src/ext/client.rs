@@ -2,7 +2,6 @@
 
 use std::future::Future;
 use std::rc::Rc;
-use std::time::Duration;
 
 use ext_php_rs::flags::ClassFlags;
 use ext_php_rs::prelude::*;
@@ -64,11 +63,11 @@ fn apply(mut b: ClientBuilder, options: Option<&ZendHashTable>) -> Result<Client
     if let Some(n) = f.u32("maxRetries")? {
         b = b.max_retries(n);
     }
-    let base = f.millis("retryBaseDelayMs")?;
-    let max = f.millis("retryMaxDelayMs")?;
-    if base.is_some() || max.is_some() {
-        let base = base.unwrap_or(Duration::from_millis(500));
-        b = b.retry_delay(base, max.unwrap_or(Duration::from_secs(5)).max(base));
+    if let Some(d) = f.millis("retryBaseDelayMs")? {
+        b = b.retry_base_delay(d);
+    }
+    if let Some(d) = f.millis("retryMaxDelayMs")? {
+        b = b.retry_max_delay(d);
     }
     if let Some(s) = f.int("utcOffsetSeconds")? {
         let s = i32::try_from(s)

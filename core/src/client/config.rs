@@ -304,6 +304,17 @@ impl ClientBuilder {
         self.retry_max_delay = max;
         self
     }
+    /// The first retry delay (default 500 ms); it doubles each retry, with jitter. A largest
+    /// delay below it is raised to it.
+    pub fn retry_base_delay(mut self, base: Duration) -> Self {
+        self.retry_base_delay = base;
+        self
+    }
+    /// The largest retry delay (default 5 s).
+    pub fn retry_max_delay(mut self, max: Duration) -> Self {
+        self.retry_max_delay = max;
+        self
+    }
     /// The UTC offset of the clock used for `txdtm`, in seconds.
     pub fn utc_offset_seconds(mut self, seconds: i32) -> Self {
         self.utc_offset_seconds = seconds;
@@ -739,6 +750,33 @@ mod tests {
             cfg.proxy.as_deref(),
             Some("http://proxy.corp:3128"),
             "live test host via HTTPS_PROXY"
+        );
+    }
+
+    #[test]
+    fn retry_delays_are_set_independently() {
+        let b = || ClientBuilder::new().credentials("APP", "K");
+        let cfg = b().into_config().unwrap();
+        assert_eq!(
+            (cfg.retry_base_delay, cfg.retry_max_delay),
+            (Duration::from_millis(500), Duration::from_secs(5))
+        );
+        let cfg = b()
+            .retry_max_delay(Duration::from_secs(2))
+            .into_config()
+            .unwrap();
+        assert_eq!(
+            (cfg.retry_base_delay, cfg.retry_max_delay),
+            (Duration::from_millis(500), Duration::from_secs(2))
+        );
+        let cfg = b()
+            .retry_base_delay(Duration::from_secs(8))
+            .into_config()
+            .unwrap();
+        assert_eq!(
+            (cfg.retry_base_delay, cfg.retry_max_delay),
+            (Duration::from_secs(8), Duration::from_secs(8)),
+            "a largest delay below the first is raised to it"
         );
     }
 
