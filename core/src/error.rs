@@ -81,8 +81,16 @@ pub enum Error {
         rule: String,
     },
     /// The client is not configured correctly.
-    #[error("configuration error: {0}")]
-    Config(String),
+    #[error("configuration error: {}", config_message(option.as_deref(), message))]
+    Config {
+        /// The option at fault, by the core's name (`app_code`, `timeout`, `proxy`, ... as
+        /// [`crate::ClientBuilder`] calls it), when one option is; bindings show it in their
+        /// own spelling. Read it with [`Error::field`].
+        option: Option<String>,
+        /// What is wrong, worded to follow the option's name (`is missing: ...`); it never
+        /// quotes a value that may be a secret.
+        message: String,
+    },
     /// QFPay answered with a failure code.
     #[error("QFPay error {}: {}{}{}: {}", .0.respcd, .0.resperr, msg_suffix(&.0.respmsg), http_suffix(.0.http_status), .0.hint())]
     Api(Box<ApiError>),
@@ -137,6 +145,13 @@ pub enum Error {
         /// The order the call was about.
         order: Box<OrderRef>,
     },
+}
+
+fn config_message(option: Option<&str>, message: &str) -> String {
+    match option {
+        Some(o) => format!("{o} {message}"),
+        None => message.to_owned(),
+    }
 }
 
 fn order_suffix(order: Option<&OrderRef>) -> String {
@@ -215,7 +230,10 @@ impl Error {
                 field: r(field),
                 rule: r(rule),
             },
-            Error::Config(m) => Error::Config(r(m)),
+            Error::Config { option, message } => Error::Config {
+                option,
+                message: r(message),
+            },
             Error::Api(mut a) => {
                 a.resperr = r(std::mem::take(&mut a.resperr));
                 a.respmsg = r(std::mem::take(&mut a.respmsg));
@@ -252,8 +270,21 @@ impl Error {
         }
     }
 
-    pub(crate) fn config(message: impl Into<String>) -> Self {
-        Error::Config(message.into())
+    /// A configuration error not about one option.
+    pub fn config(message: impl Into<String>) -> Self {
+        Error::Config {
+            option: None,
+            message: message.into(),
+        }
+    }
+
+    /// A configuration error about `option` (the core's name for it); `message` follows the
+    /// name: `Error::config_option("timeout", "must be greater than zero")`.
+    pub fn config_option(option: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::Config {
+            option: Some(option.into()),
+            message: message.into(),
+        }
     }
 
     pub(crate) fn api(respcd: &str, resperr: &str, respmsg: &str, http_status: u16) -> Self {
@@ -353,7 +384,7 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self.base() {
             Error::Validation { .. } => "validation",
-            Error::Config(_) => "config",
+            Error::Config { .. } => "config",
             Error::Api(e) => match e.category {
                 RespCategory::Auth => "auth",
                 RespCategory::InvalidRequest => "invalid_request",
@@ -436,6 +467,7 @@ impl Error {
     pub fn field(&self) -> Option<&str> {
         match self.base() {
             Error::Validation { field, .. } => Some(field),
+            Error::Config { option, .. } => option.as_deref(),
             _ => None,
         }
     }
@@ -444,6 +476,10 @@ impl Error {
     pub fn rule(&self) -> Option<&str> {
         match self.base() {
             Error::Validation { rule, .. } => Some(rule),
+            Error::Config {
+                option: Some(_),
+                message,
+            } => Some(message),
             _ => None,
         }
     }

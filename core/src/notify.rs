@@ -142,7 +142,7 @@ impl Notification {
 /// longer matches the signature.
 pub fn verify(raw_body: &[u8], signature: &str, client_key: &str) -> Result<Notification> {
     if client_key.is_empty() {
-        return Err(Error::config("the client key is empty"));
+        return Err(Error::config_option("client_key", "is empty"));
     }
     if signature.trim().is_empty() {
         return Err(Error::Signature(

@@ -46,8 +46,9 @@ impl SignType {
             "md5" | "" => Ok(SignType::Md5),
             "sha256" => Ok(SignType::Sha256),
             // Not quoted: a key pasted into the wrong option must not be echoed.
-            _ => Err(Error::config(
-                "unknown sign type: use \"md5\" or \"sha256\"",
+            _ => Err(Error::config_option(
+                "sign_type",
+                "is unknown: use \"md5\" or \"sha256\"",
             )),
         }
     }

@@ -68,18 +68,21 @@ impl Environment {
             "production" | "prod" => Ok(Environment::Production),
             "live_test" | "livetest" | "test" => Ok(Environment::LiveTest),
             "card_sandbox" | "cardsandbox" => Ok(Environment::CardSandbox),
-            "sandbox" => Err(Error::config(
-                "environment \"sandbox\" is ambiguous: for the local qfpay sandbox use its base URL (Sandbox.client(), or QFPAY_BASE_URL), for QFPay's remote card-simulation host use \"card_sandbox\"",
+            "sandbox" => Err(Error::config_option(
+                "environment",
+                "\"sandbox\" is ambiguous: for the local qfpay sandbox use its base URL (Sandbox.client(), or QFPAY_BASE_URL), for QFPay's remote card-simulation host use \"card_sandbox\"",
             )),
-            "live" => Err(Error::config(
-                "environment \"live\" is ambiguous: use \"production\" for live payments or \"live_test\" for QFPay's test accounts",
+            "live" => Err(Error::config_option(
+                "environment",
+                "\"live\" is ambiguous: use \"production\" for live payments or \"live_test\" for QFPay's test accounts",
             )),
             _ if v.starts_with("http://") || v.starts_with("https://") => {
                 Ok(Environment::Custom(v.to_owned()))
             }
             // The value is not quoted: a key pasted into the wrong option must not be echoed.
-            _ => Err(Error::config(
-                "unknown environment: use production, live_test, card_sandbox or an http(s):// base URL",
+            _ => Err(Error::config_option(
+                "environment",
+                "is unknown: use production, live_test, card_sandbox or an http(s):// base URL",
             )),
         }
     }
@@ -358,28 +361,36 @@ impl ClientBuilder {
             .app_code
             .filter(|a| !a.trim().is_empty())
             .ok_or_else(|| {
-                Error::config(
-                    "the app code is missing: give it to the client, or set QFPAY_APP_CODE",
+                Error::config_option(
+                    "app_code",
+                    "is missing: give it to the client, or set QFPAY_APP_CODE",
                 )
             })?;
         let client_key = self.client_key.filter(|k| !k.is_empty()).ok_or_else(|| {
-            Error::config(
-                "the client key is missing: give it to the client, or set QFPAY_CLIENT_KEY",
+            Error::config_option(
+                "client_key",
+                "is missing: give it to the client, or set QFPAY_CLIENT_KEY",
             )
         })?;
         if app_code.chars().any(|c| c.is_control() || c == ' ') {
-            return Err(Error::config(
-                "the app code must not contain spaces or control characters",
+            return Err(Error::config_option(
+                "app_code",
+                "must not contain spaces or control characters",
             ));
         }
         let n = app_code.chars().count();
         if n > MAX_APP_CODE_CHARS {
-            return Err(Error::config(format!(
-                "the app code must be at most {MAX_APP_CODE_CHARS} characters (got {n}; QFPay issues 32)"
-            )));
+            return Err(Error::config_option(
+                "app_code",
+                format!(
+                    "must be at most {MAX_APP_CODE_CHARS} characters (got {n}; QFPay issues 32)"
+                ),
+            ));
         }
         if let Some(m) = &self.mchid {
-            validate::length("mchid", m, 1, 16).map_err(|e| Error::config(e.to_string()))?;
+            validate::length("mchid", m, 1, 16).map_err(|e| {
+                Error::config_option("mchid", e.rule().unwrap_or("is not valid").to_owned())
+            })?;
         }
         let base_url = self.environment.base_url().to_owned();
         // Parsed once: the host is needed again for the proxy decision below.
@@ -390,7 +401,10 @@ impl ClientBuilder {
             _ => None,
         }
         .ok_or_else(|| {
-            Error::config("the base URL is not an http(s):// URL with a host (it is not quoted here: it may hold a secret)")
+            Error::config_option(
+                "base_url",
+                "is not an http(s):// URL with a host (it is not quoted: it may hold a secret)",
+            )
         })?;
         for (name, d) in [
             ("timeout", self.timeout),
@@ -402,14 +416,20 @@ impl ClientBuilder {
             check_duration(name, d)?;
         }
         if self.timeout.is_zero() {
-            return Err(Error::config("timeout must be greater than zero"));
+            return Err(Error::config_option("timeout", "must be greater than zero"));
         }
         if self.connect_timeout.is_zero() {
-            return Err(Error::config("connect_timeout must be greater than zero"));
+            return Err(Error::config_option(
+                "connect_timeout",
+                "must be greater than zero",
+            ));
         }
         let proxy = resolve_proxy(self.proxy.as_ref().map(|p| p.0.as_str()), &host, &get)?;
         if !(-14 * 3600..=14 * 3600).contains(&self.utc_offset_seconds) {
-            return Err(Error::config("the UTC offset must be within ±14 hours"));
+            return Err(Error::config_option(
+                "utc_offset_seconds",
+                "must be within ±14 hours",
+            ));
         }
         Ok(Config {
             base_url,
@@ -434,10 +454,10 @@ impl ClientBuilder {
 /// A duration option within what clock arithmetic can hold.
 pub(crate) fn check_duration(name: &str, d: Duration) -> Result<()> {
     if d > MAX_DURATION {
-        return Err(Error::config(format!(
-            "{name} must be at most 100 years (got {} s)",
-            d.as_secs()
-        )));
+        return Err(Error::config_option(
+            name,
+            format!("must be at most 100 years (got {} s)", d.as_secs()),
+        ));
     }
     Ok(())
 }
@@ -573,11 +593,13 @@ fn resolve_proxy(
     // one cannot be split reliably into what is secret and what is not.
     match url::Url::parse(&chosen) {
         Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(Some(chosen)),
-        Ok(u) if u.host().is_some() => Err(Error::config(
-            "the proxy URL's scheme must be http:// or https:// (or the proxy \"none\")",
+        Ok(u) if u.host().is_some() => Err(Error::config_option(
+            "proxy",
+            "must be an http:// or https:// URL (or \"none\")",
         )),
-        _ => Err(Error::config(
-            "the proxy is not a proxy URL of the form http://[user:password@]host:port, or \"none\"",
+        _ => Err(Error::config_option(
+            "proxy",
+            "is not a proxy URL of the form http://[user:password@]host:port, or \"none\"",
         )),
     }
 }

@@ -439,7 +439,10 @@ impl Client {
     pub fn with_connect_timeout(&self, connect_timeout: Duration) -> Result<Self> {
         config::check_duration("connect_timeout", connect_timeout)?;
         if connect_timeout.is_zero() {
-            return Err(Error::config("connect_timeout must be greater than zero"));
+            return Err(Error::config_option(
+                "connect_timeout",
+                "must be greater than zero",
+            ));
         }
         let mut config = self.inner.config.clone();
         config.connect_timeout = connect_timeout;

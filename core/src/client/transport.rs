@@ -71,7 +71,7 @@ impl Urls {
             .map(|e| {
                 format!("{base_url}{}", e.path())
                     .parse::<Uri>()
-                    .map_err(|e| Error::config(format!("the base URL is not usable: {e}")))
+                    .map_err(|e| Error::config_option("base_url", format!("is not usable: {e}")))
             })
             .collect::<Result<_>>()
             .map(Self)
@@ -178,14 +178,14 @@ fn proxy(
     let base: Uri = config
         .base_url
         .parse()
-        .map_err(|e| Error::config(format!("the base URL is not usable: {e}")))?;
+        .map_err(|e| Error::config_option("base_url", format!("is not usable: {e}")))?;
     // hyper-util's proxy matcher parses the URL: credentials percent-decoded into a `Basic`
     // value (marked sensitive), the proxy's URI without them.
     let intercept = Matcher::builder()
         .all(url.to_owned())
         .build()
         .intercept(&base)
-        .ok_or_else(|| Error::config("the proxy is not a proxy URL (http://host:port)"))?;
+        .ok_or_else(|| Error::config_option("proxy", "is not a proxy URL (http://host:port)"))?;
     // The proxy itself speaks HTTP/1.1 (a CONNECT or a forwarded request), also over TLS.
     // With HTTP/1.1 only, hyper-rustls offers no ALPN protocol at all.
     let to_proxy = hyper_rustls::HttpsConnectorBuilder::new()
@@ -211,7 +211,7 @@ pub(crate) fn encode(config: &Config, params: &[(&str, String)]) -> Result<(Head
     headers.insert(
         "X-QF-APPCODE",
         HeaderValue::from_str(&config.app_code)
-            .map_err(|_| Error::config("the app code is not a valid header value"))?,
+            .map_err(|_| Error::config_option("app_code", "is not a valid header value"))?,
     );
     headers.insert(
         "X-QF-SIGN",
