@@ -12,7 +12,7 @@ use std::time::Duration;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyFloat, PyInt, PyString};
 
-use crate::errors::{argument_type_error, config_error, field_and_rule, to_py_err};
+use crate::errors::{argument_type_error, field_and_rule, to_py_err};
 
 fn type_name(value: &Bound<'_, PyAny>) -> String {
     value
@@ -151,15 +151,10 @@ pub fn opt_positive_seconds(
     }
 }
 
-/// A sign type, `"md5"` or `"sha256"` (any case). An unknown value raises `ConfigError` naming
-/// `sign_type` without quoting the value (it may be a key pasted in the wrong place).
+/// A sign type, `"md5"` or `"sha256"` (any case). An unknown value raises the core's
+/// `ConfigError` about `sign_type`, which never quotes the value (it may be a key pasted in
+/// the wrong place).
 pub fn sign_type(value: &Bound<'_, PyAny>) -> PyResult<qfpay::SignType> {
     let s = text("sign_type", value)?;
-    qfpay::SignType::parse(&s).map_err(|_| {
-        config_error(
-            value.py(),
-            "sign_type",
-            "unknown sign_type: use \"md5\" or \"sha256\" (the value is not quoted here: it may be a secret)",
-        )
-    })
+    qfpay::SignType::parse(&s).map_err(|e| to_py_err(value.py(), &e))
 }

@@ -732,10 +732,10 @@ impl QueryPages {
             let mut guard = self
                 .pages
                 .lock()
-                .map_err(|_| qfpay::Error::Config("the page iterator was poisoned".into()))?;
-            let pages = guard.as_mut().ok_or_else(|| {
-                qfpay::Error::Config("the next page is already being fetched".into())
-            })?;
+                .map_err(|_| qfpay::Error::config("the page iterator was poisoned"))?;
+            let pages = guard
+                .as_mut()
+                .ok_or_else(|| qfpay::Error::config("the next page is already being fetched"))?;
             self.blocking.block_on(pages.next_page())
         });
         self.sink.flush(py)?;

@@ -71,10 +71,10 @@ fn build(py: Python<'_>, err: &qfpay::Error) -> PyResult<PyErr> {
     let Some(cls) = classes(py)?.get_item(code)? else {
         return Ok(PyRuntimeError::new_err(format!("[{code}] {err}")));
     };
-    let exc = cls.call1((err.to_string(),))?;
+    let exc = cls.call1((message(err),))?;
     exc.setattr("code", code)?;
     if let Some(v) = err.field() {
-        exc.setattr("field", v)?;
+        exc.setattr("field", if code == "config" { option_name(v) } else { v })?;
     }
     if let Some(v) = err.rule() {
         exc.setattr("rule", v)?;
@@ -109,11 +109,47 @@ fn build(py: Python<'_>, err: &qfpay::Error) -> PyResult<PyErr> {
     Ok(PyErr::from_value(exc))
 }
 
-/// A `ConfigError` with `message`, naming the option `option` in `.field`.
+/// The Python keyword of the client option the core calls `option` (`app_code`, `timeout`,
+/// `retry_base_delay`, ...; see `tests/surface.json`). Python spells options as the core does,
+/// snake_case, and its durations are seconds with no unit suffix, so the name is the core's:
+/// this is the one place that would say otherwise. A `ConfigError`'s `.field` and message go
+/// through it.
+pub fn option_name(option: &str) -> &str {
+    option
+}
+
+/// The message of `err`. A configuration error about one option is
+/// `configuration error: <option as Python spells it> <rule>`, built from the core's
+/// [`qfpay::Error::field`] and [`qfpay::Error::rule`], never from its text; whatever the core
+/// appends after it (the order of a money-moving call) is kept.
+fn message(err: &qfpay::Error) -> String {
+    let text = err.to_string();
+    let (Some(option), Some(rule)) = (err.field(), err.rule()) else {
+        return text;
+    };
+    if err.code() != "config" {
+        return text;
+    }
+    let ours = format!("configuration error: {} {rule}", option_name(option));
+    match text.strip_prefix(&format!("configuration error: {option} {rule}")) {
+        Some(rest) => ours + rest,
+        None => ours,
+    }
+}
+
+/// A `ConfigError` about the option `option` (the core's name, or the binding's own for an
+/// option the core does not have, such as `max_concurrency`): `message` follows the name
+/// (`must be a positive integer`), as the core's own configuration errors do, and the error
+/// goes through the same conversion as theirs.
 pub fn config_error(py: Python<'_>, option: &str, message: &str) -> PyErr {
-    let err = to_py_err(py, &qfpay::Error::Config(message.to_owned()));
-    let _ = err.value(py).setattr("field", option);
-    err
+    to_py_err(py, &qfpay::Error::config_option(option, message))
+}
+
+/// `qfpay._qfpay._config_error(option, message)`: the `ConfigError` the Python layer raises
+/// about an option of its own (`AsyncClient`'s `max_concurrency`), made by [`config_error`].
+#[pyfunction]
+pub fn _config_error(py: Python<'_>, option: &str, message: &str) -> Py<PyAny> {
+    config_error(py, option, message).into_value(py).into_any()
 }
 
 /// `err`, a failure of a money-moving call found before the core was called (a conversion),

@@ -40,6 +40,7 @@ fn _qfpay(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(functions::generate_out_trade_no, m)?)?;
     m.add_function(wrap_pyfunction!(log::_env_log, m)?)?;
     m.add_function(wrap_pyfunction!(log::_parse_log_filter, m)?)?;
+    m.add_function(wrap_pyfunction!(errors::_config_error, m)?)?;
     sandbox::register(m)?;
     aio::register(m)?;
     Ok(())

@@ -38,14 +38,18 @@ def test_one_class_per_core_code() -> None:
 
 
 def test_config_errors() -> None:
-    with pytest.raises(qfpay.ConfigError, match="app code"):
+    with pytest.raises(qfpay.ConfigError, match="^configuration error: app_code is missing") as info:
         qfpay.Client()
-    with pytest.raises(qfpay.ConfigError, match="client key"):
+    assert info.value.field == "app_code"
+    with pytest.raises(qfpay.ConfigError, match="^configuration error: client_key is missing") as info:
         qfpay.Client("APP")
-    with pytest.raises(qfpay.ConfigError):
+    assert info.value.field == "client_key"
+    with pytest.raises(qfpay.ConfigError) as info:
         qfpay.Client("APP", "KEY", environment="mars")
-    with pytest.raises(qfpay.ConfigError):
+    assert info.value.field == "environment"
+    with pytest.raises(qfpay.ConfigError) as info:
         qfpay.Client("APP", "KEY", sign_type="sha1")
+    assert info.value.field == "sign_type"
     with pytest.raises(qfpay.ValidationError, match="timeout"):
         qfpay.Client("APP", "KEY", timeout=0)
     c = qfpay.Client("APP", "KEY", environment="production")

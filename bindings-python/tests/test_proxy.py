@@ -82,4 +82,4 @@ def test_qfpay_proxy_from_env(sandbox: Sandbox, proxy: _Proxy, monkeypatch: pyte
 def test_bad_proxy_is_a_config_error() -> None:
     with pytest.raises(qfpay.ConfigError) as info:
         qfpay.Client("A", "K", proxy="not a url at all")
-    assert "proxy" in str(info.value)
+    assert info.value.field == "proxy" and str(info.value).startswith("configuration error: proxy ")

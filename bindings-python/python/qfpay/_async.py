@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Callable, TypeVar, Unpack, cast
 
-from ._qfpay import Cancellation, Client, Payment, QueryPage, QueryPages, Refund, Transaction, _Channel
+from ._qfpay import Cancellation, Client, Payment, QueryPage, QueryPages, Refund, Transaction, _Channel, _config_error
 from ._types import CancelOptions, ConfigOptions, EnvConfigOptions, PaymentOptions, QrPaymentOptions, QueryOptions, RefundOptions
 
 if TYPE_CHECKING:
@@ -337,8 +337,6 @@ def _check_concurrency(max_concurrency: int) -> None:
         e.field, e.rule = "max_concurrency", f"must be an int, not {type(max_concurrency).__name__}"
         raise e
     if max_concurrency < 1:
-        from ._errors import ConfigError
-
-        c = ConfigError(f"max_concurrency must be a positive integer (got {max_concurrency})")
-        c.field = "max_concurrency"
-        raise c
+        # Made by the extension, as the core's configuration errors are: `.field` and `.rule`
+        # set, the message `configuration error: max_concurrency must be ...`.
+        raise _config_error("max_concurrency", f"must be a positive integer (got {max_concurrency})")

@@ -41,9 +41,12 @@ class QfPayError(Exception):
     """
 
     code: ErrorCode = "api"
-    #: The request field that broke a rule (``ValidationError``).
+    #: The request field that broke a rule (``ValidationError``), or the client option at fault
+    #: by its keyword (``ConfigError``: ``"app_code"``, ``"timeout"``, ``"proxy"``...; ``None``
+    #: when no one option is).
     field: str | None = None
-    #: The rule the field broke (``ValidationError``).
+    #: The rule the field broke (``ValidationError``), or what is wrong with the option
+    #: (``ConfigError``: ``"must be greater than zero"``); never quotes a possible secret.
     rule: str | None = None
     #: QFPay's ``respcd``, when QFPay answered (the last one seen for ``StatusUnknownError``).
     respcd: str | None = None
@@ -94,7 +97,10 @@ class ArgumentTypeError(ValidationError, TypeError):
 
 
 class ConfigError(QfPayError):
-    """The client is not configured correctly (missing credentials, bad URL...)."""
+    """The client is not configured correctly (missing credentials, bad URL...). When one option
+    is at fault, ``field`` is its keyword as you pass it (``"app_code"``, ``"sign_type"``,
+    ``"max_concurrency"``...), ``rule`` says what is wrong, and the message is
+    ``configuration error: <keyword> <rule>``."""
 
     code: ErrorCode = "config"
 

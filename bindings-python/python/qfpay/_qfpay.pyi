@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Iterator, Mapping
 from typing import Any, Self, Unpack, final
 
+from ._errors import ConfigError
 from ._types import (
     CancelOptions,
     ConfigOptions,
@@ -359,7 +360,9 @@ class Client:
         Raises:
             ConfigError: missing credentials, an unknown environment (``"sandbox"`` and
                 ``"live"`` are refused: use ``Sandbox.client()`` / ``"production"``), sign type
-                or proxy.
+                or proxy. ``.field`` is the keyword at fault (``"app_code"``, ``"proxy"``...),
+                ``.rule`` what is wrong, and the message ``configuration error: <keyword>
+                <rule>`` (a value that may be a secret is never quoted).
             ValidationError: a number out of range (``.field`` names the option).
             ArgumentTypeError: a keyword of the wrong type (``max_retries=True``).
         """
@@ -545,7 +548,8 @@ def sign(params: Mapping[str, object], client_key: str, sign_type: str = "md5") 
     ``None`` left out, ``k=v`` joined by ``&``, the key appended, hashed, uppercase hex.
 
     Raises:
-        ConfigError: an unknown ``sign_type`` (``field`` is ``sign_type``; never quoted).
+        ConfigError: an unknown ``sign_type`` (``field`` is ``"sign_type"``; the value is never
+            quoted).
         ArgumentTypeError: ``params`` is not a mapping of str names, or ``client_key`` /
             ``sign_type`` not a str (``field`` names it; also a ``TypeError``).
         ValidationError: a name, value or key with a lone surrogate.
@@ -594,3 +598,8 @@ def _env_log() -> tuple[tuple[dict[str, int | None] | None, int | None], str | N
     each SDK logger to its ``logging`` level (``None``: off), ``warning`` is given once."""
 def _parse_log_filter(spec: str) -> tuple[tuple[dict[str, int | None] | None, int | None], str | None]:
     """A ``QFPAY_LOG`` value parsed by the core's rule: ``((levels, max_level), error)``."""
+def _config_error(option: str, message: str) -> ConfigError:
+    """The ``ConfigError`` about the option ``option`` (a keyword of the Python layer's own, such
+    as ``max_concurrency``), made as the core's are: ``.field`` is ``option``, ``.rule`` is
+    ``message`` (worded to follow the name), the message ``configuration error: <option>
+    <message>``."""
