@@ -25,7 +25,10 @@ class QfPayError extends Error {
 
 /** A request field broke a documented rule; nothing was sent. `.field`, `.rule`. */
 class ValidationError extends QfPayError {}
-/** The client is not configured correctly. `.field`: the option at fault, when one is. */
+/**
+ * The client is not configured correctly. `.field`: the option at fault as JavaScript spells it
+ * (`appCode`, `timeoutMs`), when one is; `.rule`: what is wrong with it.
+ */
 class ConfigError extends QfPayError {}
 /** QFPay answered with a failure code. `.respcd`, `.resperr`, `.respmsg`, `.httpStatus`. */
 class ApiError extends QfPayError {}
@@ -81,38 +84,16 @@ const CLASSES = {
   signature: SignatureError
 }
 
-// Core messages name a few Rust functions; say what a JavaScript user calls instead.
+// The core's authentication hint names a Rust function; say what a JavaScript user calls instead.
+// (Configuration errors need nothing here: src/error.rs names their option as JavaScript does.)
 const RUST_NAMES = [
   [/the string to sign \(string_to_sign, with the key masked\)/g, 'debugStringToSign(params), the string to sign with the key masked,'],
   [/\b(?:qfpay::)?(?:sign::)?debug_string_to_sign\b/g, 'debugStringToSign()'],
-  [/\b(?:qfpay::)?(?:sign::)?string_to_sign\b/g, 'stringToSign()'],
-  [/\b(?:qfpay::)?generate_out_trade_no\b/g, 'generateOutTradeNo()'],
-  [/\b(?:qfpay::)?(?:Client::)?find_payment\b/g, 'findPayment()'],
-  [/\b(?:qfpay::)?(?:Client::)?wait_for_payment\b/g, 'waitForPayment()']
+  [/\b(?:qfpay::)?(?:sign::)?string_to_sign\b/g, 'stringToSign()']
 ]
 function inJsTerms (message) {
   for (const [re, js] of RUST_NAMES) message = message.replace(re, js)
   return message
-}
-
-// The client option a configuration error is about (the core's messages say it in words).
-const CONFIG_FIELDS = [
-  [/^configuration error: the app code\b/, 'appCode'],
-  [/^configuration error: the client key\b/, 'clientKey'],
-  [/^configuration error: unknown environment\b/, 'environment'],
-  [/^configuration error: the base URL\b/, 'baseUrl'],
-  [/^configuration error: unknown (?:signType|sign type)\b/, 'signType'],
-  [/^configuration error: invalid mchid\b/, 'mchid'],
-  [/^configuration error: the UTC offset\b/, 'utcOffsetSeconds'],
-  [/^configuration error: the proxy\b/, 'proxy'],
-  [/^configuration error: invalid ([A-Za-z0-9_$]+): is not an option\b/, null]
-]
-function configField (message) {
-  for (const [re, field] of CONFIG_FIELDS) {
-    const m = re.exec(message)
-    if (m) return field || m[1]
-  }
-  return undefined
 }
 
 /**
@@ -134,12 +115,7 @@ function fromNative (err) {
     }
   }
   const Cls = CLASSES[m[1]]
-  const message = inJsTerms(m[2])
-  if (m[1] === 'config' && details.field === undefined) {
-    const field = configField(message)
-    if (field !== undefined) details.field = field
-  }
-  const e = new Cls(message, m[1], details)
+  const e = new Cls(inJsTerms(m[2]), m[1], details)
   // Keep the caller's frames (this function is called from the wrapper's catch).
   Error.captureStackTrace?.(e, fromNative)
   return e

@@ -480,8 +480,10 @@ export interface Notification {
 export declare class Client {
   /**
    * A client from options. One client holds one connection pool: create it once and share it.
-   * @throws {ConfigError} when credentials are missing or an option is unknown or contradictory.
-   * @throws {ValidationError} when an option has the wrong type or an impossible value (`.field` names it).
+   * @throws {ConfigError} when credentials are missing or an option breaks a rule (`.field` names it:
+   *   `appCode`, `timeoutMs`, ...; the message is `configuration error: <option> <rule>`).
+   * @throws {ValidationError} when an option is unknown, has the wrong type or an impossible value
+   *   (`.field` names it as written).
    */
   constructor(options: ClientOptions)
   /**
@@ -607,10 +609,22 @@ export declare class ValidationError extends QfPayError {
   /** The rule it broke. */
   readonly rule: string
 }
-/** The client is not configured correctly. The message never quotes a key, URL or proxy. */
+/**
+ * The client is not configured correctly. The message is `configuration error: <option> <rule>`
+ * (`configuration error: timeoutMs must be greater than zero`) when one option is at fault, and
+ * never quotes a key, URL or proxy.
+ */
 export declare class ConfigError extends QfPayError {
-  /** The option at fault as JavaScript spells it (`environment`, `baseUrl`, `appCode`, `clientKey`, ...), when one is. */
+  /** Always `'config'`. */
+  readonly code: 'config'
+  /**
+   * The option at fault as JavaScript spells it, when one is: the `ClientOptions` or
+   * `SandboxOptions` key (`appCode`, `baseUrl`, `timeoutMs`, `connectTimeoutMs`, `rateLimit`, ...)
+   * or `clientKey` for `verifyNotification`.
+   */
   readonly field?: string
+  /** What is wrong with that option (`must be greater than zero`), when `field` is set. */
+  readonly rule?: string
 }
 /** QFPay answered with a failure code. */
 export declare class ApiError extends QfPayError {
@@ -819,8 +833,8 @@ export interface SandboxOrder {
 export declare class Sandbox {
   /**
    * Starts a sandbox.
-   * @throws {ConfigError} when an option is invalid or the server cannot start.
-   * @throws {ValidationError} when an option has the wrong type.
+   * @throws {ConfigError} when an option breaks a rule (`.field`: `port`, `merchants`, `rateLimit`) or the server cannot start.
+   * @throws {ValidationError} when an option is unknown or has the wrong type.
    */
   static start(options?: SandboxOptions): Promise<Sandbox>
   /** `http://127.0.0.1:<port>`. */

@@ -22,7 +22,7 @@ use tokio::sync::Mutex;
 
 use crate::cancel::cancellable;
 use crate::convert::{self, Fields};
-use crate::error::{config, invalid, js, to_napi};
+use crate::error::{invalid, js, to_napi};
 use crate::observe::{Callback, JsObserver, OFF};
 use crate::results::{Cancellation, Payment, QueryPage, Refund, Transaction};
 
@@ -51,15 +51,14 @@ fn apply(mut b: ClientBuilder, options: Option<Value>) -> qfpay::Result<ClientBu
         b = b.mchid(m);
     }
     if let Some(s) = f.str("signType")? {
-        b = b.sign_type(crate::sign_type_option(&s).map_err(|_| {
-            config("unknown signType: use \"md5\" or \"sha256\" (the value is not quoted here)")
-        })?);
+        b = b.sign_type(qfpay::SignType::parse(&s)?);
     }
+    // Zero is refused by the core (`timeoutMs must be greater than zero`).
     if let Some(d) = f.millis("timeoutMs")? {
-        b = b.timeout(positive("timeoutMs", d)?);
+        b = b.timeout(d);
     }
     if let Some(d) = f.millis("connectTimeoutMs")? {
-        b = b.connect_timeout(positive("connectTimeoutMs", d)?);
+        b = b.connect_timeout(d);
     }
     if let Some(d) = f.millis("reconcileTimeoutMs")? {
         b = b.reconcile_timeout(d);
@@ -74,18 +73,18 @@ fn apply(mut b: ClientBuilder, options: Option<Value>) -> qfpay::Result<ClientBu
         b = b.retry_max_delay(d);
     }
     if let Some(s) = f.int("utcOffsetSeconds")? {
-        let s = i32::try_from(s)
-            .map_err(|_| invalid("utcOffsetSeconds", format!("is out of range (got {s})")))?;
+        // Beyond an i32 is beyond ±14 hours: the core refuses it with its own message.
+        let s = i32::try_from(s).unwrap_or(if s < 0 { i32::MIN } else { i32::MAX });
         b = b.utc_offset_seconds(s);
     }
     if let Some(p) = f.str("proxy")? {
         b = b.proxy(p);
     }
-    f.finish().map_err(|e| config(e.to_string()))?;
+    f.finish()?;
     Ok(b.user_agent_prefix(user_agent()))
 }
 
-/// A timeout must allow some time.
+/// A per-call timeout must allow some time.
 fn positive(name: &str, d: Duration) -> qfpay::Result<Duration> {
     if d.is_zero() {
         return Err(invalid(name, "must be greater than zero"));

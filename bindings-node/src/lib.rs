@@ -117,14 +117,9 @@ fn params(flat: &str, count: u32) -> napi::Result<Vec<(&str, &str)>> {
     }
 }
 
-/// A sign type by name (`md5`, `sha256`); the core's error quotes the value, so callers replace
-/// it with one that does not (a key passed in the wrong place must not be echoed).
-pub(crate) fn sign_type_option(value: &str) -> qfpay::Result<qfpay::SignType> {
-    qfpay::SignType::parse(value)
-}
-
+/// The `signType` argument of `sign` (an argument, so a validation error names it).
 fn sign_type(value: Option<String>) -> qfpay::Result<qfpay::SignType> {
-    sign_type_option(value.as_deref().unwrap_or("md5")).map_err(|_| {
+    qfpay::SignType::parse(value.as_deref().unwrap_or("md5")).map_err(|_| {
         invalid(
             "signType",
             "must be \"md5\" or \"sha256\" (the value is not quoted here)",

@@ -7,7 +7,7 @@ use qfpay_sandbox::{Fault, Merchant, RateLimit, Sandbox, SandboxConfig};
 use serde_json::{Map, Value, json};
 
 use crate::convert::Fields;
-use crate::error::{config, invalid, js};
+use crate::error::{config, config_option, invalid, js};
 
 fn merchant(v: Value) -> qfpay::Result<Merchant> {
     let mut f = Fields::options("a sandbox merchant", "merchants", Some(v))?;
@@ -26,7 +26,7 @@ fn sandbox_config(options: Option<Value>) -> qfpay::Result<SandboxConfig> {
     let mut c = SandboxConfig::default();
     let mut f = Fields::options("the sandbox options", "options", options)?;
     if let Some(p) = f.u32("port")? {
-        c.port = u16::try_from(p).map_err(|_| config("port must be 0 to 65535"))?;
+        c.port = u16::try_from(p).map_err(|_| config_option("port", "must be 0 to 65535"))?;
     }
     match f.raw("merchants") {
         None => {}
@@ -37,8 +37,9 @@ fn sandbox_config(options: Option<Value>) -> qfpay::Result<SandboxConfig> {
                 .collect::<qfpay::Result<_>>()?;
         }
         Some(_) => {
-            return Err(config(
-                "merchants must be a list of { appCode, clientKey, mchid?, notifyUrl? }",
+            return Err(config_option(
+                "merchants",
+                "must be a list of { appCode, clientKey, mchid?, notifyUrl? }",
             ));
         }
     }
@@ -56,8 +57,9 @@ fn sandbox_config(options: Option<Value>) -> qfpay::Result<SandboxConfig> {
             r.finish()?;
         }
         Some(_) => {
-            return Err(config(
-                "rateLimit must be false, true or { perSecond, perMinute }",
+            return Err(config_option(
+                "rate_limit",
+                "must be false, true or { perSecond, perMinute }",
             ));
         }
     }
@@ -70,7 +72,7 @@ fn sandbox_config(options: Option<Value>) -> qfpay::Result<SandboxConfig> {
     if let Some(d) = f.millis("slowResponseMs")? {
         c.slow_response = d;
     }
-    f.finish().map_err(|e| config(e.to_string()))?;
+    f.finish()?;
     Ok(c)
 }
 

@@ -317,7 +317,8 @@ describe('client configuration and errors', () => {
   it('needs credentials', () => {
     assert.throws(() => new Client({ baseUrl: 'http://127.0.0.1:9' }), ConfigError)
     assert.throws(() => new Client({ appCode: 'A', clientKey: 'K', environment: 'mars' }), (e) => e instanceof ConfigError && e.code === 'config')
-    assert.throws(() => new Client({ appCode: 'A', clientKey: 'K', timeOut: 5 }), ConfigError)
+    // An unknown option is a ValidationError naming it as written, as in every options object.
+    assert.throws(() => new Client({ appCode: 'A', clientKey: 'K', timeOut: 5 }), (e) => e instanceof ValidationError && e.field === 'timeOut')
   })
 
   it('fromEnv reads QFPAY_* and takes overrides', () => {

@@ -215,7 +215,7 @@ describe('wrong JavaScript types', () => {
       [{ appCode: 'A', clientKey: 'K', baseUrl: 'http://127.0.0.1:9', mchid: 'M'.repeat(40) }, 'mchid'],
       [{ appCode: 'A'.repeat(65), clientKey: 'K', baseUrl: 'http://127.0.0.1:9' }, 'appCode'],
       [{ appCode: 'A', clientKey: 'K', baseUrl: 'http://127.0.0.1:9', utcOffsetSeconds: 100000 }, 'utcOffsetSeconds'],
-      [{ appCode: 'A', clientKey: 'K', baseUrl: 'http://127.0.0.1:9', timeOut: 5 }, 'timeOut']
+      [{ appCode: 'A', clientKey: 'K', baseUrl: 'http://127.0.0.1:9', timeoutMs: 0 }, 'timeoutMs']
     ]
     const saved = { ...process.env }
     try {
@@ -224,7 +224,15 @@ describe('wrong JavaScript types', () => {
         const e = thrown(() => new Client(options))
         assert.ok(e instanceof ConfigError, `${field}: ${e}`)
         assert.equal(e.field, field, e.message)
+        assert.ok(e.message.startsWith(`configuration error: ${field} `), e.message)
         assert.doesNotMatch(e.message, FOREIGN, e.message)
+      }
+      // A misspelt option is named as written (not as a core name would be spelt).
+      for (const typo of ['timeOut', 'timeout']) {
+        const e = thrown(() => new Client({ appCode: 'A', clientKey: 'K', baseUrl: 'http://127.0.0.1:9', [typo]: 5 }))
+        assert.ok(e instanceof ValidationError, `${typo}: ${e}`)
+        assert.equal(e.field, typo, e.message)
+        assert.match(e.message, /is not an option/, e.message)
       }
     } finally {
       for (const k of ['QFPAY_APP_CODE', 'QFPAY_CLIENT_KEY', 'QFPAY_ENV', 'QFPAY_BASE_URL']) {
