@@ -26,9 +26,12 @@ namespace QfPay;
  * Every operation's options array also takes the per-call options timeoutMs and maxRetries.
  *
  * An error about an option names it as written here, in its message and in $field
- * (timeoutMs, maxRetries, logLevel...): a value of the wrong type or out of range is a
- * ValidationException, a configuration that cannot work (missing credential, unknown
- * environment, bad base URL or proxy, unknown signType or logLevel) a ConfigException. A value
+ * (timeoutMs, maxRetries, logLevel...): a value of the wrong type, one PHP cannot convert or an
+ * unknown key is a ValidationException; a configuration that cannot work (missing credential,
+ * zero timeoutMs, unknown environment, bad base URL or proxy, unknown signType or logLevel,
+ * utcOffsetSeconds beyond ±14 hours) a ConfigException, whose message is "configuration
+ * error: " then the option, then $rule ("configuration error: timeoutMs must be greater than
+ * zero", "configuration error: appCode is missing: ..."). A value
  * that may be a secret (a string in the wrong option, an environment, a base URL, a proxy) is
  * never quoted. Every parameter that can carry the client key is #[\SensitiveParameter]: with
  * zend.exception_ignore_args=0 a trace shows a SensitiveParameterValue there.
@@ -501,9 +504,9 @@ class QfPayException extends \Exception
     public $outTradeNo = null;
     /** QFPay's transaction number, when known. @var ?string */
     public $syssn = null;
-    /** The field that failed validation (QFPay's name: txamt, goods_name, ...), or the option a configuration or option error is about (timeoutMs, logLevel, environment, ...). @var ?string */
+    /** The field that failed validation (QFPay's name: txamt, goods_name, ...), or the option a configuration or option error is about, as PHP writes it (appCode, timeoutMs, logLevel, environment, ...). @var ?string */
     public $field = null;
-    /** The rule it broke. @var ?string */
+    /** The rule it broke; for a ConfigException about an option, what follows its name ("must be greater than zero"). @var ?string */
     public $rule = null;
     /** rate_limited: milliseconds the server asked to wait (its Retry-After), when it said. @var ?int */
     public $retryAfterMs = null;

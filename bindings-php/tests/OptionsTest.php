@@ -6,8 +6,9 @@ use QfPay\{Client, ConfigException, QfPayException, Sandbox, Signing, Validation
 
 /**
  * Every error about an option names it as PHP code writes it, in $field and in the message: a
- * value of the wrong type or out of range is a ValidationException, a configuration that cannot
- * work a ConfigException. Never a core name (timeout, max_retries, connect_timeout,
+ * value of the wrong type, one PHP cannot convert or an unknown key is a ValidationException, a
+ * configuration the core refuses a ConfigException ("configuration error: timeoutMs must be
+ * greater than zero"). Never a core name (timeout, max_retries, connect_timeout,
  * credentials(...)), never the amount hint on a count, never a value that may be a secret.
  */
 final class OptionsTest extends TestCase
@@ -47,47 +48,100 @@ final class OptionsTest extends TestCase
         }
     }
 
-    public function testClientOptions(): void
+    /**
+     * Every client option the core names (tests/surface.json) and the extension's own, each with
+     * values it refuses: [option as the core names it (null: the extension's own), options, class,
+     * $field, words the message has]. A ConfigException reads "configuration error: <option as
+     * PHP writes it> <rule>", the core's rule after PHP's name, never the core's snake_case name.
+     */
+    private function clientOptionCases(): array
     {
-        $base = ['appCode' => 'A', 'clientKey' => 'K', 'baseUrl' => self::$sandbox->baseUrl];
         $v = ValidationException::class;
         $c = ConfigException::class;
-        $cases = [
-            // [options, class, field, words the message has]
-            [['timeoutMs' => 0], $v, 'timeoutMs', ['greater than zero']],
-            [['timeoutMs' => 0.0], $v, 'timeoutMs', ['greater than zero']],
-            [['timeoutMs' => 'soon'], $v, 'timeoutMs', ['milliseconds']],
-            [['timeoutMs' => -1], $v, 'timeoutMs', ['negative']],
-            [['connectTimeoutMs' => 0], $v, 'connectTimeoutMs', ['greater than zero']],
-            [['reconcileTimeoutMs' => NAN], $v, 'reconcileTimeoutMs', []],
-            [['retryBaseDelayMs' => -1], $v, 'retryBaseDelayMs', []],
-            [['retryMaxDelayMs' => INF], $v, 'retryMaxDelayMs', []],
-            [['maxRetries' => 1.5], $v, 'maxRetries', ['whole number', 'non-negative']],
-            [['maxRetries' => -1], $v, 'maxRetries', ['whole number', 'non-negative']],
-            [['maxRetries' => '3'], $v, 'maxRetries', ['whole number']],
-            [['utcOffsetSeconds' => 1.5], $v, 'utcOffsetSeconds', ['whole number']],
-            [['utcOffsetSeconds' => 15 * 3600], $v, 'utcOffsetSeconds', ['14 hours']],
-            [['appCode' => 5], $v, 'appCode', ['string']],
-            [['signType' => 'sha1'], $c, 'signType', ['md5', 'sha256']],
-            [['logLevel' => 'loud'], $c, 'logLevel', []],
-            [['logger' => 5], $c, 'logger', []],
-            [['environment' => 'mars', 'baseUrl' => null], $c, 'environment', ['production']],
-            [['environment' => 'sandbox', 'baseUrl' => null], $c, 'environment', ['ambiguous']],
-            [['baseUrl' => 'ftp://x'], $c, 'baseUrl', ['http']],
-            [['baseUrl' => 'https://pay.example', 'proxy' => 'http://user:pw@[bad'], $c, 'proxy', ['proxy URL']],
-            [['appCode' => null], $c, 'appCode', ['missing', 'QFPAY_APP_CODE']],
-            [['clientKey' => ''], $c, 'clientKey', ['missing', 'QFPAY_CLIENT_KEY']],
-            [['appCode' => 'A B'], $c, 'appCode', ['spaces']],
-            [['appCode' => str_repeat('A', 65)], $c, 'appCode', ['64']],
-            [['mchid' => str_repeat('M', 17)], $c, 'mchid', ['16']],
-            [['typo' => 1], $c, 'typo', ["unknown option 'typo'", 'the client options']],
+        return [
+            ['app_code', ['appCode' => null], $c, 'appCode', ['is missing', 'QFPAY_APP_CODE']],
+            ['app_code', ['appCode' => 5], $v, 'appCode', ['string']],
+            ['app_code', ['appCode' => 'A B'], $c, 'appCode', ['spaces']],
+            ['app_code', ['appCode' => str_repeat('A', 65)], $c, 'appCode', ['64']],
+            ['client_key', ['clientKey' => ''], $c, 'clientKey', ['is missing', 'QFPAY_CLIENT_KEY']],
+            ['environment', ['environment' => 'mars', 'baseUrl' => null], $c, 'environment', ['is unknown', 'production']],
+            ['environment', ['environment' => 'sandbox', 'baseUrl' => null], $c, 'environment', ['ambiguous']],
+            ['base_url', ['baseUrl' => 'ftp://x'], $c, 'baseUrl', ['http']],
+            ['mchid', ['mchid' => str_repeat('M', 17)], $c, 'mchid', ['16']],
+            ['sign_type', ['signType' => 'sha1'], $c, 'signType', ['is unknown', 'md5', 'sha256']],
+            ['timeout', ['timeoutMs' => 0], $c, 'timeoutMs', ['must be greater than zero']],
+            ['timeout', ['timeoutMs' => 0.0], $c, 'timeoutMs', ['must be greater than zero']],
+            ['timeout', ['timeoutMs' => 'soon'], $v, 'timeoutMs', ['milliseconds']],
+            ['timeout', ['timeoutMs' => -1], $v, 'timeoutMs', ['negative']],
+            ['connect_timeout', ['connectTimeoutMs' => 0], $c, 'connectTimeoutMs', ['must be greater than zero']],
+            ['connect_timeout', ['connectTimeoutMs' => 1e19], $v, 'connectTimeoutMs', []],
+            ['max_retries', ['maxRetries' => 1.5], $v, 'maxRetries', ['whole number', 'non-negative']],
+            ['max_retries', ['maxRetries' => -1], $v, 'maxRetries', ['whole number', 'non-negative']],
+            ['max_retries', ['maxRetries' => '3'], $v, 'maxRetries', ['whole number']],
+            ['reconcile_timeout', ['reconcileTimeoutMs' => NAN], $v, 'reconcileTimeoutMs', []],
+            ['retry_base_delay', ['retryBaseDelayMs' => -1], $v, 'retryBaseDelayMs', []],
+            ['retry_max_delay', ['retryMaxDelayMs' => INF], $v, 'retryMaxDelayMs', []],
+            ['utc_offset_seconds', ['utcOffsetSeconds' => 15 * 3600], $c, 'utcOffsetSeconds', ['14 hours']],
+            ['utc_offset_seconds', ['utcOffsetSeconds' => PHP_INT_MIN], $c, 'utcOffsetSeconds', ['14 hours']],
+            ['utc_offset_seconds', ['utcOffsetSeconds' => 1.5], $v, 'utcOffsetSeconds', ['whole number']],
+            ['proxy', ['baseUrl' => 'https://pay.example', 'proxy' => 'http://user:pw@[bad'], $c, 'proxy', ['proxy URL']],
+            ['proxy', ['baseUrl' => 'https://pay.example', 'proxy' => 'socks5://proxy.example:1080'], $c, 'proxy', ['http://']],
+            [null, ['logLevel' => 'loud'], $c, 'logLevel', ['must be error, warn']],
+            [null, ['logger' => 5], $c, 'logger', ['must be an object']],
+            [null, ['typo' => 1], $v, 'typo', ["unknown option 'typo'", 'the client options']],
+            [null, ['app_code' => 'A'], $v, 'app_code', ["unknown option 'app_code'", 'appCode']],
         ];
-        foreach ($cases as $i => [$opts, $class, $field, $says]) {
-            $this->assertNamed(fn () => new Client($opts + $base), $class, $field, "case $i " . json_encode($opts), ...$says);
+    }
+
+    public function testEveryClientOptionIsNamedAsPhpWritesIt(): void
+    {
+        $base = ['appCode' => 'A', 'clientKey' => 'K', 'baseUrl' => self::$sandbox->baseUrl];
+        $surface = json_decode((string) file_get_contents(__DIR__ . '/../../tests/surface.json'), true);
+        $cases = $this->clientOptionCases();
+        $covered = array_filter(array_column($cases, 0));
+        foreach ($surface['client']['options'] as $o) {
+            $this->assertContains($o, $covered, "client option $o has a case");
         }
+        $configs = 0;
+        foreach ($cases as $i => [$core, $opts, $class, $field, $says]) {
+            $case = "case $i " . json_encode($opts);
+            $this->assertNamed(fn () => new Client($opts + $base), $class, $field, $case, ...$says);
+            try {
+                new Client($opts + $base);
+            } catch (QfPayException $e) {
+                $m = $e->getMessage();
+                if ($core !== null && $core !== $field) {
+                    $this->assertDoesNotMatchRegularExpression("/\\b$core\\b/", $m, "$case: the core's name");
+                }
+                if ($class === ConfigException::class) {
+                    $configs++;
+                    $this->assertSame('config', $e->errorCode, $case);
+                    $this->assertSame("configuration error: $field {$e->rule}", $m, $case);
+                }
+            }
+        }
+        $this->assertGreaterThan(10, $configs);
         // The same rules through the other entry points.
-        $this->assertNamed(fn () => self::$sandbox->client(['timeoutMs' => 0]), $v, 'timeoutMs', 'sandbox client');
+        $v = ValidationException::class;
+        $c = ConfigException::class;
+        $this->assertNamed(fn () => self::$sandbox->client(['timeoutMs' => 0]), $c, 'timeoutMs', 'sandbox client');
+        $this->assertNamed(fn () => self::$sandbox->client(['timeoutMs' => -1]), $v, 'timeoutMs', 'sandbox client');
         $this->assertNamed(fn () => Client::fromEnv($base + ['maxRetries' => 1.5]), $v, 'maxRetries', 'fromEnv');
+        $this->assertNamed(fn () => Client::fromEnv($base + ['connectTimeoutMs' => 0]), $c, 'connectTimeoutMs', 'fromEnv');
+        $this->assertNamed(fn () => \QfPay\Notification::verify('{}', 'X', ''), $c, 'clientKey', 'verify', 'configuration error: clientKey is empty');
+        $this->assertNamed(fn () => \QfPay\Notification::verify('{}', 'X', 5), $v, 'clientKey', 'verify');
+    }
+
+    public function testEnvironmentVariablesAreNamedByTheirOption(): void
+    {
+        $saved = getenv('QFPAY_SIGN_TYPE');
+        putenv('QFPAY_SIGN_TYPE=sha1');
+        try {
+            $base = ['appCode' => 'A', 'clientKey' => 'K', 'baseUrl' => self::$sandbox->baseUrl];
+            $this->assertNamed(fn () => Client::fromEnv($base), ConfigException::class, 'signType', 'QFPAY_SIGN_TYPE', 'md5');
+        } finally {
+            putenv($saved === false ? 'QFPAY_SIGN_TYPE' : "QFPAY_SIGN_TYPE=$saved");
+        }
     }
 
     public function testPerCallAndWaitOptions(): void
@@ -124,7 +178,8 @@ final class OptionsTest extends TestCase
         $this->assertNamed(fn () => Sandbox::start(['pendingQueries' => 1.5]), $v, 'pendingQueries', 'pendingQueries 1.5', 'whole number');
         $this->assertNamed(fn () => Sandbox::start(['merchants' => 'x']), $c, 'merchants', 'merchants');
         $this->assertNamed(fn () => Sandbox::start(['rateLimit' => 3]), $c, 'rateLimit', 'rateLimit');
-        $this->assertNamed(fn () => Sandbox::start(['typo' => 1]), $c, 'typo', 'sandbox typo');
+        $this->assertNamed(fn () => Sandbox::start(['typo' => 1]), $v, 'typo', 'sandbox typo', "unknown option 'typo'");
+        $this->assertNamed(fn () => Sandbox::start(['rateLimit' => ['perHour' => 1]]), $v, 'perHour', 'rateLimit typo');
         $this->assertNamed(fn () => Signing::sign(['a' => '1'], 'K', 'sha1'), $c, 'signType', 'sign signType');
     }
 

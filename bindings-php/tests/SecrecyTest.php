@@ -232,7 +232,7 @@ final class SecrecyTest extends TestCase
         $leaks = array_filter($report, fn ($r) => $r['class'] === null || $r['hits'] !== []);
         $this->assertSame([], $leaks, 'no exception, or the key shows');
         // What the misplaced values give (the messages name the option, never the value).
-        $this->assertStringContainsString('unknown environment', $report['key as environment']['message']);
+        $this->assertStringContainsString('environment is unknown', $report['key as environment']['message']);
         $this->assertStringContainsString('proxy', $report['key in a malformed proxy']['message']);
         $this->assertSame('QfPay\AuthException', $report['wrong key (auth)']['class']);
         $this->assertSame('QfPay\SignatureException', $report['verify, bad signature']['class']);

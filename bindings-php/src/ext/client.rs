@@ -10,7 +10,7 @@ use ext_php_rs::zend::ce;
 use qfpay::{ClientBuilder, Environment, PayType, SignType, Wait};
 
 use super::convert::{self, CallOptions, Opts};
-use super::errors::{Failure, Php, config, invalid, to_php};
+use super::errors::{Php, to_php};
 use super::logging::Logging;
 use super::results::{Cancellation, Payment, QueryPage, Refund, Transaction};
 
@@ -18,20 +18,11 @@ fn user_agent() -> String {
     format!("qfpay-php/{}", env!("CARGO_PKG_VERSION"))
 }
 
-/// The UTC offsets QFPay's clock can be set to (±14 hours), in seconds.
-const UTC_OFFSET_RANGE: std::ops::RangeInclusive<i64> = -14 * 3600..=14 * 3600;
-
-/// A sign type (`md5` or `sha256`), `field` naming the option. The value is never quoted: it
-/// may be a key pasted in the wrong place.
-pub fn sign_type(field: &str, value: &str) -> Result<SignType, Failure> {
-    SignType::parse(value)
-        .map_err(|_| Failure::config(field, format!("unknown {field}: use \"md5\" or \"sha256\"")))
-}
-
-/// Applies PHP client options to a builder. Every error names the option as PHP code writes it
-/// (`timeoutMs`, `maxRetries`) in its message and its `field`; a value that may be a secret
-/// (a string in the wrong option, an unknown environment, a proxy URL) is never quoted.
-fn apply(mut b: ClientBuilder, options: Option<&ZendHashTable>) -> Result<ClientBuilder, Failure> {
+/// Applies PHP client options to a builder: only conversions, every rule is the core's. Every
+/// error names the option as PHP code writes it (`timeoutMs`, `maxRetries`) in its message and
+/// its `field`; a value that may be a secret (a string in the wrong option, an unknown
+/// environment, a proxy URL) is never quoted.
+fn apply(mut b: ClientBuilder, options: Option<&ZendHashTable>) -> qfpay::Result<ClientBuilder> {
     let mut f = Opts::options("the client options", options);
     if let Some(a) = f.str("appCode")? {
         b = b.app_code(a);
@@ -40,7 +31,7 @@ fn apply(mut b: ClientBuilder, options: Option<&ZendHashTable>) -> Result<Client
         b = b.client_key(k);
     }
     if let Some(e) = f.str("environment")? {
-        b = b.environment(Environment::parse(&e).map_err(|e| Failure::about("environment", e))?);
+        b = b.environment(Environment::parse(&e)?);
     }
     if let Some(u) = f.str("baseUrl")? {
         b = b.base_url(u);
@@ -49,12 +40,12 @@ fn apply(mut b: ClientBuilder, options: Option<&ZendHashTable>) -> Result<Client
         b = b.mchid(m);
     }
     if let Some(s) = f.str("signType")? {
-        b = b.sign_type(sign_type("signType", &s)?);
+        b = b.sign_type(SignType::parse(&s)?);
     }
-    if let Some(d) = f.positive_millis("timeoutMs")? {
+    if let Some(d) = f.millis("timeoutMs")? {
         b = b.timeout(d);
     }
-    if let Some(d) = f.positive_millis("connectTimeoutMs")? {
+    if let Some(d) = f.millis("connectTimeoutMs")? {
         b = b.connect_timeout(d);
     }
     if let Some(d) = f.millis("reconcileTimeoutMs")? {
@@ -70,74 +61,16 @@ fn apply(mut b: ClientBuilder, options: Option<&ZendHashTable>) -> Result<Client
         b = b.retry_max_delay(d);
     }
     if let Some(s) = f.int("utcOffsetSeconds")? {
-        let s = i32::try_from(s)
-            .ok()
-            .filter(|s| UTC_OFFSET_RANGE.contains(&i64::from(*s)))
-            .ok_or_else(|| {
-                invalid(
-                    "utcOffsetSeconds",
-                    format!("must be within ±14 hours (-50400 to 50400 seconds), got {s}"),
-                )
-            })?;
-        b = b.utc_offset_seconds(s);
+        // Out of i32's range is out of the core's ±14 hours too: the core refuses it.
+        b = b.utc_offset_seconds(i32::try_from(s).unwrap_or(i32::MAX));
     }
     if let Some(p) = f.str("proxy")? {
         b = b.proxy(p);
     }
     let _ = f.raw("logger");
     let _ = f.raw("logLevel");
-    f.finish_config()?;
+    f.finish()?;
     Ok(b.user_agent_prefix(user_agent()))
-}
-
-/// The option a configuration error of the core's (checked when the client is built) is about,
-/// named as PHP code writes it, with a message in PHP's words where the core's names its own
-/// API. The core's messages never quote a secret; they are matched by their fixed beginnings.
-fn attribute(e: qfpay::Error, options: Option<&ZendHashTable>) -> Failure {
-    let qfpay::Error::Config(message) = &e else {
-        return e.into();
-    };
-    let given = |k: &str| options.and_then(|o| o.get(k)).is_some_and(|v| !v.is_null());
-    let m = message.as_str();
-    if m.starts_with("the app code is missing") {
-        Failure::config(
-            "appCode",
-            "appCode is missing: give 'appCode' (Client::fromEnv() also reads QFPAY_APP_CODE)",
-        )
-    } else if m.starts_with("the client key is missing") {
-        Failure::config(
-            "clientKey",
-            "clientKey is missing: give 'clientKey' (Client::fromEnv() also reads QFPAY_CLIENT_KEY)",
-        )
-    } else if let Some(rest) = m.strip_prefix("the app code ") {
-        Failure::config("appCode", format!("appCode {rest}"))
-    } else if m.starts_with("invalid mchid") {
-        Failure::about("mchid", e)
-    } else if m.starts_with("the base URL") {
-        let field = if given("environment") && !given("baseUrl") {
-            "environment"
-        } else {
-            "baseUrl"
-        };
-        Failure::config(
-            field,
-            format!(
-                "{field} is not an http(s):// URL with a host (it is not quoted here: it may hold a secret)"
-            ),
-        )
-    } else if m.starts_with("the proxy") {
-        Failure::about("proxy", e)
-    } else if m.starts_with("unknown sign type") {
-        // QFPAY_SIGN_TYPE (Client::fromEnv()): never quoted either.
-        Failure::config(
-            "signType",
-            "QFPAY_SIGN_TYPE is not a sign type: use \"md5\" or \"sha256\"",
-        )
-    } else if m.starts_with("unknown environment") || m.starts_with("environment ") {
-        Failure::about("environment", e)
-    } else {
-        e.into()
-    }
 }
 
 /// A QFPay client. Create it where you need it, per request if you like: clients built with
@@ -154,7 +87,7 @@ pub struct Client {
 }
 
 /// The `logger` and `logLevel` options.
-fn logging(options: Option<&ZendHashTable>) -> Result<Option<Logging>, Failure> {
+fn logging(options: Option<&ZendHashTable>) -> qfpay::Result<Option<Logging>> {
     let logger = options
         .and_then(|o| o.get("logger"))
         .map(Zval::dereference)
@@ -171,11 +104,8 @@ fn logging(options: Option<&ZendHashTable>) -> Result<Option<Logging>, Failure> 
 }
 
 impl Client {
-    fn build(
-        b: Result<ClientBuilder, Failure>,
-        options: Option<&ZendHashTable>,
-    ) -> PhpResult<Self> {
-        let prepared = (|| -> Result<_, Failure> {
+    fn build(b: qfpay::Result<ClientBuilder>, options: Option<&ZendHashTable>) -> PhpResult<Self> {
+        let prepared = (|| {
             let log = logging(options)?;
             let mut b = b?;
             if let Some(l) = &log {
@@ -183,7 +113,7 @@ impl Client {
             }
             // Shared with every client of this process built with the same options: in PHP-FPM
             // the worker's connections to QFPay outlive the request that opened them.
-            let client = qfpay::blocking::Client::shared(b).map_err(|e| attribute(e, options))?;
+            let client = qfpay::blocking::Client::shared(b)?;
             if let Some(l) = &log {
                 for w in &client.async_client().config().warnings {
                     l.warn(w);
@@ -192,7 +122,7 @@ impl Client {
             }
             Ok((client, log))
         })();
-        let (inner, log) = prepared.map_err(|e| e.to_php())?;
+        let (inner, log) = prepared.php()?;
         Ok(Self {
             inner,
             logging: log.map(Rc::new),
@@ -226,10 +156,7 @@ impl Client {
     /// A client from the `QFPAY_*` environment variables, then `overrides`.
     pub fn from_env(overrides: Option<&ZendHashTable>) -> PhpResult<Self> {
         Self::build(
-            ClientBuilder::new()
-                .env()
-                .map_err(|e| attribute(e, overrides))
-                .and_then(|b| apply(b, overrides)),
+            ClientBuilder::new().env().and_then(|b| apply(b, overrides)),
             overrides,
         )
     }
@@ -279,7 +206,7 @@ impl Client {
     ) -> PhpResult<Payment> {
         let mut o = Opts::new("the payment options", options);
         let prepared = (|| {
-            let hkd = Zval::try_from("HKD").map_err(|_| config("out of memory"))?;
+            let hkd = Zval::try_from("HKD").map_err(|_| qfpay::Error::config("out of memory"))?;
             let money = convert::money(amount, currency.unwrap_or(&hkd))?;
             let req = convert::payment(money, PayType::WechatQr, &mut o, true)?;
             let c = self.call(&mut o)?;

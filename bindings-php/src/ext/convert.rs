@@ -13,7 +13,7 @@ use qfpay::{
     RefundRequest,
 };
 
-use super::errors::{Failure, invalid};
+use super::errors::invalid;
 
 /// The SDK's own per-call and wait options that may sit in a request's options array: errors
 /// about them name them as written (`maxRetries`), not as a QFPay field.
@@ -270,27 +270,18 @@ impl<'a> Opts<'a> {
         known.join(", ")
     }
 
-    /// Refuses the keys that were not read (a validation error naming the options array).
+    /// Refuses the keys that were not read: a validation error naming the options array (a
+    /// request's options), or the first unknown key as written (SDK options: client, sandbox).
     pub fn finish(self) -> qfpay::Result<()> {
-        match self.unknown() {
-            None => Ok(()),
-            Some((_, text)) => Err(invalid(
-                self.what,
-                format!("{text} (known: {})", self.known()),
-            )),
-        }
-    }
-
-    /// Refuses the keys that were not read, as a configuration error whose `field` is the
-    /// (first) unknown key.
-    pub fn finish_config(self) -> Result<(), Failure> {
-        match self.unknown() {
-            None => Ok(()),
-            Some((first, text)) => Err(Failure::config(
-                &first,
-                format!("{text} in {} (known: {})", self.what, self.known()),
-            )),
-        }
+        let Some((first, text)) = self.unknown() else {
+            return Ok(());
+        };
+        let known = self.known();
+        Err(if self.as_written {
+            invalid(&first, format!("{text} in {} (known: {known})", self.what))
+        } else {
+            invalid(self.what, format!("{text} (known: {known})"))
+        })
     }
 }
 

@@ -158,16 +158,37 @@ fn set(obj: &mut ZendObject, name: &str, value: impl IntoZval) {
     let _ = obj.set_property(name, value);
 }
 
-/// The PHP exception for a core error.
-pub fn to_php(e: &qfpay::Error) -> PhpException {
-    to_php_with_field(e, None)
+/// A core option name as PHP code writes it: lowerCamelCase, a duration in milliseconds with
+/// the suffix `Ms` (`connect_timeout` → `connectTimeoutMs`, `utc_offset_seconds` →
+/// `utcOffsetSeconds`). The binding's own names (`logLevel`, `merchants`) are unchanged.
+pub fn php_option(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 2);
+    let mut words = name.split('_');
+    out.extend(words.next());
+    for w in words {
+        let mut c = w.chars();
+        out.extend(c.next().map(|c| c.to_ascii_uppercase()));
+        out.push_str(c.as_str());
+    }
+    if name.ends_with("timeout") || name.ends_with("_delay") {
+        out.push_str("Ms");
+    }
+    out
 }
 
-/// The PHP exception for a core error, its `field` set to `field` when given (a configuration
-/// error about one client option, named as PHP code writes it: `logLevel`).
-fn to_php_with_field(e: &qfpay::Error, field: Option<&str>) -> PhpException {
+/// The PHP exception for a core error. A configuration error about one option names it as
+/// PHP code writes it, in `$field` and in the message: `configuration error: timeoutMs must be
+/// greater than zero`.
+pub fn to_php(e: &qfpay::Error) -> PhpException {
     let code = e.code();
-    let message = e.to_string();
+    let (field, message) = match e.field() {
+        Some(option) if code == "config" => {
+            let name = php_option(option);
+            let message = format!("configuration error: {name} {}", e.rule().unwrap_or(""));
+            (Some(name), message)
+        }
+        field => (field.map(str::to_owned), e.to_string()),
+    };
     let ce = find(class_of(code));
     let mut obj = ZendObject::new(ce);
     // Exception::__construct(string $message): sets the (protected) message.
@@ -181,7 +202,7 @@ fn to_php_with_field(e: &qfpay::Error, field: Option<&str>) -> PhpException {
     set(&mut obj, "httpStatus", e.http_status().map(i64::from));
     set(&mut obj, "outTradeNo", e.out_trade_no().map(str::to_owned));
     set(&mut obj, "syssn", e.syssn().map(str::to_owned));
-    set(&mut obj, "field", e.field().or(field).map(str::to_owned));
+    set(&mut obj, "field", field);
     set(&mut obj, "rule", e.rule().map(str::to_owned));
     set(
         &mut obj,
@@ -210,49 +231,6 @@ pub fn invalid(field: &str, rule: impl Into<String>) -> qfpay::Error {
     qfpay::Error::Validation {
         field: field.to_owned(),
         rule: rule.into(),
-    }
-}
-
-/// A configuration error.
-pub fn config(message: impl Into<String>) -> qfpay::Error {
-    qfpay::Error::Config(message.into())
-}
-
-/// An error about an option, with the option it is about: what a core error cannot carry for
-/// a configuration error (`qfpay::Error::Config` has no field). Becomes the exception with its
-/// `field` set.
-#[derive(Debug)]
-pub struct Failure {
-    error: qfpay::Error,
-    field: Option<String>,
-}
-
-impl Failure {
-    /// A `ConfigException` about the option `field`: `configuration error: {message}`.
-    pub fn config(field: &str, message: impl Into<String>) -> Self {
-        Self {
-            error: config(message),
-            field: Some(field.to_owned()),
-        }
-    }
-
-    /// `error`, reported as being about the option `field` (a validation error keeps its own).
-    pub fn about(field: &str, error: qfpay::Error) -> Self {
-        Self {
-            error,
-            field: Some(field.to_owned()),
-        }
-    }
-
-    /// The PHP exception.
-    pub fn to_php(&self) -> PhpException {
-        to_php_with_field(&self.error, self.field.as_deref())
-    }
-}
-
-impl From<qfpay::Error> for Failure {
-    fn from(error: qfpay::Error) -> Self {
-        Self { error, field: None }
     }
 }
 

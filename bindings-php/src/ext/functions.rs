@@ -8,7 +8,6 @@ use ext_php_rs::flags::ClassFlags;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendHashTable, Zval};
 
-use super::client::sign_type;
 use super::convert::{describe, key_name, str_arg};
 use super::errors::{Php, invalid};
 use super::results::map_to_array;
@@ -71,7 +70,7 @@ impl Signing {
     ) -> PhpResult<String> {
         let st = match signType.as_deref() {
             None | Some("md5") => qfpay::SignType::Md5,
-            Some(other) => sign_type("signType", other).map_err(|e| e.to_php())?,
+            Some(other) => qfpay::SignType::parse(other).php()?,
         };
         let p = pairs(params).php()?;
         Ok(qfpay::sign::sign(&p, &clientKey, st))
@@ -151,7 +150,7 @@ impl Notification {
                 Some(s) if s.is_null() => String::new(),
                 Some(s) => str_arg("signature", s)?,
             };
-            let key = str_arg("client_key", clientKey)?;
+            let key = str_arg("clientKey", clientKey)?;
             qfpay::notify::verify(body, &sig, &key)
         })();
         prepared.php().map(|inner| Notification { inner })

@@ -21,7 +21,6 @@ use qfpay::events::{Event, Level, Observer};
 use qfpay::log_filter::{LogFilter, env_log};
 
 use super::convert::describe;
-use super::errors::Failure;
 
 /// One buffered event.
 struct Record {
@@ -142,24 +141,24 @@ impl Logging {
     /// `logLevel` (code) wins; otherwise `QFPAY_LOG`'s filter; otherwise a logger gets every
     /// event but bodies (`debug`). Only the options can fail (they are code): `QFPAY_LOG` never
     /// does.
-    pub fn new(logger: Option<&Zval>, level: Option<String>) -> Result<Option<Self>, Failure> {
+    pub fn new(logger: Option<&Zval>, level: Option<String>) -> qfpay::Result<Option<Self>> {
         let logger = match logger {
             None => None,
             Some(z) => {
                 let Some(obj) = z.object() else {
-                    return Err(Failure::config(
+                    return Err(qfpay::Error::config_option(
                         "logger",
                         format!(
-                            "logger must be an object with debug/info/warning/error(string $message, array $context) methods (a QfPay\\Logger or a PSR-3 logger), got {}",
+                            "must be an object with debug/info/warning/error(string $message, array $context) methods (a QfPay\\Logger or a PSR-3 logger), got {}",
                             describe(z)
                         ),
                     ));
                 };
                 for m in ["debug", "info", "warning", "error"] {
                     if obj.get_class_entry().function_table.get(m).is_none() {
-                        return Err(Failure::config(
+                        return Err(qfpay::Error::config_option(
                             "logger",
-                            format!("logger has no {m}() method"),
+                            format!("has no {m}() method"),
                         ));
                     }
                 }
@@ -255,13 +254,9 @@ impl Logging {
 
 /// The filter of the `logLevel` option: every SDK target at that level. A ConfigException
 /// naming `logLevel` when it is not a level (the value is not quoted).
-fn level_filter(level: &str) -> Result<LogFilter, Failure> {
-    let bad = || {
-        Failure::config(
-            "logLevel",
-            "logLevel must be error, warn, info, debug or trace",
-        )
-    };
+fn level_filter(level: &str) -> qfpay::Result<LogFilter> {
+    let bad =
+        || qfpay::Error::config_option("logLevel", "must be error, warn, info, debug or trace");
     if Level::parse(level).is_none() {
         return Err(bad());
     }

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 use super::client::Client;
 use super::convert::{Opts, describe, key_name};
-use super::errors::{Failure, Php, config, invalid};
+use super::errors::{Php, invalid};
 use super::results::json_to_zval;
 
 /// A PHP value as JSON (arrays with keys 0..n as lists, other arrays as objects).
@@ -53,11 +53,11 @@ fn list(items: Vec<Value>) -> ZBox<ZendHashTable> {
     ht
 }
 
-fn merchant(v: &Zval) -> Result<Merchant, Failure> {
+fn merchant(v: &Zval) -> qfpay::Result<Merchant> {
     let Some(ht) = v.dereference().array() else {
-        return Err(Failure::config(
+        return Err(qfpay::Error::config_option(
             "merchants",
-            "each merchant must be ['appCode' => ..., 'clientKey' => ...]",
+            "must each be ['appCode' => ..., 'clientKey' => ...]",
         ));
     };
     let mut f = Opts::options("a sandbox merchant", Some(ht));
@@ -68,18 +68,18 @@ fn merchant(v: &Zval) -> Result<Merchant, Failure> {
     if let Some(u) = f.str("notifyUrl")? {
         m = m.with_notify_url(u);
     }
-    f.finish_config()?;
+    f.finish()?;
     Ok(m)
 }
 
-fn sandbox_config(options: Option<&ZendHashTable>) -> Result<SandboxConfig, Failure> {
+fn sandbox_config(options: Option<&ZendHashTable>) -> qfpay::Result<SandboxConfig> {
     let mut f = Opts::options("the sandbox options", options);
     let c = read_sandbox_config(&mut f)?;
-    f.finish_config()?;
+    f.finish()?;
     Ok(c)
 }
 
-fn read_sandbox_config(f: &mut Opts<'_>) -> Result<SandboxConfig, Failure> {
+fn read_sandbox_config(f: &mut Opts<'_>) -> qfpay::Result<SandboxConfig> {
     let mut c = SandboxConfig::default();
     if let Some(p) = f.int("port")? {
         c.port = u16::try_from(p)
@@ -87,15 +87,12 @@ fn read_sandbox_config(f: &mut Opts<'_>) -> Result<SandboxConfig, Failure> {
     }
     if let Some(v) = f.raw("merchants") {
         let Some(items) = v.array() else {
-            return Err(Failure::config(
+            return Err(qfpay::Error::config_option(
                 "merchants",
-                "merchants must be a list of ['appCode' => ..., 'clientKey' => ...]",
+                "must be a list of ['appCode' => ..., 'clientKey' => ...]",
             ));
         };
-        c.merchants = items
-            .values()
-            .map(merchant)
-            .collect::<Result<_, Failure>>()?;
+        c.merchants = items.values().map(merchant).collect::<qfpay::Result<_>>()?;
     }
     match f.raw("rateLimit") {
         None => {}
@@ -108,12 +105,12 @@ fn read_sandbox_config(f: &mut Opts<'_>) -> Result<SandboxConfig, Failure> {
                 per_second: r.u32("perSecond")?.unwrap_or(d.per_second),
                 per_minute: r.u32("perMinute")?.unwrap_or(d.per_minute),
             });
-            r.finish_config()?;
+            r.finish()?;
         }
         Some(_) => {
-            return Err(Failure::config(
+            return Err(qfpay::Error::config_option(
                 "rateLimit",
-                "rateLimit must be false, true or ['perSecond' => ..., 'perMinute' => ...]",
+                "must be false, true or ['perSecond' => ..., 'perMinute' => ...]",
             ));
         }
     }
@@ -127,8 +124,7 @@ fn read_sandbox_config(f: &mut Opts<'_>) -> Result<SandboxConfig, Failure> {
             return Err(invalid(
                 "notifyTimeScale",
                 format!("must be a finite number >= 0, got {}", describe(v)),
-            )
-            .into());
+            ));
         }
         c.notify_time_scale = scale;
     }
@@ -159,11 +155,11 @@ impl Sandbox {
         let guard = self
             .inner
             .lock()
-            .map_err(|_| config("the sandbox lock is poisoned"))
+            .map_err(|_| qfpay::Error::config("the sandbox lock is poisoned"))
             .php()?;
         match guard.as_ref() {
             Some(sb) => f(sb).php(),
-            None => Err(config("the sandbox was stopped")).php(),
+            None => Err(qfpay::Error::config("the sandbox was stopped")).php(),
         }
     }
 }
@@ -174,9 +170,9 @@ impl Sandbox {
     /// `rateLimit` (default on: 100/s, 400/min; false turns it off), `notifyTimeScale`,
     /// `pendingQueries`, `slowResponseMs`.
     pub fn start(options: Option<&ZendHashTable>) -> PhpResult<Sandbox> {
-        let cfg = sandbox_config(options).map_err(|e| e.to_php())?;
+        let cfg = sandbox_config(options).php()?;
         let sb = Inner::start_background(cfg)
-            .map_err(|e| config(format!("the sandbox could not start: {e}")))
+            .map_err(|e| qfpay::Error::config(format!("the sandbox could not start: {e}")))
             .php()?;
         let m = sb.merchant().clone();
         Ok(Sandbox {
@@ -293,7 +289,7 @@ impl Sandbox {
         let taken = self
             .inner
             .lock()
-            .map_err(|_| config("the sandbox lock is poisoned"))
+            .map_err(|_| qfpay::Error::config("the sandbox lock is poisoned"))
             .php()?
             .take();
         if let Some(sb) = taken {
