@@ -115,9 +115,9 @@ fn builder(c: FfiClientConfig) -> FfiResult<ClientBuilder> {
 }
 
 /// A deadline option (`timeout`, `connectTimeout`, a call's `timeout`): a duration that allows
-/// some time, refused before anything is sent with a validation error naming the JVM option
-/// (the core's own check would name its `connect_timeout`, and a call's zero deadline would
-/// only fail later, as a network error).
+/// some time, refused before anything is sent with a validation error naming the JVM option, as
+/// every binding refuses it (a call's zero deadline would otherwise only fail later, as a
+/// network error).
 fn positive(name: &str, ms: i64) -> FfiResult<std::time::Duration> {
     let d = to_duration(name, ms)?;
     if d.is_zero() {

@@ -355,7 +355,8 @@ pub extern "system" fn Java_com_qfpay_Jni_verifyNotification<'l>(
             let signature = env.convert_byte_array(&signature)?;
             let key = env.convert_byte_array(&key)?;
             let r = utf8(signature, "signature").and_then(|s| {
-                let k = utf8(key, "clientKey")?;
+                let k = String::from_utf8(key)
+                    .map_err(|_| QfPayFfiError::config_option("client_key", "is not UTF-8"))?;
                 Ok(qfpay::notify::verify(&body, &s, &k)?)
             });
             env.byte_array_from_slice(&notification_bytes(r))

@@ -56,8 +56,24 @@ class ValidationException internal constructor(info: FfiErrorInfo) : QfPayExcept
     val rule: String = info.rule ?: ""
 }
 
-/** The client is not configured correctly (missing credentials, bad URL, bad option...). */
-class ConfigException internal constructor(info: FfiErrorInfo) : QfPayException(info)
+/**
+ * The client is not configured correctly (missing credentials, bad URL, bad option...). When one
+ * option is at fault, [field] names it as the builder method that sets it and the message is
+ * `configuration error: <field> <rule>`, e.g. `configuration error: appCode is missing: give it
+ * to the client, or set QFPAY_APP_CODE`.
+ */
+class ConfigException internal constructor(info: FfiErrorInfo) : QfPayException(info) {
+    /**
+     * The option at fault by its builder method's name (`appCode`, `clientKey`, `environment`,
+     * `baseUrl`, `mchid`, `signType`, `connectTimeout`, `utcOffsetSeconds`, `proxy`, ...; the
+     * `QFPAY_*` variable's option for [QfPayClient.fromEnv]), or null when the error is not about
+     * one option.
+     */
+    val field: String? = info.field
+
+    /** What is wrong with [field] (the message after its name), or null when [field] is. */
+    val rule: String? = info.rule
+}
 
 /** QFPay answered with a failure code. This class itself is used for unclassified codes (`api`). */
 open class ApiException internal constructor(info: FfiErrorInfo) : QfPayException(info)

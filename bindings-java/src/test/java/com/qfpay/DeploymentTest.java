@@ -201,9 +201,10 @@ class DeploymentTest {
             e.execute();
         } catch (QfPayException q) {
             assertTrue(q instanceof ValidationException || q instanceof ConfigException, option + ": " + q);
-            String named = q instanceof ValidationException v ? v.getField() + " " + q.getMessage() : q.getMessage();
-            String flat = named.toLowerCase().replace("_", "");   // the core may name it connect_timeout
-            assertTrue(flat.contains(option.toLowerCase().replace("_", "")), option + " not named in: " + named);
+            // Named as Java names it, in the field and the message, whichever check refused it.
+            String field = q instanceof ValidationException v ? v.getField() : ((ConfigException) q).getField();
+            assertEquals(option, field, q.getMessage());
+            assertTrue(q.getMessage().contains(option), option + " not named in: " + q.getMessage());
         } catch (Throwable t) {
             fail(option + ": " + t);
         }

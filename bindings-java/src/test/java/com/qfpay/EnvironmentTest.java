@@ -19,7 +19,11 @@ class EnvironmentTest {
         ConfigException sandbox = assertThrows(ConfigException.class,
                 () -> QfPayClient.builder().credentials("A", "K").environment("sandbox").build());
         assertTrue(sandbox.getMessage().contains("card_sandbox"), sandbox.getMessage());
-        assertThrows(ConfigException.class, () -> QfPayClient.builder().credentials("A", "K").environment("live").build());
+        assertEquals("environment", sandbox.getField());
+        assertTrue(sandbox.getMessage().startsWith("configuration error: environment \"sandbox\" is ambiguous"), sandbox.getMessage());
+        ConfigException live = assertThrows(ConfigException.class,
+                () -> QfPayClient.builder().credentials("A", "K").environment("live").build());
+        assertEquals("environment", live.getField());
         assertEquals("production", Environment.PRODUCTION.name().toLowerCase());
     }
 }

@@ -284,8 +284,10 @@ class ScenarioTest {
 
     @Test
     void configErrors() {
-        assertThrows(ConfigException.class, () -> QfPayClient.builder().baseUrl("http://127.0.0.1:9").build());
-        assertThrows(ConfigException.class, () -> QfPayClient.builder().credentials("A", "K").environment("mars").build());
+        assertEquals("appCode", assertThrows(ConfigException.class,
+                () -> QfPayClient.builder().baseUrl("http://127.0.0.1:9").build()).getField());
+        assertEquals("environment", assertThrows(ConfigException.class,
+                () -> QfPayClient.builder().credentials("A", "K").environment("mars").build()).getField());
         assertTrue(client.getUserAgent().startsWith("qfpay-java/" + QfPay.VERSION), client.getUserAgent());
     }
 
