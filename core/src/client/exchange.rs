@@ -1,0 +1,363 @@
+//! Sending: a money-moving request that is never sent twice blindly, queries with retries, and
+//! reconciliation by query when an outcome is unknown.
+
+use super::*;
+
+pub(super) fn transient(e: &Error) -> bool {
+    matches!(
+        e.code(),
+        "network" | "timeout" | "rate_limited" | "server" | "decode"
+    )
+}
+
+pub(super) fn rejected(status: u16, body: Option<RawMap>) -> Error {
+    match body {
+        Some(b) if !fields::text(&b, "respcd").is_empty() => Error::api(
+            &fields::text(&b, "respcd"),
+            &fields::text(&b, "resperr"),
+            &fields::text(&b, "respmsg"),
+            status,
+        ),
+        _ => Error::http(RespCategory::Unknown, status),
+    }
+}
+
+impl Client {
+    pub(super) async fn send_money(
+        &self,
+        call: &Call<'_>,
+        params: &[(&str, String)],
+    ) -> Result<Sent> {
+        let deadline = deadline_after(self.timeout);
+        let (cfg, urls) = (&self.inner.config, &self.inner.urls);
+        let http = self.inner.http()?;
+        let mut attempt = 0;
+        loop {
+            let number = attempt + 1;
+            let reply =
+                transport::exchange(&http, cfg, urls, params, deadline, &call.attempt(number))
+                    .await?;
+            let (status, body) = (reply.http_status, reply.body);
+            let (err, retry_after) = match reply.exchange {
+                Exchange::Answer(raw) => {
+                    let respcd = fields::text(&raw, "respcd");
+                    let resperr = fields::text(&raw, "resperr");
+                    if respcd == "0000" {
+                        call.response(number, status, Some(&respcd), "done", || None, body);
+                        return Ok(Sent::Done(raw));
+                    }
+                    if respcd.is_empty() {
+                        let reason = "QFPay's answer has no respcd".to_owned();
+                        return Ok(call.unknown(number, status, None, reason, body));
+                    }
+                    if is_processing(&respcd) {
+                        let reason =
+                            format!("QFPay answered {respcd} ({resperr}): still processing");
+                        return Ok(call.unknown(number, status, Some(respcd), reason, body));
+                    }
+                    call.response(
+                        number,
+                        status,
+                        Some(&respcd),
+                        "fail",
+                        || Some(resperr.clone()),
+                        body,
+                    );
+                    let syssn = fields::opt_text(&raw, "syssn");
+                    let e = Error::api(
+                        &respcd,
+                        &call.masked(resperr),
+                        &call.masked(fields::text(&raw, "respmsg")),
+                        200,
+                    );
+                    return Err(match (call.out_trade_no, syssn) {
+                        (Some(o), Some(sn)) => e.with_order(o, Some(&sn)),
+                        _ => e,
+                    });
+                }
+                Exchange::Lost(reason) | Exchange::Unreadable(reason) => {
+                    let reason = format!(
+                        "{} at {}: {reason}",
+                        call.endpoint.path(),
+                        transport::host_of(cfg)
+                    );
+                    return Ok(call.unknown(number, status, None, reason, body));
+                }
+                Exchange::ServerError(code) => {
+                    let reason = format!("QFPay answered HTTP {code}");
+                    return Ok(call.unknown(number, status, None, reason, body));
+                }
+                Exchange::Rejected(code, b) => {
+                    let e = rejected(code, b);
+                    call.response(
+                        number,
+                        status,
+                        e.respcd(),
+                        "fail",
+                        || Some(e.to_string()),
+                        body,
+                    );
+                    return Err(e);
+                }
+                Exchange::RateLimited(ra) => {
+                    call.response(
+                        number,
+                        status,
+                        None,
+                        "retry",
+                        || Some("rate limited (HTTP 429)".into()),
+                        body,
+                    );
+                    (Error::RateLimited { retry_after: ra }, ra)
+                }
+                Exchange::NotSent(message) => {
+                    call.response(
+                        number,
+                        status,
+                        None,
+                        "retry",
+                        || Some(message.clone()),
+                        body,
+                    );
+                    (
+                        Error::Network {
+                            message: format!(
+                                "{} at {}: {message} ({number} attempt{}, {} in all)",
+                                call.endpoint.path(),
+                                transport::host_of(cfg),
+                                if number == 1 { "" } else { "s" },
+                                human(call.started.elapsed())
+                            ),
+                            sent: false,
+                            order: None,
+                        },
+                        None,
+                    )
+                }
+            };
+            if attempt >= self.max_retries {
+                return Err(err);
+            }
+            let delay = retry::backoff(
+                cfg.retry_base_delay,
+                cfg.retry_max_delay,
+                attempt,
+                retry_after,
+            );
+            if delay >= deadline.saturating_duration_since(Instant::now()) {
+                return Err(err);
+            }
+            call.retry(number, delay, &err);
+            sleep(delay).await;
+            attempt += 1;
+        }
+    }
+
+    pub(super) async fn query_until(
+        &self,
+        req: &QueryRequest,
+        deadline: Instant,
+        max_retries: u32,
+        call: &Call<'_>,
+    ) -> Result<QueryPage> {
+        let (cfg, urls) = (&self.inner.config, &self.inner.urls);
+        let http = self.inner.http()?;
+        let params = req.to_params(self.mchid(req.mchid.as_deref()));
+        let mut attempt = 0;
+        loop {
+            let number = attempt + 1;
+            let reply =
+                transport::exchange(&http, cfg, urls, &params, deadline, &call.attempt(number))
+                    .await?;
+            let (status, body) = (reply.http_status, reply.body);
+            let where_ = || format!("{} at {}", Endpoint::Query.path(), transport::host_of(cfg));
+            let attempts = || {
+                format!(
+                    "{number} attempt{}, {} in all",
+                    if number == 1 { "" } else { "s" },
+                    human(call.started.elapsed())
+                )
+            };
+            let (err, retry_after) = match reply.exchange {
+                Exchange::Answer(raw) => {
+                    let respcd = fields::text(&raw, "respcd");
+                    if respcd != "0000" {
+                        let resperr = fields::text(&raw, "resperr");
+                        call.response(
+                            number,
+                            status,
+                            Some(&respcd),
+                            "fail",
+                            || Some(resperr.clone()),
+                            body,
+                        );
+                        return Err(Error::api(
+                            &respcd,
+                            &resperr,
+                            &fields::text(&raw, "respmsg"),
+                            200,
+                        ));
+                    }
+                    call.response(number, status, Some(&respcd), "done", || None, body);
+                    return QueryPage::from_raw(raw, req)
+                        .map_err(|e| e.decoding(&format!("QFPay's answer from {}", where_())));
+                }
+                Exchange::Rejected(code, b) => {
+                    let e = rejected(code, b);
+                    call.response(
+                        number,
+                        status,
+                        e.respcd(),
+                        "fail",
+                        || Some(e.to_string()),
+                        body,
+                    );
+                    return Err(e);
+                }
+                Exchange::ServerError(code) => (Error::http(RespCategory::Server, code), None),
+                Exchange::Unreadable(message) => {
+                    call.response(number, status, None, "fail", || Some(message.clone()), body);
+                    return Err(Error::Decode(format!(
+                        "could not decode QFPay's answer from {}: {message}",
+                        where_()
+                    )));
+                }
+                Exchange::RateLimited(ra) => (Error::RateLimited { retry_after: ra }, ra),
+                Exchange::NotSent(message) => (
+                    Error::Network {
+                        message: format!("{}: {message} ({})", where_(), attempts()),
+                        sent: false,
+                        order: None,
+                    },
+                    None,
+                ),
+                Exchange::Lost(message) if Instant::now() >= deadline => (
+                    Error::Timeout(format!("{}: {message} ({})", where_(), attempts())),
+                    None,
+                ),
+                Exchange::Lost(message) => (
+                    Error::Network {
+                        message: format!("{}: {message} ({})", where_(), attempts()),
+                        sent: true,
+                        order: None,
+                    },
+                    None,
+                ),
+            };
+            let retry = attempt < max_retries;
+            let delay = retry::backoff(
+                cfg.retry_base_delay,
+                cfg.retry_max_delay,
+                attempt,
+                retry_after,
+            );
+            let retry = retry && delay < deadline.saturating_duration_since(Instant::now());
+            call.response(
+                number,
+                status,
+                None,
+                if retry { "retry" } else { "fail" },
+                || Some(err.to_string()),
+                body,
+            );
+            if !retry {
+                return Err(err);
+            }
+            call.retry(number, delay, &err);
+            sleep(delay).await;
+            attempt += 1;
+        }
+    }
+
+    pub(super) async fn reconcile<T>(
+        &self,
+        call: &Call<'_>,
+        query: QueryRequest,
+        out_trade_no: &str,
+        mut reason: String,
+        respcd: Option<String>,
+        verdict: impl Fn(&[Transaction]) -> Verdict<T>,
+    ) -> Result<T> {
+        let cfg = &self.inner.config;
+        let deadline = deadline_after(cfg.reconcile_timeout);
+        let mut interval = cfg.retry_base_delay.max(Duration::from_millis(1));
+        let (mut syssn, mut respcd) = (None, respcd);
+        let path = call.endpoint.path();
+        call.emit.emit(EventKind::Reconcile, path, |_| Fields {
+            out_trade_no: Some(out_trade_no.to_owned()),
+            elapsed: call.started.elapsed(),
+            respcd: respcd.clone(),
+            decision: Some("reconcile"),
+            reason: Some(call.masked(format!("{reason}; querying the same out_trade_no"))),
+            ..Fields::default()
+        });
+        let qcall = Call {
+            endpoint: Endpoint::Query,
+            out_trade_no: Some(out_trade_no),
+            started: call.started,
+            emit: Emit {
+                observer: call.emit.observer,
+                secret: call.emit.secret,
+            },
+            sent: None,
+            mask: call.mask,
+        };
+        loop {
+            let query_deadline = poll_query_deadline(deadline, self.timeout);
+            match self.query_until(&query, query_deadline, 0, &qcall).await {
+                Ok(page) => {
+                    if let Some(t) = page
+                        .data
+                        .iter()
+                        .find(|t| t.out_trade_no == out_trade_no || t.syssn == out_trade_no)
+                    {
+                        syssn = Some(t.syssn.clone());
+                        respcd = Some(t.respcd.clone());
+                    }
+                    match verdict(&page.data) {
+                        Verdict::Done(result) => {
+                            return result.map_err(|e| match syssn.as_deref() {
+                                Some(sn) => e.with_order(out_trade_no, Some(sn)),
+                                None => e,
+                            });
+                        }
+                        Verdict::Wait(why) => reason = why,
+                        Verdict::Stop(why) => {
+                            reason = why;
+                            break;
+                        }
+                    }
+                }
+                Err(e) if transient(&e) => reason = format!("the query failed: {e}"),
+                Err(e) => {
+                    reason = format!("the query failed: {e}");
+                    break;
+                }
+            }
+            // The window is used to its end: the last query is made at the deadline (with
+            // time to be answered), as `wait_for_payment` does.
+            let now = Instant::now();
+            if now >= deadline {
+                break;
+            }
+            sleep(interval.min(deadline.saturating_duration_since(now))).await;
+            interval = interval
+                .saturating_mul(2)
+                .min(cfg.retry_max_delay.max(interval));
+        }
+        call.emit.emit(EventKind::StatusUnknown, path, |_| Fields {
+            out_trade_no: Some(out_trade_no.to_owned()),
+            elapsed: call.started.elapsed(),
+            respcd: respcd.clone(),
+            decision: Some("status_unknown"),
+            reason: Some(reason.clone()),
+            ..Fields::default()
+        });
+        Err(Error::StatusUnknown {
+            out_trade_no: out_trade_no.to_owned(),
+            syssn,
+            respcd,
+            reason,
+        })
+    }
+}
