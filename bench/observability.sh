@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Issue 12's speed rule, measured (not a test): with logging off, sequential payments/s must stay
 # within 3 % of the core the observability work started from. Builds the blocking benchmark
-# (core/examples/bench_blocking.rs, the path of the Python sync, JVM sync and PHP clients) from
+# (bench/rust/examples/bench_blocking.rs, the path of the Python sync, JVM sync and PHP clients) from
 # this tree and from each commit in BASES (default: e956489, the commit before the event model
 # landed, and 834d733, the event model and everything else of that session, before this
 # session's speed work), each with this tree's copy of the example; runs them all against ONE
@@ -21,12 +21,14 @@ out="$root/target/bench/observability"
 dir="${BASE_DIR:-$out}"
 mkdir -p "$out" "$dir"
 
-cargo build -q --release -p qfpay --example bench_blocking -p qfpay-cli
+cargo build -q --release -p qfpay-bench --example bench_blocking -p qfpay-cli
 exes=()
 for b in "${bases[@]}"; do
   wt="$dir/$b-worktree"
   [ -d "$wt" ] || git worktree add -f --detach "$wt" "$b" >/dev/null
-  cp core/examples/bench_blocking.rs "$wt/core/examples/bench_blocking.rs"
+  # Older trees kept the benchmark in core/examples; it builds there against their core.
+  mkdir -p "$wt/core/examples"
+  cp bench/rust/examples/bench_blocking.rs "$wt/core/examples/bench_blocking.rs"
   (cd "$wt" && CARGO_TARGET_DIR="$dir/$b-target" cargo build -q --release -p qfpay --example bench_blocking)
   exes+=("$b=$dir/$b-target/release/examples/bench_blocking")
 done
