@@ -8,9 +8,9 @@ use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
 use qfpay::{ClientBuilder, Environment, SignType, Wait};
 
-use crate::error::{FfiErrorInfo, FfiResult, QfPayFfiError, to_duration};
-use crate::observer::{FfiEventSink, JvmObserver};
-use crate::records::{
+use crate::errors::{FfiErrorInfo, FfiResult, QfPayFfiError, to_duration};
+use crate::events::{FfiEventSink, JvmObserver};
+use crate::results::{
     FfiCancelRequest, FfiCancellation, FfiPayment, FfiPaymentRequest, FfiQueryPage,
     FfiQueryRequest, FfiRefund, FfiRefundRequest, FfiTransaction,
 };
@@ -146,7 +146,7 @@ fn wait_of(
     initial_interval_ms: Option<i64>,
     max_interval_ms: Option<i64>,
 ) -> FfiResult<Wait> {
-    let mut wait = crate::compat::default_wait();
+    let mut wait = qfpay::Wait::default();
     if let Some(ms) = timeout_ms {
         wait.timeout = to_duration("timeout", ms)?;
     }

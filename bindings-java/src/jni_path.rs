@@ -28,8 +28,8 @@ use uniffi::Lower;
 
 use crate::UniFfiTag;
 use crate::client::{FfiClient, FfiCompletion, FfiOutcome, FfiTask};
-use crate::error::{FfiErrorInfo, FfiResult, QfPayFfiError};
-use crate::observer::{FfiEvent, FfiEventSink};
+use crate::errors::{FfiErrorInfo, FfiResult, QfPayFfiError};
+use crate::events::{FfiEvent, FfiEventSink};
 
 /// What the runtime threads need to call back into the JVM.
 struct Callback {
@@ -384,7 +384,7 @@ pub extern "system" fn Java_com_qfpay_Jni_parseNotification<'l>(
 /// `FfiErrorInfo` (both in uniffi's serialized form).
 fn notification_bytes(r: FfiResult<qfpay::Notification>) -> Vec<u8> {
     tagged(r, 1024, |n, buf| {
-        <crate::records::FfiNotification as Lower<UniFfiTag>>::write(n.into(), buf);
+        <crate::results::FfiNotification as Lower<UniFfiTag>>::write(n.into(), buf);
     })
 }
 

@@ -9,16 +9,15 @@
 uniffi::setup_scaffolding!();
 
 pub mod client;
-mod compat;
-pub mod error;
+pub mod errors;
 mod jni_path;
-pub mod observer;
-pub mod records;
+pub mod events;
+pub mod results;
 pub mod sandbox;
-pub mod tools;
+pub mod functions;
 
 pub use client::{FfiClient, FfiClientConfig, FfiQueryPages};
-pub use error::{FfiErrorInfo, QfPayFfiError};
+pub use errors::{FfiErrorInfo, QfPayFfiError};
 
 /// The library's own allocations (the core's requests, responses, futures) go to mimalloc: with
 /// glibc's malloc, 64 calls in flight from JVM threads and the I/O threads contended on its

@@ -5,7 +5,7 @@ use std::sync::{Arc, RwLock};
 
 use qfpay_sandbox::{Fault, Merchant, RateLimit, Sandbox, SandboxConfig, SandboxError};
 
-use crate::error::{FfiResult, QfPayFfiError, to_duration, to_u32};
+use crate::errors::{FfiResult, QfPayFfiError, to_duration, to_u32};
 
 /// Sandbox settings; `None` keeps the sandbox's defaults.
 #[derive(Debug, Clone, uniffi::Record)]

@@ -1,7 +1,7 @@
 'use strict'
 // The QfPayError hierarchy, and the one function that turns a native error into it.
 //
-// Native errors arrive as `"[code] message" + "\u001e" + JSON` (see src/error.rs): napi cannot
+// Native errors arrive as `"[code] message" + "\u001e" + JSON` (see src/errors.rs): napi cannot
 // give an async rejection a custom code, so the code and fields travel in the message and are
 // parsed here, once.
 
@@ -85,7 +85,7 @@ const CLASSES = {
 }
 
 // The core's authentication hint names a Rust function; say what a JavaScript user calls instead.
-// (Configuration errors need nothing here: src/error.rs names their option as JavaScript does.)
+// (Configuration errors need nothing here: src/errors.rs names their option as JavaScript does.)
 const RUST_NAMES = [
   [/the string to sign \(string_to_sign, with the key masked\)/g, 'debugStringToSign(params), the string to sign with the key masked,'],
   [/\b(?:qfpay::)?(?:sign::)?debug_string_to_sign\b/g, 'debugStringToSign()'],

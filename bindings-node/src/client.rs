@@ -22,8 +22,8 @@ use tokio::sync::Mutex;
 
 use crate::cancel::cancellable;
 use crate::convert::{self, Fields};
-use crate::error::{invalid, js, to_napi};
-use crate::observe::{Callback, JsObserver, OFF};
+use crate::errors::{invalid, js, to_napi};
+use crate::events::{Callback, JsObserver, OFF};
 use crate::results::{Cancellation, Payment, QueryPage, Refund, Transaction};
 
 /// The `User-Agent` prefix of this binding.

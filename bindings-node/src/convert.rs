@@ -14,7 +14,7 @@ use qfpay::{
 };
 use serde_json::{Map, Value};
 
-use crate::error::invalid;
+use crate::errors::invalid;
 
 /// The largest integer a JavaScript number holds exactly (`Number.MAX_SAFE_INTEGER`).
 const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
@@ -271,7 +271,7 @@ impl<'a> Fields<'a> {
         };
         let name = self.name(key);
         match v.as_f64() {
-            Some(ms) => crate::compat::millis_f64(&name, ms).map(Some),
+            Some(ms) => qfpay::convert::millis_f64(&name, ms).map(Some),
             None => Err(self.wrong(
                 key,
                 format_args!("must be a number of milliseconds, got {}", describe(&v)),

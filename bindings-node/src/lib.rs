@@ -7,10 +7,9 @@
 
 mod cancel;
 mod client;
-mod compat;
 mod convert;
-mod error;
-mod observe;
+mod errors;
+mod events;
 mod results;
 mod sandbox;
 
@@ -21,7 +20,7 @@ use napi::bindgen_prelude::{Buffer, Uint8Array};
 use napi_derive::napi;
 use qfpay::events::{EventKind, Level};
 
-use crate::error::{invalid, js, to_napi};
+use crate::errors::{invalid, js, to_napi};
 
 pub use cancel::{cancel_call, cancel_token, release_token};
 pub use client::{NativeClient, NativeQueryPages, native_client_from_env};

@@ -7,7 +7,7 @@ use qfpay_sandbox::{Fault, Merchant, RateLimit, Sandbox, SandboxConfig};
 use serde_json::{Map, Value, json};
 
 use crate::convert::Fields;
-use crate::error::{config, config_option, invalid, js};
+use crate::errors::{config, config_option, invalid, js};
 
 fn merchant(v: Value) -> qfpay::Result<Merchant> {
     let mut f = Fields::options("a sandbox merchant", "merchants", Some(v))?;
@@ -94,7 +94,7 @@ fn merchant_json(m: &Merchant) -> Value {
 pub fn start_sandbox(options: Option<Value>) -> napi::Result<NativeSandbox> {
     let cfg = js(sandbox_config(options))?;
     let sb = Sandbox::start_background(cfg)
-        .map_err(|e| crate::error::to_napi(config(format!("the sandbox could not start: {e}"))))?;
+        .map_err(|e| crate::errors::to_napi(config(format!("the sandbox could not start: {e}"))))?;
     Ok(NativeSandbox {
         base_url: sb.base_url(),
         port: u32::from(sb.port()),
@@ -120,7 +120,7 @@ impl NativeSandbox {
             .map_err(|_| napi::Error::from_reason("the sandbox lock is poisoned"))?;
         match guard.as_ref() {
             Some(sb) => Ok(f(sb)),
-            None => Err(crate::error::to_napi(config("the sandbox was stopped"))),
+            None => Err(crate::errors::to_napi(config("the sandbox was stopped"))),
         }
     }
 }
@@ -149,7 +149,7 @@ impl NativeSandbox {
     #[napi]
     pub fn pay(&self, syssn_or_out_trade_no: String) -> napi::Result<Value> {
         self.with(|sb| sb.pay(&syssn_or_out_trade_no))?
-            .map_err(|e| crate::error::to_napi(invalid("syssn", e.to_string())))
+            .map_err(|e| crate::errors::to_napi(invalid("syssn", e.to_string())))
     }
 
     /// Faults for the next `count` (default 1) API requests:
@@ -157,13 +157,13 @@ impl NativeSandbox {
     #[napi]
     pub fn inject_fault(&self, fault: Value) -> napi::Result<()> {
         let parsed =
-            Fault::from_json(&fault).map_err(|e| crate::error::to_napi(invalid("fault", e)))?;
+            Fault::from_json(&fault).map_err(|e| crate::errors::to_napi(invalid("fault", e)))?;
         let count = match fault.get("count") {
             None | Some(Value::Null) => 1,
             Some(v) => v
                 .as_u64()
                 .and_then(|n| u32::try_from(n).ok())
-                .ok_or_else(|| crate::error::to_napi(invalid("count", "must be a whole number")))?,
+                .ok_or_else(|| crate::errors::to_napi(invalid("count", "must be a whole number")))?,
         };
         self.with(|sb| sb.inject_fault(parsed, count))
     }
@@ -198,7 +198,7 @@ impl NativeSandbox {
     pub fn advance_clock(&self, seconds: f64) -> napi::Result<()> {
         const MAX: f64 = 100.0 * 366.0 * 24.0 * 3600.0;
         if !seconds.is_finite() || seconds.fract() != 0.0 || seconds.abs() > MAX {
-            return Err(crate::error::to_napi(invalid(
+            return Err(crate::errors::to_napi(invalid(
                 "seconds",
                 format!("must be a whole number of seconds within 100 years, got {seconds}"),
             )));

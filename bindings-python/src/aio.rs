@@ -29,8 +29,8 @@ use tokio::runtime::{Handle, Runtime};
 use tokio::task::AbortHandle;
 
 use crate::errors::to_py_err;
-use crate::log::EventSink;
-use crate::models::{Cancellation, Payment, QueryPage, Refund, Transaction};
+use crate::events::EventSink;
+use crate::results::{Cancellation, Payment, QueryPage, Refund, Transaction};
 
 /// What a call produced, before conversion to Python.
 pub enum Output {

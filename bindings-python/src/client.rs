@@ -14,10 +14,10 @@ use pyo3::types::PyType;
 use qfpay::{ClientBuilder, Environment, Wait};
 
 use crate::aio::{Channel, Output};
-use crate::args::{opt_int, opt_positive_seconds, opt_seconds, opt_text, sign_type, text};
+use crate::convert::{opt_int, opt_positive_seconds, opt_seconds, opt_text, sign_type, text};
 use crate::errors::{IntoPyResult, to_py_err, with_order};
-use crate::log::{self, EventSink};
-use crate::models::{QueryPage, Transaction};
+use crate::events::{self, EventSink};
+use crate::results::{QueryPage, Transaction};
 use crate::requests::{self, OrderArgs, PaymentArgs, QueryArgs};
 
 type Arg<'a, 'py> = Option<&'a Bound<'py, PyAny>>;
@@ -93,7 +93,7 @@ impl ConfigArgs<'_, '_> {
             b = b.proxy(p);
         }
         let client = b.build().map_err(fail)?;
-        log::config_warnings(py, &client.config().warnings)?;
+        events::config_warnings(py, &client.config().warnings)?;
         Ok(client)
     }
 }
@@ -232,11 +232,11 @@ impl Client {
     {
         if let Some(ch) = channel {
             let ch = ch.get();
-            let c = log::observed(py, client, &ch.sink());
+            let c = events::observed(py, client, &ch.sink());
             return ch.spawn(py, call(c));
         }
         let sink = Arc::new(EventSink::new(None));
-        let c = log::observed(py, client, &sink);
+        let c = events::observed(py, client, &sink);
         let blocking = &self.blocking;
         let result = py.detach(move || blocking.block_on(call(c)).and_then(|r| r));
         sink.flush(py)?;
@@ -703,7 +703,7 @@ impl Client {
             });
         }
         let sink = Arc::new(EventSink::new(None));
-        let c = log::observed(py, c, &sink);
+        let c = events::observed(py, c, &sink);
         let t = self.run_interruptible(py, &sink, async move {
             c.wait_for_payment(&out_trade_no, w).await
         })?;

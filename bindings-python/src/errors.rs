@@ -104,7 +104,7 @@ fn build(py: Python<'_>, err: &qfpay::Error) -> PyResult<PyErr> {
         exc.setattr("sent", v)?;
     }
     if let Some(t) = err.existing() {
-        exc.setattr("existing", crate::models::Transaction::from(t.clone()))?;
+        exc.setattr("existing", crate::results::Transaction::from(t.clone()))?;
     }
     Ok(PyErr::from_value(exc))
 }

@@ -4,11 +4,11 @@ use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyMapping, PyString};
 
-use crate::args::{
+use crate::convert::{
     int_arg, invalid, opt_text, sign_type as sign_type_arg, text, text_ref, wrong_type,
 };
 use crate::errors::{IntoPyResult, argument_type_error};
-use crate::models::Notification;
+use crate::results::Notification;
 
 const RAW_BODY_NEEDED: &str = "verify_notification needs the raw request body (bytes, or str as \
     its UTF-8 text) exactly as QFPay sent it, got {ty}: the signature covers the exact bytes, so \

@@ -3,12 +3,12 @@
 //! (`python/qfpay/__init__.py`), which re-exports what is defined here.
 
 mod aio;
-mod args;
+mod convert;
 mod client;
 mod errors;
 mod functions;
-mod log;
-mod models;
+mod events;
+mod results;
 mod requests;
 mod sandbox;
 
@@ -23,12 +23,12 @@ fn _qfpay(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::Client>()?;
     m.add_class::<client::QueryPages>()?;
     m.add_class::<client::QueryItems>()?;
-    m.add_class::<models::Payment>()?;
-    m.add_class::<models::Transaction>()?;
-    m.add_class::<models::QueryPage>()?;
-    m.add_class::<models::Refund>()?;
-    m.add_class::<models::Cancellation>()?;
-    m.add_class::<models::Notification>()?;
+    m.add_class::<results::Payment>()?;
+    m.add_class::<results::Transaction>()?;
+    m.add_class::<results::QueryPage>()?;
+    m.add_class::<results::Refund>()?;
+    m.add_class::<results::Cancellation>()?;
+    m.add_class::<results::Notification>()?;
     m.add_function(wrap_pyfunction!(functions::verify_notification, m)?)?;
     m.add_function(wrap_pyfunction!(functions::notification_signature, m)?)?;
     m.add_function(wrap_pyfunction!(functions::sign, m)?)?;
@@ -38,8 +38,8 @@ fn _qfpay(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(functions::qr_data_url, m)?)?;
     m.add_function(wrap_pyfunction!(functions::qr_terminal, m)?)?;
     m.add_function(wrap_pyfunction!(functions::generate_out_trade_no, m)?)?;
-    m.add_function(wrap_pyfunction!(log::_env_log, m)?)?;
-    m.add_function(wrap_pyfunction!(log::_parse_log_filter, m)?)?;
+    m.add_function(wrap_pyfunction!(events::_env_log, m)?)?;
+    m.add_function(wrap_pyfunction!(events::_parse_log_filter, m)?)?;
     m.add_function(wrap_pyfunction!(errors::_config_error, m)?)?;
     sandbox::register(m)?;
     aio::register(m)?;

@@ -8,7 +8,7 @@ use qfpay::{
     RefundRequest,
 };
 
-use crate::args::{int_arg, opt_int, opt_text, text, wrong_type};
+use crate::convert::{int_arg, opt_int, opt_text, text, wrong_type};
 use crate::errors::to_py_err;
 
 /// An amount in minor units with its currency code. Problems are reported as QFPay's fields

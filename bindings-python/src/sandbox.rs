@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyList;
 use qfpay_sandbox::{Fault, Merchant, RateLimit, Sandbox, SandboxConfig, SandboxError};
 
-use crate::models::json_to_py;
+use crate::results::json_to_py;
 
 /// A merchant as `(app_code, client_key, mchid, notify_url)`.
 type MerchantTuple = (String, String, Option<String>, Option<String>);
@@ -72,13 +72,13 @@ impl PySandbox {
     ) -> PyResult<Self> {
         let defaults = SandboxConfig::default();
         let slow_response = match slow_response {
-            Some(v) if !v.is_none() => crate::args::seconds("slow_response", v)?,
+            Some(v) if !v.is_none() => crate::convert::seconds("slow_response", v)?,
             _ => defaults.slow_response,
         };
         let notify_time_scale = match notify_time_scale {
             Some(v) if v.is_finite() && v >= 0.0 => v,
             Some(v) => {
-                return Err(crate::args::invalid(
+                return Err(crate::convert::invalid(
                     py,
                     "notify_time_scale",
                     format!("must be a finite number >= 0 (got {v})"),
@@ -194,7 +194,7 @@ impl PySandbox {
         status: Option<u16>,
         body: Option<String>,
     ) -> PyResult<()> {
-        let delay = crate::args::opt_seconds("delay", delay)?;
+        let delay = crate::convert::opt_seconds("delay", delay)?;
         let fault = match kind {
             "delay" => Fault::Delay(delay.unwrap_or(Duration::from_millis(500))),
             "drop" => Fault::Drop,

@@ -11,7 +11,7 @@ use qfpay::{ClientBuilder, Environment, PayType, SignType, Wait};
 
 use super::convert::{self, CallOptions, Opts};
 use super::errors::{Php, to_php};
-use super::logging::Logging;
+use super::events::Logging;
 use super::results::{Cancellation, Payment, QueryPage, Refund, Transaction};
 
 fn user_agent() -> String {

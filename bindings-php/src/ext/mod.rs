@@ -10,7 +10,7 @@ mod client;
 mod convert;
 mod errors;
 mod functions;
-mod logging;
+mod events;
 mod results;
 mod sandbox;
 mod sensitive;
@@ -47,5 +47,5 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .class::<functions::Qr>()
         .class::<functions::QfPay>()
         .class::<sandbox::Sandbox>()
-        .interface::<logging::PhpInterfaceLogger>()
+        .interface::<events::PhpInterfaceLogger>()
 }

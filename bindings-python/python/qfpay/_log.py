@@ -56,7 +56,7 @@ _manager = logging.Logger.manager
 # `logging` clears every logger's `_cache` (its isEnabledFor cache) whenever a level changes
 # (`setLevel`, `logging.disable`, configuration): the threshold is kept there too, so a call
 # costs one dict look-up instead of walking the logger hierarchy, and is never stale. The
-# extension reads the key itself (src/log.rs) and calls `threshold()` only when it is missing.
+# extension reads the key itself (src/events.rs) and calls `threshold()` only when it is missing.
 _THRESHOLD_KEY = "qfpay.threshold"
 _level_cache: dict[Any, Any] | None = getattr(http_logger, "_cache", None)
 if not isinstance(_level_cache, dict):

@@ -1,7 +1,7 @@
 //! The one error type that crosses the FFI boundary; the Kotlin facade turns it into the
 //! `QfPayException` class chosen by `code`.
 
-use crate::records::FfiTransaction;
+use crate::results::FfiTransaction;
 
 /// Any failure of the core, flattened for the JVM. `code` is the core's `Error::code()`.
 #[derive(Debug, Clone, uniffi::Record)]
@@ -116,8 +116,8 @@ impl From<&qfpay::Error> for FfiErrorInfo {
             retry_after_ms: e
                 .retry_after()
                 .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX)),
-            sent: crate::compat::sent(e),
-            existing: crate::compat::existing(e),
+            sent: e.sent(),
+            existing: e.existing().cloned().map(Into::into),
         }
     }
 }
@@ -164,9 +164,14 @@ pub(crate) fn to_u32(field: &str, v: i64) -> FfiResult<u32> {
     u32::try_from(v).map_err(|_| QfPayFfiError::invalid(field, "must be between 0 and 4294967295"))
 }
 
-/// Milliseconds from the JVM as a `Duration`, or an error naming the setting.
+/// Milliseconds from the JVM as a `Duration` through the core's conversion (negative and too
+/// large values are refused naming the setting).
 pub(crate) fn to_duration(setting: &str, ms: i64) -> FfiResult<std::time::Duration> {
-    crate::compat::millis(setting, ms)
+    // An i64 of milliseconds is exact in an f64 up to 2^53 ms (285,000 years), far beyond the
+    // core's maximum, so the conversion never accepts a value it should refuse.
+    #[allow(clippy::cast_precision_loss)]
+    let v = ms as f64;
+    Ok(qfpay::convert::millis_f64(setting, v)?)
 }
 
 #[cfg(test)]

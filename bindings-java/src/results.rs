@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use qfpay::{Currency, ExtendInfo, Money, PayType};
 
-use crate::error::{FfiResult, to_u32};
+use crate::errors::{FfiResult, to_u32};
 
 /// QFPay's fields as strings (non-string JSON values as their JSON text).
 pub(crate) fn raw_map(raw: &qfpay::RawMap) -> HashMap<String, String> {

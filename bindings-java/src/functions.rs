@@ -4,8 +4,8 @@ use std::collections::HashMap;
 
 use qfpay::SignType;
 
-use crate::error::{FfiResult, to_u32};
-use crate::records::FfiNotification;
+use crate::errors::{FfiResult, to_u32};
+use crate::results::FfiNotification;
 
 fn pairs(params: &HashMap<String, String>) -> Vec<(&str, &str)> {
     params

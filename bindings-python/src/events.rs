@@ -219,7 +219,7 @@ pub fn _parse_log_filter<'py>(
     py: Python<'py>,
     spec: &Bound<'py, PyAny>,
 ) -> PyResult<(FilterView<'py>, Option<String>)> {
-    let spec = crate::args::text("spec", spec)?;
+    let spec = crate::convert::text("spec", spec)?;
     match qfpay::LogFilter::parse(&spec) {
         Ok(f) => Ok((filter_view(py, f.as_ref())?, None)),
         Err(e) => Ok(((None, None), Some(e))),
