@@ -163,7 +163,9 @@ impl NativeSandbox {
             Some(v) => v
                 .as_u64()
                 .and_then(|n| u32::try_from(n).ok())
-                .ok_or_else(|| crate::errors::to_napi(invalid("count", "must be a whole number")))?,
+                .ok_or_else(|| {
+                    crate::errors::to_napi(invalid("count", "must be a whole number"))
+                })?,
         };
         self.with(|sb| sb.inject_fault(parsed, count))
     }
