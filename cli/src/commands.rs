@@ -290,7 +290,7 @@ pub async fn pay(a: PayArgs, t: &Target, json: bool) -> Result<(), Failure> {
             ("qrcode", p.qrcode.clone().unwrap_or_default()),
             ("pay_url", p.pay_url.clone().unwrap_or_default()),
         ],
-        &model::payment(&p),
+        &model::json(&p),
     );
     if a.qr
         && !json
@@ -319,7 +319,7 @@ pub async fn query(a: QueryArgs, t: &Target, json: bool) -> Result<(), Failure> 
     req.validate()?;
     let page = client(t)?.query(req).await?;
     if json {
-        line(&model::page(&page).to_string());
+        line(&model::json(&page).to_string());
         return Ok(());
     }
     line(&format!(
@@ -365,7 +365,7 @@ pub async fn wait(a: WaitArgs, t: &Target, json: bool) -> Result<(), Failure> {
             ("respcd", tx.respcd.clone()),
             ("paydtm", tx.paydtm.clone()),
         ],
-        &model::transaction(&tx),
+        &model::json(&tx),
     );
     Ok(())
 }
@@ -388,7 +388,7 @@ pub async fn refund(a: RefundArgs, t: &Target, json: bool) -> Result<(), Failure
             ("amount", format!("{} {}", r.txamt, r.txcurrcd)),
             ("respcd", r.respcd.clone()),
         ],
-        &model::refund(&r),
+        &model::json(&r),
     );
     Ok(())
 }
@@ -417,7 +417,7 @@ pub async fn cancel(a: CancelArgs, reversal: bool, t: &Target, json: bool) -> Re
             ("out_trade_no", r.out_trade_no.clone()),
             ("respcd", r.respcd.clone()),
         ],
-        &model::cancellation(&r),
+        &model::json(&r),
     );
     Ok(())
 }
@@ -450,7 +450,7 @@ pub fn verify(a: VerifyArgs, json: bool) -> Result<(), Failure> {
             ("cancel", n.cancel.clone()),
             ("orig_syssn", n.orig_syssn.clone().unwrap_or_default()),
         ],
-        &model::notification(&n),
+        &model::json(&n),
     );
     Ok(())
 }

@@ -72,30 +72,6 @@ pub struct Notification {
 }
 
 impl Notification {
-    /// The result's field names as every binding exposes them (accessor methods included),
-    /// checked against `tests/surface.json` and against the struct itself.
-    pub const FIELDS: &'static [&'static str] = &[
-        "notify_type",
-        "status",
-        "pay_type",
-        "syssn",
-        "out_trade_no",
-        "txamt",
-        "txcurrcd",
-        "txdtm",
-        "sysdtm",
-        "paydtm",
-        "cancel",
-        "respcd",
-        "mchid",
-        "goods_name",
-        "chnlsn",
-        "orig_syssn",
-        "orig_out_trade_no",
-        "is_success",
-        "raw",
-    ];
-
     /// Whether the notification reports success (`status` `1`).
     pub fn is_success(&self) -> bool {
         self.status == "1"
@@ -169,6 +145,28 @@ fn mismatch_hint(raw_body: &[u8]) -> String {
     }
     msg
 }
+
+crate::model::describe::describe!(Notification {
+    notify_type: |n| n.kind.as_str(),
+    status: |n| &n.status,
+    pay_type: |n| n.pay_type.code(),
+    syssn: |n| &n.syssn,
+    out_trade_no: |n| &n.out_trade_no,
+    txamt: |n| n.txamt,
+    txcurrcd: |n| &n.txcurrcd,
+    txdtm: |n| &n.txdtm,
+    sysdtm: |n| &n.sysdtm,
+    paydtm: |n| &n.paydtm,
+    cancel: |n| &n.cancel,
+    respcd: |n| &n.respcd,
+    mchid: |n| &n.mchid,
+    goods_name: |n| &n.goods_name,
+    chnlsn: |n| &n.chnlsn,
+    orig_syssn: |n| &n.orig_syssn,
+    orig_out_trade_no: |n| &n.orig_out_trade_no,
+    is_success: |n| n.is_success(),
+    raw: |n| &n.raw,
+});
 
 #[cfg(test)]
 mod tests {

@@ -134,19 +134,6 @@ pub struct Cancellation {
 }
 
 impl Cancellation {
-    /// The result's field names as every binding exposes them (accessor methods included),
-    /// checked against `tests/surface.json` and against the struct itself.
-    pub const FIELDS: &'static [&'static str] = &[
-        "syssn",
-        "orig_syssn",
-        "out_trade_no",
-        "txamt",
-        "respcd",
-        "resperr",
-        "respmsg",
-        "raw",
-    ];
-
     pub(crate) fn from_raw(raw: RawMap, req: &CancelRequest) -> Result<Self> {
         Ok(Self {
             syssn: fields::text(&raw, "syssn"),
@@ -164,3 +151,14 @@ impl Cancellation {
         })
     }
 }
+
+crate::model::describe::describe!(Cancellation {
+    syssn: |c| &c.syssn,
+    orig_syssn: |c| &c.orig_syssn,
+    out_trade_no: |c| &c.out_trade_no,
+    txamt: |c| c.txamt,
+    respcd: |c| &c.respcd,
+    resperr: |c| &c.resperr,
+    respmsg: |c| &c.respmsg,
+    raw: |c| &c.raw,
+});

@@ -1,6 +1,7 @@
 //! Typed requests and responses.
 
 pub mod cancel;
+pub(crate) mod describe;
 pub mod fields;
 pub mod money;
 pub mod pay_type;

@@ -457,28 +457,6 @@ pub struct Payment {
 }
 
 impl Payment {
-    /// The result's field names as every binding exposes them (accessor methods included),
-    /// checked against `tests/surface.json` and against the struct itself.
-    pub const FIELDS: &'static [&'static str] = &[
-        "syssn",
-        "out_trade_no",
-        "pay_type",
-        "txamt",
-        "txcurrcd",
-        "txdtm",
-        "sysdtm",
-        "paydtm",
-        "qrcode",
-        "pay_url",
-        "chnlsn",
-        "cardcd",
-        "udid",
-        "respcd",
-        "resperr",
-        "respmsg",
-        "raw",
-    ];
-
     /// Reads a successful answer; `fallback` supplies what QFPay left out.
     pub(crate) fn from_raw(
         raw: RawMap,
@@ -512,6 +490,26 @@ impl Payment {
         })
     }
 }
+
+crate::model::describe::describe!(Payment {
+    syssn: |p| &p.syssn,
+    out_trade_no: |p| &p.out_trade_no,
+    pay_type: |p| p.pay_type.code(),
+    txamt: |p| p.txamt,
+    txcurrcd: |p| &p.txcurrcd,
+    txdtm: |p| &p.txdtm,
+    sysdtm: |p| &p.sysdtm,
+    paydtm: |p| &p.paydtm,
+    qrcode: |p| &p.qrcode,
+    pay_url: |p| &p.pay_url,
+    chnlsn: |p| &p.chnlsn,
+    cardcd: |p| &p.cardcd,
+    udid: |p| &p.udid,
+    respcd: |p| &p.respcd,
+    resperr: |p| &p.resperr,
+    respmsg: |p| &p.respmsg,
+    raw: |p| &p.raw,
+});
 
 #[cfg(test)]
 mod tests {

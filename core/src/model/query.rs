@@ -283,30 +283,6 @@ pub struct Transaction {
 }
 
 impl Transaction {
-    /// The result's field names as every binding exposes them (accessor methods included),
-    /// checked against `tests/surface.json` and against the struct itself.
-    pub const FIELDS: &'static [&'static str] = &[
-        "syssn",
-        "out_trade_no",
-        "order_type",
-        "origssn",
-        "pay_type",
-        "txamt",
-        "txcurrcd",
-        "txdtm",
-        "sysdtm",
-        "paydtm",
-        "respcd",
-        "errmsg",
-        "cancel",
-        "goods_name",
-        "chnlsn",
-        "state",
-        "is_paid",
-        "is_refund",
-        "raw",
-    ];
-
     /// Reads one record.
     pub fn from_raw(raw: RawMap) -> Result<Self> {
         let respcd = fields::text(&raw, "respcd");
@@ -378,10 +354,6 @@ pub struct QueryPage {
 }
 
 impl QueryPage {
-    /// The result's field names as every binding exposes them (accessor methods included),
-    /// checked against `tests/surface.json` and against the struct itself.
-    pub const FIELDS: &'static [&'static str] = &["page", "page_size", "data", "raw"];
-
     /// Reads a successful query answer.
     pub fn from_raw(raw: RawMap, req: &QueryRequest) -> Result<Self> {
         let mut data = Vec::new();
@@ -413,6 +385,35 @@ impl QueryPage {
         })
     }
 }
+
+crate::model::describe::describe!(Transaction {
+    syssn: |t| &t.syssn,
+    out_trade_no: |t| &t.out_trade_no,
+    order_type: |t| &t.order_type,
+    origssn: |t| &t.origssn,
+    pay_type: |t| t.pay_type.code(),
+    txamt: |t| t.txamt,
+    txcurrcd: |t| &t.txcurrcd,
+    txdtm: |t| &t.txdtm,
+    sysdtm: |t| &t.sysdtm,
+    paydtm: |t| &t.paydtm,
+    respcd: |t| &t.respcd,
+    errmsg: |t| &t.errmsg,
+    cancel: |t| &t.cancel,
+    goods_name: |t| &t.goods_name,
+    chnlsn: |t| &t.chnlsn,
+    state: |t| t.state.as_str(),
+    is_paid: |t| t.is_paid(),
+    is_refund: |t| t.is_refund(),
+    raw: |t| &t.raw,
+});
+
+crate::model::describe::describe!(QueryPage {
+    page: |p| p.page,
+    page_size: |p| p.page_size,
+    data: |p| &p.data,
+    raw: |p| &p.raw,
+});
 
 #[cfg(test)]
 mod tests {

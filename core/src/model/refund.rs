@@ -124,22 +124,6 @@ pub struct Refund {
 }
 
 impl Refund {
-    /// The result's field names as every binding exposes them (accessor methods included),
-    /// checked against `tests/surface.json` and against the struct itself.
-    pub const FIELDS: &'static [&'static str] = &[
-        "syssn",
-        "orig_syssn",
-        "out_trade_no",
-        "txamt",
-        "txcurrcd",
-        "txdtm",
-        "sysdtm",
-        "respcd",
-        "resperr",
-        "respmsg",
-        "raw",
-    ];
-
     pub(crate) fn from_raw(
         raw: RawMap,
         req: &RefundRequest,
@@ -163,3 +147,17 @@ impl Refund {
         })
     }
 }
+
+crate::model::describe::describe!(Refund {
+    syssn: |r| &r.syssn,
+    orig_syssn: |r| &r.orig_syssn,
+    out_trade_no: |r| &r.out_trade_no,
+    txamt: |r| r.txamt,
+    txcurrcd: |r| &r.txcurrcd,
+    txdtm: |r| &r.txdtm,
+    sysdtm: |r| &r.sysdtm,
+    respcd: |r| &r.respcd,
+    resperr: |r| &r.resperr,
+    respmsg: |r| &r.respmsg,
+    raw: |r| &r.raw,
+});
