@@ -10,11 +10,11 @@ uniffi::setup_scaffolding!();
 
 pub mod client;
 pub mod errors;
-mod jni_path;
 pub mod events;
+pub mod functions;
+mod jni_path;
 pub mod results;
 pub mod sandbox;
-pub mod functions;
 
 pub use client::{FfiClient, FfiClientConfig, FfiQueryPages};
 pub use errors::{FfiErrorInfo, QfPayFfiError};

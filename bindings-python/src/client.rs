@@ -17,8 +17,8 @@ use crate::aio::{Channel, Output};
 use crate::convert::{opt_int, opt_positive_seconds, opt_seconds, opt_text, sign_type, text};
 use crate::errors::{IntoPyResult, to_py_err, with_order};
 use crate::events::{self, EventSink};
-use crate::results::{QueryPage, Transaction};
 use crate::requests::{self, OrderArgs, PaymentArgs, QueryArgs};
+use crate::results::{QueryPage, Transaction};
 
 type Arg<'a, 'py> = Option<&'a Bound<'py, PyAny>>;
 

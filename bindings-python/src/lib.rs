@@ -3,13 +3,13 @@
 //! (`python/qfpay/__init__.py`), which re-exports what is defined here.
 
 mod aio;
-mod convert;
 mod client;
+mod convert;
 mod errors;
-mod functions;
 mod events;
-mod results;
+mod functions;
 mod requests;
+mod results;
 mod sandbox;
 
 use pyo3::prelude::*;

@@ -9,8 +9,8 @@
 mod client;
 mod convert;
 mod errors;
-mod functions;
 mod events;
+mod functions;
 mod results;
 mod sandbox;
 mod sensitive;
