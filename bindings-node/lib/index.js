@@ -357,7 +357,8 @@ class Client {
     const iterator = {
       async next () {
         if (signal?.aborted) throw abortError(signal)
-        const page = await pages.nextPage().catch(rethrow)
+        const json = await pages.nextPage().catch(rethrow)
+        const page = json === null ? null : JSON.parse(json)
         return page === null ? { done: true, value: undefined } : { done: false, value: page }
       },
       async return () {

@@ -16,7 +16,6 @@ use napi::bindgen_prelude::FnArgs;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 use qfpay::{ClientBuilder, Environment, PayType, Wait};
-use serde::Serialize;
 use serde_json::Value;
 use tokio::sync::Mutex;
 
@@ -24,7 +23,7 @@ use crate::cancel::cancellable;
 use crate::convert::{self, Fields};
 use crate::errors::{invalid, js, to_napi};
 use crate::events::{Callback, JsObserver, OFF};
-use crate::results::{Cancellation, Payment, QueryPage, Refund, Transaction};
+use crate::results::json;
 
 /// The `User-Agent` prefix of this binding.
 fn user_agent() -> String {
@@ -272,12 +271,6 @@ pub type Done = ThreadsafeFunction<Completion, (), Completion, Status, false, tr
 /// A prepared call: the request converted and checked, the core future not started yet.
 type Call = Pin<Box<dyn Future<Output = qfpay::Result<String>> + Send>>;
 
-/// A result as the JSON the wrapper parses (the same fields and values the napi object had:
-/// camelCase, absent options left out).
-fn json<T: Serialize>(v: &T) -> qfpay::Result<String> {
-    serde_json::to_string(v).map_err(|e| qfpay::Error::Decode(format!("result to JSON: {e}")))
-}
-
 impl NativeClient {
     /// Converts the arguments of `method` (in the order the methods always did) and returns
     /// its core future, yielding the result as JSON.
@@ -293,22 +286,22 @@ impl NativeClient {
                 let fixed = (method == "wechatQr").then_some(PayType::WechatQr);
                 let req = convert::payment(first, fixed)?;
                 let c = per_call(&base, options)?;
-                Box::pin(async move { json(&Payment::from(c.create_payment(req).await?)) })
+                Box::pin(async move { json(&c.create_payment(req).await?) })
             }
             "query" => {
                 let req = convert::query(first)?;
                 let c = per_call(&base, options)?;
-                Box::pin(async move { json(&QueryPage::from(c.query(req).await?)) })
+                Box::pin(async move { json(&c.query(req).await?) })
             }
             "findPayment" => {
                 let no = out_trade_no_arg(first)?;
                 let c = per_call(&base, options)?;
-                Box::pin(async move { json(&c.find_payment(&no).await?.map(Transaction::from)) })
+                Box::pin(async move { json(&c.find_payment(&no).await?) })
             }
             "refund" => {
                 let req = convert::refund(first)?;
                 let c = per_call(&base, options)?;
-                Box::pin(async move { json(&Refund::from(c.refund(req).await?)) })
+                Box::pin(async move { json(&c.refund(req).await?) })
             }
             "close" | "reverse" => {
                 let req = convert::cancel(first)?;
@@ -320,15 +313,13 @@ impl NativeClient {
                     } else {
                         c.reverse(req).await?
                     };
-                    json(&Cancellation::from(r))
+                    json(&r)
                 })
             }
             "waitForPayment" => {
                 let no = out_trade_no_arg(first)?;
                 let wait = wait_options(options)?;
-                Box::pin(async move {
-                    json(&Transaction::from(base.wait_for_payment(&no, wait).await?))
-                })
+                Box::pin(async move { json(&base.wait_for_payment(&no, wait).await?) })
             }
             other => {
                 return Err(invalid(
@@ -421,14 +412,16 @@ pub struct NativeQueryPages {
 
 #[napi]
 impl NativeQueryPages {
-    /// The next page, or `null` after the last one.
+    /// The next page as JSON (parsed by the wrapper, like every result), or `null` after the
+    /// last one.
     #[napi]
-    pub async fn next_page(&self) -> napi::Result<Option<QueryPage>> {
+    pub async fn next_page(&self) -> napi::Result<Option<String>> {
         let pages = Arc::clone(&self.pages);
         let mut guard = pages.lock().await;
-        match guard.next_page().await {
-            None => Ok(None),
-            Some(r) => r.map(|p| Some(p.into())).map_err(to_napi),
-        }
+        guard
+            .next_page()
+            .await
+            .map(|r| js(r.and_then(|p| json(&p))))
+            .transpose()
     }
 }

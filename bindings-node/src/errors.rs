@@ -7,7 +7,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::results::Transaction;
+use crate::results;
 
 /// Separates the human message from the JSON details in a native error message.
 pub const DETAIL_SEPARATOR: char = '\u{1e}';
@@ -91,9 +91,7 @@ pub fn to_napi(e: qfpay::Error) -> napi::Error {
         // The transaction already under that out_trade_no, or null when it could not be read.
         detail.insert(
             "existing".to_owned(),
-            e.existing().map_or(Value::Null, |t| {
-                serde_json::to_value(Transaction::from(t.clone())).unwrap_or(Value::Null)
-            }),
+            e.existing().map_or(Value::Null, results::value),
         );
     }
     napi::Error::new(

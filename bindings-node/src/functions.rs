@@ -9,7 +9,7 @@ use napi_derive::napi;
 use qfpay::events::{EventKind, Level};
 
 use crate::errors::{invalid, js, to_napi};
-use crate::results::Notification;
+use crate::results::json;
 
 /// The core's version.
 #[napi]
@@ -162,8 +162,7 @@ pub fn verify_notification(
         &signature,
         &client_key,
     ))?;
-    serde_json::to_string(&Notification::from(n))
-        .map_err(|e| to_napi(qfpay::Error::Decode(format!("notification to JSON: {e}"))))
+    js(json(&n))
 }
 
 /// An SVG image of a QR code.

@@ -1,8 +1,9 @@
 //! Node.js binding of the qfpay core, built with napi-rs.
 //!
 //! Conversions only: JavaScript objects become core requests (`convert`), core results become
-//! plain objects (`results`), and core errors become `"[code] message"` errors that the
-//! JavaScript wrapper in `lib/` rethrows as `QfPayError` subclasses (`errors`); the module's
+//! JSON from the core's own description of them with Node's naming applied (`results`), and
+//! core errors become `"[code] message"` errors that the JavaScript wrapper in `lib/` rethrows
+//! as `QfPayError` subclasses (`errors`); the module's
 //! functions (signing, notifications, QR, `QFPAY_LOG`) are in `functions`. Every QFPay
 //! rule lives in the core.
 
@@ -17,5 +18,4 @@ mod sandbox;
 
 pub use cancel::{cancel_call, cancel_token, release_token};
 pub use client::{NativeClient, NativeQueryPages, native_client_from_env};
-pub use results::{Cancellation, Notification, Payment, QueryPage, Refund, Transaction};
 pub use sandbox::{NativeSandbox, start_sandbox};

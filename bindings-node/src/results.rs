@@ -1,334 +1,362 @@
-//! Core results as plain JavaScript objects (camelCase fields, amounts as integers, `raw`).
+//! Core results for JavaScript, from the core's own description of each result (`describe!`
+//! in core: its fields, computed values included, and its `Serialize`). Nothing here names a
+//! field: [`Js`] applies Node's conventions to whatever the core serializes, in one place:
+//! - a result's field names in lowerCamelCase (`out_trade_no` → `outTradeNo`);
+//! - an absent optional field left out (not `null`), as `field?: T` in `lib/index.d.ts`;
+//! - maps (`raw`) untouched: QFPay's own keys, as sent.
+//!
+//! Results cross as JSON text that the wrapper parses once (`JSON.parse` builds the object
+//! several times faster than napi setting properties one by one: bindings-node/BENCHMARKS.md).
 
-use napi_derive::napi;
-use serde::Serialize;
-use serde_json::{Map, Value};
+use std::cell::RefCell;
+use std::sync::{Mutex, PoisonError};
 
-/// QFPay's answer to a payment. For WeChat QR (800201) `qrcode` is what the customer scans;
-/// the order is unpaid until they do.
-#[napi(object)]
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Payment {
-    /// QFPay's transaction number.
-    pub syssn: String,
-    /// The merchant order number (generated when not given).
-    pub out_trade_no: String,
-    /// The pay type code, e.g. `800201`.
-    pub pay_type: String,
-    /// Amount in minor units.
-    pub txamt: i64,
-    /// Currency code.
-    pub txcurrcd: String,
-    /// Request time `YYYY-MM-DD hh:mm:ss`.
-    pub txdtm: String,
-    /// QFPay's system time.
-    pub sysdtm: String,
-    /// Payment time (CPM), when paid.
-    pub paydtm: String,
-    /// The QR code content to show (MPM pay types).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub qrcode: Option<String>,
-    /// The payment page URL (online pay types).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pay_url: Option<String>,
-    /// The wallet's transaction number.
-    pub chnlsn: String,
-    /// Card number (masked), when sent.
-    pub cardcd: String,
-    /// Device id.
-    pub udid: String,
-    /// `respcd` (`0000`).
-    pub respcd: String,
-    /// `resperr`.
-    pub resperr: String,
-    /// `respmsg`.
-    pub respmsg: String,
-    /// Every field QFPay sent, as sent.
-    pub raw: Map<String, Value>,
-}
+use serde::ser::{self, Impossible, Serialize, SerializeMap, SerializeSeq, Serializer};
 
-impl From<qfpay::Payment> for Payment {
-    fn from(p: qfpay::Payment) -> Self {
-        Self {
-            syssn: p.syssn,
-            out_trade_no: p.out_trade_no,
-            pay_type: p.pay_type.code().to_owned(),
-            txamt: p.txamt,
-            txcurrcd: p.txcurrcd,
-            txdtm: p.txdtm,
-            sysdtm: p.sysdtm,
-            paydtm: p.paydtm,
-            qrcode: p.qrcode,
-            pay_url: p.pay_url,
-            chnlsn: p.chnlsn,
-            cardcd: p.cardcd,
-            udid: p.udid,
-            respcd: p.respcd,
-            resperr: p.resperr,
-            respmsg: p.respmsg,
-            raw: p.raw,
-        }
+/// A core result (or `Option`/`Vec` of one) as JavaScript sees it.
+pub struct Js<'a, T: ?Sized>(pub &'a T);
+
+impl<T: Serialize + ?Sized> Serialize for Js<'_, T> {
+    #[inline]
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(Camel(serializer))
     }
 }
 
-/// One transaction record from a query (also a `duplicate_order` error's `existing`: this is
-/// the one conversion of a core transaction).
-#[napi(object)]
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Transaction {
-    /// QFPay's transaction number.
-    pub syssn: String,
-    /// Merchant order number.
-    pub out_trade_no: String,
-    /// `payment` or `refund`.
-    pub order_type: String,
-    /// The original payment's `syssn` (refund records).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub origssn: Option<String>,
-    /// Pay type code.
-    pub pay_type: String,
-    /// Amount in minor units.
-    pub txamt: i64,
-    /// Currency code.
-    pub txcurrcd: String,
-    /// Request time.
-    pub txdtm: String,
-    /// System time.
-    pub sysdtm: String,
-    /// Payment time.
-    pub paydtm: String,
-    /// The transaction's own status code.
-    pub respcd: String,
-    /// Status text.
-    pub errmsg: String,
-    /// Cancellation status (`0` none, `1`/`2` cancelled, `3` refunded, `5` partly refunded).
-    pub cancel: String,
-    /// Goods description.
-    pub goods_name: String,
-    /// The wallet's transaction number.
-    pub chnlsn: String,
-    /// `succeeded`, `pending`, `failed`, `refunded`, `partially_refunded` or `cancelled`.
-    pub state: String,
-    /// Whether the customer's money was taken (paid, possibly refunded since): core's
-    /// `Transaction::is_paid`.
-    pub is_paid: bool,
-    /// Whether this record is a refund: core's `Transaction::is_refund`.
-    pub is_refund: bool,
-    /// Every field QFPay sent.
-    pub raw: Map<String, Value>,
+/// A result as the JSON text the wrapper parses.
+pub fn json<T: Serialize + ?Sized>(v: &T) -> qfpay::Result<String> {
+    serde_json::to_string(&Js(v)).map_err(|e| qfpay::Error::Decode(format!("result to JSON: {e}")))
 }
 
-impl From<qfpay::Transaction> for Transaction {
-    fn from(t: qfpay::Transaction) -> Self {
-        let is_paid = t.is_paid();
-        let is_refund = t.is_refund();
-        Self {
-            syssn: t.syssn,
-            out_trade_no: t.out_trade_no,
-            order_type: t.order_type,
-            origssn: t.origssn,
-            pay_type: t.pay_type.code().to_owned(),
-            txamt: t.txamt,
-            txcurrcd: t.txcurrcd,
-            txdtm: t.txdtm,
-            sysdtm: t.sysdtm,
-            paydtm: t.paydtm,
-            respcd: t.respcd,
-            errmsg: t.errmsg,
-            cancel: t.cancel,
-            goods_name: t.goods_name,
-            chnlsn: t.chnlsn,
-            state: t.state.as_str().to_owned(),
-            is_paid,
-            is_refund,
-            raw: t.raw,
+/// A result as a JSON value (a `duplicate_order` error's `existing`).
+pub fn value<T: Serialize + ?Sized>(v: &T) -> serde_json::Value {
+    serde_json::to_value(Js(v)).unwrap_or(serde_json::Value::Null)
+}
+
+/// `name` in lowerCamelCase (`out_trade_no` → `outTradeNo`).
+fn camel(name: &str) -> Box<str> {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = false;
+    for c in name.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
         }
+    }
+    out.into()
+}
+
+/// A struct's field names with their camelCase forms, by position.
+type Names = &'static [(&'static str, &'static str)];
+
+/// Every struct's names, by struct name, learned from its first value in the process: a result
+/// lists its fields in the same order every time (`describe!`), so each name is converted once
+/// (kept for the process's life: a few dozen short strings), not once per result (converting
+/// per result cost about 15 % of a payment's conversion).
+static LEARNED: Mutex<Vec<(&'static str, Names)>> = Mutex::new(Vec::new());
+
+thread_local! {
+    /// What this thread has read of [`LEARNED`], read without a lock.
+    static KNOWN: RefCell<Vec<(&'static str, Names)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The names of struct `name`, if learned.
+fn names_of(name: &'static str) -> Option<Names> {
+    KNOWN.with(|known| {
+        if let Some((_, n)) = known.borrow().iter().find(|(k, _)| *k == name) {
+            return Some(*n);
+        }
+        let learned = LEARNED.lock().unwrap_or_else(PoisonError::into_inner);
+        let (_, n) = learned.iter().find(|(k, _)| *k == name)?;
+        known.borrow_mut().push((name, n));
+        Some(*n)
+    })
+}
+
+/// Records the field names of struct `name` (once per struct name).
+fn learn(name: &'static str, keys: &[&'static str]) {
+    let mut learned = LEARNED.lock().unwrap_or_else(PoisonError::into_inner);
+    if learned.iter().all(|(k, _)| *k != name) {
+        let names: Vec<_> = keys.iter().map(|k| (*k, &*Box::leak(camel(k)))).collect();
+        learned.push((name, Box::leak(names.into_boxed_slice())));
     }
 }
 
-/// One page of query results.
-#[napi(object)]
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct QueryPage {
-    /// The page number.
-    pub page: u32,
-    /// The page size.
-    pub page_size: u32,
-    /// The records on this page.
-    pub data: Vec<Transaction>,
-    /// Every field of the envelope QFPay sent.
-    pub raw: Map<String, Value>,
+/// `Serializer` methods of [`Camel`] that hand their value to the inner serializer.
+macro_rules! forward {
+    ($($method:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)*) => {
+        $(#[inline]
+        fn $method(self, $($arg: $ty),*) -> Result<$ret, S::Error> {
+            self.0.$method($($arg),*)
+        })*
+    };
 }
 
-impl From<qfpay::QueryPage> for QueryPage {
-    fn from(p: qfpay::QueryPage) -> Self {
-        Self {
-            page: p.page,
-            page_size: p.page_size,
-            data: p.data.into_iter().map(Into::into).collect(),
-            raw: p.raw,
-        }
+/// The serializer that applies the conventions: structs become objects with camelCase keys and
+/// absent fields left out; sequences and options carry the conventions to their items; maps
+/// and everything else go to `S` as they are.
+struct Camel<S>(S);
+
+/// A struct's fields, written as an object's entries.
+struct Fields<M> {
+    map: M,
+    /// The struct's name, and its field names once learned.
+    name: &'static str,
+    names: Option<Names>,
+    /// The field names seen so far, while they are not learned yet.
+    learning: Vec<&'static str>,
+    /// The position of the next field.
+    at: usize,
+}
+
+/// A sequence's items, each with the conventions.
+struct Items<Q>(Q);
+
+impl<S: Serializer> Serializer for Camel<S> {
+    type Ok = S::Ok;
+    type Error = S::Error;
+    type SerializeSeq = Items<S::SerializeSeq>;
+    type SerializeTuple = S::SerializeTuple;
+    type SerializeTupleStruct = S::SerializeTupleStruct;
+    type SerializeTupleVariant = S::SerializeTupleVariant;
+    type SerializeMap = S::SerializeMap;
+    type SerializeStruct = Fields<S::SerializeMap>;
+    type SerializeStructVariant = S::SerializeStructVariant;
+
+    #[inline]
+    fn serialize_struct(
+        self,
+        name: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStruct, S::Error> {
+        // No length: absent fields are left out.
+        let map = self.0.serialize_map(None)?;
+        Ok(Fields {
+            map,
+            name,
+            names: names_of(name),
+            learning: Vec::new(),
+            at: 0,
+        })
+    }
+
+    #[inline]
+    fn serialize_seq(self, len: Option<usize>) -> Result<Self::SerializeSeq, S::Error> {
+        self.0.serialize_seq(len).map(Items)
+    }
+
+    #[inline]
+    fn serialize_some<T: Serialize + ?Sized>(self, v: &T) -> Result<S::Ok, S::Error> {
+        self.0.serialize_some(&Js(v))
+    }
+
+    #[inline]
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        name: &'static str,
+        v: &T,
+    ) -> Result<S::Ok, S::Error> {
+        self.0.serialize_newtype_struct(name, &Js(v))
+    }
+
+    #[inline]
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        name: &'static str,
+        index: u32,
+        variant: &'static str,
+        v: &T,
+    ) -> Result<S::Ok, S::Error> {
+        self.0
+            .serialize_newtype_variant(name, index, variant, &Js(v))
+    }
+
+    forward! {
+        serialize_bool(v: bool) -> S::Ok;
+        serialize_i8(v: i8) -> S::Ok;
+        serialize_i16(v: i16) -> S::Ok;
+        serialize_i32(v: i32) -> S::Ok;
+        serialize_i64(v: i64) -> S::Ok;
+        serialize_u8(v: u8) -> S::Ok;
+        serialize_u16(v: u16) -> S::Ok;
+        serialize_u32(v: u32) -> S::Ok;
+        serialize_u64(v: u64) -> S::Ok;
+        serialize_f32(v: f32) -> S::Ok;
+        serialize_f64(v: f64) -> S::Ok;
+        serialize_char(v: char) -> S::Ok;
+        serialize_str(v: &str) -> S::Ok;
+        serialize_bytes(v: &[u8]) -> S::Ok;
+        serialize_none() -> S::Ok;
+        serialize_unit() -> S::Ok;
+        serialize_unit_struct(name: &'static str) -> S::Ok;
+        serialize_unit_variant(name: &'static str, index: u32, variant: &'static str) -> S::Ok;
+        serialize_tuple(len: usize) -> S::SerializeTuple;
+        serialize_tuple_struct(name: &'static str, len: usize) -> S::SerializeTupleStruct;
+        serialize_tuple_variant(name: &'static str, index: u32, variant: &'static str, len: usize) -> S::SerializeTupleVariant;
+        serialize_map(len: Option<usize>) -> S::SerializeMap;
+        serialize_struct_variant(name: &'static str, index: u32, variant: &'static str, len: usize) -> S::SerializeStructVariant;
     }
 }
 
-/// QFPay's answer to a refund.
-#[napi(object)]
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Refund {
-    /// The refund's own transaction number.
-    pub syssn: String,
-    /// The original payment's transaction number.
-    pub orig_syssn: String,
-    /// The refund's merchant number.
-    pub out_trade_no: String,
-    /// Amount refunded in minor units.
-    pub txamt: i64,
-    /// Currency code.
-    pub txcurrcd: String,
-    /// Request time.
-    pub txdtm: String,
-    /// System time.
-    pub sysdtm: String,
-    /// `respcd`.
-    pub respcd: String,
-    /// `resperr`.
-    pub resperr: String,
-    /// `respmsg`.
-    pub respmsg: String,
-    /// Every field QFPay sent.
-    pub raw: Map<String, Value>,
-}
+impl<M: SerializeMap> ser::SerializeStruct for Fields<M> {
+    type Ok = M::Ok;
+    type Error = M::Error;
 
-impl From<qfpay::Refund> for Refund {
-    fn from(r: qfpay::Refund) -> Self {
-        Self {
-            syssn: r.syssn,
-            orig_syssn: r.orig_syssn,
-            out_trade_no: r.out_trade_no,
-            txamt: r.txamt,
-            txcurrcd: r.txcurrcd,
-            txdtm: r.txdtm,
-            sysdtm: r.sysdtm,
-            respcd: r.respcd,
-            resperr: r.resperr,
-            respmsg: r.respmsg,
-            raw: r.raw,
+    #[inline]
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        v: &T,
+    ) -> Result<(), M::Error> {
+        let at = self.at;
+        self.at += 1;
+        let known = match self.names {
+            Some(names) => names
+                .get(at)
+                .filter(|(k, _)| std::ptr::eq(*k, key) || *k == key)
+                .map(|(_, camel)| *camel),
+            None => {
+                self.learning.push(key);
+                None
+            }
+        };
+        if is_none(v) {
+            return Ok(());
         }
+        match known {
+            Some(camel) => self.map.serialize_key(camel)?,
+            None => self.map.serialize_key(&*camel(key))?,
+        }
+        self.map.serialize_value(&Js(v))
+    }
+
+    #[inline]
+    fn end(self) -> Result<M::Ok, M::Error> {
+        if self.names.is_none() {
+            learn(self.name, &self.learning);
+        }
+        self.map.end()
     }
 }
 
-/// QFPay's answer to a close or reversal.
-#[napi(object)]
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Cancellation {
-    /// The cancellation's own transaction number (empty when learned by a query).
-    pub syssn: String,
-    /// The cancelled transaction's number.
-    pub orig_syssn: String,
-    /// The cancelled transaction's merchant order number.
-    pub out_trade_no: String,
-    /// Amount in minor units.
-    pub txamt: i64,
-    /// `respcd`.
-    pub respcd: String,
-    /// `resperr`.
-    pub resperr: String,
-    /// `respmsg`.
-    pub respmsg: String,
-    /// Every field QFPay sent.
-    pub raw: Map<String, Value>,
-}
+impl<Q: SerializeSeq> SerializeSeq for Items<Q> {
+    type Ok = Q::Ok;
+    type Error = Q::Error;
 
-impl From<qfpay::Cancellation> for Cancellation {
-    fn from(c: qfpay::Cancellation) -> Self {
-        Self {
-            syssn: c.syssn,
-            orig_syssn: c.orig_syssn,
-            out_trade_no: c.out_trade_no,
-            txamt: c.txamt,
-            respcd: c.respcd,
-            resperr: c.resperr,
-            respmsg: c.respmsg,
-            raw: c.raw,
-        }
+    #[inline]
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Q::Error> {
+        self.0.serialize_element(&Js(v))
+    }
+
+    #[inline]
+    fn end(self) -> Result<Q::Ok, Q::Error> {
+        self.0.end()
     }
 }
 
-/// A verified notification.
-#[napi(object)]
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Notification {
-    /// `notify_type`: `payment`, `refund` or another type as sent.
-    pub notify_type: String,
-    /// `status` (`"1"` = success).
-    pub status: String,
-    /// Whether `status` reports success: core's `Notification::is_success`.
-    pub is_success: bool,
-    /// Pay type code.
-    pub pay_type: String,
-    /// Transaction number.
-    pub syssn: String,
-    /// Merchant order number.
-    pub out_trade_no: String,
-    /// Amount in minor units.
-    pub txamt: i64,
-    /// Currency code.
-    pub txcurrcd: String,
-    /// Request time.
-    pub txdtm: String,
-    /// System time.
-    pub sysdtm: String,
-    /// Payment time.
-    pub paydtm: String,
-    /// Cancellation status.
-    pub cancel: String,
-    /// Response code.
-    pub respcd: String,
-    /// Sub-merchant id (agents only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mchid: Option<String>,
-    /// Goods description.
-    pub goods_name: String,
-    /// The wallet's transaction number.
-    pub chnlsn: String,
-    /// The original payment's number (refund notifications, when sent).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub orig_syssn: Option<String>,
-    /// The original payment's merchant number (refund notifications, when sent).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub orig_out_trade_no: Option<String>,
-    /// Every field QFPay sent.
-    pub raw: Map<String, Value>,
+/// Whether `v` serializes as `None` (an absent optional field). Monomorphized per field type,
+/// so it costs nothing for the fields that are never optional.
+#[inline]
+fn is_none<T: Serialize + ?Sized>(v: &T) -> bool {
+    matches!(v.serialize(NoneProbe), Ok(true))
 }
 
-impl From<qfpay::Notification> for Notification {
-    fn from(n: qfpay::Notification) -> Self {
-        Self {
-            notify_type: n.kind.as_str().to_owned(),
-            is_success: n.is_success(),
-            status: n.status,
-            pay_type: n.pay_type.code().to_owned(),
-            syssn: n.syssn,
-            out_trade_no: n.out_trade_no,
-            txamt: n.txamt,
-            txcurrcd: n.txcurrcd,
-            txdtm: n.txdtm,
-            sysdtm: n.sysdtm,
-            paydtm: n.paydtm,
-            cancel: n.cancel,
-            respcd: n.respcd,
-            mchid: n.mchid,
-            goods_name: n.goods_name,
-            chnlsn: n.chnlsn,
-            orig_syssn: n.orig_syssn,
-            orig_out_trade_no: n.orig_out_trade_no,
-            raw: n.raw,
-        }
+/// Answers "is it `None`?" from the first call a value makes, without serializing it.
+struct NoneProbe;
+
+/// Any value that is not `None` (a map or sequence stops the probe at its start).
+#[derive(Debug)]
+struct NotNone;
+
+impl std::fmt::Display for NotNone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("not None")
+    }
+}
+
+impl std::error::Error for NotNone {}
+
+impl ser::Error for NotNone {
+    fn custom<T: std::fmt::Display>(_: T) -> Self {
+        NotNone
+    }
+}
+
+/// `Serializer` methods of [`NoneProbe`] for values that are not `None`.
+macro_rules! not_none {
+    ($($method:ident($($arg:ty),*) -> $ret:ty;)*) => {
+        $(#[inline]
+        fn $method(self, $(_: $arg),*) -> Result<$ret, NotNone> {
+            Err(NotNone)
+        })*
+    };
+}
+
+impl Serializer for NoneProbe {
+    type Ok = bool;
+    type Error = NotNone;
+    type SerializeSeq = Impossible<bool, NotNone>;
+    type SerializeTuple = Impossible<bool, NotNone>;
+    type SerializeTupleStruct = Impossible<bool, NotNone>;
+    type SerializeTupleVariant = Impossible<bool, NotNone>;
+    type SerializeMap = Impossible<bool, NotNone>;
+    type SerializeStruct = Impossible<bool, NotNone>;
+    type SerializeStructVariant = Impossible<bool, NotNone>;
+
+    #[inline]
+    fn serialize_none(self) -> Result<bool, NotNone> {
+        Ok(true)
+    }
+    #[inline]
+    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<bool, NotNone> {
+        Ok(false)
+    }
+    #[inline]
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: &T,
+    ) -> Result<bool, NotNone> {
+        Err(NotNone)
+    }
+    #[inline]
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<bool, NotNone> {
+        Err(NotNone)
+    }
+    not_none! {
+        serialize_bool(bool) -> bool;
+        serialize_i8(i8) -> bool;
+        serialize_i16(i16) -> bool;
+        serialize_i32(i32) -> bool;
+        serialize_i64(i64) -> bool;
+        serialize_u8(u8) -> bool;
+        serialize_u16(u16) -> bool;
+        serialize_u32(u32) -> bool;
+        serialize_u64(u64) -> bool;
+        serialize_f32(f32) -> bool;
+        serialize_f64(f64) -> bool;
+        serialize_char(char) -> bool;
+        serialize_str(&str) -> bool;
+        serialize_bytes(&[u8]) -> bool;
+        serialize_unit() -> bool;
+        serialize_unit_struct(&'static str) -> bool;
+        serialize_unit_variant(&'static str, u32, &'static str) -> bool;
+        serialize_seq(Option<usize>) -> Self::SerializeSeq;
+        serialize_tuple(usize) -> Self::SerializeTuple;
+        serialize_tuple_struct(&'static str, usize) -> Self::SerializeTupleStruct;
+        serialize_tuple_variant(&'static str, u32, &'static str, usize) -> Self::SerializeTupleVariant;
+        serialize_map(Option<usize>) -> Self::SerializeMap;
+        serialize_struct(&'static str, usize) -> Self::SerializeStruct;
+        serialize_struct_variant(&'static str, u32, &'static str, usize) -> Self::SerializeStructVariant;
     }
 }
