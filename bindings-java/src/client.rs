@@ -88,10 +88,10 @@ fn builder(c: FfiClientConfig) -> FfiResult<ClientBuilder> {
         b = b.sign_type(SignType::parse(&s)?);
     }
     if let Some(ms) = c.timeout_ms {
-        b = b.timeout(positive("timeout", ms)?);
+        b = b.timeout(to_duration("timeout", ms)?);
     }
     if let Some(ms) = c.connect_timeout_ms {
-        b = b.connect_timeout(positive("connectTimeout", ms)?);
+        b = b.connect_timeout(to_duration("connectTimeout", ms)?);
     }
     if let Some(ms) = c.reconcile_timeout_ms {
         b = b.reconcile_timeout(to_duration("reconcileTimeout", ms)?);
@@ -114,10 +114,10 @@ fn builder(c: FfiClientConfig) -> FfiResult<ClientBuilder> {
     Ok(b)
 }
 
-/// A deadline option (`timeout`, `connectTimeout`, a call's `timeout`): a duration that allows
-/// some time, refused before anything is sent with a validation error naming the JVM option, as
-/// every binding refuses it (a call's zero deadline would otherwise only fail later, as a
-/// network error).
+/// A call's `timeout`: a duration that allows some time, refused before anything is sent with a
+/// validation error naming the JVM option, as every binding refuses it (the core accepts a zero
+/// per-call deadline, which would only fail later, as a network error). A client's zero
+/// `timeout`/`connectTimeout` is the core's own rule (a `ConfigException`).
 fn positive(name: &str, ms: i64) -> FfiResult<std::time::Duration> {
     let d = to_duration(name, ms)?;
     if d.is_zero() {

@@ -68,10 +68,11 @@ impl ConfigArgs<'_, '_> {
         if let Some(s) = self.sign_type.filter(|s| !s.is_none()) {
             b = b.sign_type(sign_type(s)?);
         }
-        if let Some(t) = opt_positive_seconds("timeout", self.timeout)? {
+        // Zero is refused by the core (a ConfigError naming the option), as in every language.
+        if let Some(t) = opt_seconds("timeout", self.timeout)? {
             b = b.timeout(t);
         }
-        if let Some(t) = opt_positive_seconds("connect_timeout", self.connect_timeout)? {
+        if let Some(t) = opt_seconds("connect_timeout", self.connect_timeout)? {
             b = b.connect_timeout(t);
         }
         if let Some(n) = opt_int::<u32>("max_retries", self.max_retries)? {

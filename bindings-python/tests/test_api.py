@@ -50,8 +50,9 @@ def test_config_errors() -> None:
     with pytest.raises(qfpay.ConfigError) as info:
         qfpay.Client("APP", "KEY", sign_type="sha1")
     assert info.value.field == "sign_type"
-    with pytest.raises(qfpay.ValidationError, match="timeout"):
+    with pytest.raises(qfpay.ConfigError, match="timeout must be greater than zero") as zero:
         qfpay.Client("APP", "KEY", timeout=0)
+    assert zero.value.field == "timeout"
     c = qfpay.Client("APP", "KEY", environment="production")
     assert c.base_url == "https://openapi-hk.qfapi.com"
     assert qfpay.Client("APP", "KEY").base_url == "https://test-openapi-hk.qfapi.com"

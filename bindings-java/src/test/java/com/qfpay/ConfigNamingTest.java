@@ -58,9 +58,9 @@ class ConfigNamingTest {
                 // signType takes the SignType enum; its wrong-value error comes from QFPAY_SIGN_TYPE
                 // (fromEnvNamesTheOption)
                 row("signType", "sign_type", ValidationException.class, () -> ok().signType(null)),
-                row("timeout", "timeout", ValidationException.class, () -> build(ok().timeout(Duration.ZERO))),
+                row("timeout", "timeout", ConfigException.class, () -> build(ok().timeout(Duration.ZERO))),
                 row("timeout", "timeout", ValidationException.class, () -> build(ok().timeout(CENTURIES))),
-                row("connectTimeout", "connect_timeout", ValidationException.class,
+                row("connectTimeout", "connect_timeout", ConfigException.class,
                         () -> build(ok().connectTimeout(Duration.ZERO))),
                 row("connectTimeout", "connect_timeout", ValidationException.class,
                         () -> build(ok().connectTimeout(Duration.ofMillis(-1)))),

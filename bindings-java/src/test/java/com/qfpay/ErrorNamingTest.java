@@ -69,11 +69,13 @@ class ErrorNamingTest {
 
     @Test
     void zeroClientDeadlinesNameTheJavaOption() {
-        ValidationException t = assertThrows(ValidationException.class, () -> sandbox.clientBuilder().timeout(Duration.ZERO).build());
-        named("timeout", t);
-        ValidationException c = assertThrows(ValidationException.class,
+        // The core's rule, a ConfigException naming the Java option, as in every language.
+        ConfigException t = assertThrows(ConfigException.class, () -> sandbox.clientBuilder().timeout(Duration.ZERO).build());
+        assertEquals("timeout", t.getField(), t.getMessage());
+        assertEquals("configuration error: timeout must be greater than zero", t.getMessage());
+        ConfigException c = assertThrows(ConfigException.class,
                 () -> sandbox.clientBuilder().connectTimeout(Duration.ZERO).build());
-        named("connectTimeout", c);
+        assertEquals("connectTimeout", c.getField(), c.getMessage());
         assertFalse(c.getMessage().contains("connect_timeout"), c.getMessage());
     }
 
