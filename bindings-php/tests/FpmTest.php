@@ -50,7 +50,7 @@ final class FpmTest extends TestCase
         @mkdir($dir);
         $port = self::freePort();
         $ext = qfpay_extension_path();
-        file_put_contents("$dir/php.ini", "extension=$ext\n");
+        file_put_contents("$dir/php.ini", "extension=$ext\nzend.exception_ignore_args=0\n");
         $env = '';
         foreach (self::env() as $k => $v) {
             $env .= "env[$k] = $v\n";
@@ -98,6 +98,8 @@ CONF);
                 $this->assertIsArray($out, "request $i answered: $raw\n" . @file_get_contents("$dir/fpm.log"));
                 $this->assertSame([], $out['errors'], "request $i");
                 $this->assertSame(array_fill(0, 8, '0000'), $out['codes'], "request $i");
+                $this->assertTrue($out['key_argument_sensitive'], "request $i: the key is a SensitiveParameterValue in the trace");
+                $this->assertFalse($out['key_in_trace'], "request $i: the key is not in the trace");
                 $pids[$out['pid']] = true;
                 $payments += count($out['codes']);
                 foreach ($out['numbers'] as $n) {
