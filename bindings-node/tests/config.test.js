@@ -5,27 +5,10 @@ const { describe, it } = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
 const path = require('node:path')
-const { qfpay, rejection } = require('./helpers.js')
+const { qfpay, rejection, withEnv } = require('./helpers.js')
 
 const { Client, Sandbox, ConfigError, ValidationError, RateLimitedError, AuthError } = qfpay
 const SURFACE = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', 'tests', 'surface.json'), 'utf8'))
-
-function withEnv (vars, fn) {
-  const saved = {}
-  for (const k of Object.keys(vars)) {
-    saved[k] = process.env[k]
-    if (vars[k] === undefined) delete process.env[k]
-    else process.env[k] = vars[k]
-  }
-  try {
-    return fn()
-  } finally {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k]
-      else process.env[k] = v
-    }
-  }
-}
 
 describe('configuration', () => {
   it('fromEnv takes a partial override (clientKey alone, appCode alone)', async () => {

@@ -54,4 +54,22 @@ async function rejection (promise) {
   throw new Error('expected the call to fail')
 }
 
-module.exports = { qfpay, vectors, toJs, camel, resultName, operate, rejection, VECTORS }
+// Runs fn with process.env changed (undefined removes a variable), restoring it afterwards.
+function withEnv (vars, fn) {
+  const saved = {}
+  for (const k of Object.keys(vars)) {
+    saved[k] = process.env[k]
+    if (vars[k] === undefined) delete process.env[k]
+    else process.env[k] = vars[k]
+  }
+  try {
+    return fn()
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k]
+      else process.env[k] = v
+    }
+  }
+}
+
+module.exports = { qfpay, vectors, toJs, camel, resultName, operate, rejection, withEnv, VECTORS }

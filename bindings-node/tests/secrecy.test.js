@@ -10,7 +10,7 @@ const crypto = require('node:crypto')
 const path = require('node:path')
 const util = require('node:util')
 const { spawnSync } = require('node:child_process')
-const { qfpay } = require('./helpers.js')
+const { qfpay, withEnv } = require('./helpers.js')
 
 const { Client, Sandbox, QfPayError } = qfpay
 
@@ -93,23 +93,6 @@ async function failure (fn) {
     return null
   } catch (e) {
     return e
-  }
-}
-
-function withEnv (vars, fn) {
-  const saved = {}
-  for (const k of Object.keys(vars)) {
-    saved[k] = process.env[k]
-    if (vars[k] === undefined) delete process.env[k]
-    else process.env[k] = vars[k]
-  }
-  try {
-    return fn()
-  } finally {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k]
-      else process.env[k] = v
-    }
   }
 }
 
