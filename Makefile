@@ -19,6 +19,7 @@ test-rust:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo test --workspace
+	cargo run -q -p qfpay-surface -- --check
 
 test-python:
 	bash bindings-python/test.sh

@@ -80,6 +80,16 @@ pub enum Error {
         /// The rule it broke.
         rule: String,
     },
+    /// An argument or option had the wrong type for its field (a number where text belongs);
+    /// nothing was sent. Its [`Error::code`] is `validation`, like a broken rule; bindings whose
+    /// language has a type error (Python's `TypeError`) raise one that is also that.
+    #[error("invalid {field}: {rule}")]
+    ArgumentType {
+        /// The field, by its QFPay name, or the option, by the caller's language's name.
+        field: String,
+        /// What it must be and what it was (never the value).
+        rule: String,
+    },
     /// The client is not configured correctly.
     #[error("configuration error: {}", config_message(option.as_deref(), message))]
     Config {
@@ -198,6 +208,11 @@ fn http_suffix(status: u16) -> String {
 }
 
 impl Error {
+    /// Whether this is an [`Error::ArgumentType`]: a value of the wrong type.
+    pub fn is_wrong_type(&self) -> bool {
+        matches!(self.base(), Error::ArgumentType { .. })
+    }
+
     pub(crate) fn validation(field: &str, rule: impl Into<String>) -> Self {
         Error::Validation {
             field: field.to_owned(),
@@ -227,6 +242,10 @@ impl Error {
         };
         match self {
             Error::Validation { field, rule } => Error::Validation {
+                field: r(field),
+                rule: r(rule),
+            },
+            Error::ArgumentType { field, rule } => Error::ArgumentType {
                 field: r(field),
                 rule: r(rule),
             },
@@ -383,7 +402,7 @@ impl Error {
     /// `decode` or `signature`.
     pub fn code(&self) -> &'static str {
         match self.base() {
-            Error::Validation { .. } => "validation",
+            Error::Validation { .. } | Error::ArgumentType { .. } => "validation",
             Error::Config { .. } => "config",
             Error::Api(e) => match e.category {
                 RespCategory::Auth => "auth",
@@ -466,7 +485,7 @@ impl Error {
     /// The field that failed validation.
     pub fn field(&self) -> Option<&str> {
         match self.base() {
-            Error::Validation { field, .. } => Some(field),
+            Error::Validation { field, .. } | Error::ArgumentType { field, .. } => Some(field),
             Error::Config { option, .. } => option.as_deref(),
             _ => None,
         }
@@ -475,7 +494,7 @@ impl Error {
     /// The rule the field broke.
     pub fn rule(&self) -> Option<&str> {
         match self.base() {
-            Error::Validation { rule, .. } => Some(rule),
+            Error::Validation { rule, .. } | Error::ArgumentType { rule, .. } => Some(rule),
             Error::Config {
                 option: Some(_),
                 message,

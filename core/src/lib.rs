@@ -30,6 +30,7 @@ pub mod notify;
 pub mod qr;
 pub mod secret;
 pub mod sign;
+pub mod surface;
 pub mod validate;
 
 /// The README's Rust blocks, compiled and run as doc-tests by `cargo test`.

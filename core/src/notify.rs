@@ -146,26 +146,26 @@ fn mismatch_hint(raw_body: &[u8]) -> String {
     msg
 }
 
-crate::model::describe::describe!(Notification {
-    notify_type: |n| n.kind.as_str(),
-    status: |n| &n.status,
-    pay_type: |n| n.pay_type.code(),
-    syssn: |n| &n.syssn,
-    out_trade_no: |n| &n.out_trade_no,
-    txamt: |n| n.txamt,
-    txcurrcd: |n| &n.txcurrcd,
-    txdtm: |n| &n.txdtm,
-    sysdtm: |n| &n.sysdtm,
-    paydtm: |n| &n.paydtm,
-    cancel: |n| &n.cancel,
-    respcd: |n| &n.respcd,
-    mchid: |n| &n.mchid,
-    goods_name: |n| &n.goods_name,
-    chnlsn: |n| &n.chnlsn,
-    orig_syssn: |n| &n.orig_syssn,
-    orig_out_trade_no: |n| &n.orig_out_trade_no,
-    is_success: |n| n.is_success(),
-    raw: |n| &n.raw,
+crate::model::describe::describe!(Notification "A verified asynchronous notification from QFPay." {
+    notify_type: "str" "payment, refund, or the kind QFPay sent." = |n| n.kind.as_str(),
+    status: "str" "Status (1 = success)." = |n| &n.status,
+    pay_type: "str" "Payment method (pay type code)." = |n| n.pay_type.code(),
+    syssn: "str" "Transaction number (for refunds, usually the refund's own)." = |n| &n.syssn,
+    out_trade_no: "str" "Merchant order number." = |n| &n.out_trade_no,
+    txamt: "int" "Amount in minor units." = |n| n.txamt,
+    txcurrcd: "str" "Currency code." = |n| &n.txcurrcd,
+    txdtm: "str" "Request time." = |n| &n.txdtm,
+    sysdtm: "str" "System time." = |n| &n.sysdtm,
+    paydtm: "str" "Payment time." = |n| &n.paydtm,
+    cancel: "str" "Cancellation status." = |n| &n.cancel,
+    respcd: "str" "Response code (0000)." = |n| &n.respcd,
+    mchid: "str?" "Sub-merchant id (agents only)." = |n| &n.mchid,
+    goods_name: "str" "Goods description." = |n| &n.goods_name,
+    chnlsn: "str" "The wallet's transaction number." = |n| &n.chnlsn,
+    orig_syssn: "str?" "The original payment's number (refund notifications, when sent)." = |n| &n.orig_syssn,
+    orig_out_trade_no: "str?" "The original payment's merchant order number (refund notifications, when sent)." = |n| &n.orig_out_trade_no,
+    is_success: "bool" "Whether the notification reports success (status 1)." = |n| n.is_success(),
+    raw: "raw" "Every field QFPay sent." = |n| &n.raw,
 });
 
 #[cfg(test)]

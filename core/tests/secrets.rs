@@ -10,6 +10,11 @@ use qfpay_sandbox::{Fault, Merchant, Sandbox, SandboxConfig};
 
 const KEY: &str = "S3CR3T-CLIENT-KEY-0E32A59A8B4549";
 
+/// The tests of this file run one at a time: `tracing` caches each callsite's interest
+/// globally, and a callsite first reached by the other test, on a thread with no subscriber,
+/// could be cached as unwanted while the TRACE capture below runs (it then missed events).
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 #[derive(Clone, Default)]
 struct Buffer(Arc<Mutex<Vec<u8>>>);
 
@@ -25,6 +30,7 @@ impl Write for Buffer {
 
 #[test]
 fn the_key_never_appears_in_output() {
+    let _serial = SERIAL.blocking_lock();
     let sb = Sandbox::start_background(SandboxConfig {
         merchants: vec![Merchant::new("SECRETAPP", KEY)],
         slow_response: Duration::from_millis(300),
@@ -121,6 +127,7 @@ impl qfpay::Observer for Texts {
 
 #[tokio::test]
 async fn an_echoed_or_misplaced_key_is_masked() {
+    let _serial = SERIAL.lock().await;
     let sb = Sandbox::start(SandboxConfig {
         merchants: vec![Merchant::new("SECRETAPP", KEY)],
         ..SandboxConfig::default()

@@ -152,13 +152,13 @@ impl Cancellation {
     }
 }
 
-crate::model::describe::describe!(Cancellation {
-    syssn: |c| &c.syssn,
-    orig_syssn: |c| &c.orig_syssn,
-    out_trade_no: |c| &c.out_trade_no,
-    txamt: |c| c.txamt,
-    respcd: |c| &c.respcd,
-    resperr: |c| &c.resperr,
-    respmsg: |c| &c.respmsg,
-    raw: |c| &c.raw,
+crate::model::describe::describe!(Cancellation "A closed or reversed order." {
+    syssn: "str" "The cancellation's own transaction number (empty when learned by a query)." = |c| &c.syssn,
+    orig_syssn: "str" "The cancelled transaction's number." = |c| &c.orig_syssn,
+    out_trade_no: "str" "The cancelled transaction's merchant order number." = |c| &c.out_trade_no,
+    txamt: "int" "Amount in minor units." = |c| c.txamt,
+    respcd: "str" "QFPay response code." = |c| &c.respcd,
+    resperr: "str" "QFPay response text." = |c| &c.resperr,
+    respmsg: "str" "QFPay message, when any." = |c| &c.respmsg,
+    raw: "raw" "Every field QFPay sent." = |c| &c.raw,
 });

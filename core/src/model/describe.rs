@@ -1,17 +1,41 @@
 //! One description per result type: `describe!` lists each field a binding exposes, computed
-//! values included, with how it is read, once. From it come the type's `FIELDS` (checked
-//! against `tests/surface.json`) and its `serde::Serialize` (snake_case names, amounts as
-//! integers, `state` and pay types as their wire strings, `raw` untouched), which the CLI's
-//! `--json` and the bindings' conversions use instead of mirroring the fields by hand.
+//! values included, with its type, its one-line doc and how it is read, once. From it come the
+//! type's `FIELDS` (names, in order), its `SCHEMA` (name, type, doc: what
+//! [`crate::surface::schema`] publishes and the generated type files are written from) and its
+//! `serde::Serialize` (snake_case names, amounts as integers, `state` and pay types as their
+//! wire strings, `raw` untouched), which the CLI's `--json` and every binding's results use
+//! instead of mirroring the fields by hand.
+//!
+//! Types are the surface's vocabulary: `str`, `str?` (absent is null), `int` (an amount in
+//! minor units), `count` (a whole number 0..2^32), `bool`, `raw` (QFPay's fields as sent), a
+//! result type's name, `list<Type>`, `enum:<name>` (one of [`crate::surface::ENUMS`]).
 
-/// `describe!(Type { name: |v| expr, ... })`: `Type::FIELDS` (the names, in order) and
-/// `impl Serialize for Type` (each `expr`, with `v` the value, under its name).
+/// One field of a result as every binding exposes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldSpec {
+    /// The canonical (snake_case) name.
+    pub name: &'static str,
+    /// The type, in the surface's vocabulary (see the module doc).
+    pub ty: &'static str,
+    /// One line of documentation.
+    pub doc: &'static str,
+}
+
+/// `describe!(Type "doc" { name: "type" "doc" = |v| expr, ... })`: `Type::FIELDS`,
+/// `Type::SCHEMA`, `Type::DOC` and `impl Serialize for Type` (each `expr`, with `v` the value,
+/// under its name).
 macro_rules! describe {
-    ($ty:ident { $($name:ident : |$v:ident| $e:expr),+ $(,)? }) => {
+    ($ty:ident $tydoc:literal { $($name:ident : $fty:literal $doc:literal = |$v:ident| $e:expr),+ $(,)? }) => {
         impl $ty {
             /// The result's field names as every binding exposes them (computed values
-            /// included), in order; checked against `tests/surface.json` and the struct.
+            /// included), in order.
             pub const FIELDS: &'static [&'static str] = &[$(stringify!($name)),+];
+            /// Each field's name, type and doc, in order (the surface schema's source).
+            pub const SCHEMA: &'static [crate::model::describe::FieldSpec] = &[$(
+                crate::model::describe::FieldSpec { name: stringify!($name), ty: $fty, doc: $doc }
+            ),+];
+            /// One line about the result type.
+            pub const DOC: &'static str = $tydoc;
         }
 
         impl serde::Serialize for $ty {

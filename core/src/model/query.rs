@@ -386,33 +386,33 @@ impl QueryPage {
     }
 }
 
-crate::model::describe::describe!(Transaction {
-    syssn: |t| &t.syssn,
-    out_trade_no: |t| &t.out_trade_no,
-    order_type: |t| &t.order_type,
-    origssn: |t| &t.origssn,
-    pay_type: |t| t.pay_type.code(),
-    txamt: |t| t.txamt,
-    txcurrcd: |t| &t.txcurrcd,
-    txdtm: |t| &t.txdtm,
-    sysdtm: |t| &t.sysdtm,
-    paydtm: |t| &t.paydtm,
-    respcd: |t| &t.respcd,
-    errmsg: |t| &t.errmsg,
-    cancel: |t| &t.cancel,
-    goods_name: |t| &t.goods_name,
-    chnlsn: |t| &t.chnlsn,
-    state: |t| t.state.as_str(),
-    is_paid: |t| t.is_paid(),
-    is_refund: |t| t.is_refund(),
-    raw: |t| &t.raw,
+crate::model::describe::describe!(Transaction "One transaction (payment or refund) as a query returns it, with where it stands." {
+    syssn: "str" "QFPay's transaction number." = |t| &t.syssn,
+    out_trade_no: "str" "Merchant order number." = |t| &t.out_trade_no,
+    order_type: "str" "payment or refund." = |t| &t.order_type,
+    origssn: "str?" "The original payment's syssn (refund records)." = |t| &t.origssn,
+    pay_type: "str" "Payment method (pay type code)." = |t| t.pay_type.code(),
+    txamt: "int" "Amount in minor units." = |t| t.txamt,
+    txcurrcd: "str" "Currency code." = |t| &t.txcurrcd,
+    txdtm: "str" "Request time." = |t| &t.txdtm,
+    sysdtm: "str" "System time." = |t| &t.sysdtm,
+    paydtm: "str" "Payment time." = |t| &t.paydtm,
+    respcd: "str" "The transaction's own status code." = |t| &t.respcd,
+    errmsg: "str" "Status text." = |t| &t.errmsg,
+    cancel: "str" "Cancellation status (0 none, 1/2 cancelled, 3 refunded, 5 partly refunded)." = |t| &t.cancel,
+    goods_name: "str" "Goods description." = |t| &t.goods_name,
+    chnlsn: "str" "The wallet's transaction number." = |t| &t.chnlsn,
+    state: "enum:transaction_state" "Where the transaction stands." = |t| t.state.as_str(),
+    is_paid: "bool" "Whether the customer's money was taken (paid, possibly refunded since)." = |t| t.is_paid(),
+    is_refund: "bool" "Whether this record is a refund." = |t| t.is_refund(),
+    raw: "raw" "Every field QFPay sent." = |t| &t.raw,
 });
 
-crate::model::describe::describe!(QueryPage {
-    page: |p| p.page,
-    page_size: |p| p.page_size,
-    data: |p| &p.data,
-    raw: |p| &p.raw,
+crate::model::describe::describe!(QueryPage "One page of query results." {
+    page: "count" "The page number (from 1)." = |p| p.page,
+    page_size: "count" "Records per page." = |p| p.page_size,
+    data: "list<Transaction>" "The transactions on this page." = |p| &p.data,
+    raw: "raw" "Every field QFPay sent." = |p| &p.raw,
 });
 
 #[cfg(test)]

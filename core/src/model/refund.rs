@@ -148,16 +148,16 @@ impl Refund {
     }
 }
 
-crate::model::describe::describe!(Refund {
-    syssn: |r| &r.syssn,
-    orig_syssn: |r| &r.orig_syssn,
-    out_trade_no: |r| &r.out_trade_no,
-    txamt: |r| r.txamt,
-    txcurrcd: |r| &r.txcurrcd,
-    txdtm: |r| &r.txdtm,
-    sysdtm: |r| &r.sysdtm,
-    respcd: |r| &r.respcd,
-    resperr: |r| &r.resperr,
-    respmsg: |r| &r.respmsg,
-    raw: |r| &r.raw,
+crate::model::describe::describe!(Refund "A refund QFPay accepted." {
+    syssn: "str" "The refund's own transaction number." = |r| &r.syssn,
+    orig_syssn: "str" "The original payment's transaction number." = |r| &r.orig_syssn,
+    out_trade_no: "str" "The refund's merchant order number." = |r| &r.out_trade_no,
+    txamt: "int" "Amount refunded in minor units." = |r| r.txamt,
+    txcurrcd: "str" "Currency code." = |r| &r.txcurrcd,
+    txdtm: "str" "Request time." = |r| &r.txdtm,
+    sysdtm: "str" "System time." = |r| &r.sysdtm,
+    respcd: "str" "QFPay response code." = |r| &r.respcd,
+    resperr: "str" "QFPay response text." = |r| &r.resperr,
+    respmsg: "str" "QFPay message, when any." = |r| &r.respmsg,
+    raw: "raw" "Every field QFPay sent." = |r| &r.raw,
 });

@@ -1,0 +1,847 @@
+//! The one applier: client options, per-call options, wait options and every request, read by
+//! name from [`Value`]s, whatever language they came from.
+//!
+//! Names are the language's ([`Lang::option`] for options, [`Lang::member`] for request
+//! fields); units are the language's ([`Lang::duration_unit`]); a wrong type is an
+//! [`Error::ArgumentType`] and a value of the right type that cannot be represented an
+//! [`Error::Validation`], each naming the QFPay field (request fields, `txamt` for `amount`) or
+//! the option as the caller wrote it; a name nobody asked for is refused with the list of the
+//! valid ones. Nothing is truncated, coerced or dropped. A value is never quoted: it may be a
+//! key passed in the wrong place. Every QFPay rule is then checked by the request's own
+//! `validate()`.
+
+use std::time::Duration;
+
+use super::spec::{Kind, Operation, Opt};
+use super::{CALL_OPTIONS, CLIENT_OPTIONS, DurationUnit, Lang, WAIT_OPTIONS};
+use crate::client::{ClientBuilder, Environment, Wait};
+use crate::error::{Error, Result};
+use crate::model::{
+    CancelRequest, Currency, ExtendInfo, Money, PayType, PaymentRequest, QueryRequest,
+    RefundRequest,
+};
+use crate::sign::SignType;
+
+/// A value from another language, by shape. Bindings build these from their native values;
+/// anything with no shape here is [`Value::Other`], named by its type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// Absent: `None`, `null`, `undefined`, PHP `null`.
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// A whole number.
+    Int(i64),
+    /// A floating-point number.
+    Float(f64),
+    /// Text.
+    Text(String),
+    /// A list.
+    List(Vec<Value>),
+    /// A map with text keys, in the caller's order.
+    Map(Vec<(String, Value)>),
+    /// Anything else, by the language's name for its type (`bytes`, `a Buffer`).
+    Other(String),
+    /// Text that is not valid Unicode (a Python str with a lone surrogate).
+    BadText,
+    /// A whole number beyond 64 bits, as the language writes it.
+    Huge(String),
+}
+
+/// The key of the stand-in object the Node wrapper puts where a value has no JSON form
+/// (`{ "\u0000qfpay:type": "a Buffer" }`): [`Value::from`] reads it as [`Value::Other`].
+pub const TYPE_MARKER: &str = "\u{0}qfpay:type";
+
+impl From<serde_json::Value> for Value {
+    fn from(v: serde_json::Value) -> Self {
+        use serde_json::Value as J;
+        match v {
+            J::Null => Value::Null,
+            J::Bool(b) => Value::Bool(b),
+            J::Number(n) => match n.as_i64() {
+                Some(i) => Value::Int(i),
+                None => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
+            },
+            J::String(s) => Value::Text(s),
+            J::Array(a) => Value::List(a.into_iter().map(Value::from).collect()),
+            J::Object(m) => {
+                if m.len() == 1
+                    && let Some(J::String(t)) = m.get(TYPE_MARKER)
+                {
+                    return Value::Other(t.clone());
+                }
+                Value::Map(m.into_iter().map(|(k, v)| (k, Value::from(v))).collect())
+            }
+        }
+    }
+}
+
+impl Value {
+    /// The value's type as `lang` names it in a message (`int`, `a number`), never the value.
+    pub fn type_name(&self, lang: Lang) -> String {
+        let (py, js, php, jvm) = match self {
+            Value::Other(t) => return t.clone(),
+            Value::Null => ("NoneType", "null", "null", "null"),
+            Value::Bool(_) => ("bool", "a boolean", "a bool", "a Boolean"),
+            Value::Int(_) | Value::Huge(_) => ("int", "a number", "an int", "a Long"),
+            Value::Float(_) => ("float", "a number", "a float", "a Double"),
+            Value::Text(_) | Value::BadText => ("str", "a string", "a string", "a String"),
+            Value::List(_) => ("list", "an array", "an array", "a List"),
+            Value::Map(_) => ("dict", "an object", "an array", "a Map"),
+        };
+        match lang {
+            Lang::Python => py,
+            Lang::Node => js,
+            Lang::Php => php,
+            Lang::Jvm | Lang::Rust => jvm,
+        }
+        .to_owned()
+    }
+
+    fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+
+    /// As JSON (a map given for `extend_info` is sent as this JSON text). Non-finite floats,
+    /// [`Value::Other`], [`Value::BadText`] and [`Value::Huge`] have no JSON form: `None`.
+    fn to_json(&self) -> Option<serde_json::Value> {
+        use serde_json::Value as J;
+        Some(match self {
+            Value::Null => J::Null,
+            Value::Bool(b) => J::Bool(*b),
+            Value::Int(i) => J::from(*i),
+            Value::Float(f) => J::Number(serde_json::Number::from_f64(*f)?),
+            Value::Text(s) => J::String(s.clone()),
+            Value::List(l) => J::Array(l.iter().map(Value::to_json).collect::<Option<_>>()?),
+            Value::Map(m) => J::Object(
+                m.iter()
+                    .map(|(k, v)| Some((k.clone(), v.to_json()?)))
+                    .collect::<Option<_>>()?,
+            ),
+            Value::Other(_) | Value::BadText | Value::Huge(_) => return None,
+        })
+    }
+}
+
+/// Values read by name from a map, remembering which names were asked for so that
+/// [`Fields::finish`] refuses the rest (a typo such as `goods_name` for `goodsName` would
+/// otherwise be dropped silently).
+pub struct Fields {
+    lang: Lang,
+    what: &'static str,
+    map: Vec<(String, Value)>,
+    asked: Vec<String>,
+    /// Prepended to the QFPay names of nested fields (`extend_info.`).
+    prefix: &'static str,
+}
+
+impl Fields {
+    /// Reads `value`, which must be a map or absent; `what` names it in errors (`the payment`,
+    /// `the client options`).
+    pub fn new(lang: Lang, what: &'static str, value: Value) -> Result<Self> {
+        let map = match value {
+            Value::Null => Vec::new(),
+            Value::Map(m) => m,
+            other => {
+                return Err(Error::ArgumentType {
+                    field: "options".to_owned(),
+                    rule: format!("must be a map of {what}, got {}", other.type_name(lang)),
+                });
+            }
+        };
+        Ok(Self {
+            lang,
+            what,
+            map,
+            asked: Vec::new(),
+            prefix: "",
+        })
+    }
+
+    /// The name the caller writes for `opt`: an option's spelling, or a request field's.
+    fn written(&self, opt: &Opt) -> String {
+        if opt.field.is_some() {
+            self.lang.member(opt.name)
+        } else {
+            self.lang.option(opt.name)
+        }
+    }
+
+    /// The name an error gives `opt`: its QFPay field (with the nesting prefix), or the
+    /// option as written.
+    fn named(&self, opt: &Opt) -> String {
+        match opt.field {
+            Some(f) => format!("{}{f}", self.prefix),
+            None => self.written(opt),
+        }
+    }
+
+    /// `rule` about `opt`, saying the name the caller wrote when the error names another
+    /// (`amount must be ...` under `txamt`).
+    fn rule(&self, opt: &Opt, rule: impl std::fmt::Display) -> (String, String) {
+        let field = self.named(opt);
+        let written = format!("{}{}", self.prefix, self.written(opt));
+        if written == field {
+            (field, rule.to_string())
+        } else {
+            (field, format!("{} {rule}", self.written(opt)))
+        }
+    }
+
+    fn invalid(&self, opt: &Opt, rule: impl std::fmt::Display) -> Error {
+        let (field, rule) = self.rule(opt, rule);
+        Error::Validation { field, rule }
+    }
+
+    fn wrong_type(&self, opt: &Opt, got: &Value) -> Error {
+        let (field, rule) = self.rule(
+            opt,
+            self.lang.wrong_type(opt.kind, &got.type_name(self.lang)),
+        );
+        Error::ArgumentType { field, rule }
+    }
+
+    /// The value given for `opt`, if any (null is absent).
+    pub fn take(&mut self, opt: &Opt) -> Option<Value> {
+        let name = self.written(opt);
+        let found = self
+            .map
+            .iter_mut()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| std::mem::replace(v, Value::Null));
+        self.asked.push(name);
+        found.filter(|v| !v.is_null())
+    }
+
+    /// Optional text (text, a secret, a currency code).
+    pub fn text(&mut self, opt: &Opt) -> Result<Option<String>> {
+        match self.take(opt) {
+            None => Ok(None),
+            Some(Value::Text(s)) => Ok(Some(s)),
+            Some(Value::BadText) => Err(self.invalid(
+                opt,
+                "is not valid Unicode text (it contains a lone surrogate)",
+            )),
+            Some(other) => Err(self.wrong_type(opt, &other)),
+        }
+    }
+
+    /// Required text.
+    pub fn required_text(&mut self, opt: &Opt) -> Result<String> {
+        let written = self.written(opt);
+        self.text(opt)?
+            .ok_or_else(|| Error::validation(&self.named(opt), format!("is required ({written})")))
+    }
+
+    /// An optional whole number, never truncated (a Node number holding one is accepted when
+    /// exact).
+    pub fn int(&mut self, opt: &Opt) -> Result<Option<i64>> {
+        let Some(v) = self.take(opt) else {
+            return Ok(None);
+        };
+        match v {
+            Value::Int(i) => Ok(Some(i)),
+            Value::Float(f) if self.lang == Lang::Node => {
+                let name = self.named(opt);
+                crate::convert::integer_f64(&name, f)
+                    .map(Some)
+                    .map_err(|e| self.invalid(opt, e.rule().unwrap_or_default()))
+            }
+            Value::Huge(shown) => Err(self.invalid(opt, format!("is out of range (got {shown})"))),
+            other => Err(self.wrong_type(opt, &other)),
+        }
+    }
+
+    /// An optional count (0 to 2^32 − 1).
+    pub fn count(&mut self, opt: &Opt) -> Result<Option<u32>> {
+        match self.int(opt)? {
+            None => Ok(None),
+            Some(i) => u32::try_from(i)
+                .map(Some)
+                .map_err(|_| self.invalid(opt, format!("must be 0 to 4294967295, got {i}"))),
+        }
+    }
+
+    /// An optional duration in the language's unit. NaN, infinities, negative and absurdly
+    /// large values are refused by [`crate::convert`]'s rules, naming the option.
+    pub fn duration(&mut self, opt: &Opt) -> Result<Option<Duration>> {
+        let Some(v) = self.take(opt) else {
+            return Ok(None);
+        };
+        let name = self.named(opt);
+        let unit = self.lang.duration_unit();
+        let d = match (&v, unit) {
+            (Value::Int(n), DurationUnit::Nanos) => {
+                u64::try_from(*n).map(Duration::from_nanos).map_err(|_| {
+                    Error::validation(&name, format!("must not be negative (got {n} ns)"))
+                })
+            }
+            (Value::Int(n), DurationUnit::Seconds) => crate::convert::seconds_f64(&name, *n as f64),
+            (Value::Float(f), DurationUnit::Seconds) => crate::convert::seconds_f64(&name, *f),
+            (Value::Int(n), DurationUnit::Millis) => crate::convert::millis_f64(&name, *n as f64),
+            (Value::Float(f), DurationUnit::Millis) if self.lang == Lang::Node => {
+                crate::convert::millis_f64(&name, *f)
+            }
+            (Value::Huge(shown), _) => {
+                Err(self.invalid(opt, format!("is out of range (got {shown})")))
+            }
+            _ => Err(self.wrong_type(opt, &v)),
+        }?;
+        Ok(Some(d))
+    }
+
+    /// Text, or a list of text.
+    pub fn text_list(&mut self, opt: &Opt) -> Result<Vec<String>> {
+        match self.take(opt) {
+            None => Ok(Vec::new()),
+            Some(Value::Text(s)) => Ok(vec![s]),
+            Some(Value::List(items)) => items
+                .into_iter()
+                .map(|i| match i {
+                    Value::Text(s) => Ok(s),
+                    Value::BadText => Err(self.invalid(
+                        opt,
+                        "is not valid Unicode text (it contains a lone surrogate)",
+                    )),
+                    other => Err(self.wrong_type(opt, &other)),
+                })
+                .collect(),
+            Some(Value::BadText) => Err(self.invalid(
+                opt,
+                "is not valid Unicode text (it contains a lone surrogate)",
+            )),
+            Some(other) => Err(self.wrong_type(opt, &other)),
+        }
+    }
+
+    /// The required amount and its currency (`default_currency` when none is given).
+    pub fn money(&mut self, amount: &Opt, currency: &Opt) -> Result<Money> {
+        let written = self.written(amount);
+        let value = self.int(amount)?.ok_or_else(|| {
+            Error::validation("txamt", format!("is required ({written}, in minor units)"))
+        })?;
+        let code = match (self.text(currency)?, currency.default) {
+            (Some(c), _) => c,
+            (None, Some(d)) => d.to_owned(),
+            (None, None) => {
+                return Err(Error::validation(
+                    "txcurrcd",
+                    format!("is required ({})", self.written(currency)),
+                ));
+            }
+        };
+        Ok(Money::new(value, Currency::parse(&code)?))
+    }
+
+    /// `extend_info`: a map of the real-name fields (`user_creid`, `user_truename`, spelled as
+    /// the language spells members), any other map (sent as its JSON text), or JSON text.
+    pub fn extend_info(&mut self, opt: &Opt) -> Result<Option<ExtendInfo>> {
+        const CREID: Opt = Opt {
+            name: "user_creid",
+            kind: Kind::Text,
+            default: None,
+            field: Some("user_creid"),
+            doc: "",
+        };
+        const NAME: Opt = Opt {
+            name: "user_truename",
+            ..CREID
+        };
+        match self.take(opt) {
+            None => Ok(None),
+            Some(Value::Text(s)) => Ok(Some(ExtendInfo::Json(s))),
+            Some(Value::Map(m)) => {
+                let real_name = m.iter().any(|(k, _)| {
+                    *k == self.lang.member(CREID.name) || *k == self.lang.member(NAME.name)
+                });
+                if !real_name {
+                    return match Value::Map(m).to_json() {
+                        Some(json) => Ok(Some(ExtendInfo::Json(json.to_string()))),
+                        None => Err(self.invalid(opt, "must hold only JSON values")),
+                    };
+                }
+                let mut nested = Fields::new(self.lang, "extend_info", Value::Map(m))?;
+                nested.prefix = "extend_info.";
+                let creid = nested.text(&CREID)?.unwrap_or_default();
+                let name = nested.text(&NAME)?.unwrap_or_default();
+                nested.finish()?;
+                Ok(Some(ExtendInfo::real_name(creid, name)))
+            }
+            Some(other) => Err(self.wrong_type(opt, &other)),
+        }
+    }
+
+    /// Fails on a name nobody asked for, listing the valid ones.
+    pub fn finish(self) -> Result<()> {
+        match self
+            .map
+            .iter()
+            .find(|(k, v)| !v.is_null() && !self.asked.contains(k))
+        {
+            None => Ok(()),
+            Some((k, _)) => Err(Error::validation(
+                &format!("{}{k}", self.prefix),
+                format!(
+                    "is not an option of {} (valid: {})",
+                    self.what,
+                    self.asked.join(", ")
+                ),
+            )),
+        }
+    }
+}
+
+fn spec(table: &'static [Opt], name: &str) -> &'static Opt {
+    // The names below are the tables' own; a miss is a bug caught by this module's tests.
+    table.iter().find(|o| o.name == name).unwrap_or(&table[0])
+}
+
+/// Applies client options to a builder (over `from_env`'s variables when the builder read
+/// them). `app_code` and `client_key` may come alone; the builder refuses a client without
+/// both when it is built.
+pub fn client_options(mut b: ClientBuilder, lang: Lang, options: Value) -> Result<ClientBuilder> {
+    let mut f = Fields::new(lang, "the client options", options)?;
+    let o = |n| spec(CLIENT_OPTIONS, n);
+    if let Some(v) = f.text(o("app_code"))? {
+        b = b.app_code(v);
+    }
+    if let Some(v) = f.text(o("client_key"))? {
+        b = b.client_key(v);
+    }
+    if let Some(v) = f.text(o("environment"))? {
+        b = b.environment(Environment::parse(&v)?);
+    }
+    if let Some(v) = f.text(o("base_url"))? {
+        b = b.base_url(v);
+    }
+    if let Some(v) = f.text(o("mchid"))? {
+        b = b.mchid(v);
+    }
+    if let Some(v) = f.text(o("sign_type"))? {
+        b = b.sign_type(SignType::parse(&v)?);
+    }
+    if let Some(d) = f.duration(o("timeout"))? {
+        b = b.timeout(d);
+    }
+    if let Some(d) = f.duration(o("connect_timeout"))? {
+        b = b.connect_timeout(d);
+    }
+    if let Some(n) = f.count(o("max_retries"))? {
+        b = b.max_retries(n);
+    }
+    if let Some(d) = f.duration(o("reconcile_timeout"))? {
+        b = b.reconcile_timeout(d);
+    }
+    if let Some(d) = f.duration(o("retry_base_delay"))? {
+        b = b.retry_base_delay(d);
+    }
+    if let Some(d) = f.duration(o("retry_max_delay"))? {
+        b = b.retry_max_delay(d);
+    }
+    if let Some(s) = f.int(o("utc_offset_seconds"))? {
+        // Beyond an i32 is beyond ±14 hours: the builder refuses it with its own message.
+        let s = i32::try_from(s).unwrap_or(if s < 0 { i32::MIN } else { i32::MAX });
+        b = b.utc_offset_seconds(s);
+    }
+    if let Some(v) = f.text(o("proxy"))? {
+        b = b.proxy(v);
+    }
+    f.finish()?;
+    Ok(b)
+}
+
+/// Per-call options over `client`: its timeout (greater than zero) and retries.
+pub fn call_options(client: &crate::Client, lang: Lang, options: Value) -> Result<crate::Client> {
+    let mut f = Fields::new(lang, "the call options", options)?;
+    let timeout_opt = spec(CALL_OPTIONS, "timeout");
+    let timeout = f.duration(timeout_opt)?;
+    let retries = f.count(spec(CALL_OPTIONS, "max_retries"))?;
+    f.finish()?;
+    let mut c = client.clone();
+    if let Some(t) = timeout {
+        if t.is_zero() {
+            return Err(Error::validation(
+                &lang.option("timeout"),
+                "must be greater than zero",
+            ));
+        }
+        c = c.with_timeout(t);
+    }
+    if let Some(n) = retries {
+        c = c.with_max_retries(n);
+    }
+    Ok(c)
+}
+
+/// `wait_for_payment`'s options.
+pub fn wait_options(lang: Lang, options: Value) -> Result<Wait> {
+    let mut f = Fields::new(lang, "the wait options", options)?;
+    let timeout = f.duration(spec(WAIT_OPTIONS, "timeout"))?;
+    let initial = f.duration(spec(WAIT_OPTIONS, "interval"))?;
+    let max = f.duration(spec(WAIT_OPTIONS, "max_interval"))?;
+    f.finish()?;
+    let mut wait = Wait::default();
+    if let Some(t) = timeout {
+        wait = Wait::up_to(t);
+    }
+    if initial.is_some() || max.is_some() {
+        let initial = initial.unwrap_or(wait.initial_interval);
+        wait = wait.interval(initial, max.unwrap_or(wait.max_interval.max(initial)));
+    }
+    Ok(wait)
+}
+
+/// A request, read by [`request`]. Built once per call and consumed at once: the size of the
+/// payment variant costs nothing worth a box.
+#[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
+pub enum Request {
+    /// `create_payment`, `wechat_qr`.
+    Payment(PaymentRequest),
+    /// `query`, `query_pages`.
+    Query(QueryRequest),
+    /// `refund`.
+    Refund(RefundRequest),
+    /// `close`, `reverse`.
+    Cancel(CancelRequest),
+    /// `find_payment`, `wait_for_payment`: the order number.
+    OrderNumber(String),
+}
+
+/// Reads operation `op`'s arguments (required and optional, by name) from `args`.
+pub fn request(lang: Lang, op: &Operation, args: Value) -> Result<Request> {
+    let what = match op.name {
+        "create_payment" | "wechat_qr" => "the payment",
+        "query" | "query_pages" => "the query",
+        "refund" => "the refund",
+        "close" | "reverse" => "the cancellation",
+        _ => "the call",
+    };
+    let mut f = Fields::new(lang, what, args)?;
+    let arg = |n: &str| op.args.iter().find(|o| o.name == n);
+    let opt = |n: &str| op.optional().find(|o| o.name == n);
+    let req = match op.name {
+        "create_payment" | "wechat_qr" => {
+            let (Some(amount), Some(currency)) = (arg("amount"), arg("currency")) else {
+                return Err(Error::config("the surface table of a payment lacks money"));
+            };
+            let money = f.money(amount, currency)?;
+            let pay_type = match arg("pay_type") {
+                Some(p) => PayType::from_code(&f.required_text(p)?),
+                None => PayType::WechatQr,
+            };
+            let mut r = PaymentRequest::new(money, pay_type);
+            for o in op.optional() {
+                match o.name {
+                    "out_trade_no" => r.out_trade_no = f.text(o)?,
+                    "txdtm" => r.txdtm = f.text(o)?,
+                    "auth_code" => r.auth_code = f.text(o)?,
+                    "expired_time" => r.expired_time = f.count(o)?,
+                    "goods_name" => r.goods_name = f.text(o)?,
+                    "goods_info" => r.goods_info = f.text(o)?,
+                    "mchid" => r.mchid = f.text(o)?,
+                    "udid" => r.udid = f.text(o)?,
+                    "notify_url" => r.notify_url = f.text(o)?,
+                    "return_url" => r.return_url = f.text(o)?,
+                    "rmb_tag" => r.rmb_tag = f.text(o)?,
+                    "extend_info" => r.extend_info = f.extend_info(o)?,
+                    "limit_pay" => r.limit_pay = f.text(o)?,
+                    "pay_tag" => r.pay_tag = f.text(o)?,
+                    "sub_openid" => r.sub_openid = f.text(o)?,
+                    _ => {}
+                }
+            }
+            Request::Payment(r)
+        }
+        "query" | "query_pages" => {
+            let mut r = QueryRequest::new();
+            for o in op.optional() {
+                match o.name {
+                    "syssn" => r.syssn = f.text_list(o)?,
+                    "out_trade_no" => r.out_trade_no = f.text_list(o)?,
+                    "pay_type" => {
+                        r.pay_type = f
+                            .text_list(o)?
+                            .iter()
+                            .map(|c| PayType::from_code(c))
+                            .collect();
+                    }
+                    "respcd" => r.respcd = f.text(o)?,
+                    "start_time" => r.start_time = f.text(o)?,
+                    "end_time" => r.end_time = f.text(o)?,
+                    "page" => r.page = f.count(o)?,
+                    "page_size" => r.page_size = f.count(o)?,
+                    "mchid" => r.mchid = f.text(o)?,
+                    _ => {}
+                }
+            }
+            Request::Query(r)
+        }
+        "refund" | "close" | "reverse" => {
+            let syssn = match arg("syssn") {
+                Some(s) => Some(f.required_text(s)?),
+                None => match opt("syssn") {
+                    Some(s) => f.text(s)?,
+                    None => None,
+                },
+            };
+            let (Some(amount), Some(currency)) = (arg("amount"), arg("currency")) else {
+                return Err(Error::config("the surface table of an order lacks money"));
+            };
+            let money = f.money(amount, currency)?;
+            let mut out_trade_no = None;
+            let (mut txdtm, mut mchid, mut udid) = (None, None, None);
+            for o in op.optional() {
+                match o.name {
+                    "out_trade_no" => out_trade_no = f.text(o)?,
+                    "txdtm" => txdtm = f.text(o)?,
+                    "mchid" => mchid = f.text(o)?,
+                    "udid" => udid = f.text(o)?,
+                    _ => {}
+                }
+            }
+            if op.name == "refund" {
+                let mut r = RefundRequest::new(syssn.unwrap_or_default(), money);
+                (r.out_trade_no, r.txdtm, r.mchid, r.udid) = (out_trade_no, txdtm, mchid, udid);
+                Request::Refund(r)
+            } else {
+                let mut r = CancelRequest::by_syssn(String::new(), money);
+                (r.syssn, r.out_trade_no, r.txdtm, r.mchid, r.udid) =
+                    (syssn, out_trade_no, txdtm, mchid, udid);
+                Request::Cancel(r)
+            }
+        }
+        _ => match arg("out_trade_no") {
+            Some(o) => {
+                let no = f.required_text(o)?;
+                if no.is_empty() {
+                    return Err(Error::validation("out_trade_no", "must not be empty"));
+                }
+                Request::OrderNumber(no)
+            }
+            None => return Err(Error::config("an operation without arguments to read")),
+        },
+    };
+    f.finish()?;
+    Ok(req)
+}
+
+impl Error {
+    /// The same error with a configuration error's option named as `lang` spells it (in
+    /// [`Error::field`] and the message: `timeoutMs must be greater than zero`).
+    pub fn in_lang(self, lang: Lang) -> Error {
+        match self {
+            Error::Config {
+                option: Some(option),
+                message,
+            } => Error::Config {
+                option: Some(lang.option(&option)),
+                message,
+            },
+            Error::Order { error, order } => Error::Order {
+                error: Box::new(error.in_lang(lang)),
+                order,
+            },
+            other => other,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::surface::operation;
+
+    fn map(pairs: &[(&str, Value)]) -> Value {
+        Value::Map(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                .collect(),
+        )
+    }
+
+    fn err(r: Result<Request>) -> Error {
+        match r {
+            Err(e) => e,
+            Ok(r) => panic!("accepted: {r:?}"),
+        }
+    }
+
+    #[test]
+    fn a_payment_by_each_languages_names() {
+        let op = operation("create_payment").unwrap();
+        for (lang, goods) in [(Lang::Python, "goods_name"), (Lang::Node, "goodsName")] {
+            let r = request(
+                lang,
+                op,
+                map(&[
+                    ("amount", Value::Int(300)),
+                    ("currency", Value::Text("HKD".into())),
+                    (
+                        if lang == Lang::Node {
+                            "payType"
+                        } else {
+                            "pay_type"
+                        },
+                        Value::Text("800201".into()),
+                    ),
+                    (goods, Value::Text("Coffee".into())),
+                ]),
+            )
+            .unwrap();
+            let Request::Payment(p) = r else { panic!() };
+            assert_eq!(p.goods_name.as_deref(), Some("Coffee"));
+            assert_eq!(p.amount.amount, 300);
+        }
+    }
+
+    #[test]
+    fn wechat_qr_defaults_to_hkd() {
+        let r = request(
+            Lang::Php,
+            operation("wechat_qr").unwrap(),
+            map(&[("amount", Value::Int(1))]),
+        )
+        .unwrap();
+        let Request::Payment(p) = r else { panic!() };
+        assert_eq!(p.amount.currency.code(), "HKD");
+    }
+
+    #[test]
+    fn wrong_types_name_the_field_never_the_value() {
+        let op = operation("create_payment").unwrap();
+        let e = err(request(
+            Lang::Node,
+            op,
+            map(&[
+                ("amount", Value::Text("12345".into())),
+                ("currency", Value::Text("HKD".into())),
+            ]),
+        ));
+        assert!(e.is_wrong_type());
+        assert_eq!(e.field(), Some("txamt"));
+        assert!(
+            e.rule()
+                .unwrap()
+                .starts_with("amount must be a whole number"),
+            "{e}"
+        );
+        assert!(!e.to_string().contains("12345"), "{e}");
+        let e = err(request(
+            Lang::Python,
+            op,
+            map(&[
+                ("amount", Value::Float(3.0)),
+                ("currency", Value::Text("HKD".into())),
+            ]),
+        ));
+        assert_eq!(
+            e.rule(),
+            Some(
+                "amount must be an int (a whole number of minor units: 300 is HK$3.00), not float"
+            )
+        );
+    }
+
+    #[test]
+    fn unknown_names_are_refused_with_the_valid_ones() {
+        let e = err(request(
+            Lang::Node,
+            operation("refund").unwrap(),
+            map(&[
+                ("syssn", Value::Text("1".into())),
+                ("amount", Value::Int(1)),
+                ("currency", Value::Text("HKD".into())),
+                ("goods_name", Value::Text("x".into())),
+            ]),
+        ));
+        assert_eq!(e.field(), Some("goods_name"));
+        assert!(
+            e.rule().unwrap().contains("outTradeNo, txdtm, mchid, udid"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn durations_in_each_unit_and_zero_per_call_timeout_refused() {
+        let w = wait_options(Lang::Python, map(&[("timeout", Value::Float(1.5))])).unwrap();
+        assert_eq!(w.timeout, Duration::from_millis(1500));
+        let w = wait_options(Lang::Node, map(&[("timeoutMs", Value::Int(1500))])).unwrap();
+        assert_eq!(w.timeout, Duration::from_millis(1500));
+        let w = wait_options(Lang::Jvm, map(&[("timeout", Value::Int(1_500_000_000))])).unwrap();
+        assert_eq!(w.timeout, Duration::from_millis(1500));
+        let client = crate::Client::builder()
+            .base_url("http://127.0.0.1:9")
+            .credentials("A", "K")
+            .build()
+            .unwrap();
+        for lang in [Lang::Python, Lang::Node, Lang::Jvm, Lang::Php] {
+            let e = call_options(
+                &client,
+                lang,
+                map(&[(&lang.option("timeout"), Value::Int(0))]),
+            )
+            .err()
+            .unwrap();
+            assert_eq!(e.field(), Some(lang.option("timeout").as_str()));
+            assert_eq!(e.rule(), Some("must be greater than zero"));
+        }
+    }
+
+    #[test]
+    fn client_options_by_name() {
+        let b = client_options(
+            ClientBuilder::new(),
+            Lang::Node,
+            map(&[
+                ("appCode", Value::Text("A".into())),
+                ("clientKey", Value::Text("K".into())),
+                ("baseUrl", Value::Text("http://127.0.0.1:9".into())),
+                ("retryMaxDelayMs", Value::Int(100)),
+            ]),
+        )
+        .unwrap();
+        assert!(b.build().is_ok());
+        let e = client_options(
+            ClientBuilder::new(),
+            Lang::Php,
+            map(&[("timeout", Value::Int(1))]),
+        )
+        .err()
+        .unwrap();
+        assert_eq!(e.field(), Some("timeout"));
+        assert!(e.rule().unwrap().contains("timeoutMs"), "{e}");
+    }
+
+    #[test]
+    fn real_name_and_any_json_object() {
+        let op = operation("wechat_qr").unwrap();
+        let r = request(
+            Lang::Python,
+            op,
+            map(&[
+                ("amount", Value::Int(1)),
+                (
+                    "extend_info",
+                    map(&[("scene_info", map(&[("a", Value::Int(1))]))]),
+                ),
+            ]),
+        )
+        .unwrap();
+        let Request::Payment(p) = r else { panic!() };
+        assert_eq!(
+            p.extend_info,
+            Some(ExtendInfo::Json("{\"scene_info\":{\"a\":1}}".into()))
+        );
+        let e = err(request(
+            Lang::Node,
+            op,
+            map(&[
+                ("amount", Value::Int(1)),
+                ("extendInfo", map(&[("userCreid", Value::Int(1))])),
+            ]),
+        ));
+        assert_eq!(e.field(), Some("extend_info.user_creid"));
+    }
+}

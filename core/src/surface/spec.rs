@@ -1,0 +1,578 @@
+//! The surface's tables: every option, argument and request field a binding takes, with its
+//! kind, default, QFPay field and one-line doc; every operation with what it takes; every error
+//! code with what it means. The appliers ([`super::apply`]) read values by these names, the
+//! schema ([`super::schema`]) publishes them, and the generated type files are written from it.
+
+/// What a value must be (each language words it its own way, [`super::Lang::expected`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Text.
+    Text,
+    /// Secret text (the client key): never quoted, never shown.
+    Secret,
+    /// Text, or a list of text (query filters).
+    TextList,
+    /// A whole number of minor units (an amount).
+    Amount,
+    /// A whole number from 0 to 2^32 − 1 (counts, pages, seconds of validity).
+    Count,
+    /// A whole number of seconds, which may be negative (an offset from UTC).
+    Offset,
+    /// A duration, in the language's unit ([`super::Lang::duration_unit`]).
+    Duration,
+    /// A currency code (`HKD`).
+    Currency,
+    /// `extend_info`: real-name fields, or any JSON object given as text.
+    ExtendInfo,
+    /// A map (the sandbox's merchants).
+    Map,
+    /// On or off.
+    Flag,
+    /// Any finite number (a scale).
+    Number,
+}
+
+impl Kind {
+    /// The kind's name in the schema.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Text => "str",
+            Kind::Secret => "secret",
+            Kind::TextList => "str_list",
+            Kind::Amount => "int",
+            Kind::Count => "count",
+            Kind::Offset => "offset",
+            Kind::Duration => "duration",
+            Kind::Currency => "currency",
+            Kind::ExtendInfo => "extend_info",
+            Kind::Map => "map",
+            Kind::Flag => "flag",
+            Kind::Number => "number",
+        }
+    }
+}
+
+/// One option, argument or request field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Opt {
+    /// The canonical (snake_case) name; each language spells it by its convention
+    /// ([`super::Lang::option`]).
+    pub name: &'static str,
+    /// What the value must be.
+    pub kind: Kind,
+    /// The default when not given, as documentation (`"30 s"`, `"HKD"`), if any.
+    pub default: Option<&'static str>,
+    /// The QFPay field it is sent as (request fields), which errors name.
+    pub field: Option<&'static str>,
+    /// One line of documentation.
+    pub doc: &'static str,
+}
+
+const fn opt(name: &'static str, kind: Kind, doc: &'static str) -> Opt {
+    Opt {
+        name,
+        kind,
+        default: None,
+        field: None,
+        doc,
+    }
+}
+
+const fn dflt(name: &'static str, kind: Kind, default: &'static str, doc: &'static str) -> Opt {
+    Opt {
+        name,
+        kind,
+        default: Some(default),
+        field: None,
+        doc,
+    }
+}
+
+const fn field(name: &'static str, kind: Kind, doc: &'static str) -> Opt {
+    Opt {
+        name,
+        kind,
+        default: None,
+        field: Some(name),
+        doc,
+    }
+}
+
+/// The client's options (constructor keywords, options object, builder methods).
+pub const CLIENT_OPTIONS: &[Opt] = &[
+    opt(
+        "app_code",
+        Kind::Text,
+        "X-QF-APPCODE, from QFPay (QFPAY_APP_CODE).",
+    ),
+    opt(
+        "client_key",
+        Kind::Secret,
+        "The signing key, from QFPay (QFPAY_CLIENT_KEY); never shown.",
+    ),
+    dflt(
+        "environment",
+        Kind::Text,
+        "live_test",
+        "production, live_test or card_sandbox (QFPAY_ENV).",
+    ),
+    opt(
+        "base_url",
+        Kind::Text,
+        "A base URL instead of an environment: the local sandbox's (QFPAY_BASE_URL).",
+    ),
+    opt(
+        "mchid",
+        Kind::Text,
+        "Default sub-merchant id for every request (agents; QFPAY_MCHID).",
+    ),
+    dflt(
+        "sign_type",
+        Kind::Text,
+        "md5",
+        "md5 or sha256 (QFPAY_SIGN_TYPE).",
+    ),
+    dflt(
+        "timeout",
+        Kind::Duration,
+        "30 s",
+        "Deadline for a whole call, retries included; greater than zero.",
+    ),
+    dflt(
+        "connect_timeout",
+        Kind::Duration,
+        "5 s",
+        "Time allowed to open a connection; greater than zero.",
+    ),
+    dflt(
+        "max_retries",
+        Kind::Count,
+        "2",
+        "Retries after a failure QFPay never processed.",
+    ),
+    dflt(
+        "reconcile_timeout",
+        Kind::Duration,
+        "15 s",
+        "How long to query for a money-moving call's outcome once it became unknown.",
+    ),
+    dflt(
+        "retry_base_delay",
+        Kind::Duration,
+        "0.5 s",
+        "First retry delay; doubles each retry, with jitter.",
+    ),
+    dflt(
+        "retry_max_delay",
+        Kind::Duration,
+        "5 s",
+        "Largest retry delay.",
+    ),
+    dflt(
+        "utc_offset_seconds",
+        Kind::Offset,
+        "28800",
+        "Offset from UTC of the clock used for txdtm (QFPay Hong Kong: +8 h).",
+    ),
+    opt(
+        "proxy",
+        Kind::Text,
+        "HTTP(S) proxy URL, or none for direct connections (QFPAY_PROXY, then HTTPS_PROXY).",
+    ),
+];
+
+/// Per-call options every operation takes (over the client's).
+pub const CALL_OPTIONS: &[Opt] = &[
+    opt(
+        "timeout",
+        Kind::Duration,
+        "This call's deadline instead of the client's; greater than zero.",
+    ),
+    opt(
+        "max_retries",
+        Kind::Count,
+        "This call's retries instead of the client's.",
+    ),
+];
+
+/// The options of `wait_for_payment`.
+pub const WAIT_OPTIONS: &[Opt] = &[
+    dflt(
+        "timeout",
+        Kind::Duration,
+        "120 s",
+        "Give up after this long; greater than zero.",
+    ),
+    dflt(
+        "interval",
+        Kind::Duration,
+        "1 s",
+        "First interval between queries (each is 1.5 times longer).",
+    ),
+    dflt(
+        "max_interval",
+        Kind::Duration,
+        "5 s",
+        "Largest interval between queries.",
+    ),
+];
+
+const AMOUNT: Opt = Opt {
+    name: "amount",
+    kind: Kind::Amount,
+    default: None,
+    field: Some("txamt"),
+    doc: "Amount in integer minor units (300 is HK$3.00).",
+};
+const CURRENCY: Opt = Opt {
+    name: "currency",
+    kind: Kind::Currency,
+    default: None,
+    field: Some("txcurrcd"),
+    doc: "Currency code (HKD, CNY, ...).",
+};
+const PAY_TYPE: Opt = field(
+    "pay_type",
+    Kind::Text,
+    "QFPay pay type code (800201 is WeChat QR).",
+);
+const OUT_TRADE_NO: Opt = field(
+    "out_trade_no",
+    Kind::Text,
+    "Merchant order number, unique per app code (generated when absent; on errors too).",
+);
+const TXDTM: Opt = field(
+    "txdtm",
+    Kind::Text,
+    "Request time, YYYY-MM-DD hh:mm:ss (now, in the client's offset, when absent).",
+);
+const MCHID: Opt = field("mchid", Kind::Text, "Sub-merchant id (agents).");
+const UDID: Opt = field("udid", Kind::Text, "Device id.");
+const SYSSN: Opt = field("syssn", Kind::Text, "QFPay's transaction number.");
+
+const PAYMENT_FIELDS: &[Opt] = &[
+    OUT_TRADE_NO,
+    TXDTM,
+    field(
+        "expired_time",
+        Kind::Count,
+        "Minutes the QR code stays payable (5 to 120; WeChat, Alipay QR).",
+    ),
+    field(
+        "goods_name",
+        Kind::Text,
+        "Goods description shown to the customer (at most 20 characters).",
+    ),
+    field("goods_info", Kind::Text, "Goods details."),
+    MCHID,
+    UDID,
+    field(
+        "notify_url",
+        Kind::Text,
+        "Where QFPay posts this order's notifications.",
+    ),
+    field(
+        "return_url",
+        Kind::Text,
+        "Where the customer returns after paying (H5 / WAP).",
+    ),
+    field("rmb_tag", Kind::Text, "Y to charge in CNY (WeChat Pay HK)."),
+    field(
+        "extend_info",
+        Kind::ExtendInfo,
+        "Real-name fields (user_creid, user_truename) or any JSON object as text.",
+    ),
+    field(
+        "limit_pay",
+        Kind::Text,
+        "no_credit to refuse credit cards (mainland wallets).",
+    ),
+];
+
+const CPM_FIELDS: &[Opt] = &[
+    field(
+        "auth_code",
+        Kind::Text,
+        "The code scanned from the customer's wallet (consumer-presented pay types).",
+    ),
+    field("pay_tag", Kind::Text, "Wallet tag (ALIPAYHK, ALIPAYCN)."),
+    field(
+        "sub_openid",
+        Kind::Text,
+        "The payer's WeChat openid (JSAPI, mini programs).",
+    ),
+];
+
+const ORDER_FIELDS: &[Opt] = &[OUT_TRADE_NO, TXDTM, MCHID, UDID];
+
+/// One operation of the client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Operation {
+    /// The canonical name.
+    pub name: &'static str,
+    /// Whether it can move money (its errors always carry the order number).
+    pub moves_money: bool,
+    /// Its required arguments, in order (positional where the language has them).
+    pub args: &'static [Opt],
+    /// Its optional arguments (keyword / object members).
+    pub options: &'static [&'static [Opt]],
+    /// The options it takes besides (per-call or wait options).
+    pub call: &'static [Opt],
+    /// The result type.
+    pub returns: &'static str,
+    /// One line of documentation.
+    pub doc: &'static str,
+}
+
+impl Operation {
+    /// Every optional argument, in order.
+    pub fn optional(&self) -> impl Iterator<Item = &'static Opt> + '_ {
+        self.options.iter().flat_map(|g| g.iter())
+    }
+}
+
+const QUERY_FIELDS: &[Opt] = &[
+    field(
+        "syssn",
+        Kind::TextList,
+        "QFPay transaction numbers (one, or a list).",
+    ),
+    field(
+        "out_trade_no",
+        Kind::TextList,
+        "Merchant order numbers (one, or a list).",
+    ),
+    field(
+        "pay_type",
+        Kind::TextList,
+        "Pay type codes (one, or a list).",
+    ),
+    field(
+        "respcd",
+        Kind::Text,
+        "Only transactions with this status code.",
+    ),
+    field(
+        "start_time",
+        Kind::Text,
+        "Start of the time range (YYYY-MM-DD hh:mm:ss; same month as end_time).",
+    ),
+    field("end_time", Kind::Text, "End of the time range."),
+    field("page", Kind::Count, "Page number, from 1."),
+    field("page_size", Kind::Count, "Records per page (at most 100)."),
+    MCHID,
+];
+
+/// `wechat_qr`'s currency when none is given.
+pub const WECHAT_QR_CURRENCY: &str = "HKD";
+
+/// Every operation of the client, in the order the documentation gives them.
+pub const OPERATIONS: &[Operation] = &[
+    Operation {
+        name: "create_payment",
+        moves_money: true,
+        args: &[AMOUNT, CURRENCY, PAY_TYPE],
+        options: &[PAYMENT_FIELDS, CPM_FIELDS],
+        call: CALL_OPTIONS,
+        returns: "Payment",
+        doc: "Creates a payment of any pay type.",
+    },
+    Operation {
+        name: "wechat_qr",
+        moves_money: true,
+        args: &[
+            AMOUNT,
+            Opt {
+                default: Some(WECHAT_QR_CURRENCY),
+                ..CURRENCY
+            },
+        ],
+        options: &[PAYMENT_FIELDS],
+        call: CALL_OPTIONS,
+        returns: "Payment",
+        doc: "Creates a WeChat QR payment (800201): show its qrcode to the customer.",
+    },
+    Operation {
+        name: "query",
+        moves_money: false,
+        args: &[],
+        options: &[QUERY_FIELDS],
+        call: CALL_OPTIONS,
+        returns: "QueryPage",
+        doc: "One page of transactions matching the filters.",
+    },
+    Operation {
+        name: "query_pages",
+        moves_money: false,
+        args: &[],
+        options: &[QUERY_FIELDS],
+        call: CALL_OPTIONS,
+        returns: "list<QueryPage>",
+        doc: "Every page of transactions matching the filters, fetched as you iterate.",
+    },
+    Operation {
+        name: "find_payment",
+        moves_money: false,
+        args: &[OUT_TRADE_NO],
+        options: &[],
+        call: CALL_OPTIONS,
+        returns: "Transaction?",
+        doc: "The payment with this order number, or null when QFPay has none.",
+    },
+    Operation {
+        name: "refund",
+        moves_money: true,
+        args: &[SYSSN, AMOUNT, CURRENCY],
+        options: &[ORDER_FIELDS],
+        call: CALL_OPTIONS,
+        returns: "Refund",
+        doc: "Refunds all or part of a payment (by its syssn).",
+    },
+    Operation {
+        name: "close",
+        moves_money: true,
+        args: &[AMOUNT, CURRENCY],
+        options: &[&[SYSSN], ORDER_FIELDS],
+        call: CALL_OPTIONS,
+        returns: "Cancellation",
+        doc: "Closes an unpaid order (by syssn or out_trade_no).",
+    },
+    Operation {
+        name: "reverse",
+        moves_money: true,
+        args: &[AMOUNT, CURRENCY],
+        options: &[&[SYSSN], ORDER_FIELDS],
+        call: CALL_OPTIONS,
+        returns: "Cancellation",
+        doc: "Reverses an order, refunding it if it was paid (by syssn or out_trade_no).",
+    },
+    Operation {
+        name: "wait_for_payment",
+        moves_money: false,
+        args: &[OUT_TRADE_NO],
+        options: &[],
+        call: WAIT_OPTIONS,
+        returns: "Transaction",
+        doc: "Polls until the payment is final or the wait times out.",
+    },
+];
+
+/// The operation named `name`.
+pub fn operation(name: &str) -> Option<&'static Operation> {
+    OPERATIONS.iter().find(|o| o.name == name)
+}
+
+/// The one-line meaning of each of [`crate::Error::CODES`], in that order (a test checks the
+/// two lists agree).
+pub const ERROR_DOCS: &[(&str, &str)] = &[
+    (
+        "validation",
+        "An argument broke a rule or had the wrong type; nothing was sent.",
+    ),
+    ("config", "The client is not configured correctly."),
+    (
+        "auth",
+        "QFPay refused the credentials or the signature (app code, key, sign type).",
+    ),
+    ("invalid_request", "QFPay refused a field of the request."),
+    ("declined", "The payment was declined."),
+    (
+        "duplicate_order",
+        "The order number was used before; existing holds that transaction when it could be read.",
+    ),
+    (
+        "order_state",
+        "The order cannot do this in its state (already paid, closed...).",
+    ),
+    ("refund_rejected", "QFPay refused the refund."),
+    (
+        "account",
+        "The merchant account cannot do this (not enabled, limits).",
+    ),
+    ("server", "QFPay failed internally."),
+    ("api", "Another QFPay error code."),
+    (
+        "rate_limited",
+        "Too many requests (HTTP 429); retry_after says how long to wait, when known.",
+    ),
+    (
+        "network",
+        "No answer; sent says whether the request may have reached QFPay.",
+    ),
+    ("timeout", "The call's deadline passed."),
+    (
+        "status_unknown",
+        "A money-moving call's outcome could not be learned; query out_trade_no before retrying.",
+    ),
+    ("decode", "QFPay's answer could not be read."),
+    ("signature", "A notification's signature did not verify."),
+];
+
+/// The fields every error carries, with their types and docs (null when not applicable).
+pub const ERROR_FIELDS: &[(&str, &str, &str)] = &[
+    ("code", "str", "One of the error codes."),
+    ("message", "str", "What went wrong."),
+    (
+        "respcd",
+        "str?",
+        "QFPay's response code, when QFPay answered.",
+    ),
+    ("resperr", "str?", "QFPay's error text."),
+    ("respmsg", "str?", "QFPay's message."),
+    (
+        "http_status",
+        "count?",
+        "The HTTP status, when there was one.",
+    ),
+    (
+        "out_trade_no",
+        "str?",
+        "The order number of a money-moving call (generated ones included).",
+    ),
+    ("syssn", "str?", "QFPay's transaction number, when known."),
+    (
+        "field",
+        "str?",
+        "The field or option at fault (validation, config).",
+    ),
+    ("rule", "str?", "The rule it broke."),
+    (
+        "retry_after",
+        "duration?",
+        "rate_limited: how long the server asked to wait.",
+    ),
+    (
+        "sent",
+        "bool?",
+        "network: whether the request may have reached QFPay.",
+    ),
+    (
+        "existing",
+        "Transaction?",
+        "duplicate_order: the transaction already under that order number.",
+    ),
+];
+
+/// Enumerations results use, with their values.
+pub const ENUMS: &[(&str, &[&str])] = &[(
+    "transaction_state",
+    &[
+        "succeeded",
+        "pending",
+        "failed",
+        "refunded",
+        "partially_refunded",
+        "cancelled",
+    ],
+)];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_code_is_documented_once_in_order() {
+        let documented: Vec<&str> = ERROR_DOCS.iter().map(|(c, _)| *c).collect();
+        assert_eq!(documented, crate::Error::CODES);
+    }
+}

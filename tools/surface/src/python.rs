@@ -1,0 +1,8 @@
+//! The python binding's generated type file.
+
+use crate::File;
+
+/// The files this module writes.
+pub fn files() -> Vec<File> {
+    Vec::new()
+}
