@@ -201,7 +201,7 @@ pub const WAIT_OPTIONS: &[Opt] = &[
         "timeout",
         Kind::Duration,
         "120 s",
-        "Give up after this long; greater than zero.",
+        "Give up after this long.",
     ),
     dflt(
         "interval",
