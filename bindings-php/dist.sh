@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The PHP extension for PHP 8.2 NTS (Debian's; extension API 20220829), stripped, into OUTDIR
-# (default ../dist/php): qfpay.so, qfpay.ini (extension=qfpay.so) and the IDE stub qfpay.php.
+# (default ../dist/php): qfpay.so, qfpay.ini (extension=qfpay.so) and the IDE stubs qfpay.php and
+# surface.php (generated from the core's surface).
 # Called by `make dist` (scripts/dist.sh) with the cargo profile in QFPAY_CARGO_PROFILE.
 # Another PHP minor needs its own build: PHP_CONFIG=php-config8.3 bash bindings-php/dist.sh.
 set -euo pipefail
@@ -20,6 +21,6 @@ target="${CARGO_TARGET_DIR:-$root/target}"
 cp "$target/$profile/libqfpay_php.so" "$out/qfpay.so"
 strip --strip-unneeded "$out/qfpay.so" 2>/dev/null || true
 echo "extension=qfpay.so" > "$out/qfpay.ini"
-cp "$here/stubs/qfpay.php" "$out/qfpay.php" 2>/dev/null || true
+cp "$here/stubs/qfpay.php" "$here/stubs/surface.php" "$out/"
 php -n -d extension="$out/qfpay.so" -r 'echo "qfpay ", QfPay\QfPay::VERSION, " (core ", QfPay\QfPay::CORE_VERSION, ") for PHP ", PHP_MAJOR_VERSION, ".", PHP_MINOR_VERSION, "\n";'
 ls -l "$out/qfpay.so"

@@ -70,13 +70,13 @@ final class OptionsTest extends TestCase
             ['mchid', ['mchid' => str_repeat('M', 17)], $c, 'mchid', ['16']],
             ['sign_type', ['signType' => 'sha1'], $c, 'signType', ['is unknown', 'md5', 'sha256']],
             ['timeout', ['timeoutMs' => 0], $c, 'timeoutMs', ['must be greater than zero']],
-            ['timeout', ['timeoutMs' => 0.0], $c, 'timeoutMs', ['must be greater than zero']],
+            ['timeout', ['timeoutMs' => 0.0], $v, 'timeoutMs', ['milliseconds', 'got a float']],
             ['timeout', ['timeoutMs' => 'soon'], $v, 'timeoutMs', ['milliseconds']],
             ['timeout', ['timeoutMs' => -1], $v, 'timeoutMs', ['negative']],
             ['connect_timeout', ['connectTimeoutMs' => 0], $c, 'connectTimeoutMs', ['must be greater than zero']],
             ['connect_timeout', ['connectTimeoutMs' => 1e19], $v, 'connectTimeoutMs', []],
-            ['max_retries', ['maxRetries' => 1.5], $v, 'maxRetries', ['whole number', 'non-negative']],
-            ['max_retries', ['maxRetries' => -1], $v, 'maxRetries', ['whole number', 'non-negative']],
+            ['max_retries', ['maxRetries' => 1.5], $v, 'maxRetries', ['whole number']],
+            ['max_retries', ['maxRetries' => -1], $v, 'maxRetries', ['0 to 4294967295']],
             ['max_retries', ['maxRetries' => '3'], $v, 'maxRetries', ['whole number']],
             ['reconcile_timeout', ['reconcileTimeoutMs' => NAN], $v, 'reconcileTimeoutMs', []],
             ['retry_base_delay', ['retryBaseDelayMs' => -1], $v, 'retryBaseDelayMs', []],
@@ -88,8 +88,8 @@ final class OptionsTest extends TestCase
             ['proxy', ['baseUrl' => 'https://pay.example', 'proxy' => 'socks5://proxy.example:1080'], $c, 'proxy', ['http://']],
             [null, ['logLevel' => 'loud'], $c, 'logLevel', ['must be error, warn']],
             [null, ['logger' => 5], $c, 'logger', ['must be an object']],
-            [null, ['typo' => 1], $v, 'typo', ["unknown option 'typo'", 'the client options']],
-            [null, ['app_code' => 'A'], $v, 'app_code', ["unknown option 'app_code'", 'appCode']],
+            [null, ['typo' => 1], $v, 'typo', ['is not an option of the client options']],
+            [null, ['app_code' => 'A'], $v, 'app_code', ['is not an option', 'appCode']],
         ];
     }
 
@@ -151,7 +151,7 @@ final class OptionsTest extends TestCase
         $before = self::$sandbox->requestCount();
         $this->assertNamed(fn () => $c->wechatQr(300, 'HKD', ['timeoutMs' => 0]), $v, 'timeoutMs', 'payment timeoutMs 0', 'greater than zero');
         $this->assertNamed(fn () => $c->wechatQr(300, 'HKD', ['maxRetries' => 1.5]), $v, 'maxRetries', 'payment maxRetries 1.5', 'whole number');
-        $this->assertNamed(fn () => $c->findPayment('A1', ['maxRetries' => -2]), $v, 'maxRetries', 'find maxRetries -2', 'non-negative');
+        $this->assertNamed(fn () => $c->findPayment('A1', ['maxRetries' => -2]), $v, 'maxRetries', 'find maxRetries -2', '0 to 4294967295');
         $this->assertNamed(fn () => $c->query(['timeoutMs' => 'x']), $v, 'timeoutMs', 'query timeoutMs string');
         $this->assertNamed(fn () => $c->refund('S1', 100, 'HKD', ['maxRetries' => 2.0]), $v, 'maxRetries', 'refund maxRetries 2.0');
         $this->assertNamed(fn () => $c->close(100, 'HKD', ['syssn' => 'S1', 'timeoutMs' => 0]), $v, 'timeoutMs', 'close timeoutMs 0');
@@ -178,7 +178,7 @@ final class OptionsTest extends TestCase
         $this->assertNamed(fn () => Sandbox::start(['pendingQueries' => 1.5]), $v, 'pendingQueries', 'pendingQueries 1.5', 'whole number');
         $this->assertNamed(fn () => Sandbox::start(['merchants' => 'x']), $c, 'merchants', 'merchants');
         $this->assertNamed(fn () => Sandbox::start(['rateLimit' => 3]), $c, 'rateLimit', 'rateLimit');
-        $this->assertNamed(fn () => Sandbox::start(['typo' => 1]), $v, 'typo', 'sandbox typo', "unknown option 'typo'");
+        $this->assertNamed(fn () => Sandbox::start(['typo' => 1]), $v, 'typo', 'sandbox typo', 'is not an option of the sandbox options');
         $this->assertNamed(fn () => Sandbox::start(['rateLimit' => ['perHour' => 1]]), $v, 'perHour', 'rateLimit typo');
         $this->assertNamed(fn () => Signing::sign(['a' => '1'], 'K', 'sha1'), $c, 'signType', 'sign signType');
     }

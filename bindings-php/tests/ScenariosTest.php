@@ -160,7 +160,7 @@ final class ScenariosTest extends TestCase
             [fn () => $this->client->wechatQr(300, 'HKD', ['timeoutMs' => '5000']), 'timeoutMs'],
             [fn () => $this->client->wechatQr(300, 'HKD', ['maxRetries' => -1]), 'maxRetries'],
             [fn () => $this->client->wechatQr(300, 'HKD', ['maxRetries' => true]), 'maxRetries'],
-            [fn () => $this->client->wechatQr(300, 'HKD', ['goods_name' => 'typo']), 'the payment options'],
+            [fn () => $this->client->wechatQr(300, 'HKD', ['goods_name' => 'typo']), 'goods_name'],
             [fn () => $this->client->wechatQr(300, 'HKD', ['extendInfo' => ['userCreid' => '123', 'userTruename' => 'X']]), 'extend_info.user_creid'],
             [fn () => $this->client->wechatQr(300, 'HKD', ['extendInfo' => '{"user_creid":"123","user_truename":"X"}']), 'extend_info.user_creid'],
             [fn () => $this->client->findPayment(null), 'out_trade_no'],
@@ -172,6 +172,8 @@ final class ScenariosTest extends TestCase
             [fn () => $this->client->query(['pageSize' => 1000]), 'page_size'],
             [fn () => $this->client->query(['page' => '2']), 'page'],
             [fn () => $this->client->query(['outTradeNo' => ['A', 3]]), 'out_trade_no'],
+            [fn () => $this->client->refund('S1', 100, 'HKD', ['syssn' => 'S2']), 'syssn'],
+            [fn () => $this->client->wechatQr(300, 'HKD', ['amount' => 400]), 'amount'],
         ];
         $before = self::$sandbox->requestCount();
         foreach ($cases as $i => [$call, $field]) {

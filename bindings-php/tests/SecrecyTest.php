@@ -49,7 +49,7 @@ final class SecrecyTest extends TestCase
 
     public function testTheKeyCarryingParametersAreSensitiveInTheExtensionAndTheStub(): void
     {
-        $stub = (string) file_get_contents(__DIR__ . '/../stubs/qfpay.php');
+        $stub = qfpay_stub();
         $expected = array_map(fn ($s) => implode('::', $s), self::SENSITIVE);
         $found = [];
         foreach (get_declared_classes() as $class) {

@@ -4,7 +4,8 @@ declare(strict_types=1);
 use PHPUnit\Framework\TestCase;
 
 /**
- * stubs/qfpay.php against the loaded extension, by reflection: every class, method (with its
+ * The IDE stub (stubs/qfpay.php and the generated stubs/surface.php) against the loaded
+ * extension, by reflection: every class, method (with its
  * parameter names and optionality), property and constant of one is in the other, nothing
  * missing and nothing extra, and every stub member has a docblock. Then tests/surface.json
  * (canonical snake_case) against the extension, names mapped to lowerCamelCase.
@@ -14,7 +15,22 @@ final class StubTest extends TestCase
     /** @return array<string, array{kind: string, parent: ?string, methods: array<string, list<array{string, bool}>>, props: list<string>, consts: list<string>, undocumented: list<string>}> */
     private static function parseStub(): array
     {
-        $tokens = token_get_all((string) file_get_contents(__DIR__ . '/../stubs/qfpay.php'));
+        $classes = [];
+        foreach (qfpay_stub_files() as $file) {
+            $more = self::parseStubFile($file);
+            $twice = array_keys(array_intersect_key($classes, $more));
+            if ($twice !== []) {
+                throw new \LogicException('declared in two stub files: ' . implode(', ', $twice));
+            }
+            $classes += $more;
+        }
+        return $classes;
+    }
+
+    /** @return array<string, array{kind: string, parent: ?string, methods: array<string, list<array{string, bool}>>, props: list<string>, consts: list<string>, undocumented: list<string>}> */
+    private static function parseStubFile(string $file): array
+    {
+        $tokens = token_get_all((string) file_get_contents($file));
         $classes = [];
         $current = null;
         $doc = null;
@@ -182,7 +198,7 @@ final class StubTest extends TestCase
         foreach ($surface['client']['properties'] as $p) {
             $this->assertTrue($client->hasProperty(self::camel($p)), "Client::\$" . self::camel($p));
         }
-        $stub = (string) file_get_contents(__DIR__ . '/../stubs/qfpay.php');
+        $stub = qfpay_stub();
         // Client options: durations are milliseconds with the suffix Ms.
         $durations = ['timeout', 'connect_timeout', 'reconcile_timeout', 'retry_base_delay', 'retry_max_delay'];
         $sb = \QfPay\Sandbox::start(['rateLimit' => false]);
@@ -194,7 +210,7 @@ final class StubTest extends TestCase
                 try {
                     new \QfPay\Client([$key => null, 'appCode' => 'A', 'clientKey' => 'K', 'baseUrl' => $sb->baseUrl]);
                 } catch (\QfPay\QfPayException $e) {
-                    $this->assertStringNotContainsString("unknown option '$key'", $e->getMessage(), $key);
+                    $this->assertStringNotContainsString("invalid $key: is not an option", $e->getMessage(), $key);
                 }
             }
             foreach ($surface['client']['refused_environment_names'] as $env) {
@@ -218,7 +234,7 @@ final class StubTest extends TestCase
                 $this->assertSame('options', end($params), "$m: an options array last");
                 foreach ($spec['options'] as $o) {
                     $key = self::camel($o) . ($op === 'wait_for_payment' ? 'Ms' : '');
-                    // Known to the extension: passing it never says "unknown option".
+                    // Known to the extension: passing it never says "is not an option".
                     try {
                         $bad = [$key => ['x']];
                         match ($op) {
@@ -233,7 +249,7 @@ final class StubTest extends TestCase
                             default => null,
                         };
                     } catch (\QfPay\QfPayException $e) {
-                        $this->assertStringNotContainsString("unknown option '$key'", $e->getMessage(), "$m: $key");
+                        $this->assertStringNotContainsString("invalid $key: is not an option", $e->getMessage(), "$m: $key");
                     }
                 }
                 if ($spec['moves_money'] || in_array($op, ['query', 'query_pages', 'find_payment'], true)) {
@@ -246,8 +262,13 @@ final class StubTest extends TestCase
             $this->assertTrue((new ReflectionClass(\QfPay\QueryPages::class))->hasMethod('items'));
             foreach ($surface['results'] as $class => $fields) {
                 $rc = new ReflectionClass("QfPay\\$class");
+                $this->assertTrue($rc->isFinal(), $class);
                 foreach ($fields as $f) {
                     $this->assertTrue($rc->hasProperty(self::camel($f)), "$class::\$" . self::camel($f));
+                    // Typed and read-only in the extension, declared the same in the stub.
+                    $p = $rc->getProperty(self::camel($f));
+                    $this->assertTrue($p->isReadOnly(), "$class::\$" . $p->getName());
+                    $this->assertStringContainsString("public readonly {$p->getType()} \${$p->getName()};", $stub, "$class::\$" . $p->getName());
                 }
             }
             $base = new ReflectionClass(\QfPay\QfPayException::class);

@@ -16,6 +16,18 @@ function qfpay_vectors(string $name): array
     return $data['cases'];
 }
 
+/** The IDE stub's files: stubs/qfpay.php and the generated stubs/surface.php. */
+function qfpay_stub_files(): array
+{
+    return [__DIR__ . '/../stubs/qfpay.php', __DIR__ . '/../stubs/surface.php'];
+}
+
+/** The IDE stub's text, every file. */
+function qfpay_stub(): string
+{
+    return implode("\n", array_map(fn ($f) => (string) file_get_contents($f), qfpay_stub_files()));
+}
+
 /** The path of the extension .so under test. */
 function qfpay_extension_path(): string
 {

@@ -1,5 +1,8 @@
-//! `QfPay\Client`: the core's blocking facade, one PHP method per operation.
+//! `QfPay\Client`: the core's blocking facade, one PHP method per operation. Arguments and
+//! options go to the core's applier by PHP's names (`qfpay::surface::apply`); results come
+//! back as the objects of `results`.
 
+use std::collections::VecDeque;
 use std::future::Future;
 use std::rc::Rc;
 
@@ -7,70 +10,38 @@ use ext_php_rs::flags::ClassFlags;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendHashTable, Zval};
 use ext_php_rs::zend::ce;
-use qfpay::{ClientBuilder, Environment, PayType, SignType, Wait};
+use qfpay::ClientBuilder;
+use qfpay::surface::{Request, apply, operation};
 
-use super::convert::{self, CallOptions, Opts};
+use super::convert::{self, PHP};
 use super::errors::{Php, to_php};
 use super::events::Logging;
-use super::results::{Cancellation, Payment, QueryPage, Refund, Transaction};
+use super::results::object;
 
-fn user_agent() -> String {
-    format!("qfpay-php/{}", env!("CARGO_PKG_VERSION"))
+/// Applies PHP client options to a builder: the core's applier, but for the binding's own
+/// `logger` and `logLevel` (read by [`Logging`]).
+fn apply(b: ClientBuilder, options: Option<&ZendHashTable>) -> qfpay::Result<ClientBuilder> {
+    let b = apply::client_options(b, PHP, convert::map(options, &["logger", "logLevel"]))?;
+    Ok(b.user_agent_prefix(format!("qfpay-php/{}", env!("CARGO_PKG_VERSION"))))
 }
 
-/// Applies PHP client options to a builder: only conversions, every rule is the core's. Every
-/// error names the option as PHP code writes it (`timeoutMs`, `maxRetries`) in its message and
-/// its `field`; a value that may be a secret (a string in the wrong option, an unknown
-/// environment, a proxy URL) is never quoted.
-fn apply(mut b: ClientBuilder, options: Option<&ZendHashTable>) -> qfpay::Result<ClientBuilder> {
-    let mut f = Opts::options("the client options", options);
-    if let Some(a) = f.str("appCode")? {
-        b = b.app_code(a);
-    }
-    if let Some(k) = f.str("clientKey")? {
-        b = b.client_key(k);
-    }
-    if let Some(e) = f.str("environment")? {
-        b = b.environment(Environment::parse(&e)?);
-    }
-    if let Some(u) = f.str("baseUrl")? {
-        b = b.base_url(u);
-    }
-    if let Some(m) = f.str("mchid")? {
-        b = b.mchid(m);
-    }
-    if let Some(s) = f.str("signType")? {
-        b = b.sign_type(SignType::parse(&s)?);
-    }
-    if let Some(d) = f.millis("timeoutMs")? {
-        b = b.timeout(d);
-    }
-    if let Some(d) = f.millis("connectTimeoutMs")? {
-        b = b.connect_timeout(d);
-    }
-    if let Some(d) = f.millis("reconcileTimeoutMs")? {
-        b = b.reconcile_timeout(d);
-    }
-    if let Some(n) = f.u32("maxRetries")? {
-        b = b.max_retries(n);
-    }
-    if let Some(d) = f.millis("retryBaseDelayMs")? {
-        b = b.retry_base_delay(d);
-    }
-    if let Some(d) = f.millis("retryMaxDelayMs")? {
-        b = b.retry_max_delay(d);
-    }
-    if let Some(s) = f.int("utcOffsetSeconds")? {
-        // Out of i32's range is out of the core's ±14 hours too: the core refuses it.
-        b = b.utc_offset_seconds(i32::try_from(s).unwrap_or(i32::MAX));
-    }
-    if let Some(p) = f.str("proxy")? {
-        b = b.proxy(p);
-    }
-    let _ = f.raw("logger");
-    let _ = f.raw("logLevel");
-    f.finish()?;
-    Ok(b.user_agent_prefix(user_agent()))
+/// The `logger` and `logLevel` options.
+fn logging(options: Option<&ZendHashTable>) -> qfpay::Result<Option<Logging>> {
+    let get = |k: &str| {
+        options
+            .and_then(|o| o.get(k))
+            .map(Zval::dereference)
+            .filter(|z| !z.is_null())
+    };
+    let level = get("logLevel")
+        .map(|z| convert::text("logLevel", z))
+        .transpose()?;
+    Logging::new(get("logger"), level)
+}
+
+/// The core's tables disagree with this file (a bug, reported rather than a panic).
+fn unexpected() -> qfpay::Error {
+    qfpay::Error::config("the core read another request than the operation's")
 }
 
 /// A QFPay client. Create it where you need it, per request if you like: clients built with
@@ -84,23 +55,6 @@ fn apply(mut b: ClientBuilder, options: Option<&ZendHashTable>) -> qfpay::Result
 pub struct Client {
     inner: qfpay::blocking::Client,
     logging: Option<Rc<Logging>>,
-}
-
-/// The `logger` and `logLevel` options.
-fn logging(options: Option<&ZendHashTable>) -> qfpay::Result<Option<Logging>> {
-    let logger = options
-        .and_then(|o| o.get("logger"))
-        .map(Zval::dereference)
-        .filter(|z| !z.is_null());
-    let level = match options
-        .and_then(|o| o.get("logLevel"))
-        .map(Zval::dereference)
-    {
-        None => None,
-        Some(z) if z.is_null() => None,
-        Some(z) => Some(convert::str_arg("logLevel", z)?),
-    };
-    Logging::new(logger, level)
 }
 
 impl Client {
@@ -129,20 +83,67 @@ impl Client {
         })
     }
 
+    /// A client for a local sandbox, then `overrides`.
+    pub fn for_sandbox(
+        base_url: &str,
+        app_code: &str,
+        client_key: &str,
+        overrides: Option<&ZendHashTable>,
+    ) -> PhpResult<Self> {
+        let b = ClientBuilder::new()
+            .base_url(base_url)
+            .credentials(app_code, client_key);
+        Self::build(apply(b, overrides), overrides)
+    }
+
     /// Runs one call on the client's runtime, then delivers its log events (on this thread).
     fn run<T, F: Future<Output = qfpay::Result<T>>>(&self, fut: F) -> PhpResult<T> {
         let result = self.inner.block_on(fut);
         if let Some(l) = &self.logging {
             l.flush();
         }
-        match result {
-            Ok(r) => r.php(),
-            Err(e) => Err(to_php(&e)),
-        }
+        result.and_then(|r| r).php()
     }
 
-    fn call(&self, o: &mut Opts<'_>) -> qfpay::Result<qfpay::Client> {
-        Ok(CallOptions::read(o)?.apply(self.inner.async_client()))
+    /// Operation `op`'s request from its arguments and options, and the client with the
+    /// call's own options (`timeoutMs`, `maxRetries`) applied.
+    fn prepare(
+        &self,
+        op: &str,
+        args: &[(&str, &Zval)],
+        options: Option<&ZendHashTable>,
+    ) -> PhpResult<(Request, qfpay::Client)> {
+        let prepared = (|| {
+            let op = operation(op).ok_or_else(unexpected)?;
+            let (request, call) = convert::split(op, args, options)?;
+            let request = apply::request(PHP, op, request)?;
+            let client = apply::call_options(self.inner.async_client(), PHP, call)?;
+            Ok((request, client))
+        })();
+        prepared.php()
+    }
+
+    /// Runs operation `op` and returns its result as its PHP object.
+    fn call(
+        &self,
+        op: &str,
+        args: &[(&str, &Zval)],
+        options: Option<&ZendHashTable>,
+    ) -> PhpResult<Zval> {
+        match self.prepare(op, args, options)? {
+            (Request::Payment(r), c) => {
+                self.run(c.create_payment(r)).map(|p| object("Payment", &p))
+            }
+            (Request::Query(q), c) => self.run(c.query(q)).map(|p| object("QueryPage", &p)),
+            (Request::Refund(r), c) => self.run(c.refund(r)).map(|r| object("Refund", &r)),
+            (Request::Cancel(r), c) if op == "close" => {
+                self.run(c.close(r)).map(|x| object("Cancellation", &x))
+            }
+            (Request::Cancel(r), c) => self.run(c.reverse(r)).map(|x| object("Cancellation", &x)),
+            (Request::OrderNumber(n), c) => self
+                .run(c.find_payment(&n))
+                .map(|t| t.map_or_else(Zval::null, |t| object("Transaction", &t))),
+        }
     }
 }
 
@@ -155,10 +156,8 @@ impl Client {
 
     /// A client from the `QFPAY_*` environment variables, then `overrides`.
     pub fn from_env(overrides: Option<&ZendHashTable>) -> PhpResult<Self> {
-        Self::build(
-            ClientBuilder::new().env().and_then(|b| apply(b, overrides)),
-            overrides,
-        )
+        let b = ClientBuilder::new().env().and_then(|b| apply(b, overrides));
+        Self::build(b, overrides)
     }
 
     #[php(getter)]
@@ -183,18 +182,13 @@ impl Client {
         currency: &Zval,
         payType: &Zval,
         options: Option<&ZendHashTable>,
-    ) -> PhpResult<Payment> {
-        let mut o = Opts::new("the payment options", options);
-        let req = (|| {
-            let money = convert::money(amount, currency)?;
-            let pt = PayType::from_code(&convert::str_arg("pay_type", payType)?);
-            let req = convert::payment(money, pt, &mut o, false)?;
-            let c = self.call(&mut o)?;
-            o.finish()?;
-            Ok((req, c))
-        })();
-        let (req, c) = req.php()?;
-        self.run(c.create_payment(req)).map(Payment::from)
+    ) -> PhpResult<Zval> {
+        let args = [("amount", amount), ("currency", currency)];
+        self.call(
+            "create_payment",
+            &[args[0], args[1], ("payType", payType)],
+            options,
+        )
     }
 
     /// Creates a WeChat QR payment (800201): show `qrcode` to the customer.
@@ -203,52 +197,37 @@ impl Client {
         amount: &Zval,
         currency: Option<&Zval>,
         options: Option<&ZendHashTable>,
-    ) -> PhpResult<Payment> {
-        let mut o = Opts::new("the payment options", options);
-        let prepared = (|| {
-            let hkd = Zval::try_from("HKD").map_err(|_| qfpay::Error::config("out of memory"))?;
-            let money = convert::money(amount, currency.unwrap_or(&hkd))?;
-            let req = convert::payment(money, PayType::WechatQr, &mut o, true)?;
-            let c = self.call(&mut o)?;
-            o.finish()?;
-            Ok((req, c))
-        })();
-        let (req, c) = prepared.php()?;
-        self.run(c.create_payment(req)).map(Payment::from)
+    ) -> PhpResult<Zval> {
+        match currency {
+            Some(c) => self.call("wechat_qr", &[("amount", amount), ("currency", c)], options),
+            None => self.call("wechat_qr", &[("amount", amount)], options),
+        }
     }
 
     /// Queries one page of transactions.
-    pub fn query(&self, options: Option<&ZendHashTable>) -> PhpResult<QueryPage> {
-        let mut o = Opts::new("the query options", options);
-        let prepared = (|| {
-            let q = convert::query(&mut o)?;
-            let c = self.call(&mut o)?;
-            o.finish()?;
-            Ok((q, c))
-        })();
-        let (q, c) = prepared.php()?;
-        self.run(c.query(q)).map(QueryPage::from)
+    pub fn query(&self, options: Option<&ZendHashTable>) -> PhpResult<Zval> {
+        self.call("query", &[], options)
     }
 
     /// Every page of a query, fetched as the iteration advances (`foreach`); `->items()`
     /// iterates the transactions across pages.
     pub fn query_pages(&self, options: Option<&ZendHashTable>) -> PhpResult<QueryPages> {
-        let mut o = Opts::new("the query options", options);
-        let prepared = (|| {
-            let q = convert::query(&mut o)?;
-            q.validate()?;
-            let c = self.call(&mut o)?;
-            o.finish()?;
-            Ok((q, c))
-        })();
-        let (q, c) = prepared.php()?;
-        Ok(QueryPages::new(Pager {
+        let (Request::Query(req), client) = self.prepare("query_pages", &[], options)? else {
+            return Err(unexpected()).php();
+        };
+        req.validate().php()?;
+        let query = Query {
             logging: self.logging.clone(),
             runtime: self.inner.clone(),
-            client: c,
-            req: q,
-            pages: None,
-        }))
+            client,
+            req,
+        };
+        let pager = Pager { query, pages: None };
+        Ok(QueryPages {
+            pager,
+            current: None,
+            index: -1,
+        })
     }
 
     /// The payment with merchant order number `outTradeNo`, or null.
@@ -256,17 +235,8 @@ impl Client {
         &self,
         outTradeNo: &Zval,
         options: Option<&ZendHashTable>,
-    ) -> PhpResult<Option<Transaction>> {
-        let mut o = Opts::new("the call options", options);
-        let prepared = (|| {
-            let n = convert::str_arg("out_trade_no", outTradeNo)?;
-            let c = self.call(&mut o)?;
-            o.finish()?;
-            Ok((n, c))
-        })();
-        let (n, c) = prepared.php()?;
-        self.run(c.find_payment(&n))
-            .map(|t| t.map(Transaction::from_core))
+    ) -> PhpResult<Zval> {
+        self.call("find_payment", &[("outTradeNo", outTradeNo)], options)
     }
 
     /// Refunds a paid transaction, fully or partly.
@@ -276,18 +246,9 @@ impl Client {
         amount: &Zval,
         currency: &Zval,
         options: Option<&ZendHashTable>,
-    ) -> PhpResult<Refund> {
-        let mut o = Opts::new("the refund options", options);
-        let prepared = (|| {
-            let s = convert::str_arg("syssn", syssn)?;
-            let money = convert::money(amount, currency)?;
-            let r = convert::refund(s, money, &mut o)?;
-            let c = self.call(&mut o)?;
-            o.finish()?;
-            Ok((r, c))
-        })();
-        let (r, c) = prepared.php()?;
-        self.run(c.refund(r)).map(Refund::from)
+    ) -> PhpResult<Zval> {
+        let args = [("syssn", syssn), ("amount", amount), ("currency", currency)];
+        self.call("refund", &args, options)
     }
 
     /// Closes an unpaid order (options: `syssn` or `outTradeNo`).
@@ -296,9 +257,12 @@ impl Client {
         amount: &Zval,
         currency: &Zval,
         options: Option<&ZendHashTable>,
-    ) -> PhpResult<Cancellation> {
-        let (r, c) = self.cancel_request(amount, currency, options)?;
-        self.run(c.close(r)).map(Cancellation::from)
+    ) -> PhpResult<Zval> {
+        self.call(
+            "close",
+            &[("amount", amount), ("currency", currency)],
+            options,
+        )
     }
 
     /// Reverses an unfinished transaction (options: `syssn` or `outTradeNo`).
@@ -307,110 +271,81 @@ impl Client {
         amount: &Zval,
         currency: &Zval,
         options: Option<&ZendHashTable>,
-    ) -> PhpResult<Cancellation> {
-        let (r, c) = self.cancel_request(amount, currency, options)?;
-        self.run(c.reverse(r)).map(Cancellation::from)
+    ) -> PhpResult<Zval> {
+        self.call(
+            "reverse",
+            &[("amount", amount), ("currency", currency)],
+            options,
+        )
     }
 
     /// Polls until the payment is paid (returns it), fails (throws) or `timeoutMs` passes
-    /// (StatusUnknownException). Options: `timeoutMs` (120 000), `intervalMs` (1 000),
-    /// `maxIntervalMs` (5 000).
+    /// (StatusUnknownException). Options: `timeoutMs`, `intervalMs`, `maxIntervalMs`.
     pub fn wait_for_payment(
         &self,
         outTradeNo: &Zval,
         options: Option<&ZendHashTable>,
-    ) -> PhpResult<Transaction> {
+    ) -> PhpResult<Zval> {
         let prepared = (|| {
-            let n = convert::str_arg("out_trade_no", outTradeNo)?;
-            let mut f = Opts::new("the wait options", options);
-            let d = Wait::default();
-            let timeout = f.millis("timeoutMs")?.unwrap_or(d.timeout);
-            let initial = f.millis("intervalMs")?;
-            let max = f.millis("maxIntervalMs")?;
-            f.finish()?;
-            let mut wait = Wait { timeout, ..d };
-            if initial.is_some() || max.is_some() {
-                let initial = initial.unwrap_or(wait.initial_interval);
-                wait = wait.interval(initial, max.unwrap_or(wait.max_interval.max(initial)));
+            let op = operation("wait_for_payment").ok_or_else(unexpected)?;
+            let (request, wait) = convert::split(op, &[("outTradeNo", outTradeNo)], options)?;
+            match apply::request(PHP, op, request)? {
+                Request::OrderNumber(n) => Ok((n, apply::wait_options(PHP, wait)?)),
+                _ => Err(unexpected()),
             }
-            Ok((n, wait))
         })();
         let (n, wait) = prepared.php()?;
         self.run(self.inner.async_client().wait_for_payment(&n, wait))
-            .map(Transaction::from_core)
+            .map(|t| object("Transaction", &t))
     }
 }
 
-impl Client {
-    fn cancel_request(
-        &self,
-        amount: &Zval,
-        currency: &Zval,
-        options: Option<&ZendHashTable>,
-    ) -> PhpResult<(qfpay::CancelRequest, qfpay::Client)> {
-        let mut o = Opts::new("the cancel options", options);
-        let prepared = (|| {
-            let money = convert::money(amount, currency)?;
-            let r = convert::cancel(money, &mut o)?;
-            let c = self.call(&mut o)?;
-            o.finish()?;
-            Ok((r, c))
-        })();
-        prepared.php()
-    }
-}
-
-/// Where a page iteration stands. Pages are fetched on the client's own runtime (its
-/// connection pool belongs to it).
-struct Pager {
+/// A query to iterate. Pages are fetched on the client's own runtime (its connection pool
+/// belongs to it).
+#[derive(Clone)]
+struct Query {
     logging: Option<Rc<Logging>>,
     runtime: qfpay::blocking::Client,
     client: qfpay::Client,
     req: qfpay::QueryRequest,
+}
+
+/// Where a page iteration stands.
+struct Pager {
+    query: Query,
     pages: Option<qfpay::QueryPages>,
 }
 
 impl Pager {
     fn restart(&mut self) {
-        self.pages = Some(self.client.query_pages(self.req.clone()));
+        let q = &self.query;
+        self.pages = Some(q.client.query_pages(q.req.clone()));
     }
 
+    /// The next page, `None` after the last (or before the first `restart`).
     fn next_page(&mut self) -> PhpResult<Option<qfpay::QueryPage>> {
         let Some(pages) = self.pages.as_mut() else {
             return Ok(None);
         };
-        let next = match self.runtime.block_on(pages.next_page()) {
-            Ok(n) => n,
-            Err(e) => Some(Err(e)),
-        };
-        if let Some(l) = &self.logging {
+        let next = self
+            .query
+            .runtime
+            .block_on(pages.next_page())
+            .unwrap_or_else(|e| Some(Err(e)));
+        if let Some(l) = &self.query.logging {
             l.flush();
         }
         match next {
-            None => {
-                self.pages = None;
-                Ok(None)
-            }
-            Some(Ok(p)) if p.data.is_empty() && p.page > 1 => {
-                // A page past the last (the count was a multiple of the page size).
-                self.pages = None;
-                Ok(None)
-            }
-            Some(Ok(p)) => Ok(Some(p)),
+            // A page past the last (the count was a multiple of the page size) ends it too.
+            Some(Ok(p)) if !p.data.is_empty() || p.page <= 1 => Ok(Some(p)),
             Some(Err(e)) => {
                 self.pages = None;
-                Err(to_php(&e))
+                Err(to_php(e))
             }
-        }
-    }
-
-    fn fresh(&self) -> Self {
-        Self {
-            logging: self.logging.clone(),
-            runtime: self.runtime.clone(),
-            client: self.client.clone(),
-            req: self.req.clone(),
-            pages: None,
+            _ => {
+                self.pages = None;
+                Ok(None)
+            }
         }
     }
 }
@@ -427,21 +362,13 @@ pub struct QueryPages {
     index: i64,
 }
 
-impl QueryPages {
-    fn new(pager: Pager) -> Self {
-        Self {
-            pager,
-            current: None,
-            index: -1,
-        }
-    }
-}
-
 #[php_impl]
 impl QueryPages {
     /// The current page.
-    pub fn current(&self) -> Option<QueryPage> {
-        self.current.clone().map(QueryPage::from)
+    pub fn current(&self) -> Zval {
+        self.current
+            .as_ref()
+            .map_or_else(Zval::null, |p| object("QueryPage", p))
     }
 
     /// The page's position, from 0.
@@ -471,9 +398,12 @@ impl QueryPages {
     /// The transactions of every page, as one iteration.
     pub fn items(&self) -> QueryItems {
         QueryItems {
-            pager: self.pager.fresh(),
-            page: Vec::new(),
-            pos: 0,
+            pager: Pager {
+                query: self.pager.query.clone(),
+                pages: None,
+            },
+            page: VecDeque::new(),
+            current: None,
             index: -1,
         }
     }
@@ -486,16 +416,18 @@ impl QueryPages {
 #[php(flags = ClassFlags::Final)]
 pub struct QueryItems {
     pager: Pager,
-    page: Vec<qfpay::Transaction>,
-    pos: usize,
+    page: VecDeque<qfpay::Transaction>,
+    current: Option<qfpay::Transaction>,
     index: i64,
 }
 
 #[php_impl]
 impl QueryItems {
     /// The current transaction.
-    pub fn current(&self) -> Option<Transaction> {
-        self.page.get(self.pos).cloned().map(Transaction::from_core)
+    pub fn current(&self) -> Zval {
+        self.current
+            .as_ref()
+            .map_or_else(Zval::null, |t| object("Transaction", t))
     }
 
     /// The transaction's position across pages, from 0.
@@ -505,20 +437,15 @@ impl QueryItems {
 
     /// Moves to the next transaction, fetching the next page when needed.
     pub fn next(&mut self) -> PhpResult<()> {
-        self.pos += 1;
-        while self.pos >= self.page.len() {
-            match self.pager.next_page()? {
-                Some(p) => {
-                    self.page = p.data;
-                    self.pos = 0;
-                }
-                None => {
-                    self.page.clear();
-                    self.pos = 0;
-                    break;
-                }
+        self.current = loop {
+            if let Some(t) = self.page.pop_front() {
+                break Some(t);
             }
-        }
+            match self.pager.next_page()? {
+                Some(p) => self.page = p.data.into(),
+                None => break None,
+            }
+        };
         self.index += 1;
         Ok(())
     }
@@ -527,49 +454,12 @@ impl QueryItems {
     pub fn rewind(&mut self) -> PhpResult<()> {
         self.pager.restart();
         self.page.clear();
-        self.advance_from_start()
+        self.index = -1;
+        self.next()
     }
 
     /// Whether there is a current transaction.
     pub fn valid(&self) -> bool {
-        self.pos < self.page.len()
-    }
-}
-
-impl QueryItems {
-    fn advance_from_start(&mut self) -> PhpResult<()> {
-        loop {
-            match self.pager.next_page()? {
-                Some(p) if p.data.is_empty() => continue,
-                Some(p) => {
-                    self.page = p.data;
-                    break;
-                }
-                None => break,
-            }
-        }
-        self.pos = 0;
-        self.index = 0;
-        Ok(())
-    }
-}
-
-impl Client {
-    /// A client for a local sandbox, then `overrides`.
-    pub fn for_sandbox(
-        base_url: &str,
-        app_code: &str,
-        client_key: &str,
-        overrides: Option<&ZendHashTable>,
-    ) -> PhpResult<Self> {
-        Self::build(
-            apply(
-                ClientBuilder::new()
-                    .base_url(base_url)
-                    .credentials(app_code, client_key),
-                overrides,
-            ),
-            overrides,
-        )
+        self.current.is_some()
     }
 }

@@ -13,25 +13,21 @@
 
 use std::sync::{Arc, Mutex};
 
-use ext_php_rs::boxed::ZBox;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendHashTable, Zval};
 use ext_php_rs::zend::ExecutorGlobals;
 use qfpay::events::{Event, Level, Observer};
 use qfpay::log_filter::{LogFilter, env_log};
+use serde_json::Value as Json;
 
-use super::convert::describe;
+use super::convert::{PHP, value};
+use super::results::json_to_zval;
 
 /// One buffered event.
 struct Record {
     level: Level,
     message: String,
-    context: Vec<(&'static str, Ctx)>,
-}
-
-enum Ctx {
-    Str(String),
-    Int(i64),
+    context: Vec<(&'static str, Json)>,
 }
 
 /// Buffers events until the PHP thread delivers them.
@@ -53,38 +49,27 @@ impl Observer for Buffer {
         if !self.filter.allows(e.kind) {
             return;
         }
-        let mut context = vec![
-            ("kind", Ctx::Str(e.kind.as_str().to_owned())),
-            ("endpoint", Ctx::Str(e.endpoint.to_owned())),
-            ("attempt", Ctx::Int(i64::from(e.attempt))),
-            (
-                "elapsed_ms",
-                Ctx::Int(i64::try_from(e.elapsed_ms()).unwrap_or(i64::MAX)),
-            ),
-        ];
-        if let Some(v) = &e.out_trade_no {
-            context.push(("out_trade_no", Ctx::Str(v.clone())));
-        }
-        if let Some(v) = e.http_status {
-            context.push(("http_status", Ctx::Int(i64::from(v))));
-        }
-        if let Some(v) = &e.respcd {
-            context.push(("respcd", Ctx::Str(v.clone())));
-        }
-        if let Some(v) = e.decision {
-            context.push(("decision", Ctx::Str(v.to_owned())));
-        }
-        if let Some(v) = &e.reason {
-            context.push(("reason", Ctx::Str(v.clone())));
-        }
         // Bodies only where the event's own target is at trace.
-        if let Some(v) = e
+        let body = e
             .body
             .as_ref()
-            .filter(|_| self.filter.level_for(e.kind.target()) == Some(Level::Trace))
-        {
-            context.push(("body", Ctx::Str(v.clone())));
-        }
+            .filter(|_| self.filter.level_for(e.kind.target()) == Some(Level::Trace));
+        let context = [
+            ("kind", Some(e.kind.as_str().into())),
+            ("endpoint", Some(e.endpoint.into())),
+            ("attempt", Some(e.attempt.into())),
+            ("elapsed_ms", Some(e.elapsed_ms().into())),
+            ("out_trade_no", e.out_trade_no.as_deref().map(Json::from)),
+            ("http_status", e.http_status.map(Json::from)),
+            ("respcd", e.respcd.as_deref().map(Json::from)),
+            ("decision", e.decision.map(Json::from)),
+            ("reason", e.reason.as_deref().map(Json::from)),
+            ("body", body.map(|b| Json::from(b.as_str()))),
+        ];
+        let context = context
+            .into_iter()
+            .filter_map(|(k, v)| Some((k, v?)))
+            .collect();
         if let Ok(mut r) = self.records.lock() {
             // Bounded: a call cannot produce more than a few hundred events.
             if r.len() < 10_000 {
@@ -150,7 +135,7 @@ impl Logging {
                         "logger",
                         format!(
                             "must be an object with debug/info/warning/error(string $message, array $context) methods (a QfPay\\Logger or a PSR-3 logger), got {}",
-                            describe(z)
+                            value(z).type_name(PHP)
                         ),
                     ));
                 };
@@ -202,7 +187,7 @@ impl Logging {
             r.push(Record {
                 level: Level::Warn,
                 message: message.to_owned(),
-                context: vec![("kind", Ctx::Str("config".into()))],
+                context: vec![("kind", "config".into())],
             });
         }
     }
@@ -215,34 +200,30 @@ impl Logging {
             Err(_) => return,
         };
         for r in records {
-            let mut ctx = ZendHashTable::new();
-            for (k, v) in &r.context {
-                let _ = match v {
-                    Ctx::Str(s) => ctx.insert(*k, s.as_str()),
-                    Ctx::Int(i) => ctx.insert(*k, *i),
-                };
-            }
-            self.deliver(r.level, &r.message, ctx);
+            self.deliver(r.level, &r.message, r.context);
         }
     }
 
-    fn deliver(&self, level: Level, message: &str, ctx: ZBox<ZendHashTable>) {
+    fn deliver(&self, level: Level, message: &str, context: Vec<(&'static str, Json)>) {
         let pending = ExecutorGlobals::has_exception();
-        match &self.logger {
-            Some(logger) => {
-                if let Some(obj) = logger.object() {
-                    let _ = obj.try_call_method(method(level), vec![&message, &ctx]);
+        match self.logger.as_ref().and_then(Zval::object) {
+            Some(obj) => {
+                let mut ctx = ZendHashTable::new();
+                for (k, v) in &context {
+                    let _ = ctx.insert(*k, json_to_zval(v));
                 }
+                let _ = obj.try_call_method(method(level), vec![&message, &ctx]);
             }
             None => {
-                let json = serde_json::Value::Object(
-                    ctx.iter()
-                        .map(|(k, v)| {
-                            (super::convert::key_name(k), super::sandbox::zval_to_json(v))
-                        })
-                        .collect(),
-                );
-                error_log(&format!("qfpay: [{}] {message} {json}", level.as_str()));
+                let ctx: serde_json::Map<_, _> = context
+                    .into_iter()
+                    .map(|(k, v)| (k.to_owned(), v))
+                    .collect();
+                error_log(&format!(
+                    "qfpay: [{}] {message} {}",
+                    level.as_str(),
+                    Json::Object(ctx)
+                ));
             }
         }
         if !pending && ExecutorGlobals::has_exception() {

@@ -1,56 +1,39 @@
-//! `QfPay\Notification` (verify + the verified notification), `QfPay\Signing`, `QfPay\Qr` and
-//! `QfPay\QfPay` (version constants).
+//! `QfPay\Notification::verify()`, `QfPay\Signing`, `QfPay\Qr` and `QfPay\QfPay` (version
+//! constants).
 
 use ext_php_rs::binary::Binary;
 use ext_php_rs::binary_slice::BinarySlice;
-use ext_php_rs::boxed::ZBox;
 use ext_php_rs::flags::ClassFlags;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendHashTable, Zval};
+use qfpay::surface::Value;
 
-use super::convert::{describe, key_name, str_arg};
-use super::errors::{Php, invalid};
-use super::results::map_to_array;
+use super::convert::{PHP, invalid, key_name, text, value};
+use super::errors::Php;
+use super::results;
 
 /// Name/value pairs from a PHP array (strings and ints; null values left out).
 fn pairs(params: &ZendHashTable) -> qfpay::Result<Vec<(String, String)>> {
     let mut out = Vec::with_capacity(params.len());
     for (k, v) in params.iter() {
         let key = key_name(k);
-        let v = v.dereference();
-        if v.is_null() {
-            continue;
-        }
-        let value = if v.is_long() {
-            v.long().unwrap_or(0).to_string()
-        } else if v.is_string() {
-            str_arg(&key, v)?
-        } else {
-            return Err(invalid(
-                &key,
-                format!(
-                    "parameter values must be strings or ints, got {}",
-                    describe(v)
-                ),
-            ));
+        let value = match value(v) {
+            Value::Null => continue,
+            Value::Int(i) => i.to_string(),
+            Value::Text(s) => s,
+            other => {
+                return Err(qfpay::Error::ArgumentType {
+                    rule: format!(
+                        "parameter values must be strings or ints, got {}",
+                        other.type_name(PHP)
+                    ),
+                    field: key,
+                });
+            }
         };
         out.push((key, value));
     }
     Ok(out)
-}
-
-fn raw_bytes<'a>(field: &str, v: &'a Zval) -> qfpay::Result<&'a [u8]> {
-    let v = v.dereference();
-    match v.zend_str() {
-        Some(s) if v.is_string() => Ok(s.as_bytes()),
-        _ => Err(invalid(
-            field,
-            format!(
-                "must be the raw request body as a string (file_get_contents('php://input')), got {}",
-                describe(v)
-            ),
-        )),
-    }
 }
 
 /// Request signatures (`X-QF-SIGN`), for debugging a `1108` and testing your own code.
@@ -125,113 +108,37 @@ impl Qr {
     }
 }
 
-/// A verified notification (what `Notification::verify` returns).
-#[php_class]
-#[php(name = "QfPay\\Notification")]
-#[php(flags = ClassFlags::Final.union(ClassFlags::NoDynamicProperties))]
-pub struct Notification {
-    inner: qfpay::Notification,
+/// `QfPay\\Notification::verify()`: verifies `X-QF-SIGN` (`$_SERVER['HTTP_X_QF_SIGN'] ?? null`)
+/// over the raw body (`file_get_contents('php://input')`) and reads the notification (a
+/// `QfPay\\Notification`, declared with the other results). A missing or empty signature, or
+/// one that does not match, is a SignatureException.
+/// `verify()` as the method it is declared as (`results::register`).
+pub fn verify_method() -> ext_php_rs::builders::FunctionBuilder<'static> {
+    wrap_function!(verify)
 }
 
-#[php_impl]
-impl Notification {
-    /// Verifies `X-QF-SIGN` (`$_SERVER['HTTP_X_QF_SIGN'] ?? null`) over the raw body
-    /// (`file_get_contents('php://input')`) and reads the notification. A missing or empty
-    /// signature, or one that does not match, is a SignatureException.
-    pub fn verify(
-        rawBody: &Zval,
-        signature: Option<&Zval>,
-        clientKey: &Zval,
-    ) -> PhpResult<Notification> {
-        let prepared = (|| {
-            let body = raw_bytes("raw_body", rawBody)?;
-            let sig = match signature.map(Zval::dereference) {
-                None => String::new(),
-                Some(s) if s.is_null() => String::new(),
-                Some(s) => str_arg("signature", s)?,
-            };
-            let key = str_arg("clientKey", clientKey)?;
-            qfpay::notify::verify(body, &sig, &key)
-        })();
-        prepared.php().map(|inner| Notification { inner })
-    }
-
-    #[php(getter)]
-    pub fn get_notify_type(&self) -> String {
-        self.inner.kind.as_str().to_owned()
-    }
-    #[php(getter)]
-    pub fn get_status(&self) -> String {
-        self.inner.status.clone()
-    }
-    #[php(getter)]
-    pub fn get_pay_type(&self) -> String {
-        self.inner.pay_type.code().to_owned()
-    }
-    #[php(getter)]
-    pub fn get_syssn(&self) -> String {
-        self.inner.syssn.clone()
-    }
-    #[php(getter)]
-    pub fn get_out_trade_no(&self) -> String {
-        self.inner.out_trade_no.clone()
-    }
-    #[php(getter)]
-    pub fn get_txamt(&self) -> i64 {
-        self.inner.txamt
-    }
-    #[php(getter)]
-    pub fn get_txcurrcd(&self) -> String {
-        self.inner.txcurrcd.clone()
-    }
-    #[php(getter)]
-    pub fn get_txdtm(&self) -> String {
-        self.inner.txdtm.clone()
-    }
-    #[php(getter)]
-    pub fn get_sysdtm(&self) -> String {
-        self.inner.sysdtm.clone()
-    }
-    #[php(getter)]
-    pub fn get_paydtm(&self) -> String {
-        self.inner.paydtm.clone()
-    }
-    #[php(getter)]
-    pub fn get_cancel(&self) -> String {
-        self.inner.cancel.clone()
-    }
-    #[php(getter)]
-    pub fn get_respcd(&self) -> String {
-        self.inner.respcd.clone()
-    }
-    #[php(getter)]
-    pub fn get_mchid(&self) -> Option<String> {
-        self.inner.mchid.clone()
-    }
-    #[php(getter)]
-    pub fn get_goods_name(&self) -> String {
-        self.inner.goods_name.clone()
-    }
-    #[php(getter)]
-    pub fn get_chnlsn(&self) -> String {
-        self.inner.chnlsn.clone()
-    }
-    #[php(getter)]
-    pub fn get_orig_syssn(&self) -> Option<String> {
-        self.inner.orig_syssn.clone()
-    }
-    #[php(getter)]
-    pub fn get_orig_out_trade_no(&self) -> Option<String> {
-        self.inner.orig_out_trade_no.clone()
-    }
-    #[php(getter)]
-    pub fn get_is_success(&self) -> bool {
-        self.inner.is_success()
-    }
-    #[php(getter)]
-    pub fn get_raw(&self) -> ZBox<ZendHashTable> {
-        map_to_array(&self.inner.raw)
-    }
+#[php_function]
+pub fn verify(rawBody: &Zval, signature: Option<&Zval>, clientKey: &Zval) -> PhpResult<Zval> {
+    let body = match rawBody.dereference().zend_str() {
+        Some(s) if rawBody.dereference().is_string() => s.as_bytes(),
+        _ => {
+            return Err(qfpay::Error::ArgumentType {
+                field: "raw_body".into(),
+                rule: format!(
+                    "must be the raw request body as a string (file_get_contents('php://input')), got {}",
+                    value(rawBody).type_name(PHP)
+                ),
+            })
+            .php();
+        }
+    };
+    let sig = match signature {
+        Some(s) if !s.dereference().is_null() => text("signature", s).php()?,
+        _ => String::new(),
+    };
+    let key = text("clientKey", clientKey).php()?;
+    let n = qfpay::notify::verify(body, &sig, &key).php()?;
+    Ok(results::object("Notification", &n))
 }
 
 /// Versions and fixed values.

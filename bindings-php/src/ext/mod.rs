@@ -20,11 +20,18 @@ use ext_php_rs::prelude::*;
 /// The extension's version (the crate's).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// Module start-up: declares the exception classes; the key-carrying parameters are marked
-/// `#[\SensitiveParameter]` once the other classes exist (see `sensitive`).
-extern "C" fn startup(ty: i32, module_number: i32) -> i32 {
+/// Module start-up: declares the exception and result classes; the key-carrying parameters
+/// are marked `#[\SensitiveParameter]` once the other classes exist (see `sensitive`). Never
+/// panics: a failure is reported to PHP as a start-up failure.
+extern "C" fn startup(_ty: i32, _module_number: i32) -> i32 {
     sensitive::module_started();
-    errors::register_exceptions(ty, module_number)
+    match errors::register().and_then(|()| results::register(functions::verify_method())) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("qfpay: cannot declare the exception and result classes: {e}");
+            -1
+        }
+    }
 }
 
 #[php_module]
@@ -34,12 +41,6 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .version(VERSION)
         .startup_function(startup)
         .request_startup_function(sensitive::request_started)
-        .class::<results::Payment>()
-        .class::<results::Transaction>()
-        .class::<results::QueryPage>()
-        .class::<results::Refund>()
-        .class::<results::Cancellation>()
-        .class::<functions::Notification>()
         .class::<client::Client>()
         .class::<client::QueryPages>()
         .class::<client::QueryItems>()

@@ -1,12 +1,122 @@
-//! Core results as read-only PHP objects: typed properties (getters without setters) named in
-//! lowerCamelCase, amounts as `int`, and `raw` (every field QFPay sent, as an array).
+//! Core results as PHP objects, from the core's one description of each result
+//! (`qfpay::surface::schema::RESULTS`, each type's `describe!`): a final class per result
+//! (`QfPay\Payment`, `QfPay\Transaction`, ...) with one typed `public readonly` property per
+//! field, named in lowerCamelCase, filled from the result's `Serialize` (computed values such
+//! as `state` and `isPaid` included, `raw` as QFPay sent it). No field is listed here.
+
+use std::sync::atomic::{AtomicPtr, Ordering};
 
 use ext_php_rs::boxed::ZBox;
+use ext_php_rs::builders::{ClassBuilder, FunctionBuilder};
 use ext_php_rs::convert::IntoZval;
-use ext_php_rs::flags::ClassFlags;
-use ext_php_rs::prelude::*;
-use ext_php_rs::types::{ZendHashTable, Zval};
-use serde_json::{Map, Value};
+use ext_php_rs::ffi::{zend_class_entry, zend_property_info, zend_string, zend_type, zval};
+use ext_php_rs::flags::{ClassFlags, MethodFlags};
+use ext_php_rs::types::{ZendHashTable, ZendObject, ZendStr, Zval};
+use ext_php_rs::zend::{ClassEntry, ExecutorGlobals};
+use qfpay::surface::schema::RESULTS;
+use serde_json::Value;
+
+use super::convert::PHP;
+
+// Exported by the engine (ZEND_API, Zend/zend_API.h); not in ext-php-rs's bindings, which
+// declare untyped properties only (a readonly property must have a type).
+unsafe extern "C" {
+    fn zend_declare_typed_property(
+        ce: *mut zend_class_entry,
+        name: *mut zend_string,
+        default: *mut zval,
+        access_type: i32,
+        doc_comment: *mut zend_string,
+        ty: zend_type,
+    ) -> *mut zend_property_info;
+}
+
+/// `ZEND_ACC_PUBLIC | ZEND_ACC_READONLY` (Zend/zend_compile.h).
+const PUBLIC_READONLY: i32 = 1 | (1 << 7);
+
+/// The type mask of a field (`MAY_BE_*`, Zend/zend_type_info.h) from the surface's type.
+fn type_mask(ty: &str) -> u32 {
+    const NULL: u32 = 1 << 1;
+    const BOOL: u32 = (1 << 2) | (1 << 3);
+    const LONG: u32 = 1 << 4;
+    const STRING: u32 = 1 << 6;
+    const ARRAY: u32 = 1 << 7;
+    const OBJECT: u32 = 1 << 8;
+    if let Some(inner) = ty.strip_suffix('?') {
+        return type_mask(inner) | NULL;
+    }
+    match ty {
+        "str" => STRING,
+        "int" | "count" => LONG,
+        "bool" => BOOL,
+        "raw" => ARRAY,
+        t if t.starts_with("list<") => ARRAY,
+        t if t.starts_with("enum:") => STRING,
+        _ => OBJECT,
+    }
+}
+
+/// Each result class's entry, in the order of `RESULTS`, kept when it is declared.
+static CLASSES: [AtomicPtr<ClassEntry>; RESULTS.len()] =
+    [const { AtomicPtr::new(std::ptr::null_mut()) }; RESULTS.len()];
+
+fn index(class: &str) -> Option<usize> {
+    RESULTS.iter().position(|(name, _, _)| *name == class)
+}
+
+/// Declares the typed readonly properties of a result class just registered.
+fn declared(ce: &'static mut ClassEntry, _: ext_php_rs::args::ArgInfoTables) {
+    let Some(i) = ce
+        .name()
+        .and_then(|n| n.strip_prefix("QfPay\\"))
+        .and_then(index)
+    else {
+        return;
+    };
+    for f in RESULTS[i].2 {
+        let name = ZendStr::new(PHP.member(f.name), true).into_raw();
+        // No default (`IS_UNDEF`): the property is uninitialized until the object is built.
+        let mut undef = Zval::new();
+        undef.u1.type_info = 0;
+        let ty = zend_type {
+            ptr: std::ptr::null_mut(),
+            type_mask: type_mask(f.ty),
+        };
+        // SAFETY: what PHP's generated `register_class_*()` functions do for a typed property
+        // of an internal class at module start-up: the engine copies the (undefined) default,
+        // keeps its own interned copy of `name`, and frees the property with the class.
+        unsafe {
+            zend_declare_typed_property(
+                &raw mut *ce,
+                name,
+                &raw mut undef,
+                PUBLIC_READONLY,
+                std::ptr::null_mut(),
+                ty,
+            );
+            drop(ZBox::from_raw(name));
+        }
+    }
+    CLASSES[i].store(ce, Ordering::Release);
+}
+
+/// Declares the result classes (module start-up). `Notification` also has the static
+/// `verify()`.
+pub fn register(verify: FunctionBuilder<'static>) -> ext_php_rs::error::Result<()> {
+    let mut verify = Some(verify);
+    for (name, _, _) in RESULTS {
+        let mut b = ClassBuilder::new(format!("QfPay\\{name}"))
+            .flags(ClassFlags::Final | ClassFlags::NoDynamicProperties)
+            .registration(declared);
+        if *name == "Notification"
+            && let Some(v) = verify.take()
+        {
+            b = b.method(v, MethodFlags::Public | MethodFlags::Static);
+        }
+        b.register()?;
+    }
+    Ok(())
+}
 
 /// A JSON value as a PHP value (objects and lists as arrays).
 pub fn json_to_zval(v: &Value) -> Zval {
@@ -30,363 +140,66 @@ pub fn json_to_zval(v: &Value) -> Zval {
             }
             z.set_hashtable(ht);
         }
-        Value::Object(m) => z.set_hashtable(map_to_array(m)),
+        Value::Object(m) => {
+            let mut ht = ZendHashTable::with_capacity(u32::try_from(m.len()).unwrap_or(0));
+            for (k, v) in m {
+                let _ = ht.insert(k.as_str(), json_to_zval(v));
+            }
+            z.set_hashtable(ht);
+        }
     }
     z
 }
 
-/// A JSON object as a PHP array.
-pub fn map_to_array(m: &Map<String, Value>) -> ZBox<ZendHashTable> {
-    let mut ht = ZendHashTable::with_capacity(u32::try_from(m.len()).unwrap_or(0));
-    for (k, v) in m {
-        let _ = ht.insert(k.as_str(), json_to_zval(v));
-    }
-    ht
-}
-
-/// QFPay's answer to a payment. For WeChat QR (800201) `qrcode` is what the customer scans.
-#[php_class]
-#[php(name = "QfPay\\Payment")]
-#[php(flags = ClassFlags::Final.union(ClassFlags::NoDynamicProperties))]
-pub struct Payment {
-    inner: qfpay::Payment,
-}
-
-impl From<qfpay::Payment> for Payment {
-    fn from(inner: qfpay::Payment) -> Self {
-        Self { inner }
+/// A field's value: a result type's (or a list of them) as its objects, anything else as is.
+fn field_zval(ty: &str, v: &Value) -> Zval {
+    let item = ty
+        .strip_prefix("list<")
+        .and_then(|t| t.strip_suffix('>'))
+        .filter(|t| index(t).is_some());
+    match (item, v) {
+        (Some(class), Value::Array(items)) => {
+            let mut ht = ZendHashTable::with_capacity(u32::try_from(items.len()).unwrap_or(0));
+            for i in items {
+                let _ = ht.push(build(class, i));
+            }
+            let mut z = Zval::new();
+            z.set_hashtable(ht);
+            z
+        }
+        _ if index(ty).is_some() => build(ty, v),
+        _ => json_to_zval(v),
     }
 }
 
-#[php_impl]
-impl Payment {
-    #[php(getter)]
-    pub fn get_syssn(&self) -> String {
-        self.inner.syssn.clone()
+/// The object of result class `class` from its serialized fields (null when it cannot be
+/// built: the class is missing, which only a broken start-up could cause).
+fn build(class: &str, v: &Value) -> Zval {
+    let Some(i) = index(class) else {
+        return Zval::null();
+    };
+    let p = CLASSES[i].load(Ordering::Acquire);
+    // SAFETY: null or a class entry the engine keeps for the process's life.
+    let Some(ce) = (unsafe { p.as_ref() }) else {
+        return Zval::null();
+    };
+    let mut obj = ZendObject::new(ce);
+    // Readonly properties are initialised from their class's scope: the engine's
+    // `fake_scope`, as `zend_update_property()` sets it.
+    let saved = std::mem::replace(
+        &mut ExecutorGlobals::get_mut().fake_scope,
+        std::ptr::from_ref(ce).cast_mut(),
+    );
+    for f in RESULTS[i].2 {
+        let z = field_zval(f.ty, v.get(f.name).unwrap_or(&Value::Null));
+        let _ = obj.set_property(&PHP.member(f.name), z);
     }
-    #[php(getter)]
-    pub fn get_out_trade_no(&self) -> String {
-        self.inner.out_trade_no.clone()
-    }
-    #[php(getter)]
-    pub fn get_pay_type(&self) -> String {
-        self.inner.pay_type.code().to_owned()
-    }
-    #[php(getter)]
-    pub fn get_txamt(&self) -> i64 {
-        self.inner.txamt
-    }
-    #[php(getter)]
-    pub fn get_txcurrcd(&self) -> String {
-        self.inner.txcurrcd.clone()
-    }
-    #[php(getter)]
-    pub fn get_txdtm(&self) -> String {
-        self.inner.txdtm.clone()
-    }
-    #[php(getter)]
-    pub fn get_sysdtm(&self) -> String {
-        self.inner.sysdtm.clone()
-    }
-    #[php(getter)]
-    pub fn get_paydtm(&self) -> String {
-        self.inner.paydtm.clone()
-    }
-    #[php(getter)]
-    pub fn get_qrcode(&self) -> Option<String> {
-        self.inner.qrcode.clone()
-    }
-    #[php(getter)]
-    pub fn get_pay_url(&self) -> Option<String> {
-        self.inner.pay_url.clone()
-    }
-    #[php(getter)]
-    pub fn get_chnlsn(&self) -> String {
-        self.inner.chnlsn.clone()
-    }
-    #[php(getter)]
-    pub fn get_cardcd(&self) -> String {
-        self.inner.cardcd.clone()
-    }
-    #[php(getter)]
-    pub fn get_udid(&self) -> String {
-        self.inner.udid.clone()
-    }
-    #[php(getter)]
-    pub fn get_respcd(&self) -> String {
-        self.inner.respcd.clone()
-    }
-    #[php(getter)]
-    pub fn get_resperr(&self) -> String {
-        self.inner.resperr.clone()
-    }
-    #[php(getter)]
-    pub fn get_respmsg(&self) -> String {
-        self.inner.respmsg.clone()
-    }
-    #[php(getter)]
-    pub fn get_raw(&self) -> ZBox<ZendHashTable> {
-        map_to_array(&self.inner.raw)
-    }
+    ExecutorGlobals::get_mut().fake_scope = saved;
+    obj.into_zval(false).unwrap_or_else(|_| Zval::null())
 }
 
-/// One transaction record from a query.
-#[php_class]
-#[php(name = "QfPay\\Transaction")]
-#[php(flags = ClassFlags::Final.union(ClassFlags::NoDynamicProperties))]
-#[derive(Clone)]
-pub struct Transaction {
-    inner: qfpay::Transaction,
-}
-
-impl Transaction {
-    /// Wraps a core transaction.
-    pub fn from_core(inner: qfpay::Transaction) -> Self {
-        Self { inner }
-    }
-
-    /// As a PHP object (null when it cannot be built).
-    pub fn zval(t: &qfpay::Transaction) -> Zval {
-        Self::from_core(t.clone())
-            .into_zval(false)
-            .unwrap_or_else(|_| Zval::null())
-    }
-}
-
-#[php_impl]
-impl Transaction {
-    #[php(getter)]
-    pub fn get_syssn(&self) -> String {
-        self.inner.syssn.clone()
-    }
-    #[php(getter)]
-    pub fn get_out_trade_no(&self) -> String {
-        self.inner.out_trade_no.clone()
-    }
-    #[php(getter)]
-    pub fn get_order_type(&self) -> String {
-        self.inner.order_type.clone()
-    }
-    #[php(getter)]
-    pub fn get_origssn(&self) -> Option<String> {
-        self.inner.origssn.clone()
-    }
-    #[php(getter)]
-    pub fn get_pay_type(&self) -> String {
-        self.inner.pay_type.code().to_owned()
-    }
-    #[php(getter)]
-    pub fn get_txamt(&self) -> i64 {
-        self.inner.txamt
-    }
-    #[php(getter)]
-    pub fn get_txcurrcd(&self) -> String {
-        self.inner.txcurrcd.clone()
-    }
-    #[php(getter)]
-    pub fn get_txdtm(&self) -> String {
-        self.inner.txdtm.clone()
-    }
-    #[php(getter)]
-    pub fn get_sysdtm(&self) -> String {
-        self.inner.sysdtm.clone()
-    }
-    #[php(getter)]
-    pub fn get_paydtm(&self) -> String {
-        self.inner.paydtm.clone()
-    }
-    #[php(getter)]
-    pub fn get_respcd(&self) -> String {
-        self.inner.respcd.clone()
-    }
-    #[php(getter)]
-    pub fn get_errmsg(&self) -> String {
-        self.inner.errmsg.clone()
-    }
-    #[php(getter)]
-    pub fn get_cancel(&self) -> String {
-        self.inner.cancel.clone()
-    }
-    #[php(getter)]
-    pub fn get_goods_name(&self) -> String {
-        self.inner.goods_name.clone()
-    }
-    #[php(getter)]
-    pub fn get_chnlsn(&self) -> String {
-        self.inner.chnlsn.clone()
-    }
-    #[php(getter)]
-    pub fn get_state(&self) -> String {
-        self.inner.state.as_str().to_owned()
-    }
-    #[php(getter)]
-    pub fn get_is_paid(&self) -> bool {
-        self.inner.is_paid()
-    }
-    #[php(getter)]
-    pub fn get_is_refund(&self) -> bool {
-        self.inner.is_refund()
-    }
-    #[php(getter)]
-    pub fn get_raw(&self) -> ZBox<ZendHashTable> {
-        map_to_array(&self.inner.raw)
-    }
-}
-
-/// One page of query results.
-#[php_class]
-#[php(name = "QfPay\\QueryPage")]
-#[php(flags = ClassFlags::Final.union(ClassFlags::NoDynamicProperties))]
-pub struct QueryPage {
-    inner: qfpay::QueryPage,
-}
-
-impl From<qfpay::QueryPage> for QueryPage {
-    fn from(inner: qfpay::QueryPage) -> Self {
-        Self { inner }
-    }
-}
-
-impl QueryPage {
-    /// The records (for the item iterator).
-    pub fn records(&self) -> &[qfpay::Transaction] {
-        &self.inner.data
-    }
-}
-
-#[php_impl]
-impl QueryPage {
-    #[php(getter)]
-    pub fn get_page(&self) -> i64 {
-        i64::from(self.inner.page)
-    }
-    #[php(getter)]
-    pub fn get_page_size(&self) -> i64 {
-        i64::from(self.inner.page_size)
-    }
-    #[php(getter)]
-    pub fn get_data(&self) -> Vec<Transaction> {
-        self.inner
-            .data
-            .iter()
-            .cloned()
-            .map(Transaction::from_core)
-            .collect()
-    }
-    #[php(getter)]
-    pub fn get_raw(&self) -> ZBox<ZendHashTable> {
-        map_to_array(&self.inner.raw)
-    }
-}
-
-/// QFPay's answer to a refund.
-#[php_class]
-#[php(name = "QfPay\\Refund")]
-#[php(flags = ClassFlags::Final.union(ClassFlags::NoDynamicProperties))]
-pub struct Refund {
-    inner: qfpay::Refund,
-}
-
-impl From<qfpay::Refund> for Refund {
-    fn from(inner: qfpay::Refund) -> Self {
-        Self { inner }
-    }
-}
-
-#[php_impl]
-impl Refund {
-    #[php(getter)]
-    pub fn get_syssn(&self) -> String {
-        self.inner.syssn.clone()
-    }
-    #[php(getter)]
-    pub fn get_orig_syssn(&self) -> String {
-        self.inner.orig_syssn.clone()
-    }
-    #[php(getter)]
-    pub fn get_out_trade_no(&self) -> String {
-        self.inner.out_trade_no.clone()
-    }
-    #[php(getter)]
-    pub fn get_txamt(&self) -> i64 {
-        self.inner.txamt
-    }
-    #[php(getter)]
-    pub fn get_txcurrcd(&self) -> String {
-        self.inner.txcurrcd.clone()
-    }
-    #[php(getter)]
-    pub fn get_txdtm(&self) -> String {
-        self.inner.txdtm.clone()
-    }
-    #[php(getter)]
-    pub fn get_sysdtm(&self) -> String {
-        self.inner.sysdtm.clone()
-    }
-    #[php(getter)]
-    pub fn get_respcd(&self) -> String {
-        self.inner.respcd.clone()
-    }
-    #[php(getter)]
-    pub fn get_resperr(&self) -> String {
-        self.inner.resperr.clone()
-    }
-    #[php(getter)]
-    pub fn get_respmsg(&self) -> String {
-        self.inner.respmsg.clone()
-    }
-    #[php(getter)]
-    pub fn get_raw(&self) -> ZBox<ZendHashTable> {
-        map_to_array(&self.inner.raw)
-    }
-}
-
-/// QFPay's answer to a close or reversal.
-#[php_class]
-#[php(name = "QfPay\\Cancellation")]
-#[php(flags = ClassFlags::Final.union(ClassFlags::NoDynamicProperties))]
-pub struct Cancellation {
-    inner: qfpay::Cancellation,
-}
-
-impl From<qfpay::Cancellation> for Cancellation {
-    fn from(inner: qfpay::Cancellation) -> Self {
-        Self { inner }
-    }
-}
-
-#[php_impl]
-impl Cancellation {
-    #[php(getter)]
-    pub fn get_syssn(&self) -> String {
-        self.inner.syssn.clone()
-    }
-    #[php(getter)]
-    pub fn get_orig_syssn(&self) -> String {
-        self.inner.orig_syssn.clone()
-    }
-    #[php(getter)]
-    pub fn get_out_trade_no(&self) -> String {
-        self.inner.out_trade_no.clone()
-    }
-    #[php(getter)]
-    pub fn get_txamt(&self) -> i64 {
-        self.inner.txamt
-    }
-    #[php(getter)]
-    pub fn get_respcd(&self) -> String {
-        self.inner.respcd.clone()
-    }
-    #[php(getter)]
-    pub fn get_resperr(&self) -> String {
-        self.inner.resperr.clone()
-    }
-    #[php(getter)]
-    pub fn get_respmsg(&self) -> String {
-        self.inner.respmsg.clone()
-    }
-    #[php(getter)]
-    pub fn get_raw(&self) -> ZBox<ZendHashTable> {
-        map_to_array(&self.inner.raw)
-    }
+/// A core result as an object of its PHP class (`class` is its name in `RESULTS`), from its
+/// `Serialize`.
+pub fn object<T: serde::Serialize>(class: &str, result: &T) -> Zval {
+    build(class, &serde_json::to_value(result).unwrap_or(Value::Null))
 }

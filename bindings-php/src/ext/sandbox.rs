@@ -7,45 +7,36 @@ use ext_php_rs::boxed::ZBox;
 use ext_php_rs::flags::ClassFlags;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendHashTable, Zval};
+use qfpay::surface::schema::SANDBOX_START_OPTIONS;
+use qfpay::surface::{Fields, Kind, Opt, Value};
 use qfpay_sandbox::{Fault, Merchant, RateLimit, Sandbox as Inner, SandboxConfig};
-use serde_json::{Map, Value};
+use serde_json::{Map, Value as Json};
 
 use super::client::Client;
-use super::convert::{Opts, describe, key_name};
-use super::errors::{Php, invalid};
+use super::convert::{self, PHP, invalid, key_name, wrong_type};
+use super::errors::Php;
 use super::results::json_to_zval;
 
-/// A PHP value as JSON (arrays with keys 0..n as lists, other arrays as objects).
-pub fn zval_to_json(v: &Zval) -> Value {
-    let v = v.dereference();
-    if v.is_null() {
-        Value::Null
-    } else if v.is_bool() {
-        Value::Bool(v.bool().unwrap_or(false))
-    } else if v.is_long() {
-        Value::from(v.long().unwrap_or(0))
-    } else if v.is_double() {
-        serde_json::Number::from_f64(v.double().unwrap_or(f64::NAN))
-            .map_or(Value::Null, Value::Number)
-    } else if let Some(s) = v.str() {
-        Value::String(s.to_owned())
-    } else if let Some(ht) = v.array() {
-        if ht.has_sequential_keys() {
-            Value::Array(ht.values().map(zval_to_json).collect())
-        } else {
-            let mut m = Map::new();
-            for (k, item) in ht.iter() {
-                let key = key_name(k);
-                m.insert(key, zval_to_json(item));
-            }
-            Value::Object(m)
+/// A PHP value as JSON (arrays with keys 0..n as lists, other arrays, the empty one included,
+/// as objects).
+pub fn zval_to_json(v: &Zval) -> Json {
+    fn json(v: Value) -> Json {
+        match v {
+            Value::Null => Json::Null,
+            Value::Bool(b) => Json::Bool(b),
+            Value::Int(i) => Json::from(i),
+            Value::Float(f) => serde_json::Number::from_f64(f).map_or(Json::Null, Json::Number),
+            Value::Text(s) => Json::String(s),
+            Value::List(l) => Json::Array(l.into_iter().map(json).collect()),
+            Value::Map(m) => Json::Object(m.into_iter().map(|(k, v)| (k, json(v))).collect()),
+            Value::Other(t) | Value::Huge(t) => Json::String(t),
+            Value::BadText => Json::Null,
         }
-    } else {
-        Value::String(describe(v))
     }
+    json(convert::value(v))
 }
 
-fn list(items: Vec<Value>) -> ZBox<ZendHashTable> {
+fn list(items: Vec<Json>) -> ZBox<ZendHashTable> {
     let mut ht = ZendHashTable::with_capacity(u32::try_from(items.len()).unwrap_or(0));
     for item in &items {
         let _ = ht.push(json_to_zval(item));
@@ -53,57 +44,80 @@ fn list(items: Vec<Value>) -> ZBox<ZendHashTable> {
     ht
 }
 
-fn merchant(v: &Zval) -> qfpay::Result<Merchant> {
-    let Some(ht) = v.dereference().array() else {
+const fn opt(name: &'static str, kind: Kind) -> Opt {
+    Opt {
+        name,
+        kind,
+        default: None,
+        field: None,
+        doc: "",
+    }
+}
+
+fn start_option(name: &str) -> &'static Opt {
+    SANDBOX_START_OPTIONS
+        .iter()
+        .find(|o| o.name == name)
+        .unwrap_or(&SANDBOX_START_OPTIONS[0])
+}
+
+fn merchant(v: Value) -> qfpay::Result<Merchant> {
+    if !matches!(v, Value::Map(_)) {
         return Err(qfpay::Error::config_option(
             "merchants",
             "must each be ['appCode' => ..., 'clientKey' => ...]",
         ));
-    };
-    let mut f = Opts::options("a sandbox merchant", Some(ht));
-    let mut m = Merchant::new(f.req_str("appCode")?, f.req_str("clientKey")?);
-    if let Some(id) = f.str("mchid")? {
+    }
+    let mut f = Fields::new(PHP, "a sandbox merchant", v)?;
+    let app_code = f.required_text(&opt("app_code", Kind::Text))?;
+    let mut m = Merchant::new(app_code, f.required_text(&opt("client_key", Kind::Secret))?);
+    if let Some(id) = f.text(&opt("mchid", Kind::Text))? {
         m = m.with_mchid(id);
     }
-    if let Some(u) = f.str("notifyUrl")? {
+    if let Some(u) = f.text(&opt("notify_url", Kind::Text))? {
         m = m.with_notify_url(u);
     }
     f.finish()?;
     Ok(m)
 }
 
+/// The sandbox options, read by the core's field reader under PHP's names.
 fn sandbox_config(options: Option<&ZendHashTable>) -> qfpay::Result<SandboxConfig> {
-    let mut f = Opts::options("the sandbox options", options);
-    let c = read_sandbox_config(&mut f)?;
-    f.finish()?;
-    Ok(c)
-}
-
-fn read_sandbox_config(f: &mut Opts<'_>) -> qfpay::Result<SandboxConfig> {
+    let mut f = Fields::new(PHP, "the sandbox options", convert::map(options, &[]))?;
     let mut c = SandboxConfig::default();
-    if let Some(p) = f.int("port")? {
+    if let Some(p) = f.count(start_option("port"))? {
         c.port = u16::try_from(p)
             .map_err(|_| invalid("port", format!("must be 0 to 65535, got {p}")))?;
     }
-    if let Some(v) = f.raw("merchants") {
-        let Some(items) = v.array() else {
+    match f.take(start_option("merchants")) {
+        None => {}
+        Some(Value::List(items)) => {
+            c.merchants = items
+                .into_iter()
+                .map(merchant)
+                .collect::<qfpay::Result<_>>()?;
+        }
+        Some(_) => {
             return Err(qfpay::Error::config_option(
                 "merchants",
                 "must be a list of ['appCode' => ..., 'clientKey' => ...]",
             ));
-        };
-        c.merchants = items.values().map(merchant).collect::<qfpay::Result<_>>()?;
+        }
     }
-    match f.raw("rateLimit") {
+    match f.take(start_option("rate_limit")) {
         None => {}
-        Some(v) if v.is_false() => c.rate_limit = None,
-        Some(v) if v.is_true() => c.rate_limit = Some(RateLimit::default()),
-        Some(v) if v.is_array() => {
-            let mut r = Opts::options("rateLimit", v.array());
+        Some(Value::Bool(false)) => c.rate_limit = None,
+        Some(Value::Bool(true)) => c.rate_limit = Some(RateLimit::default()),
+        Some(m @ Value::Map(_)) => {
+            let mut r = Fields::new(PHP, "rateLimit", m)?;
             let d = RateLimit::default();
             c.rate_limit = Some(RateLimit {
-                per_second: r.u32("perSecond")?.unwrap_or(d.per_second),
-                per_minute: r.u32("perMinute")?.unwrap_or(d.per_minute),
+                per_second: r
+                    .count(&opt("per_second", Kind::Count))?
+                    .unwrap_or(d.per_second),
+                per_minute: r
+                    .count(&opt("per_minute", Kind::Count))?
+                    .unwrap_or(d.per_minute),
             });
             r.finish()?;
         }
@@ -114,26 +128,27 @@ fn read_sandbox_config(f: &mut Opts<'_>) -> qfpay::Result<SandboxConfig> {
             ));
         }
     }
-    if let Some(v) = f.raw("notifyTimeScale") {
-        let scale = if v.is_long() {
-            v.long().unwrap_or(1) as f64
-        } else {
-            v.double().unwrap_or(f64::NAN)
-        };
-        if !scale.is_finite() || scale < 0.0 {
+    let scale = start_option("notify_time_scale");
+    let scale_field = PHP.option(scale.name);
+    match f.take(scale) {
+        None => {}
+        Some(Value::Int(i)) if i >= 0 => c.notify_time_scale = i as f64,
+        Some(Value::Float(x)) if x.is_finite() && x >= 0.0 => c.notify_time_scale = x,
+        Some(v @ (Value::Int(_) | Value::Float(_))) => {
             return Err(invalid(
-                "notifyTimeScale",
-                format!("must be a finite number >= 0, got {}", describe(v)),
+                &scale_field,
+                format!("must be a finite number >= 0, got {}", v.type_name(PHP)),
             ));
         }
-        c.notify_time_scale = scale;
+        Some(v) => return Err(wrong_type(&scale_field, scale.kind, &v)),
     }
-    if let Some(n) = f.u32("pendingQueries")? {
+    if let Some(n) = f.count(start_option("pending_queries"))? {
         c.pending_queries = n;
     }
-    if let Some(d) = f.millis("slowResponseMs")? {
+    if let Some(d) = f.duration(start_option("slow_response"))? {
         c.slow_response = d;
     }
+    f.finish()?;
     Ok(c)
 }
 
@@ -221,17 +236,16 @@ impl Sandbox {
     /// Faults for the next `count` (default 1) API requests: `['kind' => 'delay'|'drop'|
     /// 'http_status'|'malformed'|'canned', 'count' => 1, 'ms' => ..., 'status' => ..., 'body' => ...]`.
     pub fn inject_fault(&self, fault: &ZendHashTable) -> PhpResult<()> {
-        let mut json = Map::new();
-        for (k, v) in fault.iter() {
-            let key = key_name(k);
-            json.insert(key, zval_to_json(v));
-        }
-        let json = Value::Object(json);
+        let json: Map<String, Json> = fault
+            .iter()
+            .map(|(k, v)| (key_name(k), zval_to_json(v)))
+            .collect();
+        let json = Json::Object(json);
         let parsed = Fault::from_json(&json)
             .map_err(|e| invalid("fault", e))
             .php()?;
         let count = match json.get("count") {
-            None | Some(Value::Null) => 1,
+            None | Some(Json::Null) => 1,
             Some(v) => v
                 .as_u64()
                 .and_then(|n| u32::try_from(n).ok())

@@ -1,8 +1,317 @@
-//! The php binding's generated type file.
+//! The php binding's generated IDE stub, `bindings-php/stubs/surface.php`: the client (its
+//! options, every operation with its arguments, options and per-call options), the result
+//! classes and the exception classes, from the core's surface. The hand-written
+//! `stubs/qfpay.php` declares the rest (iterators, signing, QR, constants, the sandbox, the
+//! logger interface); IDEs read every file of `stubs/`, and `tests/StubTest.php` checks both
+//! against the extension by reflection.
+
+use std::fmt::Write;
+
+use qfpay::surface::schema::RESULTS;
+use qfpay::surface::spec::{Kind, Opt};
+use qfpay::surface::{
+    CLIENT_OPTIONS, ENUMS, ERROR_DOCS, ERROR_FIELDS, Lang, OPERATIONS, Operation, is_api_category,
+};
 
 use crate::File;
+use crate::types::render;
+
+const PATH: &str = "bindings-php/stubs/surface.php";
+const L: Lang = Lang::Php;
+
+/// The client class's own docs (PHP's: FPM, errors about options, secrecy, `QFPAY_LOG`).
+const CLIENT_DOC: &str = "\
+A QFPay client. Each call blocks until QFPay answers. Safe in PHP-FPM workers: nothing runs
+at module start-up, and a client used after a fork builds a fresh connection pool.
+Create it where you need it, per request if you like: clients built with the same options
+share one connection pool per PHP process (a PHP-FPM worker keeps its connections to QFPay
+from one request to the next); building one costs ~0.2 ms.
+
+Every operation's options array also takes the per-call options (timeoutMs, maxRetries).
+Amounts are int minor units (300 is HK$3.00) and durations int milliseconds: a float, a
+numeric string or a bool is refused, never rounded or coerced.
+
+An error about an option names it as written here, in its message and in $field
+(timeoutMs, maxRetries, logLevel...): a value of the wrong type or an unknown key is a
+ValidationException; a configuration that cannot work (missing credential, zero timeoutMs,
+unknown environment, bad base URL or proxy, unknown signType or logLevel, utcOffsetSeconds
+beyond ±14 hours) a ConfigException, whose message is \"configuration error: \" then the
+option, then $rule (\"configuration error: timeoutMs must be greater than zero\"). A value
+that may be a secret (a string in the wrong option, an environment, a base URL, a proxy) is
+never quoted. Every parameter that can carry the client key is #[\\SensitiveParameter]: with
+zend.exception_ignore_args=0 a trace shows a SensitiveParameterValue there.
+
+QFPAY_LOG (without a logger or logLevel, events go to error_log()): a level (off, error,
+warn, info, debug, trace) or comma-separated TARGET=LEVEL directives such as qfpay=debug or
+qfpay::http=trace,qfpay::reconcile=off. A value that does not follow this syntax never fails
+a call: logging stays off and one warning per process goes to error_log().";
+
+/// PHP's own client options beside the core's: name, type, doc.
+const CLIENT_EXTRAS: &[(&str, &str, &str)] = &[
+    (
+        "logger",
+        "Logger|object",
+        "Receives the SDK's events (a Logger or any PSR-3 logger).",
+    ),
+    (
+        "logLevel",
+        "string",
+        "error, warn, info, debug or trace: the events a logger or error_log() receives (default: QFPAY_LOG's, else debug with a logger).",
+    ),
+];
+
+/// The client's properties: name, type, doc.
+const CLIENT_PROPERTIES: &[(&str, &str, &str)] = &[
+    ("baseUrl", "string", "The base URL in use."),
+    ("appCode", "string", "The app code (X-QF-APPCODE)."),
+    ("mchid", "?string", "The default mchid, if any."),
+];
+
+/// `Notification::verify()`, the one method of a result class.
+const VERIFY: &str = "
+    /**
+     * Verifies X-QF-SIGN over the exact raw body, then reads the notification:
+     * Notification::verify(file_get_contents('php://input'), $_SERVER['HTTP_X_QF_SIGN'] ?? null, $key);
+     * answer QfPay::NOTIFICATION_ACK with HTTP 200.
+     * @param string $rawBody the raw request body, never a parsed and re-encoded one
+     * @param ?string $signature the X-QF-SIGN header; null or empty is a SignatureException
+     * @throws SignatureException the signature is missing or does not match
+     * @throws DecodeException|ValidationException|ConfigException
+     */
+    public static function verify(string $rawBody, #[\\SensitiveParameter] ?string $signature, #[\\SensitiveParameter] string $clientKey): Notification {}
+";
 
 /// The files this module writes.
 pub fn files() -> Vec<File> {
-    Vec::new()
+    let mut out = format!(
+        "<?php\n{}\n/**\n * IDE stub for the qfpay extension (qfpay.so), with stubs/qfpay.php: the client, the\n * results and the exceptions. Not loaded at run time: the classes come from the extension.\n */\n\nnamespace QfPay;\n",
+        crate::banner("//")
+    );
+    client(&mut out);
+    for (name, doc, fields) in RESULTS {
+        let _ = write!(out, "\n/** {doc} */\nfinal class {name}\n{{\n");
+        for f in *fields {
+            let (ty, var) = field_type(f.ty);
+            let _ = writeln!(
+                out,
+                "    /** {}{var} */\n    public readonly {ty} ${};",
+                f.doc,
+                L.member(f.name)
+            );
+        }
+        if *name == "Notification" {
+            out.push_str(VERIFY);
+        }
+        out.push_str("}\n");
+    }
+    errors(&mut out);
+    vec![(PATH, out)]
+}
+
+/// A result field's declared type and its `@var` detail, if any.
+fn field_type(ty: &str) -> (String, String) {
+    if let Some(inner) = ty.strip_suffix('?') {
+        let (t, var) = field_type(inner);
+        return (format!("?{t}"), var);
+    }
+    if let Some(e) = ty.strip_prefix("enum:") {
+        let values = ENUMS
+            .iter()
+            .find(|(n, _)| *n == e)
+            .map(|(_, v)| v.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>())
+            .unwrap_or_default();
+        return ("string".into(), format!(" One of {}.", values.join(", ")));
+    }
+    if let Some(item) = ty.strip_prefix("list<").and_then(|t| t.strip_suffix('>')) {
+        return ("array".into(), format!(" @var list<{item}>"));
+    }
+    let var = if ty == "raw" {
+        " @var array<string, mixed>".to_owned()
+    } else {
+        String::new()
+    };
+    (render(L, ty), var)
+}
+
+/// A value's type in a docblock shape.
+fn kind_type(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Text | Kind::Secret | Kind::Currency => "string",
+        Kind::TextList => "string|list<string>",
+        Kind::Amount | Kind::Count | Kind::Offset | Kind::Duration => "int",
+        Kind::ExtendInfo => {
+            "array{userCreid?: string, userTruename?: string}|array<string, mixed>|string"
+        }
+        Kind::Map => "array<string, mixed>",
+        Kind::Flag => "bool",
+        Kind::Number => "int|float",
+    }
+}
+
+/// An option's name as PHP writes it (a request field's member name, an option's).
+fn written(o: &Opt) -> String {
+    if o.field.is_some() {
+        L.member(o.name)
+    } else {
+        L.option(o.name)
+    }
+}
+
+/// A list of options, one per line (` * - name (type, default ...): doc`).
+fn option_lines(
+    out: &mut String,
+    opts: impl Iterator<Item = (String, String, Option<String>, String)>,
+) {
+    for (name, ty, default, doc) in opts {
+        let default = default
+            .map(|d| format!(", default {d}"))
+            .unwrap_or_default();
+        let _ = writeln!(out, "     *   - {name} ({ty}{default}): {doc}");
+    }
+}
+
+fn opt_row(o: &Opt) -> (String, String, Option<String>, String) {
+    (
+        written(o),
+        kind_type(o.kind).to_owned(),
+        o.default.map(str::to_owned),
+        o.doc.to_owned(),
+    )
+}
+
+/// `array{a?: T, ...}`.
+fn shape(opts: &[(String, String, Option<String>, String)]) -> String {
+    let keys: Vec<String> = opts
+        .iter()
+        .map(|(n, t, _, _)| format!("{n}?: {t}"))
+        .collect();
+    format!("array{{{}}}", keys.join(", "))
+}
+
+fn client(out: &mut String) {
+    let _ = write!(out, "\n/**\n");
+    for line in CLIENT_DOC.lines() {
+        let _ = writeln!(out, " * {line}");
+    }
+    *out = out.replace(" * \n", " *\n");
+    out.push_str(" */\nfinal class Client\n{\n");
+    for (name, ty, doc) in CLIENT_PROPERTIES {
+        let _ = writeln!(out, "    /** {doc} */\n    public readonly {ty} ${name};");
+    }
+    let mut opts: Vec<_> = CLIENT_OPTIONS.iter().map(opt_row).collect();
+    opts.extend(
+        CLIENT_EXTRAS
+            .iter()
+            .map(|(n, t, d)| ((*n).to_owned(), (*t).to_owned(), None, (*d).to_owned())),
+    );
+    out.push_str("\n    /**\n     * A client from its options:\n");
+    option_lines(out, opts.iter().cloned());
+    let _ = write!(
+        out,
+        "     * @param {} $options\n     * @throws ConfigException|ValidationException a missing credential or a bad option\n     */\n    public function __construct(#[\\SensitiveParameter] array $options = []) {{}}\n",
+        shape(&opts)
+    );
+    out.push_str("\n    /**\n     * A client from the QFPAY_* environment variables (QFPAY_APP_CODE, QFPAY_CLIENT_KEY,\n     * QFPAY_MCHID, QFPAY_ENV, QFPAY_BASE_URL, QFPAY_SIGN_TYPE, QFPAY_PROXY), then $overrides.\n");
+    let _ = write!(
+        out,
+        "     * @param {} $overrides any client option\n     * @throws ConfigException|ValidationException\n     */\n    public static function fromEnv(#[\\SensitiveParameter] array $overrides = []): Client {{}}\n",
+        shape(&opts)
+    );
+    for op in OPERATIONS {
+        operation(out, op);
+    }
+    out.push_str("}\n");
+}
+
+fn operation(out: &mut String, op: &Operation) {
+    let opts: Vec<_> = op.optional().chain(op.call).map(opt_row).collect();
+    let _ = write!(out, "\n    /**\n     * {}\n", op.doc);
+    if !opts.is_empty() {
+        out.push_str("     * Options:\n");
+        option_lines(out, opts.iter().cloned());
+    }
+    let mut params = Vec::new();
+    for a in op.args {
+        let ty = kind_type(a.kind);
+        let _ = writeln!(out, "     * @param {ty} ${} {}", written(a), a.doc);
+        params.push(match a.default {
+            Some(d) => format!("{ty} ${} = '{d}'", written(a)),
+            None => format!("{ty} ${}", written(a)),
+        });
+    }
+    params.push("array $options = []".to_owned());
+    let _ = writeln!(out, "     * @param {} $options", shape(&opts));
+    let returns = match op.returns {
+        "list<QueryPage>" => "QueryPages".to_owned(),
+        r => r
+            .strip_suffix('?')
+            .map_or_else(|| r.to_owned(), |t| format!("?{t}")),
+    };
+    let throws = match op.name {
+        "wait_for_payment" => {
+            "StatusUnknownException timeoutMs passed: query $e->outTradeNo later\n     * @throws DeclinedException|ApiException the payment failed\n     * @throws ValidationException|QfPayException"
+        }
+        "query_pages" => {
+            "ValidationException a value was refused (pages are fetched, and their errors thrown, as the iteration advances)"
+        }
+        _ if op.moves_money => {
+            "ValidationException a value was refused; nothing was sent\n     * @throws StatusUnknownException the outcome is not known: query $e->outTradeNo, never pay again under a new number\n     * @throws ApiException QFPay refused it (DeclinedException, DuplicateOrderException, OrderStateException, ...)\n     * @throws QfPayException any other failure (network, rate limit, ...), naming the order"
+        }
+        _ => {
+            "ValidationException a value was refused; nothing was sent\n     * @throws QfPayException QFPay refused it, or the call failed"
+        }
+    };
+    let _ = write!(
+        out,
+        "     * @throws {throws}\n     */\n    public function {}({}): {returns} {{}}\n",
+        L.member(op.name),
+        params.join(", ")
+    );
+}
+
+fn errors(out: &mut String) {
+    out.push_str("\n/**\n * Every SDK error. $errorCode is the core's stable code (getCode() is not used). Fields that\n * do not apply are null.\n */\nclass QfPayException extends \\Exception\n{\n");
+    for (name, ty, doc) in ERROR_FIELDS {
+        let (prop, doc) = match *name {
+            "message" => continue,
+            "code" => {
+                let codes: Vec<String> = ERROR_DOCS.iter().map(|(c, _)| format!("'{c}'")).collect();
+                (
+                    "errorCode".to_owned(),
+                    format!("The error's code: {}.", codes.join(", ")),
+                )
+            }
+            "field" => (
+                L.option(name),
+                format!(
+                    "{doc} A request field by its QFPay name (txamt, goods_name, ...), an option as PHP writes it (appCode, timeoutMs, logLevel, ...)."
+                ),
+            ),
+            n if ty.starts_with("duration") => (L.option(n), format!("{doc} In milliseconds.")),
+            n => (L.option(n), (*doc).to_owned()),
+        };
+        let _ = writeln!(
+            out,
+            "    /** {doc} @var {} */\n    public ${prop} = null;",
+            render(L, ty)
+        );
+    }
+    out.push_str("}\n");
+    for (code, doc) in ERROR_DOCS {
+        let doc = if *code == "api" {
+            "QFPay answered with a failure code: the parent of the classes of each category (AuthException, DeclinedException, ...); alone, a code of no category."
+        } else {
+            doc
+        };
+        let parent = if is_api_category(code) {
+            "ApiException"
+        } else {
+            "QfPayException"
+        };
+        let _ = writeln!(
+            out,
+            "\n/** {doc} */\nclass {} extends {parent} {{}}",
+            L.error_class(Some(code))
+        );
+    }
 }
