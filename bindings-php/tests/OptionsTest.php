@@ -176,8 +176,8 @@ final class OptionsTest extends TestCase
         $c = ConfigException::class;
         $this->assertNamed(fn () => Sandbox::start(['port' => -1]), $v, 'port', 'port -1');
         $this->assertNamed(fn () => Sandbox::start(['pendingQueries' => 1.5]), $v, 'pendingQueries', 'pendingQueries 1.5', 'whole number');
-        $this->assertNamed(fn () => Sandbox::start(['merchants' => 'x']), $c, 'merchants', 'merchants');
-        $this->assertNamed(fn () => Sandbox::start(['rateLimit' => 3]), $c, 'rateLimit', 'rateLimit');
+        $this->assertNamed(fn () => Sandbox::start(['merchants' => 'x']), $v, 'merchants', 'merchants', 'got a string');
+        $this->assertNamed(fn () => Sandbox::start(['rateLimit' => 3]), $v, 'rateLimit', 'rateLimit', 'got an int');
         $this->assertNamed(fn () => Sandbox::start(['typo' => 1]), $v, 'typo', 'sandbox typo', 'is not an option of the sandbox options');
         $this->assertNamed(fn () => Sandbox::start(['rateLimit' => ['perHour' => 1]]), $v, 'perHour', 'rateLimit typo');
         $this->assertNamed(fn () => Signing::sign(['a' => '1'], 'K', 'sha1'), $c, 'signType', 'sign signType');

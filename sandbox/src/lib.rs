@@ -23,6 +23,7 @@ pub mod faults;
 pub mod form;
 mod handlers;
 pub mod notify;
+pub mod options;
 pub mod python_json;
 pub mod rate_limit;
 mod server;

@@ -7,13 +7,12 @@ use ext_php_rs::boxed::ZBox;
 use ext_php_rs::flags::ClassFlags;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendHashTable, Zval};
-use qfpay::surface::schema::SANDBOX_START_OPTIONS;
-use qfpay::surface::{Fields, Kind, Opt, Value};
-use qfpay_sandbox::{Fault, Merchant, RateLimit, Sandbox as Inner, SandboxConfig};
+use qfpay::surface::Value;
+use qfpay_sandbox::{Fault, Sandbox as Inner, SandboxConfig};
 use serde_json::{Map, Value as Json};
 
 use super::client::Client;
-use super::convert::{self, PHP, invalid, key_name, wrong_type};
+use super::convert::{self, PHP, invalid, key_name};
 use super::errors::Php;
 use super::results::json_to_zval;
 
@@ -44,112 +43,9 @@ fn list(items: Vec<Json>) -> ZBox<ZendHashTable> {
     ht
 }
 
-const fn opt(name: &'static str, kind: Kind) -> Opt {
-    Opt {
-        name,
-        kind,
-        default: None,
-        field: None,
-        doc: "",
-    }
-}
-
-fn start_option(name: &str) -> &'static Opt {
-    SANDBOX_START_OPTIONS
-        .iter()
-        .find(|o| o.name == name)
-        .unwrap_or(&SANDBOX_START_OPTIONS[0])
-}
-
-fn merchant(v: Value) -> qfpay::Result<Merchant> {
-    if !matches!(v, Value::Map(_)) {
-        return Err(qfpay::Error::config_option(
-            "merchants",
-            "must each be ['appCode' => ..., 'clientKey' => ...]",
-        ));
-    }
-    let mut f = Fields::new(PHP, "a sandbox merchant", v)?;
-    let app_code = f.required_text(&opt("app_code", Kind::Text))?;
-    let mut m = Merchant::new(app_code, f.required_text(&opt("client_key", Kind::Secret))?);
-    if let Some(id) = f.text(&opt("mchid", Kind::Text))? {
-        m = m.with_mchid(id);
-    }
-    if let Some(u) = f.text(&opt("notify_url", Kind::Text))? {
-        m = m.with_notify_url(u);
-    }
-    f.finish()?;
-    Ok(m)
-}
-
-/// The sandbox options, read by the core's field reader under PHP's names.
+/// The sandbox options, read by the sandbox's own reader under PHP's names.
 fn sandbox_config(options: Option<&ZendHashTable>) -> qfpay::Result<SandboxConfig> {
-    let mut f = Fields::new(PHP, "the sandbox options", convert::map(options, &[]))?;
-    let mut c = SandboxConfig::default();
-    if let Some(p) = f.count(start_option("port"))? {
-        c.port = u16::try_from(p)
-            .map_err(|_| invalid("port", format!("must be 0 to 65535, got {p}")))?;
-    }
-    match f.take(start_option("merchants")) {
-        None => {}
-        Some(Value::List(items)) => {
-            c.merchants = items
-                .into_iter()
-                .map(merchant)
-                .collect::<qfpay::Result<_>>()?;
-        }
-        Some(_) => {
-            return Err(qfpay::Error::config_option(
-                "merchants",
-                "must be a list of ['appCode' => ..., 'clientKey' => ...]",
-            ));
-        }
-    }
-    match f.take(start_option("rate_limit")) {
-        None => {}
-        Some(Value::Bool(false)) => c.rate_limit = None,
-        Some(Value::Bool(true)) => c.rate_limit = Some(RateLimit::default()),
-        Some(m @ Value::Map(_)) => {
-            let mut r = Fields::new(PHP, "rateLimit", m)?;
-            let d = RateLimit::default();
-            c.rate_limit = Some(RateLimit {
-                per_second: r
-                    .count(&opt("per_second", Kind::Count))?
-                    .unwrap_or(d.per_second),
-                per_minute: r
-                    .count(&opt("per_minute", Kind::Count))?
-                    .unwrap_or(d.per_minute),
-            });
-            r.finish()?;
-        }
-        Some(_) => {
-            return Err(qfpay::Error::config_option(
-                "rateLimit",
-                "must be false, true or ['perSecond' => ..., 'perMinute' => ...]",
-            ));
-        }
-    }
-    let scale = start_option("notify_time_scale");
-    let scale_field = PHP.option(scale.name);
-    match f.take(scale) {
-        None => {}
-        Some(Value::Int(i)) if i >= 0 => c.notify_time_scale = i as f64,
-        Some(Value::Float(x)) if x.is_finite() && x >= 0.0 => c.notify_time_scale = x,
-        Some(v @ (Value::Int(_) | Value::Float(_))) => {
-            return Err(invalid(
-                &scale_field,
-                format!("must be a finite number >= 0, got {}", v.type_name(PHP)),
-            ));
-        }
-        Some(v) => return Err(wrong_type(&scale_field, scale.kind, &v)),
-    }
-    if let Some(n) = f.count(start_option("pending_queries"))? {
-        c.pending_queries = n;
-    }
-    if let Some(d) = f.duration(start_option("slow_response"))? {
-        c.slow_response = d;
-    }
-    f.finish()?;
-    Ok(c)
+    qfpay_sandbox::options::config(PHP, convert::map(options, &[]))
 }
 
 /// A local QFPay simulator on 127.0.0.1. Amounts 1001–1007 trigger scenarios (declined,
