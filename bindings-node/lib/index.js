@@ -19,14 +19,6 @@ function call (fn) {
   }
 }
 
-// QFPay's name of a request field, for errors raised here before the core sees the value
-// (the same mapping as src/convert.rs).
-function qfName (key) {
-  if (key === 'amount') return 'txamt'
-  if (key === 'currency') return 'txcurrcd'
-  return key.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase())
-}
-
 function invalid (field, rule) {
   return new ValidationError(`invalid ${field}: ${rule}`, 'validation', { field, rule })
 }
@@ -34,9 +26,11 @@ function invalid (field, rule) {
 const LONE_SURROGATE =
   'must be valid Unicode text, but holds a lone surrogate (half of a UTF-16 pair) that would be sent as U+FFFD'
 
-// The stand-in for a value that has no JSON form (src/convert.rs TYPE_MARKER): the native side
-// reports it as a wrong type naming the field and the type expected, like any other.
+// The stand-in for a value that has no JSON form (qfpay::surface::apply::TYPE_MARKER, read by
+// src/convert.rs): the native side reports it as a wrong type, a lone surrogate or a number JSON
+// cannot hold (NaN, ±Infinity), naming the field as for any other value.
 const TYPE_MARKER = '\u0000qfpay:type'
+const BAD_TEXT = { [TYPE_MARKER]: '\u0000bad text' }
 
 function isPlainObject (v) {
   const proto = Object.getPrototypeOf(v)
@@ -84,65 +78,31 @@ function stand (v) {
   return { [TYPE_MARKER]: typeOf(v) }
 }
 
-// One value of a request or options object, checked and made JSON-safe (see `prepare`).
-// `field` is what the error names (QFPay's name), `written` the key as the caller wrote it.
-function prepareValue (v, field, written, js) {
-  const rule = (r) => written === field ? r : `${written} ${r}`
-  switch (typeof v) {
-    case 'string':
-      if (!v.isWellFormed()) throw invalid(field, rule(LONE_SURROGATE))
-      return v
-    case 'number':
-      if (!Number.isFinite(v)) throw invalid(field, rule(`must be a finite number (got ${v})`))
-      return v
-    case 'object':
-      if (v === null) return v
-      if (Array.isArray(v)) {
-        let out = v
-        for (let i = 0; i < v.length; i++) {
-          const w = prepareValue(v[i], field, written, js)
-          if (w !== v[i]) {
-            if (out === v) out = v.slice()
-            out[i] = w
-          }
-        }
-        return out
-      }
-      return opaque(v) ? stand(v) : prepare(v, js, field + '.', written + '.')
-    case 'bigint':
-    case 'symbol':
-    case 'function':
-      return stand(v)
-    default:
-      return v
+// A request, options object or argument made JSON-safe for the native side, which checks it:
+// a value with no JSON form (a Buffer, Date, BigInt, Symbol, function...) becomes a stand-in
+// (napi would throw a plain Error naming nothing, or turn a string with a lone surrogate into
+// U+FFFD). Returns `value`, or a copy when something was replaced.
+function prepare (value) {
+  switch (typeof value) {
+    case 'string': return value.isWellFormed() ? value : BAD_TEXT
+    case 'number': return Number.isFinite(value) ? value : { [TYPE_MARKER]: String(value) }
+    case 'object': break
+    case 'bigint': case 'symbol': case 'function': return stand(value)
+    default: return value
   }
-}
-
-// Checks what napi cannot report with the field's name: a number that is not finite (NaN,
-// ±Infinity) and a string with a lone surrogate (napi would silently turn it into U+FFFD).
-// Replaces a value with no JSON form (a Buffer, Date, BigInt, Symbol, function...) by a
-// stand-in, so that the native side names the field and the type it wants (napi would throw a
-// plain Error naming nothing). `js` names options as JavaScript spells them, otherwise fields
-// get their QFPay names (nested ones with a dot: `extend_info.user_creid`). Returns `value`, or
-// a copy when something was replaced.
-function prepare (value, js, prefix = '', jsPrefix = '') {
+  if (value === null) return value
   if (opaque(value)) return stand(value)
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value
   let out = value
-  for (const key of Object.keys(value)) {
+  const keys = Array.isArray(value) ? value.keys() : Object.keys(value)
+  for (const key of keys) {
     const v = value[key]
-    const w = prepareValue(v, prefix + (js ? key : qfName(key)), jsPrefix + key, js)
+    const w = prepare(v)
     if (w !== v) {
-      if (out === value) out = { ...value }
+      if (out === value) out = Array.isArray(value) ? value.slice() : { ...value }
       out[key] = w
     }
   }
   return out
-}
-
-// A string argument (an order number), JSON-safe for the native side.
-function prepareArg (value) {
-  return opaque(value) ? stand(value) : value
 }
 
 // The order number a money-moving request is about, generating one for a new payment so that
@@ -231,7 +191,7 @@ class Client {
     } else {
       const split = splitLogging(options)
       logging = split.logging
-      const rest = prepare(split.rest, true)
+      const rest = prepare(split.rest)
       this.#native = call(() => new native.NativeClient(rest))
     }
     this.#native.onDone(completions(this.#bridge))
@@ -242,7 +202,7 @@ class Client {
   /** A client from `QFPAY_APP_CODE`, `QFPAY_CLIENT_KEY`, `QFPAY_ENV`/`QFPAY_BASE_URL`, ... then `overrides`. */
   static fromEnv (overrides) {
     const split = splitLogging(overrides)
-    const rest = prepare(split.rest, true)
+    const rest = prepare(split.rest)
     return new Client(FROM_NATIVE, call(() => native.nativeClientFromEnv(rest)), split.logging)
   }
 
@@ -296,8 +256,8 @@ class Client {
     let signal, rest, outTradeNo
     try {
       ({ signal, rest } = splitSignal(options))
-      first = firstIsRequest ? prepare(first, false) : prepareArg(first)
-      rest = prepare(rest, true)
+      first = prepare(first)
+      rest = prepare(rest)
       if (signal && MONEY_MOVING.has(method)) ({ request: first, outTradeNo } = withOrderNumber(method, first))
       if (!firstIsRequest && typeof first === 'string') outTradeNo = first
     } catch (e) {
@@ -351,8 +311,8 @@ class Client {
   queryPages (request, options) {
     const split = splitSignal(options)
     const signal = split.signal
-    const req = prepare(request, false)
-    const rest = prepare(split.rest, true)
+    const req = prepare(request)
+    const rest = prepare(split.rest)
     const pages = call(() => this.#native.queryPages(req, rest))
     const iterator = {
       async next () {

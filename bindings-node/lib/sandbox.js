@@ -29,7 +29,7 @@ module.exports = function (native, Client, call, rethrow, { prepare, invalid, ty
      * slowResponseMs? }`.
      */
     static async start (options) {
-      const opts = prepare(options, true)
+      const opts = prepare(options)
       const handle = call(() => native.startSandbox(opts))
       return new Sandbox(handle)
     }
@@ -61,7 +61,7 @@ module.exports = function (native, Client, call, rethrow, { prepare, invalid, ty
       if (fault === null || typeof fault !== 'object' || Array.isArray(fault) || opaque(fault)) {
         throw invalid('fault', `must be an object { kind, count?, ms?, status?, body? }, got ${typeOf(fault)}`)
       }
-      const f = prepare(fault, true)
+      const f = prepare(fault)
       call(() => this.#native.injectFault(f))
     }
 

@@ -6,7 +6,6 @@
 
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, RwLock};
-use std::time::Duration;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -15,13 +14,14 @@ use napi::Status;
 use napi::bindgen_prelude::FnArgs;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
-use qfpay::{ClientBuilder, Environment, PayType, Wait};
+use qfpay::ClientBuilder;
+use qfpay::surface::{self, Lang, Request};
 use serde_json::Value;
 use tokio::sync::Mutex;
 
 use crate::cancel::cancellable;
-use crate::convert::{self, Fields};
-use crate::errors::{invalid, js, to_napi};
+use crate::convert;
+use crate::errors::{js, to_napi};
 use crate::events::{Callback, JsObserver, OFF};
 use crate::results::json;
 
@@ -30,94 +30,10 @@ fn user_agent() -> String {
     format!("qfpay-node/{}", env!("CARGO_PKG_VERSION"))
 }
 
-/// Applies JavaScript client options to a builder. `appCode` and `clientKey` may be given
-/// alone (over `Client.fromEnv`); the core refuses a client without both.
-fn apply(mut b: ClientBuilder, options: Option<Value>) -> qfpay::Result<ClientBuilder> {
-    let mut f = Fields::options("the client options", "options", options)?;
-    if let Some(a) = f.str("appCode")? {
-        b = b.app_code(a);
-    }
-    if let Some(k) = f.str("clientKey")? {
-        b = b.client_key(k);
-    }
-    if let Some(e) = f.str("environment")? {
-        b = b.environment(Environment::parse(&e)?);
-    }
-    if let Some(u) = f.str("baseUrl")? {
-        b = b.base_url(u);
-    }
-    if let Some(m) = f.str("mchid")? {
-        b = b.mchid(m);
-    }
-    if let Some(s) = f.str("signType")? {
-        b = b.sign_type(qfpay::SignType::parse(&s)?);
-    }
-    // Zero is refused by the core (`timeoutMs must be greater than zero`).
-    if let Some(d) = f.millis("timeoutMs")? {
-        b = b.timeout(d);
-    }
-    if let Some(d) = f.millis("connectTimeoutMs")? {
-        b = b.connect_timeout(d);
-    }
-    if let Some(d) = f.millis("reconcileTimeoutMs")? {
-        b = b.reconcile_timeout(d);
-    }
-    if let Some(n) = f.u32("maxRetries")? {
-        b = b.max_retries(n);
-    }
-    if let Some(d) = f.millis("retryBaseDelayMs")? {
-        b = b.retry_base_delay(d);
-    }
-    if let Some(d) = f.millis("retryMaxDelayMs")? {
-        b = b.retry_max_delay(d);
-    }
-    if let Some(s) = f.int("utcOffsetSeconds")? {
-        // Beyond an i32 is beyond ±14 hours: the core refuses it with its own message.
-        let s = i32::try_from(s).unwrap_or(if s < 0 { i32::MIN } else { i32::MAX });
-        b = b.utc_offset_seconds(s);
-    }
-    if let Some(p) = f.str("proxy")? {
-        b = b.proxy(p);
-    }
-    f.finish()?;
-    Ok(b.user_agent_prefix(user_agent()))
-}
-
-/// A per-call timeout must allow some time.
-fn positive(name: &str, d: Duration) -> qfpay::Result<Duration> {
-    if d.is_zero() {
-        return Err(invalid(name, "must be greater than zero"));
-    }
-    Ok(d)
-}
-
-/// Per-call options: `{ timeoutMs?, maxRetries? }` (the wrapper takes `signal` out).
-fn per_call(client: &qfpay::Client, options: Option<Value>) -> qfpay::Result<qfpay::Client> {
-    let mut f = Fields::options("the call options", "options", options)?;
-    let timeout = f.millis("timeoutMs")?;
-    let retries = f.u32("maxRetries")?;
-    f.finish()?;
-    let mut c = client.clone();
-    if let Some(t) = timeout {
-        c = c.with_timeout(positive("timeoutMs", t)?);
-    }
-    if let Some(n) = retries {
-        c = c.with_max_retries(n);
-    }
-    Ok(c)
-}
-
-/// A required order number argument (`findPayment(outTradeNo)`).
-fn out_trade_no_arg(v: Option<Value>) -> qfpay::Result<String> {
-    match v {
-        Some(Value::String(s)) if !s.is_empty() => Ok(s),
-        Some(Value::String(_)) => Err(invalid("out_trade_no", "must not be empty")),
-        None | Some(Value::Null) => Err(invalid("out_trade_no", "is required (outTradeNo)")),
-        Some(other) => Err(invalid(
-            "out_trade_no",
-            format!("must be a string, got {}", convert::describe(&other)),
-        )),
-    }
+/// Applies JavaScript client options to a builder (the core's applier, Node's names).
+fn apply(b: ClientBuilder, options: Option<Value>) -> qfpay::Result<ClientBuilder> {
+    surface::apply::client_options(b, Lang::Node, convert::value(options))
+        .map(|b| b.user_agent_prefix(user_agent()))
 }
 
 /// A call dropped by its `AbortSignal` (the wrapper has already rejected with an AbortError).
@@ -251,9 +167,17 @@ impl NativeClient {
         request: Option<Value>,
         options: Option<Value>,
     ) -> napi::Result<NativeQueryPages> {
-        let req = js(convert::query(request))?;
+        let Request::Query(req) =
+            js(convert::operation("queryPages").and_then(|op| convert::request(op, request)))?
+        else {
+            return Err(napi::Error::from_reason("queryPages is not a query"));
+        };
         js(req.validate())?;
-        let c = js(per_call(&self.client(), options))?;
+        let c = js(surface::apply::call_options(
+            &self.client(),
+            Lang::Node,
+            convert::value(options),
+        ))?;
         Ok(NativeQueryPages {
             pages: Arc::new(Mutex::new(c.query_pages(req))),
         })
@@ -281,52 +205,30 @@ impl NativeClient {
         options: Option<Value>,
     ) -> qfpay::Result<Call> {
         let base = self.client();
-        Ok(match method {
-            "createPayment" | "wechatQr" => {
-                let fixed = (method == "wechatQr").then_some(PayType::WechatQr);
-                let req = convert::payment(first, fixed)?;
-                let c = per_call(&base, options)?;
-                Box::pin(async move { json(&c.create_payment(req).await?) })
+        let op = convert::operation(method)?;
+        let req = convert::request(op, first)?;
+        let options = convert::value(options);
+        if let Request::OrderNumber(no) = &req
+            && op.name == "wait_for_payment"
+        {
+            let (no, wait) = (
+                no.clone(),
+                surface::apply::wait_options(Lang::Node, options)?,
+            );
+            return Ok(Box::pin(async move {
+                json(&base.wait_for_payment(&no, wait).await?)
+            }));
+        }
+        let c = surface::apply::call_options(&base, Lang::Node, options)?;
+        Ok(match req {
+            Request::Payment(r) => Box::pin(async move { json(&c.create_payment(r).await?) }),
+            Request::Query(r) => Box::pin(async move { json(&c.query(r).await?) }),
+            Request::OrderNumber(no) => Box::pin(async move { json(&c.find_payment(&no).await?) }),
+            Request::Refund(r) => Box::pin(async move { json(&c.refund(r).await?) }),
+            Request::Cancel(r) if op.name == "close" => {
+                Box::pin(async move { json(&c.close(r).await?) })
             }
-            "query" => {
-                let req = convert::query(first)?;
-                let c = per_call(&base, options)?;
-                Box::pin(async move { json(&c.query(req).await?) })
-            }
-            "findPayment" => {
-                let no = out_trade_no_arg(first)?;
-                let c = per_call(&base, options)?;
-                Box::pin(async move { json(&c.find_payment(&no).await?) })
-            }
-            "refund" => {
-                let req = convert::refund(first)?;
-                let c = per_call(&base, options)?;
-                Box::pin(async move { json(&c.refund(req).await?) })
-            }
-            "close" | "reverse" => {
-                let req = convert::cancel(first)?;
-                let c = per_call(&base, options)?;
-                let close = method == "close";
-                Box::pin(async move {
-                    let r = if close {
-                        c.close(req).await?
-                    } else {
-                        c.reverse(req).await?
-                    };
-                    json(&r)
-                })
-            }
-            "waitForPayment" => {
-                let no = out_trade_no_arg(first)?;
-                let wait = wait_options(options)?;
-                Box::pin(async move { json(&base.wait_for_payment(&no, wait).await?) })
-            }
-            other => {
-                return Err(invalid(
-                    "method",
-                    format!("{other:?} is not a client method"),
-                ));
-            }
+            Request::Cancel(r) => Box::pin(async move { json(&c.reverse(r).await?) }),
         })
     }
 }
@@ -385,23 +287,6 @@ pub fn native_client_from_env(overrides: Option<Value>) -> napi::Result<NativeCl
         .and_then(|b| apply(b, overrides))
         .and_then(ClientBuilder::build))?;
     Ok(NativeClient::wrap(inner))
-}
-
-fn wait_options(options: Option<Value>) -> qfpay::Result<Wait> {
-    let mut f = Fields::options("the wait options", "options", options)?;
-    let timeout = f.millis("timeoutMs")?;
-    let initial = f.millis("intervalMs")?;
-    let max = f.millis("maxIntervalMs")?;
-    f.finish()?;
-    let mut wait = Wait::default();
-    if let Some(t) = timeout {
-        wait = Wait::up_to(t);
-    }
-    if initial.is_some() || max.is_some() {
-        let initial = initial.unwrap_or(wait.initial_interval);
-        wait = wait.interval(initial, max.unwrap_or(wait.max_interval.max(initial)));
-    }
-    Ok(wait)
 }
 
 /// Pages of a query (behind the JavaScript async iterator of `Client.queryPages`).

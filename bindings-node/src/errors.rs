@@ -12,58 +12,9 @@ use crate::results;
 /// Separates the human message from the JSON details in a native error message.
 pub const DETAIL_SEPARATOR: char = '\u{1e}';
 
-/// Duration options, by the core's names: JavaScript takes them in milliseconds (suffix `Ms`).
-const DURATIONS: &[&str] = &[
-    "timeout",
-    "connect_timeout",
-    "reconcile_timeout",
-    "retry_base_delay",
-    "retry_max_delay",
-    "interval",
-    "max_interval",
-    "slow_response",
-];
-
-/// An option as JavaScript spells it, from the core's snake_case name: lowerCamelCase, and
-/// durations in milliseconds (`connect_timeout` → `connectTimeoutMs`, `app_code` → `appCode`).
-fn js_option(name: &str) -> String {
-    let mut out = String::with_capacity(name.len() + 2);
-    let mut upper = false;
-    for c in name.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.push(c.to_ascii_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    if DURATIONS.contains(&name) {
-        out.push_str("Ms");
-    }
-    out
-}
-
-/// The same error with a configuration error's option named as JavaScript spells it, so that
-/// its message and `field` say `timeoutMs` where the core says `timeout`.
-fn in_js_terms(e: qfpay::Error) -> qfpay::Error {
-    match e {
-        qfpay::Error::Config {
-            option: Some(option),
-            message,
-        } => qfpay::Error::config_option(js_option(&option), message),
-        qfpay::Error::Order { error, order } => qfpay::Error::Order {
-            error: Box::new(in_js_terms(*error)),
-            order,
-        },
-        other => other,
-    }
-}
-
 /// A core error as a napi error in the `[code] message␞{json}` format.
 pub fn to_napi(e: qfpay::Error) -> napi::Error {
-    let e = in_js_terms(e);
+    let e = e.in_lang(qfpay::surface::Lang::Node);
     let mut detail = Map::new();
     let mut put = |k: &str, v: Value| {
         if !v.is_null() {
@@ -117,13 +68,6 @@ pub fn invalid(field: &str, rule: impl Into<String>) -> qfpay::Error {
 /// A configuration error raised by the binding, not about one option.
 pub fn config(message: impl Into<String>) -> qfpay::Error {
     qfpay::Error::config(message)
-}
-
-/// A configuration error about `option`, by the core's snake_case name (or the binding's own
-/// option in the same form: `rate_limit`); `message` follows the name. Shown as JavaScript
-/// spells the option, like the core's own configuration errors.
-pub fn config_option(option: &str, message: impl Into<String>) -> qfpay::Error {
-    qfpay::Error::config_option(option, message)
 }
 
 /// Converts a core result for JavaScript.

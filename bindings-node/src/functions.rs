@@ -70,15 +70,6 @@ pub fn take_env_log_warning() -> Option<String> {
         .map(str::to_owned)
 }
 
-/// Every error code the core can report.
-#[napi]
-pub fn error_codes() -> Vec<String> {
-    qfpay::Error::CODES
-        .iter()
-        .map(|c| (*c).to_owned())
-        .collect()
-}
-
 /// Signing parameters flattened by the wrapper into one string, `key NUL value NUL` per pair
 /// (`count` pairs): one crossing instead of one per property, and no `serde_json::Value`. The
 /// pairs borrow from `flat` (no copy per key or value). A NUL inside a key or value changes the

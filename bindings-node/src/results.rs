@@ -2,14 +2,16 @@
 //! in core: its fields, computed values included, and its `Serialize`). Nothing here names a
 //! field: [`Js`] applies Node's conventions to whatever the core serializes, in one place:
 //! - a result's field names in lowerCamelCase (`out_trade_no` → `outTradeNo`);
-//! - an absent optional field left out (not `null`), as `field?: T` in `lib/index.d.ts`;
+//! - an absent optional field left out (not `null`), as `field?: T` in `lib/surface.d.ts`;
 //! - maps (`raw`) untouched: QFPay's own keys, as sent.
 //!
 //! Results cross as JSON text that the wrapper parses once (`JSON.parse` builds the object
 //! several times faster than napi setting properties one by one: bindings-node/BENCHMARKS.md).
 
-use std::cell::RefCell;
-use std::sync::{Mutex, PoisonError};
+use std::sync::LazyLock;
+
+use qfpay::surface::Lang;
+use qfpay::surface::schema::RESULTS;
 
 use serde::ser::{self, Impossible, Serialize, SerializeMap, SerializeSeq, Serializer};
 
@@ -33,57 +35,32 @@ pub fn value<T: Serialize + ?Sized>(v: &T) -> serde_json::Value {
     serde_json::to_value(Js(v)).unwrap_or(serde_json::Value::Null)
 }
 
-/// `name` in lowerCamelCase (`out_trade_no` → `outTradeNo`).
-fn camel(name: &str) -> Box<str> {
-    let mut out = String::with_capacity(name.len());
-    let mut upper = false;
-    for c in name.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out.into()
-}
+/// A field's name and its camelCase form.
+type Field = (&'static str, String);
 
 /// A struct's field names with their camelCase forms, by position.
-type Names = &'static [(&'static str, &'static str)];
+type Names = &'static [Field];
 
-/// Every struct's names, by struct name, learned from its first value in the process: a result
-/// lists its fields in the same order every time (`describe!`), so each name is converted once
-/// (kept for the process's life: a few dozen short strings), not once per result (converting
-/// per result cost about 15 % of a payment's conversion).
-static LEARNED: Mutex<Vec<(&'static str, Names)>> = Mutex::new(Vec::new());
+/// Every result's field names in lowerCamelCase, by struct name and position, from the core's
+/// description of each (`RESULTS`, in the order `describe!` serializes them): each name is
+/// converted once per process, not once per result (converting per result cost about 15 % of
+/// a payment's conversion).
+static NAMES: LazyLock<Vec<(&'static str, Vec<Field>)>> = LazyLock::new(|| {
+    RESULTS
+        .iter()
+        .map(|(name, _, fields)| {
+            let names = fields.iter().map(|f| (f.name, Lang::Node.member(f.name)));
+            (*name, names.collect())
+        })
+        .collect()
+});
 
-thread_local! {
-    /// What this thread has read of [`LEARNED`], read without a lock.
-    static KNOWN: RefCell<Vec<(&'static str, Names)>> = const { RefCell::new(Vec::new()) };
-}
-
-/// The names of struct `name`, if learned.
-fn names_of(name: &'static str) -> Option<Names> {
-    KNOWN.with(|known| {
-        if let Some((_, n)) = known.borrow().iter().find(|(k, _)| *k == name) {
-            return Some(*n);
-        }
-        let learned = LEARNED.lock().unwrap_or_else(PoisonError::into_inner);
-        let (_, n) = learned.iter().find(|(k, _)| *k == name)?;
-        known.borrow_mut().push((name, n));
-        Some(*n)
-    })
-}
-
-/// Records the field names of struct `name` (once per struct name).
-fn learn(name: &'static str, keys: &[&'static str]) {
-    let mut learned = LEARNED.lock().unwrap_or_else(PoisonError::into_inner);
-    if learned.iter().all(|(k, _)| *k != name) {
-        let names: Vec<_> = keys.iter().map(|k| (*k, &*Box::leak(camel(k)))).collect();
-        learned.push((name, Box::leak(names.into_boxed_slice())));
-    }
+/// The names of struct `name`, if it is a result.
+fn names_of(name: &str) -> Option<Names> {
+    NAMES
+        .iter()
+        .find(|(k, _)| *k == name)
+        .map(|(_, n)| n.as_slice())
 }
 
 /// `Serializer` methods of [`Camel`] that hand their value to the inner serializer.
@@ -104,11 +81,8 @@ struct Camel<S>(S);
 /// A struct's fields, written as an object's entries.
 struct Fields<M> {
     map: M,
-    /// The struct's name, and its field names once learned.
-    name: &'static str,
+    /// The struct's field names, when it is a result.
     names: Option<Names>,
-    /// The field names seen so far, while they are not learned yet.
-    learning: Vec<&'static str>,
     /// The position of the next field.
     at: usize,
 }
@@ -137,9 +111,7 @@ impl<S: Serializer> Serializer for Camel<S> {
         let map = self.0.serialize_map(None)?;
         Ok(Fields {
             map,
-            name,
             names: names_of(name),
-            learning: Vec::new(),
             at: 0,
         })
     }
@@ -214,31 +186,20 @@ impl<M: SerializeMap> ser::SerializeStruct for Fields<M> {
     ) -> Result<(), M::Error> {
         let at = self.at;
         self.at += 1;
-        let known = match self.names {
-            Some(names) => names
-                .get(at)
-                .filter(|(k, _)| std::ptr::eq(*k, key) || *k == key)
-                .map(|(_, camel)| *camel),
-            None => {
-                self.learning.push(key);
-                None
-            }
-        };
         if is_none(v) {
             return Ok(());
         }
-        match known {
-            Some(camel) => self.map.serialize_key(camel)?,
-            None => self.map.serialize_key(&*camel(key))?,
+        match self.names.and_then(|n| n.get(at)) {
+            Some((k, camel)) if std::ptr::eq(*k, key) || *k == key => {
+                self.map.serialize_key(camel)?;
+            }
+            _ => self.map.serialize_key(&Lang::Node.member(key))?,
         }
         self.map.serialize_value(&Js(v))
     }
 
     #[inline]
     fn end(self) -> Result<M::Ok, M::Error> {
-        if self.names.is_none() {
-            learn(self.name, &self.learning);
-        }
         self.map.end()
     }
 }

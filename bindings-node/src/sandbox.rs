@@ -3,77 +3,16 @@
 use std::sync::Mutex;
 
 use napi_derive::napi;
-use qfpay_sandbox::{Fault, Merchant, RateLimit, Sandbox, SandboxConfig};
+use qfpay::surface::Lang;
+use qfpay_sandbox::{Fault, Merchant, Sandbox, SandboxConfig};
 use serde_json::{Map, Value, json};
 
-use crate::convert::Fields;
-use crate::errors::{config, config_option, invalid, js};
+use crate::convert;
+use crate::errors::{config, invalid, js};
 
-fn merchant(v: Value) -> qfpay::Result<Merchant> {
-    let mut f = Fields::options("a sandbox merchant", "merchants", Some(v))?;
-    let mut m = Merchant::new(f.req_str("appCode")?, f.req_str("clientKey")?);
-    if let Some(id) = f.str("mchid")? {
-        m = m.with_mchid(id);
-    }
-    if let Some(u) = f.str("notifyUrl")? {
-        m = m.with_notify_url(u);
-    }
-    f.finish()?;
-    Ok(m)
-}
-
+/// `Sandbox.start`'s options, by the sandbox's own reader under Node's names.
 fn sandbox_config(options: Option<Value>) -> qfpay::Result<SandboxConfig> {
-    let mut c = SandboxConfig::default();
-    let mut f = Fields::options("the sandbox options", "options", options)?;
-    if let Some(p) = f.u32("port")? {
-        c.port = u16::try_from(p).map_err(|_| config_option("port", "must be 0 to 65535"))?;
-    }
-    match f.raw("merchants") {
-        None => {}
-        Some(Value::Array(items)) => {
-            c.merchants = items
-                .into_iter()
-                .map(merchant)
-                .collect::<qfpay::Result<_>>()?;
-        }
-        Some(_) => {
-            return Err(config_option(
-                "merchants",
-                "must be a list of { appCode, clientKey, mchid?, notifyUrl? }",
-            ));
-        }
-    }
-    match f.raw("rateLimit") {
-        None => {}
-        Some(Value::Bool(false)) => c.rate_limit = None,
-        Some(Value::Bool(true)) => c.rate_limit = Some(RateLimit::default()),
-        Some(v @ Value::Object(_)) => {
-            let mut r = Fields::options("rateLimit", "rateLimit", Some(v))?;
-            let d = RateLimit::default();
-            c.rate_limit = Some(RateLimit {
-                per_second: r.u32("perSecond")?.unwrap_or(d.per_second),
-                per_minute: r.u32("perMinute")?.unwrap_or(d.per_minute),
-            });
-            r.finish()?;
-        }
-        Some(_) => {
-            return Err(config_option(
-                "rate_limit",
-                "must be false, true or { perSecond, perMinute }",
-            ));
-        }
-    }
-    if let Some(Value::Number(n)) = f.raw("notifyTimeScale") {
-        c.notify_time_scale = n.as_f64().unwrap_or(1.0);
-    }
-    if let Some(n) = f.u32("pendingQueries")? {
-        c.pending_queries = n;
-    }
-    if let Some(d) = f.millis("slowResponseMs")? {
-        c.slow_response = d;
-    }
-    f.finish()?;
-    Ok(c)
+    qfpay_sandbox::options::config(Lang::Node, convert::value(options))
 }
 
 fn merchant_json(m: &Merchant) -> Value {

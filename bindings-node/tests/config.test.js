@@ -179,8 +179,8 @@ describe('configuration errors name the option as JavaScript spells it', () => {
   it("the binding's own options: sandbox, call and wait options, verifyNotification's key", async () => {
     const own = [
       ['port', 'port', ConfigError, { port: 70000 }],
-      ['merchants', 'merchants', ConfigError, { merchants: 'A' }],
-      ['rate_limit', 'rateLimit', ConfigError, { rateLimit: 5 }],
+      ['merchants', 'merchants', ValidationError, { merchants: 'A' }],
+      ['rate_limit', 'rateLimit', ValidationError, { rateLimit: 5 }],
       ['pending_queries', 'pendingQueries', ValidationError, { pendingQueries: -1 }],
       ['slow_response', 'slowResponseMs', ValidationError, { slowResponseMs: -1 }],
       ['slow_response', 'slowResponse', ValidationError, { slowResponse: 5 }]

@@ -195,7 +195,11 @@ describe('scenarios against the sandbox', () => {
       })
     }
     it('authCode on a QR payment, missing payType', async () => {
-      assert.equal((await rejection(client.wechatQr({ amount: 300, authCode: '1234' }))).field, 'auth_code')
+      // wechatQr takes no authCode (the core's table of its fields): refused by name, before QFPay's rule.
+      const qr = await rejection(client.wechatQr({ amount: 300, authCode: '1234' }))
+      assert.equal(qr.field, 'authCode')
+      assert.match(qr.rule, /is not an option of the payment/)
+      assert.equal((await rejection(client.createPayment({ amount: 300, currency: 'HKD', payType: '800201', authCode: '1234' }))).field, 'auth_code')
       assert.equal((await rejection(client.createPayment({ amount: 300, currency: 'HKD' }))).field, 'pay_type')
     })
   })

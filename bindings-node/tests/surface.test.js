@@ -1,7 +1,7 @@
 'use strict'
 // The public surface (issue 10): tests/surface.json against this binding, by introspection
 // (exports, prototypes, real results from the sandbox, error classes) and against the names
-// lib/index.d.ts declares (read with the TypeScript compiler API).
+// lib/index.d.ts and the generated lib/surface.d.ts declare (read with the TypeScript compiler API).
 const { describe, it, before, after } = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
@@ -24,12 +24,28 @@ const member = (name) => NODE[name] || camel(name)
 const DURATION_FIELDS = new Set(['retry_after'])
 const errorField = (name) => (DURATION_FIELDS.has(name) ? camel(name) + 'Ms' : member(name))
 
-// Names lib/index.d.ts declares: top-level exports, and members per interface/class.
+// The .d.ts files: the hand-written lib/index.d.ts and the generated lib/surface.d.ts it
+// re-exports, and their text.
+const DTS = ['index.d.ts', 'surface.d.ts'].map((f) => path.resolve(__dirname, '..', 'lib', f))
+const DTS_TEXT = DTS.map((f) => fs.readFileSync(f, 'utf8')).join('\n')
+
+// Names the .d.ts files declare: top-level exports, and members per interface/class.
 function declared () {
-  const file = path.resolve(__dirname, '..', 'lib', 'index.d.ts')
-  const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true)
   const exports = new Set()
   const members = {}
+  for (const file of DTS) collectFrom(ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true), exports, members)
+  // Inherited members (interfaces extending interfaces, classes extending classes).
+  const all = (owner, seen = new Set()) => {
+    if (!members[owner] || seen.has(owner)) return new Set()
+    seen.add(owner)
+    const out = new Set(members[owner])
+    for (const base of members[owner].extends || []) for (const n of all(base.replace(/<.*/, ''), seen)) out.add(n)
+    return out
+  }
+  return { exports, members: (owner) => all(owner) }
+}
+
+function collectFrom (source, exports, members) {
   const collect = (owner, list) => {
     members[owner] = members[owner] || new Set()
     for (const m of list) if (m.name) members[owner].add(m.name.getText(source))
@@ -55,15 +71,6 @@ function declared () {
       }
     }
   }
-  // Inherited members (interfaces extending interfaces, classes extending classes).
-  const all = (owner, seen = new Set()) => {
-    if (!members[owner] || seen.has(owner)) return new Set()
-    seen.add(owner)
-    const out = new Set(members[owner])
-    for (const base of members[owner].extends || []) for (const n of all(base.replace(/<.*/, ''), seen)) out.add(n)
-    return out
-  }
-  return { exports, members: (owner) => all(owner) }
 }
 
 const D = declared()
@@ -150,7 +157,7 @@ describe('surface.json', () => {
         assert.doesNotMatch(e.message, /is not an option/, `${name}.${js}`)
       }
     }
-    assert.match(fs.readFileSync(path.resolve(__dirname, '..', 'lib', 'index.d.ts'), 'utf8'),
+    assert.match(DTS_TEXT,
       new RegExp(`default ${SURFACE.operations.wait_for_payment.defaults.timeout_seconds} 000 ms`), 'the wait default is documented')
   })
 
@@ -170,7 +177,7 @@ describe('surface.json', () => {
       for (const f of fields) {
         const js = member(f)
         assert.ok(declaredFields.has(js), `${type}.${js} in the .d.ts`)
-        const optional = new RegExp(`\\b${js}\\?:`).test(fs.readFileSync(path.resolve(__dirname, '..', 'lib', 'index.d.ts'), 'utf8'))
+        const optional = new RegExp(`\\b${js}\\?:`).test(DTS_TEXT)
         if (!optional) assert.ok(js in results[type], `${type}.${js} in a real result`)
       }
       // One name per concept: a real result has no field beyond the surface's (no alias such
@@ -262,7 +269,7 @@ describe('surface.json', () => {
   })
 
   it('logging events and their fields', () => {
-    const text = fs.readFileSync(path.resolve(__dirname, '..', 'lib', 'index.d.ts'), 'utf8')
+    const text = DTS_TEXT
     for (const kind of SURFACE.logging_events) {
       assert.match(text, new RegExp(`EventKind = [^\\n]*'${kind}'`), kind)
       assert.doesNotThrow(() => client.on(kind, () => {}).off(kind, () => {}), kind)

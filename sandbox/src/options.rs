@@ -58,13 +58,15 @@ fn merchant(lang: Lang, v: Value) -> Result<Merchant> {
 }
 
 /// The sandbox configuration from `options` (a map, or null for the defaults) under `lang`'s
-/// names and units. Unknown names are refused, listing the valid ones.
+/// names and units. A wrong type or an unknown name is a validation error (the valid names
+/// listed); a value of the right type that cannot work (port 70000, a negative time scale) a
+/// configuration error naming the option by its canonical name ([`Error::in_lang`] spells it).
 pub fn config(lang: Lang, options: Value) -> Result<SandboxConfig> {
     let mut f = Fields::new(lang, "the sandbox options", options)?;
     let mut c = SandboxConfig::default();
     if let Some(p) = f.count(start_option("port"))? {
         c.port = u16::try_from(p)
-            .map_err(|_| invalid(lang.option("port"), format!("must be 0 to 65535, got {p}")))?;
+            .map_err(|_| Error::config_option("port", format!("must be 0 to 65535, got {p}")))?;
     }
     match f.take(start_option("merchants")) {
         None => {}
@@ -121,9 +123,9 @@ pub fn config(lang: Lang, options: Value) -> Result<SandboxConfig> {
         Some(Value::Int(i)) if i >= 0 => c.notify_time_scale = i as f64,
         Some(Value::Float(x)) if x.is_finite() && x >= 0.0 => c.notify_time_scale = x,
         Some(Value::Int(_) | Value::Float(_)) => {
-            return Err(invalid(
-                lang.option(scale.name),
-                "must be a finite number >= 0",
+            return Err(Error::config_option(
+                scale.name,
+                "must be a finite number, zero or more",
             ));
         }
         Some(v) => {
@@ -194,7 +196,14 @@ mod tests {
         assert_eq!(e.field(), Some("slowResponse"));
         assert!(e.rule().unwrap().contains("slowResponseMs"), "{e}");
         let e = config(Lang::Node, map(vec![("port", Value::Int(70000))])).unwrap_err();
-        assert_eq!(e.field(), Some("port"));
+        assert_eq!(e.code(), "config");
+        let e = config(
+            Lang::Node,
+            map(vec![("notifyTimeScale", Value::Float(-1.0))]),
+        )
+        .unwrap_err()
+        .in_lang(Lang::Node);
+        assert_eq!((e.code(), e.field()), ("config", Some("notifyTimeScale")));
         let e = config(
             Lang::Node,
             map(vec![("rateLimit", Value::Text("x".into()))]),

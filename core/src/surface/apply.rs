@@ -345,6 +345,7 @@ impl Fields {
         };
         const NAME: Opt = Opt {
             name: "user_truename",
+            field: Some("user_truename"),
             ..CREID
         };
         match self.take(opt) {
@@ -843,5 +844,20 @@ mod tests {
             ]),
         ));
         assert_eq!(e.field(), Some("extend_info.user_creid"));
+        let e = err(request(
+            Lang::Node,
+            op,
+            map(&[
+                ("amount", Value::Int(1)),
+                ("extendInfo", map(&[("userTruename", Value::Int(1))])),
+            ]),
+        ));
+        assert_eq!(e.field(), Some("extend_info.user_truename"));
+        assert!(
+            e.rule()
+                .unwrap()
+                .starts_with("userTruename must be a string"),
+            "{e}"
+        );
     }
 }

@@ -1,8 +1,376 @@
-//! The node binding's generated type file.
+//! The node binding's generated files, from the core's surface:
+//! - `bindings-node/lib/surface.d.ts`: the result interfaces, the option and request
+//!   interfaces and the error classes' types. The hand-written `lib/index.d.ts` re-exports it
+//!   (and declares the client, the functions, logging and the sandbox); it imports the few
+//!   hand-written types it names (`Logger`, `LogLevel`, `PayType`, `SandboxMerchant`) back.
+//! - `bindings-node/lib/error-classes.js`: the error classes themselves and `ERROR_CLASSES`.
+
+use std::fmt::Write;
+
+use qfpay::surface::schema::{RESULTS, SANDBOX_START_OPTIONS};
+use qfpay::surface::spec::{Kind, Opt};
+use qfpay::surface::{
+    CALL_OPTIONS, CLIENT_OPTIONS, ENUMS, ERROR_DOCS, ERROR_FIELDS, Lang, OPERATIONS, WAIT_OPTIONS,
+    is_api_category,
+};
 
 use crate::File;
+use crate::types::{pascal, render};
+
+const PATH: &str = "bindings-node/lib/surface.d.ts";
+const CLASSES_PATH: &str = "bindings-node/lib/error-classes.js";
+const L: Lang = Lang::Node;
+
+/// Each operation's request interface (operations that take an order number alone have none).
+const REQUESTS: &[(&str, &str)] = &[
+    ("create_payment", "PaymentRequest"),
+    ("wechat_qr", "WechatQrRequest"),
+    ("query", "QueryRequest"),
+    ("refund", "RefundRequest"),
+    ("close", "CancelRequest"),
+];
+
+/// Node's own options beside the core's (`name`, type, doc), per options interface.
+const SIGNAL: (&str, &str, &str) = (
+    "signal",
+    "AbortSignal",
+    "Aborts the call: it rejects at once with a `DOMException` named `'AbortError'` (its `cause` is the signal's reason; `outTradeNo` names the order of a money-moving call), and the request in flight is dropped. A payment already sent may still exist: query its order number (generate and store it first with `generateOutTradeNo()`).",
+);
+const CLIENT_EXTRAS: &[(&str, &str, &str)] = &[
+    (
+        "logger",
+        "Logger",
+        "A logger for the client's events and configuration warnings (default: none, unless `QFPAY_LOG` holds a filter such as `qfpay=debug`, or `DEBUG=qfpay`: then one line per event on stderr).",
+    ),
+    (
+        "logLevel",
+        "LogLevel",
+        "The least severe level logged (default: the logger's own `level` if it has one, else `QFPAY_LOG`'s filter, per target, else `'info'`).",
+    ),
+];
+
+/// Error fields always present on an error of a code (optional elsewhere).
+const ALWAYS: &[(&str, &[&str])] = &[
+    ("validation", &["field", "rule"]),
+    ("status_unknown", &["out_trade_no"]),
+    ("network", &["sent"]),
+];
 
 /// The files this module writes.
 pub fn files() -> Vec<File> {
-    Vec::new()
+    vec![(PATH, text()), (CLASSES_PATH, classes())]
+}
+
+/// `lib/error-classes.js`: one class per error code (API categories under `ApiError`), and
+/// `ERROR_CLASSES`; `lib/errors.js` turns native errors into them.
+fn classes() -> String {
+    let mut out = crate::banner("//");
+    out.push_str(
+        "// The QfPayError hierarchy: one class per error code of the core; lib/errors.js turns\n\
+         // native errors into them.\n'use strict'\n\n",
+    );
+    let base = L.error_class(None);
+    let api = L.error_class(Some("api"));
+    doc(
+        &mut out,
+        "",
+        "Base class of every error the SDK throws. `.code` is the core's stable error code; every field the native error carries is set.",
+    );
+    let _ = writeln!(
+        out,
+        "class {base} extends Error {{\n  constructor (message, code, details) {{\n    super(message)\n    this.name = new.target.name\n    this.code = code || 'api'\n    for (const key of Object.keys(details || {{}})) {{\n      if (details[key] !== undefined && details[key] !== null) this[key] = details[key]\n    }}\n  }}\n}}"
+    );
+    // `ApiError` first: the API categories extend it.
+    let mut codes: Vec<&(&str, &str)> = ERROR_DOCS.iter().filter(|(c, _)| *c == "api").collect();
+    codes.extend(ERROR_DOCS.iter().filter(|(c, _)| *c != "api"));
+    for (code, what) in &codes {
+        let parent = if is_api_category(code) { &api } else { &base };
+        doc(&mut out, "", what);
+        let _ = writeln!(
+            out,
+            "class {} extends {parent} {{}}",
+            L.error_class(Some(code))
+        );
+    }
+    let map: Vec<String> = ERROR_DOCS
+        .iter()
+        .map(|(c, _)| format!("  {c}: {}", L.error_class(Some(c))))
+        .collect();
+    let _ = writeln!(
+        out,
+        "\nconst ERROR_CLASSES = Object.freeze({{\n{}\n}})\n",
+        map.join(",\n")
+    );
+    let names: Vec<String> = std::iter::once(base.clone())
+        .chain(codes.iter().map(|(c, _)| L.error_class(Some(c))))
+        .map(|n| format!("  {n},"))
+        .collect();
+    let _ = writeln!(
+        out,
+        "module.exports = {{\n{}\n  ERROR_CLASSES\n}}",
+        names.join("\n")
+    );
+    out
+}
+
+fn doc(out: &mut String, indent: &str, text: &str) {
+    let _ = writeln!(out, "{indent}/** {} */", text.replace("*/", "*\\/"));
+}
+
+/// A result or error field's type in TypeScript, and whether it may be absent. Currencies are
+/// [`Currency`], pay types `PayType`, `raw` the `Raw` alias.
+fn field_type(name: &str, ty: &str) -> (String, bool) {
+    let (ty, optional) = match ty.strip_suffix('?') {
+        Some(t) => (t, true),
+        None => (ty, false),
+    };
+    let rendered = match (name, ty) {
+        ("txcurrcd" | "currency", "str") => "Currency".to_owned(),
+        ("pay_type", "str") => "PayType".to_owned(),
+        (_, "raw") => "Raw".to_owned(),
+        _ => render(L, ty),
+    };
+    (rendered, optional)
+}
+
+/// A default as Node writes it: durations in milliseconds (`0.5 s` → `500 ms`).
+fn default(opt: &Opt) -> Option<String> {
+    let d = opt.default?;
+    if opt.kind != Kind::Duration {
+        return Some(if d.contains(' ') {
+            d.to_owned()
+        } else {
+            format!("`{d}`")
+        });
+    }
+    let secs: f64 = d.strip_suffix(" s")?.parse().ok()?;
+    // Defaults are whole milliseconds.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let ms = (secs * 1000.0).round() as u64;
+    let digits = ms.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(' ');
+        }
+        grouped.push(c);
+    }
+    Some(format!("{grouped} ms"))
+}
+
+/// An option's or request field's TypeScript type.
+fn input_type(opt: &Opt) -> &'static str {
+    match (opt.name, opt.kind) {
+        ("merchants", Kind::Map) => "SandboxMerchant[]",
+        ("rate_limit", Kind::Flag) => "boolean | { perSecond?: number, perMinute?: number }",
+        ("pay_type", Kind::Text) => "PayType",
+        ("pay_type", Kind::TextList) => "PayType | PayType[]",
+        (_, Kind::Text | Kind::Secret) => "string",
+        (_, Kind::TextList) => "string | string[]",
+        (_, Kind::Currency) => "Currency",
+        (_, Kind::ExtendInfo) => "ExtendInfo",
+        (_, Kind::Map) => "Record<string, unknown>",
+        (_, Kind::Flag) => "boolean",
+        (_, Kind::Amount | Kind::Count | Kind::Offset | Kind::Duration | Kind::Number) => "number",
+    }
+}
+
+fn option(out: &mut String, opt: &Opt, required: bool, request: bool) {
+    let mut text = opt.doc.to_owned();
+    match (opt.kind == Kind::Duration, default(opt)) {
+        (true, Some(d)) => {
+            let _ = write!(text, " In milliseconds, default {d}.");
+        }
+        (true, None) => text.push_str(" In milliseconds."),
+        (false, Some(d)) => {
+            let _ = write!(text, " Default: {d}.");
+        }
+        (false, None) => {}
+    }
+    doc(out, "  ", &text);
+    let name = if request {
+        L.member(opt.name)
+    } else {
+        L.option(opt.name)
+    };
+    let q = if required && opt.default.is_none() {
+        ""
+    } else {
+        "?"
+    };
+    let _ = writeln!(out, "  {name}{q}: {}", input_type(opt));
+}
+
+fn options(out: &mut String, name: &str, what: &str, table: &[Opt], extras: &[(&str, &str, &str)]) {
+    doc(out, "", what);
+    let _ = writeln!(out, "export interface {name} {{");
+    for o in table {
+        option(out, o, false, false);
+    }
+    for (n, ty, d) in extras {
+        doc(out, "  ", d);
+        let _ = writeln!(out, "  {n}?: {ty}");
+    }
+    out.push_str("}\n\n");
+}
+
+fn text() -> String {
+    let mut out = crate::banner("//");
+    out.push_str(
+        "// The `qfpay` package's results, options, requests and errors, from the core's surface;\n\
+         // re-exported by the hand-written lib/index.d.ts.\n\n\
+         import type { Logger, LogLevel, PayType, SandboxMerchant } from './index'\n\n",
+    );
+
+    // Enumerations.
+    doc(&mut out, "", "ISO 4217 currency codes QFPay documents.");
+    let codes: Vec<String> = qfpay::Currency::ALL
+        .iter()
+        .map(|c| format!("'{}'", c.code()))
+        .collect();
+    let _ = writeln!(out, "export type Currency = {}\n", codes.join(" | "));
+    for (name, values) in ENUMS {
+        doc(&mut out, "", &format!("One of the `{name}` values."));
+        let values: Vec<String> = values.iter().map(|v| format!("'{v}'")).collect();
+        let _ = writeln!(
+            out,
+            "export type {} = {}\n",
+            pascal(name),
+            values.join(" | ")
+        );
+    }
+    doc(
+        &mut out,
+        "",
+        "Every field QFPay sent, exactly as sent (QFPay's snake_case names, amounts as strings).",
+    );
+    out.push_str("export type Raw = Record<string, unknown>\n\n");
+    doc(
+        &mut out,
+        "",
+        "`extendInfo`: real-name verification (WeChat, mainland residents), any other JSON object (sent as its JSON text), or JSON text sent as given.",
+    );
+    out.push_str(
+        "export type ExtendInfo = {\n  /** The customer's ID card number (18 characters, GB 11643). */\n  userCreid: string\n  /** The customer's real name. */\n  userTruename: string\n} | Record<string, unknown> | string\n\n",
+    );
+
+    // Options and requests.
+    options(
+        &mut out,
+        "ClientOptions",
+        "Client options (all optional; `Client.fromEnv` fills the rest from the environment).",
+        CLIENT_OPTIONS,
+        CLIENT_EXTRAS,
+    );
+    options(
+        &mut out,
+        "CallOptions",
+        "Per-call options.",
+        CALL_OPTIONS,
+        &[SIGNAL],
+    );
+    options(
+        &mut out,
+        "WaitOptions",
+        "How `waitForPayment` polls.",
+        WAIT_OPTIONS,
+        &[SIGNAL],
+    );
+    options(
+        &mut out,
+        "SandboxOptions",
+        "`Sandbox.start`'s options.",
+        SANDBOX_START_OPTIONS,
+        &[],
+    );
+    for (op_name, interface) in REQUESTS {
+        let Some(op) = OPERATIONS.iter().find(|o| o.name == *op_name) else {
+            continue;
+        };
+        doc(
+            &mut out,
+            "",
+            &format!("The request of `{}`: {}", L.member(op.name), op.doc),
+        );
+        let _ = writeln!(out, "export interface {interface} {{");
+        for a in op.args {
+            option(&mut out, a, true, true);
+        }
+        for o in op.optional() {
+            option(&mut out, o, false, true);
+        }
+        out.push_str("}\n\n");
+    }
+
+    // Results.
+    for (name, what, fields) in RESULTS {
+        doc(&mut out, "", what);
+        let _ = writeln!(out, "export interface {name} {{");
+        for f in *fields {
+            let (ty, optional) = field_type(f.name, f.ty);
+            doc(&mut out, "  ", f.doc);
+            let q = if optional { "?" } else { "" };
+            let _ = writeln!(out, "  {}{q}: {ty}", L.member(f.name));
+        }
+        out.push_str("}\n\n");
+    }
+
+    // Errors.
+    doc(&mut out, "", "The stable error codes (`QfPayError.code`).");
+    let codes: Vec<String> = ERROR_DOCS.iter().map(|(c, _)| format!("'{c}'")).collect();
+    let _ = writeln!(out, "export type ErrorCode = {}\n", codes.join(" | "));
+    let base = L.error_class(None);
+    doc(&mut out, "", "Base class of every error the SDK throws.");
+    let _ = writeln!(out, "export declare class {base} extends Error {{");
+    for (name, ty, what) in ERROR_FIELDS {
+        if *name == "message" {
+            continue;
+        }
+        doc(&mut out, "  ", what);
+        if *name == "code" {
+            out.push_str("  readonly code: ErrorCode\n");
+            continue;
+        }
+        let (ty, _) = field_type(name, ty);
+        let _ = writeln!(out, "  readonly {}?: {ty}", error_field(name));
+    }
+    out.push_str("}\n");
+    let api = L.error_class(Some("api"));
+    for (code, what) in ERROR_DOCS {
+        let parent = if is_api_category(code) { &api } else { &base };
+        doc(&mut out, "", what);
+        let _ = writeln!(
+            out,
+            "export declare class {} extends {parent} {{",
+            L.error_class(Some(code))
+        );
+        if *code != "api" {
+            doc(&mut out, "  ", &format!("Always `'{code}'`."));
+            let _ = writeln!(out, "  readonly code: '{code}'");
+        }
+        let always = ALWAYS
+            .iter()
+            .find(|(c, _)| c == code)
+            .map_or(&[][..], |a| a.1);
+        for name in always {
+            if let Some((_, ty, what)) = ERROR_FIELDS.iter().find(|(n, ..)| n == name) {
+                let (ty, _) = field_type(name, ty);
+                doc(&mut out, "  ", what);
+                let _ = writeln!(out, "  readonly {}: {ty}", error_field(name));
+            }
+        }
+        out.push_str("}\n");
+    }
+    out.push('\n');
+    doc(&mut out, "", "Each error code's class.");
+    let _ = writeln!(
+        out,
+        "export declare const ERROR_CLASSES: Readonly<Record<ErrorCode, typeof {base}>>"
+    );
+    out
+}
+
+/// An error field's name: durations are milliseconds, named like the options (`retryAfterMs`).
+fn error_field(name: &str) -> String {
+    L.option(name)
 }
