@@ -19,7 +19,6 @@ use std::os::unix::net::UnixStream;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use pyo3::IntoPyObjectExt;
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::gc::PyVisit;
 use pyo3::prelude::*;
@@ -30,32 +29,18 @@ use tokio::task::AbortHandle;
 
 use crate::errors::to_py_err;
 use crate::events::EventSink;
-use crate::results::{Cancellation, Payment, QueryPage, Refund, Transaction};
 
-/// What a call produced, before conversion to Python.
-pub enum Output {
-    Payment(qfpay::Payment),
-    Transaction(qfpay::Transaction),
-    MaybeTransaction(Option<qfpay::Transaction>),
-    Page(qfpay::QueryPage),
-    MaybePage(Option<qfpay::QueryPage>),
-    Refund(qfpay::Refund),
-    Cancellation(qfpay::Cancellation),
+/// What a call produced, before conversion to Python: the core's result serialised (on the
+/// I/O thread) and its surface type (`Payment`, `Transaction?`...).
+pub struct Output {
+    pub ty: &'static str,
+    pub value: serde_json::Value,
 }
 
 impl Output {
     /// The Python result.
     pub fn into_py(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        match self {
-            Output::Payment(p) => Payment::from(p).into_py_any(py),
-            Output::Transaction(t) => Transaction::from(t).into_py_any(py),
-            Output::MaybeTransaction(t) => t.map(Transaction::from).into_py_any(py),
-            Output::Page(p) => QueryPage::from_core(py, p)?.into_py_any(py),
-            Output::MaybePage(None) => Ok(py.None()),
-            Output::MaybePage(Some(p)) => QueryPage::from_core(py, p)?.into_py_any(py),
-            Output::Refund(r) => Refund::from(r).into_py_any(py),
-            Output::Cancellation(c) => Cancellation::from(c).into_py_any(py),
-        }
+        crate::results::from_json(py, self.ty, self.value)
     }
 }
 

@@ -1,137 +1,94 @@
-//! `Client`: blocking, with the GIL released while it waits. Thin: it converts the arguments,
-//! calls the core, and converts the result or error. `qfpay.AsyncClient` (Python) starts these
-//! same calls on the asyncio bridge (`aio`) instead, so no thread that Python does not own ever
-//! touches a Python object.
+//! `Client`: blocking, with the GIL released while it waits. Thin: each operation hands its
+//! arguments, by name, to the core's applier (`qfpay::surface::apply`), runs the core call and
+//! converts the result or error. `qfpay.AsyncClient` (Python) starts these same calls on the
+//! asyncio bridge (`aio`) instead, so no thread that Python does not own ever touches a
+//! Python object.
 
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use pyo3::IntoPyObjectExt;
-
 use pyo3::prelude::*;
-use pyo3::types::PyType;
-use qfpay::{ClientBuilder, Environment, Wait};
+use pyo3::types::{PyDict, PyType};
+use qfpay::surface::apply::{call_options, client_options, request, wait_options};
+use qfpay::surface::{Lang, Operation, Request, Value};
+use qfpay::{ClientBuilder, Wait};
 
 use crate::aio::{Channel, Output};
-use crate::convert::{opt_int, opt_positive_seconds, opt_seconds, opt_text, sign_type, text};
-use crate::errors::{IntoPyResult, to_py_err, with_order};
+use crate::convert::{args, split};
+use crate::errors::{IntoPyResult, to_py_err};
 use crate::events::{self, EventSink};
-use crate::requests::{self, OrderArgs, PaymentArgs, QueryArgs};
-use crate::results::{QueryPage, Transaction};
 
 type Arg<'a, 'py> = Option<&'a Bound<'py, PyAny>>;
+type Ch<'a, 'py> = Option<&'a Bound<'py, Channel>>;
 
-/// Configuration keywords shared by both clients and `from_env`.
-#[derive(Default)]
-pub struct ConfigArgs<'a, 'py> {
-    pub app_code: Arg<'a, 'py>,
-    pub client_key: Arg<'a, 'py>,
-    pub environment: Arg<'a, 'py>,
-    pub base_url: Arg<'a, 'py>,
-    pub mchid: Arg<'a, 'py>,
-    pub sign_type: Arg<'a, 'py>,
-    pub timeout: Arg<'a, 'py>,
-    pub connect_timeout: Arg<'a, 'py>,
-    pub max_retries: Arg<'a, 'py>,
-    pub reconcile_timeout: Arg<'a, 'py>,
-    pub retry_base_delay: Arg<'a, 'py>,
-    pub retry_max_delay: Arg<'a, 'py>,
-    pub utc_offset_seconds: Arg<'a, 'py>,
-    pub proxy: Arg<'a, 'py>,
+/// How long the blocking wait runs with the GIL released before it checks for signals.
+const SIGNAL_SLICE: Duration = Duration::from_millis(100);
+
+fn operation(name: &str) -> PyResult<&'static Operation> {
+    qfpay::surface::operation(name)
+        .ok_or_else(|| pyo3::exceptions::PyRuntimeError::new_err(format!("no operation {name}")))
 }
 
-impl ConfigArgs<'_, '_> {
-    /// Builds the core client; `from_env` first applies the `QFPAY_*` variables.
-    pub fn build(self, py: Python<'_>, from_env: bool) -> PyResult<qfpay::Client> {
-        let fail = |e: qfpay::Error| to_py_err(py, &e);
-        let mut b = ClientBuilder::new()
-            .user_agent_prefix(format!("qfpay-python/{}", env!("CARGO_PKG_VERSION")));
-        if from_env {
-            b = b.env().map_err(fail)?;
-        }
-        if let Some(env) = opt_text("environment", self.environment)? {
-            b = b.environment(Environment::parse(&env).map_err(fail)?);
-        }
-        if let Some(url) = opt_text("base_url", self.base_url)? {
-            b = b.base_url(url);
-        }
-        if let Some(a) = opt_text("app_code", self.app_code)? {
-            b = b.app_code(a);
-        }
-        if let Some(k) = opt_text("client_key", self.client_key)? {
-            b = b.client_key(k);
-        }
-        if let Some(m) = opt_text("mchid", self.mchid)? {
-            b = b.mchid(m);
-        }
-        if let Some(s) = self.sign_type.filter(|s| !s.is_none()) {
-            b = b.sign_type(sign_type(s)?);
-        }
-        // Zero is refused by the core (a ConfigError naming the option), as in every language.
-        if let Some(t) = opt_seconds("timeout", self.timeout)? {
-            b = b.timeout(t);
-        }
-        if let Some(t) = opt_seconds("connect_timeout", self.connect_timeout)? {
-            b = b.connect_timeout(t);
-        }
-        if let Some(n) = opt_int::<u32>("max_retries", self.max_retries)? {
-            b = b.max_retries(n);
-        }
-        if let Some(t) = opt_seconds("reconcile_timeout", self.reconcile_timeout)? {
-            b = b.reconcile_timeout(t);
-        }
-        if let Some(d) = opt_seconds("retry_base_delay", self.retry_base_delay)? {
-            b = b.retry_base_delay(d);
-        }
-        if let Some(d) = opt_seconds("retry_max_delay", self.retry_max_delay)? {
-            b = b.retry_max_delay(d);
-        }
-        if let Some(o) = opt_int::<i32>("utc_offset_seconds", self.utc_offset_seconds)? {
-            b = b.utc_offset_seconds(o);
-        }
-        if let Some(p) = opt_text("proxy", self.proxy)? {
-            b = b.proxy(p);
-        }
-        let client = b.build().map_err(fail)?;
-        events::config_warnings(py, &client.config().warnings)?;
-        Ok(client)
+/// The core client from keywords (after the `QFPAY_*` variables, for `from_env`).
+fn build(
+    py: Python<'_>,
+    env: bool,
+    named: &[(&str, Arg<'_, '_>)],
+    kw: Option<&Bound<'_, PyDict>>,
+) -> PyResult<Client> {
+    let mut b = ClientBuilder::new()
+        .user_agent_prefix(format!("qfpay-python/{}", env!("CARGO_PKG_VERSION")));
+    if env {
+        b = b.env().py(py)?;
+    }
+    let client = client_options(b, Lang::Python, args(named, kw))
+        .and_then(ClientBuilder::build)
+        .py(py)?;
+    events::config_warnings(py, &client.config().warnings)?;
+    Client::from_core(py, client)
+}
+
+/// The order a money-moving call's conversion failure names, as the core names it on its own
+/// failures: the `out_trade_no` given, or a generated one (payments and refunds); a close or
+/// reversal only when given, with its `syssn`.
+fn order_of(op: &Operation, args: &Value) -> Option<(String, Option<String>)> {
+    let Value::Map(map) = args else { return None };
+    let text = |name: &str| match map.iter().find(|(k, _)| k == name).map(|(_, v)| v) {
+        Some(Value::Text(s)) => Some(Some(s.clone())),
+        None | Some(Value::Null) => Some(None),
+        Some(_) => None,
+    };
+    let cancels = op.returns == "Cancellation";
+    match (op.moves_money, text("out_trade_no")) {
+        (true, Some(Some(no))) => Some((no, text("syssn").flatten().filter(|_| cancels))),
+        (true, Some(None)) if !cancels => Some((qfpay::generate_out_trade_no(), None)),
+        _ => None,
     }
 }
 
-/// Per-call options every operation takes: `timeout` (seconds) and `max_retries`.
-fn per_call(
-    c: &qfpay::Client,
-    timeout: Arg<'_, '_>,
-    max_retries: Arg<'_, '_>,
-) -> PyResult<qfpay::Client> {
-    let mut c = c.clone();
-    if let Some(t) = opt_positive_seconds("timeout", timeout)? {
-        c = c.with_timeout(t);
+/// Runs the core's call for `op`.
+async fn run(
+    op: &'static Operation,
+    c: qfpay::Client,
+    req: Request,
+    wait: Wait,
+) -> qfpay::Result<Output> {
+    fn json<T: serde::Serialize>(v: T) -> qfpay::Result<serde_json::Value> {
+        serde_json::to_value(v).map_err(|e| qfpay::Error::Decode(e.to_string()))
     }
-    if let Some(n) = opt_int::<u32>("max_retries", max_retries)? {
-        c = c.with_max_retries(n);
-    }
-    Ok(c)
-}
-
-/// The order number a payment or refund names in its errors: the one given, or (none given)
-/// a generated one, as the core does; `None` when the given one is not a usable str.
-fn order_number(out_trade_no: Arg<'_, '_>) -> Option<String> {
-    match out_trade_no.filter(|v| !v.is_none()) {
-        None => Some(qfpay::generate_out_trade_no()),
-        Some(v) => given_text(Some(v)),
-    }
-}
-
-/// A given str argument as text, if it is one (for naming the order in an error).
-fn given_text(value: Arg<'_, '_>) -> Option<String> {
-    value.filter(|v| !v.is_none()).and_then(|v| {
-        v.cast::<pyo3::types::PyString>()
-            .ok()?
-            .to_str()
-            .ok()
-            .map(str::to_owned)
+    let value = match req {
+        Request::Payment(p) => json(c.create_payment(p).await?),
+        Request::Query(q) => json(c.query(q).await?),
+        Request::Refund(r) => json(c.refund(r).await?),
+        Request::Cancel(r) if op.name == "close" => json(c.close(r).await?),
+        Request::Cancel(r) => json(c.reverse(r).await?),
+        Request::OrderNumber(n) if op.name == "find_payment" => json(c.find_payment(&n).await?),
+        Request::OrderNumber(n) => json(c.wait_for_payment(&n, wait).await?),
+    }?;
+    Ok(Output {
+        ty: op.returns,
+        value,
     })
 }
 
@@ -148,39 +105,6 @@ fn without_credentials(url: &str) -> String {
     }
 }
 
-fn describe(name: &str, c: &qfpay::Client) -> String {
-    let cfg = c.config();
-    let mchid = cfg
-        .mchid
-        .as_deref()
-        .map(|m| format!(", mchid={m:?}"))
-        .unwrap_or_default();
-    format!(
-        "{name}(base_url={:?}, app_code={:?}{mchid}, sign_type={:?})",
-        without_credentials(&cfg.base_url),
-        cfg.app_code,
-        cfg.sign_type.as_str()
-    )
-    .replace('"', "'")
-}
-
-/// The polling schedule of `wait_for_payment` (defaults: the core's `Wait::default()`).
-pub fn wait_schedule(
-    timeout: Arg<'_, '_>,
-    interval: Arg<'_, '_>,
-    max_interval: Arg<'_, '_>,
-) -> PyResult<Wait> {
-    let d = Wait::default();
-    let timeout = opt_seconds("timeout", timeout)?.unwrap_or(d.timeout);
-    let interval = opt_positive_seconds("interval", interval)?.unwrap_or(d.initial_interval);
-    let max_interval =
-        opt_positive_seconds("max_interval", max_interval)?.unwrap_or(d.max_interval);
-    Ok(Wait::up_to(timeout).interval(interval, max_interval))
-}
-
-/// How long the blocking wait runs with the GIL released before it checks for signals.
-const SIGNAL_SLICE: Duration = Duration::from_millis(100);
-
 /// A synchronous QFPay client. Thread-safe: share one between threads; the GIL is released
 /// during every network wait.
 #[pyclass(frozen, module = "qfpay", name = "Client")]
@@ -189,24 +113,6 @@ pub struct Client {
 }
 
 impl Client {
-    /// A close or reversal's request and per-call client; a failure names the order as the
-    /// core does for these calls (only when given).
-    #[allow(clippy::too_many_arguments)]
-    fn cancel_call(
-        &self,
-        py: Python<'_>,
-        amount: &Bound<'_, PyAny>,
-        currency: &Bound<'_, PyAny>,
-        args: OrderArgs<'_, '_>,
-        timeout: Arg<'_, '_>,
-        max_retries: Arg<'_, '_>,
-    ) -> PyResult<(qfpay::CancelRequest, qfpay::Client)> {
-        let (syssn, out_trade_no) = (given_text(args.syssn), given_text(args.out_trade_no));
-        requests::cancel(amount, currency, args)
-            .and_then(|req| Ok((req, per_call(self.core(), timeout, max_retries)?)))
-            .map_err(|e| with_order(py, e, out_trade_no.as_deref(), syssn.as_deref()))
-    }
-
     /// Wraps a core client with its own I/O runtime.
     pub fn from_core(py: Python<'_>, inner: qfpay::Client) -> PyResult<Self> {
         Ok(Self {
@@ -214,32 +120,66 @@ impl Client {
         })
     }
 
-    /// The core client inside (for the asyncio bridge).
+    /// The core client inside.
     pub fn core(&self) -> &qfpay::Client {
         self.blocking.async_client()
     }
 
-    /// Runs `call` on `client`: blocking with the GIL released, or (with `channel`, for
-    /// `AsyncClient`) spawned on the I/O runtime, returning the asyncio future of its result.
-    fn dispatch<Fut>(
+    /// Reads `op`'s arguments (`named` positional ones, then `kw`) with the core's applier:
+    /// the request, the client with this call's options, the wait schedule.
+    fn prepare(
         &self,
         py: Python<'_>,
-        client: qfpay::Client,
-        channel: Option<&Bound<'_, Channel>>,
-        call: impl FnOnce(qfpay::Client) -> Fut + Send + 'static,
-    ) -> PyResult<Py<PyAny>>
-    where
-        Fut: Future<Output = qfpay::Result<Output>> + Send + 'static,
-    {
+        op: &'static Operation,
+        named: &[(&str, Arg<'_, '_>)],
+        kw: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<(Request, qfpay::Client, Wait)> {
+        let all = args(named, kw);
+        let order = order_of(op, &all);
+        let (fields, options) = split(all, op.call);
+        let prepared = (|| {
+            let req = request(Lang::Python, op, fields)?;
+            if op.name == "wait_for_payment" {
+                let w = wait_options(Lang::Python, options)?;
+                return Ok((req, self.core().clone(), w));
+            }
+            let c = call_options(self.core(), Lang::Python, options)?;
+            Ok((req, c, Wait::default()))
+        })();
+        prepared.map_err(|e: qfpay::Error| {
+            let e = match &order {
+                Some((no, syssn)) => e.with_order(no, syssn.as_deref()),
+                None => e,
+            };
+            to_py_err(py, &e)
+        })
+    }
+
+    /// Runs operation `name`: blocking with the GIL released, or (with `channel`, for
+    /// `AsyncClient`) spawned on the I/O runtime, returning the asyncio future of its result.
+    fn call(
+        &self,
+        py: Python<'_>,
+        name: &str,
+        named: &[(&str, Arg<'_, '_>)],
+        kw: Option<&Bound<'_, PyDict>>,
+        channel: Ch<'_, '_>,
+    ) -> PyResult<Py<PyAny>> {
+        let op = operation(name)?;
+        let (req, client, wait) = self.prepare(py, op, named, kw)?;
         if let Some(ch) = channel {
             let ch = ch.get();
             let c = events::observed(py, client, &ch.sink());
-            return ch.spawn(py, call(c));
+            return ch.spawn(py, run(op, c, req, wait));
         }
         let sink = Arc::new(EventSink::new(None));
         let c = events::observed(py, client, &sink);
+        let fut = run(op, c, req, wait);
+        if op.name == "wait_for_payment" {
+            return self.run_interruptible(py, &sink, fut)?.into_py(py);
+        }
         let blocking = &self.blocking;
-        let result = py.detach(move || blocking.block_on(call(c)).and_then(|r| r));
+        let result = py.detach(move || blocking.block_on(fut).and_then(|r| r));
         sink.flush(py)?;
         result.py(py)?.into_py(py)
     }
@@ -266,94 +206,63 @@ impl Client {
     }
 }
 
-#[pymethods]
-impl Client {
+/// The `#[pymethods]` of `Client`: the methods in braces as written, then one method per
+/// operation that runs a call, handing its positional arguments (by name) and its keywords to
+/// [`Client::call`]. The string is the signature Python shows (every keyword it takes).
+macro_rules! client_methods {
+    ({ $($fixed:tt)* } $($(#[$doc:meta])* $name:ident($($arg:ident),*) $sig:tt $text:tt;)*) => {
+        #[pymethods]
+        impl Client {
+            $($fixed)*
+            $(
+                $(#[$doc])*
+                #[pyo3(signature = $sig, text_signature = $text)]
+                fn $name(
+                    &self,
+                    py: Python<'_>,
+                    $($arg: Arg<'_, '_>,)*
+                    _channel: Ch<'_, '_>,
+                    kw: Option<&Bound<'_, PyDict>>,
+                ) -> PyResult<Py<PyAny>> {
+                    let named = [$((stringify!($arg), $arg)),*];
+                    self.call(py, stringify!($name), &named, kw, _channel)
+                }
+            )*
+        }
+    };
+}
+
+client_methods! {
+{
     /// A client configured by keywords (defaults: live-test environment, MD5, 30 s per call,
     /// connect 5 s, 2 retries, 15 s reconciliation).
     #[new]
-    #[pyo3(signature = (app_code=None, client_key=None, *, environment=None, base_url=None, mchid=None,
-        sign_type=None, timeout=None, connect_timeout=None, max_retries=None, reconcile_timeout=None,
-        retry_base_delay=None, retry_max_delay=None, utc_offset_seconds=None, proxy=None))]
-    #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (app_code=None, client_key=None, **kw), text_signature = "(app_code=None, client_key=None, *, environment=None, base_url=None, mchid=None, sign_type=None, timeout=None, connect_timeout=None, max_retries=None, reconcile_timeout=None, retry_base_delay=None, retry_max_delay=None, utc_offset_seconds=None, proxy=None)")]
     fn new(
         py: Python<'_>,
         app_code: Arg<'_, '_>,
         client_key: Arg<'_, '_>,
-        environment: Arg<'_, '_>,
-        base_url: Arg<'_, '_>,
-        mchid: Arg<'_, '_>,
-        sign_type: Arg<'_, '_>,
-        timeout: Arg<'_, '_>,
-        connect_timeout: Arg<'_, '_>,
-        max_retries: Arg<'_, '_>,
-        reconcile_timeout: Arg<'_, '_>,
-        retry_base_delay: Arg<'_, '_>,
-        retry_max_delay: Arg<'_, '_>,
-        utc_offset_seconds: Arg<'_, '_>,
-        proxy: Arg<'_, '_>,
+        kw: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
-        let args = ConfigArgs {
-            app_code,
-            client_key,
-            environment,
-            base_url,
-            mchid,
-            sign_type,
-            timeout,
-            connect_timeout,
-            max_retries,
-            reconcile_timeout,
-            retry_base_delay,
-            retry_max_delay,
-            utc_offset_seconds,
-            proxy,
-        };
-        Self::from_core(py, args.build(py, false)?)
+        build(
+            py,
+            false,
+            &[("app_code", app_code), ("client_key", client_key)],
+            kw,
+        )
     }
 
     /// A client from the `QFPAY_*` environment variables (`QFPAY_APP_CODE`,
     /// `QFPAY_CLIENT_KEY`, `QFPAY_MCHID`, `QFPAY_ENV` or `QFPAY_BASE_URL`, `QFPAY_SIGN_TYPE`,
     /// `QFPAY_PROXY`); keywords override them.
     #[classmethod]
-    #[pyo3(signature = (*, app_code=None, client_key=None, environment=None, base_url=None, mchid=None,
-        sign_type=None, timeout=None, connect_timeout=None, max_retries=None, reconcile_timeout=None,
-        retry_base_delay=None, retry_max_delay=None, utc_offset_seconds=None, proxy=None))]
-    #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (**kw), text_signature = "($cls, *, app_code=None, client_key=None, environment=None, base_url=None, mchid=None, sign_type=None, timeout=None, connect_timeout=None, max_retries=None, reconcile_timeout=None, retry_base_delay=None, retry_max_delay=None, utc_offset_seconds=None, proxy=None)")]
     fn from_env(
         _cls: &Bound<'_, PyType>,
         py: Python<'_>,
-        app_code: Arg<'_, '_>,
-        client_key: Arg<'_, '_>,
-        environment: Arg<'_, '_>,
-        base_url: Arg<'_, '_>,
-        mchid: Arg<'_, '_>,
-        sign_type: Arg<'_, '_>,
-        timeout: Arg<'_, '_>,
-        connect_timeout: Arg<'_, '_>,
-        max_retries: Arg<'_, '_>,
-        reconcile_timeout: Arg<'_, '_>,
-        retry_base_delay: Arg<'_, '_>,
-        retry_max_delay: Arg<'_, '_>,
-        utc_offset_seconds: Arg<'_, '_>,
-        proxy: Arg<'_, '_>,
+        kw: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
-        let args = ConfigArgs {
-            app_code,
-            client_key,
-            environment,
-            base_url,
-            mchid,
-            sign_type,
-            timeout,
-            connect_timeout,
-            max_retries,
-            reconcile_timeout,
-            retry_base_delay,
-            retry_max_delay,
-            utc_offset_seconds,
-            proxy,
-        };
-        Self::from_core(py, args.build(py, true)?)
+        build(py, true, &[], kw)
     }
 
     /// The base URL requests go to.
@@ -375,186 +284,26 @@ impl Client {
     }
 
     fn __repr__(&self) -> String {
-        describe("Client", self.core())
-    }
-
-    /// Creates a payment (`/trade/v1/payment`); `out_trade_no` is generated when absent.
-    #[pyo3(signature = (amount, currency, pay_type, *, out_trade_no=None, txdtm=None, auth_code=None,
-        expired_time=None, goods_name=None, goods_info=None, mchid=None, udid=None, notify_url=None,
-        return_url=None, rmb_tag=None, extend_info=None, limit_pay=None, pay_tag=None, sub_openid=None,
-        timeout=None, max_retries=None, _channel=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn create_payment(
-        &self,
-        py: Python<'_>,
-        amount: &Bound<'_, PyAny>,
-        currency: &Bound<'_, PyAny>,
-        pay_type: &Bound<'_, PyAny>,
-        out_trade_no: Arg<'_, '_>,
-        txdtm: Arg<'_, '_>,
-        auth_code: Arg<'_, '_>,
-        expired_time: Arg<'_, '_>,
-        goods_name: Arg<'_, '_>,
-        goods_info: Arg<'_, '_>,
-        mchid: Arg<'_, '_>,
-        udid: Arg<'_, '_>,
-        notify_url: Arg<'_, '_>,
-        return_url: Arg<'_, '_>,
-        rmb_tag: Arg<'_, '_>,
-        extend_info: Arg<'_, '_>,
-        limit_pay: Arg<'_, '_>,
-        pay_tag: Arg<'_, '_>,
-        sub_openid: Arg<'_, '_>,
-        timeout: Arg<'_, '_>,
-        max_retries: Arg<'_, '_>,
-        _channel: Option<&Bound<'_, Channel>>,
-    ) -> PyResult<Py<PyAny>> {
-        let args = PaymentArgs {
-            out_trade_no,
-            txdtm,
-            auth_code,
-            expired_time,
-            goods_name,
-            goods_info,
-            mchid,
-            udid,
-            notify_url,
-            return_url,
-            rmb_tag,
-            extend_info,
-            limit_pay,
-            pay_tag,
-            sub_openid,
-        };
-        let (req, c) = requests::payment(amount, currency, pay_type, args)
-            .and_then(|req| Ok((req, per_call(self.core(), timeout, max_retries)?)))
-            .map_err(|e| with_order(py, e, order_number(out_trade_no).as_deref(), None))?;
-        self.dispatch(py, c, _channel, |c| async move {
-            c.create_payment(req).await.map(Output::Payment)
-        })
-    }
-
-    /// A WeChat Pay QR payment (pay type 800201): show `payment.qrcode` to the customer.
-    #[pyo3(signature = (amount, currency=None, *, out_trade_no=None, txdtm=None, expired_time=None,
-        goods_name=None, goods_info=None, mchid=None, udid=None, notify_url=None, return_url=None,
-        rmb_tag=None, extend_info=None, limit_pay=None, timeout=None, max_retries=None, _channel=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn wechat_qr(
-        &self,
-        py: Python<'_>,
-        amount: &Bound<'_, PyAny>,
-        currency: Arg<'_, '_>,
-        out_trade_no: Arg<'_, '_>,
-        txdtm: Arg<'_, '_>,
-        expired_time: Arg<'_, '_>,
-        goods_name: Arg<'_, '_>,
-        goods_info: Arg<'_, '_>,
-        mchid: Arg<'_, '_>,
-        udid: Arg<'_, '_>,
-        notify_url: Arg<'_, '_>,
-        return_url: Arg<'_, '_>,
-        rmb_tag: Arg<'_, '_>,
-        extend_info: Arg<'_, '_>,
-        limit_pay: Arg<'_, '_>,
-        timeout: Arg<'_, '_>,
-        max_retries: Arg<'_, '_>,
-        _channel: Option<&Bound<'_, Channel>>,
-    ) -> PyResult<Py<PyAny>> {
-        let args = PaymentArgs {
-            out_trade_no,
-            txdtm,
-            expired_time,
-            goods_name,
-            goods_info,
-            mchid,
-            udid,
-            notify_url,
-            return_url,
-            rmb_tag,
-            extend_info,
-            limit_pay,
-            ..PaymentArgs::default()
-        };
-        let hkd = pyo3::types::PyString::new(py, "HKD");
-        let currency = currency.filter(|c| !c.is_none()).unwrap_or(hkd.as_any());
-        let wechat = pyo3::types::PyString::new(py, WECHAT_QR);
-        let (req, c) = requests::payment(amount, currency, wechat.as_any(), args)
-            .and_then(|req| Ok((req, per_call(self.core(), timeout, max_retries)?)))
-            .map_err(|e| with_order(py, e, order_number(out_trade_no).as_deref(), None))?;
-        self.dispatch(py, c, _channel, |c| async move {
-            c.create_payment(req).await.map(Output::Payment)
-        })
-    }
-
-    /// Queries transactions (one page). `syssn`, `out_trade_no` and `pay_type` take a str or
-    /// a list of str.
-    #[pyo3(signature = (*, syssn=None, out_trade_no=None, pay_type=None, respcd=None, start_time=None,
-        end_time=None, page=None, page_size=None, mchid=None, timeout=None, max_retries=None, _channel=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn query(
-        &self,
-        py: Python<'_>,
-        syssn: Arg<'_, '_>,
-        out_trade_no: Arg<'_, '_>,
-        pay_type: Arg<'_, '_>,
-        respcd: Arg<'_, '_>,
-        start_time: Arg<'_, '_>,
-        end_time: Arg<'_, '_>,
-        page: Arg<'_, '_>,
-        page_size: Arg<'_, '_>,
-        mchid: Arg<'_, '_>,
-        timeout: Arg<'_, '_>,
-        max_retries: Arg<'_, '_>,
-        _channel: Option<&Bound<'_, Channel>>,
-    ) -> PyResult<Py<PyAny>> {
-        let req = requests::query(QueryArgs {
-            syssn,
-            out_trade_no,
-            pay_type,
-            respcd,
-            start_time,
-            end_time,
-            page,
-            page_size,
-            mchid,
-        })?;
-        let c = per_call(self.core(), timeout, max_retries)?;
-        self.dispatch(py, c, _channel, |c| async move {
-            c.query(req).await.map(Output::Page)
-        })
+        let cfg = self.core().config();
+        let mchid = cfg.mchid.as_deref().map(|m| format!(", mchid={m:?}"));
+        format!(
+            "Client(base_url={:?}, app_code={:?}{}, sign_type={:?})",
+            without_credentials(&cfg.base_url),
+            cfg.app_code,
+            mchid.unwrap_or_default(),
+            cfg.sign_type.as_str()
+        )
+        .replace('"', "'")
     }
 
     /// Iterates over every page of a query, fetching each as the iteration reaches it;
     /// `.items()` iterates over the transactions of every page.
-    #[pyo3(signature = (*, syssn=None, out_trade_no=None, pay_type=None, respcd=None, start_time=None,
-        end_time=None, page=None, page_size=None, mchid=None, timeout=None, max_retries=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn query_pages(
-        &self,
-        syssn: Arg<'_, '_>,
-        out_trade_no: Arg<'_, '_>,
-        pay_type: Arg<'_, '_>,
-        respcd: Arg<'_, '_>,
-        start_time: Arg<'_, '_>,
-        end_time: Arg<'_, '_>,
-        page: Arg<'_, '_>,
-        page_size: Arg<'_, '_>,
-        mchid: Arg<'_, '_>,
-        timeout: Arg<'_, '_>,
-        max_retries: Arg<'_, '_>,
-    ) -> PyResult<QueryPages> {
-        let req = requests::query(QueryArgs {
-            syssn,
-            out_trade_no,
-            pay_type,
-            respcd,
-            start_time,
-            end_time,
-            page,
-            page_size,
-            mchid,
-        })?;
-        let client = per_call(self.core(), timeout, max_retries)?;
+    #[pyo3(signature = (**kw), text_signature = "($self, *, syssn=None, out_trade_no=None, pay_type=None, respcd=None, start_time=None, end_time=None, page=None, page_size=None, mchid=None, timeout=None, max_retries=None)")]
+    fn query_pages(&self, py: Python<'_>, kw: Option<&Bound<'_, PyDict>>) -> PyResult<QueryPages> {
+        let (req, client, _) = self.prepare(py, operation("query_pages")?, &[], kw)?;
+        let Request::Query(req) = req else {
+            return Err(pyo3::exceptions::PyRuntimeError::new_err("not a query"));
+        };
         let sink = Arc::new(EventSink::new(None));
         let client = client.with_observer(Arc::clone(&sink) as Arc<dyn qfpay::events::Observer>);
         Ok(QueryPages {
@@ -563,153 +312,43 @@ impl Client {
             sink,
         })
     }
+}
+    /// Creates a payment (`/trade/v1/payment`); `out_trade_no` is generated when absent.
+    create_payment(amount, currency, pay_type) (amount, currency, pay_type, *, _channel=None, **kw)
+        "($self, amount, currency, pay_type, *, out_trade_no=None, txdtm=None, expired_time=None, goods_name=None, goods_info=None, mchid=None, udid=None, notify_url=None, return_url=None, rmb_tag=None, extend_info=None, limit_pay=None, auth_code=None, pay_tag=None, sub_openid=None, timeout=None, max_retries=None)";
+
+    /// A WeChat Pay QR payment (pay type 800201): show `payment.qrcode` to the customer.
+    wechat_qr(amount, currency) (amount, currency=None, *, _channel=None, **kw)
+        "($self, amount, currency='HKD', *, out_trade_no=None, txdtm=None, expired_time=None, goods_name=None, goods_info=None, mchid=None, udid=None, notify_url=None, return_url=None, rmb_tag=None, extend_info=None, limit_pay=None, timeout=None, max_retries=None)";
+
+    /// Queries transactions (one page). `syssn`, `out_trade_no` and `pay_type` take a str or
+    /// a list of str.
+    query() (*, _channel=None, **kw)
+        "($self, *, syssn=None, out_trade_no=None, pay_type=None, respcd=None, start_time=None, end_time=None, page=None, page_size=None, mchid=None, timeout=None, max_retries=None)";
 
     /// The payment with merchant order number `out_trade_no`, or `None` if QFPay has none.
-    #[pyo3(signature = (out_trade_no, *, timeout=None, max_retries=None, _channel=None))]
-    fn find_payment(
-        &self,
-        py: Python<'_>,
-        out_trade_no: &Bound<'_, PyAny>,
-        timeout: Arg<'_, '_>,
-        max_retries: Arg<'_, '_>,
-        _channel: Option<&Bound<'_, Channel>>,
-    ) -> PyResult<Py<PyAny>> {
-        let out_trade_no = text("out_trade_no", out_trade_no)?;
-        let c = per_call(self.core(), timeout, max_retries)?;
-        self.dispatch(py, c, _channel, |c| async move {
-            c.find_payment(&out_trade_no)
-                .await
-                .map(Output::MaybeTransaction)
-        })
-    }
+    find_payment(out_trade_no) (out_trade_no, *, _channel=None, **kw)
+        "($self, out_trade_no, *, timeout=None, max_retries=None)";
 
     /// Refunds a paid transaction, fully or partly; the refund's `out_trade_no` is generated
     /// when absent.
-    #[pyo3(signature = (syssn, amount, currency, *, out_trade_no=None, txdtm=None, mchid=None, udid=None,
-        timeout=None, max_retries=None, _channel=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn refund(
-        &self,
-        py: Python<'_>,
-        syssn: &Bound<'_, PyAny>,
-        amount: &Bound<'_, PyAny>,
-        currency: &Bound<'_, PyAny>,
-        out_trade_no: Arg<'_, '_>,
-        txdtm: Arg<'_, '_>,
-        mchid: Arg<'_, '_>,
-        udid: Arg<'_, '_>,
-        timeout: Arg<'_, '_>,
-        max_retries: Arg<'_, '_>,
-        _channel: Option<&Bound<'_, Channel>>,
-    ) -> PyResult<Py<PyAny>> {
-        let args = OrderArgs {
-            out_trade_no,
-            txdtm,
-            mchid,
-            udid,
-            ..OrderArgs::default()
-        };
-        let (req, c) = requests::refund(syssn, amount, currency, args)
-            .and_then(|req| Ok((req, per_call(self.core(), timeout, max_retries)?)))
-            .map_err(|e| with_order(py, e, order_number(out_trade_no).as_deref(), None))?;
-        self.dispatch(py, c, _channel, |c| async move {
-            c.refund(req).await.map(Output::Refund)
-        })
-    }
+    refund(syssn, amount, currency) (syssn, amount, currency, *, _channel=None, **kw)
+        "($self, syssn, amount, currency, *, out_trade_no=None, txdtm=None, mchid=None, udid=None, timeout=None, max_retries=None)";
 
     /// Closes an unpaid order (`/trade/v1/close`), by `syssn` or `out_trade_no`.
-    #[pyo3(signature = (*, amount, currency, syssn=None, out_trade_no=None, txdtm=None, mchid=None,
-        udid=None, timeout=None, max_retries=None, _channel=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn close(
-        &self,
-        py: Python<'_>,
-        amount: &Bound<'_, PyAny>,
-        currency: &Bound<'_, PyAny>,
-        syssn: Arg<'_, '_>,
-        out_trade_no: Arg<'_, '_>,
-        txdtm: Arg<'_, '_>,
-        mchid: Arg<'_, '_>,
-        udid: Arg<'_, '_>,
-        timeout: Arg<'_, '_>,
-        max_retries: Arg<'_, '_>,
-        _channel: Option<&Bound<'_, Channel>>,
-    ) -> PyResult<Py<PyAny>> {
-        let args = OrderArgs {
-            syssn,
-            out_trade_no,
-            txdtm,
-            mchid,
-            udid,
-        };
-        let (req, c) = self.cancel_call(py, amount, currency, args, timeout, max_retries)?;
-        self.dispatch(py, c, _channel, |c| async move {
-            c.close(req).await.map(Output::Cancellation)
-        })
-    }
+    close(amount, currency) (*, amount, currency, _channel=None, **kw)
+        "($self, *, amount, currency, syssn=None, out_trade_no=None, txdtm=None, mchid=None, udid=None, timeout=None, max_retries=None)";
 
     /// Reverses an unfinished transaction (`/trade/v1/reversal`). A reversal does not prove
     /// the customer was not charged: confirm with a query.
-    #[pyo3(signature = (*, amount, currency, syssn=None, out_trade_no=None, txdtm=None, mchid=None,
-        udid=None, timeout=None, max_retries=None, _channel=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn reverse(
-        &self,
-        py: Python<'_>,
-        amount: &Bound<'_, PyAny>,
-        currency: &Bound<'_, PyAny>,
-        syssn: Arg<'_, '_>,
-        out_trade_no: Arg<'_, '_>,
-        txdtm: Arg<'_, '_>,
-        mchid: Arg<'_, '_>,
-        udid: Arg<'_, '_>,
-        timeout: Arg<'_, '_>,
-        max_retries: Arg<'_, '_>,
-        _channel: Option<&Bound<'_, Channel>>,
-    ) -> PyResult<Py<PyAny>> {
-        let args = OrderArgs {
-            syssn,
-            out_trade_no,
-            txdtm,
-            mchid,
-            udid,
-        };
-        let (req, c) = self.cancel_call(py, amount, currency, args, timeout, max_retries)?;
-        self.dispatch(py, c, _channel, |c| async move {
-            c.reverse(req).await.map(Output::Cancellation)
-        })
-    }
+    reverse(amount, currency) (*, amount, currency, _channel=None, **kw)
+        "($self, *, amount, currency, syssn=None, out_trade_no=None, txdtm=None, mchid=None, udid=None, timeout=None, max_retries=None)";
 
     /// Polls until the payment is paid (returns it), fails (raises), or `timeout` seconds
     /// pass (raises `StatusUnknownError`; one last query is made at the deadline). Intervals
     /// start at `interval` and grow by half up to `max_interval`. Ctrl-C stops the wait.
-    #[pyo3(signature = (out_trade_no, *, timeout=None, interval=None, max_interval=None, _channel=None))]
-    fn wait_for_payment(
-        &self,
-        py: Python<'_>,
-        out_trade_no: &Bound<'_, PyAny>,
-        timeout: Arg<'_, '_>,
-        interval: Arg<'_, '_>,
-        max_interval: Arg<'_, '_>,
-        _channel: Option<&Bound<'_, Channel>>,
-    ) -> PyResult<Py<PyAny>> {
-        let out_trade_no = text("out_trade_no", out_trade_no)?;
-        let w = wait_schedule(timeout, interval, max_interval)?;
-        let c = self.core().clone();
-        if _channel.is_some() {
-            return self.dispatch(py, c, _channel, move |c| async move {
-                c.wait_for_payment(&out_trade_no, w)
-                    .await
-                    .map(Output::Transaction)
-            });
-        }
-        let sink = Arc::new(EventSink::new(None));
-        let c = events::observed(py, c, &sink);
-        let t = self.run_interruptible(py, &sink, async move {
-            c.wait_for_payment(&out_trade_no, w).await
-        })?;
-        Transaction::from(t).into_py_any(py)
-    }
+    wait_for_payment(out_trade_no) (out_trade_no, *, _channel=None, **kw)
+        "($self, out_trade_no, *, timeout=None, interval=None, max_interval=None)";
 }
 
 /// The pages of a query, fetched one by one as iteration advances (GIL released meanwhile).
@@ -753,10 +392,10 @@ impl QueryPages {
         slf
     }
 
-    fn __next__(&self, py: Python<'_>) -> PyResult<Option<QueryPage>> {
+    fn __next__(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
         match self.next_page(py)? {
             None => Ok(None),
-            Some(page) => QueryPage::from_core(py, page).map(Some),
+            Some(page) => crate::results::result(py, "QueryPage", &page).map(Some),
         }
     }
 
@@ -784,10 +423,16 @@ impl QueryPages {
             if let Ok(mut s) = slot.lock() {
                 *s = Some(pages);
             }
-            match next {
-                None => Ok(Output::MaybePage(None)),
-                Some(r) => r.map(|p| Output::MaybePage(Some(p))),
-            }
+            let value = match next.transpose()? {
+                None => serde_json::Value::Null,
+                Some(p) => {
+                    serde_json::to_value(p).map_err(|e| qfpay::Error::Decode(e.to_string()))?
+                }
+            };
+            Ok(Output {
+                ty: "QueryPage?",
+                value,
+            })
         })
     }
 
@@ -810,28 +455,21 @@ impl QueryItems {
         slf
     }
 
-    fn __next__(&self, py: Python<'_>) -> PyResult<Option<Transaction>> {
+    fn __next__(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        let poisoned = || pyo3::exceptions::PyRuntimeError::new_err("iterator poisoned");
         loop {
-            let popped = self
-                .current
-                .lock()
-                .map_err(|_| pyo3::exceptions::PyRuntimeError::new_err("iterator poisoned"))?
-                .pop_front();
+            let popped = self.current.lock().map_err(|_| poisoned())?.pop_front();
             if let Some(t) = popped {
-                return Ok(Some(Transaction::from(t)));
+                return crate::results::result(py, "Transaction", &t).map(Some);
             }
             match self.pages.get().next_page(py)? {
                 None => return Ok(None),
-                Some(page) => {
-                    let mut cur = self.current.lock().map_err(|_| {
-                        pyo3::exceptions::PyRuntimeError::new_err("iterator poisoned")
-                    })?;
-                    cur.extend(page.data);
-                }
+                Some(page) => self
+                    .current
+                    .lock()
+                    .map_err(|_| poisoned())?
+                    .extend(page.data),
             }
         }
     }
 }
-
-/// Pay type of WeChat Pay QR payments.
-const WECHAT_QR: &str = "800201";

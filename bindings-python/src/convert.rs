@@ -1,20 +1,16 @@
-//! Python arguments to Rust values, every failure naming the argument.
-//!
-//! A value of the wrong type raises `qfpay.ArgumentTypeError` (a `ValidationError` that is
-//! also a `TypeError`) with `.field` set to the argument's QFPay name (`txamt` for `amount`,
-//! the same as a broken rule on that argument gives; see `errors::qfpay_field`); a value of the right type
-//! that cannot be represented (a lone surrogate in a str, NaN or a huge number of seconds)
-//! raises `ValidationError` naming it. Numbers go through the core's `qfpay::convert`, so every
-//! binding refuses the same values.
-
-use std::time::Duration;
+//! Python values to the core's [`Value`]s (the core's applier reads options and requests from
+//! them by name, in Python's names and units), and the few plain arguments of the module
+//! functions. A wrong type is the core's `Error::ArgumentType` (raised as
+//! `qfpay.ArgumentTypeError`, a `ValidationError` and a `TypeError`), naming the argument.
 
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyFloat, PyInt, PyString};
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use qfpay::surface::{Kind, Lang, Value};
 
-use crate::errors::{argument_type_error, field_and_rule, to_py_err};
+use crate::errors::to_py_err;
 
-fn type_name(value: &Bound<'_, PyAny>) -> String {
+/// Python's name for the type of `value` (`bytes`, `int`).
+pub fn type_name(value: &Bound<'_, PyAny>) -> String {
     value
         .get_type()
         .name()
@@ -22,139 +18,135 @@ fn type_name(value: &Bound<'_, PyAny>) -> String {
         .unwrap_or_else(|_| "object".into())
 }
 
-/// `field must be <expected>, not <type>` as `qfpay.ArgumentTypeError`.
-pub fn wrong_type(field: &str, expected: &str, value: &Bound<'_, PyAny>) -> PyErr {
-    argument_type_error(
-        value.py(),
+/// A Python value by shape; anything else is `Other` by its type name, a str with a lone
+/// surrogate `BadText`, an int beyond 64 bits `Huge`.
+pub fn value(v: &Bound<'_, PyAny>) -> Value {
+    if v.is_none() {
+        Value::Null
+    } else if let Ok(b) = v.cast::<PyBool>() {
+        Value::Bool(b.is_true())
+    } else if v.is_instance_of::<PyInt>() {
+        v.extract::<i64>()
+            .map(Value::Int)
+            .unwrap_or_else(|_| Value::Huge(v.repr().map(|r| r.to_string()).unwrap_or_default()))
+    } else if let Ok(f) = v.cast::<PyFloat>() {
+        Value::Float(f.value())
+    } else if let Ok(s) = v.cast::<PyString>() {
+        s.to_str()
+            .map(|t| Value::Text(t.to_owned()))
+            .unwrap_or(Value::BadText)
+    } else if v.is_instance_of::<PyList>() || v.is_instance_of::<PyTuple>() {
+        match v.try_iter() {
+            Ok(items) => Value::List(items.flatten().map(|i| value(&i)).collect()),
+            Err(_) => Value::Other(type_name(v)),
+        }
+    } else if let Ok(d) = v.cast::<PyDict>() {
+        let mut map = Vec::with_capacity(d.len());
+        for (k, item) in d.iter() {
+            match k.cast::<PyString>().ok().and_then(|k| k.to_str().ok()) {
+                Some(k) => map.push((k.to_owned(), value(&item))),
+                None => return Value::Other("dict with a key that is not a str".into()),
+            }
+        }
+        Value::Map(map)
+    } else {
+        Value::Other(type_name(v))
+    }
+}
+
+/// Named arguments (positional ones by their names, then the keywords) as a `Value::Map`.
+pub fn args(named: &[(&str, Option<&Bound<'_, PyAny>>)], kw: Option<&Bound<'_, PyDict>>) -> Value {
+    let mut map: Vec<(String, Value)> = named
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), v.map_or(Value::Null, value)))
+        .collect();
+    if let Value::Map(extra) = kw.map_or(Value::Null, |d| value(d.as_any())) {
+        map.extend(extra);
+    }
+    Value::Map(map)
+}
+
+/// Splits `names` (the per-call or wait options) out of an argument map.
+pub fn split(all: Value, names: &[qfpay::surface::Opt]) -> (Value, Value) {
+    let Value::Map(all) = all else {
+        return (all, Value::Null);
+    };
+    let (opts, rest): (Vec<_>, Vec<_>) = all
+        .into_iter()
+        .partition(|(k, _)| names.iter().any(|o| Lang::Python.option(o.name) == *k));
+    (Value::Map(rest), Value::Map(opts))
+}
+
+/// The core's wrong-type error about argument `field`, which must be of `kind`.
+pub fn wrong_type(field: &str, kind: Kind, got: &Bound<'_, PyAny>) -> PyErr {
+    wrong(
+        got.py(),
         field,
-        &format!("must be {expected}, not {}", type_name(value)),
+        &Lang::Python.wrong_type(kind, &type_name(got)),
     )
 }
 
-/// A validation error about the argument `arg`: `.field` is its QFPay name (`txamt` for
-/// `amount`), the rule names the argument as written when that differs.
-pub fn invalid(py: Python<'_>, arg: &str, rule: impl Into<String>) -> PyErr {
-    let (field, rule) = field_and_rule(arg, &rule.into());
-    to_py_err(py, &qfpay::Error::Validation { field, rule })
+/// `qfpay.ArgumentTypeError` about `field`: `rule` says what it must be.
+pub fn wrong(py: Python<'_>, field: &str, rule: &str) -> PyErr {
+    let e = qfpay::Error::ArgumentType {
+        field: field.to_owned(),
+        rule: rule.to_owned(),
+    };
+    to_py_err(py, &e)
 }
 
-/// A `str` argument; a lone surrogate (not encodable as UTF-8) is refused, never replaced.
-pub fn text(field: &str, value: &Bound<'_, PyAny>) -> PyResult<String> {
-    let s = value
+/// `qfpay.ValidationError` about `field`.
+pub fn invalid(py: Python<'_>, field: &str, rule: impl Into<String>) -> PyErr {
+    let e = qfpay::Error::Validation {
+        field: field.to_owned(),
+        rule: rule.into(),
+    };
+    to_py_err(py, &e)
+}
+
+const BAD_TEXT: &str = "is not valid Unicode text (it contains a lone surrogate)";
+
+/// A `str` argument borrowed; a lone surrogate is refused, never replaced.
+pub fn text_ref<'a>(field: &str, v: &'a Bound<'_, PyAny>) -> PyResult<&'a str> {
+    let s = v
         .cast::<PyString>()
-        .map_err(|_| wrong_type(field, "a str", value))?;
-    match s.to_str() {
-        Ok(t) => Ok(t.to_owned()),
-        Err(_) => Err(invalid(
-            value.py(),
+        .map_err(|_| wrong_type(field, Kind::Text, v))?;
+    s.to_str().map_err(|_| invalid(v.py(), field, BAD_TEXT))
+}
+
+/// A `str` argument.
+pub fn text(field: &str, v: &Bound<'_, PyAny>) -> PyResult<String> {
+    text_ref(field, v).map(str::to_owned)
+}
+
+/// A whole-number argument (`bool` refused) within `T`.
+pub fn int<T: TryFrom<i64>>(field: &str, v: &Bound<'_, PyAny>) -> PyResult<T> {
+    match value(v) {
+        Value::Int(i) => {
+            T::try_from(i).map_err(|_| invalid(v.py(), field, format!("is out of range (got {i})")))
+        }
+        Value::Huge(shown) => Err(invalid(
+            v.py(),
             field,
-            "is not valid Unicode text (it contains a lone surrogate)",
+            format!("is out of range (got {shown})"),
         )),
+        _ => Err(wrong_type(field, Kind::Count, v)),
     }
 }
 
-/// A `str` argument borrowed without a copy (same checks as [`text`]).
-pub fn text_ref<'a>(field: &str, value: &'a Bound<'_, PyAny>) -> PyResult<&'a str> {
-    let s = value
-        .cast::<PyString>()
-        .map_err(|_| wrong_type(field, "a str", value))?;
-    s.to_str().map_err(|_| {
-        invalid(
-            value.py(),
-            field,
-            "is not valid Unicode text (it contains a lone surrogate)",
-        )
-    })
-}
-
-/// An optional `str` argument (`None` is absent).
-pub fn opt_text(field: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<String>> {
-    match value {
-        Some(v) if !v.is_none() => text(field, v).map(Some),
-        _ => Ok(None),
-    }
-}
-
-/// An integer argument (`bool` refused: `True` is not a count), converted to the core's type.
-pub fn int_arg<T: TryFrom<i64>>(field: &str, value: &Bound<'_, PyAny>) -> PyResult<T> {
-    let py = value.py();
-    if value.is_instance_of::<PyBool>() || !value.is_instance_of::<PyInt>() {
-        return Err(wrong_type(field, "an int", value));
-    }
-    let shown = || value.repr().map(|r| r.to_string()).unwrap_or_default();
-    let wide: i64 = value
-        .extract()
-        .map_err(|_| invalid(py, field, format!("is out of range (got {})", shown())))?;
-    T::try_from(wide).map_err(|_| invalid(py, field, format!("is out of range (got {})", shown())))
-}
-
-/// An optional integer argument.
-pub fn opt_int<T: TryFrom<i64>>(
-    field: &str,
-    value: Option<&Bound<'_, PyAny>>,
-) -> PyResult<Option<T>> {
-    match value {
-        Some(v) if !v.is_none() => int_arg(field, v).map(Some),
-        _ => Ok(None),
-    }
-}
-
-/// A number of seconds (`int` or `float`, `bool` refused) as a duration, through
-/// `qfpay::convert::seconds_f64`: NaN, infinities, negative and absurdly large values raise a
-/// `ValidationError` naming `field`.
-pub fn seconds(field: &str, value: &Bound<'_, PyAny>) -> PyResult<Duration> {
-    let py = value.py();
-    if value.is_instance_of::<PyBool>()
-        || !(value.is_instance_of::<PyFloat>() || value.is_instance_of::<PyInt>())
-    {
-        return Err(wrong_type(
-            field,
-            "a number of seconds (int or float)",
-            value,
-        ));
-    }
-    let secs: f64 = value
-        .extract()
-        .map_err(|_| invalid(py, field, "is out of range"))?;
-    qfpay::convert::seconds_f64(field, secs).map_err(|e| to_py_err(py, &e))
-}
-
-/// An optional number of seconds.
-pub fn opt_seconds(field: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Duration>> {
-    match value {
-        Some(v) if !v.is_none() => seconds(field, v).map(Some),
-        _ => Ok(None),
-    }
-}
-
-/// A strictly positive number of seconds (a timeout of zero would fail every call).
-pub fn positive_seconds(field: &str, value: &Bound<'_, PyAny>) -> PyResult<Duration> {
-    let d = seconds(field, value)?;
-    if d.is_zero() {
-        return Err(invalid(
-            value.py(),
-            field,
-            "must be a positive number of seconds (got 0)",
-        ));
-    }
-    Ok(d)
-}
-
-/// An optional strictly positive number of seconds.
-pub fn opt_positive_seconds(
-    field: &str,
-    value: Option<&Bound<'_, PyAny>>,
-) -> PyResult<Option<Duration>> {
-    match value {
-        Some(v) if !v.is_none() => positive_seconds(field, v).map(Some),
-        _ => Ok(None),
-    }
-}
-
-/// A sign type, `"md5"` or `"sha256"` (any case). An unknown value raises the core's
-/// `ConfigError` about `sign_type`, which never quotes the value (it may be a key pasted in
-/// the wrong place).
-pub fn sign_type(value: &Bound<'_, PyAny>) -> PyResult<qfpay::SignType> {
-    let s = text("sign_type", value)?;
-    qfpay::SignType::parse(&s).map_err(|e| to_py_err(value.py(), &e))
+/// A number of seconds (the core's rules: NaN, infinities, negative and huge values refused).
+pub fn seconds(field: &str, v: &Bound<'_, PyAny>) -> PyResult<std::time::Duration> {
+    let secs = match value(v) {
+        Value::Int(i) => i as f64,
+        Value::Float(f) => f,
+        Value::Huge(shown) => {
+            return Err(invalid(
+                v.py(),
+                field,
+                format!("is out of range (got {shown})"),
+            ));
+        }
+        _ => return Err(wrong_type(field, Kind::Duration, v)),
+    };
+    qfpay::convert::seconds_f64(field, secs).map_err(|e| to_py_err(v.py(), &e))
 }

@@ -4,11 +4,8 @@ use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyMapping, PyString};
 
-use crate::convert::{
-    int_arg, invalid, opt_text, sign_type as sign_type_arg, text, text_ref, wrong_type,
-};
-use crate::errors::{IntoPyResult, argument_type_error};
-use crate::results::Notification;
+use crate::convert::{int, invalid, text, text_ref, wrong};
+use crate::errors::IntoPyResult;
 
 const RAW_BODY_NEEDED: &str = "verify_notification needs the raw request body (bytes, or str as \
     its UTF-8 text) exactly as QFPay sent it, got {ty}: the signature covers the exact bytes, so \
@@ -32,7 +29,7 @@ fn raw_body_bytes(raw_body: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
             .name()
             .map(|n| n.to_string())
             .unwrap_or_else(|_| "an object".into());
-        Err(argument_type_error(
+        Err(wrong(
             raw_body.py(),
             "raw_body",
             &RAW_BODY_NEEDED.replace("{ty}", &ty),
@@ -52,13 +49,15 @@ pub fn verify_notification(
     raw_body: &Bound<'_, PyAny>,
     signature: Option<&Bound<'_, PyAny>>,
     client_key: &Bound<'_, PyAny>,
-) -> PyResult<Notification> {
+) -> PyResult<Py<PyAny>> {
     let body = raw_body_bytes(raw_body)?;
-    let signature = opt_text("signature", signature)?.unwrap_or_default();
+    let signature = match signature.filter(|s| !s.is_none()) {
+        Some(s) => text("signature", s)?,
+        None => String::new(),
+    };
     let client_key = text("client_key", client_key)?;
-    qfpay::notify::verify(&body, &signature, &client_key)
-        .py(py)
-        .map(Notification::from)
+    let n = qfpay::notify::verify(&body, &signature, &client_key).py(py)?;
+    crate::results::result(py, "Notification", &n)
 }
 
 /// The expected `X-QF-SIGN` of a notification body (uppercase hex MD5 of body + key); for
@@ -84,11 +83,13 @@ fn pair_of<'py>(
     k: Bound<'py, PyAny>,
     v: Bound<'py, PyAny>,
 ) -> PyResult<Option<(Bound<'py, PyString>, Bound<'py, PyString>)>> {
+    let py = k.py();
     let key = k.cast_into::<PyString>().map_err(|e| {
-        wrong_type(
+        let got = crate::convert::type_name(e.into_inner().as_any());
+        wrong(
+            py,
             "params",
-            "a mapping with str names",
-            e.into_inner().as_any(),
+            &format!("must be a mapping with str names, not {got}"),
         )
     })?;
     if v.is_none() {
@@ -120,9 +121,14 @@ fn params_of<'py>(params: &Bound<'py, PyAny>) -> PyResult<Pairs<'py>> {
         }
         return Ok(out);
     }
-    let mapping = params
-        .cast::<PyMapping>()
-        .map_err(|_| wrong_type("params", "a mapping of names to values", params))?;
+    let mapping = params.cast::<PyMapping>().map_err(|_| {
+        let got = crate::convert::type_name(params);
+        wrong(
+            params.py(),
+            "params",
+            &format!("must be a mapping of names to values, not {got}"),
+        )
+    })?;
     let mut out = Vec::with_capacity(mapping.len()?);
     for item in mapping.items()?.iter() {
         let (k, v): (Bound<'py, PyAny>, Bound<'py, PyAny>) = item.extract()?;
@@ -163,7 +169,7 @@ pub fn sign(
     let client_key = text_ref("client_key", client_key)?;
     let sign_type = match sign_type.filter(|s| !s.is_none()) {
         None => qfpay::SignType::Md5,
-        Some(s) => sign_type_arg(s)?,
+        Some(s) => qfpay::SignType::parse(text_ref("sign_type", s)?).py(s.py())?,
     };
     if let Ok(dict) = params.cast::<PyDict>()
         && dict.len() <= INLINE_PAIRS
@@ -222,7 +228,7 @@ pub fn qr_png<'py>(
     let content = text("content", content)?;
     let scale: u32 = match scale.filter(|s| !s.is_none()) {
         None => 8,
-        Some(s) => int_arg("scale", s)?,
+        Some(s) => int("scale", s)?,
     };
     let png = qfpay::qr::png(&content, scale).py(py)?;
     Ok(PyBytes::new(py, &png))

@@ -8,7 +8,6 @@ mod convert;
 mod errors;
 mod events;
 mod functions;
-mod requests;
 mod results;
 mod sandbox;
 
@@ -23,12 +22,6 @@ fn _qfpay(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::Client>()?;
     m.add_class::<client::QueryPages>()?;
     m.add_class::<client::QueryItems>()?;
-    m.add_class::<results::Payment>()?;
-    m.add_class::<results::Transaction>()?;
-    m.add_class::<results::QueryPage>()?;
-    m.add_class::<results::Refund>()?;
-    m.add_class::<results::Cancellation>()?;
-    m.add_class::<results::Notification>()?;
     m.add_function(wrap_pyfunction!(functions::verify_notification, m)?)?;
     m.add_function(wrap_pyfunction!(functions::notification_signature, m)?)?;
     m.add_function(wrap_pyfunction!(functions::sign, m)?)?;
@@ -41,6 +34,7 @@ fn _qfpay(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(events::_env_log, m)?)?;
     m.add_function(wrap_pyfunction!(events::_parse_log_filter, m)?)?;
     m.add_function(wrap_pyfunction!(errors::_config_error, m)?)?;
+    results::register(m)?;
     sandbox::register(m)?;
     aio::register(m)?;
     Ok(())

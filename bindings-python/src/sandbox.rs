@@ -6,8 +6,11 @@ use std::time::Duration;
 
 use pyo3::exceptions::{PyLookupError, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::PyList;
-use qfpay_sandbox::{Fault, Merchant, RateLimit, Sandbox, SandboxConfig, SandboxError};
+use pyo3::types::{PyDict, PyList};
+use qfpay::surface::Lang;
+use qfpay_sandbox::{Fault, Sandbox, SandboxError};
+
+use crate::errors::to_py_err;
 
 use crate::results::json_to_py;
 
@@ -53,97 +56,32 @@ fn json_list<'py>(py: Python<'py>, items: &[serde_json::Value]) -> PyResult<Boun
 
 #[pymethods]
 impl PySandbox {
-    /// Starts a sandbox on 127.0.0.1 (`port` 0 or `None`: a free one). `None` for any other
-    /// setting keeps the sandbox's own default (`SandboxConfig::default()`: the documented
-    /// rate limit on); `rate_limit_off` turns the rate limit off; durations are in seconds.
+    /// Starts a sandbox on 127.0.0.1 with the start options read by the sandbox crate's one
+    /// reader (`qfpay_sandbox::options::config`, Python's names, durations in seconds):
+    /// `port`, `merchants` (dicts), `rate_limit` (a bool or a dict), `notify_time_scale`,
+    /// `pending_queries`, `slow_response`. Every option left out keeps the sandbox's default.
     #[new]
-    #[pyo3(signature = (merchants, rate_limit=None, rate_limit_off=false, notify_time_scale=None,
-        pending_queries=None, slow_response=None, port=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        py: Python<'_>,
-        merchants: Vec<MerchantTuple>,
-        rate_limit: Option<(u32, u32)>,
-        rate_limit_off: bool,
-        notify_time_scale: Option<f64>,
-        pending_queries: Option<u32>,
-        slow_response: Option<&Bound<'_, PyAny>>,
-        port: Option<u16>,
-    ) -> PyResult<Self> {
-        let defaults = SandboxConfig::default();
-        let slow_response = match slow_response {
-            Some(v) if !v.is_none() => crate::convert::seconds("slow_response", v)?,
-            _ => defaults.slow_response,
-        };
-        let notify_time_scale = match notify_time_scale {
-            Some(v) if v.is_finite() && v >= 0.0 => v,
-            Some(v) => {
-                return Err(crate::convert::invalid(
-                    py,
-                    "notify_time_scale",
-                    format!("must be a finite number >= 0 (got {v})"),
-                ));
-            }
-            None => defaults.notify_time_scale,
-        };
-        let merchants: Vec<Merchant> = merchants
-            .into_iter()
-            .map(|(app, key, mchid, notify_url)| {
-                let mut m = Merchant::new(app, key);
-                if let Some(v) = mchid {
-                    m = m.with_mchid(v);
-                }
-                if let Some(v) = notify_url {
-                    m = m.with_notify_url(v);
-                }
-                m
-            })
-            .collect();
-        let rate_limit = if rate_limit_off {
-            None
-        } else {
-            match rate_limit {
-                Some((per_second, per_minute)) => Some(RateLimit {
-                    per_second,
-                    per_minute,
-                }),
-                None => defaults.rate_limit,
-            }
-        };
-        let config = SandboxConfig {
-            port: port.unwrap_or(defaults.port),
-            merchants,
-            rate_limit,
-            notify_time_scale,
-            pending_queries: pending_queries.unwrap_or(defaults.pending_queries),
-            slow_response,
-        };
+    #[pyo3(signature = (**options))]
+    fn new(py: Python<'_>, options: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
+        let config =
+            qfpay_sandbox::options::config(Lang::Python, crate::convert::args(&[], options))
+                .map_err(|e| to_py_err(py, &e))?;
         let sandbox = py
             .detach(|| Sandbox::start_background(config))
             .map_err(|e| PyRuntimeError::new_err(format!("the sandbox did not start: {e}")))?;
-        let merchants = sandbox
-            .merchants()
-            .iter()
-            .map(|m| {
-                (
-                    m.app_code.clone(),
-                    m.client_key.clone(),
-                    m.mchid.clone(),
-                    m.notify_url.clone(),
-                )
-            })
-            .collect::<Vec<_>>();
+        let merchants = sandbox.merchants();
         let merchants = if merchants.is_empty() {
-            let m = sandbox.merchant();
-            vec![(
-                m.app_code.clone(),
-                m.client_key.clone(),
-                m.mchid.clone(),
-                m.notify_url.clone(),
-            )]
+            std::slice::from_ref(sandbox.merchant())
         } else {
             merchants
         };
+        let merchants = merchants
+            .iter()
+            .map(|m| {
+                let m = m.clone();
+                (m.app_code, m.client_key, m.mchid, m.notify_url)
+            })
+            .collect();
         Ok(Self {
             base_url: sandbox.base_url(),
             port: sandbox.port(),
@@ -194,7 +132,10 @@ impl PySandbox {
         status: Option<u16>,
         body: Option<String>,
     ) -> PyResult<()> {
-        let delay = crate::convert::opt_seconds("delay", delay)?;
+        let delay = delay
+            .filter(|d| !d.is_none())
+            .map(|d| crate::convert::seconds("delay", d))
+            .transpose()?;
         let fault = match kind {
             "delay" => Fault::Delay(delay.unwrap_or(Duration::from_millis(500))),
             "drop" => Fault::Drop,

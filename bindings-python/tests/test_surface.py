@@ -37,8 +37,12 @@ OPTIONS_TYPES: dict[str, Any] = {
 
 
 def _stub_classes() -> dict[str, ast.ClassDef]:
-    tree = ast.parse(STUBS.read_text("utf-8"))
-    return {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
+    """The classes of the stubs: ``_qfpay.pyi`` and the generated ``_surface.pyi`` it imports."""
+    out: dict[str, ast.ClassDef] = {}
+    for stubs in (STUBS, STUBS.with_name("_surface.pyi")):
+        tree = ast.parse(stubs.read_text("utf-8"))
+        out.update({n.name: n for n in tree.body if isinstance(n, ast.ClassDef)})
+    return out
 
 
 def _stub_members(cls: ast.ClassDef) -> set[str]:
@@ -85,7 +89,7 @@ def test_wait_defaults() -> None:
     d = SURFACE["operations"]["wait_for_payment"]["defaults"]
     assert (d["timeout_seconds"], d["interval_seconds"], d["max_interval_seconds"]) == (120, 1, 5)
     doc = inspect.getdoc(qfpay.Client.wait_for_payment) or ""
-    assert "120" in (STUBS.read_text("utf-8")) and doc
+    assert "120" in STUBS.with_name("_surface.pyi").read_text("utf-8") and doc
 
 
 def test_results_have_every_attribute() -> None:

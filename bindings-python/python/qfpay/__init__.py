@@ -13,27 +13,8 @@ implemented once in the Rust core; this package is its Python face.
 from __future__ import annotations
 
 from . import _log  # noqa: F401 - the loggers, and QFPAY_LOG's stderr handler
-from ._errors import (
-    AccountError,
-    ArgumentTypeError,
-    ApiError,
-    AuthError,
-    ConfigError,
-    DecodeError,
-    DeclinedError,
-    DuplicateOrderError,
-    InvalidRequestError,
-    NetworkError,
-    OrderStateError,
-    QfPayError,
-    RateLimitedError,
-    RefundRejectedError,
-    RequestTimeoutError,
-    ServerError,
-    SignatureError,
-    StatusUnknownError,
-    ValidationError,
-)
+from . import _errors
+from ._errors import *  # noqa: F403 - the exception classes, one per error code
 from ._async import AsyncClient, AsyncQueryPages
 from ._qfpay import (
     CORE_VERSION,
@@ -93,24 +74,5 @@ __all__ = [
     "qr_data_url",
     "qr_terminal",
     "generate_out_trade_no",
-    # errors
-    "QfPayError",
-    "ValidationError",
-    "ArgumentTypeError",
-    "ConfigError",
-    "ApiError",
-    "AuthError",
-    "InvalidRequestError",
-    "DeclinedError",
-    "DuplicateOrderError",
-    "OrderStateError",
-    "RefundRejectedError",
-    "AccountError",
-    "ServerError",
-    "RateLimitedError",
-    "NetworkError",
-    "RequestTimeoutError",
-    "StatusUnknownError",
-    "DecodeError",
-    "SignatureError",
 ]
+__all__ += _errors.__all__

@@ -19,7 +19,16 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Callable, TypeVar, Unpack, cast
 
 from ._qfpay import Cancellation, Client, Payment, QueryPage, QueryPages, Refund, Transaction, _Channel, _config_error
-from ._types import CancelOptions, ConfigOptions, EnvConfigOptions, PaymentOptions, QrPaymentOptions, QueryOptions, RefundOptions
+from ._types import (
+    CallOptions,
+    CancelOptions,
+    ConfigOptions,
+    EnvConfigOptions,
+    PaymentOptions,
+    QrPaymentOptions,
+    QueryOptions,
+    RefundOptions,
+)
 
 if TYPE_CHECKING:
     import asyncio
@@ -267,14 +276,14 @@ class AsyncClient:
         """
         return AsyncQueryPages(self._engine.query_pages(**filters))
 
-    async def find_payment(self, out_trade_no: str, *, timeout: float | None = None, max_retries: int | None = None) -> Transaction | None:
+    async def find_payment(self, out_trade_no: str, **options: Unpack[CallOptions]) -> Transaction | None:
         """The payment with merchant order number ``out_trade_no``, or ``None``.
 
         Raises:
             RequestTimeoutError: the call ran out of time.
             QfPayError: any other failure.
         """
-        return cast("Transaction | None", await self._call(self._engine.find_payment, out_trade_no, timeout=timeout, max_retries=max_retries))
+        return cast("Transaction | None", await self._call(self._engine.find_payment, out_trade_no, **options))
 
     async def refund(self, syssn: str, amount: int, currency: str, **options: Unpack[RefundOptions]) -> Refund:
         """Refunds a paid transaction, fully or partly.
@@ -305,12 +314,7 @@ class AsyncClient:
         return cast(Cancellation, await self._call(self._engine.reverse, amount=amount, currency=currency, **options))
 
     async def wait_for_payment(
-        self,
-        out_trade_no: str,
-        *,
-        timeout: float | None = None,
-        interval: float | None = None,
-        max_interval: float | None = None,
+        self, out_trade_no: str, *, timeout: float | None = None, interval: float | None = None, max_interval: float | None = None
     ) -> Transaction:
         """Polls until the payment is paid, fails, or ``timeout`` seconds pass (defaults: 120 s,
         every 1 s growing to 5 s). Holds no thread while it sleeps.
@@ -320,12 +324,8 @@ class AsyncClient:
             StatusUnknownError: still unpaid at the deadline.
             QfPayError: any other failure.
         """
-        return cast(
-            Transaction,
-            await self._call(
-                self._engine.wait_for_payment, out_trade_no, timeout=timeout, interval=interval, max_interval=max_interval
-            ),
-        )
+        options = {"timeout": timeout, "interval": interval, "max_interval": max_interval}
+        return cast(Transaction, await self._call(self._engine.wait_for_payment, out_trade_no, **options))
 
 
 def _check_concurrency(max_concurrency: int) -> None:

@@ -51,7 +51,8 @@ class Sandbox:
     "pending". ``slow_response`` (seconds, default 3): scenario 1005's delay.
 
     Raises:
-        ValidationError: a setting out of range.
+        ConfigError: a setting that cannot work (a port beyond 65535, a negative time scale).
+        ValidationError: a setting of the wrong type, or a duration out of range.
         RuntimeError: the sandbox could not start (the port is taken).
     """
 
@@ -68,16 +69,25 @@ class Sandbox:
         """Starts the sandbox; see the class documentation for the settings.
 
         Raises:
-            ValidationError: a setting out of range.
+            ConfigError: a setting that cannot work.
+            ValidationError: a setting of the wrong type, or a duration out of range.
             RuntimeError: the sandbox could not start.
         """
-        limit: tuple[int, int] | None = None
-        off = rate_limit is None or rate_limit is False
-        if not off and rate_limit is not True:
-            assert not isinstance(rate_limit, bool) and rate_limit is not None
-            limit = (int(rate_limit[0]), int(rate_limit[1]))
-        specs = [(m.app_code, m.client_key, m.mchid, m.notify_url) for m in (merchants or [])]
-        self._inner = _Sandbox(specs, limit, off, notify_time_scale, pending_queries, slow_response, port)
+        # Read by the sandbox crate's reader, as in every binding (None options: its defaults).
+        rate: Any
+        if rate_limit is None or isinstance(rate_limit, bool):
+            rate = bool(rate_limit)
+        else:
+            rate = {"per_second": rate_limit[0], "per_minute": rate_limit[1]}
+        listed = None if merchants is None else [vars(m) for m in merchants]
+        self._inner = _Sandbox(
+            merchants=listed,
+            rate_limit=rate,
+            notify_time_scale=notify_time_scale,
+            pending_queries=pending_queries,
+            slow_response=slow_response,
+            port=port,
+        )
         self.merchants = [Merchant(*spec) for spec in self._inner.merchants]
 
     @classmethod
