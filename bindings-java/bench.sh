@@ -7,7 +7,7 @@ out="$here/target/bench"
 mkdir -p "$out"
 
 mvn -B -q -f "$here/pom.xml" -Dcargo.profile=release -DskipTests -DskipSelfCheck=true package
-mvn -B -q -f "$here/pom.xml" dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$out/cp.txt" >/dev/null
+mvn -B -q -f "$here/pom.xml" dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile="$out/cp.txt" >/dev/null
 cp="$here/target/qfpay.jar:$(cat "$out/cp.txt")"
 javac -d "$out" -cp "$cp" "$here/bench/Bench.java"
 rows="$(java -cp "$out:$cp" Bench)"

@@ -1,7 +1,7 @@
 //! The one error type that crosses the FFI boundary; the Kotlin facade turns it into the
 //! `QfPayException` class chosen by `code`.
 
-use crate::results::FfiTransaction;
+use qfpay::surface::Lang;
 
 /// Any failure of the core, flattened for the JVM. `code` is the core's `Error::code()`.
 #[derive(Debug, Clone, uniffi::Record)]
@@ -31,8 +31,9 @@ pub struct FfiErrorInfo {
     pub retry_after_ms: Option<i64>,
     /// Whether the request may have reached QFPay (network).
     pub sent: Option<bool>,
-    /// Duplicate order: the transaction already under that `out_trade_no`, when it was read.
-    pub existing: Option<FfiTransaction>,
+    /// Duplicate order: the transaction already under that `out_trade_no`, when it was read
+    /// (a generic value, see `value.rs`).
+    pub existing: Option<Vec<u8>>,
 }
 
 /// The error every exported function returns.
@@ -67,45 +68,14 @@ impl FfiErrorInfo {
     }
 }
 
-/// The JVM's name for an option the core names in snake_case: the builder method's, in
-/// camelCase (`connect_timeout` -> `connectTimeout`, `utc_offset_seconds` ->
-/// `utcOffsetSeconds`). Durations are `java.time.Duration`s, so they carry no unit suffix, as
-/// in the core.
-pub(crate) fn java_option(option: &str) -> String {
-    let mut out = String::with_capacity(option.len());
-    let mut upper = false;
-    for c in option.chars() {
-        if c == '_' {
-            upper = !out.is_empty();
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-impl From<&qfpay::Error> for FfiErrorInfo {
-    fn from(e: &qfpay::Error) -> Self {
-        let (detail, field) = match (e.code(), e.field(), e.rule()) {
-            // A configuration error about one option: named as Java spells it, in `field` and
-            // in the message, which is rebuilt from the parts (the order too, when there is one).
-            ("config", Some(option), Some(rule)) => {
-                let name = java_option(option);
-                let mut renamed = qfpay::Error::config_option(name.as_str(), rule);
-                if let Some(order) = e.out_trade_no() {
-                    renamed = renamed.with_order(order, e.syssn());
-                }
-                (renamed.to_string(), Some(name))
-            }
-            _ => (e.to_string(), e.field().map(str::to_owned)),
-        };
+impl From<qfpay::Error> for FfiErrorInfo {
+    /// The error with a configuration error's option named as Java spells it.
+    fn from(e: qfpay::Error) -> Self {
+        let e = e.in_lang(Lang::Jvm);
         FfiErrorInfo {
             code: e.code().to_owned(),
-            detail,
-            field,
+            detail: e.to_string(),
+            field: e.field().map(str::to_owned),
             rule: e.rule().map(str::to_owned),
             respcd: e.respcd().map(str::to_owned),
             resperr: e.resperr().map(str::to_owned),
@@ -117,7 +87,7 @@ impl From<&qfpay::Error> for FfiErrorInfo {
                 .retry_after()
                 .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX)),
             sent: e.sent(),
-            existing: e.existing().cloned().map(Into::into),
+            existing: e.existing().map(|t| crate::value::encode("Transaction", t)),
         }
     }
 }
@@ -140,19 +110,9 @@ impl QfPayFfiError {
     }
 }
 
-impl QfPayFfiError {
-    /// A configuration error the binding finds about `option` (the core's snake_case name, or
-    /// the binding's own option's): converted like the core's, so it is named as Java spells it.
-    pub(crate) fn config_option(option: &str, message: &str) -> Self {
-        qfpay::Error::config_option(option, message).into()
-    }
-}
-
 impl From<qfpay::Error> for QfPayFfiError {
     fn from(e: qfpay::Error) -> Self {
-        QfPayFfiError::Failure {
-            info: FfiErrorInfo::from(&e),
-        }
+        QfPayFfiError::Failure { info: e.into() }
     }
 }
 
@@ -176,56 +136,19 @@ pub(crate) fn to_duration(setting: &str, ms: i64) -> FfiResult<std::time::Durati
 
 #[cfg(test)]
 mod tests {
-    use super::{FfiErrorInfo, java_option};
-
-    /// Every client option the core names, as the JVM builder spells it.
-    const OPTIONS: [(&str, &str); 13] = [
-        ("app_code", "appCode"),
-        ("client_key", "clientKey"),
-        ("environment", "environment"),
-        ("base_url", "baseUrl"),
-        ("mchid", "mchid"),
-        ("sign_type", "signType"),
-        ("timeout", "timeout"),
-        ("connect_timeout", "connectTimeout"),
-        ("reconcile_timeout", "reconcileTimeout"),
-        ("retry_base_delay", "retryBaseDelay"),
-        ("retry_max_delay", "retryMaxDelay"),
-        ("utc_offset_seconds", "utcOffsetSeconds"),
-        ("proxy", "proxy"),
-    ];
+    use super::FfiErrorInfo;
 
     #[test]
     fn config_errors_name_the_option_as_java_does() {
-        for (core, java) in OPTIONS {
-            assert_eq!(java_option(core), java);
-            let info = FfiErrorInfo::from(&qfpay::Error::config_option(core, "is wrong"));
-            assert_eq!(info.code, "config");
-            assert_eq!(info.field.as_deref(), Some(java), "{core}");
-            assert_eq!(info.rule.as_deref(), Some("is wrong"), "{core}");
-            assert_eq!(info.detail, format!("configuration error: {java} is wrong"));
-            // From a money-moving call: the order still named, the option still Java's.
+        for (core, java) in [
+            ("connect_timeout", "connectTimeout"),
+            ("app_code", "appCode"),
+        ] {
             let e = qfpay::Error::config_option(core, "is wrong").with_order("qf1", None);
-            let info = FfiErrorInfo::from(&e);
+            let info = FfiErrorInfo::from(e);
             assert_eq!(info.field.as_deref(), Some(java), "{core}");
             assert_eq!(info.out_trade_no.as_deref(), Some("qf1"));
-            let core_detail = e.to_string().replace(core, java);
-            assert_eq!(info.detail, core_detail);
-            assert!(info.detail.contains("qf1"), "{}", info.detail);
+            assert!(info.detail.contains(java) && !info.detail.contains(core));
         }
-    }
-
-    #[test]
-    fn other_errors_keep_their_names() {
-        let info = FfiErrorInfo::from(&qfpay::Error::config("the I/O runtime was shut down"));
-        assert_eq!(info.field, None);
-        assert_eq!(info.rule, None);
-        assert_eq!(
-            info.detail,
-            "configuration error: the I/O runtime was shut down"
-        );
-        // A validation error's field is QFPay's name for it (or already the JVM's).
-        let v = qfpay::convert::millis_f64("goods_name", -1.0).unwrap_err();
-        assert_eq!(FfiErrorInfo::from(&v).field.as_deref(), Some("goods_name"));
     }
 }

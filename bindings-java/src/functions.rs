@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use qfpay::SignType;
 
 use crate::errors::{FfiResult, to_u32};
-use crate::results::FfiNotification;
 
 fn pairs(params: &HashMap<String, String>) -> Vec<(&str, &str)> {
     params
@@ -38,22 +37,6 @@ pub fn sign(params: HashMap<String, String>, key: String, sign_type: String) -> 
 #[uniffi::export]
 pub fn notification_signature(raw_body: Vec<u8>, key: String) -> String {
     qfpay::sign::notification_signature(&raw_body, &key)
-}
-
-/// Verifies a notification's `X-QF-SIGN` against its exact raw body and parses it.
-#[uniffi::export]
-pub fn verify_notification(
-    raw_body: Vec<u8>,
-    signature: String,
-    client_key: String,
-) -> FfiResult<FfiNotification> {
-    Ok(qfpay::notify::verify(&raw_body, &signature, &client_key)?.into())
-}
-
-/// Parses a notification body without checking its signature (for logging and tests).
-#[uniffi::export]
-pub fn parse_notification(raw_body: Vec<u8>) -> FfiResult<FfiNotification> {
-    Ok(qfpay::Notification::parse(&raw_body)?.into())
 }
 
 /// A fresh merchant order number.

@@ -1,11 +1,10 @@
 //! The JNI fast path (class `com.qfpay.Jni`): the hot entry points without JNA.
 //!
-//! uniffi still generates the binding's surface (the records, their Kotlin classes and the
-//! serializers of both sides); this module only replaces the JNA call with a plain JNI native
-//! method. Arguments and results cross as one `byte[]` each, in uniffi's own serialized form
-//! (`Lift::try_read` here, the generated `FfiConverter…write/read` in Kotlin), so a call costs
-//! one JNI crossing and one array copy each way: no JNA `Structure`, no `Memory` registered in
-//! JNA's global map, no handle clone per method.
+//! Arguments and results cross as one `byte[]` each: the arguments and options by their Java
+//! names and the results as the core's `Serialize` output, both in the generic form of
+//! `value.rs` (`Wire` in Kotlin); errors and events in uniffi's serialized form (the generated
+//! `FfiConverter…read` in Kotlin). A call costs one JNI crossing and one array copy each way:
+//! no JNA `Structure`, no `Memory` registered in JNA's global map, no handle clone per method.
 //!
 //! An `...Async` call runs on the library's runtime (as before); its outcome is delivered by one
 //! JNI call, `Jni.onComplete(done, outcome)`, from the runtime thread, which is attached to the
@@ -27,7 +26,7 @@ use jni::{AttachGuard, Env, EnvUnowned, jni_sig, jni_str};
 use uniffi::Lower;
 
 use crate::UniFfiTag;
-use crate::client::{FfiClient, FfiCompletion, FfiOutcome, FfiTask};
+use crate::client::{Completion, FfiClient, FfiTask, outcome};
 use crate::errors::{FfiErrorInfo, FfiResult, QfPayFfiError};
 use crate::events::{FfiEvent, FfiEventSink};
 
@@ -94,9 +93,9 @@ struct JvmCompletion {
     done: Global<JObject<'static>>,
 }
 
-impl FfiCompletion for JvmCompletion {
-    fn complete(&self, outcome: FfiOutcome) {
-        deliver(&self.done, |cb| cb.on_complete, &encode(outcome));
+impl Completion for JvmCompletion {
+    fn complete(&self, outcome: Vec<u8>) {
+        deliver(&self.done, |cb| cb.on_complete, &outcome);
     }
 }
 
@@ -355,8 +354,9 @@ pub extern "system" fn Java_com_qfpay_Jni_verifyNotification<'l>(
             let signature = env.convert_byte_array(&signature)?;
             let key = env.convert_byte_array(&key)?;
             let r = utf8(signature, "signature").and_then(|s| {
-                let k = String::from_utf8(key)
-                    .map_err(|_| QfPayFfiError::config_option("client_key", "is not UTF-8"))?;
+                let k = String::from_utf8(key).map_err(|_| {
+                    QfPayFfiError::from(qfpay::Error::config_option("client_key", "is not UTF-8"))
+                })?;
                 Ok(qfpay::notify::verify(&body, &s, &k)?)
             });
             env.byte_array_from_slice(&notification_bytes(r))
@@ -380,12 +380,9 @@ pub extern "system" fn Java_com_qfpay_Jni_parseNotification<'l>(
         .resolve::<ThrowRuntimeExAndDefault>()
 }
 
-/// A notification result as bytes: `0` then the `FfiNotification`, or `1` then the
-/// `FfiErrorInfo` (both in uniffi's serialized form).
+/// A notification result as an outcome (`client::outcome`): the notification as a generic value.
 fn notification_bytes(r: FfiResult<qfpay::Notification>) -> Vec<u8> {
-    tagged(r, 1024, |n, buf| {
-        <crate::results::FfiNotification as Lower<UniFfiTag>>::write(n.into(), buf);
-    })
+    outcome(r.map(|n| crate::value::encode("Notification", &n)))
 }
 
 /// A result as one buffer: 0 and the value (written by `write`), or 1 and the `FfiErrorInfo`.
@@ -433,7 +430,7 @@ pub extern "system" fn Java_com_qfpay_Jni_clientString<'l>(
 
 /// `Jni.clientNew(config, sink): byte[]`: builds a client without JNA (uniffi's generated
 /// constructor would load JNA and register every export first: ~0.3 s of a JVM's first client).
-/// `config` is the serialized `FfiClientConfig`; `sink` the `EventForwarder`, or null when no
+/// `config` is the options buffer of `FfiClient::new`; `sink` the `EventForwarder`, or null when no
 /// level is enabled. Answers 0, the handle (8 bytes, big-endian: an `Arc<FfiClient>` strong
 /// count owned by the facade, given back with `clientRelease`) and the configuration warnings
 /// (`List<String>`), or 1 and the `FfiErrorInfo`.
@@ -454,10 +451,9 @@ pub extern "system" fn Java_com_qfpay_Jni_clientNew<'l>(
                     sink: env.new_global_ref(&sink)?,
                 }))
             };
-            let built = crate::client::read_config(&mut config.as_slice())
-                .and_then(|c| FfiClient::new(c, sink));
+            let built = FfiClient::new(&mut config.as_slice(), sink);
             let buf = tagged(built, 64, |client, buf| {
-                let warnings = client.warnings();
+                let warnings = client.config().warnings.clone();
                 buf.extend_from_slice(&(Arc::into_raw(client) as usize as u64).to_be_bytes());
                 <Vec<String> as Lower<UniFfiTag>>::write(warnings, buf);
             });
@@ -495,7 +491,7 @@ pub extern "system" fn Java_com_qfpay_Jni_clientRelease<'l>(
 }
 
 /// `Jni.call(handle, op, request): byte[]`: a blocking operation, one crossing; the request
-/// and the serialized `FfiOutcome` as buffers (see `FfiClient::call_blocking`).
+/// and its outcome (`client::outcome`) as buffers (see `FfiClient::call_blocking`).
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_com_qfpay_Jni_call<'l>(
     mut unowned: EnvUnowned<'l>,
@@ -509,8 +505,7 @@ pub extern "system" fn Java_com_qfpay_Jni_call<'l>(
             let request = env.convert_byte_array(&request)?;
             // SAFETY: the facade passes its live handle (see `client`).
             let c = unsafe { client(handle) };
-            let out = encode(c.call_blocking(op, &mut request.as_slice()));
-            env.byte_array_from_slice(&out)
+            env.byte_array_from_slice(&c.call_blocking(op, &mut request.as_slice()))
         })
         .resolve::<ThrowRuntimeExAndDefault>()
 }

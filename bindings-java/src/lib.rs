@@ -13,10 +13,10 @@ pub mod errors;
 pub mod events;
 pub mod functions;
 mod jni_path;
-pub mod results;
 pub mod sandbox;
+mod value;
 
-pub use client::{FfiClient, FfiClientConfig, FfiQueryPages};
+pub use client::{FfiClient, FfiQueryPages};
 pub use errors::{FfiErrorInfo, QfPayFfiError};
 
 /// The library's own allocations (the core's requests, responses, futures) go to mimalloc: with

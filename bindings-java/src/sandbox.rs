@@ -3,33 +3,10 @@
 
 use std::sync::{Arc, RwLock};
 
-use qfpay_sandbox::{Fault, Merchant, RateLimit, Sandbox, SandboxConfig, SandboxError};
+use qfpay::surface::Lang;
+use qfpay_sandbox::{Fault, Merchant, Sandbox, SandboxError};
 
 use crate::errors::{FfiResult, QfPayFfiError, to_duration, to_u32};
-
-/// Sandbox settings; `None` keeps the sandbox's defaults.
-#[derive(Debug, Clone, uniffi::Record)]
-pub struct FfiSandboxConfig {
-    /// The port on 127.0.0.1 (0 or `None`: a free one).
-    pub port: Option<i32>,
-    /// The merchant's app code (default: the sandbox's default credentials).
-    pub app_code: Option<String>,
-    /// The merchant's client key.
-    pub client_key: Option<String>,
-    /// The `mchid` every request must carry, if any.
-    pub mchid: Option<String>,
-    /// Where notifications go.
-    pub notify_url: Option<String>,
-    /// Whether the documented rate limit (100/s, 400/min) applies (`None`: the sandbox's
-    /// default, on).
-    pub rate_limit: Option<bool>,
-    /// Multiplies the notification retry schedule (1.0 real time).
-    pub notify_time_scale: Option<f64>,
-    /// Scenario 1002: queries answered "pending" before it is paid.
-    pub pending_queries: Option<i64>,
-    /// Scenario 1005: the delay in milliseconds.
-    pub slow_response_ms: Option<i64>,
-}
 
 /// A fault for the next API requests.
 #[derive(Debug, Clone, uniffi::Enum)]
@@ -88,47 +65,12 @@ impl FfiSandbox {
 
 #[uniffi::export]
 impl FfiSandbox {
-    /// Starts a sandbox on its own thread.
+    /// Starts a sandbox on its own thread; `options` are its start options by their Java names
+    /// (a generic value, `value.rs`), read by the sandbox's reader.
     #[uniffi::constructor]
-    pub fn start(config: FfiSandboxConfig) -> FfiResult<Arc<Self>> {
-        let mut c = SandboxConfig::default();
-        if let Some(p) = config.port {
-            c.port = u16::try_from(p)
-                .map_err(|_| QfPayFfiError::invalid("port", "must be between 0 and 65535"))?;
-        }
-        if config.app_code.is_some()
-            || config.client_key.is_some()
-            || config.mchid.is_some()
-            || config.notify_url.is_some()
-        {
-            let mut m = Merchant::new(
-                config
-                    .app_code
-                    .unwrap_or_else(|| qfpay_sandbox::DEFAULT_APP_CODE.to_owned()),
-                config
-                    .client_key
-                    .unwrap_or_else(|| qfpay_sandbox::DEFAULT_CLIENT_KEY.to_owned()),
-            );
-            if let Some(id) = config.mchid {
-                m = m.with_mchid(id);
-            }
-            if let Some(url) = config.notify_url {
-                m = m.with_notify_url(url);
-            }
-            c.merchants = vec![m];
-        }
-        if let Some(on) = config.rate_limit {
-            c.rate_limit = on.then(RateLimit::default);
-        }
-        if let Some(s) = config.notify_time_scale {
-            c.notify_time_scale = s;
-        }
-        if let Some(n) = config.pending_queries {
-            c.pending_queries = to_u32("pendingQueries", n)?;
-        }
-        if let Some(ms) = config.slow_response_ms {
-            c.slow_response = to_duration("slowResponse", ms)?;
-        }
+    pub fn start(options: Vec<u8>) -> FfiResult<Arc<Self>> {
+        let options = crate::value::read(&mut options.as_slice())?;
+        let c = qfpay_sandbox::options::config(Lang::Jvm, options)?;
         let sb = Sandbox::start_background(c).map_err(|e| {
             QfPayFfiError::simple("sandbox", format!("cannot start the sandbox: {e}"))
         })?;

@@ -271,11 +271,9 @@ impl Fields {
         let name = self.named(opt);
         let unit = self.lang.duration_unit();
         let d = match (&v, unit) {
-            (Value::Int(n), DurationUnit::Nanos) => {
-                u64::try_from(*n).map(Duration::from_nanos).map_err(|_| {
-                    Error::validation(&name, format!("must not be negative (got {n} ns)"))
-                })
-            }
+            (Value::Int(n), DurationUnit::Nanos) => u64::try_from(*n)
+                .map_err(|_| Error::validation(&name, format!("must not be negative (got {n} ns)")))
+                .and_then(|n| crate::convert::check_duration(&name, Duration::from_nanos(n))),
             (Value::Int(n), DurationUnit::Seconds) => crate::convert::seconds_f64(&name, *n as f64),
             (Value::Float(f), DurationUnit::Seconds) => crate::convert::seconds_f64(&name, *f),
             (Value::Int(n), DurationUnit::Millis) => crate::convert::millis_f64(&name, *n as f64),
@@ -772,6 +770,9 @@ mod tests {
         assert_eq!(w.timeout, Duration::from_millis(1500));
         let w = wait_options(Lang::Jvm, map(&[("timeout", Value::Int(1_500_000_000))])).unwrap();
         assert_eq!(w.timeout, Duration::from_millis(1500));
+        let e = wait_options(Lang::Jvm, map(&[("timeout", Value::Int(i64::MAX))])).unwrap_err();
+        assert_eq!(e.field(), Some("timeout"));
+        assert!(e.rule().unwrap().contains("at most 100 years"), "{e}");
         let client = crate::Client::builder()
             .base_url("http://127.0.0.1:9")
             .credentials("A", "K")

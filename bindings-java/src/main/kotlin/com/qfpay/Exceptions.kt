@@ -78,15 +78,6 @@ class ConfigException internal constructor(info: FfiErrorInfo) : QfPayException(
 /** QFPay answered with a failure code. This class itself is used for unclassified codes (`api`). */
 open class ApiException internal constructor(info: FfiErrorInfo) : QfPayException(info)
 
-/** Signature, app code, key or permission problem (`1108`, `1104`, ...). */
-class AuthException internal constructor(info: FfiErrorInfo) : ApiException(info)
-
-/** QFPay rejected the parameters. */
-class InvalidRequestException internal constructor(info: FfiErrorInfo) : ApiException(info)
-
-/** The payment was declined (`1201` insufficient balance, ...). */
-class DeclinedException internal constructor(info: FfiErrorInfo) : ApiException(info)
-
 /**
  * The `out_trade_no` was used before. [existing] is the transaction already under that number
  * (read by the core right away), so "already paid" (`existing.isPaid`) and
@@ -99,23 +90,11 @@ class DuplicateOrderException internal constructor(info: FfiErrorInfo) : ApiExce
      */
     @Transient
     val existing: Transaction? = try {
-        info.existing?.let(Transaction::of)
+        info.existing?.let { Transaction.of(Wire.read(java.nio.ByteBuffer.wrap(it))) }
     } catch (_: QfPayException) {
         null // a record the binding cannot read (an unknown state) is "could not be read"
     }
 }
-
-/** The order is not in a state that allows this operation. */
-class OrderStateException internal constructor(info: FfiErrorInfo) : ApiException(info)
-
-/** The refund was refused. */
-class RefundRejectedException internal constructor(info: FfiErrorInfo) : ApiException(info)
-
-/** The merchant account, store or device is not set up for this. */
-class AccountException internal constructor(info: FfiErrorInfo) : ApiException(info)
-
-/** QFPay had a transient problem; query before trying again. */
-class ServerException internal constructor(info: FfiErrorInfo) : ApiException(info)
 
 /** HTTP 429 after the configured retries. */
 class RateLimitedException internal constructor(info: FfiErrorInfo) : QfPayException(info) {
@@ -129,9 +108,6 @@ class NetworkException internal constructor(info: FfiErrorInfo) : QfPayException
     val sent: Boolean = info.sent ?: true
 }
 
-/** The call's deadline passed (a call that moves no money). */
-class RequestTimeoutException internal constructor(info: FfiErrorInfo) : QfPayException(info)
-
 /**
  * The outcome of a money-moving call is not known. Do not pay again under a new number:
  * query [outTradeNo] (or wait for the notification).
@@ -140,12 +116,6 @@ class StatusUnknownException internal constructor(info: FfiErrorInfo) : QfPayExc
     /** The order whose outcome is unknown. */
     override val outTradeNo: String get() = super.outTradeNo ?: ""
 }
-
-/** QFPay's answer (or a notification body) could not be understood. */
-class DecodeException internal constructor(info: FfiErrorInfo) : QfPayException(info)
-
-/** A notification's signature was missing or did not match its body and key. */
-class SignatureException internal constructor(info: FfiErrorInfo) : QfPayException(info)
 
 /** An error description made by the binding itself (arguments the core never sees). */
 internal fun errorInfo(code: String, detail: String, field: String? = null, rule: String? = null) = FfiErrorInfo(
@@ -202,28 +172,6 @@ internal fun text(v: String?, field: String, arg: String = field): String? {
 /** [required] and [text]: a non-null String argument that is valid UTF-16. */
 internal fun requiredText(v: String?, field: String, arg: String = field): String =
     text(required(v, field, arg), field, arg)!!
-
-/** The exception class for a core error; the binding's only error logic. */
-internal fun toQfPayException(f: FfiErrorInfo): QfPayException = when (f.code) {
-    "validation" -> ValidationException(f)
-    "config" -> ConfigException(f)
-    "auth" -> AuthException(f)
-    "invalid_request" -> InvalidRequestException(f)
-    "declined" -> DeclinedException(f)
-    "duplicate_order" -> DuplicateOrderException(f)
-    "order_state" -> OrderStateException(f)
-    "refund_rejected" -> RefundRejectedException(f)
-    "account" -> AccountException(f)
-    "server" -> ServerException(f)
-    "api" -> ApiException(f)
-    "rate_limited" -> RateLimitedException(f)
-    "network" -> NetworkException(f)
-    "timeout" -> RequestTimeoutException(f)
-    "status_unknown" -> StatusUnknownException(f)
-    "decode" -> DecodeException(f)
-    "signature" -> SignatureException(f)
-    else -> QfPayException(f)
-}
 
 /** Runs an FFI call, turning its error into the public exception class. */
 internal inline fun <T> ffi(block: () -> T): T =

@@ -14,7 +14,7 @@ object Notifications {
         val body = required(rawBody, "rawBody")
         val sig = text(signature, "signature") ?: ""
         val key = requiredText(clientKey, "clientKey")
-        return Notification.of(Jni.notification(Jni.verifyNotification(body, Jni.utf8(sig), Jni.utf8(key))))
+        return Notification.of(Jni.outcome(Jni.verifyNotification(body, Jni.utf8(sig), Jni.utf8(key))))
     }
 
     /**
@@ -23,7 +23,7 @@ object Notifications {
      */
     @JvmStatic
     fun parse(rawBody: ByteArray?): Notification =
-        Notification.of(Jni.notification(Jni.parseNotification(required(rawBody, "rawBody"))))
+        Notification.of(Jni.outcome(Jni.parseNotification(required(rawBody, "rawBody"))))
 
     /** The signature QFPay would send for [rawBody] under [clientKey] (for tests). */
     @JvmStatic

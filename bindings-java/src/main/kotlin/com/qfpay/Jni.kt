@@ -1,20 +1,9 @@
 package com.qfpay
 
-import com.qfpay.ffi.FfiCallOptions
-import com.qfpay.ffi.FfiConverterOptionalLong
-import com.qfpay.ffi.FfiConverterOptionalTypeFfiCallOptions
-import com.qfpay.ffi.FfiClientConfig
-import com.qfpay.ffi.FfiConverterRustBuffer
 import com.qfpay.ffi.FfiConverterSequenceString
-import com.qfpay.ffi.FfiConverterTypeFfiClientConfig
+import com.qfpay.ffi.FfiConverterTypeFfiErrorInfo
 import com.qfpay.ffi.FfiConverterTypeFfiEvent
 import com.qfpay.ffi.FfiEventSink
-import com.qfpay.ffi.FfiConverterString
-import com.qfpay.ffi.FfiConverterTypeFfiErrorInfo
-import com.qfpay.ffi.FfiConverterTypeFfiNotification
-import com.qfpay.ffi.FfiConverterTypeFfiOutcome
-import com.qfpay.ffi.FfiNotification
-import com.qfpay.ffi.FfiOutcome
 import java.io.File
 import java.net.JarURLConnection
 import java.net.URL
@@ -29,10 +18,10 @@ import java.nio.file.attribute.PosixFilePermissions
 /**
  * The JNI fast path into the native library (`bindings-java/src/jni_path.rs`): the hot calls
  * (signing, notification checks, the client's getters, and every payment operation as ONE
- * crossing with its request and its outcome as one `byte[]` each, in uniffi's serialized form)
- * skip JNA, and so do the client's construction and its event sink. uniffi still generates the
- * records, their serializers and everything else (the query-pages iterator, the sandbox, QR
- * codes), which keep going through JNA.
+ * crossing with its request and its outcome as one `byte[]` each, a generic value by name: see
+ * [Wire]) skip JNA, and so do the client's construction and its event sink. uniffi still
+ * generates the error and event records and everything else (the query-pages iterator, the
+ * sandbox, QR codes), which keep going through JNA.
  *
  * The library is loaded once, here, before anything else of the binding: from the jar's
  * `linux-x86-64/` resource (unpacked once per user and jar build, see [cached]) with
@@ -189,22 +178,19 @@ internal object Jni {
     }
 
     /**
-     * A native client built without JNA: its handle (released with [clientRelease]) and the
+     * A native client built without JNA from [options] (the client options by their Java
+     * names, read by the core): its handle (released with [clientRelease]) and the
      * configuration's warnings.
      * @throws QfPayException naming the bad option
      */
-    fun newClient(config: FfiClientConfig, sink: FfiEventSink?): Pair<Long, List<String>> {
-        val buf = ByteBuffer.allocate(FfiConverterTypeFfiClientConfig.allocationSize(config).toInt())
-        FfiConverterTypeFfiClientConfig.write(config, buf)
-        val out = ByteBuffer.wrap(clientNew(buf.array().copyOf(buf.position()), sink))
+    fun newClient(fromEnv: Boolean, logLevel: String?, options: Map<String, Any?>, sink: FfiEventSink?): Pair<Long, List<String>> {
+        val out = ByteBuffer.wrap(clientNew(Wire.encode(fromEnv, logLevel, options), sink))
         if (out.get().toInt() != 0) throw toQfPayException(FfiConverterTypeFfiErrorInfo.read(out))
         val handle = out.getLong()
         return handle to FfiConverterSequenceString.read(out)
     }
 
-    // ---- buffers ----
-
-    /** `Jni.call` operations (client.rs `op`). */
+    /** `Jni.call` operations (client.rs `OPS`). */
     const val CREATE_PAYMENT = 0
     const val QUERY = 1
     const val FIND_PAYMENT = 2
@@ -213,43 +199,10 @@ internal object Jni {
     const val REVERSE = 5
     const val WAIT_FOR_PAYMENT = 6
 
-    /** A request buffer: [request] then the call options, as uniffi's Kotlin serializes them. */
-    fun <T> request(converter: FfiConverterRustBuffer<T>, request: T, options: FfiCallOptions?): ByteArray {
-        val buf = ByteBuffer.allocate(
-            (converter.allocationSize(request) + FfiConverterOptionalTypeFfiCallOptions.allocationSize(options)).toInt(),
-        )
-        converter.write(request, buf)
-        FfiConverterOptionalTypeFfiCallOptions.write(options, buf)
-        return buf.array().copyOf(buf.position())
-    }
-
-    /** A find-payment request buffer. */
-    fun request(outTradeNo: String, options: FfiCallOptions?): ByteArray {
-        val buf = ByteBuffer.allocate(
-            (FfiConverterString.allocationSize(outTradeNo) + FfiConverterOptionalTypeFfiCallOptions.allocationSize(options)).toInt(),
-        )
-        FfiConverterString.write(outTradeNo, buf)
-        FfiConverterOptionalTypeFfiCallOptions.write(options, buf)
-        return buf.array().copyOf(buf.position())
-    }
-
-    /** A wait-for-payment request buffer. */
-    fun waitRequest(outTradeNo: String, timeout: Long?, interval: Long?, max: Long?): ByteArray {
-        val buf = ByteBuffer.allocate((FfiConverterString.allocationSize(outTradeNo) + 27UL).toInt())
-        FfiConverterString.write(outTradeNo, buf)
-        FfiConverterOptionalLong.write(timeout, buf)
-        FfiConverterOptionalLong.write(interval, buf)
-        FfiConverterOptionalLong.write(max, buf)
-        return buf.array().copyOf(buf.position())
-    }
-
-    /** The outcome of a call. */
-    fun outcome(bytes: ByteArray): FfiOutcome = FfiConverterTypeFfiOutcome.read(ByteBuffer.wrap(bytes))
-
-    /** A notification result: 0 and the notification, or 1 and the error. */
-    fun notification(bytes: ByteArray): FfiNotification {
+    /** An outcome (`client::outcome`): the result as a generic value, or its exception thrown. */
+    fun outcome(bytes: ByteArray): Any? {
         val buf = ByteBuffer.wrap(bytes)
-        if (buf.get().toInt() == 0) return FfiConverterTypeFfiNotification.read(buf)
+        if (buf.get().toInt() == 0) return Wire.read(buf)
         throw toQfPayException(FfiConverterTypeFfiErrorInfo.read(buf))
     }
 
@@ -281,4 +234,69 @@ internal object Jni {
 /** Receives the outcome bytes of an `...Async` call (on the library's runtime thread). */
 internal fun interface NativeCompletion {
     fun complete(outcome: ByteArray)
+}
+
+/**
+ * The generic value that crosses to and from the native library (`value.rs`): options and
+ * arguments by name one way, results (the core's `Serialize` output) the other. Tags: 0 null,
+ * 1/2 false/true, 3 long, 4 double, 5 text, 6 list, 7 map; lengths u32, big-endian, UTF-8.
+ */
+internal object Wire {
+    /** [values] one after the other. */
+    fun encode(vararg values: Any?): ByteArray {
+        val out = Out()
+        for (v in values) out.value(v)
+        return out.b.array().copyOf(out.b.position())
+    }
+
+    /** A growing big-endian buffer. */
+    private class Out {
+        var b: ByteBuffer = ByteBuffer.allocate(256)
+
+        fun room(n: Int): ByteBuffer {
+            if (b.remaining() < n) b = ByteBuffer.allocate(maxOf(b.capacity() * 2, b.position() + n)).put(b.flip())
+            return b
+        }
+
+        fun text(s: String) {
+            val bytes = s.toByteArray(Charsets.UTF_8)
+            room(4 + bytes.size).putInt(bytes.size).put(bytes)
+        }
+
+        fun value(v: Any?) {
+            when (v) {
+                null -> room(1).put(0)
+                is Boolean -> room(1).put(if (v) 2 else 1)
+                is Int, is Long -> room(9).put(3).putLong((v as Number).toLong())
+                is Double -> room(9).put(4).putDouble(v)
+                is String -> room(1).put(5).also { text(v) }
+                is List<*> -> room(5).put(6).putInt(v.size).also { v.forEach(::value) }
+                is Map<*, *> -> room(5).put(7).putInt(v.size).also { for ((k, x) in v) text(k as String).also { value(x) } }
+                else -> throw IllegalArgumentException("no wire form for ${v.javaClass}")
+            }
+        }
+    }
+
+    /** One value: null, Boolean, Long, Double, String, List or Map (in the order sent). */
+    fun read(b: ByteBuffer): Any? = when (val tag = b.get().toInt()) {
+        0 -> null
+        1 -> false
+        2 -> true
+        3 -> b.getLong()
+        4 -> b.getDouble()
+        5 -> text(b)
+        6 -> List(b.getInt()) { read(b) }
+        7 -> {
+            val n = b.getInt()
+            LinkedHashMap<String, Any?>(n * 2).also { m -> repeat(n) { m[text(b)] = read(b) } }
+        }
+        else -> throw IllegalStateException("unknown value tag $tag")
+    }
+
+    private fun text(b: ByteBuffer): String {
+        val n = b.getInt()
+        val s = String(b.array(), b.arrayOffset() + b.position(), n, Charsets.UTF_8)
+        b.position(b.position() + n)
+        return s
+    }
 }

@@ -1,13 +1,6 @@
 package com.qfpay
 
-import com.qfpay.ffi.FfiCallOptions
 import com.qfpay.ffi.FfiClient
-import com.qfpay.ffi.FfiClientConfig
-import com.qfpay.ffi.FfiConverterTypeFfiCancelRequest
-import com.qfpay.ffi.FfiConverterTypeFfiPaymentRequest
-import com.qfpay.ffi.FfiConverterTypeFfiQueryRequest
-import com.qfpay.ffi.FfiConverterTypeFfiRefundRequest
-import com.qfpay.ffi.FfiOutcome
 import com.qfpay.ffi.FfiQueryPages
 import com.qfpay.ffi.UniffiWithHandle
 import java.time.Duration
@@ -39,6 +32,16 @@ enum class SignType(internal val wire: String) {
     SHA256("sha256"),
 }
 
+/** A [Duration] option in nanoseconds as it crosses (saturating: the core refuses what is too long); null is refused naming [name]. */
+internal fun nanos(d: Duration?, name: String): Long {
+    val v = required(d, name)
+    return try {
+        v.toNanos()
+    } catch (_: ArithmeticException) {
+        if (v.isNegative) Long.MIN_VALUE else Long.MAX_VALUE
+    }
+}
+
 /** Converts a [Duration] option to milliseconds, saturating instead of overflowing; null is refused naming [name]. */
 internal fun millis(d: Duration?, name: String): Long {
     val v = required(d, name)
@@ -53,20 +56,11 @@ internal fun millis(d: Duration?, name: String): Long {
  * Per-call overrides of the client's deadline and retries, e.g.
  * `client.createPayment(req, CallOptions.builder().timeout(Duration.ofSeconds(5)).maxRetries(0).build())`.
  */
-class CallOptions private constructor(internal val ffi: FfiCallOptions) {
+class CallOptions private constructor(internal val options: Map<String, Any?>) {
     /** Builder for [CallOptions]; unset values keep the client's. */
-    class Builder internal constructor() {
-        private var timeout: Long? = null
-        private var maxRetries: Long? = null
-
-        /** The call's deadline, retries included. */
-        fun timeout(v: Duration?) = apply { timeout = millis(v, "timeout") }
-
-        /** Retries after failures QFPay never processed (0 turns them off). */
-        fun maxRetries(v: Int) = apply { maxRetries = v.toLong() }
-
+    class Builder internal constructor() : CallOptionFields<Builder>() {
         /** The options. */
-        fun build() = CallOptions(FfiCallOptions(timeout, maxRetries))
+        fun build() = CallOptions(snapshot())
     }
 
     companion object {
@@ -113,14 +107,12 @@ class QfPayFuture<T> internal constructor() : CompletableFuture<T>() {
 private class Completion<T>(
     private val future: QfPayFuture<T>,
     private val executor: Executor,
-    private val pick: (FfiOutcome) -> T,
+    private val pick: (Any?) -> T,
 ) : NativeCompletion {
     override fun complete(outcome: ByteArray) {
         val finish = Runnable {
             try {
-                val o = Jni.outcome(outcome)
-                if (o is FfiOutcome.Failed) future.completeExceptionally(toQfPayException(o.error))
-                else future.complete(pick(o))
+                future.complete(pick(Jni.outcome(outcome)))
             } catch (t: Throwable) {
                 future.completeExceptionally(t)
             } finally {
@@ -174,12 +166,12 @@ class QfPayClient private constructor(
         }
     }
 
-    /** A blocking operation: one JNI crossing, request and outcome as one buffer each. */
-    private inline fun <T> call(op: Int, request: ByteArray, pick: (FfiOutcome) -> T): T {
-        val o = Jni.outcome(withHandle { Jni.call(it, op, request) })
-        if (o is FfiOutcome.Failed) throw toQfPayException(o.error)
-        return pick(o)
-    }
+    /**
+     * A blocking operation: one JNI crossing, with the arguments by name and the options as
+     * one buffer ([Wire]) and the result (or the error) as another.
+     */
+    private inline fun <T> call(op: Int, args: Map<String, Any?>, options: Map<String, Any?>?, pick: (Any?) -> T): T =
+        pick(Jni.outcome(withHandle { Jni.call(it, op, Wire.encode(args, options)) }))
 
     /** The base URL requests go to. */
     val baseUrl: String get() = withHandle { Jni.clientString(it, 0)!! }
@@ -200,8 +192,7 @@ class QfPayClient private constructor(
      */
     @JvmOverloads
     fun createPayment(request: PaymentRequest?, options: CallOptions? = null): Payment {
-        val r = Jni.request(FfiConverterTypeFfiPaymentRequest, required(request, "request").ffi, options?.ffi)
-        return call(Jni.CREATE_PAYMENT, r) { Payment.of((it as FfiOutcome.Payment).value) }
+        return call(Jni.CREATE_PAYMENT, required(request, "request").args, options?.options, Payment::of)
     }
 
     /**
@@ -220,8 +211,7 @@ class QfPayClient private constructor(
      */
     @JvmOverloads
     fun query(request: QueryRequest?, options: CallOptions? = null): QueryPage {
-        val r = Jni.request(FfiConverterTypeFfiQueryRequest, required(request, "request").ffi, options?.ffi)
-        return call(Jni.QUERY, r) { QueryPage.of((it as FfiOutcome.QueryPage).value) }
+        return call(Jni.QUERY, required(request, "request").args, options?.options, QueryPage::of)
     }
 
     /**
@@ -233,7 +223,7 @@ class QfPayClient private constructor(
         // The page iterator is uniffi's (through JNA): a uniffi object over one more count of
         // the native client, let go as soon as the iterator holds its own.
         return QueryPages {
-            ffi { withHandle { FfiClient(UniffiWithHandle, Jni.clientClone(it)).use { c -> c.queryPages(r.ffi) } } }
+            ffi { withHandle { FfiClient(UniffiWithHandle, Jni.clientClone(it)).use { c -> c.queryPages(Wire.encode(r.args)) } } }
         }
     }
 
@@ -243,8 +233,8 @@ class QfPayClient private constructor(
      */
     @JvmOverloads
     fun findPayment(outTradeNo: String?, options: CallOptions? = null): Transaction? {
-        val r = Jni.request(requiredText(outTradeNo, "out_trade_no", "outTradeNo"), options?.ffi)
-        return call(Jni.FIND_PAYMENT, r) { (it as FfiOutcome.MaybeTransaction).value?.let(Transaction::of) }
+        val args = mapOf("outTradeNo" to requiredText(outTradeNo, "out_trade_no", "outTradeNo"))
+        return call(Jni.FIND_PAYMENT, args, options?.options) { it?.let(Transaction::of) }
     }
 
     /**
@@ -253,8 +243,7 @@ class QfPayClient private constructor(
      */
     @JvmOverloads
     fun refund(request: RefundRequest?, options: CallOptions? = null): Refund {
-        val r = Jni.request(FfiConverterTypeFfiRefundRequest, required(request, "request").ffi, options?.ffi)
-        return call(Jni.REFUND, r) { Refund.of((it as FfiOutcome.Refund).value) }
+        return call(Jni.REFUND, required(request, "request").args, options?.options, Refund::of)
     }
 
     /**
@@ -263,8 +252,7 @@ class QfPayClient private constructor(
      */
     @JvmOverloads
     fun closeOrder(request: CancelRequest?, options: CallOptions? = null): Cancellation {
-        val r = Jni.request(FfiConverterTypeFfiCancelRequest, required(request, "request").ffi, options?.ffi)
-        return call(Jni.CLOSE_ORDER, r) { Cancellation.of((it as FfiOutcome.Cancellation).value) }
+        return call(Jni.CLOSE_ORDER, required(request, "request").args, options?.options, Cancellation::of)
     }
 
     /**
@@ -273,8 +261,7 @@ class QfPayClient private constructor(
      */
     @JvmOverloads
     fun reverse(request: CancelRequest?, options: CallOptions? = null): Cancellation {
-        val r = Jni.request(FfiConverterTypeFfiCancelRequest, required(request, "request").ffi, options?.ffi)
-        return call(Jni.REVERSE, r) { Cancellation.of((it as FfiOutcome.Cancellation).value) }
+        return call(Jni.REVERSE, required(request, "request").args, options?.options, Cancellation::of)
     }
 
     /**
@@ -282,32 +269,40 @@ class QfPayClient private constructor(
      * 1.5× up to 5 s apart); it queries once more at the deadline.
      * @throws StatusUnknownException when it is still pending at the deadline
      */
-    fun waitForPayment(outTradeNo: String?): Transaction = waitBlocking(outTradeNo, null, null, null)
+    fun waitForPayment(outTradeNo: String?): Transaction = waitBlocking(outTradeNo, null)
 
     /**
      * As [waitForPayment], for up to [timeout].
      * @throws StatusUnknownException when it is still pending at the deadline
      */
     fun waitForPayment(outTradeNo: String?, timeout: Duration?): Transaction =
-        waitBlocking(outTradeNo, millis(timeout, "timeout"), null, null)
+        waitBlocking(outTradeNo, waitOptions(timeout))
 
     /**
      * As [waitForPayment], with the first and the largest interval between queries.
      * @throws StatusUnknownException when it is still pending at the deadline
      */
     fun waitForPayment(outTradeNo: String?, timeout: Duration?, interval: Duration?, maxInterval: Duration?): Transaction =
-        waitBlocking(outTradeNo, millis(timeout, "timeout"), millis(interval, "interval"), millis(maxInterval, "maxInterval"))
+        waitBlocking(outTradeNo, waitOptions(timeout, interval, maxInterval))
 
-    private fun waitBlocking(outTradeNo: String?, timeout: Long?, interval: Long?, max: Long?): Transaction {
-        val r = Jni.waitRequest(requiredText(outTradeNo, "out_trade_no", "outTradeNo"), timeout, interval, max)
-        return call(Jni.WAIT_FOR_PAYMENT, r) { Transaction.of((it as FfiOutcome.Transaction).value) }
+    /** `wait_for_payment`'s options by name (the core's defaults for those not given). */
+    private fun waitOptions(timeout: Duration?, vararg intervals: Duration?): Map<String, Any?> {
+        val m = linkedMapOf<String, Any?>("timeout" to nanos(timeout, "timeout"))
+        if (intervals.isNotEmpty()) {
+            m["interval"] = nanos(intervals[0], "interval")
+            m["maxInterval"] = nanos(intervals[1], "maxInterval")
+        }
+        return m
     }
 
+    private fun waitBlocking(outTradeNo: String?, options: Map<String, Any?>?): Transaction =
+        call(Jni.WAIT_FOR_PAYMENT, mapOf("outTradeNo" to requiredText(outTradeNo, "out_trade_no", "outTradeNo")), options, Transaction::of)
+
     /** An `...Async` operation: one JNI crossing to start it, one back with its outcome. */
-    private fun <T> start(op: Int, request: () -> ByteArray, pick: (FfiOutcome) -> T): QfPayFuture<T> {
+    private fun <T> start(op: Int, args: () -> Map<String, Any?>, options: Map<String, Any?>?, pick: (Any?) -> T): QfPayFuture<T> {
         val future = QfPayFuture<T>()
         try {
-            val r = request()
+            val r = Wire.encode(args(), options)
             val task = withHandle { Jni.callAsync(it, op, r, Completion(future, executor, pick)) }
             future.attach(task)
         } catch (e: RuntimeException) {
@@ -319,8 +314,7 @@ class QfPayClient private constructor(
     /** [createPayment] without blocking; [QfPayFuture.cancel] drops the call. */
     @JvmOverloads
     fun createPaymentAsync(request: PaymentRequest?, options: CallOptions? = null): CompletableFuture<Payment> {
-        val r = try { required(request, "request") } catch (e: QfPayException) { return CompletableFuture.failedFuture(e) }
-        return start(Jni.CREATE_PAYMENT, { Jni.request(FfiConverterTypeFfiPaymentRequest, r.ffi, options?.ffi) }) { Payment.of((it as FfiOutcome.Payment).value) }
+        return start(Jni.CREATE_PAYMENT, { required(request, "request").args }, options?.options, Payment::of)
     }
 
     /** [wechatQr] without blocking; [QfPayFuture.cancel] drops the call. */
@@ -333,8 +327,7 @@ class QfPayClient private constructor(
     /** [query] without blocking. */
     @JvmOverloads
     fun queryAsync(request: QueryRequest?, options: CallOptions? = null): CompletableFuture<QueryPage> {
-        val r = try { required(request, "request") } catch (e: QfPayException) { return CompletableFuture.failedFuture(e) }
-        return start(Jni.QUERY, { Jni.request(FfiConverterTypeFfiQueryRequest, r.ffi, options?.ffi) }) { QueryPage.of((it as FfiOutcome.QueryPage).value) }
+        return start(Jni.QUERY, { required(request, "request").args }, options?.options, QueryPage::of)
     }
 
     /** Every page of a query, collected into a list on the client's executor. */
@@ -344,49 +337,43 @@ class QfPayClient private constructor(
     /** [findPayment] without blocking. */
     @JvmOverloads
     fun findPaymentAsync(outTradeNo: String?, options: CallOptions? = null): CompletableFuture<Transaction?> {
-        val n = try { requiredText(outTradeNo, "out_trade_no", "outTradeNo") } catch (e: QfPayException) { return CompletableFuture.failedFuture(e) }
-        return start(Jni.FIND_PAYMENT, { Jni.request(n, options?.ffi) }) { (it as FfiOutcome.MaybeTransaction).value?.let(Transaction::of) }
+        return start(Jni.FIND_PAYMENT, { mapOf("outTradeNo" to requiredText(outTradeNo, "out_trade_no", "outTradeNo")) }, options?.options) {
+            it?.let(Transaction::of)
+        }
     }
 
     /** [refund] without blocking; [QfPayFuture.cancel] drops the call. */
     @JvmOverloads
     fun refundAsync(request: RefundRequest?, options: CallOptions? = null): CompletableFuture<Refund> {
-        val r = try { required(request, "request") } catch (e: QfPayException) { return CompletableFuture.failedFuture(e) }
-        return start(Jni.REFUND, { Jni.request(FfiConverterTypeFfiRefundRequest, r.ffi, options?.ffi) }) { Refund.of((it as FfiOutcome.Refund).value) }
+        return start(Jni.REFUND, { required(request, "request").args }, options?.options, Refund::of)
     }
 
     /** [closeOrder] without blocking; [QfPayFuture.cancel] drops the call. */
     @JvmOverloads
     fun closeOrderAsync(request: CancelRequest?, options: CallOptions? = null): CompletableFuture<Cancellation> {
-        val r = try { required(request, "request") } catch (e: QfPayException) { return CompletableFuture.failedFuture(e) }
-        return start(Jni.CLOSE_ORDER, { Jni.request(FfiConverterTypeFfiCancelRequest, r.ffi, options?.ffi) }) { Cancellation.of((it as FfiOutcome.Cancellation).value) }
+        return start(Jni.CLOSE_ORDER, { required(request, "request").args }, options?.options, Cancellation::of)
     }
 
     /** [reverse] without blocking; [QfPayFuture.cancel] drops the call. */
     @JvmOverloads
     fun reverseAsync(request: CancelRequest?, options: CallOptions? = null): CompletableFuture<Cancellation> {
-        val r = try { required(request, "request") } catch (e: QfPayException) { return CompletableFuture.failedFuture(e) }
-        return start(Jni.REVERSE, { Jni.request(FfiConverterTypeFfiCancelRequest, r.ffi, options?.ffi) }) { Cancellation.of((it as FfiOutcome.Cancellation).value) }
+        return start(Jni.REVERSE, { required(request, "request").args }, options?.options, Cancellation::of)
     }
 
     /** [waitForPayment] without blocking: the polls are timers on the library's runtime, no thread sleeps. */
-    fun waitForPaymentAsync(outTradeNo: String?): CompletableFuture<Transaction> = waitAsync(outTradeNo, null, null, null)
+    fun waitForPaymentAsync(outTradeNo: String?): CompletableFuture<Transaction> = waitAsync(outTradeNo) { null }
 
     /** [waitForPayment] (with [timeout]) without blocking. */
     fun waitForPaymentAsync(outTradeNo: String?, timeout: Duration?): CompletableFuture<Transaction> =
-        try { waitAsync(outTradeNo, millis(timeout, "timeout"), null, null) } catch (e: QfPayException) { CompletableFuture.failedFuture(e) }
+        waitAsync(outTradeNo) { waitOptions(timeout) }
 
     /** [waitForPayment] (with intervals) without blocking. */
     fun waitForPaymentAsync(outTradeNo: String?, timeout: Duration?, interval: Duration?, maxInterval: Duration?): CompletableFuture<Transaction> =
-        try {
-            waitAsync(outTradeNo, millis(timeout, "timeout"), millis(interval, "interval"), millis(maxInterval, "maxInterval"))
-        } catch (e: QfPayException) {
-            CompletableFuture.failedFuture(e)
-        }
+        waitAsync(outTradeNo) { waitOptions(timeout, interval, maxInterval) }
 
-    private fun waitAsync(outTradeNo: String?, timeout: Long?, interval: Long?, max: Long?): CompletableFuture<Transaction> {
-        val n = try { requiredText(outTradeNo, "out_trade_no", "outTradeNo") } catch (e: QfPayException) { return CompletableFuture.failedFuture(e) }
-        return start(Jni.WAIT_FOR_PAYMENT, { Jni.waitRequest(n, timeout, interval, max) }) { Transaction.of((it as FfiOutcome.Transaction).value) }
+    private fun waitAsync(outTradeNo: String?, options: () -> Map<String, Any?>?): CompletableFuture<Transaction> {
+        val o = try { options() } catch (e: QfPayException) { return CompletableFuture.failedFuture(e) }
+        return start(Jni.WAIT_FOR_PAYMENT, { mapOf("outTradeNo" to requiredText(outTradeNo, "out_trade_no", "outTradeNo")) }, o, Transaction::of)
     }
 
     /** Releases the native client and the client's own executor; later calls fail with "client closed". Idempotent. */
@@ -400,59 +387,49 @@ class QfPayClient private constructor(
     /** Settings for a [QfPayClient]; unset values keep the core's defaults. */
     class Builder internal constructor() {
         private var fromEnv = false
-        private var appCode: String? = null
+        /** The client options by their Java names, as the core reads them (`qfpay::surface::apply`). */
+        private val m = LinkedHashMap<String, Any?>()
         private var clientKey: Secret? = null
-        private var environment: String? = null
-        private var baseUrl: String? = null
-        private var mchid: String? = null
-        private var signType: String? = null
-        private var timeout: Long? = null
-        private var connectTimeout: Long? = null
-        private var reconcileTimeout: Long? = null
-        private var maxRetries: Int? = null
-        private var retryBase: Long? = null
-        private var retryMax: Long? = null
-        private var utcOffsetSeconds: Int? = null
-        private var proxy: String? = null
         private var executor: Executor? = null
         private var listener: QfPayListener? = null
+        private fun set(name: String, v: Any?) = apply { m[name] = v }
 
         /** Starts from the `QFPAY_*` environment variables; later setters override them. */
         fun fromEnv() = apply { fromEnv = true }
         /** `X-QF-APPCODE`. */
-        fun appCode(v: String?) = apply { appCode = requiredText(v, "appCode") }
+        fun appCode(v: String?) = set("appCode", requiredText(v, "appCode"))
         /** The client key (signing key); never logged. */
         fun clientKey(v: String?) = apply { clientKey = Secret(requiredText(v, "clientKey")) }
         /** App code and client key. */
         fun credentials(appCode: String?, clientKey: String?) = appCode(appCode).clientKey(clientKey)
         /** Which QFPay to talk to. */
-        fun environment(v: Environment?) = apply { environment = required(v, "environment").wire }
+        fun environment(v: Environment?) = set("environment", required(v, "environment").wire)
         /** `production` (`prod`), `live_test` (`livetest`, `test`), `card_sandbox`, or a base URL. */
-        fun environment(v: String?) = apply { environment = requiredText(v, "environment") }
+        fun environment(v: String?) = set("environment", requiredText(v, "environment"))
         /** A custom base URL (another region, or the local sandbox). */
-        fun baseUrl(v: String?) = apply { baseUrl = requiredText(v, "baseUrl") }
+        fun baseUrl(v: String?) = set("baseUrl", requiredText(v, "baseUrl"))
         /** The default `mchid` (null: none). */
-        fun mchid(v: String?) = apply { mchid = text(v, "mchid") }
+        fun mchid(v: String?) = set("mchid", text(v, "mchid"))
         /** The signature hash (default MD5). */
-        fun signType(v: SignType?) = apply { signType = required(v, "signType").wire }
+        fun signType(v: SignType?) = set("signType", required(v, "signType").wire)
         /** Deadline for a whole call, retries included (default 30 s). */
-        fun timeout(v: Duration?) = apply { timeout = millis(v, "timeout") }
+        fun timeout(v: Duration?) = set("timeout", nanos(v, "timeout"))
         /** Connect timeout per connection (default 5 s). */
-        fun connectTimeout(v: Duration?) = apply { connectTimeout = millis(v, "connectTimeout") }
+        fun connectTimeout(v: Duration?) = set("connectTimeout", nanos(v, "connectTimeout"))
         /** How long to query for the outcome of a money-moving call that became unknown (default 15 s). */
-        fun reconcileTimeout(v: Duration?) = apply { reconcileTimeout = millis(v, "reconcileTimeout") }
+        fun reconcileTimeout(v: Duration?) = set("reconcileTimeout", nanos(v, "reconcileTimeout"))
         /** Retries after failures QFPay never processed (default 2; 0 turns them off). */
-        fun maxRetries(v: Int) = apply { maxRetries = v }
+        fun maxRetries(v: Int) = set("maxRetries", v)
         /** The first retry delay (default 0.5 s). */
-        fun retryBaseDelay(v: Duration?) = apply { retryBase = millis(v, "retryBaseDelay") }
+        fun retryBaseDelay(v: Duration?) = set("retryBaseDelay", nanos(v, "retryBaseDelay"))
         /** The largest retry delay (default 5 s). */
-        fun retryMaxDelay(v: Duration?) = apply { retryMax = millis(v, "retryMaxDelay") }
+        fun retryMaxDelay(v: Duration?) = set("retryMaxDelay", nanos(v, "retryMaxDelay"))
         /** The first and the largest retry delay. */
         fun retryDelay(base: Duration?, max: Duration?) = retryBaseDelay(base).retryMaxDelay(max)
         /** UTC offset of the `txdtm` clock in seconds (default +8 h, QFPay's zone). */
-        fun utcOffsetSeconds(v: Int) = apply { utcOffsetSeconds = v }
+        fun utcOffsetSeconds(v: Int) = set("utcOffsetSeconds", v)
         /** An HTTP(S) proxy URL, or `none` for direct connections (default: `QFPAY_PROXY`/`HTTPS_PROXY`). */
-        fun proxy(v: String?) = apply { proxy = text(v, "proxy") }
+        fun proxy(v: String?) = set("proxy", text(v, "proxy"))
         /**
          * Receives every request/response/retry/reconcile/status-unknown/cancelled event of this
          * client (null: none). Events also go to SLF4J (`com.qfpay.http`, `com.qfpay.reconcile`);
@@ -473,15 +450,10 @@ class QfPayClient private constructor(
          * @throws ConfigException or [ValidationException] naming the bad option
          */
         fun build(): QfPayClient {
-            val config = FfiClientConfig(
-                fromEnv, appCode, clientKey?.value, environment, baseUrl, mchid, signType,
-                timeout, connectTimeout, reconcileTimeout,
-                maxRetries?.toLong(), retryBase, retryMax, utcOffsetSeconds, proxy,
-                "qfpay-java/" + QfPay.VERSION, null,
-            )
             EventForwarder.reportLogWarning()
             val events = EventForwarder(listener)
-            val (handle, warnings) = Jni.newClient(config.copy(logLevel = events.minLevel), if (events.minLevel != null) events else null)
+            val options = LinkedHashMap(m).apply { clientKey?.let { put("clientKey", it.value) } }
+            val (handle, warnings) = Jni.newClient(fromEnv, events.minLevel, options, if (events.minLevel != null) events else null)
             for (w in warnings) EventForwarder.configWarning(w)
             val own = if (executor == null) completionPool() else null
             return QfPayClient(handle, executor ?: own!!, own)
@@ -521,7 +493,7 @@ class QueryPages internal constructor(
         private var done = false
         override fun hasNext(): Boolean {
             if (next == null && !done) {
-                next = ffi { pages.nextPage() }?.let(QueryPage::of)
+                next = ffi { pages.nextPage() }?.let { QueryPage.of(Wire.read(java.nio.ByteBuffer.wrap(it))) }
                 if (next == null) {
                     done = true
                     pages.destroy()

@@ -2,7 +2,6 @@ package com.qfpay
 
 import com.qfpay.ffi.FfiFault
 import com.qfpay.ffi.FfiSandbox
-import com.qfpay.ffi.FfiSandboxConfig
 import java.time.Duration
 
 /**
@@ -91,30 +90,41 @@ class Sandbox private constructor(private val ffi: FfiSandbox) : AutoCloseable {
         ffi.shutdown()
     }
 
-    /** Sandbox settings. */
+    /** Sandbox settings, by their Java names as the sandbox reads them (`qfpay_sandbox::options`). */
     class Builder internal constructor() {
-        private var c = FfiSandboxConfig(null, null, null, null, null, null, null, null, null)
+        private val m = LinkedHashMap<String, Any?>()
+        /** The one merchant's fields (default credentials [APP_CODE] and [CLIENT_KEY]). */
+        private val merchant = LinkedHashMap<String, Any?>()
+        private fun set(name: String, v: Any?) = apply { m[name] = v }
         /** The port on 127.0.0.1 (0: a free one, the default). */
-        fun port(v: Int) = apply { c = c.copy(port = v) }
+        fun port(v: Int) = set("port", v)
         /** The merchant's credentials (default [APP_CODE] and [CLIENT_KEY]). */
-        fun credentials(appCode: String?, clientKey: String?) =
-            apply { c = c.copy(appCode = requiredText(appCode, "appCode"), clientKey = requiredText(clientKey, "clientKey")) }
+        fun credentials(appCode: String?, clientKey: String?) = apply {
+            merchant["appCode"] = requiredText(appCode, "appCode")
+            merchant["clientKey"] = requiredText(clientKey, "clientKey")
+        }
         /** The one merchant of this sandbox: credentials (the same as [credentials]). */
         fun merchants(appCode: String?, clientKey: String?) = credentials(appCode, clientKey)
         /** The `mchid` every request must carry (null: none). */
-        fun mchid(v: String?) = apply { c = c.copy(mchid = text(v, "mchid")) }
+        fun mchid(v: String?) = apply { merchant["mchid"] = text(v, "mchid") }
         /** Where notifications are sent. */
-        fun notifyUrl(v: String?) = apply { c = c.copy(notifyUrl = text(v, "notifyUrl")) }
+        fun notifyUrl(v: String?) = apply { merchant["notifyUrl"] = text(v, "notifyUrl") }
         /** QFPay's documented rate limit (100/s, 400/min per app code): on by default, as QFPay. */
-        fun rateLimit(on: Boolean) = apply { c = c.copy(rateLimit = on) }
+        fun rateLimit(on: Boolean) = set("rateLimit", on)
         /** Multiplies the notification retry schedule (1.0: real time). */
-        fun notifyTimeScale(v: Double) = apply { c = c.copy(notifyTimeScale = v) }
+        fun notifyTimeScale(v: Double) = set("notifyTimeScale", v)
         /** Scenario 1002: how many queries answer "pending" before it is paid. */
-        fun pendingQueries(v: Long) = apply { c = c.copy(pendingQueries = v) }
+        fun pendingQueries(v: Long) = set("pendingQueries", v)
         /** Scenario 1005: the delay. */
-        fun slowResponse(v: Duration?) = apply { c = c.copy(slowResponseMs = millis(v, "slowResponse")) }
+        fun slowResponse(v: Duration?) = set("slowResponse", nanos(v, "slowResponse"))
         /** Starts the sandbox on its own thread. */
-        fun start(): Sandbox = Sandbox(ffi { FfiSandbox.start(c) })
+        fun start(): Sandbox {
+            val options = LinkedHashMap(m)
+            if (merchant.values.any { it != null }) {
+                options["merchants"] = listOf(linkedMapOf<String, Any?>("appCode" to APP_CODE, "clientKey" to CLIENT_KEY) + merchant)
+            }
+            return Sandbox(ffi { FfiSandbox.start(Wire.encode(options)) })
+        }
     }
 
     companion object {

@@ -93,8 +93,12 @@ class ErrorNamingTest {
         named("pendingQueries", assertThrows(ValidationException.class, () -> Sandbox.builder().pendingQueries(-1).start()));
         named("slowResponse", assertThrows(ValidationException.class,
                 () -> Sandbox.builder().slowResponse(Duration.ofMillis(-1)).start()));
-        ValidationException port = assertThrows(ValidationException.class, () -> Sandbox.builder().port(70000).start());
-        named("port", port);
+        // A port of the right type that cannot work is the sandbox reader's configuration error
+        // (a wrong type or a broken rule such as -1 is a validation error), naming the option.
+        ConfigException port = assertThrows(ConfigException.class, () -> Sandbox.builder().port(70000).start());
+        assertEquals("port", port.getField(), port.getMessage());
+        assertEquals("configuration error: port " + port.getRule(), port.getMessage());
+        named("port", assertThrows(ValidationException.class, () -> Sandbox.builder().port(-1).start()));
     }
 
     @Test

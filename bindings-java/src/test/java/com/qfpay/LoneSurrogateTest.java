@@ -240,7 +240,7 @@ class LoneSurrogateTest {
         assertNotNull(Signing.sign(params("goods_name", text), KEY, SignType.MD5));
     }
 
-    /** "Class.method(arity)#i" of every public method of the SDK's entry classes with a String (or Map) argument. */
+    /** "Class.method(arity)#i" of every public method (declared or inherited from the SDK) of the SDK's entry classes with a String (or Map) argument. */
     static Set<String> walk() {
         Class<?>[] classes = {
             PaymentRequest.class, PaymentRequest.Builder.class, QueryRequest.class, QueryRequest.Builder.class,
@@ -250,7 +250,12 @@ class LoneSurrogateTest {
         };
         Set<String> out = new TreeSet<>();
         for (Class<?> k : classes) {
-            for (Method m : k.getDeclaredMethods()) {
+            // With the SDK's own superclasses (the generated setters a builder extends).
+            List<Method> methods = new ArrayList<>();
+            for (Class<?> c = k; c != null && c.getName().startsWith("com.qfpay."); c = c.getSuperclass()) {
+                methods.addAll(List.of(c.getDeclaredMethods()));
+            }
+            for (Method m : methods) {
                 if (!Modifier.isPublic(m.getModifiers()) || m.isSynthetic() || m.getName().contains("$")) continue;
                 Class<?>[] p = m.getParameterTypes();
                 for (int i = 0; i < p.length; i++) {
