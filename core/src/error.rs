@@ -548,9 +548,58 @@ impl Error {
 /// The SDK's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// Every error field of [`crate::surface::ERROR_FIELDS`], in that order, under its canonical
+/// name: what the bindings build their exceptions from instead of listing the accessors.
+/// `retry_after` is in whole milliseconds; `existing` is the [`Transaction`]'s own form; fields
+/// that do not apply are null.
+impl serde::Serialize for Error {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("Error", 13)?;
+        s.serialize_field("code", self.code())?;
+        s.serialize_field("message", &self.to_string())?;
+        s.serialize_field("respcd", &self.respcd())?;
+        s.serialize_field("resperr", &self.resperr())?;
+        s.serialize_field("respmsg", &self.respmsg())?;
+        s.serialize_field("http_status", &self.http_status())?;
+        s.serialize_field("out_trade_no", &self.out_trade_no())?;
+        s.serialize_field("syssn", &self.syssn())?;
+        s.serialize_field("field", &self.field())?;
+        s.serialize_field("rule", &self.rule())?;
+        s.serialize_field(
+            "retry_after",
+            &self
+                .retry_after()
+                .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
+        )?;
+        s.serialize_field("sent", &self.sent())?;
+        s.serialize_field("existing", &self.existing())?;
+        s.end()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn serializes_every_error_field_in_order() {
+        let e = Error::config_option("timeout", "must be greater than zero");
+        let v = serde_json::to_value(&e).unwrap();
+        let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+        let mut want: Vec<&str> = crate::surface::ERROR_FIELDS.iter().map(|f| f.0).collect();
+        let mut got = keys.clone();
+        want.sort_unstable();
+        got.sort_unstable();
+        assert_eq!(got, want);
+        assert_eq!(v["code"], "config");
+        assert_eq!(v["field"], "timeout");
+        assert_eq!(v["message"], e.to_string());
+        assert!(v["retry_after"].is_null());
+    }
 
     #[test]
     fn codes_are_stable() {

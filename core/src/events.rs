@@ -158,8 +158,8 @@ pub struct Event {
 }
 
 impl Event {
-    /// The field names every binding exposes (besides `kind`, `level` and `message`).
-    pub const FIELDS: [&'static str; 8] = [
+    /// The logging fields every binding exposes besides `kind`, `level` and `message`.
+    pub const LOGGING_FIELDS: [&'static str; 8] = [
         "endpoint",
         "attempt",
         "out_trade_no",
@@ -175,6 +175,21 @@ impl Event {
         u64::try_from(self.elapsed.as_millis()).unwrap_or(u64::MAX)
     }
 }
+
+crate::model::describe::describe!(Event "One event of a call (request, answer, retry, reconciliation...), for logs and hooks; the client key never appears in it." {
+    kind: "str" "request, response, retry, reconcile, status_unknown or cancelled." = |e| e.kind.as_str(),
+    level: "str" "trace, debug, info, warn or error." = |e| e.level.as_str(),
+    endpoint: "str" "The endpoint path, e.g. /trade/v1/payment." = |e| e.endpoint,
+    attempt: "count" "The attempt number, from 1." = |e| e.attempt,
+    out_trade_no: "str?" "The merchant order number, when known." = |e| &e.out_trade_no,
+    elapsed_ms: "count" "Milliseconds since the call started." = |e| e.elapsed_ms(),
+    http_status: "count?" "The HTTP status, when there was an answer." = |e| e.http_status,
+    respcd: "str?" "QFPay's respcd, when the answer had one." = |e| &e.respcd,
+    decision: "str?" "What the SDK decided: done, retry, reconcile, fail or status_unknown." = |e| e.decision,
+    reason: "str?" "Why (an error, a delay, a state)." = |e| &e.reason,
+    body: "str?" "The request or answer body, at the trace level only (auth_code masked)." = |e| &e.body,
+    message: "str" "A one-line description." = |e| &e.message,
+});
 
 /// Receives events. Called on whatever thread runs the I/O: keep it quick. A panic in it is
 /// caught and the event dropped.

@@ -133,18 +133,6 @@ pub const CONSTANTS: &[(&str, &str)] = &[
     ("sandbox_client_key", "The embedded sandbox's client key."),
 ];
 
-/// The fields of every logging event.
-const EVENT_FIELDS: &[&str] = &[
-    "endpoint",
-    "attempt",
-    "out_trade_no",
-    "elapsed_ms",
-    "http_status",
-    "respcd",
-    "decision",
-    "reason",
-];
-
 /// Every result type: its name, doc and fields (from its `describe!`).
 pub const RESULTS: &[(&str, &str, &[FieldSpec])] = &[
     ("Payment", crate::Payment::DOC, crate::Payment::SCHEMA),
@@ -310,7 +298,7 @@ pub fn surface() -> Value {
             "orders_fields": names(SANDBOX_ORDER_FIELDS.iter().copied()),
         },
         "logging_events": names(EventKind::ALL.iter().map(|k| k.as_str())),
-        "logging_event_fields": names(EVENT_FIELDS.iter().copied()),
+        "logging_event_fields": names(crate::events::Event::LOGGING_FIELDS.iter().copied()),
         "schema": {
             "client_options": opt_details(CLIENT_OPTIONS),
             "call_options": opt_details(CALL_OPTIONS),
@@ -319,6 +307,10 @@ pub fn surface() -> Value {
             "operations": op_detail,
             "results": result_detail,
             "enums": enums,
+            "event": {
+                "doc": crate::events::Event::DOC,
+                "fields": crate::events::Event::SCHEMA.iter().map(|f| json!({"name": f.name, "type": f.ty, "doc": f.doc})).collect::<Vec<_>>(),
+            },
             "errors": {
                 "codes": ERROR_DOCS.iter().map(|(c, d)| json!({"code": c, "doc": d})).collect::<Vec<_>>(),
                 "fields": ERROR_FIELDS.iter().map(|(n, t, d)| json!({"name": n, "type": t, "doc": d})).collect::<Vec<_>>(),
