@@ -1,49 +1,11 @@
 <?php
 /**
- * IDE stub for the qfpay extension (qfpay.so), with stubs/surface.php (the client, its options,
- * the results and the exceptions, generated from the core's surface). Not loaded at run time:
- * the classes come from the extension. tests/StubTest.php checks both files against the loaded
- * extension by reflection.
- *
- * Amounts are int minor units (300 is HK$3.00); a float or numeric string is refused with a
- * ValidationException. Durations are int milliseconds, named with the suffix Ms (timeoutMs,
- * QfPayException::$retryAfterMs); only Sandbox::advanceClock() takes whole seconds, as in every
- * language (QFPay's times have one-second resolution).
+ * IDE stub for the qfpay extension (qfpay.so), with the generated stubs/surface.php; not loaded
+ * at run time. Durations are int milliseconds (suffix Ms) but for Sandbox::advanceClock()'s
+ * whole seconds (QFPay's times have one-second resolution).
  */
 
 namespace QfPay;
-
-/** The pages of a query; iterating again starts again from the first page. @implements \Iterator<int, QueryPage> */
-final class QueryPages implements \Iterator
-{
-    /** The current page. */
-    public function current(): ?QueryPage {}
-    /** The page's position, from 0. */
-    public function key(): int {}
-    /** Fetches the next page. @throws QfPayException */
-    public function next(): void {}
-    /** Fetches the first page. @throws QfPayException */
-    public function rewind(): void {}
-    /** Whether there is a current page. */
-    public function valid(): bool {}
-    /** The transactions of every page. */
-    public function items(): QueryItems {}
-}
-
-/** The transactions of every page of a query. @implements \Iterator<int, Transaction> */
-final class QueryItems implements \Iterator
-{
-    /** The current transaction. */
-    public function current(): ?Transaction {}
-    /** Its position across pages, from 0. */
-    public function key(): int {}
-    /** Moves on, fetching the next page when needed. @throws QfPayException */
-    public function next(): void {}
-    /** Starts again from the first page. @throws QfPayException */
-    public function rewind(): void {}
-    /** Whether there is a current transaction. */
-    public function valid(): bool {}
-}
 
 /** Request signatures (X-QF-SIGN), for debugging a 1108 and testing your own code. */
 final class Signing

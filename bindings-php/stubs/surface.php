@@ -259,6 +259,38 @@ final class Client
     public function waitForPayment(string $outTradeNo, array $options = []): Transaction {}
 }
 
+/** The pages of a query; iterating again starts again from the first page. @implements \Iterator<int, QueryPage> */
+final class QueryPages implements \Iterator
+{
+    /** The current page. */
+    public function current(): ?QueryPage {}
+    /** The page's position, from 0. */
+    public function key(): int {}
+    /** Fetches the next page. @throws QfPayException */
+    public function next(): void {}
+    /** Fetches the first page. @throws QfPayException */
+    public function rewind(): void {}
+    /** Whether there is a current page. */
+    public function valid(): bool {}
+    /** Every Transaction of every page, as one iteration. */
+    public function items(): QueryItems {}
+}
+
+/** Every Transaction of every page of a query. @implements \Iterator<int, Transaction> */
+final class QueryItems implements \Iterator
+{
+    /** The current Transaction. */
+    public function current(): ?Transaction {}
+    /** Its position across pages, from 0. */
+    public function key(): int {}
+    /** Moves on, fetching the next page when needed. @throws QfPayException */
+    public function next(): void {}
+    /** Starts again from the first page. @throws QfPayException */
+    public function rewind(): void {}
+    /** Whether there is a current Transaction. */
+    public function valid(): bool {}
+}
+
 /** A created payment: what to show the customer (QR code or payment page) and QFPay's numbers. */
 final class Payment
 {

@@ -56,17 +56,18 @@ pub fn map(ht: Option<&ZendHashTable>, skip: &[&str]) -> Value {
 /// positional argument repeated in `options` is refused.
 pub fn split(
     op: &Operation,
-    args: &[(&str, &Zval)],
+    args: &[(&str, Option<&Zval>)],
     options: Option<&ZendHashTable>,
 ) -> qfpay::Result<(Value, Value)> {
     let call_names: Vec<String> = op.call.iter().map(|o| PHP.option(o.name)).collect();
-    let (mut request, mut call) = (Vec::new(), Vec::new());
-    for (name, v) in args {
-        request.push(((*name).to_owned(), value(v)));
-    }
+    let mut request: Vec<_> = args
+        .iter()
+        .filter_map(|(name, v)| Some(((*name).to_owned(), value((*v)?))))
+        .collect();
+    let mut call = Vec::new();
     for (k, v) in options.into_iter().flat_map(ZendHashTable::iter) {
         let k = key_name(k);
-        if args.iter().any(|(a, _)| *a == k) {
+        if args.iter().any(|(a, v)| *a == k && v.is_some()) {
             return Err(invalid(&k, "is an argument of its own, not an option"));
         }
         let side = if call_names.contains(&k) {
@@ -83,15 +84,10 @@ pub fn split(
 pub fn text(field: &str, z: &Zval) -> qfpay::Result<String> {
     match value(z) {
         Value::Text(s) => Ok(s),
-        other => Err(wrong_type(field, Kind::Text, &other)),
-    }
-}
-
-/// The error for a value of the wrong type, in PHP's words (`must be a string, got an int`).
-pub fn wrong_type(field: &str, kind: Kind, got: &Value) -> qfpay::Error {
-    qfpay::Error::ArgumentType {
-        field: field.to_owned(),
-        rule: PHP.wrong_type(kind, &got.type_name(PHP)),
+        other => Err(qfpay::Error::ArgumentType {
+            field: field.to_owned(),
+            rule: PHP.wrong_type(Kind::Text, &other.type_name(PHP)),
+        }),
     }
 }
 

@@ -14,6 +14,7 @@ use ext_php_rs::zend::{ClassEntry, ce};
 use qfpay::surface::{ERROR_FIELDS, is_api_category};
 
 use super::convert::PHP;
+use super::results;
 
 /// The base class.
 const BASE: &str = "QfPay\\QfPayException";
@@ -37,28 +38,26 @@ fn property_name(field: &str) -> Option<String> {
 
 /// The base and API classes, kept when they are declared: at module start-up the class table
 /// cannot be searched yet, and the subclasses need their parent's entry.
-static BASE_CE: AtomicPtr<ClassEntry> = AtomicPtr::new(std::ptr::null_mut());
-static API_CE: AtomicPtr<ClassEntry> = AtomicPtr::new(std::ptr::null_mut());
+static PARENTS: [AtomicPtr<ClassEntry>; 2] = [const { AtomicPtr::new(std::ptr::null_mut()) }; 2];
 
-fn stored(slot: &AtomicPtr<ClassEntry>) -> &'static ClassEntry {
-    let p = slot.load(Ordering::Acquire);
+fn parent(i: usize) -> &'static ClassEntry {
     // SAFETY: the pointer is null or a class entry the engine keeps for the process's life.
-    unsafe { p.as_ref() }.unwrap_or_else(ce::exception)
+    unsafe { PARENTS[i].load(Ordering::Acquire).as_ref() }.unwrap_or_else(ce::exception)
 }
 
 fn base_ce() -> &'static ClassEntry {
-    stored(&BASE_CE)
+    parent(0)
 }
 
 fn api_ce() -> &'static ClassEntry {
-    stored(&API_CE)
+    parent(1)
 }
 
 /// Declares the exception classes (module start-up).
 pub fn register() -> ext_php_rs::error::Result<()> {
     let mut base = ClassBuilder::new(BASE)
         .extends((ce::exception, "\\Exception"))
-        .registration(|ce, _| BASE_CE.store(ce, Ordering::Release));
+        .registration(|ce, _| PARENTS[0].store(ce, Ordering::Release));
     for name in ERROR_FIELDS.iter().filter_map(|f| property_name(f.0)) {
         base = base.property(ClassProperty {
             name,
@@ -74,30 +73,28 @@ pub fn register() -> ext_php_rs::error::Result<()> {
     base.register()?;
     ClassBuilder::new(API)
         .extends((base_ce, BASE))
-        .registration(|ce, _| API_CE.store(ce, Ordering::Release))
+        .registration(|ce, _| PARENTS[1].store(ce, Ordering::Release))
         .register()?;
     for code in qfpay::Error::CODES {
-        let class = class_of(code);
-        if class == API {
-            continue;
+        let (class, api) = (class_of(code), is_api_category(code));
+        if class != API {
+            let parent = if api {
+                (api_ce as fn() -> _, API)
+            } else {
+                (base_ce as fn() -> _, BASE)
+            };
+            ClassBuilder::new(class)
+                .extends(parent)
+                .registration(|_, _| {})
+                .register()?;
         }
-        let b = if is_api_category(code) {
-            ClassBuilder::new(class).extends((api_ce, API))
-        } else {
-            ClassBuilder::new(class).extends((base_ce, BASE))
-        };
-        b.registration(|_, _| {}).register()?;
     }
     Ok(())
 }
 
-fn set(obj: &mut ZendObject, name: &str, value: impl IntoZval) {
-    // Public declared properties: writing them cannot fail short of memory exhaustion.
-    let _ = obj.set_property(name, value);
-}
-
-/// The PHP exception for a core error. A configuration error about one option names it as
-/// PHP code writes it (the core's `in_lang`), in `$field` and in the message:
+/// The PHP exception for a core error, its properties filled from the error's `Serialize`
+/// (`existing` as a `Transaction`). A configuration error about one option names it as PHP
+/// code writes it (the core's `in_lang`), in `$field` and in the message:
 /// `configuration error: timeoutMs must be greater than zero`.
 pub fn to_php(e: qfpay::Error) -> PhpException {
     let e = e.in_lang(PHP);
@@ -108,26 +105,17 @@ pub fn to_php(e: qfpay::Error) -> PhpException {
     if obj.try_call_method("__construct", vec![&message]).is_err() {
         return PhpException::new(message, 0, ce);
     }
-    set(&mut obj, "errorCode", e.code());
-    set(&mut obj, "respcd", e.respcd().map(str::to_owned));
-    set(&mut obj, "resperr", e.resperr().map(str::to_owned));
-    set(&mut obj, "respmsg", e.respmsg().map(str::to_owned));
-    set(&mut obj, "httpStatus", e.http_status().map(i64::from));
-    set(&mut obj, "outTradeNo", e.out_trade_no().map(str::to_owned));
-    set(&mut obj, "syssn", e.syssn().map(str::to_owned));
-    set(&mut obj, "field", e.field().map(str::to_owned));
-    set(&mut obj, "rule", e.rule().map(str::to_owned));
-    let retry_ms = e
-        .retry_after()
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
-    set(&mut obj, "retryAfterMs", retry_ms);
-    set(&mut obj, "sent", e.sent());
-    if let Some(t) = e.existing() {
-        set(
-            &mut obj,
-            "existing",
-            super::results::object("Transaction", t),
-        );
+    if let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(&e) {
+        for (k, v) in &fields {
+            let z = match (k.as_str(), e.existing()) {
+                ("existing", Some(t)) => results::object("Transaction", t),
+                _ => results::json_to_zval(v),
+            };
+            if let Some(name) = property_name(k) {
+                // A public declared property: writing it cannot fail short of memory exhaustion.
+                let _ = obj.set_property(&name, z);
+            }
+        }
     }
     match obj.into_zval(false) {
         Ok(z) => PhpException::new(message, 0, ce).with_object(z),

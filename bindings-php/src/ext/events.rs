@@ -20,15 +20,11 @@ use qfpay::events::{Event, Level, Observer};
 use qfpay::log_filter::{LogFilter, env_log};
 use serde_json::Value as Json;
 
-use super::convert::{PHP, value};
+use super::convert::{PHP, text, value};
 use super::results::json_to_zval;
 
-/// One buffered event.
-struct Record {
-    level: Level,
-    message: String,
-    context: Vec<(&'static str, Json)>,
-}
+/// One buffered event: its level, message and context.
+type Record = (Level, String, Vec<(&'static str, Json)>);
 
 /// Buffers events until the PHP thread delivers them.
 struct Buffer {
@@ -49,35 +45,19 @@ impl Observer for Buffer {
         if !self.filter.allows(e.kind) {
             return;
         }
-        // Bodies only where the event's own target is at trace.
-        let body = e
-            .body
-            .as_ref()
-            .filter(|_| self.filter.level_for(e.kind.target()) == Some(Level::Trace));
-        let context = [
-            ("kind", Some(e.kind.as_str().into())),
-            ("endpoint", Some(e.endpoint.into())),
-            ("attempt", Some(e.attempt.into())),
-            ("elapsed_ms", Some(e.elapsed_ms().into())),
-            ("out_trade_no", e.out_trade_no.as_deref().map(Json::from)),
-            ("http_status", e.http_status.map(Json::from)),
-            ("respcd", e.respcd.as_deref().map(Json::from)),
-            ("decision", e.decision.map(Json::from)),
-            ("reason", e.reason.as_deref().map(Json::from)),
-            ("body", body.map(|b| Json::from(b.as_str()))),
-        ];
-        let context = context
-            .into_iter()
-            .filter_map(|(k, v)| Some((k, v?)))
+        // The event's fields but its level and message, nulls left out; bodies only where
+        // the event's own target is at trace.
+        let trace = self.filter.level_for(e.kind.target()) == Some(Level::Trace);
+        let json = serde_json::to_value(e).unwrap_or_default();
+        let context = Event::FIELDS
+            .iter()
+            .filter(|k| !matches!(**k, "level" | "message") && (**k != "body" || trace))
+            .filter_map(|k| Some((*k, json.get(k).filter(|v| !v.is_null())?.clone())))
             .collect();
         if let Ok(mut r) = self.records.lock() {
             // Bounded: a call cannot produce more than a few hundred events.
             if r.len() < 10_000 {
-                r.push(Record {
-                    level: e.level,
-                    message: e.message.clone(),
-                    context,
-                });
+                r.push((e.level, e.message.clone(), context));
             }
         }
     }
@@ -126,11 +106,17 @@ impl Logging {
     /// `logLevel` (code) wins; otherwise `QFPAY_LOG`'s filter; otherwise a logger gets every
     /// event but bodies (`debug`). Only the options can fail (they are code): `QFPAY_LOG` never
     /// does.
-    pub fn new(logger: Option<&Zval>, level: Option<String>) -> qfpay::Result<Option<Self>> {
-        let logger = match logger {
+    pub fn new(options: Option<&ZendHashTable>) -> qfpay::Result<Option<Self>> {
+        let get = |k| {
+            options
+                .and_then(|o| o.get(k))
+                .filter(|z| !z.dereference().is_null())
+        };
+        let level = get("logLevel").map(|z| text("logLevel", z)).transpose()?;
+        let logger = match get("logger") {
             None => None,
             Some(z) => {
-                let Some(obj) = z.object() else {
+                let Some(obj) = z.dereference().object() else {
                     return Err(qfpay::Error::config_option(
                         "logger",
                         format!(
@@ -139,15 +125,16 @@ impl Logging {
                         ),
                     ));
                 };
-                for m in ["debug", "info", "warning", "error"] {
-                    if obj.get_class_entry().function_table.get(m).is_none() {
-                        return Err(qfpay::Error::config_option(
-                            "logger",
-                            format!("has no {m}() method"),
-                        ));
-                    }
+                let missing = ["debug", "info", "warning", "error"]
+                    .into_iter()
+                    .find(|m| obj.get_class_entry().function_table.get(*m).is_none());
+                if let Some(m) = missing {
+                    return Err(qfpay::Error::config_option(
+                        "logger",
+                        format!("has no {m}() method"),
+                    ));
                 }
-                Some(z.shallow_clone())
+                Some(z.dereference().shallow_clone())
             }
         };
         // Read first, so that an unusable value is reported whatever the options say.
@@ -180,15 +167,14 @@ impl Logging {
 
     /// A configuration warning of the client (target `qfpay::config`).
     pub fn warn(&self, message: &str) {
-        if !self.buffer.filter.allows_config_warnings() {
-            return;
-        }
-        if let Ok(mut r) = self.buffer.records.lock() {
-            r.push(Record {
-                level: Level::Warn,
-                message: message.to_owned(),
-                context: vec![("kind", "config".into())],
-            });
+        if self.buffer.filter.allows_config_warnings()
+            && let Ok(mut r) = self.buffer.records.lock()
+        {
+            r.push((
+                Level::Warn,
+                message.to_owned(),
+                vec![("kind", "config".into())],
+            ));
         }
     }
 
@@ -199,8 +185,8 @@ impl Logging {
             Ok(mut r) => std::mem::take(&mut *r),
             Err(_) => return,
         };
-        for r in records {
-            self.deliver(r.level, &r.message, r.context);
+        for (level, message, context) in records {
+            self.deliver(level, &message, context);
         }
     }
 
@@ -236,15 +222,11 @@ impl Logging {
 /// The filter of the `logLevel` option: every SDK target at that level. A ConfigException
 /// naming `logLevel` when it is not a level (the value is not quoted).
 fn level_filter(level: &str) -> qfpay::Result<LogFilter> {
-    let bad =
-        || qfpay::Error::config_option("logLevel", "must be error, warn, info, debug or trace");
-    if Level::parse(level).is_none() {
-        return Err(bad());
-    }
-    LogFilter::parse(level.trim())
-        .ok()
-        .flatten()
-        .ok_or_else(bad)
+    Level::parse(level)
+        .and_then(|_| LogFilter::parse(level.trim()).ok().flatten())
+        .ok_or_else(|| {
+            qfpay::Error::config_option("logLevel", "must be error, warn, info, debug or trace")
+        })
 }
 
 /// The logger interface the client accepts (`'logger' => $obj`); PSR-3 shaped, so a PSR-3

@@ -51,10 +51,7 @@ impl Signing {
         clientKey: String,
         signType: Option<String>,
     ) -> PhpResult<String> {
-        let st = match signType.as_deref() {
-            None | Some("md5") => qfpay::SignType::Md5,
-            Some(other) => qfpay::SignType::parse(other).php()?,
-        };
+        let st = qfpay::SignType::parse(signType.as_deref().unwrap_or("md5")).php()?;
         let p = pairs(params).php()?;
         Ok(qfpay::sign::sign(&p, &clientKey, st))
     }
@@ -108,15 +105,14 @@ impl Qr {
     }
 }
 
-/// `QfPay\\Notification::verify()`: verifies `X-QF-SIGN` (`$_SERVER['HTTP_X_QF_SIGN'] ?? null`)
-/// over the raw body (`file_get_contents('php://input')`) and reads the notification (a
-/// `QfPay\\Notification`, declared with the other results). A missing or empty signature, or
-/// one that does not match, is a SignatureException.
 /// `verify()` as the method it is declared as (`results::register`).
 pub fn verify_method() -> ext_php_rs::builders::FunctionBuilder<'static> {
     wrap_function!(verify)
 }
 
+/// `QfPay\\Notification::verify()`: verifies `X-QF-SIGN` (`$_SERVER['HTTP_X_QF_SIGN'] ?? null`,
+/// missing, empty or wrong: a SignatureException) over the raw body
+/// (`file_get_contents('php://input')`) and reads the notification.
 #[php_function]
 pub fn verify(rawBody: &Zval, signature: Option<&Zval>, clientKey: &Zval) -> PhpResult<Zval> {
     let body = match rawBody.dereference().zend_str() {

@@ -1,7 +1,7 @@
 //! The extension proper (only with the `php` feature).
-// The ext-php-rs macros emit the `extern "C"` entry points PHP calls (`get_module` with
-// `#[no_mangle]`, startup functions); besides them, the only unsafe code is `sensitive` (the
-// engine's `zend_add_attribute`) and the class-entry pointers of `errors`.
+// The ext-php-rs macros emit the `extern "C"` entry points PHP calls; besides them, the unsafe
+// code is the engine functions ext-php-rs does not bind (`sensitive`, `results`) and the
+// class-entry pointers of `errors` and `results`.
 #![allow(unsafe_code)]
 // Parameter names are PHP's (camelCase, for named arguments).
 #![allow(non_snake_case)]
@@ -11,14 +11,13 @@ mod convert;
 mod errors;
 mod events;
 mod functions;
+#[rustfmt::skip]
+mod methods;
 mod results;
 mod sandbox;
 mod sensitive;
 
 use ext_php_rs::prelude::*;
-
-/// The extension's version (the crate's).
-pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Module start-up: declares the exception and result classes; the key-carrying parameters
 /// are marked `#[\SensitiveParameter]` once the other classes exist (see `sensitive`). Never
@@ -38,7 +37,7 @@ extern "C" fn startup(_ty: i32, _module_number: i32) -> i32 {
 pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
     module
         .name("qfpay")
-        .version(VERSION)
+        .version(env!("CARGO_PKG_VERSION"))
         .startup_function(startup)
         .request_startup_function(sensitive::request_started)
         .class::<client::Client>()

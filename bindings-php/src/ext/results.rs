@@ -124,7 +124,7 @@ pub fn json_to_zval(v: &Value) -> Zval {
     match v {
         Value::Null => z.set_null(),
         Value::Bool(b) => z.set_bool(*b),
-        Value::Number(n) => match n.as_i64() {
+        Value::Number(n) => match n.as_i64().or(n.as_u64().map(|_| i64::MAX)) {
             Some(i) => z.set_long(i),
             None => z.set_double(n.as_f64().unwrap_or(f64::NAN)),
         },
@@ -133,13 +133,7 @@ pub fn json_to_zval(v: &Value) -> Zval {
                 z.set_null();
             }
         }
-        Value::Array(items) => {
-            let mut ht = ZendHashTable::with_capacity(u32::try_from(items.len()).unwrap_or(0));
-            for item in items {
-                let _ = ht.push(json_to_zval(item));
-            }
-            z.set_hashtable(ht);
-        }
+        Value::Array(items) => return list(items, json_to_zval),
         Value::Object(m) => {
             let mut ht = ZendHashTable::with_capacity(u32::try_from(m.len()).unwrap_or(0));
             for (k, v) in m {
@@ -151,6 +145,17 @@ pub fn json_to_zval(v: &Value) -> Zval {
     z
 }
 
+/// A PHP list of `items`, each converted by `f`.
+pub fn list<T>(items: &[T], f: impl Fn(&T) -> Zval) -> Zval {
+    let mut ht = ZendHashTable::with_capacity(u32::try_from(items.len()).unwrap_or(0));
+    for i in items {
+        let _ = ht.push(f(i));
+    }
+    let mut z = Zval::new();
+    z.set_hashtable(ht);
+    z
+}
+
 /// A field's value: a result type's (or a list of them) as its objects, anything else as is.
 fn field_zval(ty: &str, v: &Value) -> Zval {
     let item = ty
@@ -158,15 +163,7 @@ fn field_zval(ty: &str, v: &Value) -> Zval {
         .and_then(|t| t.strip_suffix('>'))
         .filter(|t| index(t).is_some());
     match (item, v) {
-        (Some(class), Value::Array(items)) => {
-            let mut ht = ZendHashTable::with_capacity(u32::try_from(items.len()).unwrap_or(0));
-            for i in items {
-                let _ = ht.push(build(class, i));
-            }
-            let mut z = Zval::new();
-            z.set_hashtable(ht);
-            z
-        }
+        (Some(class), Value::Array(items)) => list(items, |i| build(class, i)),
         _ if index(ty).is_some() => build(ty, v),
         _ => json_to_zval(v),
     }

@@ -1,38 +1,33 @@
 //! `QfPay\Sandbox`: the in-process QFPay simulator (its own thread and runtime, a free port on
 //! 127.0.0.1), for merchants' own PHPUnit tests.
 
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::flags::ClassFlags;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendHashTable, Zval};
+use qfpay::ClientBuilder;
 use qfpay::surface::Value;
-use qfpay_sandbox::{Fault, Sandbox as Inner, SandboxConfig};
-use serde_json::{Map, Value as Json};
+use qfpay_sandbox::{Fault, Sandbox as Inner};
+use serde_json::Value as Json;
 
 use super::client::Client;
-use super::convert::{self, PHP, invalid, key_name};
+use super::convert::{self, PHP, invalid};
 use super::errors::Php;
 use super::results::json_to_zval;
 
-/// A PHP value as JSON (arrays with keys 0..n as lists, other arrays, the empty one included,
-/// as objects).
-pub fn zval_to_json(v: &Zval) -> Json {
-    fn json(v: Value) -> Json {
-        match v {
-            Value::Null => Json::Null,
-            Value::Bool(b) => Json::Bool(b),
-            Value::Int(i) => Json::from(i),
-            Value::Float(f) => serde_json::Number::from_f64(f).map_or(Json::Null, Json::Number),
-            Value::Text(s) => Json::String(s),
-            Value::List(l) => Json::Array(l.into_iter().map(json).collect()),
-            Value::Map(m) => Json::Object(m.into_iter().map(|(k, v)| (k, json(v))).collect()),
-            Value::Other(t) | Value::Huge(t) => Json::String(t),
-            Value::BadText => Json::Null,
-        }
+/// A PHP value (read by `convert`) as JSON.
+fn json(v: Value) -> Json {
+    match v {
+        Value::Null | Value::BadText => Json::Null,
+        Value::Bool(b) => Json::Bool(b),
+        Value::Int(i) => Json::from(i),
+        Value::Float(f) => serde_json::Number::from_f64(f).map_or(Json::Null, Json::Number),
+        Value::Text(s) | Value::Other(s) | Value::Huge(s) => Json::String(s),
+        Value::List(l) => Json::Array(l.into_iter().map(json).collect()),
+        Value::Map(m) => Json::Object(m.into_iter().map(|(k, v)| (k, json(v))).collect()),
     }
-    json(convert::value(v))
 }
 
 fn list(items: Vec<Json>) -> ZBox<ZendHashTable> {
@@ -41,11 +36,6 @@ fn list(items: Vec<Json>) -> ZBox<ZendHashTable> {
         let _ = ht.push(json_to_zval(item));
     }
     ht
-}
-
-/// The sandbox options, read by the sandbox's own reader under PHP's names.
-fn sandbox_config(options: Option<&ZendHashTable>) -> qfpay::Result<SandboxConfig> {
-    qfpay_sandbox::options::config(PHP, convert::map(options, &[]))
 }
 
 /// A local QFPay simulator on 127.0.0.1. Amounts 1001–1007 trigger scenarios (declined,
@@ -62,13 +52,13 @@ pub struct Sandbox {
 }
 
 impl Sandbox {
+    fn lock(&self) -> PhpResult<MutexGuard<'_, Option<Inner>>> {
+        let poisoned = |_| qfpay::Error::config("the sandbox lock is poisoned");
+        self.inner.lock().map_err(poisoned).php()
+    }
+
     fn with<T>(&self, f: impl FnOnce(&Inner) -> qfpay::Result<T>) -> PhpResult<T> {
-        let guard = self
-            .inner
-            .lock()
-            .map_err(|_| qfpay::Error::config("the sandbox lock is poisoned"))
-            .php()?;
-        match guard.as_ref() {
+        match self.lock()?.as_ref() {
             Some(sb) => f(sb).php(),
             None => Err(qfpay::Error::config("the sandbox was stopped")).php(),
         }
@@ -81,7 +71,8 @@ impl Sandbox {
     /// `rateLimit` (default on: 100/s, 400/min; false turns it off), `notifyTimeScale`,
     /// `pendingQueries`, `slowResponseMs`.
     pub fn start(options: Option<&ZendHashTable>) -> PhpResult<Sandbox> {
-        let cfg = sandbox_config(options).php()?;
+        // Read by the sandbox's own reader under PHP's names.
+        let cfg = qfpay_sandbox::options::config(PHP, convert::map(options, &[])).php()?;
         let sb = Inner::start_background(cfg)
             .map_err(|e| qfpay::Error::config(format!("the sandbox could not start: {e}")))
             .php()?;
@@ -117,7 +108,11 @@ impl Sandbox {
 
     /// A Client for this sandbox's first merchant (`overrides`: any client option).
     pub fn client(&self, overrides: Option<&ZendHashTable>) -> PhpResult<Client> {
-        Client::for_sandbox(&self.base_url, &self.app_code, &self.client_key, overrides)
+        let b = ClientBuilder::new().base_url(&self.base_url);
+        Client::build(
+            Ok(b.credentials(&self.app_code, self.client_key.as_str())),
+            overrides,
+        )
     }
 
     /// The customer pays the order (by syssn or out_trade_no); returns its record.
@@ -132,11 +127,7 @@ impl Sandbox {
     /// Faults for the next `count` (default 1) API requests: `['kind' => 'delay'|'drop'|
     /// 'http_status'|'malformed'|'canned', 'count' => 1, 'ms' => ..., 'status' => ..., 'body' => ...]`.
     pub fn inject_fault(&self, fault: &ZendHashTable) -> PhpResult<()> {
-        let json: Map<String, Json> = fault
-            .iter()
-            .map(|(k, v)| (key_name(k), zval_to_json(v)))
-            .collect();
-        let json = Json::Object(json);
+        let json = json(convert::map(Some(fault), &[]));
         let parsed = Fault::from_json(&json)
             .map_err(|e| invalid("fault", e))
             .php()?;
@@ -196,12 +187,7 @@ impl Sandbox {
 
     /// Stops the server (idempotent).
     pub fn stop(&self) -> PhpResult<()> {
-        let taken = self
-            .inner
-            .lock()
-            .map_err(|_| qfpay::Error::config("the sandbox lock is poisoned"))
-            .php()?
-            .take();
+        let taken = self.lock()?.take();
         if let Some(sb) = taken {
             sb.shutdown();
         }

@@ -1,16 +1,11 @@
 //! `#[\SensitiveParameter]` on every parameter that can carry the client key, so that with
-//! `zend.exception_ignore_args=0` an exception's trace holds a `SensitiveParameterValue` there
-//! (as for PHP's own `hash_hmac()` or `PDO::__construct()`), never the key: in `getTrace()`,
-//! `print_r`/`var_dump`/`var_export`/`serialize` of the exception and every error tracker that
-//! records frame arguments.
+//! `zend.exception_ignore_args=0` a trace (`getTrace()`, `print_r`/`var_dump`/`serialize` of the
+//! exception, error trackers) holds a `SensitiveParameterValue` there, never the key.
 //!
-//! ext-php-rs 0.16.4 has no API for parameter attributes, so they are added with the engine's
-//! `zend_add_attribute()` (what PHP's generated `register_class_*()` functions call through the
-//! inline `zend_add_parameter_attribute()`), after the classes exist. ext-php-rs registers the
-//! classes after the module's start-up function returns, so module start-up only marks the work
-//! as due and the first request start-up of the process does it, once per module start-up
-//! (again after a SAPI restarts the module). This is the only unsafe code of the binding besides
-//! what the ext-php-rs macros emit.
+//! ext-php-rs 0.16.4 has no API for parameter attributes: they are added with the engine's
+//! `zend_add_attribute()` (as PHP's generated `register_class_*()` do) once the classes exist,
+//! which is after module start-up: start-up marks the work as due and the first request
+//! start-up of the process does it (again after a SAPI restarts the module).
 #![allow(unsafe_code)]
 
 use std::ffi::c_void;
@@ -38,10 +33,9 @@ pub const SENSITIVE: [(&str, &str, u32); 8] = [
     ("QfPay\\Notification", "verify", 2),
 ];
 
-/// `ZEND_ATTRIBUTE_PERSISTENT` (Zend/zend_attributes.h): the attribute outlives requests, as
-/// an internal function's must.
-const ZEND_ATTRIBUTE_PERSISTENT: u32 = 1;
+/// `ZEND_ATTRIBUTE_PERSISTENT` (Zend/zend_attributes.h: outlives requests) and
 /// `ZEND_INTERNAL_FUNCTION` (Zend/zend_compile.h).
+const ZEND_ATTRIBUTE_PERSISTENT: u32 = 1;
 const ZEND_INTERNAL_FUNCTION: u8 = 1;
 /// The attribute's class, as written and as the engine looks it up (lowercase).
 const NAME: &str = "SensitiveParameter";

@@ -1,9 +1,10 @@
-//! The php binding's generated IDE stub, `bindings-php/stubs/surface.php`: the client (its
-//! options, every operation with its arguments, options and per-call options), the result
-//! classes and the exception classes, from the core's surface. The hand-written
-//! `stubs/qfpay.php` declares the rest (iterators, signing, QR, constants, the sandbox, the
-//! logger interface); IDEs read every file of `stubs/`, and `tests/StubTest.php` checks both
-//! against the extension by reflection.
+//! The php binding's generated files: the IDE stub `bindings-php/stubs/surface.php` (the client
+//! with its options and every operation's arguments and options, the query iterators, the
+//! result classes and the exception classes) and `bindings-php/src/ext/methods.rs` (the
+//! client's PHP methods, one per operation), from the core's surface. The hand-written
+//! `stubs/qfpay.php` declares the rest (signing, QR, constants, the sandbox, the logger
+//! interface); IDEs read every file of `stubs/`, and `tests/StubTest.php` checks both against
+//! the extension by reflection.
 
 use std::fmt::Write;
 
@@ -60,10 +61,11 @@ const CLIENT_EXTRAS: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// The client's properties: name, type, doc.
+/// The client's properties (canonical names, the client configuration's fields): name, type,
+/// doc.
 const CLIENT_PROPERTIES: &[(&str, &str, &str)] = &[
-    ("baseUrl", "string", "The base URL in use."),
-    ("appCode", "string", "The app code (X-QF-APPCODE)."),
+    ("base_url", "string", "The base URL in use."),
+    ("app_code", "string", "The app code (X-QF-APPCODE)."),
     ("mchid", "?string", "The default mchid, if any."),
 ];
 
@@ -88,6 +90,7 @@ pub fn files() -> Vec<File> {
         crate::banner("//")
     );
     client(&mut out);
+    iterators(&mut out);
     for (name, doc, fields) in RESULTS {
         let _ = write!(out, "\n/** {doc} */\nfinal class {name}\n{{\n");
         for f in *fields {
@@ -105,7 +108,63 @@ pub fn files() -> Vec<File> {
         out.push_str("}\n");
     }
     errors(&mut out);
-    vec![(PATH, out)]
+    vec![(PATH, out), (METHODS_PATH, methods())]
+}
+
+const METHODS_PATH: &str = "bindings-php/src/ext/methods.rs";
+
+/// `QfPay\Client`'s PHP methods (ext-php-rs takes one `#[php_impl]` block per class): the
+/// constructors, a getter per property and one method per operation of `OPERATIONS`, each
+/// handing its arguments by PHP name to the hand-written `client.rs`.
+fn methods() -> String {
+    let mut out = format!(
+        "{}//! `QfPay\\Client`'s PHP methods: the constructors, the properties and one method per\n//! operation of the core's `OPERATIONS`, each handing its arguments by PHP name to `client`.\n\nuse ext_php_rs::prelude::*;\nuse ext_php_rs::types::{{ZendHashTable, Zval}};\n\nuse super::client::{{Client, QueryPages}};\n\n#[php_impl]\nimpl Client {{\n",
+        crate::banner("//")
+    );
+    out.push_str("    /// `new Client(['appCode' => ..., 'clientKey' => ..., 'baseUrl' => ...])`.\n    pub fn __construct(options: Option<&ZendHashTable>) -> PhpResult<Self> {\n        Self::new(options)\n    }\n\n");
+    out.push_str("    /// A client from the `QFPAY_*` environment variables, then `overrides`.\n    pub fn from_env(overrides: Option<&ZendHashTable>) -> PhpResult<Self> {\n        Self::env(overrides)\n    }\n");
+    for (name, ty, doc) in CLIENT_PROPERTIES {
+        let ty = if ty.starts_with('?') {
+            "Option<String>"
+        } else {
+            "String"
+        };
+        let _ = write!(
+            out,
+            "\n    /// {doc}\n    #[php(getter)]\n    pub fn get_{name}(&self) -> {ty} {{\n        self.config().{name}.clone()\n    }}\n"
+        );
+    }
+    for op in OPERATIONS {
+        let mut params = vec!["&self".to_owned()];
+        let mut args = Vec::new();
+        for a in op.args {
+            let n = written(a);
+            if a.default.is_some() {
+                params.push(format!("{n}: Option<&Zval>"));
+                args.push(format!("(\"{n}\", {n})"));
+            } else {
+                params.push(format!("{n}: &Zval"));
+                args.push(format!("(\"{n}\", Some({n}))"));
+            }
+        }
+        params.push("options: Option<&ZendHashTable>".to_owned());
+        let (ret, via) = if op.returns.starts_with("list<") {
+            ("QueryPages", "pages")
+        } else {
+            ("Zval", "call")
+        };
+        let _ = write!(
+            out,
+            "\n    /// {}\n    pub fn {}({}) -> PhpResult<{ret}> {{\n        self.{via}(\"{}\", &[{}], options)\n    }}\n",
+            op.doc,
+            op.name,
+            params.join(", "),
+            op.name,
+            args.join(", ")
+        );
+    }
+    out.push_str("}\n");
+    out
 }
 
 /// A result field's declared type and its `@var` detail, if any.
@@ -196,7 +255,11 @@ fn client(out: &mut String) {
     *out = out.replace(" * \n", " *\n");
     out.push_str(" */\nfinal class Client\n{\n");
     for (name, ty, doc) in CLIENT_PROPERTIES {
-        let _ = writeln!(out, "    /** {doc} */\n    public readonly {ty} ${name};");
+        let _ = writeln!(
+            out,
+            "    /** {doc} */\n    public readonly {ty} ${};",
+            L.member(name)
+        );
     }
     let mut opts: Vec<_> = CLIENT_OPTIONS.iter().map(opt_row).collect();
     opts.extend(
@@ -223,6 +286,36 @@ fn client(out: &mut String) {
     out.push_str("}\n");
 }
 
+/// The iterator classes of an operation returning every page (`list<QueryPage>`): `QueryPages`
+/// over the pages and, from its `items()`, `QueryItems` over the items of every page (the
+/// page's list field).
+fn iterators(out: &mut String) {
+    for op in OPERATIONS {
+        let Some(page) = op
+            .returns
+            .strip_prefix("list<")
+            .and_then(|t| t.strip_suffix('>'))
+        else {
+            continue;
+        };
+        let base = page.strip_suffix("Page").unwrap_or(page);
+        let item = RESULTS
+            .iter()
+            .find(|(n, _, _)| *n == page)
+            .and_then(|(_, _, fields)| fields.iter().find_map(|f| f.ty.strip_prefix("list<")))
+            .and_then(|t| t.strip_suffix('>'))
+            .unwrap_or("mixed");
+        let _ = write!(
+            out,
+            "\n/** The pages of a query; iterating again starts again from the first page. @implements \\Iterator<int, {page}> */\nfinal class {base}Pages implements \\Iterator\n{{\n    /** The current page. */\n    public function current(): ?{page} {{}}\n    /** The page's position, from 0. */\n    public function key(): int {{}}\n    /** Fetches the next page. @throws QfPayException */\n    public function next(): void {{}}\n    /** Fetches the first page. @throws QfPayException */\n    public function rewind(): void {{}}\n    /** Whether there is a current page. */\n    public function valid(): bool {{}}\n    /** Every {item} of every page, as one iteration. */\n    public function items(): {base}Items {{}}\n}}\n"
+        );
+        let _ = write!(
+            out,
+            "\n/** Every {item} of every page of a query. @implements \\Iterator<int, {item}> */\nfinal class {base}Items implements \\Iterator\n{{\n    /** The current {item}. */\n    public function current(): ?{item} {{}}\n    /** Its position across pages, from 0. */\n    public function key(): int {{}}\n    /** Moves on, fetching the next page when needed. @throws QfPayException */\n    public function next(): void {{}}\n    /** Starts again from the first page. @throws QfPayException */\n    public function rewind(): void {{}}\n    /** Whether there is a current {item}. */\n    public function valid(): bool {{}}\n}}\n"
+        );
+    }
+}
+
 fn operation(out: &mut String, op: &Operation) {
     let opts: Vec<_> = op.optional().chain(op.call).map(opt_row).collect();
     let _ = write!(out, "\n    /**\n     * {}\n", op.doc);
@@ -242,7 +335,7 @@ fn operation(out: &mut String, op: &Operation) {
     params.push("array $options = []".to_owned());
     let _ = writeln!(out, "     * @param {} $options", shape(&opts));
     let returns = match op.returns {
-        "list<QueryPage>" => "QueryPages".to_owned(),
+        r if r.starts_with("list<") => format!("{}s", &r[5..r.len() - 1]),
         r => r
             .strip_suffix('?')
             .map_or_else(|| r.to_owned(), |t| format!("?{t}")),
