@@ -1,17 +1,13 @@
-//! The asyncio bridge behind `qfpay.AsyncClient`: no thread per call.
-//!
-//! Calls run on a tokio runtime that Rust owns (two worker threads per process, rebuilt in a
-//! forked child). A finished call leaves its result, still a Rust value, in its channel's
-//! queue and writes one byte to a socket pair (only when the queue was empty, so completions
-//! arrive in batches). The event loop watches the other end with `loop.add_reader` and calls
-//! `drain()`, which converts the results to Python objects and resolves the calls' asyncio
-//! futures, on the loop's thread (no Python loop over the results, no done-callback per call).
-//! No Rust thread ever touches a Python object (the futures live in the channel's table, which
-//! only the loop's thread reads), so nothing can race the interpreter at exit.
-//! Cancelling the awaiting task aborts the Rust task: the core's future is dropped (and the core
-//! reports a money-moving call cancelled after sending, naming its `out_trade_no`).
+//! The asyncio bridge behind `qfpay.AsyncClient`: no thread per call. Calls run on a tokio
+//! runtime Rust owns (two workers per process, rebuilt in a forked child). A finished call
+//! queues its result, still a Rust value, and writes one byte to a socket pair (only when the
+//! queue was empty, so completions arrive in batches); the event loop watches the other end
+//! (`loop.add_reader`) and `drain()` converts the results and resolves the asyncio futures on
+//! the loop's thread. No Rust thread touches a Python object, so nothing races the interpreter
+//! at exit. Cancelling the awaiting task aborts the Rust task (the core's future is dropped).
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::future::Future;
 use std::io::{ErrorKind, Read, Write};
 use std::os::fd::AsRawFd;
@@ -30,21 +26,11 @@ use tokio::task::AbortHandle;
 use crate::errors::to_py_err;
 use crate::events::EventSink;
 
-/// What a call produced, before conversion to Python: the core's result serialised (on the
-/// I/O thread) and its surface type (`Payment`, `Transaction?`...).
-pub struct Output {
-    pub ty: &'static str,
-    pub value: serde_json::Value,
-}
+/// A call's surface type (`Transaction?`...) and its result, serialised on the I/O thread.
+pub type Output = (&'static str, serde_json::Value);
 
-impl Output {
-    /// The Python result.
-    pub fn into_py(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        crate::results::from_json(py, self.ty, self.value)
-    }
-}
-
-type Done = (u64, qfpay::Result<Output>);
+/// A finished call: the key of its future, its id, its result.
+type Done = (usize, u64, qfpay::Result<Output>);
 
 static RUNTIME: Mutex<Option<(u32, &'static Runtime)>> = Mutex::new(None);
 
@@ -59,8 +45,7 @@ fn runtime() -> PyResult<Handle> {
     {
         return Ok(rt.handle().clone());
     }
-    // The parent's runtime (if any) is left alone: its threads do not exist in this process,
-    // so dropping it could wait forever. It is leaked, once per fork.
+    // The parent's runtime is leaked (once per fork): its threads do not exist here.
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("qfpay-io")
@@ -87,47 +72,26 @@ impl Shared {
             let _ = (&self.wake).write(&[1]);
         }
     }
-
-    fn push(&self, item: Done) {
-        if let Ok(mut q) = self.done.lock() {
-            q.push(item);
-        }
-        self.ring();
-    }
 }
 
-/// A call in flight: its asyncio future (only ever touched on the loop's thread, with the
-/// GIL) and the handle that aborts its Rust task.
+/// A call in flight: its id (never reused, so a late result reaches only its own future), its
+/// asyncio future (touched on the loop's thread only) and its abort handle.
 struct Pending {
+    id: u64,
     future: Py<PyAny>,
     abort: AbortHandle,
 }
 
-/// The calls in flight of one channel, by call id; `by_future` finds a call from its future
-/// (for `cancel`). A call id is never reused, so a late result can only reach its own future.
-#[derive(Default)]
-struct Calls {
-    by_id: HashMap<u64, Pending>,
-    by_future: HashMap<usize, u64>,
-}
+/// The calls in flight, by the address of their future (held, so not reused meanwhile).
+type Calls = HashMap<usize, Pending>;
 
-impl Calls {
-    fn remove(&mut self, id: u64) -> Option<Pending> {
-        let p = self.by_id.remove(&id)?;
-        self.by_future.remove(&(p.future.as_ptr() as usize));
-        Some(p)
-    }
-}
-
-/// One event loop's end of the bridge. The loop watches `fileno()` (`loop.add_reader`) and
-/// calls `drain()`, which resolves the futures of the calls that finished.
+/// One event loop's end of the bridge: the loop watches `fileno()` and calls `drain()`.
 #[pyclass(frozen, module = "qfpay._qfpay", name = "_Channel")]
 pub struct Channel {
     shared: Arc<Shared>,
     reader: UnixStream,
     sink: Arc<EventSink>,
     calls: Mutex<Calls>,
-    /// A weak reference to the event loop (which owns this channel through its reader).
     event_loop: Py<PyWeakrefReference>,
     next_id: AtomicU64,
     pid: u32,
@@ -140,8 +104,7 @@ impl Channel {
             .map_err(|_| PyRuntimeError::new_err("the qfpay call table lock was poisoned"))
     }
 
-    /// Starts `fut` on the I/O runtime and returns the asyncio future its result will resolve
-    /// (in `drain()`, on the loop's thread).
+    /// Starts `fut` on the I/O runtime; returns the asyncio future `drain()` will resolve.
     pub fn spawn<F>(&self, py: Python<'_>, fut: F) -> PyResult<Py<PyAny>>
     where
         F: Future<Output = qfpay::Result<Output>> + Send + 'static,
@@ -157,26 +120,25 @@ impl Channel {
         let future = event_loop.call_method0(intern!(py, "create_future"))?;
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let shared = Arc::clone(&self.shared);
-        // Boxed: the core's future is ~4 KB, and unboxed it would be copied into the task (and
-        // again on its first poll) on the event loop's thread.
+        // Boxed: the core's future is ~4 KB, else copied into the task on the loop's thread.
         let fut = Box::pin(fut);
+        let key = future.as_ptr() as usize;
         let handle = runtime()?.spawn(async move {
             let result = fut.await;
-            shared.push((id, result));
+            if let Ok(mut q) = shared.done.lock() {
+                q.push((key, id, result));
+            }
+            shared.ring();
         });
-        let mut calls = self.calls()?;
-        calls.by_future.insert(future.as_ptr() as usize, id);
-        calls.by_id.insert(
+        let pending = Pending {
             id,
-            Pending {
-                future: future.clone().unbind(),
-                abort: handle.abort_handle(),
-            },
-        );
+            future: future.clone().unbind(),
+            abort: handle.abort_handle(),
+        };
+        self.calls()?.insert(key, pending);
         Ok(future.unbind())
     }
 
-    /// The event sink calls on this channel report to.
     pub fn sink(&self) -> Arc<EventSink> {
         Arc::clone(&self.sink)
     }
@@ -186,14 +148,11 @@ impl Channel {
 impl Channel {
     #[new]
     fn new(event_loop: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let (reader, wake) = UnixStream::pair().map_err(|e| {
-            PyRuntimeError::new_err(format!("cannot create the wake-up socket: {e}"))
-        })?;
-        reader
-            .set_nonblocking(true)
-            .and_then(|_| wake.set_nonblocking(true))
+        let (reader, wake) = UnixStream::pair()
+            .and_then(|(r, w)| Ok((r.set_nonblocking(true).map(|_| r)?, w)))
+            .and_then(|(r, w)| Ok((r, w.set_nonblocking(true).map(|_| w)?)))
             .map_err(|e| {
-                PyRuntimeError::new_err(format!("cannot set up the wake-up socket: {e}"))
+                PyRuntimeError::new_err(format!("cannot create the wake-up socket: {e}"))
             })?;
         let shared = Arc::new(Shared {
             done: Mutex::new(Vec::new()),
@@ -204,20 +163,18 @@ impl Channel {
             sink: Arc::new(EventSink::new(Some(Arc::clone(&shared)))),
             shared,
             reader,
-            calls: Mutex::new(Calls::default()),
+            calls: Mutex::new(Calls::new()),
             event_loop: PyWeakrefReference::new(event_loop)?.unbind(),
             next_id: AtomicU64::new(1),
             pid: std::process::id(),
         })
     }
 
-    /// The file descriptor the event loop watches.
     fn fileno(&self) -> i32 {
         self.reader.as_raw_fd()
     }
 
-    /// Resolves the futures of the calls that finished (results converted to Python objects
-    /// here, on the loop's thread) and logs the events that arrived meanwhile.
+    /// Resolves the futures of the finished calls and logs the events that arrived meanwhile.
     fn drain(&self, py: Python<'_>) -> PyResult<()> {
         let mut buf = [0u8; 256];
         loop {
@@ -236,10 +193,12 @@ impl Channel {
         let mut finished = Vec::with_capacity(done.len());
         if !done.is_empty() {
             let mut calls = self.calls()?;
-            for (id, result) in done {
+            for (key, id, result) in done {
                 // A call cancelled meanwhile is no longer in the table: its result is dropped.
-                if let Some(p) = calls.remove(id) {
-                    finished.push((p.future, result));
+                if let Entry::Occupied(e) = calls.entry(key)
+                    && e.get().id == id
+                {
+                    finished.push((e.remove().future, result));
                 }
             }
         }
@@ -249,18 +208,13 @@ impl Channel {
         for (future, result) in finished {
             let future = future.bind(py);
             let delivered = (|| -> PyResult<()> {
-                if future.call_method0(intern!(py, "done"))?.is_truthy()? {
-                    return Ok(());
+                if !future.call_method0(intern!(py, "done"))?.is_truthy()? {
+                    let value = result.map_err(|e| to_py_err(py, &e));
+                    match value.and_then(|(ty, v)| crate::results::from_json(py, ty, v)) {
+                        Ok(v) => future.call_method1(intern!(py, "set_result"), (v,))?,
+                        Err(e) => future.call_method1(intern!(py, "set_exception"), (e,))?,
+                    };
                 }
-                match result
-                    .map_err(|e| to_py_err(py, &e))
-                    .and_then(|v| v.into_py(py))
-                {
-                    Ok(v) => future.call_method1(intern!(py, "set_result"), (v,))?,
-                    Err(e) => {
-                        future.call_method1(intern!(py, "set_exception"), (e.into_value(py),))?
-                    }
-                };
                 Ok(())
             })();
             if let Err(e) = delivered {
@@ -273,28 +227,22 @@ impl Channel {
 
     /// Aborts the call whose future is `future` (its awaiting task was cancelled).
     fn cancel(&self, future: &Bound<'_, PyAny>) -> PyResult<()> {
-        let pending = {
-            let mut calls = self.calls()?;
-            match calls.by_future.get(&(future.as_ptr() as usize)).copied() {
-                Some(id) => calls.remove(id),
-                None => None,
-            }
-        };
+        let pending = self.calls()?.remove(&(future.as_ptr() as usize));
         if let Some(p) = pending {
             p.abort.abort();
         }
         Ok(())
     }
 
-    /// Calls still running.
+    /// Calls still running (for tests).
     fn pending(&self) -> PyResult<usize> {
-        Ok(self.calls()?.by_id.len())
+        Ok(self.calls()?.len())
     }
 
     fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
         visit.call(&self.event_loop)?;
         if let Ok(calls) = self.calls.try_lock() {
-            for p in calls.by_id.values() {
+            for p in calls.values() {
                 visit.call(&p.future)?;
             }
         }
@@ -306,10 +254,4 @@ impl Channel {
         let calls = self.calls.lock().map(|mut c| std::mem::take(&mut *c));
         drop(calls);
     }
-}
-
-/// Registers the bridge classes.
-pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_class::<Channel>()?;
-    Ok(())
 }

@@ -1,13 +1,11 @@
-//! `Client`: blocking, with the GIL released while it waits. Thin: each operation hands its
-//! arguments, by name, to the core's applier (`qfpay::surface::apply`), runs the core call and
-//! converts the result or error. `qfpay.AsyncClient` (Python) starts these same calls on the
-//! asyncio bridge (`aio`) instead, so no thread that Python does not own ever touches a
-//! Python object.
+//! `Client`: each operation hands its arguments by name to the core's applier, runs the core
+//! call with the GIL released (or, for `AsyncClient`, on the asyncio bridge, `aio`) and converts
+//! the result or error.
 
-use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyType};
 use qfpay::surface::apply::{call_options, client_options, request, wait_options};
@@ -21,21 +19,17 @@ use crate::events::{self, EventSink};
 
 type Arg<'a, 'py> = Option<&'a Bound<'py, PyAny>>;
 type Ch<'a, 'py> = Option<&'a Bound<'py, Channel>>;
+type Kw<'a, 'py> = Option<&'a Bound<'py, PyDict>>;
 
 /// How long the blocking wait runs with the GIL released before it checks for signals.
 const SIGNAL_SLICE: Duration = Duration::from_millis(100);
-
-fn operation(name: &str) -> PyResult<&'static Operation> {
-    qfpay::surface::operation(name)
-        .ok_or_else(|| pyo3::exceptions::PyRuntimeError::new_err(format!("no operation {name}")))
-}
 
 /// The core client from keywords (after the `QFPAY_*` variables, for `from_env`).
 fn build(
     py: Python<'_>,
     env: bool,
     named: &[(&str, Arg<'_, '_>)],
-    kw: Option<&Bound<'_, PyDict>>,
+    kw: Kw<'_, '_>,
 ) -> PyResult<Client> {
     let mut b = ClientBuilder::new()
         .user_agent_prefix(format!("qfpay-python/{}", env!("CARGO_PKG_VERSION")));
@@ -46,7 +40,9 @@ fn build(
         .and_then(ClientBuilder::build)
         .py(py)?;
     events::config_warnings(py, &client.config().warnings)?;
-    Client::from_core(py, client)
+    Ok(Client {
+        blocking: qfpay::blocking::Client::new(client).py(py)?,
+    })
 }
 
 /// The order a money-moving call's conversion failure names, as the core names it on its own
@@ -67,6 +63,10 @@ fn order_of(op: &Operation, args: &Value) -> Option<(String, Option<String>)> {
     }
 }
 
+fn json<T: serde::Serialize>(v: T) -> qfpay::Result<serde_json::Value> {
+    serde_json::to_value(v).map_err(|e| qfpay::Error::Decode(e.to_string()))
+}
+
 /// Runs the core's call for `op`.
 async fn run(
     op: &'static Operation,
@@ -74,9 +74,6 @@ async fn run(
     req: Request,
     wait: Wait,
 ) -> qfpay::Result<Output> {
-    fn json<T: serde::Serialize>(v: T) -> qfpay::Result<serde_json::Value> {
-        serde_json::to_value(v).map_err(|e| qfpay::Error::Decode(e.to_string()))
-    }
     let value = match req {
         Request::Payment(p) => json(c.create_payment(p).await?),
         Request::Query(q) => json(c.query(q).await?),
@@ -86,10 +83,11 @@ async fn run(
         Request::OrderNumber(n) if op.name == "find_payment" => json(c.find_payment(&n).await?),
         Request::OrderNumber(n) => json(c.wait_for_payment(&n, wait).await?),
     }?;
-    Ok(Output {
-        ty: op.returns,
-        value,
-    })
+    Ok((op.returns, value))
+}
+
+fn output(py: Python<'_>, (ty, value): Output) -> PyResult<Py<PyAny>> {
+    crate::results::from_json(py, ty, value)
 }
 
 /// `url` without the credentials of its authority (`https://user:pass@host/` shows as
@@ -113,15 +111,7 @@ pub struct Client {
 }
 
 impl Client {
-    /// Wraps a core client with its own I/O runtime.
-    pub fn from_core(py: Python<'_>, inner: qfpay::Client) -> PyResult<Self> {
-        Ok(Self {
-            blocking: qfpay::blocking::Client::new(inner).py(py)?,
-        })
-    }
-
-    /// The core client inside.
-    pub fn core(&self) -> &qfpay::Client {
+    fn core(&self) -> &qfpay::Client {
         self.blocking.async_client()
     }
 
@@ -132,7 +122,7 @@ impl Client {
         py: Python<'_>,
         op: &'static Operation,
         named: &[(&str, Arg<'_, '_>)],
-        kw: Option<&Bound<'_, PyDict>>,
+        kw: Kw<'_, '_>,
     ) -> PyResult<(Request, qfpay::Client, Wait)> {
         let all = args(named, kw);
         let order = order_of(op, &all);
@@ -155,17 +145,16 @@ impl Client {
         })
     }
 
-    /// Runs operation `name`: blocking with the GIL released, or (with `channel`, for
+    /// Runs operation `op`: blocking with the GIL released, or (with `channel`, for
     /// `AsyncClient`) spawned on the I/O runtime, returning the asyncio future of its result.
     fn call(
         &self,
         py: Python<'_>,
-        name: &str,
+        op: &'static Operation,
         named: &[(&str, Arg<'_, '_>)],
-        kw: Option<&Bound<'_, PyDict>>,
+        kw: Kw<'_, '_>,
         channel: Ch<'_, '_>,
     ) -> PyResult<Py<PyAny>> {
-        let op = operation(name)?;
         let (req, client, wait) = self.prepare(py, op, named, kw)?;
         if let Some(ch) = channel {
             let ch = ch.get();
@@ -176,113 +165,48 @@ impl Client {
         let c = events::observed(py, client, &sink);
         let fut = run(op, c, req, wait);
         if op.name == "wait_for_payment" {
-            return self.run_interruptible(py, &sink, fut)?.into_py(py);
+            // The GIL released in slices, checking for signals (Ctrl-C) between them: a handler
+            // that raises (KeyboardInterrupt) stops the wait and drops the future.
+            let mut fut = Box::pin(fut);
+            loop {
+                let slice = async { tokio::time::timeout(SIGNAL_SLICE, &mut fut).await };
+                let step = py.detach(|| self.blocking.block_on(slice));
+                sink.flush(py)?;
+                match step.py(py)? {
+                    Ok(result) => return output(py, result.py(py)?),
+                    Err(_elapsed) => py.check_signals()?,
+                }
+            }
         }
         let blocking = &self.blocking;
         let result = py.detach(move || blocking.block_on(fut).and_then(|r| r));
         sink.flush(py)?;
-        result.py(py)?.into_py(py)
+        output(py, result.py(py)?)
     }
 
-    /// Runs `fut` with the GIL released in slices, checking for signals (Ctrl-C) between them;
-    /// a signal handler that raises (KeyboardInterrupt) stops the wait and drops the future.
-    fn run_interruptible<T, Fut>(&self, py: Python<'_>, sink: &EventSink, fut: Fut) -> PyResult<T>
-    where
-        Fut: Future<Output = qfpay::Result<T>> + Send,
-        T: Send,
-    {
-        let mut fut = Box::pin(fut);
-        loop {
-            let blocking = &self.blocking;
-            let step = py.detach(|| {
-                blocking.block_on(async { tokio::time::timeout(SIGNAL_SLICE, &mut fut).await })
-            });
-            sink.flush(py)?;
-            match step.py(py)? {
-                Ok(result) => return result.py(py),
-                Err(_elapsed) => py.check_signals()?,
-            }
-        }
+    /// The pages of query `op`, fetched as the iteration advances.
+    fn pages(
+        &self,
+        py: Python<'_>,
+        op: &'static Operation,
+        kw: Kw<'_, '_>,
+    ) -> PyResult<QueryPages> {
+        let (Request::Query(req), client, _) = self.prepare(py, op, &[], kw)? else {
+            return Err(PyRuntimeError::new_err("not a query"));
+        };
+        let sink = Arc::new(EventSink::new(None));
+        let client = client.with_observer(Arc::clone(&sink) as Arc<dyn qfpay::events::Observer>);
+        Ok(QueryPages {
+            blocking: self.blocking.clone(),
+            pages: Arc::new(Mutex::new(Some(client.query_pages(req)))),
+            sink,
+        })
     }
 }
 
-/// The `#[pymethods]` of `Client`: the methods in braces as written, then one method per
-/// operation that runs a call, handing its positional arguments (by name) and its keywords to
-/// [`Client::call`]. The string is the signature Python shows (every keyword it takes).
-macro_rules! client_methods {
-    ({ $($fixed:tt)* } $($(#[$doc:meta])* $name:ident($($arg:ident),*) $sig:tt $text:tt;)*) => {
-        #[pymethods]
-        impl Client {
-            $($fixed)*
-            $(
-                $(#[$doc])*
-                #[pyo3(signature = $sig, text_signature = $text)]
-                fn $name(
-                    &self,
-                    py: Python<'_>,
-                    $($arg: Arg<'_, '_>,)*
-                    _channel: Ch<'_, '_>,
-                    kw: Option<&Bound<'_, PyDict>>,
-                ) -> PyResult<Py<PyAny>> {
-                    let named = [$((stringify!($arg), $arg)),*];
-                    self.call(py, stringify!($name), &named, kw, _channel)
-                }
-            )*
-        }
-    };
-}
+include!("operations.rs");
 
 client_methods! {
-{
-    /// A client configured by keywords (defaults: live-test environment, MD5, 30 s per call,
-    /// connect 5 s, 2 retries, 15 s reconciliation).
-    #[new]
-    #[pyo3(signature = (app_code=None, client_key=None, **kw), text_signature = "(app_code=None, client_key=None, *, environment=None, base_url=None, mchid=None, sign_type=None, timeout=None, connect_timeout=None, max_retries=None, reconcile_timeout=None, retry_base_delay=None, retry_max_delay=None, utc_offset_seconds=None, proxy=None)")]
-    fn new(
-        py: Python<'_>,
-        app_code: Arg<'_, '_>,
-        client_key: Arg<'_, '_>,
-        kw: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<Self> {
-        build(
-            py,
-            false,
-            &[("app_code", app_code), ("client_key", client_key)],
-            kw,
-        )
-    }
-
-    /// A client from the `QFPAY_*` environment variables (`QFPAY_APP_CODE`,
-    /// `QFPAY_CLIENT_KEY`, `QFPAY_MCHID`, `QFPAY_ENV` or `QFPAY_BASE_URL`, `QFPAY_SIGN_TYPE`,
-    /// `QFPAY_PROXY`); keywords override them.
-    #[classmethod]
-    #[pyo3(signature = (**kw), text_signature = "($cls, *, app_code=None, client_key=None, environment=None, base_url=None, mchid=None, sign_type=None, timeout=None, connect_timeout=None, max_retries=None, reconcile_timeout=None, retry_base_delay=None, retry_max_delay=None, utc_offset_seconds=None, proxy=None)")]
-    fn from_env(
-        _cls: &Bound<'_, PyType>,
-        py: Python<'_>,
-        kw: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<Self> {
-        build(py, true, &[], kw)
-    }
-
-    /// The base URL requests go to.
-    #[getter]
-    fn base_url(&self) -> String {
-        self.core().config().base_url.clone()
-    }
-
-    /// The app code (`X-QF-APPCODE`).
-    #[getter]
-    fn app_code(&self) -> String {
-        self.core().config().app_code.clone()
-    }
-
-    /// The default `mchid`, if any.
-    #[getter]
-    fn mchid(&self) -> Option<String> {
-        self.core().config().mchid.clone()
-    }
-
     fn __repr__(&self) -> String {
         let cfg = self.core().config();
         let mchid = cfg.mchid.as_deref().map(|m| format!(", mchid={m:?}"));
@@ -295,60 +219,6 @@ client_methods! {
         )
         .replace('"', "'")
     }
-
-    /// Iterates over every page of a query, fetching each as the iteration reaches it;
-    /// `.items()` iterates over the transactions of every page.
-    #[pyo3(signature = (**kw), text_signature = "($self, *, syssn=None, out_trade_no=None, pay_type=None, respcd=None, start_time=None, end_time=None, page=None, page_size=None, mchid=None, timeout=None, max_retries=None)")]
-    fn query_pages(&self, py: Python<'_>, kw: Option<&Bound<'_, PyDict>>) -> PyResult<QueryPages> {
-        let (req, client, _) = self.prepare(py, operation("query_pages")?, &[], kw)?;
-        let Request::Query(req) = req else {
-            return Err(pyo3::exceptions::PyRuntimeError::new_err("not a query"));
-        };
-        let sink = Arc::new(EventSink::new(None));
-        let client = client.with_observer(Arc::clone(&sink) as Arc<dyn qfpay::events::Observer>);
-        Ok(QueryPages {
-            blocking: self.blocking.clone(),
-            pages: Arc::new(Mutex::new(Some(client.query_pages(req)))),
-            sink,
-        })
-    }
-}
-    /// Creates a payment (`/trade/v1/payment`); `out_trade_no` is generated when absent.
-    create_payment(amount, currency, pay_type) (amount, currency, pay_type, *, _channel=None, **kw)
-        "($self, amount, currency, pay_type, *, out_trade_no=None, txdtm=None, expired_time=None, goods_name=None, goods_info=None, mchid=None, udid=None, notify_url=None, return_url=None, rmb_tag=None, extend_info=None, limit_pay=None, auth_code=None, pay_tag=None, sub_openid=None, timeout=None, max_retries=None)";
-
-    /// A WeChat Pay QR payment (pay type 800201): show `payment.qrcode` to the customer.
-    wechat_qr(amount, currency) (amount, currency=None, *, _channel=None, **kw)
-        "($self, amount, currency='HKD', *, out_trade_no=None, txdtm=None, expired_time=None, goods_name=None, goods_info=None, mchid=None, udid=None, notify_url=None, return_url=None, rmb_tag=None, extend_info=None, limit_pay=None, timeout=None, max_retries=None)";
-
-    /// Queries transactions (one page). `syssn`, `out_trade_no` and `pay_type` take a str or
-    /// a list of str.
-    query() (*, _channel=None, **kw)
-        "($self, *, syssn=None, out_trade_no=None, pay_type=None, respcd=None, start_time=None, end_time=None, page=None, page_size=None, mchid=None, timeout=None, max_retries=None)";
-
-    /// The payment with merchant order number `out_trade_no`, or `None` if QFPay has none.
-    find_payment(out_trade_no) (out_trade_no, *, _channel=None, **kw)
-        "($self, out_trade_no, *, timeout=None, max_retries=None)";
-
-    /// Refunds a paid transaction, fully or partly; the refund's `out_trade_no` is generated
-    /// when absent.
-    refund(syssn, amount, currency) (syssn, amount, currency, *, _channel=None, **kw)
-        "($self, syssn, amount, currency, *, out_trade_no=None, txdtm=None, mchid=None, udid=None, timeout=None, max_retries=None)";
-
-    /// Closes an unpaid order (`/trade/v1/close`), by `syssn` or `out_trade_no`.
-    close(amount, currency) (*, amount, currency, _channel=None, **kw)
-        "($self, *, amount, currency, syssn=None, out_trade_no=None, txdtm=None, mchid=None, udid=None, timeout=None, max_retries=None)";
-
-    /// Reverses an unfinished transaction (`/trade/v1/reversal`). A reversal does not prove
-    /// the customer was not charged: confirm with a query.
-    reverse(amount, currency) (*, amount, currency, _channel=None, **kw)
-        "($self, *, amount, currency, syssn=None, out_trade_no=None, txdtm=None, mchid=None, udid=None, timeout=None, max_retries=None)";
-
-    /// Polls until the payment is paid (returns it), fails (raises), or `timeout` seconds
-    /// pass (raises `StatusUnknownError`; one last query is made at the deadline). Intervals
-    /// start at `interval` and grow by half up to `max_interval`. Ctrl-C stops the wait.
-    wait_for_payment(out_trade_no) (out_trade_no, *, _channel=None, **kw)
-        "($self, out_trade_no, *, timeout=None, interval=None, max_interval=None)";
 }
 
 /// The pages of a query, fetched one by one as iteration advances (GIL released meanwhile).
@@ -359,14 +229,13 @@ pub struct QueryPages {
     sink: Arc<EventSink>,
 }
 
-fn busy() -> PyErr {
-    pyo3::exceptions::PyRuntimeError::new_err(
-        "the next page of this query is already being fetched",
-    )
-}
-
+#[pymethods]
 impl QueryPages {
-    fn next_page(&self, py: Python<'_>) -> PyResult<Option<qfpay::QueryPage>> {
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __next__(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
         self.sink.refresh(py);
         let next = py.detach(|| {
             let mut guard = self
@@ -379,38 +248,24 @@ impl QueryPages {
             self.blocking.block_on(pages.next_page())
         });
         self.sink.flush(py)?;
-        match next.py(py)? {
-            None => Ok(None),
-            Some(page) => page.py(py).map(Some),
-        }
-    }
-}
-
-#[pymethods]
-impl QueryPages {
-    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
-        slf
-    }
-
-    fn __next__(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
-        match self.next_page(py)? {
+        match next.py(py)?.transpose().py(py)? {
             None => Ok(None),
             Some(page) => crate::results::result(py, "QueryPage", &page).map(Some),
         }
     }
 
     /// The transactions of every remaining page, in order (pages fetched as needed).
-    fn items(slf: Bound<'_, Self>) -> QueryItems {
-        QueryItems {
-            pages: slf.unbind(),
-            current: Mutex::new(std::collections::VecDeque::new()),
-        }
+    fn items<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        let items = slf.py().import("qfpay._bridge")?.getattr("QueryItems")?;
+        items.call1((slf,))
     }
 
     /// Fetches the next page on the asyncio bridge (`AsyncQueryPages`); the result is the page
     /// or `None` after the last one.
     fn _next_async(&self, py: Python<'_>, channel: &Bound<'_, Channel>) -> PyResult<Py<PyAny>> {
         self.sink.refresh(py);
+        let busy =
+            || PyRuntimeError::new_err("the next page of this query is already being fetched");
         let mut pages = self
             .pages
             .lock()
@@ -423,53 +278,12 @@ impl QueryPages {
             if let Ok(mut s) = slot.lock() {
                 *s = Some(pages);
             }
-            let value = match next.transpose()? {
-                None => serde_json::Value::Null,
-                Some(p) => {
-                    serde_json::to_value(p).map_err(|e| qfpay::Error::Decode(e.to_string()))?
-                }
-            };
-            Ok(Output {
-                ty: "QueryPage?",
-                value,
-            })
+            Ok(("QueryPage?", json(next.transpose()?)?))
         })
     }
 
     /// Logs the events of the pages fetched so far.
     fn _flush(&self, py: Python<'_>) -> PyResult<()> {
         self.sink.flush(py)
-    }
-}
-
-/// Transactions across the pages of a query: `for t in client.query_pages(...).items()`.
-#[pyclass(frozen, module = "qfpay", name = "QueryItems")]
-pub struct QueryItems {
-    pages: Py<QueryPages>,
-    current: Mutex<std::collections::VecDeque<qfpay::Transaction>>,
-}
-
-#[pymethods]
-impl QueryItems {
-    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
-        slf
-    }
-
-    fn __next__(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
-        let poisoned = || pyo3::exceptions::PyRuntimeError::new_err("iterator poisoned");
-        loop {
-            let popped = self.current.lock().map_err(|_| poisoned())?.pop_front();
-            if let Some(t) = popped {
-                return crate::results::result(py, "Transaction", &t).map(Some);
-            }
-            match self.pages.get().next_page(py)? {
-                None => return Ok(None),
-                Some(page) => self
-                    .current
-                    .lock()
-                    .map_err(|_| poisoned())?
-                    .extend(page.data),
-            }
-        }
     }
 }

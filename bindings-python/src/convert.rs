@@ -1,21 +1,16 @@
-//! Python values to the core's [`Value`]s (the core's applier reads options and requests from
-//! them by name, in Python's names and units), and the few plain arguments of the module
-//! functions. A wrong type is the core's `Error::ArgumentType` (raised as
-//! `qfpay.ArgumentTypeError`, a `ValidationError` and a `TypeError`), naming the argument.
+//! Python values to the core's [`Value`]s, which its applier reads by name, and the few plain
+//! arguments of the module functions (a wrong type is `qfpay.ArgumentTypeError`).
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
-use qfpay::surface::{Kind, Lang, Value};
+use qfpay::surface::{Fields, Kind, Lang, Opt, Value};
 
 use crate::errors::to_py_err;
 
 /// Python's name for the type of `value` (`bytes`, `int`).
 pub fn type_name(value: &Bound<'_, PyAny>) -> String {
-    value
-        .get_type()
-        .name()
-        .map(|n| n.to_string())
-        .unwrap_or_else(|_| "object".into())
+    let name = value.get_type().name();
+    name.map_or_else(|_| "object".into(), |n| n.to_string())
 }
 
 /// A Python value by shape; anything else is `Other` by its type name, a str with a lone
@@ -77,15 +72,6 @@ pub fn split(all: Value, names: &[qfpay::surface::Opt]) -> (Value, Value) {
     (Value::Map(rest), Value::Map(opts))
 }
 
-/// The core's wrong-type error about argument `field`, which must be of `kind`.
-pub fn wrong_type(field: &str, kind: Kind, got: &Bound<'_, PyAny>) -> PyErr {
-    wrong(
-        got.py(),
-        field,
-        &Lang::Python.wrong_type(kind, &type_name(got)),
-    )
-}
-
 /// `qfpay.ArgumentTypeError` about `field`: `rule` says what it must be.
 pub fn wrong(py: Python<'_>, field: &str, rule: &str) -> PyErr {
     let e = qfpay::Error::ArgumentType {
@@ -108,9 +94,13 @@ const BAD_TEXT: &str = "is not valid Unicode text (it contains a lone surrogate)
 
 /// A `str` argument borrowed; a lone surrogate is refused, never replaced.
 pub fn text_ref<'a>(field: &str, v: &'a Bound<'_, PyAny>) -> PyResult<&'a str> {
-    let s = v
-        .cast::<PyString>()
-        .map_err(|_| wrong_type(field, Kind::Text, v))?;
+    let s = v.cast::<PyString>().map_err(|_| {
+        wrong(
+            v.py(),
+            field,
+            &Lang::Python.wrong_type(Kind::Text, &type_name(v)),
+        )
+    })?;
     s.to_str().map_err(|_| invalid(v.py(), field, BAD_TEXT))
 }
 
@@ -119,34 +109,26 @@ pub fn text(field: &str, v: &Bound<'_, PyAny>) -> PyResult<String> {
     text_ref(field, v).map(str::to_owned)
 }
 
-/// A whole-number argument (`bool` refused) within `T`.
-pub fn int<T: TryFrom<i64>>(field: &str, v: &Bound<'_, PyAny>) -> PyResult<T> {
-    match value(v) {
-        Value::Int(i) => {
-            T::try_from(i).map_err(|_| invalid(v.py(), field, format!("is out of range (got {i})")))
-        }
-        Value::Huge(shown) => Err(invalid(
-            v.py(),
-            field,
-            format!("is out of range (got {shown})"),
-        )),
-        _ => Err(wrong_type(field, Kind::Count, v)),
-    }
-}
-
-/// A number of seconds (the core's rules: NaN, infinities, negative and huge values refused).
-pub fn seconds(field: &str, v: &Bound<'_, PyAny>) -> PyResult<std::time::Duration> {
-    let secs = match value(v) {
-        Value::Int(i) => i as f64,
-        Value::Float(f) => f,
-        Value::Huge(shown) => {
-            return Err(invalid(
-                v.py(),
-                field,
-                format!("is out of range (got {shown})"),
-            ));
-        }
-        _ => return Err(wrong_type(field, Kind::Duration, v)),
+/// One argument `v` read by the core's applier (`read`: `Fields::count`, `Fields::duration`...),
+/// with its rules and messages.
+pub fn field<T>(
+    name: &'static str,
+    kind: Kind,
+    v: &Bound<'_, PyAny>,
+    read: impl FnOnce(&mut Fields, &Opt) -> qfpay::Result<Option<T>>,
+) -> PyResult<Option<T>> {
+    let opt = Opt {
+        name,
+        kind,
+        default: None,
+        field: None,
+        doc: "",
     };
-    qfpay::convert::seconds_f64(field, secs).map_err(|e| to_py_err(v.py(), &e))
+    Fields::new(
+        Lang::Python,
+        name,
+        Value::Map(vec![(name.to_owned(), value(v))]),
+    )
+    .and_then(|mut f| read(&mut f, &opt))
+    .map_err(|e| to_py_err(v.py(), &e))
 }

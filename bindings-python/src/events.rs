@@ -1,12 +1,8 @@
-//! The core's events (`qfpay::events`) as `logging` records on `qfpay.http` and
-//! `qfpay.reconcile`.
-//!
-//! Cheap when nothing listens: the threshold (the lowest level enabled on those loggers) is
-//! read from Python when a call starts, on the caller's thread that holds the GIL anyway, and
-//! cached in an atomic; the core asks [`EventSink::enabled`] before building an event, which is
-//! one atomic load. Events are buffered as Rust values and handed to `logging` on a thread that
-//! holds the GIL: after the call (sync client, and between the slices of a long wait) or when
-//! the event loop drains the asyncio bridge. No I/O thread ever touches Python.
+//! The core's events as `logging` records on `qfpay.http` and `qfpay.reconcile`. Cheap when
+//! nothing listens: the lowest enabled level is read when a call starts (with the GIL) into an
+//! atomic the core checks before building an event. Events are buffered as Rust values and
+//! handed to `qfpay._log.emit` (as their `Serialize` form) on a thread holding the GIL: after
+//! the call (or a slice of a long wait), or when the event loop drains the asyncio bridge.
 
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
@@ -19,71 +15,48 @@ use qfpay::events::{Event, Level, Observer};
 
 use crate::aio::Shared;
 
-/// `logging` level numbers (TRACE is 5, registered by `qfpay._log`).
+/// The `logging` level number of `level` (by `Level`'s order, trace to error; TRACE is 5,
+/// registered by `qfpay._log`).
 fn py_level(level: Level) -> u8 {
-    match level {
-        Level::Trace => 5,
-        Level::Debug => 10,
-        Level::Info => 20,
-        Level::Warn => 30,
-        Level::Error => 40,
-    }
+    [5, 10, 20, 30, 40][level as usize]
 }
 
-/// Nothing enabled.
-const OFF: u8 = u8::MAX;
+const OFF: u8 = u8::MAX; // nothing enabled
 
-static THRESHOLD_FN: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-static EMIT_FN: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+/// `qfpay._log`'s `threshold`, `emit` and `_level_cache` (the `qfpay.http` logger's level
+/// cache, which `logging` clears on every level change; `None` if this Python has none).
+type Log = (Py<PyAny>, Py<PyAny>, Option<Py<PyDict>>);
+static LOG: PyOnceLock<Log> = PyOnceLock::new();
 
-fn log_fn<'py>(
-    py: Python<'py>,
-    cell: &'static PyOnceLock<Py<PyAny>>,
-    name: &str,
-) -> PyResult<&'py Bound<'py, PyAny>> {
-    Ok(cell
-        .get_or_try_init(py, || -> PyResult<Py<PyAny>> {
-            Ok(py.import("qfpay._log")?.getattr(name)?.unbind())
-        })?
-        .bind(py))
-}
-
-static LEVEL_CACHE: PyOnceLock<Option<Py<PyDict>>> = PyOnceLock::new();
-
-/// `qfpay._log._level_cache` (the `qfpay.http` logger's level cache, which `logging` clears
-/// on every level change), if this Python has one.
-fn level_cache<'py>(py: Python<'py>) -> Option<&'py Bound<'py, PyDict>> {
-    LEVEL_CACHE
-        .get_or_init(py, || {
-            py.import("qfpay._log")
-                .and_then(|m| m.getattr("_level_cache"))
-                .ok()
-                .and_then(|c| c.cast_into::<PyDict>().ok())
-                .map(Bound::unbind)
-        })
-        .as_ref()
-        .map(|c| c.bind(py))
-}
-
-fn clamp_level(v: i64) -> u8 {
-    u8::try_from(v.clamp(0, 255)).unwrap_or(OFF)
+fn log(py: Python<'_>) -> PyResult<&Log> {
+    LOG.get_or_try_init(py, || {
+        let m = py.import("qfpay._log")?;
+        let cache = m.getattr("_level_cache")?.cast_into::<PyDict>().ok();
+        Ok((
+            m.getattr("threshold")?.unbind(),
+            m.getattr("emit")?.unbind(),
+            cache.map(Bound::unbind),
+        ))
+    })
 }
 
 /// The lowest `logging` level enabled on the SDK's loggers, read now: from the threshold that
 /// `qfpay._log.threshold` keeps in the logger's level cache (one dict look-up, no Python frame),
 /// or computed by it when a level changed since.
 pub fn threshold(py: Python<'_>) -> u8 {
-    if let Some(cache) = level_cache(py)
-        && let Ok(Some(v)) = cache.get_item(intern!(py, "qfpay.threshold"))
-        && let Ok(t) = v.extract::<i64>()
-    {
-        return clamp_level(t);
+    let Ok((compute, _, cache)) = log(py) else {
+        return OFF;
+    };
+    let cached = cache.as_ref().and_then(|c| {
+        c.bind(py)
+            .get_item(intern!(py, "qfpay.threshold"))
+            .ok()
+            .flatten()
+    });
+    match cached.map_or_else(|| compute.bind(py).call0(), Ok) {
+        Ok(t) => t.extract::<i64>().map_or(OFF, |t| t.clamp(0, 255) as u8),
+        Err(_) => OFF,
     }
-    log_fn(py, &THRESHOLD_FN, "threshold")
-        .and_then(|f| f.call0())
-        .and_then(|v| v.extract::<i64>())
-        .map(clamp_level)
-        .unwrap_or(OFF)
 }
 
 /// Collects events for one call (sync client) or one event loop (asyncio bridge).
@@ -119,23 +92,9 @@ impl EventSink {
         };
         let list = PyList::empty(py);
         for e in events {
-            let elapsed_ms = e.elapsed_ms();
-            list.append((
-                e.kind.as_str(),
-                py_level(e.level),
-                e.endpoint,
-                e.attempt,
-                e.out_trade_no,
-                elapsed_ms,
-                e.http_status,
-                e.respcd,
-                e.decision,
-                e.reason,
-                e.body,
-                e.message,
-            ))?;
+            list.append(crate::results::result(py, "dict", &e)?)?;
         }
-        log_fn(py, &EMIT_FN, "emit")?.call1((list,))?;
+        log(py)?.1.call1(py, (list,))?;
         Ok(())
     }
 }
@@ -167,25 +126,15 @@ pub fn observed(py: Python<'_>, client: qfpay::Client, sink: &Arc<EventSink>) ->
 
 /// Logs the core's configuration warnings on `qfpay.config`.
 pub fn config_warnings(py: Python<'_>, warnings: &[String]) -> PyResult<()> {
-    if warnings.is_empty() {
-        return Ok(());
+    if !warnings.is_empty() {
+        let log = py.import("qfpay._log")?;
+        log.call_method1("config_warnings", (warnings.to_vec(),))?;
     }
-    let f = py.import("qfpay._log")?.getattr("config_warnings")?;
-    f.call1((warnings.to_vec(),))?;
     Ok(())
 }
 
-/// The `logging` loggers of the SDK and the `QFPAY_LOG` targets they stand for.
-const LOGGER_TARGETS: [(&str, &str); 4] = [
-    ("qfpay", "qfpay"),
-    ("qfpay.http", "qfpay::http"),
-    ("qfpay.reconcile", "qfpay::reconcile"),
-    ("qfpay.config", "qfpay::config"),
-];
-
-/// A filter as `qfpay._log` applies it: `(levels, max_level)`, where `levels` maps each SDK
-/// logger name to its `logging` level (`None`: off) and `max_level` is the most verbose level
-/// over the SDK's targets (`None`: nothing logged); `(None, None)` without a filter.
+/// A filter as `qfpay._log` applies it: `(levels, max_level)`: each SDK logger's `logging`
+/// level (`None`: off) and the most verbose of them; `(None, None)` without a filter.
 type FilterView<'py> = (Option<Bound<'py, PyDict>>, Option<u8>);
 
 fn filter_view<'py>(
@@ -196,15 +145,18 @@ fn filter_view<'py>(
         return Ok((None, None));
     };
     let levels = PyDict::new(py);
-    for (logger, target) in LOGGER_TARGETS {
-        levels.set_item(logger, f.level_for(target).map(py_level))?;
+    // Each SDK logger stands for the `QFPAY_LOG` target of its name (`qfpay.http`: `qfpay::http`).
+    for logger in ["qfpay", "qfpay.http", "qfpay.reconcile", "qfpay.config"] {
+        levels.set_item(
+            logger,
+            f.level_for(&logger.replace('.', "::")).map(py_level),
+        )?;
     }
     Ok((Some(levels), f.max_level().map(py_level)))
 }
 
-/// `QFPAY_LOG` read by the core's one rule (`qfpay::log_filter::env_log`):
-/// `(levels, max_level, warning)`; `warning` is the message about an unusable value, given
-/// only on the first call in the process (it never quotes the value).
+/// `QFPAY_LOG` read by the core's rule: `((levels, max_level), warning)`; the warning about an
+/// unusable value (never quoting it) comes on the first call only.
 #[pyfunction]
 pub fn _env_log(py: Python<'_>) -> PyResult<(FilterView<'_>, Option<String>)> {
     let env = qfpay::log_filter::env_log();
@@ -212,8 +164,7 @@ pub fn _env_log(py: Python<'_>) -> PyResult<(FilterView<'_>, Option<String>)> {
     Ok((view, env.take_warning().map(str::to_owned)))
 }
 
-/// A `QFPAY_LOG` value parsed by the core's rule, without reading the environment (for tests):
-/// `((levels, max_level), error)`.
+/// A `QFPAY_LOG` value parsed by the core's rule (for tests): `((levels, max_level), error)`.
 #[pyfunction]
 pub fn _parse_log_filter<'py>(
     py: Python<'py>,

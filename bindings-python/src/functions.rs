@@ -2,9 +2,11 @@
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyByteArray, PyBytes, PyDict, PyMapping, PyString};
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyMapping, PyMemoryView, PyString};
 
-use crate::convert::{int, invalid, text, text_ref, wrong};
+use qfpay::surface::{Fields, Kind};
+
+use crate::convert::{field, invalid, text, text_ref, wrong};
 use crate::errors::IntoPyResult;
 
 const RAW_BODY_NEEDED: &str = "verify_notification needs the raw request body (bytes, or str as \
@@ -12,36 +14,24 @@ const RAW_BODY_NEEDED: &str = "verify_notification needs the raw request body (b
     a parsed or re-serialised body (dict, json.loads(...), request.json) cannot be verified; pass \
     request.body / request.get_data() / rfile.read(length) instead";
 
-/// A notification body as bytes: `bytes`, `bytearray`, `memoryview`, or `str` taken as its
-/// UTF-8 text. Anything else raises `ArgumentTypeError` naming `raw_body`.
+/// A notification body as bytes (a `str` as its UTF-8 text); else `ArgumentTypeError`.
 fn raw_body_bytes(raw_body: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
+    let py = raw_body.py();
     if let Ok(b) = raw_body.cast::<PyBytes>() {
-        Ok(b.as_bytes().to_vec())
+        return Ok(b.as_bytes().to_vec());
     } else if raw_body.is_instance_of::<PyString>() {
-        Ok(text("raw_body", raw_body)?.into_bytes())
-    } else if let Ok(b) = raw_body.cast::<PyByteArray>() {
-        Ok(b.to_vec())
-    } else if raw_body.is_instance_of::<pyo3::types::PyMemoryView>() {
-        raw_body.call_method0("tobytes")?.extract::<Vec<u8>>()
-    } else {
-        let ty = raw_body
-            .get_type()
-            .name()
-            .map(|n| n.to_string())
-            .unwrap_or_else(|_| "an object".into());
-        Err(wrong(
-            raw_body.py(),
-            "raw_body",
-            &RAW_BODY_NEEDED.replace("{ty}", &ty),
-        ))
+        return Ok(text("raw_body", raw_body)?.into_bytes());
+    } else if raw_body.is_instance_of::<PyByteArray>() || raw_body.is_instance_of::<PyMemoryView>()
+    {
+        let bytes = py.get_type::<PyBytes>().call1((raw_body,))?;
+        return Ok(bytes.cast_into::<PyBytes>()?.as_bytes().to_vec());
     }
+    let ty = crate::convert::type_name(raw_body);
+    Err(wrong(py, "raw_body", &RAW_BODY_NEEDED.replace("{ty}", &ty)))
 }
 
-/// Verifies a notification's `X-QF-SIGN` against the raw body and the client key, then parses
-/// it. Raises `SignatureError` on a mismatch, `DecodeError` when the body is not a notification,
-/// and `ArgumentTypeError` (a `TypeError`) naming the argument when given anything but the raw
-/// body (`bytes`, `bytearray`, `memoryview`, or `str` taken as its UTF-8 bytes), a signature
-/// that is not a `str` (or `None`), or a key that is not a `str`.
+/// Verifies a notification's `X-QF-SIGN` against the raw body (`bytes`, `bytearray`,
+/// `memoryview`, or `str` as its UTF-8 text) and the client key, then parses it.
 #[pyfunction]
 #[pyo3(signature = (raw_body, signature, client_key))]
 pub fn verify_notification(
@@ -60,8 +50,7 @@ pub fn verify_notification(
     crate::results::result(py, "Notification", &n)
 }
 
-/// The expected `X-QF-SIGN` of a notification body (uppercase hex MD5 of body + key); for
-/// tests of your own receiver. The body is taken as `verify_notification` takes it.
+/// The `X-QF-SIGN` QFPay would send with a notification body (for tests of a receiver).
 #[pyfunction]
 pub fn notification_signature(
     raw_body: &Bound<'_, PyAny>,
@@ -102,43 +91,28 @@ fn pair_of<'py>(
     Ok(Some((key, value)))
 }
 
-fn push_pair<'py>(
-    out: &mut Pairs<'py>,
-    k: Bound<'py, PyAny>,
-    v: Bound<'py, PyAny>,
-) -> PyResult<()> {
-    if let Some(pair) = pair_of(k, v)? {
-        out.push(pair);
-    }
-    Ok(())
-}
-
+/// The pairs of `params`, a mapping (a dict, or anything with `items()`).
 fn params_of<'py>(params: &Bound<'py, PyAny>) -> PyResult<Pairs<'py>> {
-    if let Ok(dict) = params.cast::<PyDict>() {
-        let mut out = Vec::with_capacity(dict.len());
-        for (k, v) in dict.iter() {
-            push_pair(&mut out, k, v)?;
-        }
-        return Ok(out);
-    }
-    let mapping = params.cast::<PyMapping>().map_err(|_| {
-        let got = crate::convert::type_name(params);
-        wrong(
-            params.py(),
-            "params",
-            &format!("must be a mapping of names to values, not {got}"),
-        )
-    })?;
-    let mut out = Vec::with_capacity(mapping.len()?);
-    for item in mapping.items()?.iter() {
-        let (k, v): (Bound<'py, PyAny>, Bound<'py, PyAny>) = item.extract()?;
-        push_pair(&mut out, k, v)?;
+    let items = match params.cast::<PyDict>() {
+        Ok(dict) => dict.items(),
+        Err(_) => match params.cast::<PyMapping>() {
+            Ok(m) => m.items()?,
+            Err(_) => {
+                let got = crate::convert::type_name(params);
+                let rule = format!("must be a mapping of names to values, not {got}");
+                return Err(wrong(params.py(), "params", &rule));
+            }
+        },
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for item in items.iter() {
+        let (k, v) = item.extract()?;
+        out.extend(pair_of(k, v)?);
     }
     Ok(out)
 }
 
-/// A parameter name or value as `&str`; a lone surrogate is refused naming `params` (the
-/// value itself is never quoted, nor kept in the error).
+/// A parameter name or value as `&str`; a lone surrogate is refused (never quoted).
 fn param_str<'a>(s: &'a Bound<'_, PyString>) -> PyResult<&'a str> {
     s.to_str().map_err(|_| {
         invalid(
@@ -156,9 +130,7 @@ fn borrowed<'a>(params: &'a Pairs<'_>) -> PyResult<Vec<(&'a str, &'a str)>> {
         .collect()
 }
 
-/// The request signature (`X-QF-SIGN`): parameters sorted by name, empty values and `None`
-/// left out, `k=v` joined by `&`, the key appended, hashed (`"md5"` or `"sha256"`), uppercase
-/// hex. Values that are not `str` are converted with `str()`.
+/// The request signature (`X-QF-SIGN`) of `params` (values that are not `str` by `str()`).
 #[pyfunction]
 #[pyo3(signature = (params, client_key, sign_type = None), text_signature = "(params, client_key, sign_type='md5')")]
 pub fn sign(
@@ -174,15 +146,13 @@ pub fn sign(
     if let Ok(dict) = params.cast::<PyDict>()
         && dict.len() <= INLINE_PAIRS
     {
-        // The common case, without a heap allocation in the binding: the values are borrowed
-        // as `&str` straight from the dict's own strings (kept alive by `held`).
+        // The common case, without a heap allocation: `&str`s borrowed from the dict's strings.
         let mut held: [Option<(Bound<'_, PyString>, Bound<'_, PyString>)>; INLINE_PAIRS] =
             [const { None }; INLINE_PAIRS];
         let mut n = 0;
         for (k, v) in dict.iter() {
             if let Some(pair) = pair_of(k, v)? {
-                // The dict cannot grow while we iterate it (no Python code runs here except
-                // `str()` of a non-str value, which could mutate it): stop at the capacity.
+                // Only `str()` of a value runs Python code here (and could grow the dict).
                 if n == INLINE_PAIRS {
                     return Err(PyRuntimeError::new_err(
                         "params changed size during signing",
@@ -226,9 +196,9 @@ pub fn qr_png<'py>(
     scale: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyBytes>> {
     let content = text("content", content)?;
-    let scale: u32 = match scale.filter(|s| !s.is_none()) {
+    let scale = match scale {
+        Some(s) => field("scale", Kind::Count, s, Fields::count)?.unwrap_or(8),
         None => 8,
-        Some(s) => int("scale", s)?,
     };
     let png = qfpay::qr::png(&content, scale).py(py)?;
     Ok(PyBytes::new(py, &png))

@@ -1,14 +1,11 @@
-//! Typed results, built from the core's one description of each (`describe!`: its `SCHEMA` and
-//! its `Serialize`), with no field list here. Each result type (`qfpay.Payment`,
-//! `qfpay.Transaction`, ...) is a frozen class extending `_Result`, which holds the values in
-//! the schema's order; each field is a read-only descriptor (`_Field`) on the class. A `raw`
-//! field gives a new dict on every read, a list a new list; a result's repr names its order
-//! (results never hold a secret).
+//! Typed results from the core's `describe!` (`SCHEMA` and `Serialize`): each result class
+//! (generated, `classes.rs`) extends `_Result`, which holds the values in the schema's order,
+//! each field a read-only descriptor (`_Field`); `raw` and lists are copied on every read.
 
+use pyo3::IntoPyObjectExt;
 use pyo3::exceptions::{PyAttributeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
-use pyo3::{IntoPyObjectExt, PyClassInitializer};
 use qfpay::surface::schema::RESULTS;
 use serde_json::Value;
 
@@ -45,7 +42,7 @@ pub fn json_to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, Py
 enum Slot {
     Obj(Py<PyAny>),
     Raw(Value),
-    List(Vec<Py<PyAny>>),
+    List(Py<PyList>),
 }
 
 /// The base of every result class: the values, in the schema's order.
@@ -61,21 +58,7 @@ impl Record {
         match &self.slots[index] {
             Slot::Obj(o) => Ok(o.clone_ref(py)),
             Slot::Raw(v) => Ok(json_to_py(py, v)?.unbind()),
-            Slot::List(items) => Ok(PyList::new(py, items.iter().map(|i| i.clone_ref(py)))?
-                .into_any()
-                .unbind()),
-        }
-    }
-
-    fn list<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let i = RESULTS[self.kind]
-            .2
-            .iter()
-            .position(|f| f.ty.starts_with("list<"));
-        let items = i.map(|i| self.get(py, i)).transpose()?;
-        match items {
-            Some(l) => Ok(l.into_bound(py).cast_into::<PyList>()?),
-            None => Ok(PyList::empty(py)),
+            Slot::List(l) => Ok(PyList::new(py, l.bind(py).iter())?.into_any().unbind()),
         }
     }
 }
@@ -96,7 +79,7 @@ impl Record {
                         shown.push(format!("{}={}", f.name, o.repr()?));
                     }
                 }
-                Slot::List(items) => shown.push(format!("{}=<{} items>", f.name, items.len())),
+                Slot::List(l) => shown.push(format!("{}=<{} items>", f.name, l.bind(py).len())),
                 Slot::Raw(_) => {}
             }
         }
@@ -143,13 +126,9 @@ impl Field {
     }
 }
 
-/// The index in `RESULTS` of the result type `name`.
-fn kind(name: &str) -> Option<usize> {
-    RESULTS.iter().position(|(n, _, _)| *n == name)
-}
-
-/// A value of surface type `ty` (`str?`, `int`, `Transaction`, `list<Transaction>`...).
-fn object(py: Python<'_>, ty: &str, v: Value) -> PyResult<Py<PyAny>> {
+/// A serialised value as the Python value of surface type `ty` (`str?`, `Transaction`,
+/// `list<Transaction>`...; a type that is no result is plain JSON).
+pub fn from_json(py: Python<'_>, ty: &str, v: Value) -> PyResult<Py<PyAny>> {
     let ty = ty.trim_end_matches('?');
     if v.is_null() {
         return Ok(py.None());
@@ -161,11 +140,11 @@ fn object(py: Python<'_>, ty: &str, v: Value) -> PyResult<Py<PyAny>> {
         };
         let items: Vec<_> = items
             .into_iter()
-            .map(|i| object(py, item, i))
+            .map(|i| from_json(py, item, i))
             .collect::<PyResult<_>>()?;
         return Ok(PyList::new(py, items)?.into_any().unbind());
     }
-    let Some(kind) = kind(ty) else {
+    let Some(kind) = RESULTS.iter().position(|(n, _, _)| *n == ty) else {
         return Ok(json_to_py(py, &v)?.unbind());
     };
     let (name, _, fields) = RESULTS[kind];
@@ -176,89 +155,43 @@ fn object(py: Python<'_>, ty: &str, v: Value) -> PyResult<Py<PyAny>> {
     let mut slots = Vec::with_capacity(fields.len());
     for f in fields {
         let v = map.remove(f.name).unwrap_or(Value::Null);
-        slots.push(match (f.ty, v) {
-            ("raw", v) => Slot::Raw(v),
-            (t, Value::Array(items)) if t.starts_with("list<") => {
-                let item = &t[5..t.len() - 1];
-                Slot::List(
-                    items
-                        .into_iter()
-                        .map(|i| object(py, item, i))
-                        .collect::<PyResult<_>>()?,
-                )
-            }
-            (t, v) => Slot::Obj(object(py, t, v)?),
-        });
-    }
-    let record = Record { kind, slots };
-    new_result(py, name, record)
-}
-
-/// A core value as the Python result of surface type `ty` (a result's name, optionally `?`).
-pub fn result<T: serde::Serialize>(py: Python<'_>, ty: &str, value: &T) -> PyResult<Py<PyAny>> {
-    let v = serde_json::to_value(value).map_err(|e| PyTypeError::new_err(e.to_string()))?;
-    object(py, ty, v)
-}
-
-/// An already serialised value as the Python result of surface type `ty`.
-pub fn from_json(py: Python<'_>, ty: &str, v: Value) -> PyResult<Py<PyAny>> {
-    object(py, ty, v)
-}
-
-macro_rules! result_classes {
-    ($($t:ident),+) => {
-        $(
-            #[doc = concat!("`qfpay.", stringify!($t), "`.")]
-            #[pyclass(frozen, extends = Record, module = "qfpay")]
-            pub struct $t;
-        )+
-
-        fn new_result(py: Python<'_>, name: &str, record: Record) -> PyResult<Py<PyAny>> {
-            let init = PyClassInitializer::from(record);
-            match name {
-                $(stringify!($t) => Ok(Py::new(py, init.add_subclass($t))?.into_any()),)+
-                other => Err(PyTypeError::new_err(format!("no result class {other}"))),
-            }
-        }
-
-        /// Adds the result classes, with their docs and fields from the core's descriptions.
-        pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-            m.add_class::<Record>()?;
-            m.add_class::<Field>()?;
-            $(m.add_class::<$t>()?;)+
-            for (name, doc, fields) in RESULTS {
-                let cls = m.getattr(*name)?;
-                cls.setattr("__doc__", *doc)?;
-                for (index, f) in fields.iter().enumerate() {
-                    cls.setattr(f.name, Field { index, name: f.name, doc: f.doc })?;
+        slots.push(match f.ty {
+            "raw" => Slot::Raw(v),
+            t => {
+                let o = from_json(py, t, v)?;
+                match o.bind(py).cast::<PyList>() {
+                    Ok(l) => Slot::List(l.clone().unbind()),
+                    Err(_) => Slot::Obj(o),
                 }
             }
-            Ok(())
-        }
-    };
+        });
+    }
+    crate::new_result(py, name, Record { kind, slots })
 }
 
-result_classes!(
-    Payment,
-    Transaction,
-    QueryPage,
-    Refund,
-    Cancellation,
-    Notification
-);
+/// A core value as the Python value of surface type `ty`.
+pub fn result<T: serde::Serialize>(py: Python<'_>, ty: &str, value: &T) -> PyResult<Py<PyAny>> {
+    let v = serde_json::to_value(value).map_err(|e| PyTypeError::new_err(e.to_string()))?;
+    from_json(py, ty, v)
+}
 
-#[pymethods]
-impl QueryPage {
-    /// The number of transactions on this page.
-    fn __len__(slf: &Bound<'_, Self>) -> PyResult<usize> {
-        let record: &Bound<'_, Record> = slf.as_super();
-        Ok(record.get().list(slf.py())?.len())
+/// Adds the result classes, with their docs and fields from the core's descriptions.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Record>()?;
+    m.add_class::<Field>()?;
+    for (name, doc, fields) in RESULTS {
+        let cls = m.getattr(*name)?;
+        cls.setattr("__doc__", *doc)?;
+        for (index, f) in fields.iter().enumerate() {
+            cls.setattr(
+                f.name,
+                Field {
+                    index,
+                    name: f.name,
+                    doc: f.doc,
+                },
+            )?;
+        }
     }
-
-    /// The transactions on this page.
-    fn __iter__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
-        let record: &Bound<'_, Record> = slf.as_super();
-        let list = record.get().list(slf.py())?;
-        Ok(list.try_iter()?.into_any())
-    }
+    Ok(())
 }

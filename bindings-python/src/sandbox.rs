@@ -1,29 +1,25 @@
 //! `qfpay._qfpay._Sandbox`: the in-process QFPay sandbox (`qfpay-sandbox`) on its own thread
-//! and runtime. `qfpay.testing.Sandbox` wraps it as a context manager.
+//! and runtime, the base class of `qfpay.testing.Sandbox` (which starts it with `_start`).
 
 use std::sync::Mutex;
-use std::time::Duration;
 
 use pyo3::exceptions::{PyLookupError, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
-use qfpay::surface::Lang;
+use pyo3::types::{PyDict, PyTuple};
+use qfpay::surface::{Fields, Kind, Lang};
 use qfpay_sandbox::{Fault, Sandbox, SandboxError};
 
 use crate::errors::to_py_err;
-
 use crate::results::json_to_py;
 
-/// A merchant as `(app_code, client_key, mchid, notify_url)`.
+/// A merchant as `(app_code, client_key, mchid, notify_url)` (the first is the default).
 type MerchantTuple = (String, String, Option<String>, Option<String>);
 
-/// A running sandbox; `close()` (or garbage collection) stops it.
-#[pyclass(frozen, module = "qfpay._qfpay", name = "_Sandbox")]
+/// A sandbox, running once started; `stop()` (or garbage collection) stops it.
+#[pyclass(frozen, subclass, module = "qfpay._qfpay", name = "_Sandbox")]
+#[derive(Default)]
 pub struct PySandbox {
     inner: Mutex<Option<Sandbox>>,
-    base_url: String,
-    port: u16,
-    merchants: Vec<MerchantTuple>,
 }
 
 fn stopped() -> PyErr {
@@ -44,72 +40,56 @@ impl PySandbox {
         let guard = self.inner.lock().map_err(|_| stopped())?;
         guard.as_ref().map(f).ok_or_else(stopped)
     }
-}
 
-fn json_list<'py>(py: Python<'py>, items: &[serde_json::Value]) -> PyResult<Bound<'py, PyList>> {
-    let list = PyList::empty(py);
-    for item in items {
-        list.append(json_to_py(py, item)?)?;
+    fn json<'py>(
+        &self,
+        py: Python<'py>,
+        f: impl FnOnce(&Sandbox) -> Vec<serde_json::Value>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        json_to_py(py, &serde_json::Value::Array(self.with(f)?))
     }
-    Ok(list)
 }
 
 #[pymethods]
 impl PySandbox {
-    /// Starts a sandbox on 127.0.0.1 with the start options read by the sandbox crate's one
-    /// reader (`qfpay_sandbox::options::config`, Python's names, durations in seconds):
-    /// `port`, `merchants` (dicts), `rate_limit` (a bool or a dict), `notify_time_scale`,
-    /// `pending_queries`, `slow_response`. Every option left out keeps the sandbox's default.
     #[new]
+    #[pyo3(signature = (*_args, **_kw))]
+    fn new(_args: &Bound<'_, PyTuple>, _kw: Option<&Bound<'_, PyDict>>) -> Self {
+        Self::default()
+    }
+
+    /// Starts the sandbox on 127.0.0.1 (the options read by the sandbox crate's reader): its
+    /// base URL, port and merchants.
     #[pyo3(signature = (**options))]
-    fn new(py: Python<'_>, options: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
+    fn _start(
+        &self,
+        py: Python<'_>,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<(String, u16, Vec<MerchantTuple>)> {
         let config =
             qfpay_sandbox::options::config(Lang::Python, crate::convert::args(&[], options))
                 .map_err(|e| to_py_err(py, &e))?;
         let sandbox = py
             .detach(|| Sandbox::start_background(config))
             .map_err(|e| PyRuntimeError::new_err(format!("the sandbox did not start: {e}")))?;
-        let merchants = sandbox.merchants();
-        let merchants = if merchants.is_empty() {
-            std::slice::from_ref(sandbox.merchant())
-        } else {
-            merchants
+        let merchants = match sandbox.merchants() {
+            [] => std::slice::from_ref(sandbox.merchant()),
+            all => all,
         };
+        let merchants = merchants.iter().cloned();
         let merchants = merchants
-            .iter()
-            .map(|m| {
-                let m = m.clone();
-                (m.app_code, m.client_key, m.mchid, m.notify_url)
-            })
+            .map(|m| (m.app_code, m.client_key, m.mchid, m.notify_url))
             .collect();
-        Ok(Self {
-            base_url: sandbox.base_url(),
-            port: sandbox.port(),
-            merchants,
-            inner: Mutex::new(Some(sandbox)),
-        })
+        let started = (sandbox.base_url(), sandbox.port(), merchants);
+        let mut inner = self.inner.lock().map_err(|_| stopped())?;
+        if inner.is_some() {
+            return Err(PyRuntimeError::new_err("the sandbox was started already"));
+        }
+        *inner = Some(sandbox);
+        Ok(started)
     }
 
-    /// `http://127.0.0.1:<port>`.
-    #[getter]
-    fn base_url(&self) -> String {
-        self.base_url.clone()
-    }
-
-    /// The port.
-    #[getter]
-    fn port(&self) -> u16 {
-        self.port
-    }
-
-    /// The merchants as `(app_code, client_key, mchid, notify_url)`; the first is the default.
-    #[getter]
-    fn merchants(&self) -> Vec<MerchantTuple> {
-        self.merchants.clone()
-    }
-
-    /// The customer's scan: pays the pending order with this `syssn` or `out_trade_no` and
-    /// returns its query record.
+    /// The customer's scan: pays the pending order and returns its query record.
     fn pay<'py>(
         &self,
         py: Python<'py>,
@@ -132,32 +112,20 @@ impl PySandbox {
         status: Option<u16>,
         body: Option<String>,
     ) -> PyResult<()> {
-        let delay = delay
-            .filter(|d| !d.is_none())
-            .map(|d| crate::convert::seconds("delay", d))
-            .transpose()?;
-        let fault = match kind {
-            "delay" => Fault::Delay(delay.unwrap_or(Duration::from_millis(500))),
-            "drop" => Fault::Drop,
-            "http_status" => Fault::HttpStatus(status.unwrap_or(500)),
-            "malformed" => Fault::Malformed,
-            "canned" => Fault::Canned {
-                status: status.unwrap_or(200),
-                body: body.unwrap_or_default(),
-            },
-            other => {
-                return Err(PyValueError::new_err(format!(
-                    "unknown fault kind {other:?}: use delay, drop, http_status, malformed or canned"
-                )));
-            }
+        let delay = match delay {
+            Some(d) => crate::convert::field("delay", Kind::Duration, d, Fields::duration)?,
+            None => None,
         };
+        let status = status.unwrap_or(if kind == "canned" { 200 } else { 500 });
+        let ms = delay.map_or(500, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+        let spec = serde_json::json!({"kind": kind, "ms": ms, "status": status, "body": body});
+        let fault = Fault::from_json(&spec).map_err(PyValueError::new_err)?;
         self.with(|s| s.inject_fault(fault, count))
     }
 
     /// The request log (the last 1000 API requests), oldest first.
-    fn requests<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let items = self.with(|s| s.requests())?;
-        json_list(py, &items)
+    fn requests<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.json(py, |s| s.requests())
     }
 
     /// API requests received since start or reset, rejected ones included.
@@ -166,16 +134,13 @@ impl PySandbox {
     }
 
     /// Notification deliveries and their attempts, oldest first.
-    fn notifications<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let items = self.with(|s| s.notifications())?;
-        json_list(py, &items)
+    fn notifications<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.json(py, |s| s.notifications())
     }
 
-    /// Every order the sandbox holds (payments and refunds), oldest first: `kind`,
-    /// `out_trade_no`, `syssn`, `txamt`, `txcurrcd`, `state`, `orig_syssn`.
-    fn orders<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let items = self.with(|s| s.orders())?;
-        json_list(py, &items)
+    /// Every payment and refund the sandbox holds, oldest first.
+    fn orders<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.json(py, |s| s.orders())
     }
 
     /// Forgets orders, the log, faults and notifications.
@@ -188,8 +153,8 @@ impl PySandbox {
         self.with(|s| s.advance_clock(seconds))
     }
 
-    /// Stops the server; further calls raise `RuntimeError`. Closing twice is harmless.
-    fn close(&self, py: Python<'_>) -> PyResult<()> {
+    /// Stops the sandbox (stopping twice is harmless); leaving a `with` block does it.
+    fn stop(&self, py: Python<'_>) -> PyResult<()> {
         let taken = self.inner.lock().map_err(|_| stopped())?.take();
         if let Some(s) = taken {
             py.detach(move || s.shutdown());
@@ -197,9 +162,9 @@ impl PySandbox {
         Ok(())
     }
 
-    /// Whether `close()` was called.
+    /// Whether `stop()` was called.
     #[getter]
-    fn closed(&self) -> PyResult<bool> {
+    fn stopped(&self) -> PyResult<bool> {
         Ok(self.inner.lock().map_err(|_| stopped())?.is_none())
     }
 }

@@ -9,7 +9,7 @@ from pathlib import Path
 import qfpay
 
 PACKAGE = Path(qfpay.__file__).parent
-FILES = ["_qfpay.pyi", "_surface.pyi", "_async.py", "_errors.py", "testing.py", "_log.py"]
+FILES = ["_qfpay.pyi", "_surface.pyi", "_async.py", "_bridge.py", "_errors.py", "testing.py", "_log.py"]
 NO_RAISES = {"__iter__", "__aiter__", "__len__", "__repr__", "__enter__", "__exit__", "__aenter__", "__aexit__",
              "aclose", "close", "stop", "env", "requests", "request_count", "notifications", "orders", "reset",
              "advance_clock", "threshold", "emit", "config_warnings", "client", "async_client", "start", "message"}

@@ -8,27 +8,22 @@ enabled for ``TRACE`` (level 5, below DEBUG; ``QFPAY_LOG=trace``). Every record 
 attributes: ``event``, ``endpoint``, ``attempt``, ``out_trade_no``, ``elapsed_ms``,
 ``http_status``, ``respcd``, ``decision``, ``reason``.
 
-``QFPAY_LOG`` is read when the package is imported, by the core's one rule (the same in every
-language and the CLI): comma-separated directives, each ``LEVEL``, ``TARGET=LEVEL`` or ``TARGET``
-(that target at ``trace``); ``LEVEL`` is ``off``, ``error``, ``warn``/``warning``, ``info``,
-``debug`` or ``trace`` in any case; targets are ``qfpay``, ``qfpay::http``, ``qfpay::reconcile``,
-``qfpay::config`` (a directive covers the targets below it; the most specific one wins). A
-filter that enables any of them sets the levels of the ``qfpay`` loggers it names and adds a
-stderr handler on ``qfpay`` at the most verbose of them: ``QFPAY_LOG=qfpay=debug`` logs every
-event, ``QFPAY_LOG=qfpay::reconcile=warn`` only reconciliations. A value that does not follow
-the syntax never fails an import or a call: nothing is logged and one ``RuntimeWarning`` says
-which directive is wrong (the value is never quoted), printed once to stderr by Python's
-default warning filters.
+``QFPAY_LOG`` (the core's syntax, as in every language and the CLI: ``qfpay=debug``,
+``qfpay::reconcile=warn``, ``trace``...) is read on import: a filter that enables any target
+sets the levels of the ``qfpay`` loggers it names and adds a stderr handler on ``qfpay``; an
+unusable value never fails an import or a call: one ``RuntimeWarning`` names the wrong directive.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 import warnings
 from typing import Any
 
 from ._qfpay import _env_log
+from ._types import EVENTS, FIELDS
 
 __all__ = ["TRACE", "EVENTS", "FIELDS", "logger", "http_logger", "reconcile_logger", "config_logger"]
 
@@ -42,21 +37,15 @@ reconcile_logger = logging.getLogger("qfpay.reconcile")
 config_logger = logging.getLogger("qfpay.config")
 logger.addHandler(logging.NullHandler())
 
-#: The event kinds the core reports (``record.event``).
-EVENTS = ("request", "response", "retry", "reconcile", "status_unknown", "cancelled")
-#: The event fields every record carries as attributes.
-FIELDS = ("endpoint", "attempt", "out_trade_no", "elapsed_ms", "http_status", "respcd", "decision", "reason")
 
 _OFF = 255
-_LOGGERS = {"qfpay::http": http_logger, "qfpay::reconcile": reconcile_logger}
+_LEVELS = {"trace": TRACE, "debug": logging.DEBUG, "info": logging.INFO, "warn": logging.WARNING, "error": logging.ERROR}
 _RECONCILE_KINDS = frozenset(("reconcile", "status_unknown"))
 _manager = logging.Logger.manager
 
 
-# `logging` clears every logger's `_cache` (its isEnabledFor cache) whenever a level changes
-# (`setLevel`, `logging.disable`, configuration): the threshold is kept there too, so a call
-# costs one dict look-up instead of walking the logger hierarchy, and is never stale. The
-# extension reads the key itself (src/events.rs) and calls `threshold()` only when it is missing.
+# The threshold is kept in the logger's `_cache`, which `logging` clears on every level change:
+# never stale, and one dict look-up per call (the extension reads the key itself).
 _THRESHOLD_KEY = "qfpay.threshold"
 _level_cache: dict[Any, Any] | None = getattr(http_logger, "_cache", None)
 if not isinstance(_level_cache, dict):
@@ -80,22 +69,22 @@ def threshold() -> int:
     return result
 
 
-def emit(events: list[tuple[Any, ...]]) -> None:
-    """Turns core events into records (called by the extension with the GIL held)."""
-    for kind, level, endpoint, attempt, out_trade_no, elapsed_ms, http_status, respcd, decision, reason, body, message in events:
+def emit(events: list[dict[str, Any]]) -> None:
+    """Turns core events (their ``Serialize`` form) into records (called by the extension with
+    the GIL held)."""
+    for extra in events:
+        kind, level, message = extra.pop("kind"), _LEVELS[extra.pop("level")], extra.pop("message")
         target = reconcile_logger if kind in _RECONCILE_KINDS else http_logger
         if not target.isEnabledFor(level):
             continue
         # Bodies need TRACE on the event's own logger (another logger at TRACE makes the core
         # include them).
-        if body is not None and not target.isEnabledFor(TRACE):
-            body = None
-        extra = dict(zip(FIELDS, (endpoint, attempt, out_trade_no, elapsed_ms, http_status, respcd, decision, reason)))
+        if extra["body"] is not None and not target.isEnabledFor(TRACE):
+            extra["body"] = None
         extra["event"] = kind
-        extra["body"] = body
         target.log(level, "%s", message, extra=extra)
-        if body is not None:
-            target.log(logging.DEBUG, "%s %s body: %s", kind, endpoint, body, extra=extra)
+        if extra["body"] is not None:
+            target.log(logging.DEBUG, "%s %s body: %s", kind, extra["endpoint"], extra["body"], extra=extra)
 
 
 def config_warnings(warnings: list[str]) -> None:
@@ -110,10 +99,8 @@ def _warn_once(message: str) -> None:
     try:
         warnings.warn(message, RuntimeWarning, stacklevel=2)
     except Exception:
-        try:
+        with contextlib.suppress(Exception):
             sys.stderr.write(f"RuntimeWarning: {message}\n")
-        except Exception:
-            pass
 
 
 def _from_env() -> None:

@@ -4,64 +4,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from typing import Any, Self, final
+from typing import Any, final
 
-from ._errors import ConfigError
-from ._surface import Cancellation as Cancellation
-from ._surface import Client as Client
-from ._surface import Notification as Notification
-from ._surface import Payment as Payment
-from ._surface import QueryPage as QueryPage
-from ._surface import Refund as Refund
-from ._surface import Transaction as Transaction
-
-#: The package version.
-__version__: str
-#: The version of the Rust core inside.
-CORE_VERSION: str
-#: The body to answer a notification with (``"SUCCESS"``), with HTTP 200.
-NOTIFICATION_ACK: str
-#: The local sandbox's default app code.
-SANDBOX_APP_CODE: str
-#: The local sandbox's default client key (a test key, not a secret).
-SANDBOX_CLIENT_KEY: str
-
-@final
-class QueryPages:
-    """The pages of a query, fetched as iteration advances (the GIL released meanwhile);
-    never ends with an empty page."""
-
-    def __iter__(self) -> Self:
-        """This iterator."""
-    def __next__(self) -> QueryPage:
-        """The next page.
-
-        Raises:
-            StopIteration: after the last page.
-            QfPayError: the page could not be fetched (``RequestTimeoutError``, ``NetworkError``...).
-        """
-    def items(self) -> QueryItems:
-        """The transactions of every remaining page, in order: ``for t in pages.items()``.
-
-        Raises:
-            QfPayError: on iteration, when a page could not be fetched.
-        """
-    def _next_async(self, channel: _Channel) -> asyncio.Future[Any]: ...
-    def _flush(self) -> None: ...
-
-@final
-class QueryItems:
-    """The transactions across the pages of a query (``QueryPages.items()``)."""
-
-    def __iter__(self) -> Self:
-        """This iterator."""
-    def __next__(self) -> Transaction:
-        """The next transaction, fetching the next page when needed.
-
-        Raises:
-            StopIteration: after the last transaction.
-            QfPayError: a page could not be fetched.
-        """
+from ._surface import *  # noqa: F403 - Client, QueryPages, the results and the constants
 
 @final
 class _Channel:
@@ -71,17 +16,10 @@ class _Channel:
     def cancel(self, future: asyncio.Future[Any]) -> None: ...
     def pending(self) -> int: ...
 
-@final
-class _Sandbox:
-    def __init__(self, **options: Any) -> None: ...
+class _Sandbox:  # the base of ``qfpay.testing.Sandbox``: its controls (documented in the extension)
+    def _start(self, **options: Any) -> tuple[str, int, list[tuple[str, str, str | None, str | None]]]: ...
     @property
-    def base_url(self) -> str: ...
-    @property
-    def port(self) -> int: ...
-    @property
-    def merchants(self) -> list[tuple[str, str, str | None, str | None]]: ...
-    @property
-    def closed(self) -> bool: ...
+    def stopped(self) -> bool: ...
     def pay(self, syssn_or_out_trade_no: str) -> dict[str, Any]: ...
     def inject_fault(
         self, kind: str, count: int = 1, delay: float | None = None, status: int | None = None, body: str | None = None
@@ -92,7 +30,7 @@ class _Sandbox:
     def orders(self) -> list[dict[str, Any]]: ...
     def reset(self) -> None: ...
     def advance_clock(self, seconds: int) -> None: ...
-    def close(self) -> None: ...
+    def stop(self) -> None: ...
 
 def verify_notification(raw_body: bytes | bytearray | memoryview | str, signature: str | None, client_key: str) -> Notification:
     """Verifies ``X-QF-SIGN`` against the raw body and the client key, then parses the
@@ -165,13 +103,6 @@ def generate_out_trade_no() -> str:
         RuntimeError: never in practice (the OS random source failed).
     """
 
-def _env_log() -> tuple[tuple[dict[str, int | None] | None, int | None], str | None]:
-    """``QFPAY_LOG`` read by the core's rule: ``((levels, max_level), warning)``; ``levels`` maps
-    each SDK logger to its ``logging`` level (``None``: off), ``warning`` is given once."""
-def _parse_log_filter(spec: str) -> tuple[tuple[dict[str, int | None] | None, int | None], str | None]:
-    """A ``QFPAY_LOG`` value parsed by the core's rule: ``((levels, max_level), error)``."""
-def _config_error(option: str, message: str) -> ConfigError:
-    """The ``ConfigError`` about the option ``option`` (a keyword of the Python layer's own, such
-    as ``max_concurrency``), made as the core's are: ``.field`` is ``option``, ``.rule`` is
-    ``message`` (worded to follow the name), the message ``configuration error: <option>
-    <message>``."""
+def _env_log() -> tuple[tuple[dict[str, int | None] | None, int | None], str | None]: ...
+def _parse_log_filter(spec: str) -> tuple[tuple[dict[str, int | None] | None, int | None], str | None]: ...
+def _check_concurrency(max_concurrency: object) -> None: ...

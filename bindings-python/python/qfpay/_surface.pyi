@@ -4,10 +4,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
-from typing import Any, Unpack, final
+from typing import Any, Self, Unpack, final
 
-from ._qfpay import QueryPages
+from ._bridge import QueryItems
+from ._qfpay import _Channel
 from ._types import (
     CallOptions,
     CancelOptions,
@@ -20,6 +22,19 @@ from ._types import (
     TransactionState,
     WaitOptions,
 )
+
+__all__ = ["Client", "QueryPages", "Payment", "Transaction", "QueryPage", "Refund", "Cancellation", "Notification", "__version__", "CORE_VERSION", "NOTIFICATION_ACK", "SANDBOX_APP_CODE", "SANDBOX_CLIENT_KEY"]
+
+#: The binding's version.
+__version__: str
+#: The Rust core's version.
+CORE_VERSION: str
+#: The body to answer a notification with (SUCCESS).
+NOTIFICATION_ACK: str
+#: The embedded sandbox's app code.
+SANDBOX_APP_CODE: str
+#: The embedded sandbox's client key.
+SANDBOX_CLIENT_KEY: str
 
 
 @final
@@ -144,6 +159,29 @@ class Client:
             KeyboardInterrupt: Ctrl-C during the wait.
             QfPayError: any other failure.
         """
+
+
+@final
+class QueryPages:
+    """Every page of transactions matching the filters, fetched as you iterate (``Client.query_pages``); the GIL is released while a page is fetched."""
+
+    def __iter__(self) -> Self:
+        """This iterator."""
+    def __next__(self) -> QueryPage:
+        """The next page.
+
+        Raises:
+            StopIteration: after the last page.
+            QfPayError: the page could not be fetched (``RequestTimeoutError``, ``NetworkError``...).
+        """
+    def items(self) -> QueryItems:
+        """The transactions of every remaining page, in order: ``for t in pages.items()``.
+
+        Raises:
+            QfPayError: on iteration, when a page could not be fetched.
+        """
+    def _next_async(self, channel: _Channel) -> asyncio.Future[Any]: ...
+    def _flush(self) -> None: ...
 
 
 @final

@@ -16,6 +16,10 @@ StrOrList = Union[str, list[str], tuple[str, ...]]
 TransactionState = Literal["succeeded", "pending", "failed", "refunded", "partially_refunded", "cancelled"]
 #: ``Notification.notify_type``: payment, refund, or another type QFPay sends, kept as sent.
 NotifyType = Union[Literal["payment", "refund"], str]
+#: The event kinds the core reports (``record.event`` on the ``qfpay`` loggers).
+EVENTS = ("request", "response", "retry", "reconcile", "status_unknown", "cancelled")
+#: The event fields every log record carries as attributes.
+FIELDS = ("endpoint", "attempt", "out_trade_no", "elapsed_ms", "http_status", "respcd", "decision", "reason")
 #: ``QfPayError.code``.
 ErrorCode = Literal["validation", "config", "auth", "invalid_request", "declined", "duplicate_order", "order_state", "refund_rejected", "account", "server", "api", "rate_limited", "network", "timeout", "status_unknown", "decode", "signature"]
 

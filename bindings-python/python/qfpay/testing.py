@@ -39,21 +39,18 @@ class Merchant:
         return f"Merchant(app_code={self.app_code!r}, mchid={self.mchid!r}, notify_url={self.notify_url!r})"
 
 
-class Sandbox:
+class Sandbox(_Sandbox):
     """The QFPay sandbox, started in-process on 127.0.0.1 (a free port unless ``port`` is
     given); a context manager (``stop()`` on leaving). Every setting left out keeps the
-    sandbox's own default (the same in every language).
+    sandbox's own default (the same in every language). The controls (``pay``,
+    ``inject_fault``, ``requests``, ``orders``, ``reset``, ``advance_clock``, ``stop``...) are the
+    extension's.
 
     ``rate_limit``: ``True`` (default: on, QFPay's documented 100 per second and 400 per
     minute per app code), ``None`` or ``False`` (off), or ``(per_second, per_minute)``.
     ``notify_time_scale`` shrinks the notification retry schedule (0.001 turns 2 minutes into
     120 ms; default 1.0). ``pending_queries`` (default 2): queries scenario 1002 answers
     "pending". ``slow_response`` (seconds, default 3): scenario 1005's delay.
-
-    Raises:
-        ConfigError: a setting that cannot work (a port beyond 65535, a negative time scale).
-        ValidationError: a setting of the wrong type, or a duration out of range.
-        RuntimeError: the sandbox could not start (the port is taken).
     """
 
     def __init__(
@@ -69,18 +66,16 @@ class Sandbox:
         """Starts the sandbox; see the class documentation for the settings.
 
         Raises:
-            ConfigError: a setting that cannot work.
+            ConfigError: a setting that cannot work (a port beyond 65535, a negative time scale).
             ValidationError: a setting of the wrong type, or a duration out of range.
-            RuntimeError: the sandbox could not start.
+            RuntimeError: the sandbox could not start (the port is taken).
         """
         # Read by the sandbox crate's reader, as in every binding (None options: its defaults).
-        rate: Any
-        if rate_limit is None or isinstance(rate_limit, bool):
-            rate = bool(rate_limit)
-        else:
-            rate = {"per_second": rate_limit[0], "per_minute": rate_limit[1]}
+        rate: Any = bool(rate_limit) if rate_limit is None or isinstance(rate_limit, bool) else dict(
+            per_second=rate_limit[0], per_minute=rate_limit[1]
+        )
         listed = None if merchants is None else [vars(m) for m in merchants]
-        self._inner = _Sandbox(
+        self._base_url, self._port, specs = self._start(
             merchants=listed,
             rate_limit=rate,
             notify_time_scale=notify_time_scale,
@@ -88,23 +83,22 @@ class Sandbox:
             slow_response=slow_response,
             port=port,
         )
-        self.merchants = [Merchant(*spec) for spec in self._inner.merchants]
+        self.merchants = [Merchant(*spec) for spec in specs]
 
     @classmethod
     def start(cls, merchants: Sequence[Merchant] | None = None, **options: Any) -> Sandbox:
         """Starts a sandbox (the same as ``Sandbox(...)``); stop it with ``stop()``."""
         return cls(merchants, **options)
 
-    # -- connection details ---------------------------------------------------------------
     @property
     def base_url(self) -> str:
         """``http://127.0.0.1:<port>``."""
-        return self._inner.base_url
+        return self._base_url
 
     @property
     def port(self) -> int:
         """The port the sandbox listens on."""
-        return self._inner.port
+        return self._port
 
     @property
     def app_code(self) -> str:
@@ -121,23 +115,13 @@ class Sandbox:
         """The first merchant's ``mchid``, if it has one."""
         return self.merchants[0].mchid
 
-    @property
-    def stopped(self) -> bool:
-        """Whether ``stop()`` was called."""
-        return self._inner.closed
-
     def env(self) -> dict[str, str]:
         """The ``QFPAY_*`` environment variables that point ``Client.from_env()`` here."""
-        env = {
-            "QFPAY_BASE_URL": self.base_url,
-            "QFPAY_APP_CODE": self.app_code,
-            "QFPAY_CLIENT_KEY": self.client_key,
-        }
+        env = {"QFPAY_BASE_URL": self.base_url, "QFPAY_APP_CODE": self.app_code, "QFPAY_CLIENT_KEY": self.client_key}
         if self.mchid:
             env["QFPAY_MCHID"] = self.mchid
         return env
 
-    # -- clients --------------------------------------------------------------------------
     def _config(self, kw: dict[str, Any]) -> dict[str, Any]:
         merchant: Merchant = kw.pop("merchant", None) or self.merchants[0]
         kw.setdefault("base_url", self.base_url)
@@ -156,75 +140,10 @@ class Sandbox:
         """An ``AsyncClient`` for this sandbox; keywords as for ``client()``."""
         return AsyncClient(**self._config(kw))
 
-    # -- control --------------------------------------------------------------------------
-    def pay(self, syssn_or_out_trade_no: str) -> dict[str, Any]:
-        """The customer's scan: pays the pending order and returns its query record.
-
-        Raises:
-            LookupError: there is no such order.
-            ValueError: the order cannot be paid (already paid, closed...).
-        """
-        record: dict[str, Any] = self._inner.pay(syssn_or_out_trade_no)
-        return record
-
-    def inject_fault(
-        self,
-        kind: FaultKind,
-        count: int = 1,
-        delay: float | None = None,
-        status: int | None = None,
-        body: str | None = None,
-    ) -> None:
-        """Applies a fault to the next ``count`` API requests: ``delay`` (``delay`` seconds,
-        default 0.5), ``drop``, ``http_status`` (``status``), ``malformed``, or ``canned``
-        (``status`` and ``body``).
-
-        Raises:
-            ValueError: an unknown fault kind.
-            ValidationError: ``delay`` is not a usable number of seconds (NaN, negative...).
-        """
-        self._inner.inject_fault(kind, count, delay, status, body)
-
-    def requests(self) -> list[dict[str, Any]]:
-        """The request log (the last 1000 API requests), oldest first."""
-        return list(self._inner.requests())
-
-    def request_count(self) -> int:
-        """API requests received since start or ``reset()``, rejected ones included."""
-        return self._inner.request_count()
-
-    def notifications(self) -> list[dict[str, Any]]:
-        """Notification deliveries and their attempts, oldest first."""
-        return list(self._inner.notifications())
-
-    def orders(self) -> list[dict[str, Any]]:
-        """Every payment and refund the sandbox holds, oldest first, as dicts: ``kind``
-        (``"payment"``/``"refund"``), ``out_trade_no``, ``syssn``, ``txamt`` (int),
-        ``txcurrcd``, ``state`` (what a query would say), ``orig_syssn`` (refunds), ...
-        For checking a test run against what the server really holds."""
-        return list(self._inner.orders())
-
-    def reset(self) -> None:
-        """Forgets orders, the log, faults and notifications."""
-        self._inner.reset()
-
-    def advance_clock(self, seconds: int) -> None:
-        """Moves the sandbox clock forward (expires orders without waiting)."""
-        self._inner.advance_clock(seconds)
-
-    def stop(self) -> None:
-        """Stops the sandbox (stopping twice is harmless); leaving a ``with`` block does it."""
-        self._inner.close()
-
     def __enter__(self) -> Sandbox:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self.stop()
 
     def __repr__(self) -> str:

@@ -8,8 +8,8 @@
 
 use std::fmt::Write;
 
-use qfpay::surface::schema::{RESULTS, surface};
-use qfpay::surface::spec::{Kind, Opt};
+use qfpay::surface::schema::{CONSTANTS, FUNCTIONS, RESULTS, surface};
+use qfpay::surface::spec::{Kind, Operation, Opt};
 use qfpay::surface::{
     CALL_OPTIONS, CLIENT_OPTIONS, ENUMS, ERROR_DOCS, ERROR_FIELDS, Lang, OPERATIONS, WAIT_OPTIONS,
     is_api_category, operation,
@@ -65,6 +65,10 @@ pub fn files() -> Vec<File> {
         ("bindings-python/python/qfpay/_types.py", types()),
         ("bindings-python/python/qfpay/_errors.py", errors()),
         ("bindings-python/python/qfpay/_surface.pyi", stubs()),
+        ("bindings-python/python/qfpay/_async.py", async_client()),
+        ("bindings-python/python/qfpay/__init__.py", package()),
+        ("bindings-python/src/operations.rs", rust_operations()),
+        ("bindings-python/src/classes.rs", rust_classes()),
     ]
 }
 
@@ -142,6 +146,22 @@ fn types() -> String {
         );
     }
     out.push_str("#: ``Notification.notify_type``: payment, refund, or another type QFPay sends, kept as sent.\nNotifyType = Union[Literal[\"payment\", \"refund\"], str]\n");
+    let strings = |key: &str| -> String {
+        let items = surface()[key].clone();
+        let items: Vec<String> = items
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str().map(|v| format!("{v:?}")))
+            .collect();
+        items.join(", ")
+    };
+    let _ = writeln!(
+        out,
+        "#: The event kinds the core reports (``record.event`` on the ``qfpay`` loggers).\nEVENTS = ({})\n#: The event fields every log record carries as attributes.\nFIELDS = ({})",
+        strings("logging_events"),
+        strings("logging_event_fields")
+    );
     let _ = writeln!(
         out,
         "#: ``QfPayError.code``.\nErrorCode = {}\n",
@@ -293,8 +313,9 @@ fn raise(code: &str, why: &str) -> (String, String) {
     (L.error_class(Some(code)), why.to_owned())
 }
 
-fn client(out: &mut String) {
-    let config_raises = [
+/// What a constructor raises.
+fn config_raises() -> Vec<(String, String)> {
+    vec![
         raise(
             "config",
             &format!(
@@ -310,14 +331,11 @@ fn client(out: &mut String) {
             "ArgumentTypeError".to_owned(),
             "a keyword of the wrong type (also a ``TypeError``).".to_owned(),
         ),
-    ];
-    out.push_str("\n\n@final\nclass Client:\n    \"\"\"A synchronous QFPay client; thread-safe, the GIL is released during network waits. Every\n    operation also takes ``timeout=`` (seconds) and ``max_retries=`` for that call; every error\n    from a money-moving call names ``.out_trade_no``.\"\"\"\n\n");
-    out.push_str("    def __init__(self, app_code: str | None = None, client_key: str | None = None, **config: Unpack[ConfigOptions]) -> None:\n");
-    method_doc(
-        out,
-        "A client configured by keywords (durations in seconds).",
-        &config_raises,
-    );
+    ]
+}
+
+/// The environment variables `from_env` reads, quoted for a docstring.
+fn env_vars() -> String {
     let vars = surface()["client"]["env_vars"].clone();
     let vars: Vec<String> = vars
         .as_array()
@@ -325,10 +343,22 @@ fn client(out: &mut String) {
         .flatten()
         .filter_map(|v| v.as_str().map(|v| format!("``{v}``")))
         .collect();
+    vars.join(", ")
+}
+
+fn client(out: &mut String) {
+    let config_raises = config_raises();
+    out.push_str("\n\n@final\nclass Client:\n    \"\"\"A synchronous QFPay client; thread-safe, the GIL is released during network waits. Every\n    operation also takes ``timeout=`` (seconds) and ``max_retries=`` for that call; every error\n    from a money-moving call names ``.out_trade_no``.\"\"\"\n\n");
+    out.push_str("    def __init__(self, app_code: str | None = None, client_key: str | None = None, **config: Unpack[ConfigOptions]) -> None:\n");
+    method_doc(
+        out,
+        "A client configured by keywords (durations in seconds).",
+        &config_raises,
+    );
     out.push_str("    @classmethod\n    def from_env(cls, **overrides: Unpack[EnvConfigOptions]) -> Client:\n");
     let summary = format!(
         "A client from the environment variables; keywords override them. Configuration\n        warnings are logged on ``qfpay.config``. Variables: {}.",
-        vars.join(", ")
+        env_vars()
     );
     method_doc(out, &summary, &config_raises);
     for (name, ty, doc) in PROPERTIES {
@@ -338,71 +368,102 @@ fn client(out: &mut String) {
         );
     }
     for op in OPERATIONS {
-        let mut params = vec!["self".to_owned()];
-        if KEYWORD_ONLY.contains(&op.name) {
-            params.push("*".to_owned());
-        }
-        for a in op.args {
-            let ty = if a.kind == Kind::Amount { "int" } else { "str" };
-            params.push(match a.default {
-                Some(d) => format!("{}: {ty} = {d:?}", a.name),
-                None => format!("{}: {ty}", a.name),
-            });
-        }
-        let options = if op.call == WAIT_OPTIONS {
-            "WaitOptions"
-        } else {
-            // An operation taking the same options as one listed (query_pages, reverse) shares
-            // its TypedDict.
-            OPTIONS
-                .iter()
-                .find(|(n, _)| operation(n).is_some_and(|o| o.options == op.options))
-                .map_or("CallOptions", |(_, t)| t)
-        };
-        params.push(format!("**options: Unpack[{options}]"));
-        let returns = match op.returns {
-            "list<QueryPage>" => "QueryPages".to_owned(),
-            r => render(L, r),
-        };
+        let sig = op_sig(op);
         let _ = writeln!(
             out,
-            "    def {}({}) -> {returns}:",
+            "    def {}({}) -> {}:",
             L.member(op.name),
-            params.join(", ")
+            sig.params.join(", "),
+            sig.returns
         );
-        let mut summary = op.doc.replace("null", "None");
-        if op.call == WAIT_OPTIONS {
-            let defaults: Vec<String> = WAIT_OPTIONS
-                .iter()
-                .filter_map(|o| o.default.map(|d| format!("{} {d}", o.name)))
-                .collect();
-            summary.push_str(&format!(
-                " Defaults: {}. Ctrl-C stops the wait.",
-                defaults.join(", ")
-            ));
-        }
-        let mut raises = vec![raise(
-            "validation",
-            "an argument broke a rule; nothing was sent (``.field`` names it;\n                ``ArgumentTypeError``, also a ``TypeError``, for a wrong type).",
-        )];
-        let extra = RAISES
+        method_doc(out, &sig.summary, &sig.raises);
+    }
+}
+
+/// An operation's Python declaration: its parameters (`self` first, `**options` last), the
+/// arguments that hand them on (`amount, currency` or `amount=amount`), its result type and
+/// its docstring parts.
+struct OpSig {
+    params: Vec<String>,
+    pass: Vec<String>,
+    returns: String,
+    summary: String,
+    raises: Vec<(String, String)>,
+}
+
+fn op_sig(op: &Operation) -> OpSig {
+    let keyword_only = KEYWORD_ONLY.contains(&op.name);
+    let mut params = vec!["self".to_owned()];
+    let mut pass = Vec::new();
+    if keyword_only {
+        params.push("*".to_owned());
+    }
+    for a in op.args {
+        let ty = if a.kind == Kind::Amount { "int" } else { "str" };
+        params.push(match a.default {
+            Some(d) => format!("{}: {ty} = {d:?}", a.name),
+            None => format!("{}: {ty}", a.name),
+        });
+        pass.push(if keyword_only {
+            format!("{0}={0}", a.name)
+        } else {
+            a.name.to_owned()
+        });
+    }
+    let options = if op.call == WAIT_OPTIONS {
+        "WaitOptions"
+    } else {
+        // An operation taking the same options as one listed (query_pages, reverse) shares
+        // its TypedDict.
+        OPTIONS
             .iter()
-            .find(|(n, _)| *n == op.name)
-            .map_or(&[][..], |(_, c)| c);
-        raises.extend(extra.iter().map(|c| raise(c, error_doc(c))));
-        if op.call == WAIT_OPTIONS {
-            raises.push((
-                "KeyboardInterrupt".to_owned(),
-                "Ctrl-C during the wait.".to_owned(),
-            ));
-        }
-        let named = match (op.moves_money, KEYWORD_ONLY.contains(&op.name)) {
-            (true, false) => " Every one names ``.out_trade_no``.",
-            (true, true) => " Every one names ``.out_trade_no`` when it was given.",
-            _ => "",
-        };
-        raises.push((L.error_class(None), format!("any other failure.{named}")));
-        method_doc(out, &summary, &raises);
+            .find(|(n, _)| operation(n).is_some_and(|o| o.options == op.options))
+            .map_or("CallOptions", |(_, t)| t)
+    };
+    params.push(format!("**options: Unpack[{options}]"));
+    pass.push("**options".to_owned());
+    let returns = match op.returns {
+        "list<QueryPage>" => "QueryPages".to_owned(),
+        r => render(L, r),
+    };
+    let mut summary = op.doc.replace("null", "None");
+    if op.call == WAIT_OPTIONS {
+        let defaults: Vec<String> = WAIT_OPTIONS
+            .iter()
+            .filter_map(|o| o.default.map(|d| format!("{} {d}", o.name)))
+            .collect();
+        summary.push_str(&format!(
+            " Defaults: {}. Ctrl-C stops the wait.",
+            defaults.join(", ")
+        ));
+    }
+    let mut raises = vec![raise(
+        "validation",
+        "an argument broke a rule; nothing was sent (``.field`` names it;\n                ``ArgumentTypeError``, also a ``TypeError``, for a wrong type).",
+    )];
+    let extra = RAISES
+        .iter()
+        .find(|(n, _)| *n == op.name)
+        .map_or(&[][..], |(_, c)| c);
+    raises.extend(extra.iter().map(|c| raise(c, error_doc(c))));
+    if op.call == WAIT_OPTIONS {
+        raises.push((
+            "KeyboardInterrupt".to_owned(),
+            "Ctrl-C during the wait.".to_owned(),
+        ));
+    }
+    let named = match (op.moves_money, keyword_only) {
+        (true, false) => " Every one names ``.out_trade_no``.",
+        (true, true) => " Every one names ``.out_trade_no`` when it was given.",
+        _ => "",
+    };
+    raises.push((L.error_class(None), format!("any other failure.{named}")));
+    OpSig {
+        params,
+        pass,
+        returns,
+        summary,
+        raises,
     }
 }
 
@@ -412,8 +473,30 @@ fn stubs() -> String {
         &mut out,
         "Stubs of the result classes (frozen: every attribute is read-only) and of ``Client``.",
     );
-    out.push_str("from collections.abc import Iterator\nfrom typing import Any, Unpack, final\n\nfrom ._qfpay import QueryPages\nfrom ._types import (\n    CallOptions,\n    CancelOptions,\n    ConfigOptions,\n    EnvConfigOptions,\n    PaymentOptions,\n    QrPaymentOptions,\n    QueryOptions,\n    RefundOptions,\n    TransactionState,\n    WaitOptions,\n)\n");
+    out.push_str("import asyncio\nfrom collections.abc import Iterator\nfrom typing import Any, Self, Unpack, final\n\nfrom ._bridge import QueryItems\nfrom ._qfpay import _Channel\nfrom ._types import (\n    CallOptions,\n    CancelOptions,\n    ConfigOptions,\n    EnvConfigOptions,\n    PaymentOptions,\n    QrPaymentOptions,\n    QueryOptions,\n    RefundOptions,\n    TransactionState,\n    WaitOptions,\n)\n");
+    let constants: Vec<String> = CONSTANTS
+        .iter()
+        .map(|(c, _)| match *c {
+            "version" => "__version__".to_owned(),
+            c => L.constant(c),
+        })
+        .collect();
+    let mut all: Vec<String> = ["Client", "QueryPages"].map(str::to_owned).to_vec();
+    all.extend(RESULTS.iter().map(|(n, _, _)| (*n).to_owned()));
+    all.extend(constants.iter().cloned());
+    let _ = writeln!(
+        out,
+        "\n__all__ = [{}]\n",
+        all.iter()
+            .map(|n| format!("{n:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    for (name, (_, doc)) in constants.iter().zip(CONSTANTS) {
+        let _ = writeln!(out, "#: {doc}\n{name}: str");
+    }
     client(&mut out);
+    pages(&mut out);
     for (name, doc, fields) in RESULTS {
         let _ = writeln!(out, "\n\n@final\nclass {name}:\n    \"\"\"{doc}\"\"\"\n");
         for f in *fields {
@@ -431,6 +514,338 @@ fn stubs() -> String {
                     f.name
                 );
             }
+        }
+    }
+    out
+}
+
+const ASYNC_DOC: &str =
+    "An asyncio QFPay client. Same keywords, defaults and results as ``Client``; every
+    operation is a coroutine and nothing blocks the event loop, and no thread is held per call
+    (waits sleep on the I/O runtime). Share one client across tasks and event loops.
+    ``max_concurrency`` is accepted for compatibility and bounds nothing: calls in flight cost a
+    small Rust task each. ``await client.aclose()`` (or ``async with``) is harmless.";
+
+/// `_async.py`: `AsyncClient`, each operation started on the asyncio bridge (`_bridge.py`).
+fn async_client() -> String {
+    let mut out = String::new();
+    head(
+        &mut out,
+        "``AsyncClient``: the operations of ``Client``, each started on the asyncio bridge (``_bridge``)\nand awaited; cancelling the awaiting task cancels the call.",
+    );
+    out.push_str("from types import TracebackType\nfrom typing import TYPE_CHECKING, Unpack\n\nfrom ._bridge import AsyncQueryPages, _abandon, _channel\nfrom ._qfpay import Cancellation, Client, Payment, QueryPage, Refund, Transaction, _check_concurrency\nfrom ._types import (\n    CallOptions,\n    CancelOptions,\n    ConfigOptions,\n    EnvConfigOptions,\n    PaymentOptions,\n    QrPaymentOptions,\n    QueryOptions,\n    RefundOptions,\n)\n\nif TYPE_CHECKING:\n    import asyncio\n\n__all__ = [\"AsyncClient\", \"AsyncQueryPages\"]\n");
+    let _ = writeln!(
+        out,
+        "\n\nclass AsyncClient:\n    \"\"\"{ASYNC_DOC}\"\"\"\n\n    __slots__ = (\"_engine\", \"_max_concurrency\")\n"
+    );
+    let mut raises = config_raises();
+    out.push_str("    def __init__(\n        self,\n        app_code: str | None = None,\n        client_key: str | None = None,\n        *,\n        max_concurrency: int = 64,\n        **config: Unpack[ConfigOptions],\n    ) -> None:\n");
+    method_doc(
+        &mut out,
+        "A client configured by keywords; see ``Client``.",
+        &raises,
+    );
+    out.push_str("        _check_concurrency(max_concurrency)\n        self._engine = Client(app_code, client_key, **config)\n        self._max_concurrency = max_concurrency\n\n");
+    out.push_str("    @classmethod\n    def from_env(cls, *, max_concurrency: int = 64, **overrides: Unpack[EnvConfigOptions]) -> AsyncClient:\n");
+    raises.truncate(1);
+    let summary = format!(
+        "A client from the environment variables; keywords override them. Variables:\n        {}.",
+        env_vars()
+    );
+    method_doc(&mut out, &summary, &raises);
+    out.push_str("        _check_concurrency(max_concurrency)\n        self = cls.__new__(cls)\n        self._engine = Client.from_env(**overrides)\n        self._max_concurrency = max_concurrency\n        return self\n");
+    for (name, ty, doc) in PROPERTIES {
+        let _ = writeln!(
+            out,
+            "\n    @property\n    def {name}(self) -> {ty}:\n        \"\"\"{doc}\"\"\"\n        return self._engine.{name}"
+        );
+    }
+    out.push_str(concat!(
+        "\n    def __repr__(self) -> str:\n        return \"Async\" + repr(self._engine)\n\n",
+        "    async def aclose(self) -> None:\n        \"\"\"Releases nothing and waits for nothing (calls in flight finish on their own); kept\n        so ``async with`` and existing code work.\"\"\"\n\n",
+        "    async def __aenter__(self) -> AsyncClient:\n        return self\n\n",
+        "    async def __aexit__(\n        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None\n    ) -> None:\n        await self.aclose()\n",
+    ));
+    for op in OPERATIONS {
+        let mut sig = op_sig(op);
+        let name = L.member(op.name);
+        if op.call == WAIT_OPTIONS {
+            // Named, so that `inspect.signature` shows them (None: the core's default).
+            sig.params.pop();
+            sig.pass.pop();
+            sig.params.push("*".to_owned());
+            for o in op.call {
+                let n = L.option(o.name);
+                sig.params.push(format!("{n}: float | None = None"));
+                sig.pass.push(format!("{n}={n}"));
+            }
+        }
+        let args = sig.pass.join(", ");
+        if sig.returns == "QueryPages" {
+            let _ = writeln!(
+                out,
+                "\n    def {name}({}) -> AsyncQueryPages:",
+                sig.params.join(", ")
+            );
+            sig.summary
+                .push_str(" Iterate with ``async for``; the filters are checked at once.");
+            method_doc(&mut out, &sig.summary, &sig.raises);
+            let _ = writeln!(
+                out,
+                "        return AsyncQueryPages(self._engine.{name}({args}))"
+            );
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "\n    async def {name}({}) -> {}:",
+            sig.params.join(", "),
+            sig.returns
+        );
+        method_doc(&mut out, &sig.summary, &sig.raises);
+        let _ = writeln!(
+            out,
+            "        channel = _channel()\n        fut: asyncio.Future[{}] = self._engine.{name}({args}, _channel=channel)  # type: ignore[call-arg, assignment]\n        try:\n            return await fut\n        except BaseException:\n            _abandon(channel, fut)\n            raise",
+            sig.returns
+        );
+    }
+    out
+}
+
+/// `src/operations.rs` (included by `client.rs`): the macro that writes `Client`'s
+/// `#[pymethods]`: the methods it is given, the constructors, and one method per operation,
+/// each handing its arguments by name to `Client::call`. The text signatures list every
+/// keyword the core's applier reads.
+fn rust_operations() -> String {
+    let mut out = crate::banner("//");
+    let keywords = |opts: &mut dyn Iterator<Item = &Opt>| -> String {
+        opts.map(|o| format!(", {}=None", L.option(o.name)))
+            .collect()
+    };
+    let config = keywords(
+        &mut CLIENT_OPTIONS
+            .iter()
+            .filter(|o| !POSITIONAL.contains(&o.name)),
+    );
+    let creds = keywords(
+        &mut CLIENT_OPTIONS
+            .iter()
+            .filter(|o| POSITIONAL.contains(&o.name)),
+    );
+    let _ = writeln!(
+        out,
+        "// `Client`'s #[pymethods]: the methods given, the constructors, and one method per operation
+// of the core's OPERATIONS, each handing its arguments by name to `Client::call`.
+macro_rules! client_methods {{
+    ($($fixed:tt)*) => {{
+        #[pymethods]
+        impl Client {{
+            $($fixed)*
+
+            /// A client configured by keywords (defaults: live-test environment, MD5, 30 s per
+            /// call, connect 5 s, 2 retries, 15 s reconciliation).
+            #[new]
+            #[pyo3(signature = (app_code=None, client_key=None, **kw), text_signature = \"(app_code=None, client_key=None, *{config})\")]
+            fn new(py: Python<'_>, app_code: Arg<'_, '_>, client_key: Arg<'_, '_>, kw: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {{
+                build(py, false, &[(\"app_code\", app_code), (\"client_key\", client_key)], kw)
+            }}
+
+            /// A client from the `QFPAY_*` environment variables; keywords override them.
+            #[classmethod]
+            #[pyo3(signature = (**kw), text_signature = \"($cls, *{creds}{config})\")]
+            fn from_env(_cls: &Bound<'_, PyType>, py: Python<'_>, kw: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {{
+                build(py, true, &[], kw)
+            }}"
+    );
+    for (name, ty, doc) in PROPERTIES {
+        let rust = if ty.ends_with("| None") {
+            "Option<String>"
+        } else {
+            "String"
+        };
+        let _ = writeln!(
+            out,
+            "\n            #[doc = {:?}]\n            #[getter]\n            fn {name}(&self) -> {rust} {{\n                self.core().config().{name}.clone()\n            }}",
+            doc.replace("``", "`")
+        );
+    }
+    for (i, op) in OPERATIONS.iter().enumerate() {
+        let sig = op_sig(op);
+        let keyword_only = KEYWORD_ONLY.contains(&op.name);
+        let (mut signature, mut text) = (Vec::new(), vec!["$self".to_owned()]);
+        if keyword_only {
+            signature.push("*".to_owned());
+            text.push("*".to_owned());
+        }
+        for a in op.args {
+            signature.push(match a.default {
+                Some(_) => format!("{}=None", a.name),
+                None => a.name.to_owned(),
+            });
+            text.push(match a.default {
+                Some(d) => format!("{}='{d}'", a.name),
+                None => a.name.to_owned(),
+            });
+        }
+        if !keyword_only {
+            signature.push("*".to_owned());
+            text.push("*".to_owned());
+        }
+        signature.extend(["_channel=None".to_owned(), "**kw".to_owned()]);
+        text.extend(
+            op.optional()
+                .chain(op.call)
+                .map(|o| format!("{}=None", L.option(o.name))),
+        );
+        let name = L.member(op.name);
+        let params: String = op
+            .args
+            .iter()
+            .map(|a| format!("{}: Arg<'_, '_>, ", a.name))
+            .collect();
+        let named: Vec<String> = op
+            .args
+            .iter()
+            .map(|a| format!("(\"{0}\", {0})", a.name))
+            .collect();
+        if op.returns == "list<QueryPage>" {
+            // An iterator, made at once (the filters checked), fetching pages as it advances.
+            let _ = writeln!(
+                out,
+                "\n            #[doc = {:?}]\n            #[pyo3(signature = (**kw), text_signature = \"({})\")]\n            fn {name}(&self, py: Python<'_>, kw: Option<&Bound<'_, PyDict>>) -> PyResult<QueryPages> {{\n                self.pages(py, &qfpay::surface::OPERATIONS[{i}], kw)\n            }}",
+                sig.summary,
+                text.join(", "),
+            );
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "\n            #[doc = {:?}]\n            #[pyo3(signature = ({}), text_signature = \"({})\")]\n            fn {name}(&self, py: Python<'_>, {params}_channel: Ch<'_, '_>, kw: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {{\n                self.call(py, &qfpay::surface::OPERATIONS[{i}], &[{}], kw, _channel)\n            }}",
+            sig.summary,
+            signature.join(", "),
+            text.join(", "),
+            named.join(", ")
+        );
+    }
+    out.push_str("        }\n    };\n}\n");
+    out
+}
+
+const PACKAGE_DOC: &str = r#"qfpay: the QFPay Open API SDK (WeChat Pay QR payments, queries, refunds, notifications).
+
+Every protocol rule (validation, signing, retries, reconciliation, error classification) is
+implemented once in the Rust core; this package is its Python face.
+
+    >>> import qfpay
+    >>> client = qfpay.Client(app_code="...", client_key="...", environment="live_test")
+    >>> payment = client.wechat_qr(300, "HKD", goods_name="Coffee")   # doctest: +SKIP
+    >>> payment.qrcode                                                 # doctest: +SKIP
+    'weixin://wxpay/bizpayurl?pr=...'
+"#;
+
+/// `__init__.py`: the public names (the clients, the surface's results, functions, constants
+/// and enums, the exceptions), re-exported from the modules that define them.
+fn package() -> String {
+    let mut out = crate::banner("#");
+    let _ = writeln!(
+        out,
+        "\"\"\"{PACKAGE_DOC}\"\"\"\n\nfrom __future__ import annotations\n\nfrom . import _log  # noqa: F401 - the loggers, and QFPAY_LOG's stderr handler\nfrom . import _errors\nfrom ._errors import *  # noqa: F403 - the exception classes, one per error code\nfrom ._async import AsyncClient, AsyncQueryPages\nfrom ._bridge import QueryItems"
+    );
+    let constants = CONSTANTS
+        .iter()
+        .map(|(c, _)| match *c {
+            "version" => "__version__".to_owned(),
+            c => L.constant(c),
+        })
+        .filter(|c| !c.starts_with("SANDBOX_"));
+    let mut native: Vec<String> = constants
+        .chain(["Client", "QueryPages"].map(str::to_owned))
+        .chain(RESULTS.iter().map(|(n, _, _)| (*n).to_owned()))
+        .chain(FUNCTIONS.iter().map(|(f, _)| L.member(f)))
+        .collect();
+    native.sort_by_key(|n| (n.starts_with("__"), n.to_owned()));
+    let mut types: Vec<String> = ENUMS.iter().map(|(n, _)| pascal(n)).collect();
+    types.extend(["ErrorCode", "NotifyType"].map(str::to_owned));
+    types.sort();
+    let _ = writeln!(
+        out,
+        "from ._qfpay import (\n{})\nfrom ._types import {}\n\n#: Pay type of WeChat Pay QR code payments (merchant-presented; the customer scans).\nWECHAT_QR = \"800201\"\n",
+        native
+            .iter()
+            .map(|n| format!("    {n},\n"))
+            .collect::<String>(),
+        types.join(", ")
+    );
+    let mut all = vec![
+        "WECHAT_QR".to_owned(),
+        "AsyncClient".to_owned(),
+        "AsyncQueryPages".to_owned(),
+    ];
+    all.extend(native);
+    all.extend(types);
+    let _ = writeln!(
+        out,
+        "__all__ = [\n{}]\n__all__ += _errors.__all__",
+        all.iter()
+            .map(|n| format!("    {n:?},\n"))
+            .collect::<String>()
+    );
+    out
+}
+
+/// The page iterator of the operations returning `list<QueryPage>` (`query_pages`).
+fn pages(out: &mut String) {
+    for op in OPERATIONS.iter().filter(|o| o.returns == "list<QueryPage>") {
+        let _ = writeln!(
+            out,
+            "\n\n@final\nclass QueryPages:\n    \"\"\"{} (``Client.{}``); the GIL is released while a page is fetched.\"\"\"\n",
+            op.doc.trim_end_matches('.'),
+            op.name
+        );
+    }
+    out.push_str("    def __iter__(self) -> Self:\n        \"\"\"This iterator.\"\"\"\n    def __next__(self) -> QueryPage:\n        \"\"\"The next page.\n\n        Raises:\n            StopIteration: after the last page.\n            QfPayError: the page could not be fetched (``RequestTimeoutError``, ``NetworkError``...).\n        \"\"\"\n    def items(self) -> QueryItems:\n        \"\"\"The transactions of every remaining page, in order: ``for t in pages.items()``.\n\n        Raises:\n            QfPayError: on iteration, when a page could not be fetched.\n        \"\"\"\n    def _next_async(self, channel: _Channel) -> asyncio.Future[Any]: ...\n    def _flush(self) -> None: ...\n");
+}
+
+/// `src/classes.rs` (included by `lib.rs`): one frozen subclass of `Record` per result type,
+/// how to make each, and the registration of those classes and of the module functions.
+fn rust_classes() -> String {
+    let mut out = crate::banner("//");
+    for (name, _, _) in RESULTS {
+        let _ = writeln!(
+            out,
+            "/// `qfpay.{name}`.\n#[pyclass(frozen, extends = results::Record, module = \"qfpay\")]\npub struct {name};\n"
+        );
+    }
+    out.push_str("/// A result of class `name` holding `record`.\npub fn new_result(py: Python<'_>, name: &str, record: results::Record) -> PyResult<Py<PyAny>> {\n    let init = pyo3::PyClassInitializer::from(record);\n    match name {\n");
+    for (name, _, _) in RESULTS {
+        let _ = writeln!(
+            out,
+            "        \"{name}\" => Ok(Py::new(py, init.add_subclass({name}))?.into_any()),"
+        );
+    }
+    out.push_str("        other => Err(pyo3::exceptions::PyTypeError::new_err(format!(\"no result class {other}\"))),\n    }\n}\n\n/// Adds the result classes and the module functions to the module.\nfn add_generated(m: &Bound<'_, PyModule>) -> PyResult<()> {\n");
+    out.push_str(
+        "    m.add_class::<client::Client>()?;\n    m.add_class::<client::QueryPages>()?;\n",
+    );
+    for (name, _, _) in RESULTS {
+        let _ = writeln!(out, "    m.add_class::<{name}>()?;");
+    }
+    for (name, _) in FUNCTIONS {
+        let _ = writeln!(
+            out,
+            "    m.add_function(wrap_pyfunction!(functions::{}, m)?)?;",
+            L.member(name)
+        );
+    }
+    out.push_str("    Ok(())\n}\n");
+    // A result with a list field is a sequence of its items (`len(page)`, `for t in page`).
+    for (name, _, fields) in RESULTS {
+        for f in fields.iter().filter(|f| f.ty.starts_with("list<")) {
+            let _ = writeln!(
+                out,
+                "\n#[pymethods]\nimpl {name} {{\n    /// The number of items in `{0}`.\n    fn __len__(slf: &Bound<'_, Self>) -> PyResult<usize> {{\n        slf.getattr(\"{0}\")?.len()\n    }}\n\n    /// The items of `{0}`.\n    fn __iter__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {{\n        Ok(slf.getattr(\"{0}\")?.try_iter()?.into_any())\n    }}\n}}",
+                f.name
+            );
         }
     }
     out
