@@ -3,18 +3,14 @@
 //! requests arrive as generic values by their Java names (`value.rs`) and go to the core's
 //! applier (`qfpay::surface::apply`); results leave as the core's `Serialize` output.
 
-use std::future::Future;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, LazyLock, Mutex, OnceLock};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, LazyLock, Mutex, OnceLock, mpsc};
 
-use qfpay::surface::{Lang, Operation, Request, Value, apply, operation};
-use qfpay::{ClientBuilder, Wait};
-use uniffi::Lower;
-
-use crate::UniFfiTag;
-use crate::errors::{FfiErrorInfo, FfiResult, QfPayFfiError};
-use crate::events::{FfiEventSink, JvmObserver};
+use crate::errors::{FfiResult, QfPayFfiError};
+use crate::jni_path::{JvmObserver, JvmTarget};
 use crate::value;
+use qfpay::surface::{Lang, OPERATIONS, Operation, Request, Value, apply, operation};
+use qfpay::{ClientBuilder, Wait};
 
 /// The runtime the `...Async` calls run on: two I/O threads, started on first use.
 static RUNTIME: LazyLock<Result<tokio::runtime::Runtime, String>> = LazyLock::new(|| {
@@ -28,20 +24,15 @@ static RUNTIME: LazyLock<Result<tokio::runtime::Runtime, String>> = LazyLock::ne
         .map_err(|e| format!("cannot start the I/O runtime: {e}"))
 });
 
-/// An outcome as the JVM reads it (`Jni.outcome`): `0` and the result (a generic value), or
-/// `1` and the `FfiErrorInfo` in uniffi's serialized form.
+/// An outcome as the JVM reads it (`Jni.outcome`): `0` and the result, or `1` and the error,
+/// each a generic value.
 pub(crate) fn outcome(r: FfiResult<Vec<u8>>) -> Vec<u8> {
-    match r {
-        Ok(mut v) => {
-            v.insert(0, 0);
-            v
-        }
-        Err(QfPayFfiError::Failure { info }) => {
-            let mut buf = vec![1];
-            <FfiErrorInfo as Lower<UniFfiTag>>::write(info, &mut buf);
-            buf
-        }
-    }
+    let (tag, mut v) = match r {
+        Ok(v) => (0, v),
+        Err(QfPayFfiError::Failure { info }) => (1, info),
+    };
+    v.insert(0, tag);
+    v
 }
 
 fn failure(code: &str, detail: &str) -> Vec<u8> {
@@ -55,32 +46,9 @@ pub(crate) trait Completion: Send + Sync {
     fn complete(&self, outcome: Vec<u8>);
 }
 
-/// A running `...Async` call.
-#[derive(Debug)]
-pub(crate) struct FfiTask {
-    abort: Option<tokio::task::AbortHandle>,
-}
-
-impl FfiTask {
-    /// Drops the call's future (a money-moving call already sent is then reported by the core
-    /// as cancelled, naming its `out_trade_no`). Idempotent; no effect after completion.
-    pub(crate) fn cancel(&self) {
-        if let Some(a) = &self.abort {
-            a.abort();
-        }
-    }
-}
-
-/// The operations of `Jni.call` / `Jni.callAsync`, by the code the Kotlin facade sends.
-const OPS: [&str; 7] = [
-    "create_payment",
-    "query",
-    "find_payment",
-    "refund",
-    "close",
-    "reverse",
-    "wait_for_payment",
-];
+/// A running `...Async` call: aborting it drops the call's future (a money-moving call already
+/// sent is then reported by the core as cancelled, naming its `out_trade_no`).
+pub(crate) type FfiTask = Option<tokio::task::AbortHandle>;
 
 /// A call read from a `Jni.call` buffer: the operation's arguments (a map by their Java names)
 /// then its options (the per-call options, or `wait_for_payment`'s), all read by the core.
@@ -93,10 +61,10 @@ struct Call {
 
 impl Call {
     fn read(base: &qfpay::Client, code: i32, buf: &mut &[u8]) -> FfiResult<Self> {
+        // The operation by its index in the core's table (the generated Kotlin sends it).
         let op = usize::try_from(code)
             .ok()
-            .and_then(|i| OPS.get(i))
-            .and_then(|n| operation(n))
+            .and_then(|i| OPERATIONS.get(i))
             .ok_or_else(|| QfPayFfiError::simple("config", format!("unknown operation {code}")))?;
         let request = apply::request(Lang::Jvm, op, value::read(buf)?)?;
         let options = value::read(buf)?;
@@ -134,63 +102,14 @@ impl Call {
     }
 }
 
-/// One blocking call counted in flight for as long as it lives.
-struct InFlight<'a> {
-    count: &'a AtomicUsize,
-    /// No other blocking call was in flight when this one began.
-    alone: bool,
-}
+/// Hands a blocking call's outcome to its waiting thread (see `FfiClient::call_blocking`). A
+/// task dropped without an outcome (the runtime shutting down under it) drops the sender: its
+/// caller is never left waiting, it learns that the outcome is unknown.
+struct Handoff(mpsc::SyncSender<Vec<u8>>);
 
-impl<'a> InFlight<'a> {
-    fn enter(count: &'a AtomicUsize) -> Self {
-        let alone = count.fetch_add(1, Ordering::AcqRel) == 0;
-        InFlight { count, alone }
-    }
-}
-
-impl Drop for InFlight<'_> {
-    fn drop(&mut self) {
-        self.count.fetch_sub(1, Ordering::AcqRel);
-    }
-}
-
-/// Where a blocking call's outcome lands, and the thread waiting for it.
-struct Parked {
-    outcome: Mutex<Option<Vec<u8>>>,
-    thread: std::thread::Thread,
-}
-
-/// Hands a blocking call's outcome to its parked thread (see `FfiClient::call_blocking`).
-struct ParkedCompletion {
-    parked: Arc<Parked>,
-    delivered: AtomicBool,
-}
-
-impl Completion for ParkedCompletion {
+impl Completion for Handoff {
     fn complete(&self, outcome: Vec<u8>) {
-        if self.delivered.swap(true, Ordering::AcqRel) {
-            return;
-        }
-        *self
-            .parked
-            .outcome
-            .lock()
-            .unwrap_or_else(|p| p.into_inner()) = Some(outcome);
-        self.parked.thread.unpark();
-    }
-}
-
-impl Drop for ParkedCompletion {
-    /// A task dropped without an outcome (the runtime shutting down under it) must not leave
-    /// its caller parked forever: it learns that the outcome is unknown.
-    fn drop(&mut self) {
-        if !self.delivered.load(Ordering::Acquire) {
-            self.complete(failure(
-                "status_unknown",
-                "the call ended without an outcome (the I/O runtime stopped); query the order \
-                 to learn its state",
-            ));
-        }
+        let _ = self.0.try_send(outcome);
     }
 }
 
@@ -214,10 +133,7 @@ impl FfiClient {
     /// Builds the client from a `Jni.clientNew` buffer: `fromEnv` (a boolean), the event level
     /// the JVM listens at (text, or null for no events), then the client options by their Java
     /// names, applied by the core.
-    pub(crate) fn new(
-        config: &mut &[u8],
-        events: Option<Box<dyn FfiEventSink>>,
-    ) -> FfiResult<Arc<Self>> {
+    pub(crate) fn new(config: &mut &[u8], events: Option<JvmTarget>) -> FfiResult<Arc<Self>> {
         let from_env = value::read(config)? == Value::Bool(true);
         let level = match value::read(config)? {
             Value::Text(l) => Some(l),
@@ -232,9 +148,10 @@ impl FfiClient {
         let mut b = apply::client_options(b, Lang::Jvm, options)?;
         let mut observer: Option<Arc<dyn qfpay::events::Observer>> = None;
         if let (Some(level), Some(sink)) = (level, events) {
-            let o = JvmObserver::new(&level, sink).ok_or_else(|| {
+            let min = qfpay::events::Level::parse(&level).ok_or_else(|| {
                 QfPayFfiError::invalid("logLevel", "must be trace, debug, info, warn or error")
             })?;
+            let o = JvmObserver { min, sink };
             let o: Arc<dyn qfpay::events::Observer> = Arc::new(o);
             b = b.observer(o.clone());
             observer = Some(o);
@@ -264,16 +181,12 @@ impl FfiClient {
         })
     }
 
-    /// One blocking operation of `Jni.call`; its outcome (see [`outcome`]).
-    ///
-    /// The only call in flight on this client runs on the calling thread, which drives the
-    /// client's current-thread runtime itself: no hand-off, the lowest latency (a sequential
-    /// caller, 2.4x the payments/s of the other way, BENCHMARKS.md). A call made while another
-    /// is in flight is run as the `...Async` operation on the library's runtime, its thread
-    /// parked until the outcome arrives: 64 threads taking turns at one current-thread runtime
-    /// woke one another at every turn, while a parked thread is woken exactly once, by the I/O
-    /// thread that completed its call. Refused (`config`) on a runtime thread, where either way
-    /// would stall the I/O the call waits for.
+    /// One blocking operation of `Jni.call`; its outcome (see [`outcome`]). The only call in
+    /// flight runs on the calling thread, driving the client's current-thread runtime itself
+    /// (no hand-off: 2.4x the payments/s of a sequential caller, BENCHMARKS.md); one made while
+    /// another is in flight runs on the library's runtime, its thread woken exactly once with
+    /// the outcome (64 threads taking turns at one current-thread runtime woke one another at
+    /// every turn). Refused on a runtime thread, where either would stall the I/O it waits for.
     pub(crate) fn call_blocking(&self, code: i32, buf: &mut &[u8]) -> Vec<u8> {
         if tokio::runtime::Handle::try_current().is_ok() {
             return failure(
@@ -282,36 +195,25 @@ impl FfiClient {
                  run in place); use the ...Async form or another executor there",
             );
         }
-        let in_flight = InFlight::enter(&self.in_flight);
-        if in_flight.alone {
+        let alone = self.in_flight.fetch_add(1, Ordering::AcqRel) == 0;
+        let out = if alone {
             let r = Call::read(self.inner.async_client(), code, buf)
                 .and_then(|call| Ok(self.inner.block_on(call.run())??));
-            return outcome(r);
-        }
-        let parked = Arc::new(Parked {
-            outcome: Mutex::new(None),
-            thread: std::thread::current(),
-        });
-        let done = ParkedCompletion {
-            parked: parked.clone(),
-            delivered: AtomicBool::new(false),
+            outcome(r)
+        } else {
+            let (done, outcome) = mpsc::sync_channel(1);
+            // A blocking call is not cancelled: its task handle is dropped (not aborted).
+            drop(self.call_async(code, buf, Box::new(Handoff(done))));
+            outcome.recv().unwrap_or_else(|_| {
+                failure(
+                    "status_unknown",
+                    "the call ended without an outcome (the I/O runtime stopped); query the \
+                     order to learn its state",
+                )
+            })
         };
-        // The task handle is not needed: a blocking call is not cancelled (dropping it does
-        // not abort the task).
-        drop(self.call_async(code, buf, Box::new(done)));
-        loop {
-            let taken = parked
-                .outcome
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .take();
-            if let Some(outcome) = taken {
-                return outcome;
-            }
-            // Returns at once if `complete` already unparked this thread; may return
-            // spuriously, hence the loop.
-            std::thread::park();
-        }
+        self.in_flight.fetch_sub(1, Ordering::AcqRel);
+        out
     }
 
     /// One `...Async` operation of `Jni.callAsync`, on the library's runtime; `done` receives
@@ -322,35 +224,22 @@ impl FfiClient {
         buf: &mut &[u8],
         done: Box<dyn Completion>,
     ) -> Arc<FfiTask> {
-        let call = match Call::read(self.async_client(), code, buf) {
-            Ok(call) => call,
+        let rt = RUNTIME
+            .as_ref()
+            .map_err(|e| QfPayFfiError::simple("config", e.as_str()));
+        match Call::read(self.async_client(), code, buf).and_then(|call| Ok((call, rt?))) {
             Err(e) => {
                 done.complete(outcome(Err(e)));
-                return Arc::new(FfiTask { abort: None });
+                Arc::new(None)
             }
-        };
-        spawn(call.run(), done)
-    }
-}
-
-fn spawn(
-    fut: impl Future<Output = qfpay::Result<Vec<u8>>> + Send + 'static,
-    done: Box<dyn Completion>,
-) -> Arc<FfiTask> {
-    let rt = match &*RUNTIME {
-        Ok(rt) => rt,
-        Err(e) => {
-            done.complete(failure("config", e));
-            return Arc::new(FfiTask { abort: None });
+            Ok((call, rt)) => {
+                let task = rt.spawn(async move {
+                    done.complete(outcome(call.run().await.map_err(QfPayFfiError::from)));
+                });
+                Arc::new(Some(task.abort_handle()))
+            }
         }
-    };
-    let handle = rt.spawn(async move {
-        let r = fut.await.map_err(QfPayFfiError::from);
-        done.complete(outcome(r));
-    });
-    Arc::new(FfiTask {
-        abort: Some(handle.abort_handle()),
-    })
+    }
 }
 
 #[uniffi::export]

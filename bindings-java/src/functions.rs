@@ -13,12 +13,6 @@ fn pairs(params: &HashMap<String, String>) -> Vec<(&str, &str)> {
         .collect()
 }
 
-/// The SDK version of the core this library was built from.
-#[uniffi::export]
-pub fn core_version() -> String {
-    qfpay::VERSION.to_owned()
-}
-
 /// The string to sign (without the key): non-empty parameters sorted by name, `k=v` joined by `&`.
 #[uniffi::export]
 pub fn string_to_sign(params: HashMap<String, String>) -> String {
@@ -39,35 +33,14 @@ pub fn notification_signature(raw_body: Vec<u8>, key: String) -> String {
     qfpay::sign::notification_signature(&raw_body, &key)
 }
 
-/// A fresh merchant order number.
+/// The QR code for `content` as `format`: `svg`, `png` (`scale` pixels per module),
+/// `data_url` (a PNG `data:` URL) or `terminal` (Unicode blocks); text as UTF-8.
 #[uniffi::export]
-pub fn generate_out_trade_no() -> String {
-    qfpay::generate_out_trade_no()
-}
-
-/// An SVG image of the QR code for `content`.
-#[uniffi::export]
-pub fn qr_svg(content: String) -> FfiResult<String> {
-    Ok(qfpay::qr::svg(&content)?)
-}
-
-/// A PNG image of the QR code for `content`, `scale` pixels per module.
-#[uniffi::export]
-pub fn qr_png(content: String, scale: i32) -> FfiResult<Vec<u8>> {
-    Ok(qfpay::qr::png(
-        &content,
-        to_u32("scale", i64::from(scale))?,
-    )?)
-}
-
-/// A `data:image/png;base64,...` URL of the QR code for `content`.
-#[uniffi::export]
-pub fn qr_data_url(content: String) -> FfiResult<String> {
-    Ok(qfpay::qr::data_url(&content)?)
-}
-
-/// The QR code for `content` drawn with Unicode blocks for a terminal.
-#[uniffi::export]
-pub fn qr_terminal(content: String) -> FfiResult<String> {
-    Ok(qfpay::qr::terminal(&content)?)
+pub fn qr(content: String, format: String, scale: i32) -> FfiResult<Vec<u8>> {
+    Ok(match format.as_str() {
+        "svg" => qfpay::qr::svg(&content)?.into_bytes(),
+        "png" => qfpay::qr::png(&content, to_u32("scale", i64::from(scale))?)?,
+        "data_url" => qfpay::qr::data_url(&content)?.into_bytes(),
+        _ => qfpay::qr::terminal(&content)?.into_bytes(),
+    })
 }

@@ -1,66 +1,58 @@
 //! The in-process sandbox (`qfpay-sandbox`) for JVM tests: a real HTTP server on 127.0.0.1
-//! with its own thread and runtime.
+//! with its own thread and runtime, driven by name from `Sandbox.kt`.
 
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, PoisonError, RwLock};
 
-use qfpay::surface::Lang;
-use qfpay_sandbox::{Fault, Merchant, Sandbox, SandboxError};
+use qfpay::surface::{Lang, Value};
+use qfpay_sandbox::{Fault, Sandbox};
+use serde_json::Value as J;
 
-use crate::errors::{FfiResult, QfPayFfiError, to_duration, to_u32};
+use crate::errors::{FfiResult, QfPayFfiError, to_u32};
 
-/// A fault for the next API requests.
-#[derive(Debug, Clone, uniffi::Enum)]
-pub enum FfiFault {
-    /// Process normally, answer after `ms` milliseconds.
-    Delay {
-        /// The delay.
-        ms: i64,
-    },
-    /// Process, then close the connection without an answer.
-    Drop,
-    /// Answer with this HTTP status and an empty body, without processing.
-    HttpStatus {
-        /// The status.
-        status: i32,
-    },
-    /// Process, then answer HTTP 200 with a body that is not JSON.
-    Malformed,
-    /// Answer exactly this, without processing.
-    Canned {
-        /// The status.
-        status: i32,
-        /// The body.
-        body: String,
-    },
-}
-
-fn sandbox_error(e: SandboxError) -> QfPayFfiError {
-    QfPayFfiError::simple("sandbox", e.to_string())
-}
-
-fn status(v: i32) -> FfiResult<u16> {
-    u16::try_from(v).map_err(|_| QfPayFfiError::invalid("status", "must be an HTTP status"))
-}
-
-/// A running sandbox; `shutdown` (or garbage collection) stops it.
+/// A running sandbox; `call("shutdown")` (or garbage collection) stops it.
 #[derive(Debug, uniffi::Object)]
 pub struct FfiSandbox {
     inner: RwLock<Option<Sandbox>>,
-    base_url: String,
-    merchant: Merchant,
 }
 
-impl FfiSandbox {
-    fn with<T>(&self, f: impl FnOnce(&Sandbox) -> T) -> FfiResult<T> {
-        let guard = self
-            .inner
-            .read()
-            .map_err(|_| QfPayFfiError::simple("sandbox", "the sandbox lock was poisoned"))?;
-        guard
-            .as_ref()
-            .map(f)
-            .ok_or_else(|| QfPayFfiError::simple("sandbox", "the sandbox was shut down"))
+fn int(args: &[Value], i: usize) -> i64 {
+    match args.get(i) {
+        Some(Value::Int(n)) => *n,
+        _ => 0,
     }
+}
+
+fn text(args: &[Value], i: usize) -> &str {
+    match args.get(i) {
+        Some(Value::Text(t)) => t,
+        _ => "",
+    }
+}
+
+fn status(v: i64) -> FfiResult<u16> {
+    u16::try_from(v).map_err(|_| QfPayFfiError::invalid("status", "must be an HTTP status"))
+}
+
+/// A fault from its kind and arguments (`Fault` in `Sandbox.kt`); a delay in nanoseconds.
+fn fault(args: &[Value]) -> FfiResult<Fault> {
+    Ok(match text(args, 0) {
+        "delay" => {
+            #[allow(clippy::cast_precision_loss)]
+            let ms = int(args, 1) as f64 / 1e6;
+            Fault::Delay(qfpay::convert::millis_f64("delay", ms)?)
+        }
+        "drop" => Fault::Drop,
+        "http_status" => Fault::HttpStatus(status(int(args, 1))?),
+        "malformed" => Fault::Malformed,
+        _ => Fault::Canned {
+            status: status(int(args, 1))?,
+            body: text(args, 2).to_owned(),
+        },
+    })
+}
+
+fn json(v: Vec<J>) -> Option<String> {
+    Some(J::Array(v).to_string())
 }
 
 #[uniffi::export]
@@ -75,112 +67,62 @@ impl FfiSandbox {
             QfPayFfiError::simple("sandbox", format!("cannot start the sandbox: {e}"))
         })?;
         Ok(Arc::new(Self {
-            base_url: sb.base_url(),
-            merchant: sb.merchant().clone(),
             inner: RwLock::new(Some(sb)),
         }))
     }
 
-    /// `http://127.0.0.1:<port>`.
-    pub fn base_url(&self) -> String {
-        self.base_url.clone()
-    }
-
-    /// The port on 127.0.0.1.
-    pub fn port(&self) -> FfiResult<i32> {
-        self.with(|s| i32::from(s.port()))
-    }
-
-    /// The merchant's app code.
-    pub fn app_code(&self) -> String {
-        self.merchant.app_code.clone()
-    }
-
-    /// The merchant's client key.
-    pub fn client_key(&self) -> String {
-        self.merchant.client_key.clone()
-    }
-
-    /// The merchant's `mchid`, if it has one.
-    pub fn mchid(&self) -> Option<String> {
-        self.merchant.mchid.clone()
-    }
-
-    /// The customer pays (scans) the order with this `syssn` or `out_trade_no`; returns the record as JSON.
-    pub fn pay(&self, syssn_or_out_trade_no: String) -> FfiResult<String> {
-        self.with(|s| s.pay(&syssn_or_out_trade_no))?
-            .map(|v| v.to_string())
-            .map_err(sandbox_error)
-    }
-
-    /// Applies `fault` to the next `count` API requests.
-    pub fn inject_fault(&self, fault: FfiFault, count: i32) -> FfiResult<()> {
-        let fault = match fault {
-            FfiFault::Delay { ms } => Fault::Delay(to_duration("delay", ms)?),
-            FfiFault::Drop => Fault::Drop,
-            FfiFault::HttpStatus { status: st } => Fault::HttpStatus(status(st)?),
-            FfiFault::Malformed => Fault::Malformed,
-            FfiFault::Canned { status: st, body } => Fault::Canned {
-                status: status(st)?,
-                body,
-            },
+    /// The sandbox method `what` (see `Sandbox.kt`) with `args` (a generic list, `value.rs`);
+    /// its result as text (JSON for the logs), if any.
+    pub fn call(&self, what: String, args: Vec<u8>) -> FfiResult<Option<String>> {
+        let args = match crate::value::read(&mut args.as_slice())? {
+            Value::List(a) => a,
+            _ => Vec::new(),
         };
-        let count = to_u32("count", i64::from(count))?;
-        self.with(|s| s.inject_fault(fault, count))
-    }
-
-    /// API requests received since start or reset (rejected ones included).
-    pub fn request_count(&self) -> FfiResult<i64> {
-        self.with(|s| i64::try_from(s.request_count()).unwrap_or(i64::MAX))
-    }
-
-    /// The request log as a JSON array, oldest first.
-    pub fn requests_json(&self) -> FfiResult<String> {
-        self.with(|s| serde_json::Value::Array(s.requests()).to_string())
-    }
-
-    /// Notification deliveries and their attempts as a JSON array.
-    pub fn notifications_json(&self) -> FfiResult<String> {
-        self.with(|s| serde_json::Value::Array(s.notifications()).to_string())
-    }
-
-    /// Every payment and refund the sandbox holds, as a JSON array (see `Sandbox::orders`).
-    pub fn orders_json(&self) -> FfiResult<String> {
-        self.with(|s| serde_json::Value::Array(s.orders()).to_string())
-    }
-
-    /// Moves the sandbox clock forward by `seconds` (the JVM's `advanceClock(Duration)`); refuses
-    /// a move beyond its bounds, naming the JVM argument `duration`.
-    pub fn advance_clock(&self, seconds: i64) -> FfiResult<()> {
-        self.with(|s| s.try_advance_clock(seconds))?
-            .map_err(|e| QfPayFfiError::invalid("duration", &e))
-    }
-
-    /// Forgets orders, the log, faults and notifications.
-    pub fn reset(&self) -> FfiResult<()> {
-        self.with(Sandbox::reset)
-    }
-
-    /// Stops the server (idempotent).
-    pub fn shutdown(&self) {
-        let taken = match self.inner.write() {
-            Ok(mut g) => g.take(),
-            Err(poisoned) => poisoned.into_inner().take(),
-        };
-        if let Some(s) = taken {
-            s.shutdown();
+        if what == "shutdown" {
+            let mut guard = self.inner.write().unwrap_or_else(PoisonError::into_inner);
+            if let Some(s) = guard.take() {
+                s.shutdown();
+            }
+            return Ok(None);
         }
+        let guard = self
+            .inner
+            .read()
+            .map_err(|_| QfPayFfiError::simple("sandbox", "the sandbox lock was poisoned"))?;
+        let s = guard
+            .as_ref()
+            .ok_or_else(|| QfPayFfiError::simple("sandbox", "the sandbox was shut down"))?;
+        let m = s.merchant();
+        Ok(match what.as_str() {
+            "base_url" => Some(s.base_url()),
+            "port" => Some(s.port().to_string()),
+            "app_code" => Some(m.app_code.clone()),
+            "client_key" => Some(m.client_key.clone()),
+            "mchid" => m.mchid.clone(),
+            "pay" => Some(
+                s.pay(text(&args, 0))
+                    .map_err(|e| QfPayFfiError::simple("sandbox", e.to_string()))?
+                    .to_string(),
+            ),
+            "inject_fault" => {
+                let fault = fault(args.get(1..).unwrap_or_default())?;
+                s.inject_fault(fault, to_u32("count", int(&args, 0))?);
+                None
+            }
+            "request_count" => Some(s.request_count().to_string()),
+            "requests" => json(s.requests()),
+            "notifications" => json(s.notifications()),
+            "orders" => json(s.orders()),
+            "advance_clock" => {
+                let moved = s.try_advance_clock(int(&args, 0));
+                moved.map_err(|e| QfPayFfiError::invalid("duration", &e))?;
+                None
+            }
+            "reset" => {
+                s.reset();
+                None
+            }
+            _ => return Err(QfPayFfiError::simple("sandbox", format!("no {what}"))),
+        })
     }
-}
-
-/// The default sandbox merchant's app code.
-#[uniffi::export]
-pub fn sandbox_app_code() -> String {
-    qfpay_sandbox::DEFAULT_APP_CODE.to_owned()
-}
-
-/// The default sandbox merchant's client key.
-#[uniffi::export]
-pub fn sandbox_client_key() -> String {
-    qfpay_sandbox::DEFAULT_CLIENT_KEY.to_owned()
 }

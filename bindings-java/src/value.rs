@@ -12,27 +12,21 @@ use serde_json::Value as J;
 use crate::errors::{FfiResult, QfPayFfiError};
 
 fn take<'a>(b: &mut &'a [u8], n: usize) -> FfiResult<&'a [u8]> {
-    if b.len() < n {
-        return Err(QfPayFfiError::simple(
-            "config",
-            "a truncated value from the JVM",
-        ));
-    }
-    let (head, rest) = b.split_at(n);
+    let truncated = || QfPayFfiError::simple("config", "a truncated value from the JVM");
+    let (head, rest) = b.split_at_checked(n).ok_or_else(truncated)?;
     *b = rest;
     Ok(head)
 }
 
-fn u64_of(b: &mut &[u8]) -> FfiResult<[u8; 8]> {
-    let mut a = [0; 8];
-    a.copy_from_slice(take(b, 8)?);
+/// The next `N` bytes (a big-endian number).
+fn bytes<const N: usize>(b: &mut &[u8]) -> FfiResult<[u8; N]> {
+    let mut a = [0; N];
+    a.copy_from_slice(take(b, N)?);
     Ok(a)
 }
 
 fn len(b: &mut &[u8]) -> FfiResult<usize> {
-    let mut a = [0; 4];
-    a.copy_from_slice(take(b, 4)?);
-    Ok(u32::from_be_bytes(a) as usize)
+    Ok(u32::from_be_bytes(bytes(b)?) as usize)
 }
 
 fn text(b: &mut &[u8]) -> FfiResult<Option<String>> {
@@ -46,19 +40,15 @@ pub(crate) fn read(b: &mut &[u8]) -> FfiResult<Value> {
         0 => Value::Null,
         1 => Value::Bool(false),
         2 => Value::Bool(true),
-        3 => Value::Int(i64::from_be_bytes(u64_of(b)?)),
-        4 => Value::Float(f64::from_be_bytes(u64_of(b)?)),
+        3 => Value::Int(i64::from_be_bytes(bytes(b)?)),
+        4 => Value::Float(f64::from_be_bytes(bytes(b)?)),
         5 => text(b)?.map_or(Value::BadText, Value::Text),
         6 => Value::List((0..len(b)?).map(|_| read(b)).collect::<FfiResult<_>>()?),
-        7 => {
-            let n = len(b)?;
-            let mut m = Vec::with_capacity(n);
-            for _ in 0..n {
-                let k = text(b)?.unwrap_or_default();
-                m.push((k, read(b)?));
-            }
-            Value::Map(m)
-        }
+        7 => Value::Map(
+            (0..len(b)?)
+                .map(|_| Ok((text(b)?.unwrap_or_default(), read(b)?)))
+                .collect::<FfiResult<_>>()?,
+        ),
         t => {
             return Err(QfPayFfiError::simple(
                 "config",
@@ -117,7 +107,7 @@ pub(crate) fn result<T: serde::Serialize>(ty: &str, v: &T) -> J {
     j
 }
 
-fn shape(v: &mut J, ty: &str) {
+pub(crate) fn shape(v: &mut J, ty: &str) {
     let ty = ty.trim_end_matches('?');
     if ty == "raw" {
         if let J::Object(m) = v {

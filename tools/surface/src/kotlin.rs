@@ -5,8 +5,12 @@
 //! hand-written builders extend; the exception classes of the error codes that add no member
 //! of their own and the code → class table (from `ERROR_DOCS`).
 
+use qfpay::events::Event;
 use qfpay::surface::schema::RESULTS;
-use qfpay::surface::{CALL_OPTIONS, ERROR_DOCS, Kind, Lang, Opt, is_api_category, operation};
+use qfpay::surface::{
+    CALL_OPTIONS, CLIENT_OPTIONS, ENUMS, ERROR_DOCS, ERROR_FIELDS, Kind, Lang, OPERATIONS, Opt,
+    WAIT_OPTIONS, is_api_category, operation,
+};
 
 use crate::File;
 use crate::types::{pascal, render};
@@ -29,6 +33,8 @@ const HAND_WRITTEN: &[&str] = &[
 fn kotlin_type(ty: &str) -> String {
     match ty {
         "raw" => "Map<String, String>".to_owned(),
+        "int32" => "Int".to_owned(),
+        "int32?" => "Int?".to_owned(),
         other => render(Lang::Jvm, other),
     }
 }
@@ -47,6 +53,7 @@ fn read(ty: &str, x: &str) -> String {
     match ty {
         "str" => format!("{x} as String"),
         "int" | "count" => format!("{x} as Long"),
+        "int32" => format!("({x} as Long).toInt()"),
         "bool" => format!("{x} as Boolean"),
         "raw" => format!("{x} as Map<String, String>"),
         result => format!("{result}.of({x})"),
@@ -57,13 +64,48 @@ fn kdoc(indent: &str, doc: &str) -> String {
     format!("{indent}/** {} */\n", doc.replace("*/", "*&#47;"))
 }
 
+/// A result's field (a copy of the core's, whose type the tool cannot name).
+struct Field {
+    name: &'static str,
+    ty: &'static str,
+    doc: &'static str,
+}
+
+/// The result classes, and the events (`QfPayEvent`, whose attempt and HTTP status are `Int`s).
 fn results() -> String {
+    macro_rules! fields {
+        ($s:expr) => {
+            $s.iter()
+                .map(|f| Field {
+                    name: f.name,
+                    ty: f.ty,
+                    doc: f.doc,
+                })
+                .collect::<Vec<Field>>()
+        };
+    }
+    let mut classes: Vec<(&str, &str, Vec<Field>)> = RESULTS
+        .iter()
+        .map(|(n, d, s)| (*n, *d, fields!(s)))
+        .collect();
+    let mut event = fields!(Event::SCHEMA);
+    for f in event
+        .iter_mut()
+        .filter(|f| matches!(f.name, "attempt" | "http_status"))
+    {
+        f.ty = if f.ty.ends_with('?') {
+            "int32?"
+        } else {
+            "int32"
+        };
+    }
+    classes.push(("QfPayEvent", Event::DOC, event));
     let mut out = String::new();
-    for (name, doc, fields) in RESULTS {
+    for (name, doc, fields) in &classes {
         out.push('\n');
         out.push_str(&kdoc("", doc));
         out.push_str(&format!("data class {name}(\n"));
-        for f in *fields {
+        for f in fields {
             out.push_str(&kdoc("    ", f.doc));
             out.push_str(&format!(
                 "    val {}: {},\n",
@@ -93,7 +135,7 @@ fn results() -> String {
         out.push_str(&format!("        fun of(v: Any?): {name} {{\n"));
         out.push_str("            val m = v as Map<String, Any?>\n");
         out.push_str(&format!("            return {name}(\n"));
-        for f in *fields {
+        for f in fields {
             let x = format!("m[\"{}\"]", f.name);
             out.push_str(&format!("                {},\n", read(f.ty, &x)));
         }
@@ -102,8 +144,42 @@ fn results() -> String {
     out
 }
 
+/// `ERROR_FIELDS` that every exception has (the others belong to one code's class, written by
+/// hand, or are the message).
+const BASE_ERROR_FIELDS: &[&str] = &[
+    "code",
+    "out_trade_no",
+    "syssn",
+    "respcd",
+    "resperr",
+    "respmsg",
+    "http_status",
+];
+
 fn errors() -> String {
-    let mut out = String::new();
+    let mut out = String::from(
+        "\n/**\n * Base of every SDK failure (unchecked). [code] is the core's stable error code\n * (`validation`, `declined`, `status_unknown`, ...); each code has its own subclass.\n *\n * Every exception from a money-moving call (`createPayment`, `wechatQr`, `refund`,\n * `closeOrder`, `reverse`) names its order in [outTradeNo], generated numbers included, so the\n * order can always be queried afterwards. Exceptions are `Serializable` (a duplicate order's\n * [DuplicateOrderException.existing] is not carried over); no form of them ever holds the\n * client key.\n */\nopen class QfPayException internal constructor(info: ErrorInfo) : RuntimeException(info[\"message\"] as String) {\n",
+    );
+    for (name, ty, doc) in ERROR_FIELDS {
+        if !BASE_ERROR_FIELDS.contains(name) {
+            continue;
+        }
+        let member = Lang::Jvm.member(name);
+        let x = format!("info[\"{name}\"]");
+        let (kt, get) = match *ty {
+            "str" => ("String".to_owned(), format!("{x} as String")),
+            "count?" => ("Int?".to_owned(), format!("({x} as Long?)?.toInt()")),
+            t => (kotlin_type(t), format!("{x} as {}", kotlin_type(t))),
+        };
+        out.push_str(&kdoc("    ", doc));
+        // The order number is open: a status unknown always has one.
+        if *name == "out_trade_no" {
+            out.push_str(&format!("    open val {member}: {kt} get() = orderNo\n    private val orderNo: {kt} = {get}\n\n"));
+        } else {
+            out.push_str(&format!("    val {member}: {kt} = {get}\n\n"));
+        }
+    }
+    out.push_str("    private companion object {\n        private const val serialVersionUID = 1L\n    }\n}\n");
     for (code, doc) in ERROR_DOCS {
         if HAND_WRITTEN.contains(code) {
             continue;
@@ -116,13 +192,13 @@ fn errors() -> String {
         out.push('\n');
         out.push_str(&kdoc("", doc));
         out.push_str(&format!(
-            "class {} internal constructor(info: FfiErrorInfo) : {parent}(info)\n",
+            "class {} internal constructor(info: ErrorInfo) : {parent}(info)\n",
             Lang::Jvm.error_class(Some(code))
         ));
     }
     out.push_str("\n/** The exception class of a core error, by its code. */\n");
     out.push_str(
-        "internal fun toQfPayException(f: FfiErrorInfo): QfPayException = when (f.code) {\n",
+        "internal fun toQfPayException(f: ErrorInfo): QfPayException = when (f[\"code\"]) {\n",
     );
     for (code, _) in ERROR_DOCS {
         out.push_str(&format!(
@@ -190,11 +266,33 @@ fn setter(o: &Opt) -> String {
     format!("    /** {doc} */\n    fun {name}{body}\n")
 }
 
+/// The client options `QfPayClient.Builder` sets by hand (a secret, enum overloads), and those
+/// whose setter accepts null (to clear them); any other text option is required.
+const CLIENT_BY_HAND: &[&str] = &["client_key", "environment", "sign_type"];
+const CLIENT_NULLABLE: &[&str] = &["mchid", "proxy"];
+
+/// A client option's setter (see [`CLIENT_BY_HAND`], [`CLIENT_NULLABLE`]).
+fn client_setter(o: &Opt) -> String {
+    if !CLIENT_NULLABLE.contains(&o.name) && matches!(o.kind, Kind::Text) {
+        let name = Lang::Jvm.member(o.name);
+        return format!(
+            "    /** {} */\n    fun {name}(v: String?): B = put(\"{name}\", requiredText(v, \"{name}\"))\n",
+            o.doc
+        );
+    }
+    setter(o)
+}
+
 fn setters() -> String {
     let mut out = String::new();
-    for (class, what, op) in SETTERS {
+    let client = ("ClientOptionFields", "the client options", None);
+    for (class, what, op) in SETTERS.iter().chain([&client]) {
         let opts: Vec<&Opt> = match op.and_then(operation) {
             Some(op) => op.optional().collect(),
+            None if *class == "ClientOptionFields" => CLIENT_OPTIONS
+                .iter()
+                .filter(|o| !CLIENT_BY_HAND.contains(&o.name))
+                .collect(),
             None => CALL_OPTIONS.iter().collect(),
         };
         out.push_str(&format!(
@@ -211,9 +309,204 @@ fn setters() -> String {
         out.push_str("    /** A copy of the values set (lists copied too). */\n    internal fun snapshot(): Map<String, Any?> = LinkedHashMap(args).also { it.replaceAll { _, v -> if (v is List<*>) v.toList() else v } }\n");
         for o in opts {
             out.push('\n');
-            out.push_str(&setter(o));
+            out.push_str(&if *class == "ClientOptionFields" {
+                client_setter(o)
+            } else {
+                setter(o)
+            });
         }
         out.push_str("}\n");
+    }
+    out
+}
+
+/// How the JVM spells each operation of `OPERATIONS` that `QfPayClient` has as a method (the
+/// others, `query_pages`, are written by hand): its method name, the request class that
+/// carries its arguments (or `None`: positional arguments), and what it throws.
+const METHODS: &[(&str, &str, Option<&str>, &str)] = &[
+    (
+        "create_payment",
+        "createPayment",
+        Some("PaymentRequest"),
+        "The core validates, signs, retries only what QFPay cannot have processed, and reconciles\n * unknown outcomes. Every exception names the order ([QfPayException.outTradeNo]).\n * @throws QfPayException ([ValidationException], [DeclinedException], [DuplicateOrderException], [StatusUnknownException], ...)",
+    ),
+    (
+        "wechat_qr",
+        "wechatQr",
+        None,
+        "Show `payment.qrcode` (rendered with [Qr]). The same as\n * `createPayment(PaymentRequest.wechatQr(amount, currency).build(), options)`, which also sets the payment's other fields.\n * @throws QfPayException as [createPayment]",
+    ),
+    (
+        "query",
+        "query",
+        Some("QueryRequest"),
+        "@throws QfPayException ([ValidationException], [RequestTimeoutException], [NetworkException], ...)",
+    ),
+    (
+        "find_payment",
+        "findPayment",
+        None,
+        "@throws QfPayException as [query]",
+    ),
+    (
+        "refund",
+        "refund",
+        Some("RefundRequest"),
+        "@throws QfPayException ([RefundRejectedException], [StatusUnknownException], ...), naming the refund's `out_trade_no`",
+    ),
+    (
+        "close",
+        "closeOrder",
+        Some("CancelRequest"),
+        "QFPay's `close`, named `closeOrder` because [QfPayClient.close] releases the client.\n * @throws QfPayException ([OrderStateException], [StatusUnknownException], ...)",
+    ),
+    (
+        "reverse",
+        "reverse",
+        Some("CancelRequest"),
+        "@throws QfPayException ([OrderStateException], [StatusUnknownException], ...)",
+    ),
+    (
+        "wait_for_payment",
+        "waitForPayment",
+        None,
+        "Queries (1 s, then 1.5x up to 5 s apart) and once more at the deadline.\n * @throws StatusUnknownException when it is still pending at the deadline",
+    ),
+];
+
+/// A positional argument's Kotlin parameter and the expression that checks it.
+fn param(o: &Opt) -> (String, String) {
+    let name = Lang::Jvm.member(o.name);
+    let field = o.field.unwrap_or(o.name);
+    match o.kind {
+        Kind::Amount => (format!("{name}: Long"), name),
+        _ => (
+            format!("{name}: String?"),
+            format!("requiredText({name}, \"{field}\", \"{name}\")"),
+        ),
+    }
+}
+
+/// The operation methods of `QfPayClient` (a base class it extends), blocking and `...Async`.
+fn operations() -> String {
+    let mut out = String::from(
+        "\n/**\n * The operations of [QfPayClient] (from the core's `OPERATIONS`), each blocking and `...Async`\n * (a [QfPayFuture]; its `cancel` drops the call).\n */\nabstract class QfPayOperations internal constructor() {\n    /** A blocking call of operation [op]: [request] encodes its arguments and options. */\n    internal abstract fun <T> call(op: Int, request: () -> ByteArray, pick: (Any?) -> T): T\n\n    /** An `...Async` call (a failure to encode its request fails the future). */\n    internal abstract fun <T> start(op: Int, request: () -> ByteArray, pick: (Any?) -> T): CompletableFuture<T>\n",
+    );
+    for (code, op) in OPERATIONS.iter().enumerate() {
+        let Some((_, method, class, extra)) = METHODS.iter().find(|m| m.0 == op.name) else {
+            continue;
+        };
+        let (params, args) = match class {
+            Some(c) => (
+                vec![format!("request: {c}?")],
+                "required(request, \"request\").args".to_owned(),
+            ),
+            None => {
+                let ps: Vec<(String, String)> = op.args.iter().map(param).collect();
+                let entries: Vec<String> = op
+                    .args
+                    .iter()
+                    .zip(&ps)
+                    .map(|(o, p)| format!("\"{}\" to {}", Lang::Jvm.member(o.name), p.1))
+                    .collect();
+                (
+                    ps.into_iter().map(|p| p.0).collect(),
+                    format!("mapOf({})", entries.join(", ")),
+                )
+            }
+        };
+        let ret = render(Lang::Jvm, op.returns);
+        let pick = match op.returns.strip_suffix('?') {
+            Some(t) => format!("{{ it?.let({t}::of) }}"),
+            None => format!("{}::of", op.returns),
+        };
+        // The per-call options as one optional argument; the wait options as overloads.
+        let variants: Vec<(Vec<String>, String, bool)> = if std::ptr::eq(op.call, WAIT_OPTIONS) {
+            let names: Vec<String> = op.call.iter().map(|o| Lang::Jvm.member(o.name)).collect();
+            let opts = |n: &[String]| {
+                let e: Vec<String> = n
+                    .iter()
+                    .map(|x| format!("\"{x}\" to nanos({x}, \"{x}\")"))
+                    .collect();
+                format!("linkedMapOf<String, Any?>({})", e.join(", "))
+            };
+            vec![
+                (vec![], "null".to_owned(), false),
+                (names[..1].to_vec(), opts(&names[..1]), false),
+                (names.clone(), opts(&names), false),
+            ]
+        } else {
+            vec![(
+                vec!["options".to_owned()],
+                "options?.options".to_owned(),
+                true,
+            )]
+        };
+        for (sync, suffix, ty) in [
+            (true, "", ret.clone()),
+            (false, "Async", format!("CompletableFuture<{ret}>")),
+        ] {
+            for (extra_params, options, overloads) in &variants {
+                let mut ps = params.clone();
+                for x in extra_params {
+                    ps.push(if *overloads {
+                        format!("{x}: CallOptions? = null")
+                    } else {
+                        format!("{x}: Duration?")
+                    });
+                }
+                let doc = if sync {
+                    let with = if extra_params.is_empty() || *overloads {
+                        String::new()
+                    } else {
+                        format!(" With [{}].", extra_params.join("], ["))
+                    };
+                    format!("{}{with}\n * {extra}", op.doc)
+                } else {
+                    format!("[{method}] without blocking.")
+                };
+                let doc = doc.replace("\n * ", "\n     * ");
+                out.push_str(&format!("\n    /**\n     * {doc}\n     */\n"));
+                if *overloads {
+                    out.push_str("    @JvmOverloads\n");
+                }
+                out.push_str(&format!(
+                    "    fun {method}{suffix}({}): {ty} =\n        {}({code}, {{ Wire.encode({args}, {options}) }}, {pick})\n",
+                    ps.join(", "),
+                    if sync { "call" } else { "start" },
+                ));
+            }
+        }
+    }
+    out.push_str("}\n");
+    out
+}
+
+/// The documentation of each value of the core's `ENUMS` (a test of the generated file fails
+/// when one is missing).
+const ENUM_DOCS: &[(&str, &str)] = &[
+    ("succeeded", "Paid."),
+    ("pending", "Waiting for the customer (or for QFPay)."),
+    ("failed", "Failed; no money moved."),
+    ("refunded", "Paid, then refunded in full."),
+    ("partially_refunded", "Paid, then refunded in part."),
+    ("cancelled", "Closed or reversed."),
+];
+
+/// The enums of the core's `ENUMS`, each value with its lowercase wire name.
+fn enums() -> String {
+    let mut out = String::new();
+    for (name, values) in ENUMS {
+        let class = pascal(name);
+        out.push_str(&format!("\n/** A {}. */\nenum class {class}(\n    /** The lowercase name used on the wire and in every other language. */\n    val wire: String,\n) {{\n", name.replace('_', " ")));
+        for v in *values {
+            let doc = ENUM_DOCS.iter().find(|d| d.0 == *v).map_or("", |d| d.1);
+            out.push_str(&format!(
+                "    /** {doc} */\n    {}(\"{v}\"),\n",
+                v.to_uppercase()
+            ));
+        }
+        out.push_str(&format!("    ;\n\n    companion object {{\n        /** The value for its lowercase name. */\n        @JvmStatic\n        fun fromWire(value: String): {class} =\n            entries.firstOrNull {{ it.wire == value }} ?: throw DecodeException(errorInfo(\"decode\", \"unknown {} $value\"))\n    }}\n}}\n", name.replace('_', " ")));
     }
     out
 }
@@ -221,10 +514,12 @@ fn setters() -> String {
 /// The files this module writes.
 pub fn files() -> Vec<File> {
     let text = format!(
-        "{}\npackage com.qfpay\n\nimport com.qfpay.ffi.FfiErrorInfo\nimport java.time.Duration\n{}{}{}",
+        "{}\npackage com.qfpay\n\nimport java.time.Duration\nimport java.util.concurrent.CompletableFuture\n{}{}{}{}{}",
         crate::banner("//"),
+        enums(),
         results(),
         setters(),
+        operations(),
         errors()
     );
     vec![(PATH, text)]

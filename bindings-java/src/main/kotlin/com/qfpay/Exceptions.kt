@@ -1,59 +1,22 @@
 package com.qfpay
 
-import com.qfpay.ffi.FfiErrorInfo
 import com.qfpay.ffi.QfPayFfiException
 import java.time.Duration
 
-/**
- * Base of every SDK failure (unchecked). [code] is the core's stable error code
- * (`validation`, `declined`, `status_unknown`, ...); each code has its own subclass.
- *
- * Every exception from a money-moving call (`createPayment`, `wechatQr`, `refund`,
- * `closeOrder`, `reverse`) names its order in [outTradeNo], generated numbers included, so the
- * order can always be queried afterwards. Exceptions are `Serializable` (a duplicate order's
- * [DuplicateOrderException.existing] is not carried over); no form of them ever holds the
- * client key.
- */
-open class QfPayException internal constructor(info: FfiErrorInfo) : RuntimeException(info.detail) {
-    /** The stable error code (`validation`, `config`, `declined`, ...). */
-    val code: String = info.code
-
-    private val orderNo: String? = info.outTradeNo
-
-    /** The merchant order number the failed call was about, when known (always for money-moving calls). */
-    open val outTradeNo: String? get() = orderNo
-
-    /** QFPay's transaction number, when known. */
-    val syssn: String? = info.syssn
-
-    /** QFPay's `respcd`, when QFPay answered (the last one seen for a status unknown). */
-    val respcd: String? = info.respcd
-
-    /** QFPay's `resperr`, when QFPay answered. */
-    val resperr: String? = info.resperr
-
-    /** QFPay's `respmsg`, when QFPay answered. */
-    val respmsg: String? = info.respmsg
-
-    /** The HTTP status of QFPay's answer, when there was one. */
-    val httpStatus: Int? = info.httpStatus
-
-    private companion object {
-        private const val serialVersionUID = 1L
-    }
-}
+/** A core error's fields by their canonical names (its `Serialize` form, `ERROR_FIELDS`). */
+internal typealias ErrorInfo = Map<String, Any?>
 
 /** A request field or argument broke a documented rule; nothing was sent. */
-class ValidationException internal constructor(info: FfiErrorInfo) : QfPayException(info) {
+class ValidationException internal constructor(info: ErrorInfo) : QfPayException(info) {
     /**
      * QFPay's name of the field for anything sent to QFPay (`txamt`, `txcurrcd`, `goods_name`,
      * `extend_info.user_creid`), whatever the argument's name in Java; otherwise the
      * argument's or option's name (`timeout`, `clientKey`, `request`).
      */
-    val field: String = info.field ?: ""
+    val field: String = info["field"] as String? ?: ""
 
     /** The rule it broke. */
-    val rule: String = info.rule ?: ""
+    val rule: String = info["rule"] as String? ?: ""
 }
 
 /**
@@ -62,66 +25,64 @@ class ValidationException internal constructor(info: FfiErrorInfo) : QfPayExcept
  * `configuration error: <field> <rule>`, e.g. `configuration error: appCode is missing: give it
  * to the client, or set QFPAY_APP_CODE`.
  */
-class ConfigException internal constructor(info: FfiErrorInfo) : QfPayException(info) {
+class ConfigException internal constructor(info: ErrorInfo) : QfPayException(info) {
     /**
      * The option at fault by its builder method's name (`appCode`, `clientKey`, `environment`,
      * `baseUrl`, `mchid`, `signType`, `connectTimeout`, `utcOffsetSeconds`, `proxy`, ...; the
      * `QFPAY_*` variable's option for [QfPayClient.fromEnv]), or null when the error is not about
      * one option.
      */
-    val field: String? = info.field
+    val field: String? = info["field"] as String?
 
     /** What is wrong with [field] (the message after its name), or null when [field] is. */
-    val rule: String? = info.rule
+    val rule: String? = info["rule"] as String?
 }
 
 /** QFPay answered with a failure code. This class itself is used for unclassified codes (`api`). */
-open class ApiException internal constructor(info: FfiErrorInfo) : QfPayException(info)
+open class ApiException internal constructor(info: ErrorInfo) : QfPayException(info)
 
 /**
  * The `out_trade_no` was used before. [existing] is the transaction already under that number
  * (read by the core right away), so "already paid" (`existing.isPaid`) and
  * "someone else's order" are told apart without another call.
  */
-class DuplicateOrderException internal constructor(info: FfiErrorInfo) : ApiException(info) {
+class DuplicateOrderException internal constructor(info: ErrorInfo) : ApiException(info) {
     /**
      * The transaction already under this `out_trade_no`, or null when it could not be read (or
      * this exception was deserialized).
      */
     @Transient
     val existing: Transaction? = try {
-        info.existing?.let { Transaction.of(Wire.read(java.nio.ByteBuffer.wrap(it))) }
+        info["existing"]?.let(Transaction::of)
     } catch (_: QfPayException) {
         null // a record the binding cannot read (an unknown state) is "could not be read"
     }
 }
 
 /** HTTP 429 after the configured retries. */
-class RateLimitedException internal constructor(info: FfiErrorInfo) : QfPayException(info) {
+class RateLimitedException internal constructor(info: ErrorInfo) : QfPayException(info) {
     /** The server's `Retry-After`, when given. */
-    val retryAfter: Duration? = info.retryAfterMs?.let { Duration.ofMillis(it) }
+    val retryAfter: Duration? = (info["retry_after"] as Long?)?.let { Duration.ofMillis(it) }
 }
 
 /** The request could not be delivered. */
-class NetworkException internal constructor(info: FfiErrorInfo) : QfPayException(info) {
+class NetworkException internal constructor(info: ErrorInfo) : QfPayException(info) {
     /** Whether the request may have reached QFPay (false: QFPay processed nothing). */
-    val sent: Boolean = info.sent ?: true
+    val sent: Boolean = info["sent"] as Boolean? ?: true
 }
 
 /**
  * The outcome of a money-moving call is not known. Do not pay again under a new number:
  * query [outTradeNo] (or wait for the notification).
  */
-class StatusUnknownException internal constructor(info: FfiErrorInfo) : QfPayException(info) {
+class StatusUnknownException internal constructor(info: ErrorInfo) : QfPayException(info) {
     /** The order whose outcome is unknown. */
     override val outTradeNo: String get() = super.outTradeNo ?: ""
 }
 
 /** An error description made by the binding itself (arguments the core never sees). */
-internal fun errorInfo(code: String, detail: String, field: String? = null, rule: String? = null) = FfiErrorInfo(
-    code = code, detail = detail, field = field, rule = rule, respcd = null, resperr = null, respmsg = null,
-    httpStatus = null, outTradeNo = null, syssn = null, retryAfterMs = null, sent = null, existing = null,
-)
+internal fun errorInfo(code: String, message: String, field: String? = null, rule: String? = null): ErrorInfo =
+    mapOf("code" to code, "message" to message, "field" to field, "rule" to rule)
 
 /** A [ValidationException] for [field] (QFPay's name, or the option's) that broke [rule]. */
 internal fun invalidArgument(field: String, rule: String) =
@@ -140,18 +101,10 @@ internal fun <T> required(v: T?, field: String, arg: String = field): T =
 
 /** The index of the first lone surrogate of [s], or -1 when [s] is valid UTF-16. */
 internal fun loneSurrogate(s: String): Int {
-    var i = 0
-    val n = s.length
-    while (i < n) {
+    for (i in s.indices) {
         val c = s[i]
-        if (c.isSurrogate()) {
-            if (c.isHighSurrogate() && i + 1 < n && s[i + 1].isLowSurrogate()) {
-                i += 2
-                continue
-            }
-            return i
-        }
-        i++
+        if (c.isHighSurrogate() && s.getOrNull(i + 1)?.isLowSurrogate() != true) return i
+        if (c.isLowSurrogate() && s.getOrNull(i - 1)?.isHighSurrogate() != true) return i
     }
     return -1
 }
@@ -179,7 +132,7 @@ internal inline fun <T> ffi(block: () -> T): T =
         Jni.load() // before JNA: one copy of the native library
         block()
     } catch (e: QfPayFfiException) {
-        throw toQfPayException((e as QfPayFfiException.Failure).info)
+        throw Jni.error((e as QfPayFfiException.Failure).info)
     } catch (e: IllegalStateException) {
         if (e.message?.contains("already been destroyed") == true) throw IllegalStateException("client closed", e)
         throw e

@@ -3,8 +3,35 @@
 
 package com.qfpay
 
-import com.qfpay.ffi.FfiErrorInfo
 import java.time.Duration
+import java.util.concurrent.CompletableFuture
+
+/** A transaction state. */
+enum class TransactionState(
+    /** The lowercase name used on the wire and in every other language. */
+    val wire: String,
+) {
+    /** Paid. */
+    SUCCEEDED("succeeded"),
+    /** Waiting for the customer (or for QFPay). */
+    PENDING("pending"),
+    /** Failed; no money moved. */
+    FAILED("failed"),
+    /** Paid, then refunded in full. */
+    REFUNDED("refunded"),
+    /** Paid, then refunded in part. */
+    PARTIALLY_REFUNDED("partially_refunded"),
+    /** Closed or reversed. */
+    CANCELLED("cancelled"),
+    ;
+
+    companion object {
+        /** The value for its lowercase name. */
+        @JvmStatic
+        fun fromWire(value: String): TransactionState =
+            entries.firstOrNull { it.wire == value } ?: throw DecodeException(errorInfo("decode", "unknown transaction state $value"))
+    }
+}
 
 /** A created payment: what to show the customer (QR code or payment page) and QFPay's numbers. */
 data class Payment(
@@ -327,6 +354,56 @@ data class Notification(
     }
 }
 
+/** One event of a call (request, answer, retry, reconciliation...), for logs and hooks; the client key never appears in it. */
+data class QfPayEvent(
+    /** request, response, retry, reconcile, status_unknown or cancelled. */
+    val kind: String,
+    /** trace, debug, info, warn or error. */
+    val level: String,
+    /** The endpoint path, e.g. /trade/v1/payment. */
+    val endpoint: String,
+    /** The attempt number, from 1. */
+    val attempt: Int,
+    /** The merchant order number, when known. */
+    val outTradeNo: String?,
+    /** Milliseconds since the call started. */
+    val elapsedMs: Long,
+    /** The HTTP status, when there was an answer. */
+    val httpStatus: Int?,
+    /** QFPay's respcd, when the answer had one. */
+    val respcd: String?,
+    /** What the SDK decided: done, retry, reconcile, fail or status_unknown. */
+    val decision: String?,
+    /** Why (an error, a delay, a state). */
+    val reason: String?,
+    /** The request or answer body, at the trace level only (auth_code masked). */
+    val body: String?,
+    /** A one-line description. */
+    val message: String,
+) {
+    internal companion object {
+        /** The result from the generic value the native library sends. */
+        @Suppress("UNCHECKED_CAST")
+        fun of(v: Any?): QfPayEvent {
+            val m = v as Map<String, Any?>
+            return QfPayEvent(
+                m["kind"] as String,
+                m["level"] as String,
+                m["endpoint"] as String,
+                (m["attempt"] as Long).toInt(),
+                m["out_trade_no"]?.let { it as String },
+                m["elapsed_ms"] as Long,
+                m["http_status"]?.let { (it as Long).toInt() },
+                m["respcd"]?.let { it as String },
+                m["decision"]?.let { it as String },
+                m["reason"]?.let { it as String },
+                m["body"]?.let { it as String },
+                m["message"] as String,
+            )
+        }
+    }
+}
+
 /** The setters of a payment's optional arguments by name, as the core reads them (null clears one). */
 abstract class PaymentFields<B : PaymentFields<B>> internal constructor() {
     /** The values set, by their Java names. */
@@ -505,38 +582,285 @@ abstract class CallOptionFields<B : CallOptionFields<B>> internal constructor() 
     fun maxRetries(v: Int): B = put("maxRetries", v)
 }
 
+/** The setters of the client options by name, as the core reads them (null clears one). */
+abstract class ClientOptionFields<B : ClientOptionFields<B>> internal constructor() {
+    /** The values set, by their Java names. */
+    internal val args = LinkedHashMap<String, Any?>()
+
+    @Suppress("UNCHECKED_CAST")
+    internal fun put(name: String, v: Any?): B = (this as B).also { args[name] = v }
+
+    /** A copy of the values set (lists copied too). */
+    internal fun snapshot(): Map<String, Any?> = LinkedHashMap(args).also { it.replaceAll { _, v -> if (v is List<*>) v.toList() else v } }
+
+    /** X-QF-APPCODE, from QFPay (QFPAY_APP_CODE). */
+    fun appCode(v: String?): B = put("appCode", requiredText(v, "appCode"))
+
+    /** A base URL instead of an environment: the local sandbox's (QFPAY_BASE_URL). */
+    fun baseUrl(v: String?): B = put("baseUrl", requiredText(v, "baseUrl"))
+
+    /** Default sub-merchant id for every request (agents; QFPAY_MCHID). */
+    fun mchid(v: String?): B = put("mchid", text(v, "mchid", "mchid"))
+
+    /** Deadline for a whole call, retries included; greater than zero. */
+    fun timeout(v: Duration?): B = put("timeout", nanos(v, "timeout"))
+
+    /** Time allowed to open a connection; greater than zero. */
+    fun connectTimeout(v: Duration?): B = put("connectTimeout", nanos(v, "connectTimeout"))
+
+    /** Retries after a failure QFPay never processed. */
+    fun maxRetries(v: Int): B = put("maxRetries", v)
+
+    /** How long to query for a money-moving call's outcome once it became unknown. */
+    fun reconcileTimeout(v: Duration?): B = put("reconcileTimeout", nanos(v, "reconcileTimeout"))
+
+    /** First retry delay; doubles each retry, with jitter. */
+    fun retryBaseDelay(v: Duration?): B = put("retryBaseDelay", nanos(v, "retryBaseDelay"))
+
+    /** Largest retry delay. */
+    fun retryMaxDelay(v: Duration?): B = put("retryMaxDelay", nanos(v, "retryMaxDelay"))
+
+    /** Offset from UTC of the clock used for txdtm (QFPay Hong Kong: +8 h). */
+    fun utcOffsetSeconds(v: Int): B = put("utcOffsetSeconds", v)
+
+    /** HTTP(S) proxy URL, or none for direct connections (QFPAY_PROXY, then HTTPS_PROXY). */
+    fun proxy(v: String?): B = put("proxy", text(v, "proxy", "proxy"))
+}
+
+/**
+ * The operations of [QfPayClient] (from the core's `OPERATIONS`), each blocking and `...Async`
+ * (a [QfPayFuture]; its `cancel` drops the call).
+ */
+abstract class QfPayOperations internal constructor() {
+    /** A blocking call of operation [op]: [request] encodes its arguments and options. */
+    internal abstract fun <T> call(op: Int, request: () -> ByteArray, pick: (Any?) -> T): T
+
+    /** An `...Async` call (a failure to encode its request fails the future). */
+    internal abstract fun <T> start(op: Int, request: () -> ByteArray, pick: (Any?) -> T): CompletableFuture<T>
+
+    /**
+     * Creates a payment of any pay type.
+     * The core validates, signs, retries only what QFPay cannot have processed, and reconciles
+     * unknown outcomes. Every exception names the order ([QfPayException.outTradeNo]).
+     * @throws QfPayException ([ValidationException], [DeclinedException], [DuplicateOrderException], [StatusUnknownException], ...)
+     */
+    @JvmOverloads
+    fun createPayment(request: PaymentRequest?, options: CallOptions? = null): Payment =
+        call(0, { Wire.encode(required(request, "request").args, options?.options) }, Payment::of)
+
+    /**
+     * [createPayment] without blocking.
+     */
+    @JvmOverloads
+    fun createPaymentAsync(request: PaymentRequest?, options: CallOptions? = null): CompletableFuture<Payment> =
+        start(0, { Wire.encode(required(request, "request").args, options?.options) }, Payment::of)
+
+    /**
+     * Creates a WeChat QR payment (800201): show its qrcode to the customer.
+     * Show `payment.qrcode` (rendered with [Qr]). The same as
+     * `createPayment(PaymentRequest.wechatQr(amount, currency).build(), options)`, which also sets the payment's other fields.
+     * @throws QfPayException as [createPayment]
+     */
+    @JvmOverloads
+    fun wechatQr(amount: Long, currency: String?, options: CallOptions? = null): Payment =
+        call(1, { Wire.encode(mapOf("amount" to amount, "currency" to requiredText(currency, "txcurrcd", "currency")), options?.options) }, Payment::of)
+
+    /**
+     * [wechatQr] without blocking.
+     */
+    @JvmOverloads
+    fun wechatQrAsync(amount: Long, currency: String?, options: CallOptions? = null): CompletableFuture<Payment> =
+        start(1, { Wire.encode(mapOf("amount" to amount, "currency" to requiredText(currency, "txcurrcd", "currency")), options?.options) }, Payment::of)
+
+    /**
+     * One page of transactions matching the filters.
+     * @throws QfPayException ([ValidationException], [RequestTimeoutException], [NetworkException], ...)
+     */
+    @JvmOverloads
+    fun query(request: QueryRequest?, options: CallOptions? = null): QueryPage =
+        call(2, { Wire.encode(required(request, "request").args, options?.options) }, QueryPage::of)
+
+    /**
+     * [query] without blocking.
+     */
+    @JvmOverloads
+    fun queryAsync(request: QueryRequest?, options: CallOptions? = null): CompletableFuture<QueryPage> =
+        start(2, { Wire.encode(required(request, "request").args, options?.options) }, QueryPage::of)
+
+    /**
+     * The payment with this order number, or null when QFPay has none.
+     * @throws QfPayException as [query]
+     */
+    @JvmOverloads
+    fun findPayment(outTradeNo: String?, options: CallOptions? = null): Transaction? =
+        call(4, { Wire.encode(mapOf("outTradeNo" to requiredText(outTradeNo, "out_trade_no", "outTradeNo")), options?.options) }, { it?.let(Transaction::of) })
+
+    /**
+     * [findPayment] without blocking.
+     */
+    @JvmOverloads
+    fun findPaymentAsync(outTradeNo: String?, options: CallOptions? = null): CompletableFuture<Transaction?> =
+        start(4, { Wire.encode(mapOf("outTradeNo" to requiredText(outTradeNo, "out_trade_no", "outTradeNo")), options?.options) }, { it?.let(Transaction::of) })
+
+    /**
+     * Refunds all or part of a payment (by its syssn).
+     * @throws QfPayException ([RefundRejectedException], [StatusUnknownException], ...), naming the refund's `out_trade_no`
+     */
+    @JvmOverloads
+    fun refund(request: RefundRequest?, options: CallOptions? = null): Refund =
+        call(5, { Wire.encode(required(request, "request").args, options?.options) }, Refund::of)
+
+    /**
+     * [refund] without blocking.
+     */
+    @JvmOverloads
+    fun refundAsync(request: RefundRequest?, options: CallOptions? = null): CompletableFuture<Refund> =
+        start(5, { Wire.encode(required(request, "request").args, options?.options) }, Refund::of)
+
+    /**
+     * Closes an unpaid order (by syssn or out_trade_no).
+     * QFPay's `close`, named `closeOrder` because [QfPayClient.close] releases the client.
+     * @throws QfPayException ([OrderStateException], [StatusUnknownException], ...)
+     */
+    @JvmOverloads
+    fun closeOrder(request: CancelRequest?, options: CallOptions? = null): Cancellation =
+        call(6, { Wire.encode(required(request, "request").args, options?.options) }, Cancellation::of)
+
+    /**
+     * [closeOrder] without blocking.
+     */
+    @JvmOverloads
+    fun closeOrderAsync(request: CancelRequest?, options: CallOptions? = null): CompletableFuture<Cancellation> =
+        start(6, { Wire.encode(required(request, "request").args, options?.options) }, Cancellation::of)
+
+    /**
+     * Reverses an order, refunding it if it was paid (by syssn or out_trade_no).
+     * @throws QfPayException ([OrderStateException], [StatusUnknownException], ...)
+     */
+    @JvmOverloads
+    fun reverse(request: CancelRequest?, options: CallOptions? = null): Cancellation =
+        call(7, { Wire.encode(required(request, "request").args, options?.options) }, Cancellation::of)
+
+    /**
+     * [reverse] without blocking.
+     */
+    @JvmOverloads
+    fun reverseAsync(request: CancelRequest?, options: CallOptions? = null): CompletableFuture<Cancellation> =
+        start(7, { Wire.encode(required(request, "request").args, options?.options) }, Cancellation::of)
+
+    /**
+     * Polls until the payment is final or the wait times out.
+     * Queries (1 s, then 1.5x up to 5 s apart) and once more at the deadline.
+     * @throws StatusUnknownException when it is still pending at the deadline
+     */
+    fun waitForPayment(outTradeNo: String?): Transaction =
+        call(8, { Wire.encode(mapOf("outTradeNo" to requiredText(outTradeNo, "out_trade_no", "outTradeNo")), null) }, Transaction::of)
+
+    /**
+     * Polls until the payment is final or the wait times out. With [timeout].
+     * Queries (1 s, then 1.5x up to 5 s apart) and once more at the deadline.
+     * @throws StatusUnknownException when it is still pending at the deadline
+     */
+    fun waitForPayment(outTradeNo: String?, timeout: Duration?): Transaction =
+        call(8, { Wire.encode(mapOf("outTradeNo" to requiredText(outTradeNo, "out_trade_no", "outTradeNo")), linkedMapOf<String, Any?>("timeout" to nanos(timeout, "timeout"))) }, Transaction::of)
+
+    /**
+     * Polls until the payment is final or the wait times out. With [timeout], [interval], [maxInterval].
+     * Queries (1 s, then 1.5x up to 5 s apart) and once more at the deadline.
+     * @throws StatusUnknownException when it is still pending at the deadline
+     */
+    fun waitForPayment(outTradeNo: String?, timeout: Duration?, interval: Duration?, maxInterval: Duration?): Transaction =
+        call(8, { Wire.encode(mapOf("outTradeNo" to requiredText(outTradeNo, "out_trade_no", "outTradeNo")), linkedMapOf<String, Any?>("timeout" to nanos(timeout, "timeout"), "interval" to nanos(interval, "interval"), "maxInterval" to nanos(maxInterval, "maxInterval"))) }, Transaction::of)
+
+    /**
+     * [waitForPayment] without blocking.
+     */
+    fun waitForPaymentAsync(outTradeNo: String?): CompletableFuture<Transaction> =
+        start(8, { Wire.encode(mapOf("outTradeNo" to requiredText(outTradeNo, "out_trade_no", "outTradeNo")), null) }, Transaction::of)
+
+    /**
+     * [waitForPayment] without blocking.
+     */
+    fun waitForPaymentAsync(outTradeNo: String?, timeout: Duration?): CompletableFuture<Transaction> =
+        start(8, { Wire.encode(mapOf("outTradeNo" to requiredText(outTradeNo, "out_trade_no", "outTradeNo")), linkedMapOf<String, Any?>("timeout" to nanos(timeout, "timeout"))) }, Transaction::of)
+
+    /**
+     * [waitForPayment] without blocking.
+     */
+    fun waitForPaymentAsync(outTradeNo: String?, timeout: Duration?, interval: Duration?, maxInterval: Duration?): CompletableFuture<Transaction> =
+        start(8, { Wire.encode(mapOf("outTradeNo" to requiredText(outTradeNo, "out_trade_no", "outTradeNo")), linkedMapOf<String, Any?>("timeout" to nanos(timeout, "timeout"), "interval" to nanos(interval, "interval"), "maxInterval" to nanos(maxInterval, "maxInterval"))) }, Transaction::of)
+}
+
+/**
+ * Base of every SDK failure (unchecked). [code] is the core's stable error code
+ * (`validation`, `declined`, `status_unknown`, ...); each code has its own subclass.
+ *
+ * Every exception from a money-moving call (`createPayment`, `wechatQr`, `refund`,
+ * `closeOrder`, `reverse`) names its order in [outTradeNo], generated numbers included, so the
+ * order can always be queried afterwards. Exceptions are `Serializable` (a duplicate order's
+ * [DuplicateOrderException.existing] is not carried over); no form of them ever holds the
+ * client key.
+ */
+open class QfPayException internal constructor(info: ErrorInfo) : RuntimeException(info["message"] as String) {
+    /** One of the error codes. */
+    val code: String = info["code"] as String
+
+    /** QFPay's response code, when QFPay answered. */
+    val respcd: String? = info["respcd"] as String?
+
+    /** QFPay's error text. */
+    val resperr: String? = info["resperr"] as String?
+
+    /** QFPay's message. */
+    val respmsg: String? = info["respmsg"] as String?
+
+    /** The HTTP status, when there was one. */
+    val httpStatus: Int? = (info["http_status"] as Long?)?.toInt()
+
+    /** The order number of a money-moving call (generated ones included). */
+    open val outTradeNo: String? get() = orderNo
+    private val orderNo: String? = info["out_trade_no"] as String?
+
+    /** QFPay's transaction number, when known. */
+    val syssn: String? = info["syssn"] as String?
+
+    private companion object {
+        private const val serialVersionUID = 1L
+    }
+}
+
 /** QFPay refused the credentials or the signature (app code, key, sign type). */
-class AuthException internal constructor(info: FfiErrorInfo) : ApiException(info)
+class AuthException internal constructor(info: ErrorInfo) : ApiException(info)
 
 /** QFPay refused a field of the request. */
-class InvalidRequestException internal constructor(info: FfiErrorInfo) : ApiException(info)
+class InvalidRequestException internal constructor(info: ErrorInfo) : ApiException(info)
 
 /** The payment was declined. */
-class DeclinedException internal constructor(info: FfiErrorInfo) : ApiException(info)
+class DeclinedException internal constructor(info: ErrorInfo) : ApiException(info)
 
 /** The order cannot do this in its state (already paid, closed...). */
-class OrderStateException internal constructor(info: FfiErrorInfo) : ApiException(info)
+class OrderStateException internal constructor(info: ErrorInfo) : ApiException(info)
 
 /** QFPay refused the refund. */
-class RefundRejectedException internal constructor(info: FfiErrorInfo) : ApiException(info)
+class RefundRejectedException internal constructor(info: ErrorInfo) : ApiException(info)
 
 /** The merchant account cannot do this (not enabled, limits). */
-class AccountException internal constructor(info: FfiErrorInfo) : ApiException(info)
+class AccountException internal constructor(info: ErrorInfo) : ApiException(info)
 
 /** QFPay failed internally. */
-class ServerException internal constructor(info: FfiErrorInfo) : ApiException(info)
+class ServerException internal constructor(info: ErrorInfo) : ApiException(info)
 
 /** The call's deadline passed. */
-class RequestTimeoutException internal constructor(info: FfiErrorInfo) : QfPayException(info)
+class RequestTimeoutException internal constructor(info: ErrorInfo) : QfPayException(info)
 
 /** QFPay's answer could not be read. */
-class DecodeException internal constructor(info: FfiErrorInfo) : QfPayException(info)
+class DecodeException internal constructor(info: ErrorInfo) : QfPayException(info)
 
 /** A notification's signature did not verify. */
-class SignatureException internal constructor(info: FfiErrorInfo) : QfPayException(info)
+class SignatureException internal constructor(info: ErrorInfo) : QfPayException(info)
 
 /** The exception class of a core error, by its code. */
-internal fun toQfPayException(f: FfiErrorInfo): QfPayException = when (f.code) {
+internal fun toQfPayException(f: ErrorInfo): QfPayException = when (f["code"]) {
     "validation" -> ValidationException(f)
     "config" -> ConfigException(f)
     "auth" -> AuthException(f)

@@ -14,7 +14,7 @@ object Notifications {
         val body = required(rawBody, "rawBody")
         val sig = text(signature, "signature") ?: ""
         val key = requiredText(clientKey, "clientKey")
-        return Notification.of(Jni.outcome(Jni.verifyNotification(body, Jni.utf8(sig), Jni.utf8(key))))
+        return Notification.of(Jni.outcome(Jni.notification(body, Jni.utf8(sig), Jni.utf8(key))))
     }
 
     /**
@@ -23,7 +23,7 @@ object Notifications {
      */
     @JvmStatic
     fun parse(rawBody: ByteArray?): Notification =
-        Notification.of(Jni.outcome(Jni.parseNotification(required(rawBody, "rawBody"))))
+        Notification.of(Jni.outcome(Jni.notification(required(rawBody, "rawBody"), null, null)))
 
     /** The signature QFPay would send for [rawBody] under [clientKey] (for tests). */
     @JvmStatic
@@ -68,27 +68,30 @@ object Signing {
     @JvmStatic
     fun stringToSign(params: Map<String, String>?): String {
         val p = params(params)
-        Jni.signBuffer("", p)?.let { b -> Jni.stringToSign(b)?.let { return it } }
+        Jni.signBuffer("", p)?.let { b -> Jni.sign(b, -1)?.let { return it } }
         return ffi { com.qfpay.ffi.stringToSign(p) }
     }
 }
 
 /** QR code rendering for `payment.qrcode`. */
 object Qr {
+    private fun qr(content: String?, format: String, scale: Int = 0) =
+        ffi { com.qfpay.ffi.qr(requiredText(content, "content"), format, scale) }
+
     /** An SVG image (at least 256 px). */
     @JvmStatic
-    fun svg(content: String?): String = ffi { com.qfpay.ffi.qrSvg(requiredText(content, "content")) }
+    fun svg(content: String?): String = String(qr(content, "svg"), Charsets.UTF_8)
 
     /** A PNG image, [scale] pixels per module. */
     @JvmStatic
     @JvmOverloads
-    fun png(content: String?, scale: Int = 8): ByteArray = ffi { com.qfpay.ffi.qrPng(requiredText(content, "content"), scale) }
+    fun png(content: String?, scale: Int = 8): ByteArray = qr(content, "png", scale)
 
     /** A `data:image/png;base64,...` URL. */
     @JvmStatic
-    fun dataUrl(content: String?): String = ffi { com.qfpay.ffi.qrDataUrl(requiredText(content, "content")) }
+    fun dataUrl(content: String?): String = String(qr(content, "data_url"), Charsets.UTF_8)
 
     /** Unicode blocks for a terminal. */
     @JvmStatic
-    fun terminal(content: String?): String = ffi { com.qfpay.ffi.qrTerminal(requiredText(content, "content")) }
+    fun terminal(content: String?): String = String(qr(content, "terminal"), Charsets.UTF_8)
 }

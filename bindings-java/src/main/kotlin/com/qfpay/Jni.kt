@@ -1,9 +1,5 @@
 package com.qfpay
 
-import com.qfpay.ffi.FfiConverterSequenceString
-import com.qfpay.ffi.FfiConverterTypeFfiErrorInfo
-import com.qfpay.ffi.FfiConverterTypeFfiEvent
-import com.qfpay.ffi.FfiEventSink
 import java.io.File
 import java.net.JarURLConnection
 import java.net.URL
@@ -17,11 +13,9 @@ import java.nio.file.attribute.PosixFilePermissions
 
 /**
  * The JNI fast path into the native library (`bindings-java/src/jni_path.rs`): the hot calls
- * (signing, notification checks, the client's getters, and every payment operation as ONE
- * crossing with its request and its outcome as one `byte[]` each, a generic value by name: see
- * [Wire]) skip JNA, and so do the client's construction and its event sink. uniffi still
- * generates the error and event records and everything else (the query-pages iterator, the
- * sandbox, QR codes), which keep going through JNA.
+ * (signing, notifications, the client, its events, every payment operation as ONE crossing with
+ * its request and its outcome as one `byte[]` each, see [Wire]) skip JNA; the rest (the
+ * query-pages iterator, the sandbox, QR codes) goes through uniffi's JNA.
  *
  * The library is loaded once, here, before anything else of the binding: from the jar's
  * `linux-x86-64/` resource (unpacked once per user and jar build, see [cached]) with
@@ -83,12 +77,10 @@ internal object Jni {
     }
 
     /**
-     * The library unpacked once for every JVM of this user: `<tmp>/qfpay-<user>/<crc>-<size>-<name>`
-     * (the jar entry's CRC-32 and size, read from the jar's directory, name the file), in a
-     * directory only this user can write (older builds' copies are removed when a new one is
- * written). Unpacking the 12 MB library was most of the first call's
-     * time (~0.3-0.6 s under load). Null (then [extract]) when the directory cannot be trusted or
-     * made, on a non-POSIX file system, or when the entry's CRC is unknown.
+     * The library unpacked once for every JVM of this user (unpacking the 12 MB library was most
+     * of the first call's time): `<tmp>/qfpay-<user>/<crc>-<size>-<name>`, named by the jar
+     * entry's CRC-32 and size, in a directory only this user can write (older builds' copies are
+     * removed). Null (then [extract]) when the directory cannot be trusted or made, or the CRC is unknown.
      */
     private fun cached(url: URL, name: String): File? = try {
         val entry = (url.openConnection() as? JarURLConnection)?.jarEntry
@@ -140,71 +132,58 @@ internal object Jni {
     // ---- native methods (jni_path.rs) ----
 
     @JvmStatic external fun setup()
-    @JvmStatic external fun coreVersion(): String
-    @JvmStatic external fun generateOutTradeNo(): String
+    @JvmStatic external fun text(handle: Long, which: Int): String?
     @JvmStatic external fun sign(buffer: ByteArray, signType: Int): String?
-    @JvmStatic external fun stringToSign(buffer: ByteArray): String?
-    @JvmStatic external fun verifyNotification(body: ByteArray, signature: ByteArray, key: ByteArray): ByteArray
-    @JvmStatic external fun parseNotification(body: ByteArray): ByteArray
+    @JvmStatic external fun notification(body: ByteArray, signature: ByteArray?, key: ByteArray?): ByteArray
     @JvmStatic external fun clientNew(config: ByteArray, sink: Any?): ByteArray
-    @JvmStatic external fun clientClone(handle: Long): Long
-    @JvmStatic external fun clientString(handle: Long, which: Int): String?
-    @JvmStatic external fun clientRelease(handle: Long)
+    @JvmStatic external fun clientRef(handle: Long, add: Boolean): Long
     @JvmStatic external fun call(handle: Long, op: Int, request: ByteArray): ByteArray
     @JvmStatic external fun callAsync(handle: Long, op: Int, request: ByteArray, done: Any): Long
-    @JvmStatic external fun taskCancel(task: Long)
-    @JvmStatic external fun taskRelease(task: Long)
-    @JvmStatic external fun logLevel(which: Int): String?
-    @JvmStatic external fun logWarning(): String?
+    @JvmStatic external fun taskFinish(task: Long, cancel: Boolean)
 
-    /** Called by the library's runtime thread with an `...Async` outcome; never throws. */
-    @JvmStatic
-    fun onComplete(done: Any, outcome: ByteArray) {
-        try {
-            (done as NativeCompletion).complete(outcome)
-        } catch (_: Throwable) {
-            // the completion hands off to an executor; nothing may escape into the runtime thread
-        }
-    }
+    /** [text] without a client: 4 the core's version, 5 a fresh `out_trade_no`, 6 `QFPAY_LOG`'s warning, 7/8 the sandbox's app code/key, 9 + i `QFPAY_LOG`'s level for target i. */
+    fun text(which: Int): String? = text(0, which)
 
-    /** Called by the library with one of a client's events (on the thread that made it); never throws. */
+    /**
+     * Called by the library with an `...Async` outcome for its [QfPayFuture] (on the runtime
+     * thread) or an event for the client's [EventForwarder] (on the thread that made it); never
+     * throws: a listener's failure never reaches the payment call or the runtime thread.
+     */
     @JvmStatic
-    fun onEvent(sink: Any, event: ByteArray) {
+    @Suppress("UNCHECKED_CAST")
+    fun deliver(target: Any, bytes: ByteArray) {
         try {
-            (sink as FfiEventSink).onEvent(FfiConverterTypeFfiEvent.read(ByteBuffer.wrap(event)))
+            if (target is QfPayFuture<*>) target.deliver(bytes) else (target as EventForwarder).onEvent(Wire.read(ByteBuffer.wrap(bytes)) as Map<String, Any?>)
         } catch (_: Throwable) {
-            // a listener's failure never reaches the payment call or the runtime thread
         }
     }
 
     /**
      * A native client built without JNA from [options] (the client options by their Java
-     * names, read by the core): its handle (released with [clientRelease]) and the
+     * names, read by the core): its handle (released with [clientRef]) and the
      * configuration's warnings.
      * @throws QfPayException naming the bad option
      */
-    fun newClient(fromEnv: Boolean, logLevel: String?, options: Map<String, Any?>, sink: FfiEventSink?): Pair<Long, List<String>> {
+    @Suppress("UNCHECKED_CAST")
+    fun newClient(fromEnv: Boolean, logLevel: String?, options: Map<String, Any?>, sink: EventForwarder?): Pair<Long, List<String>> {
         val out = ByteBuffer.wrap(clientNew(Wire.encode(fromEnv, logLevel, options), sink))
-        if (out.get().toInt() != 0) throw toQfPayException(FfiConverterTypeFfiErrorInfo.read(out))
-        val handle = out.getLong()
-        return handle to FfiConverterSequenceString.read(out)
+        if (out.get().toInt() != 0) throw error(out)
+        return out.getLong() to Wire.read(out) as List<String>
     }
-
-    /** `Jni.call` operations (client.rs `OPS`). */
-    const val CREATE_PAYMENT = 0
-    const val QUERY = 1
-    const val FIND_PAYMENT = 2
-    const val REFUND = 3
-    const val CLOSE_ORDER = 4
-    const val REVERSE = 5
-    const val WAIT_FOR_PAYMENT = 6
 
     /** An outcome (`client::outcome`): the result as a generic value, or its exception thrown. */
     fun outcome(bytes: ByteArray): Any? {
         val buf = ByteBuffer.wrap(bytes)
         if (buf.get().toInt() == 0) return Wire.read(buf)
-        throw toQfPayException(FfiConverterTypeFfiErrorInfo.read(buf))
+        throw error(buf)
     }
+
+    /** The exception of an error's generic value (`errors.rs`). */
+    @Suppress("UNCHECKED_CAST")
+    fun error(info: ByteBuffer): QfPayException = toQfPayException(Wire.read(info) as ErrorInfo)
+
+    /** The exception of an error's generic value (`errors.rs`) from uniffi's calls. */
+    fun error(info: ByteArray): QfPayException = error(ByteBuffer.wrap(info))
 
     /** Strict UTF-8 (a lone surrogate fails as uniffi's own conversion fails). */
     fun utf8(s: String): ByteArray {
@@ -229,11 +208,6 @@ internal object Jni {
         }
         return utf8(sb.toString())
     }
-}
-
-/** Receives the outcome bytes of an `...Async` call (on the library's runtime thread). */
-internal fun interface NativeCompletion {
-    fun complete(outcome: ByteArray)
 }
 
 /**

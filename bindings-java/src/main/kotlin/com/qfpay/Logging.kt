@@ -1,50 +1,8 @@
 package com.qfpay
 
-import com.qfpay.ffi.FfiEvent
-import com.qfpay.ffi.FfiEventSink
 import org.slf4j.Logger
 import org.slf4j.LoggerFactory
 import org.slf4j.event.Level
-
-/**
- * One event of the core: a request or response (`debug`), a retry (`info`), a reconciliation,
- * a status unknown or a cancelled call (`warn`). The client key never appears in any field;
- * [body] is only filled at the most verbose level (SLF4J `TRACE` on `com.qfpay.http`), with
- * `auth_code` masked.
- */
-data class QfPayEvent(
-    /** `request`, `response`, `retry`, `reconcile`, `status_unknown` or `cancelled`. */
-    val kind: String,
-    /** `trace`, `debug`, `info`, `warn` or `error`. */
-    val level: String,
-    /** The endpoint path, e.g. `/trade/v1/payment`. */
-    val endpoint: String,
-    /** The attempt number, from 1. */
-    val attempt: Int,
-    /** The merchant order number, when known. */
-    val outTradeNo: String?,
-    /** Milliseconds since the call started. */
-    val elapsedMs: Long,
-    /** The HTTP status of the answer, when there was one. */
-    val httpStatus: Int?,
-    /** QFPay's `respcd`, when the answer had one. */
-    val respcd: String?,
-    /** What the SDK decided: `done`, `retry`, `reconcile`, `fail` or `status_unknown`. */
-    val decision: String?,
-    /** Why (an error, a delay, a state). */
-    val reason: String?,
-    /** The request or answer body (most verbose level only; `auth_code` masked). */
-    val body: String?,
-    /** A one-line description. */
-    val message: String,
-) {
-    internal companion object {
-        fun of(e: FfiEvent) = QfPayEvent(
-            e.kind, e.level, e.endpoint, e.attempt.toInt(), e.outTradeNo, e.elapsedMs, e.httpStatus,
-            e.respcd, e.decision, e.reason, e.body, e.message,
-        )
-    }
-}
 
 /**
  * Receives every [QfPayEvent] of a client (`QfPayClient.builder().listener(...)`): request and
@@ -63,7 +21,7 @@ fun interface QfPayListener {
  * `qfpay::http=trace,qfpay::reconcile=off`...) prints them to stderr instead. Which levels are
  * wanted is decided once, when the client is built, so a disabled logger costs nothing per call.
  */
-internal class EventForwarder(private val listener: QfPayListener?) : FfiEventSink {
+internal class EventForwarder(private val listener: QfPayListener?) {
     private val http: Logger = LoggerFactory.getLogger("com.qfpay.http")
     private val reconcile: Logger = LoggerFactory.getLogger("com.qfpay.reconcile")
 
@@ -73,21 +31,19 @@ internal class EventForwarder(private val listener: QfPayListener?) : FfiEventSi
 
     /** The most verbose level anything listens at, or null when nothing does. */
     val minLevel: String? = run {
-        val levels = listOf(
-            "trace" to (http.isTraceEnabled || reconcile.isTraceEnabled),
-            "debug" to (http.isDebugEnabled || reconcile.isDebugEnabled || listener != null),
-            "info" to (http.isInfoEnabled || reconcile.isInfoEnabled),
-            "warn" to (http.isWarnEnabled || reconcile.isWarnEnabled),
-            "error" to (http.isErrorEnabled || reconcile.isErrorEnabled),
-        )
-        val slf4j = levels.indexOfFirst { it.second }.takeIf { it >= 0 }
-        val min = listOfNotNull(slf4j, stderrHttp, stderrReconcile).minOrNull()
-        min?.let { LEVELS[it] }
+        val slf4j = LEVELS.indices.firstOrNull { i ->
+            val l = Level.valueOf(LEVELS[i].uppercase())
+            http.isEnabledForLevel(l) || reconcile.isEnabledForLevel(l) || i == 1 && listener != null
+        }
+        listOfNotNull(slf4j, stderrHttp, stderrReconcile).minOrNull()?.let { LEVELS[it] }
     }
 
-    override fun onEvent(event: FfiEvent) {
+    /** One event as the native library sends it (the core's `Serialize` form and its `area`). */
+    fun onEvent(m: Map<String, Any?>) {
+        val event = QfPayEvent.of(m)
+        val reconciling = m["area"] == "reconcile"
         val rank = LEVELS.indexOf(event.level)
-        val stderrLevel = if (event.area == "reconcile") stderrReconcile else stderrHttp
+        val stderrLevel = if (reconciling) stderrReconcile else stderrHttp
         if (stderrLevel != null && rank >= stderrLevel) {
             System.err.println(
                 "qfpay ${event.level} ${event.kind} ${event.message} endpoint=${event.endpoint} attempt=${event.attempt}" +
@@ -96,26 +52,15 @@ internal class EventForwarder(private val listener: QfPayListener?) : FfiEventSi
             )
         }
         try {
-            val logger = if (event.area == "reconcile") reconcile else http
-            val level = when (event.level) {
-                "trace" -> Level.TRACE
-                "debug" -> Level.DEBUG
-                "info" -> Level.INFO
-                "warn" -> Level.WARN
-                else -> Level.ERROR
-            }
+            val logger = if (reconciling) reconcile else http
+            val level = Level.valueOf(event.level.uppercase())
             if (logger.isEnabledForLevel(level)) {
+                // Every field given, by its Java name (`kind` as `event`), besides the level and message.
                 var b = logger.atLevel(level)
-                    .addKeyValue("event", event.kind)
-                    .addKeyValue("endpoint", event.endpoint)
-                    .addKeyValue("attempt", event.attempt)
-                    .addKeyValue("elapsedMs", event.elapsedMs)
-                event.outTradeNo?.let { b = b.addKeyValue("outTradeNo", it) }
-                event.httpStatus?.let { b = b.addKeyValue("httpStatus", it) }
-                event.respcd?.let { b = b.addKeyValue("respcd", it) }
-                event.decision?.let { b = b.addKeyValue("decision", it) }
-                event.reason?.let { b = b.addKeyValue("reason", it) }
-                event.body?.let { b = b.addKeyValue("body", it) }
+                for ((k, v) in m) {
+                    if (v == null || k == "level" || k == "message" || k == "area") continue
+                    b = b.addKeyValue(if (k == "kind") "event" else k.replace(CAMEL) { it.groupValues[1].uppercase() }, v)
+                }
                 b.log(event.message)
             }
         } catch (_: Throwable) {
@@ -123,7 +68,7 @@ internal class EventForwarder(private val listener: QfPayListener?) : FfiEventSi
         }
         if (listener != null) {
             try {
-                listener.onEvent(QfPayEvent.of(event))
+                listener.onEvent(event)
             } catch (_: Throwable) {
                 // a listener never breaks a call
             }
@@ -132,11 +77,12 @@ internal class EventForwarder(private val listener: QfPayListener?) : FfiEventSi
 
     companion object {
         private val LEVELS = listOf("trace", "debug", "info", "warn", "error")
+        private val CAMEL = Regex("_(.)")
 
         /** `com.qfpay.config`: configuration warnings (e.g. QFPAY_ENV and QFPAY_BASE_URL disagree). */
         private val config: Logger = LoggerFactory.getLogger("com.qfpay.config")
 
-        /** `Jni.logLevel` targets: `qfpay::http`, `qfpay::reconcile`, `qfpay::config`. */
+        /** `Jni.text(9 + target)` targets: `qfpay::http`, `qfpay::reconcile`, `qfpay::config`. */
         private const val HTTP = 0
         private const val RECONCILE = 1
         private const val CONFIG = 2
@@ -147,7 +93,7 @@ internal class EventForwarder(private val listener: QfPayListener?) : FfiEventSi
          * value is logging off (and one warning, [reportLogWarning]), never a failed call.
          */
         private val envLevels: List<Int?> by lazy {
-            listOf(HTTP, RECONCILE, CONFIG).map { t -> Jni.logLevel(t)?.let { LEVELS.indexOf(it).takeIf { i -> i >= 0 } } }
+            listOf(HTTP, RECONCILE, CONFIG).map { t -> Jni.text(9 + t)?.let { LEVELS.indexOf(it).takeIf { i -> i >= 0 } } }
         }
 
         /** Whether SLF4J has no backend (then `QFPAY_LOG` sends the events to stderr). */
@@ -161,7 +107,7 @@ internal class EventForwarder(private val listener: QfPayListener?) : FfiEventSi
          * once): SLF4J `com.qfpay.config`, and stderr when SLF4J has no backend.
          */
         fun reportLogWarning() {
-            val w = Jni.logWarning() ?: return
+            val w = Jni.text(6) ?: return
             config.warn(w)
             if (noBackend) System.err.println("qfpay warn config $w")
         }

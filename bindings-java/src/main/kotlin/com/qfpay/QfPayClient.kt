@@ -42,16 +42,6 @@ internal fun nanos(d: Duration?, name: String): Long {
     }
 }
 
-/** Converts a [Duration] option to milliseconds, saturating instead of overflowing; null is refused naming [name]. */
-internal fun millis(d: Duration?, name: String): Long {
-    val v = required(d, name)
-    return try {
-        v.toMillis()
-    } catch (_: ArithmeticException) {
-        if (v.isNegative) Long.MIN_VALUE else Long.MAX_VALUE
-    }
-}
-
 /**
  * Per-call overrides of the client's deadline and retries, e.g.
  * `client.createPayment(req, CallOptions.builder().timeout(Duration.ofSeconds(5)).maxRetries(0).build())`.
@@ -80,7 +70,10 @@ class CallOptions private constructor(internal val options: Map<String, Any?>) {
  * (a warning on `com.qfpay.reconcile` naming the `out_trade_no`): query that order to learn
  * its outcome. Futures derived with `thenApply` etc. do not propagate cancellation back.
  */
-class QfPayFuture<T> internal constructor() : CompletableFuture<T>() {
+class QfPayFuture<T> internal constructor(
+    private val executor: Executor,
+    private val pick: (Any?) -> T,
+) : CompletableFuture<T>() {
     /** The native task handle (0: none, or already given back): consumed exactly once. */
     private val task = AtomicLong()
 
@@ -90,9 +83,9 @@ class QfPayFuture<T> internal constructor() : CompletableFuture<T>() {
     }
 
     /** Gives the task handle back once the call is over: cancelling it if this future was cancelled. */
-    internal fun finish() {
+    private fun finish() {
         val t = task.getAndSet(0)
-        if (t != 0L) if (isCancelled) Jni.taskCancel(t) else Jni.taskRelease(t)
+        if (t != 0L) Jni.taskFinish(t, isCancelled)
     }
 
     /** Cancels the future and drops the call in the core. */
@@ -101,28 +94,25 @@ class QfPayFuture<T> internal constructor() : CompletableFuture<T>() {
         if (isCancelled) finish()
         return cancelled
     }
-}
 
-/** Completes a [QfPayFuture] on the client's executor (on the library's I/O thread only if that executor runs tasks in place). */
-private class Completion<T>(
-    private val future: QfPayFuture<T>,
-    private val executor: Executor,
-    private val pick: (Any?) -> T,
-) : NativeCompletion {
-    override fun complete(outcome: ByteArray) {
-        val finish = Runnable {
+    /**
+     * Completes with the call's outcome (delivered on the library's runtime thread) on the
+     * client's executor, or in place when that executor runs tasks in place (or refuses it).
+     */
+    internal fun deliver(outcome: ByteArray) {
+        val run = Runnable {
             try {
-                future.complete(pick(Jni.outcome(outcome)))
+                complete(pick(Jni.outcome(outcome)))
             } catch (t: Throwable) {
-                future.completeExceptionally(t)
+                completeExceptionally(t)
             } finally {
-                future.finish()
+                finish()
             }
         }
         try {
-            executor.execute(finish)
+            executor.execute(run)
         } catch (_: Throwable) {
-            finish.run()
+            run.run()
         }
     }
 }
@@ -146,7 +136,7 @@ class QfPayClient private constructor(
     private val handle: Long,
     private val executor: Executor,
     private val ownedExecutor: ExecutorService?,
-) : AutoCloseable {
+) : QfPayOperations(), AutoCloseable {
     private val closed = AtomicBoolean()
 
     /** The count of calls using [handle], plus one while the client is open. */
@@ -162,57 +152,39 @@ class QfPayClient private constructor(
         try {
             return block(handle)
         } finally {
-            if (uses.decrementAndGet() == 0L) Jni.clientRelease(handle)
+            if (uses.decrementAndGet() == 0L) Jni.clientRef(handle, false)
         }
     }
 
-    /**
-     * A blocking operation: one JNI crossing, with the arguments by name and the options as
-     * one buffer ([Wire]) and the result (or the error) as another.
-     */
-    private inline fun <T> call(op: Int, args: Map<String, Any?>, options: Map<String, Any?>?, pick: (Any?) -> T): T =
-        pick(Jni.outcome(withHandle { Jni.call(it, op, Wire.encode(args, options)) }))
+    /** A blocking operation: one JNI crossing, the request one buffer ([Wire]), the outcome another. */
+    override fun <T> call(op: Int, request: () -> ByteArray, pick: (Any?) -> T): T {
+        val r = request()
+        return pick(Jni.outcome(withHandle { Jni.call(it, op, r) }))
+    }
+
+    /** An `...Async` operation: one JNI crossing to start it, one back with its outcome. */
+    override fun <T> start(op: Int, request: () -> ByteArray, pick: (Any?) -> T): CompletableFuture<T> {
+        val future = QfPayFuture(executor, pick)
+        try {
+            val r = request()
+            future.attach(withHandle { Jni.callAsync(it, op, r, future) })
+        } catch (e: RuntimeException) {
+            future.completeExceptionally(e)
+        }
+        return future
+    }
 
     /** The base URL requests go to. */
-    val baseUrl: String get() = withHandle { Jni.clientString(it, 0)!! }
+    val baseUrl: String get() = withHandle { Jni.text(it, 0)!! }
 
     /** The app code requests are signed for. */
-    val appCode: String get() = withHandle { Jni.clientString(it, 1)!! }
+    val appCode: String get() = withHandle { Jni.text(it, 1)!! }
 
     /** The default `mchid`, if any. */
-    val mchid: String? get() = withHandle { Jni.clientString(it, 3) }
+    val mchid: String? get() = withHandle { Jni.text(it, 3) }
 
     /** The `User-Agent` sent (`qfpay-java/<version> ...`). */
-    val userAgent: String get() = withHandle { Jni.clientString(it, 2)!! }
-
-    /**
-     * Creates a payment. The core validates, signs, retries only what QFPay cannot have processed,
-     * and reconciles unknown outcomes. Every exception names the order ([QfPayException.outTradeNo]).
-     * @throws QfPayException ([ValidationException], [DeclinedException], [DuplicateOrderException], [StatusUnknownException], ...)
-     */
-    @JvmOverloads
-    fun createPayment(request: PaymentRequest?, options: CallOptions? = null): Payment {
-        return call(Jni.CREATE_PAYMENT, required(request, "request").args, options?.options, Payment::of)
-    }
-
-    /**
-     * Creates a WeChat Pay QR payment (800201) of [amount] minor units; show `payment.qrcode`
-     * (rendered with [Qr]). The same as `createPayment(PaymentRequest.wechatQr(amount, currency).build(), options)`,
-     * which also sets the payment's other fields.
-     * @throws QfPayException as [createPayment]
-     */
-    @JvmOverloads
-    fun wechatQr(amount: Long, currency: String?, options: CallOptions? = null): Payment =
-        createPayment(PaymentRequest.wechatQr(amount, currency).build(), options)
-
-    /**
-     * One page of a transaction query.
-     * @throws QfPayException ([ValidationException], [RequestTimeoutException], [NetworkException], ...)
-     */
-    @JvmOverloads
-    fun query(request: QueryRequest?, options: CallOptions? = null): QueryPage {
-        return call(Jni.QUERY, required(request, "request").args, options?.options, QueryPage::of)
-    }
+    val userAgent: String get() = withHandle { Jni.text(it, 2)!! }
 
     /**
      * Every page of a query, fetched lazily as it is iterated (each `iterator()` starts over);
@@ -223,213 +195,43 @@ class QfPayClient private constructor(
         // The page iterator is uniffi's (through JNA): a uniffi object over one more count of
         // the native client, let go as soon as the iterator holds its own.
         return QueryPages {
-            ffi { withHandle { FfiClient(UniffiWithHandle, Jni.clientClone(it)).use { c -> c.queryPages(Wire.encode(r.args)) } } }
+            ffi { withHandle { FfiClient(UniffiWithHandle, Jni.clientRef(it, true)).use { c -> c.queryPages(Wire.encode(r.args)) } } }
         }
-    }
-
-    /**
-     * The payment with this `out_trade_no`, or null when QFPay has none.
-     * @throws QfPayException as [query]
-     */
-    @JvmOverloads
-    fun findPayment(outTradeNo: String?, options: CallOptions? = null): Transaction? {
-        val args = mapOf("outTradeNo" to requiredText(outTradeNo, "out_trade_no", "outTradeNo"))
-        return call(Jni.FIND_PAYMENT, args, options?.options) { it?.let(Transaction::of) }
-    }
-
-    /**
-     * Refunds (part of) a payment.
-     * @throws QfPayException ([RefundRejectedException], [StatusUnknownException], ...), naming the refund's `out_trade_no`
-     */
-    @JvmOverloads
-    fun refund(request: RefundRequest?, options: CallOptions? = null): Refund {
-        return call(Jni.REFUND, required(request, "request").args, options?.options, Refund::of)
-    }
-
-    /**
-     * Closes an unpaid order (QFPay's `close`; named `closeOrder` because [close] releases the client).
-     * @throws QfPayException ([OrderStateException], [StatusUnknownException], ...)
-     */
-    @JvmOverloads
-    fun closeOrder(request: CancelRequest?, options: CallOptions? = null): Cancellation {
-        return call(Jni.CLOSE_ORDER, required(request, "request").args, options?.options, Cancellation::of)
-    }
-
-    /**
-     * Reverses a payment.
-     * @throws QfPayException ([OrderStateException], [StatusUnknownException], ...)
-     */
-    @JvmOverloads
-    fun reverse(request: CancelRequest?, options: CallOptions? = null): Cancellation {
-        return call(Jni.REVERSE, required(request, "request").args, options?.options, Cancellation::of)
-    }
-
-    /**
-     * Queries until the payment is no longer pending, for up to the default 120 s (1 s, then
-     * 1.5× up to 5 s apart); it queries once more at the deadline.
-     * @throws StatusUnknownException when it is still pending at the deadline
-     */
-    fun waitForPayment(outTradeNo: String?): Transaction = waitBlocking(outTradeNo, null)
-
-    /**
-     * As [waitForPayment], for up to [timeout].
-     * @throws StatusUnknownException when it is still pending at the deadline
-     */
-    fun waitForPayment(outTradeNo: String?, timeout: Duration?): Transaction =
-        waitBlocking(outTradeNo, waitOptions(timeout))
-
-    /**
-     * As [waitForPayment], with the first and the largest interval between queries.
-     * @throws StatusUnknownException when it is still pending at the deadline
-     */
-    fun waitForPayment(outTradeNo: String?, timeout: Duration?, interval: Duration?, maxInterval: Duration?): Transaction =
-        waitBlocking(outTradeNo, waitOptions(timeout, interval, maxInterval))
-
-    /** `wait_for_payment`'s options by name (the core's defaults for those not given). */
-    private fun waitOptions(timeout: Duration?, vararg intervals: Duration?): Map<String, Any?> {
-        val m = linkedMapOf<String, Any?>("timeout" to nanos(timeout, "timeout"))
-        if (intervals.isNotEmpty()) {
-            m["interval"] = nanos(intervals[0], "interval")
-            m["maxInterval"] = nanos(intervals[1], "maxInterval")
-        }
-        return m
-    }
-
-    private fun waitBlocking(outTradeNo: String?, options: Map<String, Any?>?): Transaction =
-        call(Jni.WAIT_FOR_PAYMENT, mapOf("outTradeNo" to requiredText(outTradeNo, "out_trade_no", "outTradeNo")), options, Transaction::of)
-
-    /** An `...Async` operation: one JNI crossing to start it, one back with its outcome. */
-    private fun <T> start(op: Int, args: () -> Map<String, Any?>, options: Map<String, Any?>?, pick: (Any?) -> T): QfPayFuture<T> {
-        val future = QfPayFuture<T>()
-        try {
-            val r = Wire.encode(args(), options)
-            val task = withHandle { Jni.callAsync(it, op, r, Completion(future, executor, pick)) }
-            future.attach(task)
-        } catch (e: RuntimeException) {
-            future.completeExceptionally(e)
-        }
-        return future
-    }
-
-    /** [createPayment] without blocking; [QfPayFuture.cancel] drops the call. */
-    @JvmOverloads
-    fun createPaymentAsync(request: PaymentRequest?, options: CallOptions? = null): CompletableFuture<Payment> {
-        return start(Jni.CREATE_PAYMENT, { required(request, "request").args }, options?.options, Payment::of)
-    }
-
-    /** [wechatQr] without blocking; [QfPayFuture.cancel] drops the call. */
-    @JvmOverloads
-    fun wechatQrAsync(amount: Long, currency: String?, options: CallOptions? = null): CompletableFuture<Payment> {
-        val r = try { PaymentRequest.wechatQr(amount, currency).build() } catch (e: QfPayException) { return CompletableFuture.failedFuture(e) }
-        return createPaymentAsync(r, options)
-    }
-
-    /** [query] without blocking. */
-    @JvmOverloads
-    fun queryAsync(request: QueryRequest?, options: CallOptions? = null): CompletableFuture<QueryPage> {
-        return start(Jni.QUERY, { required(request, "request").args }, options?.options, QueryPage::of)
     }
 
     /** Every page of a query, collected into a list on the client's executor. */
     fun queryAllAsync(request: QueryRequest?): CompletableFuture<List<QueryPage>> =
         CompletableFuture.supplyAsync(Supplier { managedBlocking { queryPages(request).toList() } }, executor)
 
-    /** [findPayment] without blocking. */
-    @JvmOverloads
-    fun findPaymentAsync(outTradeNo: String?, options: CallOptions? = null): CompletableFuture<Transaction?> {
-        return start(Jni.FIND_PAYMENT, { mapOf("outTradeNo" to requiredText(outTradeNo, "out_trade_no", "outTradeNo")) }, options?.options) {
-            it?.let(Transaction::of)
-        }
-    }
-
-    /** [refund] without blocking; [QfPayFuture.cancel] drops the call. */
-    @JvmOverloads
-    fun refundAsync(request: RefundRequest?, options: CallOptions? = null): CompletableFuture<Refund> {
-        return start(Jni.REFUND, { required(request, "request").args }, options?.options, Refund::of)
-    }
-
-    /** [closeOrder] without blocking; [QfPayFuture.cancel] drops the call. */
-    @JvmOverloads
-    fun closeOrderAsync(request: CancelRequest?, options: CallOptions? = null): CompletableFuture<Cancellation> {
-        return start(Jni.CLOSE_ORDER, { required(request, "request").args }, options?.options, Cancellation::of)
-    }
-
-    /** [reverse] without blocking; [QfPayFuture.cancel] drops the call. */
-    @JvmOverloads
-    fun reverseAsync(request: CancelRequest?, options: CallOptions? = null): CompletableFuture<Cancellation> {
-        return start(Jni.REVERSE, { required(request, "request").args }, options?.options, Cancellation::of)
-    }
-
-    /** [waitForPayment] without blocking: the polls are timers on the library's runtime, no thread sleeps. */
-    fun waitForPaymentAsync(outTradeNo: String?): CompletableFuture<Transaction> = waitAsync(outTradeNo) { null }
-
-    /** [waitForPayment] (with [timeout]) without blocking. */
-    fun waitForPaymentAsync(outTradeNo: String?, timeout: Duration?): CompletableFuture<Transaction> =
-        waitAsync(outTradeNo) { waitOptions(timeout) }
-
-    /** [waitForPayment] (with intervals) without blocking. */
-    fun waitForPaymentAsync(outTradeNo: String?, timeout: Duration?, interval: Duration?, maxInterval: Duration?): CompletableFuture<Transaction> =
-        waitAsync(outTradeNo) { waitOptions(timeout, interval, maxInterval) }
-
-    private fun waitAsync(outTradeNo: String?, options: () -> Map<String, Any?>?): CompletableFuture<Transaction> {
-        val o = try { options() } catch (e: QfPayException) { return CompletableFuture.failedFuture(e) }
-        return start(Jni.WAIT_FOR_PAYMENT, { mapOf("outTradeNo" to requiredText(outTradeNo, "out_trade_no", "outTradeNo")) }, o, Transaction::of)
-    }
-
     /** Releases the native client and the client's own executor; later calls fail with "client closed". Idempotent. */
     override fun close() {
         if (closed.compareAndSet(false, true)) {
             ownedExecutor?.shutdown()
-            if (uses.decrementAndGet() == 0L) Jni.clientRelease(handle)
+            if (uses.decrementAndGet() == 0L) Jni.clientRef(handle, false)
         }
     }
 
     /** Settings for a [QfPayClient]; unset values keep the core's defaults. */
-    class Builder internal constructor() {
+    class Builder internal constructor() : ClientOptionFields<Builder>() {
         private var fromEnv = false
-        /** The client options by their Java names, as the core reads them (`qfpay::surface::apply`). */
-        private val m = LinkedHashMap<String, Any?>()
         private var clientKey: Secret? = null
         private var executor: Executor? = null
         private var listener: QfPayListener? = null
-        private fun set(name: String, v: Any?) = apply { m[name] = v }
 
         /** Starts from the `QFPAY_*` environment variables; later setters override them. */
         fun fromEnv() = apply { fromEnv = true }
-        /** `X-QF-APPCODE`. */
-        fun appCode(v: String?) = set("appCode", requiredText(v, "appCode"))
         /** The client key (signing key); never logged. */
         fun clientKey(v: String?) = apply { clientKey = Secret(requiredText(v, "clientKey")) }
         /** App code and client key. */
         fun credentials(appCode: String?, clientKey: String?) = appCode(appCode).clientKey(clientKey)
         /** Which QFPay to talk to. */
-        fun environment(v: Environment?) = set("environment", required(v, "environment").wire)
+        fun environment(v: Environment?) = put("environment", required(v, "environment").wire)
         /** `production` (`prod`), `live_test` (`livetest`, `test`), `card_sandbox`, or a base URL. */
-        fun environment(v: String?) = set("environment", requiredText(v, "environment"))
-        /** A custom base URL (another region, or the local sandbox). */
-        fun baseUrl(v: String?) = set("baseUrl", requiredText(v, "baseUrl"))
-        /** The default `mchid` (null: none). */
-        fun mchid(v: String?) = set("mchid", text(v, "mchid"))
+        fun environment(v: String?) = put("environment", requiredText(v, "environment"))
         /** The signature hash (default MD5). */
-        fun signType(v: SignType?) = set("signType", required(v, "signType").wire)
-        /** Deadline for a whole call, retries included (default 30 s). */
-        fun timeout(v: Duration?) = set("timeout", nanos(v, "timeout"))
-        /** Connect timeout per connection (default 5 s). */
-        fun connectTimeout(v: Duration?) = set("connectTimeout", nanos(v, "connectTimeout"))
-        /** How long to query for the outcome of a money-moving call that became unknown (default 15 s). */
-        fun reconcileTimeout(v: Duration?) = set("reconcileTimeout", nanos(v, "reconcileTimeout"))
-        /** Retries after failures QFPay never processed (default 2; 0 turns them off). */
-        fun maxRetries(v: Int) = set("maxRetries", v)
-        /** The first retry delay (default 0.5 s). */
-        fun retryBaseDelay(v: Duration?) = set("retryBaseDelay", nanos(v, "retryBaseDelay"))
-        /** The largest retry delay (default 5 s). */
-        fun retryMaxDelay(v: Duration?) = set("retryMaxDelay", nanos(v, "retryMaxDelay"))
+        fun signType(v: SignType?) = put("signType", required(v, "signType").wire)
         /** The first and the largest retry delay. */
         fun retryDelay(base: Duration?, max: Duration?) = retryBaseDelay(base).retryMaxDelay(max)
-        /** UTC offset of the `txdtm` clock in seconds (default +8 h, QFPay's zone). */
-        fun utcOffsetSeconds(v: Int) = set("utcOffsetSeconds", v)
-        /** An HTTP(S) proxy URL, or `none` for direct connections (default: `QFPAY_PROXY`/`HTTPS_PROXY`). */
-        fun proxy(v: String?) = set("proxy", text(v, "proxy"))
         /**
          * Receives every request/response/retry/reconcile/status-unknown/cancelled event of this
          * client (null: none). Events also go to SLF4J (`com.qfpay.http`, `com.qfpay.reconcile`);
@@ -452,7 +254,7 @@ class QfPayClient private constructor(
         fun build(): QfPayClient {
             EventForwarder.reportLogWarning()
             val events = EventForwarder(listener)
-            val options = LinkedHashMap(m).apply { clientKey?.let { put("clientKey", it.value) } }
+            val options = LinkedHashMap(args).apply { clientKey?.let { put("clientKey", it.value) } }
             val (handle, warnings) = Jni.newClient(fromEnv, events.minLevel, options, if (events.minLevel != null) events else null)
             for (w in warnings) EventForwarder.configWarning(w)
             val own = if (executor == null) completionPool() else null
@@ -483,36 +285,24 @@ class QueryPages internal constructor(
     private val open: () -> FfiQueryPages,
 ) : Iterable<QueryPage> {
     /** Iterates the pages; a failed page throws its [QfPayException] from `hasNext`. */
-    override fun iterator(): Iterator<QueryPage> = PageIterator(open())
+    override fun iterator(): Iterator<QueryPage> {
+        val pages = open()
+        return generateSequence {
+            val page = ffi { pages.nextPage() }
+            if (page == null) pages.destroy()
+            page?.let { QueryPage.of(Wire.read(java.nio.ByteBuffer.wrap(it))) }
+        }.iterator()
+    }
 
     /** The transactions of every page, in order. */
     fun items(): Iterable<Transaction> = Iterable { this.asSequence().flatMap { it.data.asSequence() }.iterator() }
-
-    private class PageIterator(private val pages: FfiQueryPages) : Iterator<QueryPage> {
-        private var next: QueryPage? = null
-        private var done = false
-        override fun hasNext(): Boolean {
-            if (next == null && !done) {
-                next = ffi { pages.nextPage() }?.let { QueryPage.of(Wire.read(java.nio.ByteBuffer.wrap(it))) }
-                if (next == null) {
-                    done = true
-                    pages.destroy()
-                }
-            }
-            return next != null
-        }
-        override fun next(): QueryPage {
-            if (!hasNext()) throw NoSuchElementException()
-            return next!!.also { next = null }
-        }
-    }
 }
 
 /** SDK-wide facts and helpers. */
 object QfPay {
     /** The SDK version (the core's; the binding is versioned with it). */
     @JvmField
-    val VERSION: String = Jni.coreVersion()
+    val VERSION: String = Jni.text(4)!!
 
     /** The version of the Rust core inside. */
     @JvmField
@@ -527,7 +317,7 @@ object QfPay {
      * `PaymentRequest.Builder.outTradeNo(...)`; after any failure, query it.
      */
     @JvmStatic
-    fun generateOutTradeNo(): String = Jni.generateOutTradeNo()
+    fun generateOutTradeNo(): String = Jni.text(5)!!
 }
 
 /**
@@ -535,36 +325,22 @@ object QfPay {
  * default completion pool has one thread per processor); elsewhere it just runs [body].
  */
 internal fun <T> managedBlocking(body: () -> T): T {
-    val blocker = Blocker(body)
-    ForkJoinPool.managedBlock(blocker)
-    @Suppress("UNCHECKED_CAST")
-    return blocker.value as T
-}
-
-private class Blocker<T>(private val body: () -> T) : ForkJoinPool.ManagedBlocker {
-    private var done = false
     var value: T? = null
-        private set
-
-    override fun block(): Boolean {
-        value = body()
-        done = true
-        return true
-    }
-
-    override fun isReleasable() = done
+    ForkJoinPool.managedBlock(object : ForkJoinPool.ManagedBlocker {
+        private var done = false
+        override fun block(): Boolean = true.also { value = body(); done = true }
+        override fun isReleasable() = done
+    })
+    @Suppress("UNCHECKED_CAST")
+    return value as T
 }
 
 /**
- * The default executor of the `...Async` futures: a work-stealing pool (FIFO, `asyncMode`) of
- * as many daemon threads as processors (at least 2), named `qfpay-complete-N`. Measured
- * against the cached thread pool it replaced (BENCHMARKS.md, 64 chains of
- * `createPaymentAsync`): the cached pool hands every completion to one idle thread by waking
- * it, about one context switch per payment; this pool's busy workers take the next
- * completion from its queue, and throughput rose from 0.57x to 0.78x native Rust. A callback
- * that blocks should run on an executor of its own (`thenAcceptAsync(fn, yours)` or
- * [Builder.executor]); [queryAllAsync] blocks through [ForkJoinPool.managedBlock], so the
- * pool adds a thread for it.
+ * The default executor of the `...Async` futures: a FIFO work-stealing pool of one daemon thread
+ * per processor (at least 2), `qfpay-complete-N`. Its busy workers take the next completion
+ * from the queue where a cached pool woke one idle thread per payment (64 chains of
+ * `createPaymentAsync`: 0.57x -> 0.78x native Rust, BENCHMARKS.md). [queryAllAsync] blocks
+ * through [ForkJoinPool.managedBlock], so the pool adds a thread for it.
  */
 private fun completionPool(): ExecutorService = ForkJoinPool(
     maxOf(2, Runtime.getRuntime().availableProcessors()),

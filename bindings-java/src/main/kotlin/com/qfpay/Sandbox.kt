@@ -1,6 +1,5 @@
 package com.qfpay
 
-import com.qfpay.ffi.FfiFault
 import com.qfpay.ffi.FfiSandbox
 import java.time.Duration
 
@@ -18,17 +17,20 @@ import java.time.Duration
  * ```
  */
 class Sandbox private constructor(private val ffi: FfiSandbox) : AutoCloseable {
+    /** The sandbox method [what] (`sandbox.rs`) with [args]. */
+    private fun call(what: String, vararg args: Any?): String? = ffi { ffi.call(what, Wire.encode(args.toList())) }
+
     /** `http://127.0.0.1:<port>`. */
-    val baseUrl: String = ffi.baseUrl()
+    val baseUrl: String = call("base_url")!!
     /** The sandbox merchant's app code. */
-    val appCode: String = ffi.appCode()
+    val appCode: String = call("app_code")!!
     /** The sandbox merchant's client key (also the notification key). */
-    val clientKey: String = ffi.clientKey()
+    val clientKey: String = call("client_key")!!
     /** The sandbox merchant's `mchid`, if it was given one. */
-    val mchid: String? = ffi.mchid()
+    val mchid: String? = call("mchid")
 
     /** The port on 127.0.0.1. */
-    val port: Int get() = ffi { ffi.port() }
+    val port: Int get() = call("port")!!.toInt()
 
     /** A client builder already pointed at this sandbox with its credentials. */
     fun clientBuilder(): QfPayClient.Builder =
@@ -38,56 +40,60 @@ class Sandbox private constructor(private val ffi: FfiSandbox) : AutoCloseable {
     fun client(): QfPayClient = clientBuilder().build()
 
     /** The customer scans and pays the order with this `syssn` or `out_trade_no`; the record as JSON. */
-    fun pay(syssnOrOutTradeNo: String?): String = ffi { ffi.pay(requiredText(syssnOrOutTradeNo, "syssnOrOutTradeNo")) }
+    fun pay(syssnOrOutTradeNo: String?): String = call("pay", requiredText(syssnOrOutTradeNo, "syssnOrOutTradeNo"))!!
 
     /** The next [count] API requests are answered after [delay]. */
-    fun injectDelay(delay: Duration?, count: Int) = inject(FfiFault.Delay(millis(delay, "delay")), count)
+    fun injectDelay(delay: Duration?, count: Int) = injectFault(Fault.delay(delay), count)
     /** The next [count] API requests are processed, then the connection is closed without an answer. */
-    fun injectDrop(count: Int) = inject(FfiFault.Drop, count)
+    fun injectDrop(count: Int) = injectFault(Fault.drop(), count)
     /** The next [count] API requests are answered with this HTTP status and no body, unprocessed. */
-    fun injectHttpStatus(status: Int, count: Int) = inject(FfiFault.HttpStatus(status), count)
+    fun injectHttpStatus(status: Int, count: Int) = injectFault(Fault.httpStatus(status), count)
     /** The next [count] API requests are processed, then answered with a body that is not JSON. */
-    fun injectMalformed(count: Int) = inject(FfiFault.Malformed, count)
+    fun injectMalformed(count: Int) = injectFault(Fault.malformed(), count)
     /** The next [count] API requests are answered exactly with [status] and [body], unprocessed. */
-    fun injectCanned(status: Int, body: String?, count: Int) = inject(FfiFault.Canned(status, requiredText(body, "body")), count)
+    fun injectCanned(status: Int, body: String?, count: Int) = injectFault(Fault.canned(status, body), count)
 
     /** Applies [fault] to the next [count] API requests (`/trade/...`; never `/sandbox/...`). */
-    fun injectFault(fault: Fault?, count: Int) = inject(required(fault, "fault").ffi, count)
-
-    private fun inject(fault: FfiFault, count: Int) = ffi { ffi.injectFault(fault, count) }
+    fun injectFault(fault: Fault?, count: Int) {
+        call("inject_fault", count, *required(fault, "fault").spec.toTypedArray())
+    }
 
     /** API requests received since start or [reset], rejected ones included. */
-    fun requestCount(): Long = ffi { ffi.requestCount() }
+    fun requestCount(): Long = call("request_count")!!.toLong()
 
     /** The request log as a JSON array, oldest first. */
-    fun requests(): String = ffi { ffi.requestsJson() }
+    fun requests(): String = call("requests")!!
 
     /** Notification deliveries and their attempts as a JSON array. */
-    fun notifications(): String = ffi { ffi.notificationsJson() }
+    fun notifications(): String = call("notifications")!!
 
     /**
      * Every payment and refund the sandbox holds, as a JSON array of objects with `kind`
      * (`payment`/`refund`), `out_trade_no`, `syssn`, `txamt`, `txcurrcd`, `state` (what a query
      * would read) and `orig_syssn`: the ground truth to check a client's view against.
      */
-    fun orders(): String = ffi { ffi.ordersJson() }
+    fun orders(): String = call("orders")!!
 
     /**
      * Moves the sandbox clock forward by [duration] (to expire orders without waiting); the
      * clock counts whole seconds, so a fraction of a second is dropped.
      * @throws ValidationException naming `duration` when it is null or moves the clock beyond its bounds
      */
-    fun advanceClock(duration: Duration?) = ffi { ffi.advanceClock(required(duration, "duration").seconds) }
+    fun advanceClock(duration: Duration?) {
+        call("advance_clock", required(duration, "duration").seconds)
+    }
 
     /** Forgets orders, the request log, faults, notifications and clock changes. */
-    fun reset() = ffi { ffi.reset() }
+    fun reset() {
+        call("reset")
+    }
 
     /** Stops the server (the same as [close]). */
     fun stop() = close()
 
     /** Stops the server. Idempotent. */
     override fun close() {
-        ffi.shutdown()
+        call("shutdown")
     }
 
     /** Sandbox settings, by their Java names as the sandbox reads them (`qfpay_sandbox::options`). */
@@ -130,11 +136,11 @@ class Sandbox private constructor(private val ffi: FfiSandbox) : AutoCloseable {
     companion object {
         /** The default sandbox merchant's app code. */
         @JvmField
-        val APP_CODE: String = Jni.load().let { com.qfpay.ffi.sandboxAppCode() }
+        val APP_CODE: String = Jni.text(7)!!
 
         /** The default sandbox merchant's client key. */
         @JvmField
-        val CLIENT_KEY: String = com.qfpay.ffi.sandboxClientKey()
+        val CLIENT_KEY: String = Jni.text(8)!!
 
         /** Starts a sandbox with the default merchant and the rate limit on, on a free port. */
         @JvmStatic
@@ -146,21 +152,21 @@ class Sandbox private constructor(private val ffi: FfiSandbox) : AutoCloseable {
     }
 }
 
-/** A fault for [Sandbox.injectFault]. */
-class Fault private constructor(internal val ffi: FfiFault) {
+/** A fault for [Sandbox.injectFault]: its kind and arguments as the sandbox reads them (`sandbox.rs`). */
+class Fault private constructor(internal val spec: List<Any>) {
     /** A description of the fault. */
-    override fun toString() = ffi.toString()
+    override fun toString() = "Fault" + spec
 
     companion object {
         /** Process normally, answer after [delay]. */
-        @JvmStatic fun delay(delay: Duration?) = Fault(FfiFault.Delay(millis(delay, "delay")))
+        @JvmStatic fun delay(delay: Duration?) = Fault(listOf("delay", nanos(delay, "delay")))
         /** Process, then close the connection without an answer. */
-        @JvmStatic fun drop() = Fault(FfiFault.Drop)
+        @JvmStatic fun drop() = Fault(listOf("drop"))
         /** Answer with [status] and an empty body, without processing. */
-        @JvmStatic fun httpStatus(status: Int) = Fault(FfiFault.HttpStatus(status))
+        @JvmStatic fun httpStatus(status: Int) = Fault(listOf("http_status", status))
         /** Process, then answer HTTP 200 with a body that is not JSON. */
-        @JvmStatic fun malformed() = Fault(FfiFault.Malformed)
+        @JvmStatic fun malformed() = Fault(listOf("malformed"))
         /** Answer exactly [status] and [body], without processing. */
-        @JvmStatic fun canned(status: Int, body: String?) = Fault(FfiFault.Canned(status, requiredText(body, "body")))
+        @JvmStatic fun canned(status: Int, body: String?) = Fault(listOf("canned", status, requiredText(body, "body")))
     }
 }
