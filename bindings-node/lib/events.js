@@ -23,76 +23,22 @@ function parseLevel (value) {
   return LEVELS.includes(v) ? v : undefined
 }
 
-// What a wrong value is: its type, never its content.
-function typeOf (v) {
-  if (v === null) return 'null'
-  if (Array.isArray(v)) return 'an array'
-  const t = typeof v
-  if (t === 'object') return 'an object'
-  if (t === 'bigint') return 'a BigInt'
-  if (t === 'symbol') return 'a Symbol'
-  if (t === 'undefined') return 'undefined'
-  return `a ${t}`
-}
-
 // The default logger (`DEBUG=qfpay` or `QFPAY_LOG`): one line per event on stderr.
 const stderrLogger = Object.freeze(Object.fromEntries(LEVELS.map((level) => [level, (message, fields) => {
   process.stderr.write(`qfpay ${level} ${message}${fields ? ' ' + JSON.stringify(fields) : ''}\n`)
 }])))
 
-// `QFPAY_LOG`, read by the core's one rule (`qfpay::log_filter`, the same in every language):
-// `LEVEL`, `TARGET=LEVEL` or `TARGET`, comma-separated. `null`: no logging from it.
-let envFilter
-function qfpayLog () {
-  if (envFilter === undefined) {
-    envFilter = null
-    try {
-      if (typeof native.envLogFilter === 'function') envFilter = native.envLogFilter() || null
-    } catch (_) {
-      envFilter = null
-    }
-  }
-  return envFilter
-}
-
-// A `QFPAY_LOG` value that cannot be used turns logging off and is reported once per process,
-// as a Node warning (code `QFPAY_LOG`; the message never quotes the value). Never throws.
-function warnUnusableQfpayLog () {
-  try {
-    const warning = typeof native.takeEnvLogWarning === 'function' ? native.takeEnvLogWarning() : null
-    if (warning) process.emitWarning(warning, { type: 'QfPayWarning', code: 'QFPAY_LOG' })
-  } catch (_) {
-    // A warning never breaks a call.
-  }
-}
-
-// Whether `QFPAY_LOG` is set (to anything but blank): then it decides, and `DEBUG` is not read.
-function qfpayLogSet (env) {
-  return typeof env.QFPAY_LOG === 'string' && env.QFPAY_LOG.trim() !== ''
-}
-
-function debugQfpay (env) {
-  const debug = String(env.DEBUG || '').split(/[\s,]+/)
-  return debug.some((d) => d === 'qfpay' || d === 'qfpay:*' || d === '*')
-}
-
-/**
- * The logging the environment asks for: `{ level, filter }` (`filter`: the `QFPAY_LOG` filter,
- * or null for `DEBUG=qfpay`, which logs every event at debug), or undefined for none.
- */
+// The logging the environment asks for: `{ level, filter }`, or undefined for none. A
+// `QFPAY_LOG` set to anything but blank decides, by the core's one rule (`qfpay::log_filter`,
+// the same in every language; `filter` says per kind what passes, null turns logging off);
+// else `DEBUG=qfpay` logs every event at debug (`filter` null).
 function envLogging (env = process.env) {
-  if (qfpayLogSet(env)) {
-    const f = qfpayLog()
-    return f ? { level: f.maxLevel, filter: f } : undefined
+  if (typeof env.QFPAY_LOG === 'string' && env.QFPAY_LOG.trim() !== '') {
+    const { filter } = native.envLog()
+    return filter ? { level: filter.maxLevel, filter } : undefined
   }
-  if (debugQfpay(env)) return { level: 'debug', filter: null }
-  return undefined
-}
-
-/** The level the environment asks for (`QFPAY_LOG`'s most verbose, or debug for `DEBUG=qfpay`). */
-function envLevel (env = process.env) {
-  const l = envLogging(env)
-  return l ? l.level : undefined
+  const debug = String(env.DEBUG || '').split(/[\s,]+/)
+  return debug.some((d) => d === 'qfpay' || d === 'qfpay:*' || d === '*') ? { level: 'debug', filter: null } : undefined
 }
 
 // pino and pino-like loggers take (fields, message); console-like ones (message, fields).
@@ -100,21 +46,20 @@ function objectFirst (logger) {
   return typeof logger.child === 'function' && typeof logger.bindings === 'function'
 }
 
+// The event's fields beside its kind, level and message (absent ones are left out natively).
 function fieldsOf (event) {
-  const f = {}
-  for (const k of ['endpoint', 'attempt', 'outTradeNo', 'elapsedMs', 'httpStatus', 'respcd', 'decision', 'reason', 'body']) {
-    if (event[k] !== undefined && event[k] !== null) f[k] = event[k]
-  }
-  return f
+  const { kind, level, message, ...fields } = event
+  return fields
 }
 
 /**
- * The events of one client: its logger and listeners. `native` is the NativeClient; `invalid`
- * makes a ValidationError.
+ * The events of one client: its logger and listeners. `nativeClient` is the NativeClient; `invalid`
+ * makes a ValidationError, `typeOf` names a wrong value's type.
  */
 class Events {
   #native
   #invalid
+  #typeOf
   #logger
   #loggerRank = OFF
   // The `QFPAY_LOG` filter, when the logger's level came from it: events pass per kind (by
@@ -124,30 +69,31 @@ class Events {
   #observing = false
   #rank = OFF
 
-  constructor (native, options, invalid) {
-    this.#native = native
+  constructor (nativeClient, options, invalid, typeOf) {
+    this.#native = nativeClient
     this.#invalid = invalid
+    this.#typeOf = typeOf
     const { logger, logLevel } = options || {}
+    const hasLogger = logger !== undefined && logger !== null
     if (logLevel !== undefined && parseLevel(logLevel) === undefined) {
       throw invalid('logLevel', `must be one of ${LEVELS.join(', ')}, got ${typeof logLevel === 'string' ? 'another string' : typeOf(logLevel)}`)
     }
-    if (logger !== undefined && logger !== null) {
+    if (hasLogger) {
       if (typeof logger !== 'object' && typeof logger !== 'function') throw invalid('logger', `must be an object with debug, info, warn and error methods, got ${typeOf(logger)}`)
       for (const m of ['debug', 'info', 'warn', 'error']) {
         if (typeof logger[m] !== 'function') throw invalid('logger', `must have a ${m}() method`)
       }
     }
-    warnUnusableQfpayLog()
-    const explicit = parseLevel(logLevel) || (logger !== undefined && logger !== null ? parseLevel(logger.level) : undefined)
+    // A `QFPAY_LOG` that cannot be used turns logging off and is reported once per process, as
+    // a Node warning (the message never quotes the value).
+    const { warning } = native.envLog()
+    if (warning) process.emitWarning(warning, { type: 'QfPayWarning', code: 'QFPAY_LOG' })
+    const explicit = parseLevel(logLevel) || (hasLogger ? parseLevel(logger.level) : undefined)
     const env = explicit ? undefined : envLogging()
-    if (logger !== undefined && logger !== null) {
-      this.#logger = logger
-      this.#loggerRank = rank(explicit || (env && env.level) || 'info')
-      if (env) this.#filter = env.filter
-    } else if (explicit || env) {
-      this.#logger = stderrLogger
-      this.#loggerRank = rank(explicit || env.level)
-      if (env) this.#filter = env.filter
+    if (hasLogger || explicit || env) {
+      this.#logger = hasLogger ? logger : stderrLogger
+      this.#loggerRank = rank(explicit || env?.level || 'info')
+      this.#filter = env ? env.filter : null
     }
     this.#update()
   }
@@ -176,8 +122,8 @@ class Events {
   }
 
   #check (kind, listener, removing) {
-    if (!KINDS.includes(kind)) throw this.#invalid('kind', `must be one of ${KINDS.join(', ')}, got ${typeof kind === 'string' ? 'another string' : typeOf(kind)}`)
-    if (!removing && typeof listener !== 'function') throw this.#invalid('listener', `must be a function, got ${typeOf(listener)}`)
+    if (!KINDS.includes(kind)) throw this.#invalid('kind', `must be one of ${KINDS.join(', ')}, got ${typeof kind === 'string' ? 'another string' : this.#typeOf(kind)}`)
+    if (!removing && typeof listener !== 'function') throw this.#invalid('listener', `must be a function, got ${this.#typeOf(listener)}`)
   }
 
   // The least severe level anyone listens at; the native observer is created on first need.
@@ -187,12 +133,11 @@ class Events {
     if (r === this.#rank) return
     this.#rank = r
     if (r === OFF && !this.#observing) return
-    if (typeof this.#native.observe !== 'function') return // an addon without events
     if (!this.#observing) {
       this.#observing = true
-      this.#native.observe((event) => this.#dispatch(event), r)
+      this.#native.observe((json) => this.#dispatch(JSON.parse(json)), r)
     } else {
-      this.#native.setLogLevel(r)
+      this.#native.observe(null, r)
     }
   }
 
@@ -236,4 +181,4 @@ class Events {
   }
 }
 
-module.exports = { Events, KINDS, LEVELS, envLevel, envLogging }
+module.exports = { Events }

@@ -5,11 +5,57 @@
 
 const { types: utilTypes } = require('node:util')
 const native = require('./native.js')
-const errors = require('./errors.js')
+const { QfPayError, ValidationError, ERROR_CLASSES } = require('./error-classes.js')
 const { Events } = require('./events.js')
+const OPERATIONS = require('./operations.js')
 
-const { fromNative, rethrow, ValidationError } = errors
 const VERSION = require('../package.json').version
+
+// Native errors arrive as `"[code] message" + "\u001e" + JSON` (see src/results.rs): napi cannot
+// give an async rejection a custom code, so the code and fields travel in the message and are
+// parsed here, once, into the QfPayError classes generated from the core's error codes.
+const SEPARATOR = '\u001e'
+const NATIVE = /^\[([a-z_]+)\] ([\s\S]*)$/
+
+// The core's authentication hint names a Rust function; say what a JavaScript user calls instead.
+// (Configuration errors need nothing here: src/results.rs names their option as JavaScript does.)
+const RUST_NAMES = [
+  [/the string to sign \(string_to_sign, with the key masked\)/g, 'debugStringToSign(params), the string to sign with the key masked,'],
+  [/\b(?:qfpay::)?(?:sign::)?debug_string_to_sign\b/g, 'debugStringToSign()'],
+  [/\b(?:qfpay::)?(?:sign::)?string_to_sign\b/g, 'stringToSign()']
+]
+function inJsTerms (message) {
+  for (const [re, js] of RUST_NAMES) message = message.replace(re, js)
+  return message
+}
+
+/**
+ * The QfPayError for a native error, or the error itself when it did not come from the core
+ * (a JavaScript TypeError, say).
+ */
+function fromNative (err) {
+  if (!err || typeof err.message !== 'string' || err instanceof QfPayError) return err
+  const cut = err.message.indexOf(SEPARATOR)
+  const head = cut < 0 ? err.message : err.message.slice(0, cut)
+  const m = NATIVE.exec(head)
+  if (!m || !Object.prototype.hasOwnProperty.call(ERROR_CLASSES, m[1])) return err
+  let details = {}
+  try {
+    if (cut >= 0) details = JSON.parse(err.message.slice(cut + 1))
+  } catch (_) {}
+  const Cls = ERROR_CLASSES[m[1]]
+  const e = new Cls(inJsTerms(m[2]), m[1], details)
+  // Keep the caller's frames (this function is called from the wrapper's catch).
+  Error.captureStackTrace?.(e, fromNative)
+  return e
+}
+
+/** Rethrows `err` as a QfPayError (for `.catch(rethrow)`). */
+function rethrow (err) {
+  const e = fromNative(err)
+  if (e !== err) Error.captureStackTrace?.(e, rethrow)
+  throw e
+}
 
 function call (fn) {
   try {
@@ -149,36 +195,33 @@ function completions (bridge) {
     // Turned into a QfPayError by the caller's `.catch(rethrow)`, so that its stack shows the
     // awaiting caller (async stack traces follow the promise chain, not this callback).
     if (!ok) return p.reject(new Error(payload))
-    let value
     try {
-      value = JSON.parse(payload)
+      p.resolve(JSON.parse(payload))
     } catch (e) {
-      return p.reject(e)
+      p.reject(e)
     }
-    p.resolve(value)
   }
 }
 
-const MONEY_MOVING = new Set(['createPayment', 'wechatQr', 'refund', 'close', 'reverse'])
-
-/**
- * A QFPay client. Every operation returns a Promise and runs on the core's async runtime, off
- * the event loop. One client holds one connection pool: create it once and share it.
- */
 const FROM_NATIVE = Symbol('qfpay.fromNative')
 
 // The logging options, which stay in JavaScript; the rest goes to the core.
 function splitLogging (options) {
   if (options === null || typeof options !== 'object' || opaque(options) || (!('logger' in options) && !('logLevel' in options))) {
-    return { logging: {}, rest: options }
+    return { logging: {}, rest: prepare(options) }
   }
   const { logger, logLevel, ...rest } = options
-  return { logging: { logger, logLevel }, rest }
+  return { logging: { logger, logLevel }, rest: prepare(rest) }
 }
 
+/**
+ * A QFPay client. Every operation returns a Promise and runs on the core's async runtime, off
+ * the event loop. One client holds one connection pool: create it once and share it.
+ */
 class Client {
   #native
   #events
+  #config
   #bridge = { pending: new Map(), keep: null, seq: 0 }
 
   /**
@@ -186,24 +229,22 @@ class Client {
    *   timeoutMs?, connectTimeoutMs?, maxRetries?, reconcileTimeoutMs?, logger?, logLevel?, ... }`
    */
   constructor (options, nativeClient, logging) {
-    if (options === FROM_NATIVE) {
-      this.#native = nativeClient
-    } else {
-      const split = splitLogging(options)
-      logging = split.logging
-      const rest = prepare(split.rest)
-      this.#native = call(() => new native.NativeClient(rest))
+    if (options !== FROM_NATIVE) {
+      let rest
+      ({ logging, rest } = splitLogging(options))
+      nativeClient = call(() => new native.NativeClient(rest))
     }
+    this.#native = nativeClient
     this.#native.onDone(completions(this.#bridge))
-    this.#events = new Events(this.#native, logging, invalid)
-    this.#events.warnConfig(this.#native.warnings)
+    this.#config = this.#native.config
+    this.#events = new Events(this.#native, logging, invalid, typeOf)
+    this.#events.warnConfig(this.#config.warnings)
   }
 
   /** A client from `QFPAY_APP_CODE`, `QFPAY_CLIENT_KEY`, `QFPAY_ENV`/`QFPAY_BASE_URL`, ... then `overrides`. */
   static fromEnv (overrides) {
-    const split = splitLogging(overrides)
-    const rest = prepare(split.rest)
-    return new Client(FROM_NATIVE, call(() => native.nativeClientFromEnv(rest)), split.logging)
+    const { logging, rest } = splitLogging(overrides)
+    return new Client(FROM_NATIVE, call(() => native.nativeClientFromEnv(rest)), logging)
   }
 
   /** Calls `listener(event)` for each event of `kind` (`request`, `response`, `retry`, `reconcile`, `status_unknown`, `cancelled`). */
@@ -216,26 +257,6 @@ class Client {
   off (kind, listener) {
     this.#events.off(kind, listener)
     return this
-  }
-
-  /** The base URL requests go to. */
-  get baseUrl () {
-    return this.#native.baseUrl
-  }
-
-  /** The User-Agent sent (`qfpay-node/<version> (core <version>)`). */
-  get userAgent () {
-    return this.#native.userAgent
-  }
-
-  /** The app code (`X-QF-APPCODE`). */
-  get appCode () {
-    return this.#native.appCode
-  }
-
-  /** The default `mchid`, or undefined. */
-  get mchid () {
-    return this.#native.mchid ?? undefined
   }
 
   // Starts `method` natively; a promise of its result (throws on a bad argument). The result
@@ -252,36 +273,24 @@ class Client {
 
   // One native call: checks, the AbortSignal, and errors as QfPayError subclasses. Never throws
   // synchronously: every failure is a rejection.
-  #invoke (method, first, options, firstIsRequest = true) {
-    let signal, rest, outTradeNo
+  #invoke (method, first, options, movesMoney, orderNumber) {
+    let signal, rest, outTradeNo, token, pending
     try {
       ({ signal, rest } = splitSignal(options))
       first = prepare(first)
       rest = prepare(rest)
-      if (signal && MONEY_MOVING.has(method)) ({ request: first, outTradeNo } = withOrderNumber(method, first))
-      if (!firstIsRequest && typeof first === 'string') outTradeNo = first
-    } catch (e) {
-      return Promise.reject(e)
-    }
-    if (!signal) {
-      try {
-        return this.#start(method, first, rest, undefined)
-      } catch (e) {
-        return Promise.reject(fromNative(e))
-      }
-    }
-    if (signal.aborted) return Promise.reject(abortError(signal, outTradeNo))
-    const token = native.cancelToken()
-    let pending
-    try {
+      if (signal && movesMoney) ({ request: first, outTradeNo } = withOrderNumber(method, first))
+      if (orderNumber && typeof first === 'string') outTradeNo = first
+      if (signal?.aborted) return Promise.reject(abortError(signal, outTradeNo))
+      if (signal) token = new native.CancelToken()
       pending = this.#start(method, first, rest, token)
     } catch (e) {
-      native.releaseToken(token)
       return Promise.reject(fromNative(e))
     }
+    if (!signal) return pending
     return new Promise((resolve, reject) => {
       const onAbort = () => {
-        native.cancelCall(token)
+        token.cancel()
         reject(abortError(signal, outTradeNo))
       }
       signal.addEventListener('abort', onAbort, { once: true })
@@ -289,37 +298,20 @@ class Client {
     })
   }
 
-  /** Creates a payment (`/trade/v1/payment`). */
-  createPayment (request, options) {
-    return this.#invoke('createPayment', request, options)
-  }
-
-  /** Creates a WeChat QR payment (800201); `currency` defaults to HKD. */
-  wechatQr (request, options) {
-    return this.#invoke('wechatQr', request, options)
-  }
-
-  /** Queries one page of transactions (`/trade/v1/query`). */
-  query (request, options) {
-    return this.#invoke('query', request, options)
-  }
-
   /**
    * Every page of a query, as an async iterator of pages; `.items()` iterates the
    * transactions across pages.
    */
   queryPages (request, options) {
-    const split = splitSignal(options)
-    const signal = split.signal
+    const { signal, rest: split } = splitSignal(options)
     const req = prepare(request)
-    const rest = prepare(split.rest)
+    const rest = prepare(split)
     const pages = call(() => this.#native.queryPages(req, rest))
     const iterator = {
       async next () {
         if (signal?.aborted) throw abortError(signal)
         const json = await pages.nextPage().catch(rethrow)
-        const page = json === null ? null : JSON.parse(json)
-        return page === null ? { done: true, value: undefined } : { done: false, value: page }
+        return json === null ? { done: true, value: undefined } : { done: false, value: JSON.parse(json) }
       },
       async return () {
         return { done: true, value: undefined }
@@ -340,29 +332,20 @@ class Client {
     return this.queryPages(request, options).items()
   }
 
-  /** The payment with merchant order number `outTradeNo`, or `null` when QFPay has none. */
-  findPayment (outTradeNo, options) {
-    return this.#invoke('findPayment', outTradeNo, options, false)
-  }
-
-  /** Refunds a paid transaction, fully or partly (`/trade/v1/refund`). */
-  refund (request, options) {
-    return this.#invoke('refund', request, options)
-  }
-
-  /** Closes an unpaid order (`/trade/v1/close`). */
-  close (request, options) {
-    return this.#invoke('close', request, options)
-  }
-
-  /** Reverses an unfinished transaction (`/trade/v1/reversal`); confirm with a query. */
-  reverse (request, options) {
-    return this.#invoke('reverse', request, options)
-  }
-
-  /** Polls until the payment is paid, fails, or `timeoutMs` passes (StatusUnknownError). */
-  waitForPayment (outTradeNo, options) {
-    return this.#invoke('waitForPayment', outTradeNo, options, false)
+  // The operations (createPayment, wechatQr, query, findPayment, refund, close, reverse,
+  // waitForPayment) from the core's table: one method each, `(requestOrOutTradeNo, options)`.
+  static {
+    // `baseUrl`, `userAgent`, `appCode` and `mchid` (undefined when there is none).
+    for (const name of ['baseUrl', 'userAgent', 'appCode', 'mchid']) {
+      Object.defineProperty(this.prototype, name, { get () { return this.#config[name] ?? undefined }, configurable: true })
+    }
+    for (const { method, movesMoney, orderNumber } of OPERATIONS) {
+      Object.defineProperty(this.prototype, method, {
+        value: { [method] (first, options) { return this.#invoke(method, first, options, movesMoney, orderNumber) } }[method],
+        writable: true,
+        configurable: true
+      })
+    }
   }
 }
 
@@ -379,39 +362,25 @@ function rawBodyOf (rawBody) {
   if (rawBody !== null && typeof rawBody === 'object') {
     throw new ValidationError(RAW_BODY_HELP, 'validation', { field: 'rawBody', rule: 'must be the raw body, not a parsed object' })
   }
-  throw new ValidationError(
-    `verifyNotification needs the raw request body (a Buffer, Uint8Array or string), got ${typeOf(rawBody)}`,
-    'validation',
-    { field: 'rawBody', rule: 'must be a Buffer, Uint8Array or string' }
-  )
+  const message = `verifyNotification needs the raw request body (a Buffer, Uint8Array or string), got ${typeOf(rawBody)}`
+  throw new ValidationError(message, 'validation', { field: 'rawBody', rule: 'must be a Buffer, Uint8Array or string' })
 }
 
 // The X-QF-SIGN header as Node gives it (a string, or the first of repeated headers); a value
 // of another type is a mistake in the caller's code, not a forged notification.
 function signatureOf (signature) {
   if (Array.isArray(signature)) signature = signature[0]
-  if (signature === undefined || signature === null) return ''
-  if (typeof signature !== 'string') {
-    throw invalid('signature', `must be the X-QF-SIGN header value (a string), got ${typeOf(signature)}`)
-  }
-  if (!signature.isWellFormed()) throw invalid('signature', LONE_SURROGATE)
-  return signature
+  return signature === undefined || signature === null ? '' : text(signature, 'signature', 'the X-QF-SIGN header value (a string)')
 }
 
-// A key argument: a string, checked here so that napi's own error (which would print the
-// value) never sees it.
-function keyOf (key, name) {
-  if (typeof key !== 'string') throw invalid(name, `must be the client key as a string, got ${typeOf(key)}`)
-  if (!key.isWellFormed()) throw invalid(name, LONE_SURROGATE)
-  return key
-}
-
-// A string argument of a helper (`content`, `signType`), checked before napi sees it.
-function stringArg (value, name) {
-  if (typeof value !== 'string') throw invalid(name, `must be a string, got ${typeOf(value)}`)
+// A string argument of a helper (a key, `content`, `signType`), checked here so that napi's own
+// error (which would print the value) never sees it.
+function text (value, name, what = 'a string') {
+  if (typeof value !== 'string') throw invalid(name, `must be ${what}, got ${typeOf(value)}`)
   if (!value.isWellFormed()) throw invalid(name, LONE_SURROGATE)
   return value
 }
+const keyOf = (key, name) => text(key, name, 'the client key as a string')
 
 /**
  * Verifies a notification's `X-QF-SIGN` header over the raw body and returns it parsed.
@@ -440,13 +409,10 @@ function flatten (params) {
   for (const k of Object.keys(params)) {
     const v = params[k]
     if (v === null || v === undefined) continue
-    if (typeof v === 'string') {
-      flat += k + '\u0000' + v + '\u0000'
-    } else if (typeof v === 'number' && Number.isSafeInteger(v)) {
-      flat += k + '\u0000' + v + '\u0000'
-    } else {
+    if (typeof v !== 'string' && !(typeof v === 'number' && Number.isSafeInteger(v))) {
       throw invalid(k, `must be a string or a whole number to be signed, got ${typeof v === 'number' ? v : typeOf(v)}`)
     }
+    flat += k + '\u0000' + v + '\u0000'
     count++
   }
   return [flat, count]
@@ -456,20 +422,20 @@ function flatten (params) {
 function sign (params, key, signType) {
   const [flat, count] = flatten(params)
   const k = keyOf(key, 'key')
-  const t = signType === undefined || signType === null ? undefined : stringArg(signType, 'signType')
+  const t = signType === undefined || signType === null ? undefined : text(signType, 'signType')
   return call(() => native.sign(flat, count, k, t))
 }
 
 /** The string that is signed, before the key is appended. */
 function stringToSign (params) {
   const [flat, count] = flatten(params)
-  return call(() => native.stringToSign(flat, count))
+  return call(() => native.stringToSign(flat, count, false))
 }
 
 /** The string to sign with the key masked as `<client_key>`, to debug a 1108 error. */
 function debugStringToSign (params) {
   const [flat, count] = flatten(params)
-  return call(() => native.debugStringToSign(flat, count))
+  return call(() => native.stringToSign(flat, count, true))
 }
 
 /** QR code rendering of a payment's `qrcode`. */
@@ -483,17 +449,99 @@ function scaleOf (scale) {
 
 const qr = Object.freeze({
   /** An SVG image. */
-  svg: (content) => call(() => native.qrSvg(stringArg(content, 'content'))),
+  svg: (content) => call(() => native.qr('svg', text(content, 'content'))),
   /** A PNG image as a Buffer; `scale` pixels per module (default 8). */
-  png: (content, scale) => call(() => native.qrPng(stringArg(content, 'content'), scaleOf(scale))),
+  png: (content, scale) => call(() => native.qr('png', text(content, 'content'), scaleOf(scale))),
   /** A `data:image/png;base64,...` URL. */
-  dataUrl: (content) => call(() => native.qrDataUrl(stringArg(content, 'content'))),
+  dataUrl: (content) => call(() => native.qr('dataUrl', text(content, 'content'))),
   /** Unicode text for a terminal. */
-  terminal: (content) => call(() => native.qrTerminal(stringArg(content, 'content')))
+  terminal: (content) => call(() => native.qr('terminal', text(content, 'content')))
 })
 
-const { Sandbox } = require('./sandbox.js')(native, Client, call, rethrow, { prepare, invalid, typeOf, opaque })
+// Sandbox: the core's in-process QFPay simulator, for tests and demos (documented in
+// lib/index.d.ts).
+const isRecord = (v) => v !== null && typeof v === 'object' && !Array.isArray(v) && !opaque(v)
+const camel = (k) => k.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase())
 
+/** A local QFPay simulator on 127.0.0.1 (a free port). Start with `await Sandbox.start()`. */
+class Sandbox {
+  #native
+  #stopped = false
+
+  constructor (handle) {
+    this.#native = handle
+    const { baseUrl, port, merchants } = handle.info
+    const { appCode, clientKey, mchid } = merchants[0]
+    Object.assign(this, { baseUrl, port, merchants, appCode, clientKey, mchid })
+  }
+
+  /** Starts a sandbox: `{ merchants?, rateLimit?, notifyTimeScale?, pendingQueries?, slowResponseMs? }`. */
+  static async start (options) {
+    const opts = prepare(options)
+    return new Sandbox(call(() => native.startSandbox(opts)))
+  }
+
+  /** A Client for the first merchant (or `options.merchant`), with any other Client options. */
+  client (options = {}) {
+    if (!isRecord(options)) throw invalid('options', `must be an object (the client options), got ${typeOf(options)}`)
+    const { merchant, ...rest } = options
+    const { appCode, clientKey, mchid } = merchant || this.merchants[0]
+    return new Client({ baseUrl: this.baseUrl, appCode, clientKey, ...(mchid ? { mchid } : {}), ...rest })
+  }
+
+  /** The customer scans/pays the order (by syssn or out_trade_no); returns the record. */
+  pay (syssnOrOutTradeNo) {
+    if (typeof syssnOrOutTradeNo !== 'string') throw invalid('syssn', `must be a syssn or out_trade_no (a string), got ${typeOf(syssnOrOutTradeNo)}`)
+    return call(() => this.#native.control('pay', syssnOrOutTradeNo))
+  }
+
+  /** Faults for the next `count` API requests: `{ kind, count?, ms?, status?, body? }`. */
+  injectFault (fault) {
+    if (!isRecord(fault)) throw invalid('fault', `must be an object { kind, count?, ms?, status?, body? }, got ${typeOf(fault)}`)
+    const f = prepare(fault)
+    call(() => this.#native.control('injectFault', f))
+  }
+
+  /** Every payment and refund the sandbox holds `{ kind, outTradeNo, syssn, txamt, txcurrcd, state, origSyssn, ... }`. */
+  orders () {
+    return call(() => this.#native.control('orders')).map((o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [camel(k), v])))
+  }
+
+  /** Moves the sandbox clock forward by `seconds` (to expire orders without waiting). */
+  advanceClock (seconds) {
+    if (typeof seconds !== 'number') throw invalid('seconds', `must be a whole number of seconds, got ${typeOf(seconds)}`)
+    call(() => this.#native.advanceClock(seconds))
+  }
+
+  /** Stops the server (idempotent). */
+  async stop () {
+    if (this.#stopped) return
+    this.#stopped = true
+    await call(() => this.#native.stop()).catch(rethrow)
+  }
+
+  async [Symbol.asyncDispose] () {
+    await this.stop()
+  }
+
+  // `requests()` (the request log, oldest first), `requestCount()` (API requests since start
+  // or reset), `notifications()` (deliveries and their attempts) and `reset()` (forgets
+  // orders, the log, faults, notifications and clock changes): the native ones, errors
+  // converted.
+  static {
+    for (const name of ['requests', 'requestCount', 'notifications', 'reset']) {
+      Object.defineProperty(this.prototype, name, {
+        value: { [name] () { return call(() => this.#native.control(name) ?? undefined) } }[name],
+        writable: true,
+        configurable: true
+      })
+    }
+  }
+}
+
+const { generateOutTradeNo, NOTIFICATION_ACK, SANDBOX_APP_CODE, SANDBOX_CLIENT_KEY, CORE_VERSION } = native
+
+// A literal list, so that Node's ES module loader finds every name (lib/index.mjs).
 module.exports = {
   Client,
   Sandbox,
@@ -503,15 +551,11 @@ module.exports = {
   stringToSign,
   debugStringToSign,
   qr,
-  generateOutTradeNo: native.generateOutTradeNo,
-  NOTIFICATION_ACK: native.NOTIFICATION_ACK,
-  SANDBOX_APP_CODE: native.SANDBOX_APP_CODE,
-  SANDBOX_CLIENT_KEY: native.SANDBOX_CLIENT_KEY,
+  generateOutTradeNo,
+  NOTIFICATION_ACK,
+  SANDBOX_APP_CODE,
+  SANDBOX_CLIENT_KEY,
   VERSION,
-  CORE_VERSION: native.CORE_VERSION,
-  ...errors,
-  fromNative: undefined,
-  rethrow: undefined
+  CORE_VERSION,
+  ...require('./error-classes.js')
 }
-delete module.exports.fromNative
-delete module.exports.rethrow

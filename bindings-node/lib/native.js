@@ -8,20 +8,16 @@ const path = require('node:path')
 // Platforms with a published (or dist/-built) package. Others: build from source.
 const PACKAGES = { 'linux-x64-gnu': '@qfpay/linux-x64-gnu' }
 
-function isMusl () {
-  if (process.platform !== 'linux') return false
-  try {
-    const report = typeof process.report?.getReport === 'function' ? process.report.getReport() : null
-    if (report && report.header) return !report.header.glibcVersionRuntime
-  } catch (_) {}
-  return false
-}
-
 function platformKey () {
   const { platform, arch } = process
-  if (platform === 'linux') return `linux-${arch}-${isMusl() ? 'musl' : 'gnu'}`
   if (platform === 'win32') return `win32-${arch}-msvc`
-  return `${platform}-${arch}`
+  if (platform !== 'linux') return `${platform}-${arch}`
+  let musl = false
+  try {
+    const header = process.report?.getReport?.()?.header
+    musl = header !== undefined && !header.glibcVersionRuntime
+  } catch (_) {}
+  return `linux-${arch}-${musl ? 'musl' : 'gnu'}`
 }
 
 const BUILD_HELP =

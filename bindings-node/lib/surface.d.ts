@@ -3,7 +3,7 @@
 // The `qfpay` package's results, options, requests and errors, from the core's surface;
 // re-exported by the hand-written lib/index.d.ts.
 
-import type { Logger, LogLevel, PayType, SandboxMerchant } from './index'
+import type { Logger, LogLevel, PayType, QueryPages, RawBody, SandboxMerchant } from './index'
 
 /** ISO 4217 currency codes QFPay documents. */
 export type Currency = 'AED' | 'CNY' | 'EUR' | 'HKD' | 'IDR' | 'JPY' | 'MMK' | 'MYR' | 'SGD' | 'THB' | 'USD' | 'CAD' | 'AUD'
@@ -225,6 +225,157 @@ export interface CancelRequest {
   /** Device id. */
   udid?: string
 }
+
+/** The client's operations (the `Client` class has them); every one returns a Promise and never blocks the event loop. */
+export interface ClientOperations {
+  /**
+   * Creates a payment of any pay type.
+   * @throws {ValidationError} a field broke a rule; nothing was sent.
+   * @throws {DeclinedError} and other {@link ApiError}s with QFPay's answer; `.outTradeNo` names the order.
+   * @throws {DuplicateOrderError} the order number was used before; `.existing` is that transaction.
+   * @throws {StatusUnknownError} the outcome is unknown: query `.outTradeNo`, never pay again under a new number.
+   * @throws {RateLimitedError | NetworkError} not processed (see `.sent`).
+   * @throws {DOMException} named `AbortError` when `options.signal` aborts.
+   */
+  createPayment(request: PaymentRequest, options?: CallOptions): Promise<Payment>
+  /**
+   * Creates a WeChat QR payment (800201): show its qrcode to the customer.
+   * @throws {QfPayError} as {@link Client.createPayment}; {@link DOMException} `AbortError` on abort.
+   */
+  wechatQr(request: WechatQrRequest, options?: CallOptions): Promise<Payment>
+  /**
+   * One page of transactions matching the filters.
+   * @throws {ValidationError} a field broke a rule.
+   * @throws {ApiError | NetworkError | RequestTimeoutError | RateLimitedError} the query failed.
+   * @throws {DOMException} `AbortError` on abort.
+   */
+  query(request?: QueryRequest, options?: CallOptions): Promise<QueryPage>
+  /**
+   * Every page of transactions matching the filters, fetched as you iterate.
+   * @throws {ValidationError} at once, for a bad request; each page may reject as {@link Client.query}.
+   */
+  queryPages(request?: QueryRequest, options?: CallOptions): QueryPages
+  /**
+   * The payment with this order number, or null when QFPay has none.
+   * @throws {ValidationError} when `outTradeNo` is not a non-empty string.
+   * @throws {ApiError | NetworkError | RequestTimeoutError} the query failed; {@link DOMException} `AbortError` on abort.
+   */
+  findPayment(outTradeNo: string, options?: CallOptions): Promise<Transaction | null>
+  /**
+   * Refunds all or part of a payment (by its syssn).
+   * @throws {ValidationError} a field broke a rule; nothing was sent.
+   * @throws {RefundRejectedError} and other {@link ApiError}s; `.outTradeNo` names the refund.
+   * @throws {StatusUnknownError} the outcome is unknown: query `.outTradeNo`.
+   * @throws {DOMException} `AbortError` on abort.
+   */
+  refund(request: RefundRequest, options?: CallOptions): Promise<Refund>
+  /**
+   * Closes an unpaid order (by syssn or out_trade_no).
+   * @throws {OrderStateError} and other {@link ApiError}s (e.g. already closed or paid).
+   * @throws {ValidationError | StatusUnknownError | NetworkError} as {@link Client.createPayment}; `AbortError` on abort.
+   */
+  close(request: CancelRequest, options?: CallOptions): Promise<Cancellation>
+  /**
+   * Reverses an order, refunding it if it was paid (by syssn or out_trade_no).
+   * @throws {ApiError | ValidationError | StatusUnknownError | NetworkError} as {@link Client.close}; `AbortError` on abort.
+   */
+  reverse(request: CancelRequest, options?: CallOptions): Promise<Cancellation>
+  /**
+   * Polls until the payment is final or the wait times out.
+   * @throws {StatusUnknownError} when `timeoutMs` passes (after one last query at the deadline).
+   * @throws {DeclinedError} when the payment failed or was cancelled.
+   * @throws {ValidationError} for a bad order number or option; {@link DOMException} `AbortError` on abort.
+   */
+  waitForPayment(outTradeNo: string, options?: WaitOptions): Promise<Transaction>
+}
+
+/** The kinds of events a client emits (`client.on(kind, fn)`). */
+export type EventKind = 'request' | 'response' | 'retry' | 'reconcile' | 'status_unknown' | 'cancelled'
+
+/** One event of a call (request, answer, retry, reconciliation...), for logs and hooks; the client key never appears in it. */
+export interface QfPayEvent {
+  /** request, response, retry, reconcile, status_unknown or cancelled. */
+  kind: EventKind
+  /** trace, debug, info, warn or error. */
+  level: LogLevel
+  /** The endpoint path, e.g. /trade/v1/payment. */
+  endpoint: string
+  /** The attempt number, from 1. */
+  attempt: number
+  /** The merchant order number, when known. */
+  outTradeNo?: string
+  /** Milliseconds since the call started. */
+  elapsedMs: number
+  /** The HTTP status, when there was an answer. */
+  httpStatus?: number
+  /** QFPay's respcd, when the answer had one. */
+  respcd?: string
+  /** What the SDK decided: done, retry, reconcile, fail or status_unknown. */
+  decision?: string
+  /** Why (an error, a delay, a state). */
+  reason?: string
+  /** The request or answer body, at the trace level only (auth_code masked). */
+  body?: string
+  /** A one-line description. */
+  message: string
+}
+
+/**
+ * The signature of a set of fields (QFPay's algorithm, md5 or sha256).
+ * @throws {ValidationError} when a value is not a string or whole number, `key` is not a string, or `signType` is not `'md5'` or `'sha256'` (the value is never quoted).
+ */
+export declare function sign(params: Record<string, string | number>, key: string, signType?: 'md5' | 'sha256'): string
+/**
+ * The text that is signed for a set of fields (for debugging a signature).
+ * @throws {ValidationError} when a value is not a string or whole number.
+ */
+export declare function stringToSign(params: Record<string, string | number>): string
+/**
+ * Checks a notification's signature over its raw body and returns it typed.
+ * @throws {SignatureError} when the signature is missing, empty or does not match (answer 4xx; do not trust the body).
+ * @throws {ValidationError} when given a parsed object instead of the raw body (`field` `rawBody`), or `signature` or `clientKey` is not a string (`field` names the argument).
+ * @throws {DecodeError} when the signed body is not a notification.
+ * @throws {ConfigError} when `clientKey` is empty.
+ */
+export declare function verifyNotification(rawBody: RawBody, signature: string | string[] | null | undefined, clientKey: string): Notification
+/**
+ * The signature QFPay would put on a notification body (for tests).
+ * @throws {ValidationError} when `rawBody` is not raw bytes or a string, or `clientKey` not a string.
+ */
+export declare function notificationSignature(rawBody: RawBody, clientKey: string): string
+/** QR code rendering of a payment's `qrcode`. */
+export declare const qr: {
+  /**
+   * A QR code as SVG text.
+   * @throws {ValidationError} when `content` is not a string, or empty or too long for a QR code.
+   */
+  svg(content: string): string
+  /**
+   * A QR code as PNG bytes.
+   * @throws {ValidationError} when `content` is not a string, or empty or too long for a QR code, or `scale` (pixels per module, default 8) is not a whole number from 1 to 100.
+   */
+  png(content: string, scale?: number): Buffer
+  /**
+   * A QR code as a data: URL (PNG).
+   * @throws {ValidationError} when `content` is not a string, or empty or too long for a QR code.
+   */
+  dataUrl(content: string): string
+  /**
+   * A QR code drawn with Unicode blocks for a terminal.
+   * @throws {ValidationError} when `content` is not a string, or empty or too long for a QR code.
+   */
+  terminal(content: string): string
+}
+/** The binding's version. */
+export declare const VERSION: string
+/** The Rust core's version. */
+export declare const CORE_VERSION: string
+/** The body to answer a notification with (SUCCESS). */
+export declare const NOTIFICATION_ACK: string
+/** The embedded sandbox's app code. */
+export declare const SANDBOX_APP_CODE: string
+/** The embedded sandbox's client key. */
+export declare const SANDBOX_CLIENT_KEY: string
 
 /** A created payment: what to show the customer (QR code or payment page) and QFPay's numbers. */
 export interface Payment {

@@ -2,43 +2,31 @@
 //! the tokio runtime; its result comes back as JSON through the client's one completion
 //! callback (`onDone`), which the wrapper turns into the call's Promise. Measured against
 //! napi's own `async fn` Promises (a threadsafe function, a cleanup hook and a uv handle per
-//! call, the result built property by property): see bindings-node/BENCHMARKS.md.
-
-use std::sync::atomic::{AtomicU8, Ordering};
-use std::sync::{Arc, RwLock};
+//! call, the result built property by property): see bindings-node/BENCHMARKS.md. Also here:
+//! the client's events observer and the cancellation token of a call with an `AbortSignal`.
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 
 use napi::Status;
 use napi::bindgen_prelude::FnArgs;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 use qfpay::ClientBuilder;
+use qfpay::events::{Event, Level, Observer};
 use qfpay::surface::{self, Lang, Request};
 use serde_json::Value;
-use tokio::sync::Mutex;
+use tokio::sync::{Mutex, Notify};
 
-use crate::cancel::cancellable;
 use crate::convert;
-use crate::errors::{js, to_napi};
-use crate::events::{Callback, JsObserver, OFF};
-use crate::results::json;
-
-/// The `User-Agent` prefix of this binding.
-fn user_agent() -> String {
-    format!("qfpay-node/{}", env!("CARGO_PKG_VERSION"))
-}
+use crate::results::{js, json, to_napi};
 
 /// Applies JavaScript client options to a builder (the core's applier, Node's names).
 fn apply(b: ClientBuilder, options: Option<Value>) -> qfpay::Result<ClientBuilder> {
     surface::apply::client_options(b, Lang::Node, convert::value(options))
-        .map(|b| b.user_agent_prefix(user_agent()))
-}
-
-/// A call dropped by its `AbortSignal` (the wrapper has already rejected with an AbortError).
-fn aborted() -> napi::Error {
-    napi::Error::from_reason("[aborted] the call was aborted")
+        .map(|b| b.user_agent_prefix(concat!("qfpay-node/", env!("CARGO_PKG_VERSION"))))
 }
 
 /// The native client behind the JavaScript `Client` (use `Client` from the package, which
@@ -49,34 +37,24 @@ pub struct NativeClient {
     /// flight keep the one they started with.
     inner: RwLock<qfpay::Client>,
     /// The observer's level, once `observe` has installed one.
-    level: std::sync::Mutex<Option<Arc<AtomicU8>>>,
+    level: OnceLock<Arc<AtomicU8>>,
     /// The completion callback of `start`, once `onDone` has installed it.
-    done: std::sync::Mutex<Option<Arc<Done>>>,
+    done: OnceLock<Arc<Done>>,
 }
 
 impl NativeClient {
-    fn wrap(inner: qfpay::Client) -> Self {
-        Self {
-            inner: RwLock::new(inner),
-            level: std::sync::Mutex::new(None),
-            done: std::sync::Mutex::new(None),
-        }
-    }
-
-    /// A value read from the current client's configuration (no clone of the client).
-    fn config<T>(&self, f: impl FnOnce(&qfpay::Config) -> T) -> T {
-        f(self
-            .inner
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .config())
+    /// A client from a builder.
+    fn build(b: qfpay::Result<ClientBuilder>) -> napi::Result<Self> {
+        let inner = RwLock::new(js(b.and_then(ClientBuilder::build))?);
+        let (level, done) = (OnceLock::new(), OnceLock::new());
+        Ok(Self { inner, level, done })
     }
 
     /// The current core client (a cheap clone).
     fn client(&self) -> qfpay::Client {
         self.inner
             .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .unwrap_or_else(PoisonError::into_inner)
             .clone()
     }
 }
@@ -86,78 +64,38 @@ impl NativeClient {
     /// A client from options (`appCode`, `clientKey`, `environment`, `baseUrl`, ...).
     #[napi(constructor)]
     pub fn new(options: Option<Value>) -> napi::Result<Self> {
-        let inner = js(apply(ClientBuilder::new(), options).and_then(ClientBuilder::build))?;
-        Ok(Self::wrap(inner))
+        Self::build(apply(ClientBuilder::new(), options))
     }
 
-    /// The base URL in use.
+    /// What the wrapper shows of the configuration: `{ baseUrl, userAgent, appCode, mchid?,
+    /// warnings }` (the warnings: e.g. `QFPAY_ENV` and `QFPAY_BASE_URL` disagree).
     #[napi(getter)]
-    pub fn base_url(&self) -> String {
-        self.config(|c| c.base_url.clone())
-    }
-
-    /// The `User-Agent` sent.
-    #[napi(getter)]
-    pub fn user_agent(&self) -> String {
-        self.config(|c| c.user_agent.clone())
-    }
-
-    /// Warnings the configuration produced (e.g. `QFPAY_ENV` and `QFPAY_BASE_URL` disagree).
-    #[napi(getter)]
-    pub fn warnings(&self) -> Vec<String> {
-        self.config(|c| c.warnings.clone())
+    pub fn config(&self) -> Value {
+        let inner = self.inner.read().unwrap_or_else(PoisonError::into_inner);
+        let c = inner.config();
+        serde_json::json!({ "baseUrl": c.base_url, "userAgent": c.user_agent,
+            "appCode": c.app_code, "mchid": c.mchid, "warnings": c.warnings })
     }
 
     /// Sends the core's events at `level` (a rank: 0 trace ... 4 error, 255 none) and above to
-    /// `callback`, through one non-blocking threadsafe function for this client. Called once,
-    /// by the wrapper, when a logger or listener first appears; later changes go through
-    /// `setLogLevel`.
+    /// `callback`, through one non-blocking threadsafe function for this client, installed by
+    /// the first call (when a logger or listener first appears); later calls only change the
+    /// level.
     #[napi]
-    pub fn observe(&self, callback: Callback, level: u32) -> napi::Result<()> {
+    pub fn observe(&self, callback: Option<Callback>, level: u32) {
         let rank = u8::try_from(level).unwrap_or(OFF);
-        let mut slot = self
-            .level
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(existing) = slot.as_ref() {
-            existing.store(rank, Ordering::Relaxed);
-            return Ok(());
+        if let Some(min) = self.level.get() {
+            return min.store(rank, Ordering::Relaxed);
         }
+        let Some(callback) = callback else { return };
         let min = Arc::new(AtomicU8::new(rank));
-        let observer = Arc::new(JsObserver::new(callback, Arc::clone(&min)));
-        let mut inner = self
-            .inner
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let observer = Arc::new(JsObserver {
+            callback,
+            min: Arc::clone(&min),
+        });
+        let mut inner = self.inner.write().unwrap_or_else(PoisonError::into_inner);
         *inner = inner.with_observer(observer);
-        *slot = Some(min);
-        Ok(())
-    }
-
-    /// Changes the level events are sent at (a rank, as for `observe`).
-    #[napi]
-    pub fn set_log_level(&self, level: u32) {
-        let rank = u8::try_from(level).unwrap_or(OFF);
-        if let Some(min) = self
-            .level
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .as_ref()
-        {
-            min.store(rank, Ordering::Relaxed);
-        }
-    }
-
-    /// The app code (`X-QF-APPCODE`).
-    #[napi(getter)]
-    pub fn app_code(&self) -> String {
-        self.config(|c| c.app_code.clone())
-    }
-
-    /// The default `mchid`, if any.
-    #[napi(getter)]
-    pub fn mchid(&self) -> Option<String> {
-        self.config(|c| c.mchid.clone())
+        let _ = self.level.set(min);
     }
 
     /// Pages of a query, fetched one at a time by `nextPage()`.
@@ -173,14 +111,51 @@ impl NativeClient {
             return Err(napi::Error::from_reason("queryPages is not a query"));
         };
         js(req.validate())?;
+        let options = convert::value(options);
         let c = js(surface::apply::call_options(
             &self.client(),
             Lang::Node,
-            convert::value(options),
+            options,
         ))?;
         Ok(NativeQueryPages {
             pages: Arc::new(Mutex::new(c.query_pages(req))),
         })
+    }
+
+    /// Installs the completion callback `start` reports to (once, by the wrapper).
+    #[napi]
+    pub fn on_done(&self, callback: Done) {
+        let _ = self.done.set(Arc::new(callback));
+    }
+
+    /// Starts `method` as call `id` under cancellation token `token`; its result or error
+    /// arrives at the completion callback. Throws (synchronously) on a bad argument.
+    #[napi]
+    pub fn start(
+        &self,
+        id: u32,
+        method: String,
+        first: Option<Value>,
+        options: Option<Value>,
+        token: Option<&CancelToken>,
+    ) -> napi::Result<()> {
+        let call = js(self.prepare(&method, first, options))?;
+        let token = token.map(CancelToken::notify);
+        let Some(done) = self.done.get().cloned() else {
+            return Err(napi::Error::from_reason("onDone was not called"));
+        };
+        napi::bindgen_prelude::spawn(async move {
+            let (ok, payload) = match cancellable(token, call).await {
+                // Dropped by its `AbortSignal` (the wrapper has already rejected).
+                None => (false, "[aborted] the call was aborted".to_owned()),
+                Some(Ok(json)) => (true, json),
+                Some(Err(e)) => (false, to_napi(e).reason),
+            };
+            // A closing environment drops the completion, never blocks.
+            let args = FnArgs::from((id, ok, payload));
+            let _ = done.call(args, ThreadsafeFunctionCallMode::NonBlocking);
+        });
+        Ok(())
     }
 }
 
@@ -196,8 +171,8 @@ pub type Done = ThreadsafeFunction<Completion, (), Completion, Status, false, tr
 type Call = Pin<Box<dyn Future<Output = qfpay::Result<String>> + Send>>;
 
 impl NativeClient {
-    /// Converts the arguments of `method` (in the order the methods always did) and returns
-    /// its core future, yielding the result as JSON.
+    /// Converts the arguments of `method` and returns its core future, yielding the result as
+    /// JSON.
     fn prepare(
         &self,
         method: &str,
@@ -208,13 +183,10 @@ impl NativeClient {
         let op = convert::operation(method)?;
         let req = convert::request(op, first)?;
         let options = convert::value(options);
-        if let Request::OrderNumber(no) = &req
-            && op.name == "wait_for_payment"
+        if op.name == "wait_for_payment"
+            && let Request::OrderNumber(no) = req
         {
-            let (no, wait) = (
-                no.clone(),
-                surface::apply::wait_options(Lang::Node, options)?,
-            );
+            let wait = surface::apply::wait_options(Lang::Node, options)?;
             return Ok(Box::pin(async move {
                 json(&base.wait_for_payment(&no, wait).await?)
             }));
@@ -233,60 +205,11 @@ impl NativeClient {
     }
 }
 
-#[napi]
-impl NativeClient {
-    /// Installs the completion callback `start` reports to (once, by the wrapper).
-    #[napi]
-    pub fn on_done(&self, callback: Done) {
-        *self
-            .done
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Arc::new(callback));
-    }
-
-    /// Starts `method` as call `id` under cancellation token `token`; its result or error
-    /// arrives at the completion callback. Throws (synchronously) on a bad argument.
-    #[napi]
-    pub fn start(
-        &self,
-        id: u32,
-        method: String,
-        first: Option<Value>,
-        options: Option<Value>,
-        token: Option<u32>,
-    ) -> napi::Result<()> {
-        let call = js(self.prepare(&method, first, options))?;
-        let done = self
-            .done
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone()
-            .ok_or_else(|| napi::Error::from_reason("onDone was not called"))?;
-        napi::bindgen_prelude::spawn(async move {
-            let (ok, payload) = match cancellable(token, call).await {
-                None => (false, aborted().reason),
-                Some(Ok(json)) => (true, json),
-                Some(Err(e)) => (false, to_napi(e).reason),
-            };
-            // A closing environment drops the completion, never blocks.
-            let _ = done.call(
-                FnArgs::from((id, ok, payload)),
-                ThreadsafeFunctionCallMode::NonBlocking,
-            );
-        });
-        Ok(())
-    }
-}
-
 /// A client from the `QFPAY_*` environment variables, then `overrides` (behind
 /// `Client.fromEnv`).
 #[napi]
 pub fn native_client_from_env(overrides: Option<Value>) -> napi::Result<NativeClient> {
-    let inner = js(ClientBuilder::new()
-        .env()
-        .and_then(|b| apply(b, overrides))
-        .and_then(ClientBuilder::build))?;
-    Ok(NativeClient::wrap(inner))
+    NativeClient::build(ClientBuilder::new().env().and_then(|b| apply(b, overrides)))
 }
 
 /// Pages of a query (behind the JavaScript async iterator of `Client.queryPages`).
@@ -302,11 +225,80 @@ impl NativeQueryPages {
     #[napi]
     pub async fn next_page(&self) -> napi::Result<Option<String>> {
         let pages = Arc::clone(&self.pages);
-        let mut guard = pages.lock().await;
-        guard
-            .next_page()
-            .await
-            .map(|r| js(r.and_then(|p| json(&p))))
-            .transpose()
+        let mut pages = pages.lock().await;
+        let page = pages.next_page().await;
+        page.map(|r| js(r.and_then(|p| json(&p)))).transpose()
+    }
+}
+
+/// No level is wanted.
+const OFF: u8 = u8::MAX;
+
+/// The events callback: one argument (the event as JSON, from the core's description of an
+/// event, with Node's names), weak (it never keeps Node alive). Created only when a logger or
+/// listener exists (`lib/events.js` asks for it).
+pub type Callback = ThreadsafeFunction<String, (), String, Status, false, true>;
+
+/// The observer installed on a client; `enabled()` is one atomic load.
+struct JsObserver {
+    callback: Callback,
+    min: Arc<AtomicU8>,
+}
+
+impl Observer for JsObserver {
+    fn enabled(&self, level: Level) -> bool {
+        // A level's rank: 0 trace, 1 debug, 2 info, 3 warn, 4 error (the core's order).
+        level as u8 >= self.min.load(Ordering::Relaxed)
+    }
+
+    fn on_event(&self, event: &Event) {
+        // Non-blocking: the I/O thread never waits for JavaScript. A full or closing queue
+        // drops the event, never the call.
+        if let Ok(json) = json(event) {
+            let _ = self
+                .callback
+                .call(json, ThreadsafeFunctionCallMode::NonBlocking);
+        }
+    }
+}
+
+/// One call's cancellation token: the wrapper makes one for a call with an `AbortSignal` and
+/// cancels it when the signal aborts; the call's core future is then dropped (the core reports
+/// a money-moving call cancelled after sending as a `cancelled` event naming its order).
+#[napi]
+#[derive(Default)]
+pub struct CancelToken(Arc<Notify>);
+
+#[napi]
+impl CancelToken {
+    /// A new token.
+    #[napi(constructor)]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Cancels the call (a no-op once it has ended). `notify_one` keeps a permit, so a call
+    /// that has not started waiting yet still sees it.
+    #[napi]
+    pub fn cancel(&self) {
+        self.0.notify_one();
+    }
+}
+
+/// Runs `fut`, or drops it when `token` is cancelled (then the result is `None`).
+pub async fn cancellable<T>(token: Option<Arc<Notify>>, fut: impl Future<Output = T>) -> Option<T> {
+    let Some(notify) = token else {
+        return Some(fut.await);
+    };
+    tokio::select! {
+        r = fut => Some(r),
+        () = notify.notified() => None,
+    }
+}
+
+impl CancelToken {
+    /// The token's notifier, for [`cancellable`].
+    pub fn notify(&self) -> Arc<Notify> {
+        Arc::clone(&self.0)
     }
 }

@@ -49,7 +49,7 @@ pub fn operation(method: &str) -> qfpay::Result<&'static Operation> {
     qfpay::surface::OPERATIONS
         .iter()
         .find(|o| Lang::Node.member(o.name) == method)
-        .ok_or_else(|| crate::errors::invalid("method", format!("{method:?} is not a method")))
+        .ok_or_else(|| crate::results::invalid("method", format!("{method:?} is not a method")))
 }
 
 /// Operation `op`'s request from its JavaScript argument: the request object, or the order

@@ -3,19 +3,15 @@
 //! Conversions only: JavaScript objects become core requests (`convert`), core results become
 //! JSON from the core's own description of them with Node's naming applied (`results`), and
 //! core errors become `"[code] message"` errors that the JavaScript wrapper in `lib/` rethrows
-//! as `QfPayError` subclasses (`errors`); the module's
+//! as `QfPayError` subclasses (`results` too); the module's
 //! functions (signing, notifications, QR, `QFPAY_LOG`) are in `functions`. Every QFPay
 //! rule lives in the core.
 
-mod cancel;
 mod client;
 mod convert;
-mod errors;
-mod events;
 pub mod functions;
 mod results;
 mod sandbox;
 
-pub use cancel::{cancel_call, cancel_token, release_token};
-pub use client::{NativeClient, NativeQueryPages, native_client_from_env};
+pub use client::{CancelToken, NativeClient, NativeQueryPages, native_client_from_env};
 pub use sandbox::{NativeSandbox, start_sandbox};

@@ -1,51 +1,48 @@
 //! Core results for JavaScript, from the core's own description of each result (`describe!`
 //! in core: its fields, computed values included, and its `Serialize`). Nothing here names a
-//! field: [`Js`] applies Node's conventions to whatever the core serializes, in one place:
-//! - a result's field names in lowerCamelCase (`out_trade_no` → `outTradeNo`);
-//! - an absent optional field left out (not `null`), as `field?: T` in `lib/surface.d.ts`;
+//! field: [`Camel`] writes whatever the core serializes as JSON with Node's conventions:
+//! - a struct's field names in lowerCamelCase (`out_trade_no` → `outTradeNo`);
+//! - an absent optional field (one serialized as `null`) left out, as `field?: T` in
+//!   `lib/surface.d.ts`;
 //! - maps (`raw`) untouched: QFPay's own keys, as sent.
 //!
 //! Results cross as JSON text that the wrapper parses once (`JSON.parse` builds the object
 //! several times faster than napi setting properties one by one: bindings-node/BENCHMARKS.md).
+//!
+//! Core errors become JavaScript errors here too: napi cannot give an async rejection a custom
+//! `code`, so every failure is a `GenericFailure` whose message is `"[code] message"`, then
+//! the ASCII record separator (`\u001e`) and the error's own serialization as JSON, with these
+//! conventions. `lib/index.js` parses it once and throws the matching `QfPayError` subclass.
 
 use std::sync::LazyLock;
 
-use qfpay::surface::Lang;
 use qfpay::surface::schema::RESULTS;
+use qfpay::surface::{ERROR_FIELDS, Lang};
+use serde::ser::{self, Impossible, Serialize, SerializeMap, SerializeSeq, SerializeStruct};
+use serde_json::Error;
 
-use serde::ser::{self, Impossible, Serialize, SerializeMap, SerializeSeq, Serializer};
-
-/// A core result (or `Option`/`Vec` of one) as JavaScript sees it.
-pub struct Js<'a, T: ?Sized>(pub &'a T);
-
-impl<T: Serialize + ?Sized> Serialize for Js<'_, T> {
-    #[inline]
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(Camel(serializer))
-    }
-}
-
-/// A result as the JSON text the wrapper parses.
+/// A result (or `Option`/`Vec` of one, an error, an event) as the JSON text the wrapper parses.
 pub fn json<T: Serialize + ?Sized>(v: &T) -> qfpay::Result<String> {
-    serde_json::to_string(&Js(v)).map_err(|e| qfpay::Error::Decode(format!("result to JSON: {e}")))
+    let mut out = Vec::with_capacity(1024);
+    let to_json = |e: &dyn std::fmt::Display| qfpay::Error::Decode(format!("result to JSON: {e}"));
+    v.serialize(Camel(&mut out)).map_err(|e| to_json(&e))?;
+    String::from_utf8(out).map_err(|e| to_json(&e))
 }
 
-/// A result as a JSON value (a `duplicate_order` error's `existing`).
+/// A result as a JSON value (an error's details).
 pub fn value<T: Serialize + ?Sized>(v: &T) -> serde_json::Value {
-    serde_json::to_value(Js(v)).unwrap_or(serde_json::Value::Null)
+    let text = json(v).unwrap_or_default();
+    serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)
 }
-
-/// A field's name and its camelCase form.
-type Field = (&'static str, String);
 
 /// A struct's field names with their camelCase forms, by position.
-type Names = &'static [Field];
+type Names = Vec<(&'static str, String)>;
 
 /// Every result's field names in lowerCamelCase, by struct name and position, from the core's
 /// description of each (`RESULTS`, in the order `describe!` serializes them): each name is
 /// converted once per process, not once per result (converting per result cost about 15 % of
 /// a payment's conversion).
-static NAMES: LazyLock<Vec<(&'static str, Vec<Field>)>> = LazyLock::new(|| {
+static NAMES: LazyLock<Vec<(&'static str, Names)>> = LazyLock::new(|| {
     RESULTS
         .iter()
         .map(|(name, _, fields)| {
@@ -55,269 +52,285 @@ static NAMES: LazyLock<Vec<(&'static str, Vec<Field>)>> = LazyLock::new(|| {
         .collect()
 });
 
-/// The names of struct `name`, if it is a result.
-fn names_of(name: &str) -> Option<Names> {
-    NAMES
-        .iter()
-        .find(|(k, _)| *k == name)
-        .map(|(_, n)| n.as_slice())
+/// The serializer that applies the conventions to `.0`: structs, sequences and maps are
+/// written here (so that their items get the conventions too), everything else by serde_json.
+struct Camel<'a>(&'a mut Vec<u8>);
+
+/// An object being written: a struct (`names`: its camelCase names when it is a result) or a
+/// map.
+struct Object<'a> {
+    out: &'a mut Vec<u8>,
+    first: bool,
+    names: Option<&'static [(&'static str, String)]>,
+    at: usize,
 }
 
-/// `Serializer` methods of [`Camel`] that hand their value to the inner serializer.
-macro_rules! forward {
-    ($($method:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)*) => {
+/// A sequence being written.
+struct Items<'a> {
+    out: &'a mut Vec<u8>,
+    first: bool,
+}
+
+/// `Serializer` methods of [`Camel`] that serde_json writes as they are.
+macro_rules! plain {
+    ($($method:ident($($arg:ident: $ty:ty),*);)*) => {
         $(#[inline]
-        fn $method(self, $($arg: $ty),*) -> Result<$ret, S::Error> {
-            self.0.$method($($arg),*)
+        fn $method(self, $($arg: $ty),*) -> Result<(), Error> {
+            ser::Serializer::$method(&mut serde_json::Serializer::new(self.0), $($arg),*)
         })*
     };
 }
 
-/// The serializer that applies the conventions: structs become objects with camelCase keys and
-/// absent fields left out; sequences and options carry the conventions to their items; maps
-/// and everything else go to `S` as they are.
-struct Camel<S>(S);
-
-/// A struct's fields, written as an object's entries.
-struct Fields<M> {
-    map: M,
-    /// The struct's field names, when it is a result.
-    names: Option<Names>,
-    /// The position of the next field.
-    at: usize,
+/// `Serializer` methods of [`Camel`] for shapes no result has.
+macro_rules! unsupported {
+    ($($method:ident($($ty:ty),*) -> $ret:ty;)*) => {
+        $(fn $method(self, $(_: $ty),*) -> Result<$ret, Error> {
+            Err(ser::Error::custom(concat!(stringify!($method), " is not a result's shape")))
+        })*
+    };
 }
 
-/// A sequence's items, each with the conventions.
-struct Items<Q>(Q);
-
-impl<S: Serializer> Serializer for Camel<S> {
-    type Ok = S::Ok;
-    type Error = S::Error;
-    type SerializeSeq = Items<S::SerializeSeq>;
-    type SerializeTuple = S::SerializeTuple;
-    type SerializeTupleStruct = S::SerializeTupleStruct;
-    type SerializeTupleVariant = S::SerializeTupleVariant;
-    type SerializeMap = S::SerializeMap;
-    type SerializeStruct = Fields<S::SerializeMap>;
-    type SerializeStructVariant = S::SerializeStructVariant;
+impl<'a> ser::Serializer for Camel<'a> {
+    type Ok = ();
+    type Error = Error;
+    type SerializeSeq = Items<'a>;
+    type SerializeTuple = Items<'a>;
+    type SerializeTupleStruct = Impossible<(), Error>;
+    type SerializeTupleVariant = Impossible<(), Error>;
+    type SerializeMap = Object<'a>;
+    type SerializeStruct = Object<'a>;
+    type SerializeStructVariant = Impossible<(), Error>;
 
     #[inline]
-    fn serialize_struct(
-        self,
-        name: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStruct, S::Error> {
-        // No length: absent fields are left out.
-        let map = self.0.serialize_map(None)?;
-        Ok(Fields {
-            map,
-            names: names_of(name),
+    fn serialize_struct(self, name: &'static str, _: usize) -> Result<Object<'a>, Error> {
+        self.0.push(b'{');
+        let names = NAMES
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, n)| n.as_slice());
+        Ok(Object {
+            out: self.0,
+            first: true,
+            names,
             at: 0,
         })
     }
 
     #[inline]
-    fn serialize_seq(self, len: Option<usize>) -> Result<Self::SerializeSeq, S::Error> {
-        self.0.serialize_seq(len).map(Items)
+    fn serialize_map(self, _: Option<usize>) -> Result<Object<'a>, Error> {
+        self.0.push(b'{');
+        Ok(Object {
+            out: self.0,
+            first: true,
+            names: None,
+            at: 0,
+        })
     }
 
     #[inline]
-    fn serialize_some<T: Serialize + ?Sized>(self, v: &T) -> Result<S::Ok, S::Error> {
-        self.0.serialize_some(&Js(v))
+    fn serialize_seq(self, _: Option<usize>) -> Result<Items<'a>, Error> {
+        self.0.push(b'[');
+        Ok(Items {
+            out: self.0,
+            first: true,
+        })
+    }
+
+    #[inline]
+    fn serialize_tuple(self, len: usize) -> Result<Items<'a>, Error> {
+        self.serialize_seq(Some(len))
+    }
+
+    #[inline]
+    fn serialize_some<T: Serialize + ?Sized>(self, v: &T) -> Result<(), Error> {
+        v.serialize(self)
     }
 
     #[inline]
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
-        name: &'static str,
+        _: &'static str,
         v: &T,
-    ) -> Result<S::Ok, S::Error> {
-        self.0.serialize_newtype_struct(name, &Js(v))
+    ) -> Result<(), Error> {
+        v.serialize(self)
     }
 
-    #[inline]
+    plain! {
+        serialize_bool(v: bool);
+        serialize_i8(v: i8);
+        serialize_i16(v: i16);
+        serialize_i32(v: i32);
+        serialize_i64(v: i64);
+        serialize_u8(v: u8);
+        serialize_u16(v: u16);
+        serialize_u32(v: u32);
+        serialize_u64(v: u64);
+        serialize_f32(v: f32);
+        serialize_f64(v: f64);
+        serialize_char(v: char);
+        serialize_str(v: &str);
+        serialize_bytes(v: &[u8]);
+        serialize_none();
+        serialize_unit();
+        serialize_unit_struct(name: &'static str);
+        serialize_unit_variant(name: &'static str, index: u32, variant: &'static str);
+    }
+
+    unsupported! {
+        serialize_tuple_struct(&'static str, usize) -> Self::SerializeTupleStruct;
+        serialize_tuple_variant(&'static str, u32, &'static str, usize) -> Self::SerializeTupleVariant;
+        serialize_struct_variant(&'static str, u32, &'static str, usize) -> Self::SerializeStructVariant;
+    }
+
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
         self,
-        name: &'static str,
-        index: u32,
+        _: &'static str,
+        _: u32,
         variant: &'static str,
         v: &T,
-    ) -> Result<S::Ok, S::Error> {
-        self.0
-            .serialize_newtype_variant(name, index, variant, &Js(v))
-    }
-
-    forward! {
-        serialize_bool(v: bool) -> S::Ok;
-        serialize_i8(v: i8) -> S::Ok;
-        serialize_i16(v: i16) -> S::Ok;
-        serialize_i32(v: i32) -> S::Ok;
-        serialize_i64(v: i64) -> S::Ok;
-        serialize_u8(v: u8) -> S::Ok;
-        serialize_u16(v: u16) -> S::Ok;
-        serialize_u32(v: u32) -> S::Ok;
-        serialize_u64(v: u64) -> S::Ok;
-        serialize_f32(v: f32) -> S::Ok;
-        serialize_f64(v: f64) -> S::Ok;
-        serialize_char(v: char) -> S::Ok;
-        serialize_str(v: &str) -> S::Ok;
-        serialize_bytes(v: &[u8]) -> S::Ok;
-        serialize_none() -> S::Ok;
-        serialize_unit() -> S::Ok;
-        serialize_unit_struct(name: &'static str) -> S::Ok;
-        serialize_unit_variant(name: &'static str, index: u32, variant: &'static str) -> S::Ok;
-        serialize_tuple(len: usize) -> S::SerializeTuple;
-        serialize_tuple_struct(name: &'static str, len: usize) -> S::SerializeTupleStruct;
-        serialize_tuple_variant(name: &'static str, index: u32, variant: &'static str, len: usize) -> S::SerializeTupleVariant;
-        serialize_map(len: Option<usize>) -> S::SerializeMap;
-        serialize_struct_variant(name: &'static str, index: u32, variant: &'static str, len: usize) -> S::SerializeStructVariant;
+    ) -> Result<(), Error> {
+        let mut map = self.serialize_map(Some(1))?;
+        map.serialize_entry(variant, v)?;
+        SerializeMap::end(map)
     }
 }
 
-impl<M: SerializeMap> ser::SerializeStruct for Fields<M> {
-    type Ok = M::Ok;
-    type Error = M::Error;
+impl SerializeStruct for Object<'_> {
+    type Ok = ();
+    type Error = Error;
 
     #[inline]
     fn serialize_field<T: Serialize + ?Sized>(
         &mut self,
         key: &'static str,
         v: &T,
-    ) -> Result<(), M::Error> {
-        let at = self.at;
+    ) -> Result<(), Error> {
+        let (start, at) = (self.out.len(), self.at);
         self.at += 1;
-        if is_none(v) {
-            return Ok(());
+        if !self.first {
+            self.out.push(b',');
         }
+        // Field names are identifiers: nothing to escape.
+        self.out.push(b'"');
         match self.names.and_then(|n| n.get(at)) {
-            Some((k, camel)) if std::ptr::eq(*k, key) || *k == key => {
-                self.map.serialize_key(camel)?;
-            }
-            _ => self.map.serialize_key(&Lang::Node.member(key))?,
+            Some((k, camel)) if *k == key => self.out.extend_from_slice(camel.as_bytes()),
+            _ => self
+                .out
+                .extend_from_slice(Lang::Node.member(key).as_bytes()),
         }
-        self.map.serialize_value(&Js(v))
+        self.out.extend_from_slice(b"\":");
+        let value = self.out.len();
+        v.serialize(Camel(self.out))?;
+        if &self.out[value..] == b"null" {
+            self.out.truncate(start);
+        } else {
+            self.first = false;
+        }
+        Ok(())
     }
 
     #[inline]
-    fn end(self) -> Result<M::Ok, M::Error> {
-        self.map.end()
+    fn end(self) -> Result<(), Error> {
+        self.out.push(b'}');
+        Ok(())
     }
 }
 
-impl<Q: SerializeSeq> SerializeSeq for Items<Q> {
-    type Ok = Q::Ok;
-    type Error = Q::Error;
+impl SerializeMap for Object<'_> {
+    type Ok = ();
+    type Error = Error;
 
     #[inline]
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Q::Error> {
-        self.0.serialize_element(&Js(v))
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Error> {
+        if !std::mem::take(&mut self.first) {
+            self.out.push(b',');
+        }
+        // QFPay's keys: strings, which serde_json escapes.
+        key.serialize(&mut serde_json::Serializer::new(&mut *self.out))?;
+        self.out.push(b':');
+        Ok(())
     }
 
     #[inline]
-    fn end(self) -> Result<Q::Ok, Q::Error> {
-        self.0.end()
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
+        v.serialize(Camel(self.out))
+    }
+
+    #[inline]
+    fn end(self) -> Result<(), Error> {
+        SerializeStruct::end(self)
     }
 }
 
-/// Whether `v` serializes as `None` (an absent optional field). Monomorphized per field type,
-/// so it costs nothing for the fields that are never optional.
-#[inline]
-fn is_none<T: Serialize + ?Sized>(v: &T) -> bool {
-    matches!(v.serialize(NoneProbe), Ok(true))
-}
+impl SerializeSeq for Items<'_> {
+    type Ok = ();
+    type Error = Error;
 
-/// Answers "is it `None`?" from the first call a value makes, without serializing it.
-struct NoneProbe;
-
-/// Any value that is not `None` (a map or sequence stops the probe at its start).
-#[derive(Debug)]
-struct NotNone;
-
-impl std::fmt::Display for NotNone {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("not None")
+    #[inline]
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
+        if !std::mem::take(&mut self.first) {
+            self.out.push(b',');
+        }
+        v.serialize(Camel(self.out))
     }
-}
 
-impl std::error::Error for NotNone {}
-
-impl ser::Error for NotNone {
-    fn custom<T: std::fmt::Display>(_: T) -> Self {
-        NotNone
+    #[inline]
+    fn end(self) -> Result<(), Error> {
+        self.out.push(b']');
+        Ok(())
     }
 }
 
-/// `Serializer` methods of [`NoneProbe`] for values that are not `None`.
-macro_rules! not_none {
-    ($($method:ident($($arg:ty),*) -> $ret:ty;)*) => {
-        $(#[inline]
-        fn $method(self, $(_: $arg),*) -> Result<$ret, NotNone> {
-            Err(NotNone)
-        })*
-    };
+impl ser::SerializeTuple for Items<'_> {
+    type Ok = ();
+    type Error = Error;
+
+    #[inline]
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
+        SerializeSeq::serialize_element(self, v)
+    }
+
+    #[inline]
+    fn end(self) -> Result<(), Error> {
+        SerializeSeq::end(self)
+    }
 }
 
-impl Serializer for NoneProbe {
-    type Ok = bool;
-    type Error = NotNone;
-    type SerializeSeq = Impossible<bool, NotNone>;
-    type SerializeTuple = Impossible<bool, NotNone>;
-    type SerializeTupleStruct = Impossible<bool, NotNone>;
-    type SerializeTupleVariant = Impossible<bool, NotNone>;
-    type SerializeMap = Impossible<bool, NotNone>;
-    type SerializeStruct = Impossible<bool, NotNone>;
-    type SerializeStructVariant = Impossible<bool, NotNone>;
+/// Separates the human message from the JSON details in a native error message.
+pub const DETAIL_SEPARATOR: char = '\u{1e}';
 
-    #[inline]
-    fn serialize_none(self) -> Result<bool, NotNone> {
-        Ok(true)
+/// A core error as a napi error in the `[code] message␞{json}` format: the details are the
+/// core's own serialization of the error with Node's names (absent fields left out, `existing`
+/// a Transaction as every result, durations named like the options: `retryAfterMs`).
+pub fn to_napi(e: qfpay::Error) -> napi::Error {
+    let e = e.in_lang(Lang::Node);
+    let mut detail = value(&e);
+    if let serde_json::Value::Object(m) = &mut detail {
+        m.remove("code");
+        m.remove("message");
+        for (name, ..) in ERROR_FIELDS {
+            let (member, option) = (Lang::Node.member(name), Lang::Node.option(name));
+            if member != option
+                && let Some(v) = m.remove(&member)
+            {
+                m.insert(option, v);
+            }
+        }
     }
-    #[inline]
-    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<bool, NotNone> {
-        Ok(false)
+    let message = format!("[{}] {e}{DETAIL_SEPARATOR}{detail}", e.code());
+    napi::Error::new(napi::Status::GenericFailure, message)
+}
+
+/// A validation error raised by the binding's own conversion of a JavaScript value (a wrong
+/// type, a fractional amount, an unknown option), named by the QFPay field.
+pub fn invalid(field: &str, rule: impl Into<String>) -> qfpay::Error {
+    qfpay::Error::Validation {
+        field: field.to_owned(),
+        rule: rule.into(),
     }
-    #[inline]
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        _: &T,
-    ) -> Result<bool, NotNone> {
-        Err(NotNone)
-    }
-    #[inline]
-    fn serialize_newtype_variant<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: &T,
-    ) -> Result<bool, NotNone> {
-        Err(NotNone)
-    }
-    not_none! {
-        serialize_bool(bool) -> bool;
-        serialize_i8(i8) -> bool;
-        serialize_i16(i16) -> bool;
-        serialize_i32(i32) -> bool;
-        serialize_i64(i64) -> bool;
-        serialize_u8(u8) -> bool;
-        serialize_u16(u16) -> bool;
-        serialize_u32(u32) -> bool;
-        serialize_u64(u64) -> bool;
-        serialize_f32(f32) -> bool;
-        serialize_f64(f64) -> bool;
-        serialize_char(char) -> bool;
-        serialize_str(&str) -> bool;
-        serialize_bytes(&[u8]) -> bool;
-        serialize_unit() -> bool;
-        serialize_unit_struct(&'static str) -> bool;
-        serialize_unit_variant(&'static str, u32, &'static str) -> bool;
-        serialize_seq(Option<usize>) -> Self::SerializeSeq;
-        serialize_tuple(usize) -> Self::SerializeTuple;
-        serialize_tuple_struct(&'static str, usize) -> Self::SerializeTupleStruct;
-        serialize_tuple_variant(&'static str, u32, &'static str, usize) -> Self::SerializeTupleVariant;
-        serialize_map(Option<usize>) -> Self::SerializeMap;
-        serialize_struct(&'static str, usize) -> Self::SerializeStruct;
-        serialize_struct_variant(&'static str, u32, &'static str, usize) -> Self::SerializeStructVariant;
-    }
+}
+
+/// Converts a core result for JavaScript.
+pub fn js<T>(r: qfpay::Result<T>) -> napi::Result<T> {
+    r.map_err(to_napi)
 }

@@ -1,170 +1,125 @@
 //! `NativeSandbox`: the core's in-process QFPay simulator on its own thread and runtime.
 
-use std::sync::Mutex;
+use std::sync::{Mutex, PoisonError};
 
 use napi_derive::napi;
 use qfpay::surface::Lang;
-use qfpay_sandbox::{Fault, Merchant, Sandbox, SandboxConfig};
-use serde_json::{Map, Value, json};
+use qfpay_sandbox::{Fault, Sandbox};
+use serde_json::{Value, json};
 
 use crate::convert;
-use crate::errors::{config, invalid, js};
+use crate::results::{invalid, js};
 
-/// `Sandbox.start`'s options, by the sandbox's own reader under Node's names.
-fn sandbox_config(options: Option<Value>) -> qfpay::Result<SandboxConfig> {
-    qfpay_sandbox::options::config(Lang::Node, convert::value(options))
-}
-
-fn merchant_json(m: &Merchant) -> Value {
-    let mut o = Map::new();
-    o.insert("appCode".into(), json!(m.app_code));
-    o.insert("clientKey".into(), json!(m.client_key));
-    if let Some(id) = &m.mchid {
-        o.insert("mchid".into(), json!(id));
-    }
-    if let Some(u) = &m.notify_url {
-        o.insert("notifyUrl".into(), json!(u));
-    }
-    Value::Object(o)
-}
-
-/// Starts a sandbox on 127.0.0.1 (a free port unless `port` is given), on its own thread.
+/// Starts a sandbox on 127.0.0.1 (a free port unless `port` is given), on its own thread;
+/// `options` as the sandbox's own reader takes them, under Node's names.
 #[napi]
 pub fn start_sandbox(options: Option<Value>) -> napi::Result<NativeSandbox> {
-    let cfg = js(sandbox_config(options))?;
-    let sb = Sandbox::start_background(cfg)
-        .map_err(|e| crate::errors::to_napi(config(format!("the sandbox could not start: {e}"))))?;
-    Ok(NativeSandbox {
-        base_url: sb.base_url(),
-        port: u32::from(sb.port()),
-        merchants: sb.merchants().iter().map(merchant_json).collect(),
-        inner: Mutex::new(Some(sb)),
-    })
+    let cfg = js(qfpay_sandbox::options::config(
+        Lang::Node,
+        convert::value(options),
+    ))?;
+    let started = Sandbox::start_background(cfg)
+        .map_err(|e| qfpay::Error::config(format!("the sandbox could not start: {e}")));
+    Ok(NativeSandbox(Mutex::new(Some(js(started)?))))
 }
 
 /// The native sandbox behind the JavaScript `Sandbox`.
 #[napi]
-pub struct NativeSandbox {
-    inner: Mutex<Option<Sandbox>>,
-    base_url: String,
-    port: u32,
-    merchants: Vec<Value>,
-}
+pub struct NativeSandbox(Mutex<Option<Sandbox>>);
 
-impl NativeSandbox {
-    fn with<T>(&self, f: impl FnOnce(&Sandbox) -> T) -> napi::Result<T> {
-        let guard = self
-            .inner
-            .lock()
-            .map_err(|_| napi::Error::from_reason("the sandbox lock is poisoned"))?;
-        match guard.as_ref() {
-            Some(sb) => Ok(f(sb)),
-            None => Err(crate::errors::to_napi(config("the sandbox was stopped"))),
-        }
+/// The number of API requests a fault lasts: `count`, default 1.
+fn fault_count(fault: &Value) -> qfpay::Result<u32> {
+    match fault.get("count") {
+        None | Some(Value::Null) => Some(1),
+        Some(v) => v.as_u64().and_then(|n| u32::try_from(n).ok()),
     }
+    .ok_or_else(|| invalid("count", "must be a whole number"))
 }
 
 #[napi]
 impl NativeSandbox {
-    /// `http://127.0.0.1:<port>`.
+    /// `{ baseUrl, port, merchants: [{ appCode, clientKey, mchid?, notifyUrl? }] }`.
     #[napi(getter)]
-    pub fn base_url(&self) -> String {
-        self.base_url.clone()
+    pub fn info(&self) -> napi::Result<Value> {
+        self.control("info".to_owned(), None)
     }
 
-    /// The port.
-    #[napi(getter)]
-    pub fn port(&self) -> u32 {
-        self.port
-    }
-
-    /// The merchants `{ appCode, clientKey, mchid?, notifyUrl? }`.
+    /// The sandbox's controls, by name (`lib/sandbox.js` checks their arguments): `info`,
+    /// `pay` (a `syssn` or `out_trade_no`: the customer pays; the order's record),
+    /// `injectFault` (`{ kind, count?, ms?, status?, body? }` for the next `count` API
+    /// requests), `requests` (the log, oldest first), `requestCount` (API requests since
+    /// start or reset), `notifications` (deliveries and their attempts), `orders` (every
+    /// payment and refund, QFPay's snake_case names) and `reset` (forgets orders, the log,
+    /// faults and notifications).
     #[napi]
-    pub fn merchants(&self) -> Vec<Value> {
-        self.merchants.clone()
+    pub fn control(&self, name: String, arg: Option<Value>) -> napi::Result<Value> {
+        let guard = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let sb = js(guard
+            .as_ref()
+            .ok_or_else(|| qfpay::Error::config("the sandbox was stopped")))?;
+        let arg = arg.unwrap_or(Value::Null);
+        js(match name.as_str() {
+            "info" => {
+                let merchants = sb.merchants().iter().map(|m| {
+                    let mut o = json!({ "appCode": m.app_code, "clientKey": m.client_key,
+                        "mchid": m.mchid, "notifyUrl": m.notify_url });
+                    if let Value::Object(o) = &mut o {
+                        o.retain(|_, v| !v.is_null());
+                    }
+                    o
+                });
+                let merchants: Vec<Value> = merchants.collect();
+                Ok(json!({ "baseUrl": sb.base_url(), "port": sb.port(), "merchants": merchants }))
+            }
+            "pay" => sb
+                .pay(arg.as_str().unwrap_or_default())
+                .map_err(|e| invalid("syssn", e.to_string())),
+            "injectFault" => {
+                let fault = Fault::from_json(&arg).map_err(|e| invalid("fault", e));
+                fault.and_then(|f| {
+                    sb.inject_fault(f, fault_count(&arg)?);
+                    Ok(Value::Null)
+                })
+            }
+            "requests" => Ok(Value::Array(sb.requests())),
+            "requestCount" => Ok(json!(sb.request_count())),
+            "notifications" => Ok(Value::Array(sb.notifications())),
+            "orders" => Ok(Value::Array(sb.orders())),
+            "reset" => {
+                sb.reset();
+                Ok(Value::Null)
+            }
+            other => Err(invalid(
+                "control",
+                format!("{other:?} is not a sandbox control"),
+            )),
+        })
     }
 
-    /// The customer pays the order (by `syssn` or `out_trade_no`); returns the record.
-    #[napi]
-    pub fn pay(&self, syssn_or_out_trade_no: String) -> napi::Result<Value> {
-        self.with(|sb| sb.pay(&syssn_or_out_trade_no))?
-            .map_err(|e| crate::errors::to_napi(invalid("syssn", e.to_string())))
-    }
-
-    /// Faults for the next `count` (default 1) API requests:
-    /// `{ kind: 'delay'|'drop'|'http_status'|'malformed'|'canned', count?, ms?, status?, body? }`.
-    #[napi]
-    pub fn inject_fault(&self, fault: Value) -> napi::Result<()> {
-        let parsed =
-            Fault::from_json(&fault).map_err(|e| crate::errors::to_napi(invalid("fault", e)))?;
-        let count = match fault.get("count") {
-            None | Some(Value::Null) => 1,
-            Some(v) => v
-                .as_u64()
-                .and_then(|n| u32::try_from(n).ok())
-                .ok_or_else(|| {
-                    crate::errors::to_napi(invalid("count", "must be a whole number"))
-                })?,
-        };
-        self.with(|sb| sb.inject_fault(parsed, count))
-    }
-
-    /// The request log, oldest first.
-    #[napi]
-    pub fn requests(&self) -> napi::Result<Vec<Value>> {
-        self.with(Sandbox::requests)
-    }
-
-    /// API requests received since start or reset.
-    #[napi]
-    pub fn request_count(&self) -> napi::Result<u32> {
-        self.with(|sb| u32::try_from(sb.request_count()).unwrap_or(u32::MAX))
-    }
-
-    /// Notification deliveries and their attempts.
-    #[napi]
-    pub fn notifications(&self) -> napi::Result<Vec<Value>> {
-        self.with(Sandbox::notifications)
-    }
-
-    /// Every payment and refund the sandbox holds (QFPay's snake_case names; the wrapper
-    /// gives them camelCase).
-    #[napi]
-    pub fn orders(&self) -> napi::Result<Vec<Value>> {
-        self.with(Sandbox::orders)
-    }
-
-    /// Moves the sandbox clock forward by `seconds` (at most 100 years either way).
+    /// Moves the sandbox clock forward by `seconds` (a whole number, at most 100 years either
+    /// way).
     #[napi]
     pub fn advance_clock(&self, seconds: f64) -> napi::Result<()> {
         const MAX: f64 = 100.0 * 366.0 * 24.0 * 3600.0;
         if !seconds.is_finite() || seconds.fract() != 0.0 || seconds.abs() > MAX {
-            return Err(crate::errors::to_napi(invalid(
-                "seconds",
-                format!("must be a whole number of seconds within 100 years, got {seconds}"),
-            )));
+            let rule = format!("must be a whole number of seconds within 100 years, got {seconds}");
+            return js(Err(invalid("seconds", rule)));
         }
+        let guard = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let sb = js(guard
+            .as_ref()
+            .ok_or_else(|| qfpay::Error::config("the sandbox was stopped")))?;
         // Whole and within 100 years: the cast is exact.
         #[allow(clippy::cast_possible_truncation)]
-        let s = seconds as i64;
-        self.with(|sb| sb.advance_clock(s))
-    }
-
-    /// Forgets orders, the log, faults and notifications.
-    #[napi]
-    pub fn reset(&self) -> napi::Result<()> {
-        self.with(Sandbox::reset)
+        sb.advance_clock(seconds as i64);
+        Ok(())
     }
 
     /// Stops the server (idempotent). The shutdown waits for the server thread on a blocking
     /// pool thread, never on the event loop.
     #[napi]
     pub async fn stop(&self) -> napi::Result<()> {
-        let taken = self
-            .inner
-            .lock()
-            .map_err(|_| napi::Error::from_reason("the sandbox lock is poisoned"))?
-            .take();
+        let taken = self.0.lock().unwrap_or_else(PoisonError::into_inner).take();
         if let Some(sb) = taken {
             napi::bindgen_prelude::spawn_blocking(move || sb.shutdown())
                 .await

@@ -1,13 +1,19 @@
 //! The node binding's generated files, from the core's surface:
 //! - `bindings-node/lib/surface.d.ts`: the result interfaces, the option and request
-//!   interfaces and the error classes' types. The hand-written `lib/index.d.ts` re-exports it
-//!   (and declares the client, the functions, logging and the sandbox); it imports the few
-//!   hand-written types it names (`Logger`, `LogLevel`, `PayType`, `SandboxMerchant`) back.
+//!   interfaces, the client's operations (`ClientOperations`), the event (`QfPayEvent`), the
+//!   module's functions and constants and the error classes' types. The hand-written
+//!   `lib/index.d.ts` re-exports it (and declares the rest of the client, logging and the
+//!   sandbox); it imports the few hand-written types it names (`Logger`, `LogLevel`,
+//!   `PayType`, `QueryPages`, `RawBody`, `SandboxMerchant`) back.
 //! - `bindings-node/lib/error-classes.js`: the error classes themselves and `ERROR_CLASSES`.
+//! - `bindings-node/lib/operations.js`: the client's operations (method name, whether it moves
+//!   money, whether its argument is an order number), which `lib/index.js` turns into methods;
+//!   `surface.d.ts` declares them (`ClientOperations`, merged into the `Client` class).
 
 use std::fmt::Write;
 
-use qfpay::surface::schema::{RESULTS, SANDBOX_START_OPTIONS};
+use qfpay::events::{Event, EventKind};
+use qfpay::surface::schema::{CONSTANTS, FUNCTIONS, RESULTS, SANDBOX_START_OPTIONS};
 use qfpay::surface::spec::{Kind, Opt};
 use qfpay::surface::{
     CALL_OPTIONS, CLIENT_OPTIONS, ENUMS, ERROR_DOCS, ERROR_FIELDS, Lang, OPERATIONS, WAIT_OPTIONS,
@@ -19,6 +25,7 @@ use crate::types::{pascal, render};
 
 const PATH: &str = "bindings-node/lib/surface.d.ts";
 const CLASSES_PATH: &str = "bindings-node/lib/error-classes.js";
+const OPS_PATH: &str = "bindings-node/lib/operations.js";
 const L: Lang = Lang::Node;
 
 /// Each operation's request interface (operations that take an order number alone have none).
@@ -58,15 +65,286 @@ const ALWAYS: &[(&str, &[&str])] = &[
 
 /// The files this module writes.
 pub fn files() -> Vec<File> {
-    vec![(PATH, text()), (CLASSES_PATH, classes())]
+    vec![
+        (PATH, text()),
+        (CLASSES_PATH, classes()),
+        (OPS_PATH, operations()),
+    ]
+}
+
+/// The operations that are one Promise-returning method each (`queryPages` is an iterator,
+/// written by hand).
+fn methods() -> impl Iterator<Item = &'static qfpay::surface::Operation> {
+    OPERATIONS.iter().filter(|o| o.name != "query_pages")
+}
+
+/// Whether operation `op`'s one argument is an order number (else a request object).
+fn order_number(op: &qfpay::surface::Operation) -> bool {
+    matches!(op.args, [only] if only.name == "out_trade_no")
+}
+
+/// `lib/operations.js`: what `lib/index.js` needs to define each operation's method.
+fn operations() -> String {
+    let mut out = crate::banner("//");
+    out.push_str(
+        "// The client's operations, from the core's table: each method's name, whether it moves\n\
+         // money, and whether its argument is an order number (else a request object).\n\
+         'use strict'\n\nmodule.exports = Object.freeze([\n",
+    );
+    let rows: Vec<String> = methods()
+        .map(|op| {
+            format!(
+                "  {{ method: '{}', movesMoney: {}, orderNumber: {} }}",
+                L.member(op.name),
+                op.moves_money,
+                order_number(op)
+            )
+        })
+        .collect();
+    let _ = writeln!(out, "{}\n])", rows.join(",\n"));
+    out
+}
+
+/// What each operation throws, in Node's classes (its `@throws` lines in `surface.d.ts`).
+const THROWS: &[(&str, &[&str])] = &[
+    (
+        "create_payment",
+        &[
+            "{ValidationError} a field broke a rule; nothing was sent.",
+            "{DeclinedError} and other {@link ApiError}s with QFPay's answer; `.outTradeNo` names the order.",
+            "{DuplicateOrderError} the order number was used before; `.existing` is that transaction.",
+            "{StatusUnknownError} the outcome is unknown: query `.outTradeNo`, never pay again under a new number.",
+            "{RateLimitedError | NetworkError} not processed (see `.sent`).",
+            "{DOMException} named `AbortError` when `options.signal` aborts.",
+        ],
+    ),
+    (
+        "wechat_qr",
+        &[
+            "{QfPayError} as {@link Client.createPayment}; {@link DOMException} `AbortError` on abort.",
+        ],
+    ),
+    (
+        "query",
+        &[
+            "{ValidationError} a field broke a rule.",
+            "{ApiError | NetworkError | RequestTimeoutError | RateLimitedError} the query failed.",
+            "{DOMException} `AbortError` on abort.",
+        ],
+    ),
+    (
+        "query_pages",
+        &[
+            "{ValidationError} at once, for a bad request; each page may reject as {@link Client.query}.",
+        ],
+    ),
+    (
+        "find_payment",
+        &[
+            "{ValidationError} when `outTradeNo` is not a non-empty string.",
+            "{ApiError | NetworkError | RequestTimeoutError} the query failed; {@link DOMException} `AbortError` on abort.",
+        ],
+    ),
+    (
+        "refund",
+        &[
+            "{ValidationError} a field broke a rule; nothing was sent.",
+            "{RefundRejectedError} and other {@link ApiError}s; `.outTradeNo` names the refund.",
+            "{StatusUnknownError} the outcome is unknown: query `.outTradeNo`.",
+            "{DOMException} `AbortError` on abort.",
+        ],
+    ),
+    (
+        "close",
+        &[
+            "{OrderStateError} and other {@link ApiError}s (e.g. already closed or paid).",
+            "{ValidationError | StatusUnknownError | NetworkError} as {@link Client.createPayment}; `AbortError` on abort.",
+        ],
+    ),
+    (
+        "reverse",
+        &[
+            "{ApiError | ValidationError | StatusUnknownError | NetworkError} as {@link Client.close}; `AbortError` on abort.",
+        ],
+    ),
+    (
+        "wait_for_payment",
+        &[
+            "{StatusUnknownError} when `timeoutMs` passes (after one last query at the deadline).",
+            "{DeclinedError} when the payment failed or was cancelled.",
+            "{ValidationError} for a bad order number or option; {@link DOMException} `AbortError` on abort.",
+        ],
+    ),
+];
+
+/// `ClientOperations`: each operation's method, from the core's table.
+fn client_operations(out: &mut String) {
+    doc(
+        out,
+        "",
+        "The client's operations (the `Client` class has them); every one returns a Promise and never blocks the event loop.",
+    );
+    out.push_str("export interface ClientOperations {\n");
+    for op in OPERATIONS {
+        // `reverse` takes `close`'s request: the interface of the operation with the same fields.
+        let names = |o: &qfpay::surface::Operation| {
+            let all = o.args.iter().chain(o.optional());
+            all.map(|a| a.name).collect::<Vec<_>>()
+        };
+        let request = REQUESTS
+            .iter()
+            .find(|(n, _)| {
+                OPERATIONS
+                    .iter()
+                    .any(|o| o.name == *n && names(o) == names(op))
+            })
+            .map(|r| r.1);
+        let arg = match request {
+            Some(r) if op.args.is_empty() => format!("request?: {r}"),
+            Some(r) => format!("request: {r}"),
+            None => format!("{}: string", L.member(op.args[0].name)),
+        };
+        let wait = op
+            .call
+            .iter()
+            .map(|o| o.name)
+            .eq(WAIT_OPTIONS.iter().map(|o| o.name));
+        let options = if wait { "WaitOptions" } else { "CallOptions" };
+        // `queryPages` is an async iterator (`QueryPages`, declared in lib/index.d.ts).
+        let returns = match (op.name, op.returns.strip_suffix('?')) {
+            ("query_pages", _) => "QueryPages".to_owned(),
+            (_, Some(t)) => format!("Promise<{t} | null>"),
+            (_, None) => format!("Promise<{}>", op.returns),
+        };
+        let _ = writeln!(out, "  /**\n   * {}", op.doc);
+        for t in THROWS
+            .iter()
+            .filter(|(n, _)| *n == op.name)
+            .flat_map(|t| t.1)
+        {
+            let _ = writeln!(out, "   * @throws {t}");
+        }
+        let _ = writeln!(
+            out,
+            "   */\n  {}({arg}, options?: {options}): {returns}",
+            L.member(op.name)
+        );
+    }
+    out.push_str("}\n\n");
+}
+
+/// What a QR function throws.
+const QR_THROWS: &str =
+    "{ValidationError} when `content` is not a string, or empty or too long for a QR code.";
+
+/// Node's declaration of the core's module functions (`FUNCTIONS`): each one's parameters and
+/// result, and what it throws. The `qr_*` functions are the `qr` object's methods.
+/// (`generateOutTradeNo` and `debugStringToSign` are declared in lib/index.d.ts.)
+const FUNCTION_DECLS: &[(&str, &str, &[&str])] = &[
+    (
+        "verify_notification",
+        "(rawBody: RawBody, signature: string | string[] | null | undefined, clientKey: string): Notification",
+        &[
+            "{SignatureError} when the signature is missing, empty or does not match (answer 4xx; do not trust the body).",
+            "{ValidationError} when given a parsed object instead of the raw body (`field` `rawBody`), or `signature` or `clientKey` is not a string (`field` names the argument).",
+            "{DecodeError} when the signed body is not a notification.",
+            "{ConfigError} when `clientKey` is empty.",
+        ],
+    ),
+    (
+        "notification_signature",
+        "(rawBody: RawBody, clientKey: string): string",
+        &[
+            "{ValidationError} when `rawBody` is not raw bytes or a string, or `clientKey` not a string.",
+        ],
+    ),
+    (
+        "sign",
+        "(params: Record<string, string | number>, key: string, signType?: 'md5' | 'sha256'): string",
+        &[
+            "{ValidationError} when a value is not a string or whole number, `key` is not a string, or `signType` is not `'md5'` or `'sha256'` (the value is never quoted).",
+        ],
+    ),
+    (
+        "string_to_sign",
+        "(params: Record<string, string | number>): string",
+        &["{ValidationError} when a value is not a string or whole number."],
+    ),
+    ("qr_svg", "(content: string): string", &[QR_THROWS]),
+    (
+        "qr_png",
+        "(content: string, scale?: number): Buffer",
+        &[
+            "{ValidationError} when `content` is not a string, or empty or too long for a QR code, or `scale` (pixels per module, default 8) is not a whole number from 1 to 100.",
+        ],
+    ),
+    ("qr_data_url", "(content: string): string", &[QR_THROWS]),
+    ("qr_terminal", "(content: string): string", &[QR_THROWS]),
+];
+
+/// The module functions and constants, from the core's tables.
+fn functions(out: &mut String) {
+    let mut qr = String::new();
+    for (name, what) in FUNCTIONS {
+        let Some((_, signature, throws)) = FUNCTION_DECLS.iter().find(|d| d.0 == *name) else {
+            continue;
+        };
+        let (indent, target, decl) = match name.strip_prefix("qr_") {
+            Some(method) => ("  ", &mut qr, L.member(method)),
+            None => (
+                "",
+                &mut *out,
+                format!("export declare function {}", L.member(name)),
+            ),
+        };
+        let _ = writeln!(target, "{indent}/**\n{indent} * {what}");
+        for t in *throws {
+            let _ = writeln!(target, "{indent} * @throws {t}");
+        }
+        let _ = writeln!(target, "{indent} */\n{indent}{decl}{signature}");
+    }
+    doc(out, "", "QR code rendering of a payment's `qrcode`.");
+    let _ = writeln!(out, "export declare const qr: {{\n{qr}}}");
+    for (name, what) in CONSTANTS {
+        doc(out, "", what);
+        let _ = writeln!(out, "export declare const {}: string", name.to_uppercase());
+    }
+    out.push('\n');
+}
+
+/// `EventKind` and `QfPayEvent`, from the core's description of an event.
+fn events(out: &mut String) {
+    doc(
+        out,
+        "",
+        "The kinds of events a client emits (`client.on(kind, fn)`).",
+    );
+    let kinds: Vec<String> = EventKind::ALL
+        .iter()
+        .map(|k| format!("'{}'", k.as_str()))
+        .collect();
+    let _ = writeln!(out, "export type EventKind = {}\n", kinds.join(" | "));
+    doc(out, "", Event::DOC);
+    out.push_str("export interface QfPayEvent {\n");
+    for f in Event::SCHEMA {
+        let (ty, optional) = match f.name {
+            "kind" => ("EventKind".to_owned(), false),
+            "level" => ("LogLevel".to_owned(), false),
+            _ => field_type(f.name, f.ty),
+        };
+        doc(out, "  ", f.doc);
+        let q = if optional { "?" } else { "" };
+        let _ = writeln!(out, "  {}{q}: {ty}", L.member(f.name));
+    }
+    out.push_str("}\n\n");
 }
 
 /// `lib/error-classes.js`: one class per error code (API categories under `ApiError`), and
-/// `ERROR_CLASSES`; `lib/errors.js` turns native errors into them.
+/// `ERROR_CLASSES`; `lib/index.js` turns native errors into them.
 fn classes() -> String {
     let mut out = crate::banner("//");
     out.push_str(
-        "// The QfPayError hierarchy: one class per error code of the core; lib/errors.js turns\n\
+        "// The QfPayError hierarchy: one class per error code of the core; lib/index.js turns\n\
          // native errors into them.\n'use strict'\n\n",
     );
     let base = L.error_class(None);
@@ -219,7 +497,7 @@ fn text() -> String {
     out.push_str(
         "// The `qfpay` package's results, options, requests and errors, from the core's surface;\n\
          // re-exported by the hand-written lib/index.d.ts.\n\n\
-         import type { Logger, LogLevel, PayType, SandboxMerchant } from './index'\n\n",
+         import type { Logger, LogLevel, PayType, QueryPages, RawBody, SandboxMerchant } from './index'\n\n",
     );
 
     // Enumerations.
@@ -301,6 +579,10 @@ fn text() -> String {
         }
         out.push_str("}\n\n");
     }
+
+    client_operations(&mut out);
+    events(&mut out);
+    functions(&mut out);
 
     // Results.
     for (name, what, fields) in RESULTS {
