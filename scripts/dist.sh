@@ -48,6 +48,10 @@ crates() {
   # sources: drop those extracted copies first (the overlay directories start with '-').
   rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/-*/qfpay-"$version" \
     "${CARGO_HOME:-$HOME/.cargo}"/registry/src/-*/qfpay-sandbox-"$version"
+  # Cargo also never re-checks a registry crate's sources once built: the verification build
+  # would link the first run's qfpay, compiled into the shared target directory. Drop the
+  # fingerprints of both crates (debug, where verification builds) so they are compiled again.
+  rm -rf "$target_dir"/debug/.fingerprint/qfpay-???????????????? "$target_dir"/debug/.fingerprint/qfpay-sandbox-????????????????
   cargo package -q -p qfpay -p qfpay-sandbox --allow-dirty &&
     cp "$target_dir/package/qfpay-$version.crate" "$target_dir/package/qfpay-sandbox-$version.crate" "$out/crates/"
 }
