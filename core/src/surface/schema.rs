@@ -117,7 +117,7 @@ pub const FUNCTIONS: &[(&str, &str)] = &[
     ),
     (
         "generate_out_trade_no",
-        "A new order number (unique, time-ordered, 32 characters).",
+        "A new order number: qf, the UTC time to the second and 18 random characters (34, URL-safe).",
     ),
 ];
 
