@@ -311,9 +311,9 @@ pub extern "system" fn Java_com_qfpay_Jni_notification<'l>(
 /// `Jni.clientNew(config, sink): byte[]`: builds a client without JNA (uniffi's generated
 /// constructor would load JNA and register every export first: ~0.3 s of a JVM's first client).
 /// `config` is the options buffer of `FfiClient::new`; `sink` the `EventForwarder`, or null when no
-/// level is enabled. Answers an outcome (`client::outcome`) holding the handle (8 bytes,
-/// big-endian: an `Arc<FfiClient>` strong count owned by the facade, given back with
-/// `clientRef`) and the configuration warnings (a list of text).
+/// level is enabled. Answers an outcome (`client::outcome`) holding a list: the handle (an
+/// `Arc<FfiClient>` strong count owned by the facade, given back with `clientRef`) and the
+/// configuration warnings (a list of text).
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_com_qfpay_Jni_clientNew<'l>(
     mut unowned: EnvUnowned<'l>,
@@ -331,10 +331,9 @@ pub extern "system" fn Java_com_qfpay_Jni_clientNew<'l>(
             };
             let built = FfiClient::new(&mut config.as_slice(), sink).map(|client| {
                 let warnings = serde_json::json!(client.config().warnings);
-                let mut buf = (Arc::into_raw(client) as usize as u64)
-                    .to_be_bytes()
-                    .to_vec();
-                crate::value::write(&warnings, &mut buf);
+                let handle = Arc::into_raw(client) as usize as i64;
+                let mut buf = Vec::with_capacity(64);
+                crate::value::write(&serde_json::json!([handle, warnings]), &mut buf);
                 buf
             });
             env.byte_array_from_slice(&outcome(built))

@@ -51,10 +51,6 @@ fn fault(args: &[Value]) -> FfiResult<Fault> {
     })
 }
 
-fn json(v: Vec<J>) -> Option<String> {
-    Some(J::Array(v).to_string())
-}
-
 #[uniffi::export]
 impl FfiSandbox {
     /// Starts a sandbox on its own thread; `options` are its start options by their Java names
@@ -110,9 +106,9 @@ impl FfiSandbox {
                 None
             }
             "request_count" => Some(s.request_count().to_string()),
-            "requests" => json(s.requests()),
-            "notifications" => json(s.notifications()),
-            "orders" => json(s.orders()),
+            "requests" => Some(J::Array(s.requests()).to_string()),
+            "notifications" => Some(J::Array(s.notifications()).to_string()),
+            "orders" => Some(J::Array(s.orders()).to_string()),
             "advance_clock" => {
                 let moved = s.try_advance_clock(int(&args, 0));
                 moved.map_err(|e| QfPayFfiError::invalid("duration", &e))?;

@@ -98,15 +98,7 @@ pub(crate) fn write(v: &J, out: &mut Vec<u8>) {
     }
 }
 
-/// A result of type `ty` (a name of `qfpay::surface::schema::RESULTS`, `list<…>`, `…?`) as the
-/// JVM reads it: the core's `Serialize` output, with each `raw` field's non-text values as
-/// their JSON text (the JVM's `raw` is a `Map<String, String>`).
-pub(crate) fn result<T: serde::Serialize>(ty: &str, v: &T) -> J {
-    let mut j = serde_json::to_value(v).unwrap_or(J::Null);
-    shape(&mut j, ty);
-    j
-}
-
+/// `v` of type `ty` with its `raw` fields' values as text (see [`encode`]).
 pub(crate) fn shape(v: &mut J, ty: &str) {
     let ty = ty.trim_end_matches('?');
     if ty == "raw" {
@@ -131,9 +123,13 @@ pub(crate) fn shape(v: &mut J, ty: &str) {
     }
 }
 
-/// `write` of [`result`] into a new buffer.
+/// A result of type `ty` (a name of `qfpay::surface::schema::RESULTS`, `list<…>`, `…?`) as the
+/// JVM reads it: the core's `Serialize` output, with each `raw` field's non-text values as
+/// their JSON text (the JVM's `raw` is a `Map<String, String>`).
 pub(crate) fn encode<T: serde::Serialize>(ty: &str, v: &T) -> Vec<u8> {
+    let mut j = serde_json::to_value(v).unwrap_or(J::Null);
+    shape(&mut j, ty);
     let mut out = Vec::with_capacity(512);
-    write(&result(ty, v), &mut out);
+    write(&j, &mut out);
     out
 }

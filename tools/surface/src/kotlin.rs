@@ -2,11 +2,11 @@
 //! `describe!`), each read from the generic value the native library sends (the core's
 //! `Serialize` output, `bindings-java/src/value.rs`); the setters of the requests' optional
 //! arguments and of the per-call options (from `OPERATIONS` and `CALL_OPTIONS`), which the
-//! hand-written builders extend; the exception classes of the error codes that add no member
-//! of their own and the code → class table (from `ERROR_DOCS`).
+//! hand-written builders extend; the exception class of every error code (from `ERROR_DOCS`, its
+//! members from `ERROR_FIELDS`) and the code → class table.
 
 use qfpay::events::Event;
-use qfpay::surface::schema::RESULTS;
+use qfpay::surface::schema::{CONSTANTS, FUNCTIONS, RESULTS};
 use qfpay::surface::{
     CALL_OPTIONS, CLIENT_OPTIONS, ENUMS, ERROR_DOCS, ERROR_FIELDS, Kind, Lang, OPERATIONS, Opt,
     WAIT_OPTIONS, is_api_category, operation,
@@ -17,16 +17,42 @@ use crate::types::{pascal, render};
 
 const PATH: &str = "bindings-java/src/main/kotlin/com/qfpay/Generated.kt";
 
-/// The error codes whose exception classes are written by hand in `Exceptions.kt` (they add
-/// members), besides the base classes.
-const HAND_WRITTEN: &[&str] = &[
-    "validation",
-    "config",
-    "api",
-    "duplicate_order",
-    "rate_limited",
-    "network",
-    "status_unknown",
+/// The members an error code's exception adds to the base class's: (code, canonical field of
+/// `ERROR_FIELDS`, whose doc it takes, Kotlin declaration after the name, read of `info`).
+const MEMBERS: &[(&str, &str, &str)] = &[
+    (
+        "validation",
+        "field",
+        "String = info[\"field\"] as String? ?: \"\"",
+    ),
+    (
+        "validation",
+        "rule",
+        "String = info[\"rule\"] as String? ?: \"\"",
+    ),
+    ("config", "field", "String? = info[\"field\"] as String?"),
+    ("config", "rule", "String? = info[\"rule\"] as String?"),
+    (
+        "duplicate_order",
+        "existing",
+        // A record the binding cannot read (an unknown state) is "could not be read".
+        "Transaction? = try {\n        info[\"existing\"]?.let(Transaction::of)\n    } catch (_: QfPayException) {\n        null\n    }",
+    ),
+    (
+        "rate_limited",
+        "retry_after",
+        "Duration? = (info[\"retry_after\"] as Long?)?.let { Duration.ofMillis(it) }",
+    ),
+    (
+        "network",
+        "sent",
+        "Boolean = info[\"sent\"] as Boolean? ?: true",
+    ),
+    (
+        "status_unknown",
+        "out_trade_no",
+        "String get() = super.outTradeNo ?: \"\"",
+    ),
 ];
 
 /// A field's Kotlin type (`raw` is QFPay's fields as text on the JVM).
@@ -181,20 +207,47 @@ fn errors() -> String {
     }
     out.push_str("    private companion object {\n        private const val serialVersionUID = 1L\n    }\n}\n");
     for (code, doc) in ERROR_DOCS {
-        if HAND_WRITTEN.contains(code) {
-            continue;
-        }
         let parent = if is_api_category(code) {
             "ApiException"
         } else {
             "QfPayException"
         };
+        let open = if *code == "api" { "open " } else { "" };
         out.push('\n');
         out.push_str(&kdoc("", doc));
         out.push_str(&format!(
-            "class {} internal constructor(info: ErrorInfo) : {parent}(info)\n",
+            "{open}class {} internal constructor(info: ErrorInfo) : {parent}(info)",
             Lang::Jvm.error_class(Some(code))
         ));
+        let members: Vec<String> = MEMBERS
+            .iter()
+            .filter(|m| m.0 == *code)
+            .map(|(_, name, decl)| {
+                let doc = ERROR_FIELDS
+                    .iter()
+                    .find(|f| f.0 == *name)
+                    .map_or("", |f| f.2);
+                let doc = match doc.strip_prefix(&format!("{code}: ")) {
+                    Some(d) => d[..1].to_uppercase() + &d[1..],
+                    None => doc.to_owned(),
+                };
+                let modifier = match *name {
+                    "existing" => "@Transient\n    val",
+                    "out_trade_no" => "override val",
+                    _ => "val",
+                };
+                format!(
+                    "{}    {modifier} {}: {decl}\n",
+                    kdoc("    ", &doc),
+                    Lang::Jvm.member(name)
+                )
+            })
+            .collect();
+        if members.is_empty() {
+            out.push('\n');
+        } else {
+            out.push_str(&format!(" {{\n{}}}\n", members.join("\n")));
+        }
     }
     out.push_str("\n/** The exception class of a core error, by its code. */\n");
     out.push_str(
@@ -268,19 +321,30 @@ fn setter(o: &Opt) -> String {
 
 /// The client options `QfPayClient.Builder` sets by hand (a secret, enum overloads), and those
 /// whose setter accepts null (to clear them); any other text option is required.
-const CLIENT_BY_HAND: &[&str] = &["client_key", "environment", "sign_type"];
 const CLIENT_NULLABLE: &[&str] = &["mchid", "proxy"];
 
-/// A client option's setter (see [`CLIENT_BY_HAND`], [`CLIENT_NULLABLE`]).
+/// A client option's setter (see [`CLIENT_NULLABLE`]): the key held as a `Secret` (a dump of
+/// the builder never shows it); `environment` and `sign_type` by their enum classes too
+/// (`environment` also by any name or a base URL).
 fn client_setter(o: &Opt) -> String {
-    if !CLIENT_NULLABLE.contains(&o.name) && matches!(o.kind, Kind::Text) {
-        let name = Lang::Jvm.member(o.name);
-        return format!(
-            "    /** {} */\n    fun {name}(v: String?): B = put(\"{name}\", requiredText(v, \"{name}\"))\n",
-            o.doc
-        );
+    let name = Lang::Jvm.member(o.name);
+    let doc = kdoc("    ", o.doc);
+    let text = format!(
+        "{doc}    fun {name}(v: String?): B = put(\"{name}\", requiredText(v, \"{name}\"))\n"
+    );
+    let by_enum = format!(
+        "{doc}    fun {name}(v: {}?): B = put(\"{name}\", required(v, \"{name}\").wire)\n",
+        pascal(o.name)
+    );
+    match o.name {
+        _ if o.kind == Kind::Secret => format!(
+            "{doc}    fun {name}(v: String?): B = put(\"{name}\", Secret(requiredText(v, \"{name}\")))\n"
+        ),
+        "environment" => format!("{by_enum}\n{text}"),
+        "sign_type" => by_enum,
+        _ if !CLIENT_NULLABLE.contains(&o.name) && o.kind == Kind::Text => text,
+        _ => setter(o),
     }
-    setter(o)
 }
 
 fn setters() -> String {
@@ -289,10 +353,7 @@ fn setters() -> String {
     for (class, what, op) in SETTERS.iter().chain([&client]) {
         let opts: Vec<&Opt> = match op.and_then(operation) {
             Some(op) => op.optional().collect(),
-            None if *class == "ClientOptionFields" => CLIENT_OPTIONS
-                .iter()
-                .filter(|o| !CLIENT_BY_HAND.contains(&o.name))
-                .collect(),
+            None if *class == "ClientOptionFields" => CLIENT_OPTIONS.iter().collect(),
             None => CALL_OPTIONS.iter().collect(),
         };
         out.push_str(&format!(
@@ -512,10 +573,134 @@ fn enums() -> String {
 }
 
 /// The files this module writes.
+/// The `QfPay` object: the module-level constants of `CONSTANTS` (the sandbox's are
+/// `Sandbox.APP_CODE`/`CLIENT_KEY`) and `generateOutTradeNo` of `FUNCTIONS`.
+fn module() -> String {
+    let mut out = String::from("\n/** SDK-wide facts and helpers. */\nobject QfPay {\n");
+    let ack = format!(
+        "const val NOTIFICATION_ACK: String = \"{}\"",
+        qfpay::notify::ACK_BODY
+    );
+    for (name, doc) in CONSTANTS.iter().chain(FUNCTIONS) {
+        let decl = match *name {
+            "version" => "@JvmField\n    val VERSION: String = Jni.text(4)!!",
+            "core_version" => "@JvmField\n    val CORE_VERSION: String = VERSION",
+            "notification_ack" => &ack,
+            "generate_out_trade_no" => {
+                "@JvmStatic\n    fun generateOutTradeNo(): String = Jni.text(5)!!"
+            }
+            _ => continue,
+        };
+        out.push_str(&format!("{}    {decl}\n\n", kdoc("    ", doc)));
+    }
+    out.truncate(out.len() - 1);
+    out + "}\n"
+}
+
+/// `Environment` (the core's environments by name, with the aliases its parser takes) and
+/// `SignType` (the core's, by configuration name); the Kotlin constant's ordinal is the JNI code.
+fn config_enums() -> String {
+    use qfpay::{Environment as E, SignType as S};
+    let mut out = String::from(
+        "\n/** Which QFPay to talk to (our local sandbox is a base URL instead: [Sandbox.client]). */\nenum class Environment(internal val wire: String) {\n",
+    );
+    for (e, doc) in [
+        (E::Production, "Live payments"),
+        (
+            E::LiveTest,
+            "Real wallets on test accounts, not settled (the default)",
+        ),
+        (
+            E::CardSandbox,
+            "QFPay's remote card-simulation host, not the local [Sandbox]",
+        ),
+    ] {
+        let name = e.name();
+        let aliases: Vec<String> = E::NAMES
+            .iter()
+            .filter(|n| **n != name && E::parse(n).ok().map(|x| x.name()) == Some(name))
+            .map(|n| format!(", alias `{n}`"))
+            .collect();
+        let doc = format!("{doc} (`{name}`{}).", aliases.concat());
+        out.push_str(&format!(
+            "{}    {}(\"{name}\"),\n",
+            kdoc("    ", &doc),
+            name.to_uppercase()
+        ));
+    }
+    out.push_str("}\n\n/** The hash used for request signatures. */\nenum class SignType(internal val wire: String) {\n");
+    for s in [S::Md5, S::Sha256] {
+        let doc = match s.header_value() {
+            None => format!("`{}` (QFPay's default).", s.as_str()),
+            Some(h) => format!("`{}` (sent with `X-QF-SIGNTYPE: {h}`).", s.as_str()),
+        };
+        out.push_str(&format!(
+            "{}    {}(\"{}\"),\n",
+            kdoc("    ", &doc),
+            s.as_str().to_uppercase(),
+            s.as_str()
+        ));
+    }
+    out + "}\n"
+}
+
+/// `CallOptions`, the `CallOptionFields` setters of `CALL_OPTIONS` built, with a shortcut for
+/// each duration option (`CallOptions.timeout(d)`).
+fn call_options() -> String {
+    let example: String = CALL_OPTIONS
+        .iter()
+        .map(|o| {
+            let v = if o.kind == Kind::Duration {
+                "Duration.ofSeconds(5)"
+            } else {
+                "0"
+            };
+            format!(".{}({v})", Lang::Jvm.option(o.name))
+        })
+        .collect();
+    let mut out = format!(
+        "\n/**\n * Per-call overrides of the client's settings, e.g.\n * `client.createPayment(req, CallOptions.builder(){example}.build())`.\n */\nclass CallOptions private constructor(internal val options: Map<String, Any?>) {{\n    /** Builder for [CallOptions]; unset values keep the client's. */\n    class Builder internal constructor() : CallOptionFields<Builder>() {{\n        /** The options. */\n        fun build() = CallOptions(snapshot())\n    }}\n\n    companion object {{\n        /** A new builder. */\n        @JvmStatic\n        fun builder() = Builder()\n"
+    );
+    for o in CALL_OPTIONS.iter().filter(|o| o.kind == Kind::Duration) {
+        let name = Lang::Jvm.option(o.name);
+        out.push_str(&format!(
+            "\n{}        @JvmStatic\n        fun {name}(v: Duration?) = Builder().{name}(v).build()\n",
+            kdoc("        ", &format!("Only [Builder.{name}]. {}", o.doc))
+        ));
+    }
+    out + "    }\n}\n"
+}
+
+/// The `Qr` object: the `qr_*` functions of `FUNCTIONS`, each a format of the native `qr`.
+fn qr() -> String {
+    let mut out = String::from(
+        "\n/** QR code rendering for `payment.qrcode`. */\nobject Qr {\n    private fun qr(content: String?, format: String, scale: Int = 0) =\n        ffi { com.qfpay.ffi.qr(requiredText(content, \"content\"), format, scale) }\n",
+    );
+    for (name, doc) in FUNCTIONS {
+        let Some(format) = name.strip_prefix("qr_") else {
+            continue;
+        };
+        let decl = if format == "png" {
+            "@JvmStatic\n    @JvmOverloads\n    fun png(content: String?, scale: Int = 8): ByteArray = qr(content, \"png\", scale)".to_owned()
+        } else {
+            format!(
+                "@JvmStatic\n    fun {}(content: String?): String = String(qr(content, \"{format}\"), Charsets.UTF_8)",
+                Lang::Jvm.member(format)
+            )
+        };
+        out.push_str(&format!("\n{}    {decl}\n", kdoc("    ", doc)));
+    }
+    out + "}\n"
+}
+
 pub fn files() -> Vec<File> {
     let text = format!(
-        "{}\npackage com.qfpay\n\nimport java.time.Duration\nimport java.util.concurrent.CompletableFuture\n{}{}{}{}{}",
+        "{}\npackage com.qfpay\n\nimport java.time.Duration\nimport java.util.concurrent.CompletableFuture\n{}{}{}{}{}{}{}{}{}",
         crate::banner("//"),
+        module(),
+        config_enums(),
+        qr(),
+        call_options(),
         enums(),
         results(),
         setters(),

@@ -1,84 +1,9 @@
 package com.qfpay
 
 import com.qfpay.ffi.QfPayFfiException
-import java.time.Duration
 
 /** A core error's fields by their canonical names (its `Serialize` form, `ERROR_FIELDS`). */
 internal typealias ErrorInfo = Map<String, Any?>
-
-/** A request field or argument broke a documented rule; nothing was sent. */
-class ValidationException internal constructor(info: ErrorInfo) : QfPayException(info) {
-    /**
-     * QFPay's name of the field for anything sent to QFPay (`txamt`, `txcurrcd`, `goods_name`,
-     * `extend_info.user_creid`), whatever the argument's name in Java; otherwise the
-     * argument's or option's name (`timeout`, `clientKey`, `request`).
-     */
-    val field: String = info["field"] as String? ?: ""
-
-    /** The rule it broke. */
-    val rule: String = info["rule"] as String? ?: ""
-}
-
-/**
- * The client is not configured correctly (missing credentials, bad URL, bad option...). When one
- * option is at fault, [field] names it as the builder method that sets it and the message is
- * `configuration error: <field> <rule>`, e.g. `configuration error: appCode is missing: give it
- * to the client, or set QFPAY_APP_CODE`.
- */
-class ConfigException internal constructor(info: ErrorInfo) : QfPayException(info) {
-    /**
-     * The option at fault by its builder method's name (`appCode`, `clientKey`, `environment`,
-     * `baseUrl`, `mchid`, `signType`, `connectTimeout`, `utcOffsetSeconds`, `proxy`, ...; the
-     * `QFPAY_*` variable's option for [QfPayClient.fromEnv]), or null when the error is not about
-     * one option.
-     */
-    val field: String? = info["field"] as String?
-
-    /** What is wrong with [field] (the message after its name), or null when [field] is. */
-    val rule: String? = info["rule"] as String?
-}
-
-/** QFPay answered with a failure code. This class itself is used for unclassified codes (`api`). */
-open class ApiException internal constructor(info: ErrorInfo) : QfPayException(info)
-
-/**
- * The `out_trade_no` was used before. [existing] is the transaction already under that number
- * (read by the core right away), so "already paid" (`existing.isPaid`) and
- * "someone else's order" are told apart without another call.
- */
-class DuplicateOrderException internal constructor(info: ErrorInfo) : ApiException(info) {
-    /**
-     * The transaction already under this `out_trade_no`, or null when it could not be read (or
-     * this exception was deserialized).
-     */
-    @Transient
-    val existing: Transaction? = try {
-        info["existing"]?.let(Transaction::of)
-    } catch (_: QfPayException) {
-        null // a record the binding cannot read (an unknown state) is "could not be read"
-    }
-}
-
-/** HTTP 429 after the configured retries. */
-class RateLimitedException internal constructor(info: ErrorInfo) : QfPayException(info) {
-    /** The server's `Retry-After`, when given. */
-    val retryAfter: Duration? = (info["retry_after"] as Long?)?.let { Duration.ofMillis(it) }
-}
-
-/** The request could not be delivered. */
-class NetworkException internal constructor(info: ErrorInfo) : QfPayException(info) {
-    /** Whether the request may have reached QFPay (false: QFPay processed nothing). */
-    val sent: Boolean = info["sent"] as Boolean? ?: true
-}
-
-/**
- * The outcome of a money-moving call is not known. Do not pay again under a new number:
- * query [outTradeNo] (or wait for the notification).
- */
-class StatusUnknownException internal constructor(info: ErrorInfo) : QfPayException(info) {
-    /** The order whose outcome is unknown. */
-    override val outTradeNo: String get() = super.outTradeNo ?: ""
-}
 
 /** An error description made by the binding itself (arguments the core never sees). */
 internal fun errorInfo(code: String, message: String, field: String? = null, rule: String? = null): ErrorInfo =
@@ -132,7 +57,7 @@ internal inline fun <T> ffi(block: () -> T): T =
         Jni.load() // before JNA: one copy of the native library
         block()
     } catch (e: QfPayFfiException) {
-        throw Jni.error((e as QfPayFfiException.Failure).info)
+        throw Jni.error(java.nio.ByteBuffer.wrap((e as QfPayFfiException.Failure).info))
     } catch (e: IllegalStateException) {
         if (e.message?.contains("already been destroyed") == true) throw IllegalStateException("client closed", e)
         throw e

@@ -6,6 +6,87 @@ package com.qfpay
 import java.time.Duration
 import java.util.concurrent.CompletableFuture
 
+/** SDK-wide facts and helpers. */
+object QfPay {
+    /** The binding's version. */
+    @JvmField
+    val VERSION: String = Jni.text(4)!!
+
+    /** The Rust core's version. */
+    @JvmField
+    val CORE_VERSION: String = VERSION
+
+    /** The body to answer a notification with (SUCCESS). */
+    const val NOTIFICATION_ACK: String = "SUCCESS"
+
+    /** A new order number: qf, the UTC time to the second and 18 random characters (34, URL-safe). */
+    @JvmStatic
+    fun generateOutTradeNo(): String = Jni.text(5)!!
+}
+
+/** Which QFPay to talk to (our local sandbox is a base URL instead: [Sandbox.client]). */
+enum class Environment(internal val wire: String) {
+    /** Live payments (`production`, alias `prod`). */
+    PRODUCTION("production"),
+    /** Real wallets on test accounts, not settled (the default) (`live_test`, alias `livetest`, alias `test`). */
+    LIVE_TEST("live_test"),
+    /** QFPay's remote card-simulation host, not the local [Sandbox] (`card_sandbox`). */
+    CARD_SANDBOX("card_sandbox"),
+}
+
+/** The hash used for request signatures. */
+enum class SignType(internal val wire: String) {
+    /** `md5` (QFPay's default). */
+    MD5("md5"),
+    /** `sha256` (sent with `X-QF-SIGNTYPE: SHA256`). */
+    SHA256("sha256"),
+}
+
+/** QR code rendering for `payment.qrcode`. */
+object Qr {
+    private fun qr(content: String?, format: String, scale: Int = 0) =
+        ffi { com.qfpay.ffi.qr(requiredText(content, "content"), format, scale) }
+
+    /** A QR code as SVG text. */
+    @JvmStatic
+    fun svg(content: String?): String = String(qr(content, "svg"), Charsets.UTF_8)
+
+    /** A QR code as PNG bytes. */
+    @JvmStatic
+    @JvmOverloads
+    fun png(content: String?, scale: Int = 8): ByteArray = qr(content, "png", scale)
+
+    /** A QR code as a data: URL (PNG). */
+    @JvmStatic
+    fun dataUrl(content: String?): String = String(qr(content, "data_url"), Charsets.UTF_8)
+
+    /** A QR code drawn with Unicode blocks for a terminal. */
+    @JvmStatic
+    fun terminal(content: String?): String = String(qr(content, "terminal"), Charsets.UTF_8)
+}
+
+/**
+ * Per-call overrides of the client's settings, e.g.
+ * `client.createPayment(req, CallOptions.builder().timeout(Duration.ofSeconds(5)).maxRetries(0).build())`.
+ */
+class CallOptions private constructor(internal val options: Map<String, Any?>) {
+    /** Builder for [CallOptions]; unset values keep the client's. */
+    class Builder internal constructor() : CallOptionFields<Builder>() {
+        /** The options. */
+        fun build() = CallOptions(snapshot())
+    }
+
+    companion object {
+        /** A new builder. */
+        @JvmStatic
+        fun builder() = Builder()
+
+        /** Only [Builder.timeout]. This call's deadline instead of the client's; greater than zero. */
+        @JvmStatic
+        fun timeout(v: Duration?) = Builder().timeout(v).build()
+    }
+}
+
 /** A transaction state. */
 enum class TransactionState(
     /** The lowercase name used on the wire and in every other language. */
@@ -596,11 +677,23 @@ abstract class ClientOptionFields<B : ClientOptionFields<B>> internal constructo
     /** X-QF-APPCODE, from QFPay (QFPAY_APP_CODE). */
     fun appCode(v: String?): B = put("appCode", requiredText(v, "appCode"))
 
+    /** The signing key, from QFPay (QFPAY_CLIENT_KEY); never shown. */
+    fun clientKey(v: String?): B = put("clientKey", Secret(requiredText(v, "clientKey")))
+
+    /** production, live_test or card_sandbox (QFPAY_ENV). */
+    fun environment(v: Environment?): B = put("environment", required(v, "environment").wire)
+
+    /** production, live_test or card_sandbox (QFPAY_ENV). */
+    fun environment(v: String?): B = put("environment", requiredText(v, "environment"))
+
     /** A base URL instead of an environment: the local sandbox's (QFPAY_BASE_URL). */
     fun baseUrl(v: String?): B = put("baseUrl", requiredText(v, "baseUrl"))
 
     /** Default sub-merchant id for every request (agents; QFPAY_MCHID). */
     fun mchid(v: String?): B = put("mchid", text(v, "mchid", "mchid"))
+
+    /** md5 or sha256 (QFPAY_SIGN_TYPE). */
+    fun signType(v: SignType?): B = put("signType", required(v, "signType").wire)
 
     /** Deadline for a whole call, retries included; greater than zero. */
     fun timeout(v: Duration?): B = put("timeout", nanos(v, "timeout"))
@@ -829,6 +922,24 @@ open class QfPayException internal constructor(info: ErrorInfo) : RuntimeExcepti
     }
 }
 
+/** An argument broke a rule or had the wrong type; nothing was sent. */
+class ValidationException internal constructor(info: ErrorInfo) : QfPayException(info) {
+    /** The field or option at fault (validation, config). */
+    val field: String = info["field"] as String? ?: ""
+
+    /** The rule it broke. */
+    val rule: String = info["rule"] as String? ?: ""
+}
+
+/** The client is not configured correctly. */
+class ConfigException internal constructor(info: ErrorInfo) : QfPayException(info) {
+    /** The field or option at fault (validation, config). */
+    val field: String? = info["field"] as String?
+
+    /** The rule it broke. */
+    val rule: String? = info["rule"] as String?
+}
+
 /** QFPay refused the credentials or the signature (app code, key, sign type). */
 class AuthException internal constructor(info: ErrorInfo) : ApiException(info)
 
@@ -837,6 +948,17 @@ class InvalidRequestException internal constructor(info: ErrorInfo) : ApiExcepti
 
 /** The payment was declined. */
 class DeclinedException internal constructor(info: ErrorInfo) : ApiException(info)
+
+/** The order number was used before; existing holds that transaction when it could be read. */
+class DuplicateOrderException internal constructor(info: ErrorInfo) : ApiException(info) {
+    /** The transaction already under that order number. */
+    @Transient
+    val existing: Transaction? = try {
+        info["existing"]?.let(Transaction::of)
+    } catch (_: QfPayException) {
+        null
+    }
+}
 
 /** The order cannot do this in its state (already paid, closed...). */
 class OrderStateException internal constructor(info: ErrorInfo) : ApiException(info)
@@ -850,8 +972,29 @@ class AccountException internal constructor(info: ErrorInfo) : ApiException(info
 /** QFPay failed internally. */
 class ServerException internal constructor(info: ErrorInfo) : ApiException(info)
 
+/** Another QFPay error code. */
+open class ApiException internal constructor(info: ErrorInfo) : QfPayException(info)
+
+/** Too many requests (HTTP 429); retry_after says how long to wait, when known. */
+class RateLimitedException internal constructor(info: ErrorInfo) : QfPayException(info) {
+    /** How long the server asked to wait. */
+    val retryAfter: Duration? = (info["retry_after"] as Long?)?.let { Duration.ofMillis(it) }
+}
+
+/** No answer; sent says whether the request may have reached QFPay. */
+class NetworkException internal constructor(info: ErrorInfo) : QfPayException(info) {
+    /** Whether the request may have reached QFPay. */
+    val sent: Boolean = info["sent"] as Boolean? ?: true
+}
+
 /** The call's deadline passed. */
 class RequestTimeoutException internal constructor(info: ErrorInfo) : QfPayException(info)
+
+/** A money-moving call's outcome could not be learned; query out_trade_no before retrying. */
+class StatusUnknownException internal constructor(info: ErrorInfo) : QfPayException(info) {
+    /** The order number of a money-moving call (generated ones included). */
+    override val outTradeNo: String get() = super.outTradeNo ?: ""
+}
 
 /** QFPay's answer could not be read. */
 class DecodeException internal constructor(info: ErrorInfo) : QfPayException(info)

@@ -14,7 +14,7 @@ object Notifications {
         val body = required(rawBody, "rawBody")
         val sig = text(signature, "signature") ?: ""
         val key = requiredText(clientKey, "clientKey")
-        return Notification.of(Jni.outcome(Jni.notification(body, Jni.utf8(sig), Jni.utf8(key))))
+        return Notification.of(Jni.outcome(Jni.notification(body, sig.toByteArray(Charsets.UTF_8), key.toByteArray(Charsets.UTF_8))))
     }
 
     /**
@@ -71,27 +71,4 @@ object Signing {
         Jni.signBuffer("", p)?.let { b -> Jni.sign(b, -1)?.let { return it } }
         return ffi { com.qfpay.ffi.stringToSign(p) }
     }
-}
-
-/** QR code rendering for `payment.qrcode`. */
-object Qr {
-    private fun qr(content: String?, format: String, scale: Int = 0) =
-        ffi { com.qfpay.ffi.qr(requiredText(content, "content"), format, scale) }
-
-    /** An SVG image (at least 256 px). */
-    @JvmStatic
-    fun svg(content: String?): String = String(qr(content, "svg"), Charsets.UTF_8)
-
-    /** A PNG image, [scale] pixels per module. */
-    @JvmStatic
-    @JvmOverloads
-    fun png(content: String?, scale: Int = 8): ByteArray = qr(content, "png", scale)
-
-    /** A `data:image/png;base64,...` URL. */
-    @JvmStatic
-    fun dataUrl(content: String?): String = String(qr(content, "data_url"), Charsets.UTF_8)
-
-    /** Unicode blocks for a terminal. */
-    @JvmStatic
-    fun terminal(content: String?): String = String(qr(content, "terminal"), Charsets.UTF_8)
 }

@@ -4,7 +4,6 @@ import java.io.File
 import java.net.JarURLConnection
 import java.net.URL
 import java.nio.ByteBuffer
-import java.nio.charset.CodingErrorAction
 import java.nio.file.Files
 import java.nio.file.LinkOption
 import java.nio.file.Path
@@ -158,19 +157,6 @@ internal object Jni {
         }
     }
 
-    /**
-     * A native client built without JNA from [options] (the client options by their Java
-     * names, read by the core): its handle (released with [clientRef]) and the
-     * configuration's warnings.
-     * @throws QfPayException naming the bad option
-     */
-    @Suppress("UNCHECKED_CAST")
-    fun newClient(fromEnv: Boolean, logLevel: String?, options: Map<String, Any?>, sink: EventForwarder?): Pair<Long, List<String>> {
-        val out = ByteBuffer.wrap(clientNew(Wire.encode(fromEnv, logLevel, options), sink))
-        if (out.get().toInt() != 0) throw error(out)
-        return out.getLong() to Wire.read(out) as List<String>
-    }
-
     /** An outcome (`client::outcome`): the result as a generic value, or its exception thrown. */
     fun outcome(bytes: ByteArray): Any? {
         val buf = ByteBuffer.wrap(bytes)
@@ -181,18 +167,6 @@ internal object Jni {
     /** The exception of an error's generic value (`errors.rs`). */
     @Suppress("UNCHECKED_CAST")
     fun error(info: ByteBuffer): QfPayException = toQfPayException(Wire.read(info) as ErrorInfo)
-
-    /** The exception of an error's generic value (`errors.rs`) from uniffi's calls. */
-    fun error(info: ByteArray): QfPayException = error(ByteBuffer.wrap(info))
-
-    /** Strict UTF-8 (a lone surrogate fails as uniffi's own conversion fails). */
-    fun utf8(s: String): ByteArray {
-        val b = s.toByteArray(Charsets.UTF_8)
-        if (b.size == s.length) return b // ASCII: nothing to check
-        val e = Charsets.UTF_8.newEncoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
-        val out = e.encode(java.nio.CharBuffer.wrap(s))
-        return ByteArray(out.remaining()).also { out.get(it) }
-    }
 
     /**
      * A signing buffer, `key NUL (name NUL value NUL)*`, or null when a name, a value or the
@@ -206,7 +180,7 @@ internal object Jni {
             if (k !is String || v !is String || k.indexOf('\u0000') >= 0 || v.indexOf('\u0000') >= 0) return null
             sb.append(k).append('\u0000').append(v).append('\u0000')
         }
-        return utf8(sb.toString())
+        return sb.toString().toByteArray(Charsets.UTF_8) // valid UTF-16: checked by `Signing`
     }
 }
 
@@ -244,6 +218,7 @@ internal object Wire {
                 is Int, is Long -> room(9).put(3).putLong((v as Number).toLong())
                 is Double -> room(9).put(4).putDouble(v)
                 is String -> room(1).put(5).also { text(v) }
+                is Secret -> value(v.value)
                 is List<*> -> room(5).put(6).putInt(v.size).also { v.forEach(::value) }
                 is Map<*, *> -> room(5).put(7).putInt(v.size).also { for ((k, x) in v) text(k as String).also { value(x) } }
                 else -> throw IllegalArgumentException("no wire form for ${v.javaClass}")

@@ -14,24 +14,6 @@ import java.util.concurrent.atomic.AtomicInteger
 import java.util.concurrent.atomic.AtomicLong
 import java.util.function.Supplier
 
-/** Which QFPay to talk to (our local sandbox is a base URL instead: [Sandbox.client]). */
-enum class Environment(internal val wire: String) {
-    /** Live payments (`production`, alias `prod`). */
-    PRODUCTION("production"),
-    /** Real wallets on test accounts, not settled (the default; `live_test`). */
-    LIVE_TEST("live_test"),
-    /** QFPay's remote card-simulation host (`card_sandbox`), not the local [Sandbox]. */
-    CARD_SANDBOX("card_sandbox"),
-}
-
-/** The hash used for request signatures. */
-enum class SignType(internal val wire: String) {
-    /** MD5 (QFPay's default). */
-    MD5("md5"),
-    /** SHA-256 (sent with `X-QF-SIGNTYPE: SHA256`). */
-    SHA256("sha256"),
-}
-
 /** A [Duration] option in nanoseconds as it crosses (saturating: the core refuses what is too long); null is refused naming [name]. */
 internal fun nanos(d: Duration?, name: String): Long {
     val v = required(d, name)
@@ -39,28 +21,6 @@ internal fun nanos(d: Duration?, name: String): Long {
         v.toNanos()
     } catch (_: ArithmeticException) {
         if (v.isNegative) Long.MIN_VALUE else Long.MAX_VALUE
-    }
-}
-
-/**
- * Per-call overrides of the client's deadline and retries, e.g.
- * `client.createPayment(req, CallOptions.builder().timeout(Duration.ofSeconds(5)).maxRetries(0).build())`.
- */
-class CallOptions private constructor(internal val options: Map<String, Any?>) {
-    /** Builder for [CallOptions]; unset values keep the client's. */
-    class Builder internal constructor() : CallOptionFields<Builder>() {
-        /** The options. */
-        fun build() = CallOptions(snapshot())
-    }
-
-    companion object {
-        /** A new builder. */
-        @JvmStatic
-        fun builder() = Builder()
-
-        /** Only a deadline for the call. */
-        @JvmStatic
-        fun timeout(v: Duration?) = Builder().timeout(v).build()
     }
 }
 
@@ -214,22 +174,13 @@ class QfPayClient private constructor(
     /** Settings for a [QfPayClient]; unset values keep the core's defaults. */
     class Builder internal constructor() : ClientOptionFields<Builder>() {
         private var fromEnv = false
-        private var clientKey: Secret? = null
         private var executor: Executor? = null
         private var listener: QfPayListener? = null
 
         /** Starts from the `QFPAY_*` environment variables; later setters override them. */
         fun fromEnv() = apply { fromEnv = true }
-        /** The client key (signing key); never logged. */
-        fun clientKey(v: String?) = apply { clientKey = Secret(requiredText(v, "clientKey")) }
         /** App code and client key. */
         fun credentials(appCode: String?, clientKey: String?) = appCode(appCode).clientKey(clientKey)
-        /** Which QFPay to talk to. */
-        fun environment(v: Environment?) = put("environment", required(v, "environment").wire)
-        /** `production` (`prod`), `live_test` (`livetest`, `test`), `card_sandbox`, or a base URL. */
-        fun environment(v: String?) = put("environment", requiredText(v, "environment"))
-        /** The signature hash (default MD5). */
-        fun signType(v: SignType?) = put("signType", required(v, "signType").wire)
         /** The first and the largest retry delay. */
         fun retryDelay(base: Duration?, max: Duration?) = retryBaseDelay(base).retryMaxDelay(max)
         /**
@@ -254,11 +205,12 @@ class QfPayClient private constructor(
         fun build(): QfPayClient {
             EventForwarder.reportLogWarning()
             val events = EventForwarder(listener)
-            val options = LinkedHashMap(args).apply { clientKey?.let { put("clientKey", it.value) } }
-            val (handle, warnings) = Jni.newClient(fromEnv, events.minLevel, options, if (events.minLevel != null) events else null)
-            for (w in warnings) EventForwarder.configWarning(w)
+            // Built without JNA: the handle (released with `Jni.clientRef`) and the configuration's warnings.
+            val sink = events.takeIf { it.minLevel != null }
+            val (handle, warnings) = Jni.outcome(Jni.clientNew(Wire.encode(fromEnv, events.minLevel, args), sink)) as List<*>
+            for (w in warnings as List<*>) EventForwarder.configWarning(w as String)
             val own = if (executor == null) completionPool() else null
-            return QfPayClient(handle, executor ?: own!!, own)
+            return QfPayClient(handle as Long, executor ?: own!!, own)
         }
     }
 
@@ -296,28 +248,6 @@ class QueryPages internal constructor(
 
     /** The transactions of every page, in order. */
     fun items(): Iterable<Transaction> = Iterable { this.asSequence().flatMap { it.data.asSequence() }.iterator() }
-}
-
-/** SDK-wide facts and helpers. */
-object QfPay {
-    /** The SDK version (the core's; the binding is versioned with it). */
-    @JvmField
-    val VERSION: String = Jni.text(4)!!
-
-    /** The version of the Rust core inside. */
-    @JvmField
-    val CORE_VERSION: String = VERSION
-
-    /** The body a notification receiver answers (with HTTP 200) once it has handled a notification. */
-    const val NOTIFICATION_ACK: String = "SUCCESS"
-
-    /**
-     * A fresh `out_trade_no` (34 URL-safe characters, from the OS random source). To never
-     * lose an order: generate it, store it with your order, then pay with
-     * `PaymentRequest.Builder.outTradeNo(...)`; after any failure, query it.
-     */
-    @JvmStatic
-    fun generateOutTradeNo(): String = Jni.text(5)!!
 }
 
 /**
