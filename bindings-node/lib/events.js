@@ -41,16 +41,6 @@ function envLogging (env = process.env) {
   return debug.some((d) => d === 'qfpay' || d === 'qfpay:*' || d === '*') ? { level: 'debug', filter: null } : undefined
 }
 
-// pino and pino-like loggers take (fields, message); console-like ones (message, fields).
-function objectFirst (logger) {
-  return typeof logger.child === 'function' && typeof logger.bindings === 'function'
-}
-
-// The event's fields beside its kind, level and message (absent ones are left out natively).
-function fieldsOf (event) {
-  const { kind, level, message, ...fields } = event
-  return fields
-}
 
 /**
  * The events of one client: its logger and listeners. `nativeClient` is the NativeClient; `invalid`
@@ -146,7 +136,8 @@ class Events {
     if (!logger || rank(level) < this.#loggerRank) return
     const fn = (level === 'trace' && typeof logger.trace !== 'function') ? logger.debug : logger[level]
     try {
-      if (objectFirst(logger)) fn.call(logger, fields, message)
+      // pino and pino-like loggers take (fields, message); console-like ones (message, fields).
+      if (typeof logger.child === 'function' && typeof logger.bindings === 'function') fn.call(logger, fields, message)
       else fn.call(logger, message, fields)
     } catch (_) {
       // A logger that throws never breaks a call.
@@ -155,15 +146,15 @@ class Events {
 
   #logEvent (event) {
     if (!this.#logger) return
+    // The event's fields beside its kind, level and message (absent ones are left out natively).
+    let { kind, level, message, ...fields } = event
     const filter = this.#filter
-    if (filter && !filter.allowed[event.kind]) return
-    const fields = fieldsOf(event)
-    let level = event.level
+    if (filter && !filter.allowed[kind]) return
     if (fields.body !== undefined) {
-      if (filter && !filter.bodies[event.kind]) delete fields.body
+      if (filter && !filter.bodies[kind]) delete fields.body
       else level = 'trace'
     }
-    this.#log(level, event.message, fields)
+    this.#log(level, message, fields)
   }
 
   #dispatch (event) {

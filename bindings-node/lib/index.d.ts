@@ -120,12 +120,6 @@ export type RawBody = Buffer | Uint8Array | ArrayBuffer | string
  * @throws {ValidationError} when a value is not a string or whole number.
  */
 export declare function debugStringToSign(params: Record<string, string | number>): string
-/**
- * A fresh merchant order number (34 URL-safe characters, from the OS random source). Generate
- * and store it before calling, so an aborted or unknown call can still be found.
- * @throws never.
- */
-export declare function generateOutTradeNo(): string
 
 /** A merchant the sandbox knows. */
 export interface SandboxMerchant {

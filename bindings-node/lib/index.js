@@ -12,10 +12,10 @@ const OPERATIONS = require('./operations.js')
 const VERSION = require('../package.json').version
 
 // Native errors arrive as `"[code] message" + "\u001e" + JSON` (see src/results.rs): napi cannot
-// give an async rejection a custom code, so the code and fields travel in the message and are
-// parsed here, once, into the QfPayError classes generated from the core's error codes.
+// give an async rejection a custom code, so the error (code, message and fields) travels as JSON
+// in the message and is parsed here, once, into the QfPayError classes generated from the core's
+// error codes.
 const SEPARATOR = '\u001e'
-const NATIVE = /^\[([a-z_]+)\] ([\s\S]*)$/
 
 // The core's authentication hint names a Rust function; say what a JavaScript user calls instead.
 // (Configuration errors need nothing here: src/results.rs names their option as JavaScript does.)
@@ -35,16 +35,12 @@ function inJsTerms (message) {
  */
 function fromNative (err) {
   if (!err || typeof err.message !== 'string' || err instanceof QfPayError) return err
-  const cut = err.message.indexOf(SEPARATOR)
-  const head = cut < 0 ? err.message : err.message.slice(0, cut)
-  const m = NATIVE.exec(head)
-  if (!m || !Object.prototype.hasOwnProperty.call(ERROR_CLASSES, m[1])) return err
-  let details = {}
+  let code, message, details
   try {
-    if (cut >= 0) details = JSON.parse(err.message.slice(cut + 1))
+    ({ code, message, ...details } = JSON.parse(err.message.slice(err.message.indexOf(SEPARATOR) + 1)))
   } catch (_) {}
-  const Cls = ERROR_CLASSES[m[1]]
-  const e = new Cls(inJsTerms(m[2]), m[1], details)
+  if (typeof code !== 'string' || !Object.prototype.hasOwnProperty.call(ERROR_CLASSES, code)) return err
+  const e = new ERROR_CLASSES[code](inJsTerms(String(message)), code, details)
   // Keep the caller's frames (this function is called from the wrapper's catch).
   Error.captureStackTrace?.(e, fromNative)
   return e
@@ -168,18 +164,37 @@ function abortError (signal, outTradeNo) {
   return e
 }
 
-// `options.signal` taken out of the call options (the rest goes to the core).
+// The options that stay in JavaScript (`names`: `signal`, or `logger` and `logLevel`) taken
+// out of `options`; the rest, made JSON-safe, goes to the core.
+function split (options, ...names) {
+  if (options === null || typeof options !== 'object' || opaque(options) || !names.some((n) => n in options)) {
+    return { own: {}, rest: prepare(options) }
+  }
+  const own = {}
+  const rest = { ...options }
+  for (const n of names) {
+    own[n] = options[n]
+    delete rest[n]
+  }
+  return { own, rest: prepare(rest) }
+}
+
+// `options.signal` taken out of the call options.
 function splitSignal (options) {
-  if (options === null || typeof options !== 'object' || opaque(options) || !('signal' in options)) return { signal: undefined, rest: options }
-  const { signal, ...rest } = options
+  const { own: { signal }, rest } = split(options, 'signal')
   if (signal !== undefined && signal !== null && !(signal instanceof AbortSignal)) {
     throw invalid('signal', `must be an AbortSignal, got ${typeOf(signal)}`)
   }
   return { signal: signal ?? undefined, rest }
 }
 
+// Defines method `name` of `cls` as a class body would (named, not enumerable).
+function define (cls, name, fn) {
+  Object.defineProperty(fn, 'name', { value: name })
+  Object.defineProperty(cls.prototype, name, { value: fn, writable: true, configurable: true })
+}
+
 const KEEP_ALIVE_MS = 2 ** 30
-function noop () {}
 
 // The completion callback of one client: settles the call's promise from its JSON result or
 // native error. While calls are pending, a timer keeps Node alive (the callback is weak).
@@ -205,14 +220,6 @@ function completions (bridge) {
 
 const FROM_NATIVE = Symbol('qfpay.fromNative')
 
-// The logging options, which stay in JavaScript; the rest goes to the core.
-function splitLogging (options) {
-  if (options === null || typeof options !== 'object' || opaque(options) || (!('logger' in options) && !('logLevel' in options))) {
-    return { logging: {}, rest: prepare(options) }
-  }
-  const { logger, logLevel, ...rest } = options
-  return { logging: { logger, logLevel }, rest: prepare(rest) }
-}
 
 /**
  * A QFPay client. Every operation returns a Promise and runs on the core's async runtime, off
@@ -231,7 +238,7 @@ class Client {
   constructor (options, nativeClient, logging) {
     if (options !== FROM_NATIVE) {
       let rest
-      ({ logging, rest } = splitLogging(options))
+      ({ own: logging, rest } = split(options, 'logger', 'logLevel'))
       nativeClient = call(() => new native.NativeClient(rest))
     }
     this.#native = nativeClient
@@ -243,20 +250,8 @@ class Client {
 
   /** A client from `QFPAY_APP_CODE`, `QFPAY_CLIENT_KEY`, `QFPAY_ENV`/`QFPAY_BASE_URL`, ... then `overrides`. */
   static fromEnv (overrides) {
-    const { logging, rest } = splitLogging(overrides)
+    const { own: logging, rest } = split(overrides, 'logger', 'logLevel')
     return new Client(FROM_NATIVE, call(() => native.nativeClientFromEnv(rest)), logging)
-  }
-
-  /** Calls `listener(event)` for each event of `kind` (`request`, `response`, `retry`, `reconcile`, `status_unknown`, `cancelled`). */
-  on (kind, listener) {
-    this.#events.on(kind, listener)
-    return this
-  }
-
-  /** Removes a listener added with `on`. */
-  off (kind, listener) {
-    this.#events.off(kind, listener)
-    return this
   }
 
   // Starts `method` natively; a promise of its result (throws on a bad argument). The result
@@ -267,7 +262,7 @@ class Client {
     this.#native.start(id, method, first, rest, token)
     return new Promise((resolve, reject) => {
       b.pending.set(id, { resolve, reject })
-      if (b.keep === null) b.keep = setInterval(noop, KEEP_ALIVE_MS)
+      if (b.keep === null) b.keep = setInterval(() => {}, KEEP_ALIVE_MS)
     }).catch(rethrow)
   }
 
@@ -278,7 +273,6 @@ class Client {
     try {
       ({ signal, rest } = splitSignal(options))
       first = prepare(first)
-      rest = prepare(rest)
       if (signal && movesMoney) ({ request: first, outTradeNo } = withOrderNumber(method, first))
       if (orderNumber && typeof first === 'string') outTradeNo = first
       if (signal?.aborted) return Promise.reject(abortError(signal, outTradeNo))
@@ -303,27 +297,15 @@ class Client {
    * transactions across pages.
    */
   queryPages (request, options) {
-    const { signal, rest: split } = splitSignal(options)
-    const req = prepare(request)
-    const rest = prepare(split)
-    const pages = call(() => this.#native.queryPages(req, rest))
-    const iterator = {
-      async next () {
-        if (signal?.aborted) throw abortError(signal)
-        const json = await pages.nextPage().catch(rethrow)
-        return json === null ? { done: true, value: undefined } : { done: false, value: JSON.parse(json) }
-      },
-      async return () {
-        return { done: true, value: undefined }
-      },
-      [Symbol.asyncIterator] () {
-        return this
-      },
-      /** The transactions of every page, one at a time. */
-      async * items () {
-        for await (const page of iterator) yield * page.data
+    const { signal, rest } = splitSignal(options)
+    const pages = call(() => this.#native.queryPages(prepare(request), rest))
+    const iterator = (async function * () {
+      for (let json; (json = await (signal?.aborted ? Promise.reject(abortError(signal)) : pages.nextPage().catch(rethrow))) !== null;) {
+        yield JSON.parse(json)
       }
-    }
+    })()
+    /** The transactions of every page, one at a time. */
+    iterator.items = async function * () { for await (const page of iterator) yield * page.data }
     return iterator
   }
 
@@ -340,12 +322,10 @@ class Client {
       Object.defineProperty(this.prototype, name, { get () { return this.#config[name] ?? undefined }, configurable: true })
     }
     for (const { method, movesMoney, orderNumber } of OPERATIONS) {
-      Object.defineProperty(this.prototype, method, {
-        value: { [method] (first, options) { return this.#invoke(method, first, options, movesMoney, orderNumber) } }[method],
-        writable: true,
-        configurable: true
-      })
+      define(this, method, function (first, options) { return this.#invoke(method, first, options, movesMoney, orderNumber) })
     }
+    // `on(kind, listener)` (for each event of `kind`) and `off(kind, listener)`: the client's Events.
+    for (const name of ['on', 'off']) define(this, name, function (kind, listener) { this.#events[name](kind, listener); return this })
   }
 }
 
@@ -427,18 +407,10 @@ function sign (params, key, signType) {
 }
 
 /** The string that is signed, before the key is appended. */
-function stringToSign (params) {
-  const [flat, count] = flatten(params)
-  return call(() => native.stringToSign(flat, count, false))
-}
-
+const stringToSign = (params) => call(() => native.sign(...flatten(params), null, null, false))
 /** The string to sign with the key masked as `<client_key>`, to debug a 1108 error. */
-function debugStringToSign (params) {
-  const [flat, count] = flatten(params)
-  return call(() => native.stringToSign(flat, count, true))
-}
+const debugStringToSign = (params) => call(() => native.sign(...flatten(params), null, null, true))
 
-/** QR code rendering of a payment's `qrcode`. */
 function scaleOf (scale) {
   if (scale === undefined || scale === null) return undefined
   if (typeof scale !== 'number' || !Number.isInteger(scale) || scale < 1 || scale > 100) {
@@ -447,16 +419,9 @@ function scaleOf (scale) {
   return scale
 }
 
-const qr = Object.freeze({
-  /** An SVG image. */
-  svg: (content) => call(() => native.qr('svg', text(content, 'content'))),
-  /** A PNG image as a Buffer; `scale` pixels per module (default 8). */
-  png: (content, scale) => call(() => native.qr('png', text(content, 'content'), scaleOf(scale))),
-  /** A `data:image/png;base64,...` URL. */
-  dataUrl: (content) => call(() => native.qr('dataUrl', text(content, 'content'))),
-  /** Unicode text for a terminal. */
-  terminal: (content) => call(() => native.qr('terminal', text(content, 'content')))
-})
+// `svg`, `png` (a Buffer; `scale` pixels per module, default 8), `dataUrl` and `terminal`.
+const qr = Object.freeze(Object.fromEntries(['svg', 'png', 'dataUrl', 'terminal'].map((format) =>
+  [format, { [format]: (content, scale) => call(() => native.qr(format, text(content, 'content'), format === 'png' ? scaleOf(scale) : undefined)) }[format]])))
 
 // Sandbox: the core's in-process QFPay simulator, for tests and demos (documented in
 // lib/index.d.ts).
@@ -470,15 +435,14 @@ class Sandbox {
 
   constructor (handle) {
     this.#native = handle
-    const { baseUrl, port, merchants } = handle.info
+    const { baseUrl, port, merchants } = handle.control('info')
     const { appCode, clientKey, mchid } = merchants[0]
     Object.assign(this, { baseUrl, port, merchants, appCode, clientKey, mchid })
   }
 
   /** Starts a sandbox: `{ merchants?, rateLimit?, notifyTimeScale?, pendingQueries?, slowResponseMs? }`. */
   static async start (options) {
-    const opts = prepare(options)
-    return new Sandbox(call(() => native.startSandbox(opts)))
+    return new Sandbox(call(() => native.startSandbox(prepare(options))))
   }
 
   /** A Client for the first merchant (or `options.merchant`), with any other Client options. */
@@ -498,8 +462,7 @@ class Sandbox {
   /** Faults for the next `count` API requests: `{ kind, count?, ms?, status?, body? }`. */
   injectFault (fault) {
     if (!isRecord(fault)) throw invalid('fault', `must be an object { kind, count?, ms?, status?, body? }, got ${typeOf(fault)}`)
-    const f = prepare(fault)
-    call(() => this.#native.control('injectFault', f))
+    call(() => this.#native.control('injectFault', prepare(fault)))
   }
 
   /** Every payment and refund the sandbox holds `{ kind, outTradeNo, syssn, txamt, txcurrcd, state, origSyssn, ... }`. */
@@ -510,7 +473,7 @@ class Sandbox {
   /** Moves the sandbox clock forward by `seconds` (to expire orders without waiting). */
   advanceClock (seconds) {
     if (typeof seconds !== 'number') throw invalid('seconds', `must be a whole number of seconds, got ${typeOf(seconds)}`)
-    call(() => this.#native.advanceClock(seconds))
+    call(() => this.#native.control('advanceClock', seconds))
   }
 
   /** Stops the server (idempotent). */
@@ -530,11 +493,7 @@ class Sandbox {
   // converted.
   static {
     for (const name of ['requests', 'requestCount', 'notifications', 'reset']) {
-      Object.defineProperty(this.prototype, name, {
-        value: { [name] () { return call(() => this.#native.control(name) ?? undefined) } }[name],
-        writable: true,
-        configurable: true
-      })
+      define(this, name, function () { return call(() => this.#native.control(name) ?? undefined) })
     }
   }
 }

@@ -343,6 +343,11 @@ export declare function verifyNotification(rawBody: RawBody, signature: string |
  * @throws {ValidationError} when `rawBody` is not raw bytes or a string, or `clientKey` not a string.
  */
 export declare function notificationSignature(rawBody: RawBody, clientKey: string): string
+/**
+ * A new order number: qf, the UTC time to the second and 18 random characters (34, URL-safe).
+ * @throws never. Generate and store it before calling, so an aborted or unknown call can still be found.
+ */
+export declare function generateOutTradeNo(): string
 /** QR code rendering of a payment's `qrcode`. */
 export declare const qr: {
   /**

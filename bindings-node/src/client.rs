@@ -23,12 +23,6 @@ use tokio::sync::{Mutex, Notify};
 use crate::convert;
 use crate::results::{js, json, to_napi};
 
-/// Applies JavaScript client options to a builder (the core's applier, Node's names).
-fn apply(b: ClientBuilder, options: Option<Value>) -> qfpay::Result<ClientBuilder> {
-    surface::apply::client_options(b, Lang::Node, convert::value(options))
-        .map(|b| b.user_agent_prefix(concat!("qfpay-node/", env!("CARGO_PKG_VERSION"))))
-}
-
 /// The native client behind the JavaScript `Client` (use `Client` from the package, which
 /// turns native errors into `QfPayError` subclasses).
 #[napi]
@@ -42,9 +36,13 @@ pub struct NativeClient {
     done: OnceLock<Arc<Done>>,
 }
 
+#[napi]
 impl NativeClient {
-    /// A client from a builder.
-    fn build(b: qfpay::Result<ClientBuilder>) -> napi::Result<Self> {
+    /// A client from a builder and JavaScript client options (the core's applier, Node's names).
+    fn build(b: qfpay::Result<ClientBuilder>, options: Option<Value>) -> napi::Result<Self> {
+        let options = convert::value(options);
+        let b = b.and_then(|b| surface::apply::client_options(b, Lang::Node, options));
+        let b = b.map(|b| b.user_agent_prefix(concat!("qfpay-node/", env!("CARGO_PKG_VERSION"))));
         let inner = RwLock::new(js(b.and_then(ClientBuilder::build))?);
         let (level, done) = (OnceLock::new(), OnceLock::new());
         Ok(Self { inner, level, done })
@@ -57,22 +55,19 @@ impl NativeClient {
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
     }
-}
 
-#[napi]
-impl NativeClient {
     /// A client from options (`appCode`, `clientKey`, `environment`, `baseUrl`, ...).
     #[napi(constructor)]
     pub fn new(options: Option<Value>) -> napi::Result<Self> {
-        Self::build(apply(ClientBuilder::new(), options))
+        Self::build(Ok(ClientBuilder::new()), options)
     }
 
     /// What the wrapper shows of the configuration: `{ baseUrl, userAgent, appCode, mchid?,
     /// warnings }` (the warnings: e.g. `QFPAY_ENV` and `QFPAY_BASE_URL` disagree).
     #[napi(getter)]
     pub fn config(&self) -> Value {
-        let inner = self.inner.read().unwrap_or_else(PoisonError::into_inner);
-        let c = inner.config();
+        let client = self.client();
+        let c = client.config();
         serde_json::json!({ "baseUrl": c.base_url, "userAgent": c.user_agent,
             "appCode": c.app_code, "mchid": c.mchid, "warnings": c.warnings })
     }
@@ -83,7 +78,7 @@ impl NativeClient {
     /// level.
     #[napi]
     pub fn observe(&self, callback: Option<Callback>, level: u32) {
-        let rank = u8::try_from(level).unwrap_or(OFF);
+        let rank = u8::try_from(level).unwrap_or(u8::MAX);
         if let Some(min) = self.level.get() {
             return min.store(rank, Ordering::Relaxed);
         }
@@ -105,9 +100,7 @@ impl NativeClient {
         request: Option<Value>,
         options: Option<Value>,
     ) -> napi::Result<NativeQueryPages> {
-        let Request::Query(req) =
-            js(convert::operation("queryPages").and_then(|op| convert::request(op, request)))?
-        else {
+        let Request::Query(req) = js(convert::request("queryPages", request))?.1 else {
             return Err(napi::Error::from_reason("queryPages is not a query"));
         };
         js(req.validate())?;
@@ -117,9 +110,8 @@ impl NativeClient {
             Lang::Node,
             options,
         ))?;
-        Ok(NativeQueryPages {
-            pages: Arc::new(Mutex::new(c.query_pages(req))),
-        })
+        let pages = Arc::new(Mutex::new(c.query_pages(req)));
+        Ok(NativeQueryPages { pages })
     }
 
     /// Installs the completion callback `start` reports to (once, by the wrapper).
@@ -140,7 +132,7 @@ impl NativeClient {
         token: Option<&CancelToken>,
     ) -> napi::Result<()> {
         let call = js(self.prepare(&method, first, options))?;
-        let token = token.map(CancelToken::notify);
+        let token = token.map(|t| Arc::clone(&t.0));
         let Some(done) = self.done.get().cloned() else {
             return Err(napi::Error::from_reason("onDone was not called"));
         };
@@ -157,20 +149,7 @@ impl NativeClient {
         });
         Ok(())
     }
-}
 
-/// A finished call as the completion callback receives it: `(id, ok, payload)`, the payload
-/// being the result as JSON (`ok`) or the native error message (`[code] message␞{details}`).
-type Completion = FnArgs<(u32, bool, String)>;
-
-/// The client's completion callback: one threadsafe function for every call of the client,
-/// weak (the wrapper keeps Node alive while calls are pending), never blocking the I/O thread.
-pub type Done = ThreadsafeFunction<Completion, (), Completion, Status, false, true>;
-
-/// A prepared call: the request converted and checked, the core future not started yet.
-type Call = Pin<Box<dyn Future<Output = qfpay::Result<String>> + Send>>;
-
-impl NativeClient {
     /// Converts the arguments of `method` and returns its core future, yielding the result as
     /// JSON.
     fn prepare(
@@ -180,8 +159,7 @@ impl NativeClient {
         options: Option<Value>,
     ) -> qfpay::Result<Call> {
         let base = self.client();
-        let op = convert::operation(method)?;
-        let req = convert::request(op, first)?;
+        let (op, req) = convert::request(method, first)?;
         let options = convert::value(options);
         if op.name == "wait_for_payment"
             && let Request::OrderNumber(no) = req
@@ -205,11 +183,22 @@ impl NativeClient {
     }
 }
 
+/// A finished call as the completion callback receives it: `(id, ok, payload)`, the payload
+/// being the result as JSON (`ok`) or the native error message (`[code] message␞{details}`).
+type Completion = FnArgs<(u32, bool, String)>;
+
+/// The client's completion callback: one threadsafe function for every call of the client,
+/// weak (the wrapper keeps Node alive while calls are pending), never blocking the I/O thread.
+pub type Done = ThreadsafeFunction<Completion, (), Completion, Status, false, true>;
+
+/// A prepared call: the request converted and checked, the core future not started yet.
+type Call = Pin<Box<dyn Future<Output = qfpay::Result<String>> + Send>>;
+
 /// A client from the `QFPAY_*` environment variables, then `overrides` (behind
 /// `Client.fromEnv`).
 #[napi]
 pub fn native_client_from_env(overrides: Option<Value>) -> napi::Result<NativeClient> {
-    NativeClient::build(ClientBuilder::new().env().and_then(|b| apply(b, overrides)))
+    NativeClient::build(ClientBuilder::new().env(), overrides)
 }
 
 /// Pages of a query (behind the JavaScript async iterator of `Client.queryPages`).
@@ -224,15 +213,11 @@ impl NativeQueryPages {
     /// last one.
     #[napi]
     pub async fn next_page(&self) -> napi::Result<Option<String>> {
-        let pages = Arc::clone(&self.pages);
-        let mut pages = pages.lock().await;
+        let mut pages = self.pages.lock().await;
         let page = pages.next_page().await;
         page.map(|r| js(r.and_then(|p| json(&p)))).transpose()
     }
 }
-
-/// No level is wanted.
-const OFF: u8 = u8::MAX;
 
 /// The events callback: one argument (the event as JSON, from the core's description of an
 /// event, with Node's names), weak (it never keeps Node alive). Created only when a logger or
@@ -293,12 +278,5 @@ pub async fn cancellable<T>(token: Option<Arc<Notify>>, fut: impl Future<Output 
     tokio::select! {
         r = fut => Some(r),
         () = notify.notified() => None,
-    }
-}
-
-impl CancelToken {
-    /// The token's notifier, for [`cancellable`].
-    pub fn notify(&self) -> Arc<Notify> {
-        Arc::clone(&self.0)
     }
 }

@@ -44,18 +44,16 @@ pub fn value(v: Option<Json>) -> Value {
     }
 }
 
-/// The operation behind JavaScript method `method` (`createPayment` → `create_payment`).
-pub fn operation(method: &str) -> qfpay::Result<&'static Operation> {
-    qfpay::surface::OPERATIONS
+/// The operation behind JavaScript method `method` (`createPayment` → `create_payment`) and
+/// its request from its JavaScript argument: the request object, or the order number of
+/// `findPayment(outTradeNo)` / `waitForPayment(outTradeNo)`. An argument that is not an object
+/// is named `request`.
+pub fn request(method: &str, first: Option<Json>) -> qfpay::Result<(&'static Operation, Request)> {
+    let op = qfpay::surface::OPERATIONS
         .iter()
-        .find(|o| Lang::Node.member(o.name) == method)
-        .ok_or_else(|| crate::results::invalid("method", format!("{method:?} is not a method")))
-}
-
-/// Operation `op`'s request from its JavaScript argument: the request object, or the order
-/// number of `findPayment(outTradeNo)` / `waitForPayment(outTradeNo)`. An argument that is
-/// not an object is named `request`.
-pub fn request(op: &Operation, first: Option<Json>) -> qfpay::Result<Request> {
+        .find(|o| Lang::Node.member(o.name) == method);
+    let op =
+        op.ok_or_else(|| crate::results::invalid("method", format!("{method:?} is not a method")))?;
     let first = value(first);
     let args = match op.args {
         [only] if only.name == "out_trade_no" => {
@@ -63,13 +61,11 @@ pub fn request(op: &Operation, first: Option<Json>) -> qfpay::Result<Request> {
         }
         _ => first,
     };
-    apply::request(Lang::Node, op, args).map_err(|e| match e {
-        qfpay::Error::ArgumentType { field, rule } if field == "options" => {
-            qfpay::Error::ArgumentType {
-                field: "request".to_owned(),
-                rule,
-            }
+    match apply::request(Lang::Node, op, args) {
+        Err(qfpay::Error::ArgumentType { field, rule }) if field == "options" => {
+            let field = "request".to_owned();
+            Err(qfpay::Error::ArgumentType { field, rule })
         }
-        other => other,
-    })
+        r => r.map(|req| (op, req)),
+    }
 }

@@ -56,48 +56,43 @@ pub fn env_log() -> Value {
 /// pairs borrow from `flat` (no copy per key or value). A NUL inside a key or value changes the
 /// number of parts, so it is refused, never mis-signed.
 fn params(flat: &str, count: u32) -> napi::Result<Vec<(&str, &str)>> {
-    let nul = || to_napi(invalid("params", "must not contain NUL characters"));
     let mut parts = flat.split('\0');
-    let mut out = Vec::with_capacity(count as usize);
-    for _ in 0..count {
-        match (parts.next(), parts.next()) {
-            (Some(k), Some(v)) => out.push((k, v)),
-            _ => return Err(nul()),
-        }
-    }
+    let pairs = (0..count).map_while(|_| Some((parts.next()?, parts.next()?)));
+    let out: Vec<_> = pairs.collect();
     // What is left is the empty part after the last NUL.
     match (parts.next(), parts.next()) {
-        (Some(""), None) | (None, None) => Ok(out),
-        _ => Err(nul()),
+        (Some("") | None, None) if out.len() == count as usize => Ok(out),
+        _ => Err(to_napi(invalid(
+            "params",
+            "must not contain NUL characters",
+        ))),
     }
 }
 
-/// The request signature (`X-QF-SIGN`, uppercase hex) of `params` under `key`; `signType` an
-/// argument, so a validation error names it.
+/// The request signature (`X-QF-SIGN`, uppercase hex) of `params` under `key` (`signType` an
+/// argument, so a validation error names it); without a key, the string that is signed
+/// (sorted, empty values left out, raw values), or (`masked`) with the key shown as
+/// `<client_key>`, to debug a `1108`.
 #[napi]
 pub fn sign(
     flat: String,
     count: u32,
-    key: String,
+    key: Option<String>,
     sign_type: Option<String>,
+    masked: Option<bool>,
 ) -> napi::Result<String> {
     let p = params(&flat, count)?;
+    let Some(key) = key else {
+        let text = [
+            qfpay::sign::string_to_sign,
+            qfpay::sign::debug_string_to_sign,
+        ];
+        return Ok(text[usize::from(masked == Some(true))](&p));
+    };
     let rule = "must be \"md5\" or \"sha256\" (the value is not quoted here)";
     let t = qfpay::SignType::parse(sign_type.as_deref().unwrap_or("md5"))
         .map_err(|_| invalid("signType", rule));
     Ok(qfpay::sign::sign(&p, &key, js(t)?))
-}
-
-/// The string that is signed, without the key (sorted, empty values left out, raw values), or
-/// (`masked`) with the key shown as `<client_key>`, to debug a `1108`.
-#[napi]
-pub fn string_to_sign(flat: String, count: u32, masked: bool) -> napi::Result<String> {
-    let p = params(&flat, count)?;
-    Ok(if masked {
-        qfpay::sign::debug_string_to_sign(&p)
-    } else {
-        qfpay::sign::string_to_sign(&p)
-    })
 }
 
 fn bytes(body: &Either<String, Uint8Array>) -> &[u8] {

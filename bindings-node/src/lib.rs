@@ -7,11 +7,8 @@
 //! functions (signing, notifications, QR, `QFPAY_LOG`) are in `functions`. Every QFPay
 //! rule lives in the core.
 
-mod client;
+pub mod client;
 mod convert;
 pub mod functions;
 mod results;
-mod sandbox;
-
-pub use client::{CancelToken, NativeClient, NativeQueryPages, native_client_from_env};
-pub use sandbox::{NativeSandbox, start_sandbox};
+pub mod sandbox;

@@ -29,12 +29,6 @@ pub fn json<T: Serialize + ?Sized>(v: &T) -> qfpay::Result<String> {
     String::from_utf8(out).map_err(|e| to_json(&e))
 }
 
-/// A result as a JSON value (an error's details).
-pub fn value<T: Serialize + ?Sized>(v: &T) -> serde_json::Value {
-    let text = json(v).unwrap_or_default();
-    serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)
-}
-
 /// A struct's field names with their camelCase forms, by position.
 type Names = Vec<(&'static str, String)>;
 
@@ -55,6 +49,21 @@ static NAMES: LazyLock<Vec<(&'static str, Names)>> = LazyLock::new(|| {
 /// The serializer that applies the conventions to `.0`: structs, sequences and maps are
 /// written here (so that their items get the conventions too), everything else by serde_json.
 struct Camel<'a>(&'a mut Vec<u8>);
+
+impl<'a> Camel<'a> {
+    /// Opens an object: a struct with its camelCase `names`, or a map.
+    #[inline]
+    fn object(self, names: Option<&'static [(&'static str, String)]>) -> Result<Object<'a>, Error> {
+        self.0.push(b'{');
+        let (out, first, at) = (self.0, true, 0);
+        Ok(Object {
+            out,
+            first,
+            names,
+            at,
+        })
+    }
+}
 
 /// An object being written: a struct (`names`: its camelCase names when it is a result) or a
 /// map.
@@ -94,7 +103,7 @@ impl<'a> ser::Serializer for Camel<'a> {
     type Ok = ();
     type Error = Error;
     type SerializeSeq = Items<'a>;
-    type SerializeTuple = Items<'a>;
+    type SerializeTuple = Impossible<(), Error>;
     type SerializeTupleStruct = Impossible<(), Error>;
     type SerializeTupleVariant = Impossible<(), Error>;
     type SerializeMap = Object<'a>;
@@ -103,28 +112,13 @@ impl<'a> ser::Serializer for Camel<'a> {
 
     #[inline]
     fn serialize_struct(self, name: &'static str, _: usize) -> Result<Object<'a>, Error> {
-        self.0.push(b'{');
-        let names = NAMES
-            .iter()
-            .find(|(k, _)| *k == name)
-            .map(|(_, n)| n.as_slice());
-        Ok(Object {
-            out: self.0,
-            first: true,
-            names,
-            at: 0,
-        })
+        let names = NAMES.iter().find(|(k, _)| *k == name);
+        self.object(names.map(|(_, n)| n.as_slice()))
     }
 
     #[inline]
     fn serialize_map(self, _: Option<usize>) -> Result<Object<'a>, Error> {
-        self.0.push(b'{');
-        Ok(Object {
-            out: self.0,
-            first: true,
-            names: None,
-            at: 0,
-        })
+        self.object(None)
     }
 
     #[inline]
@@ -134,11 +128,6 @@ impl<'a> ser::Serializer for Camel<'a> {
             out: self.0,
             first: true,
         })
-    }
-
-    #[inline]
-    fn serialize_tuple(self, len: usize) -> Result<Items<'a>, Error> {
-        self.serialize_seq(Some(len))
     }
 
     #[inline]
@@ -177,6 +166,7 @@ impl<'a> ser::Serializer for Camel<'a> {
     }
 
     unsupported! {
+        serialize_tuple(usize) -> Self::SerializeTuple;
         serialize_tuple_struct(&'static str, usize) -> Self::SerializeTupleStruct;
         serialize_tuple_variant(&'static str, u32, &'static str, usize) -> Self::SerializeTupleVariant;
         serialize_struct_variant(&'static str, u32, &'static str, usize) -> Self::SerializeStructVariant;
@@ -281,33 +271,17 @@ impl SerializeSeq for Items<'_> {
     }
 }
 
-impl ser::SerializeTuple for Items<'_> {
-    type Ok = ();
-    type Error = Error;
-
-    #[inline]
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
-        SerializeSeq::serialize_element(self, v)
-    }
-
-    #[inline]
-    fn end(self) -> Result<(), Error> {
-        SerializeSeq::end(self)
-    }
-}
-
 /// Separates the human message from the JSON details in a native error message.
 pub const DETAIL_SEPARATOR: char = '\u{1e}';
 
-/// A core error as a napi error in the `[code] message␞{json}` format: the details are the
-/// core's own serialization of the error with Node's names (absent fields left out, `existing`
+/// A core error as a napi error in the `[code] message␞{json}` format: the JSON is the core's
+/// own serialization of the error (code and message included) with Node's names (absent fields left out, `existing`
 /// a Transaction as every result, durations named like the options: `retryAfterMs`).
 pub fn to_napi(e: qfpay::Error) -> napi::Error {
     let e = e.in_lang(Lang::Node);
-    let mut detail = value(&e);
+    let text = json(&e).unwrap_or_default();
+    let mut detail = serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
     if let serde_json::Value::Object(m) = &mut detail {
-        m.remove("code");
-        m.remove("message");
         for (name, ..) in ERROR_FIELDS {
             let (member, option) = (Lang::Node.member(name), Lang::Node.option(name));
             if member != option

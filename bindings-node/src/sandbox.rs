@@ -27,30 +27,16 @@ pub fn start_sandbox(options: Option<Value>) -> napi::Result<NativeSandbox> {
 #[napi]
 pub struct NativeSandbox(Mutex<Option<Sandbox>>);
 
-/// The number of API requests a fault lasts: `count`, default 1.
-fn fault_count(fault: &Value) -> qfpay::Result<u32> {
-    match fault.get("count") {
-        None | Some(Value::Null) => Some(1),
-        Some(v) => v.as_u64().and_then(|n| u32::try_from(n).ok()),
-    }
-    .ok_or_else(|| invalid("count", "must be a whole number"))
-}
-
 #[napi]
 impl NativeSandbox {
-    /// `{ baseUrl, port, merchants: [{ appCode, clientKey, mchid?, notifyUrl? }] }`.
-    #[napi(getter)]
-    pub fn info(&self) -> napi::Result<Value> {
-        self.control("info".to_owned(), None)
-    }
-
     /// The sandbox's controls, by name (`lib/sandbox.js` checks their arguments): `info`,
     /// `pay` (a `syssn` or `out_trade_no`: the customer pays; the order's record),
     /// `injectFault` (`{ kind, count?, ms?, status?, body? }` for the next `count` API
     /// requests), `requests` (the log, oldest first), `requestCount` (API requests since
     /// start or reset), `notifications` (deliveries and their attempts), `orders` (every
     /// payment and refund, QFPay's snake_case names) and `reset` (forgets orders, the log,
-    /// faults and notifications).
+    /// faults and notifications) and `advanceClock` (whole `seconds`, at most 100 years either
+    /// way).
     #[napi]
     pub fn control(&self, name: String, arg: Option<Value>) -> napi::Result<Value> {
         let guard = self.0.lock().unwrap_or_else(PoisonError::into_inner);
@@ -75,12 +61,31 @@ impl NativeSandbox {
                 .pay(arg.as_str().unwrap_or_default())
                 .map_err(|e| invalid("syssn", e.to_string())),
             "injectFault" => {
+                // It lasts `count` API requests, default 1.
+                let count = match arg.get("count") {
+                    None | Some(Value::Null) => Some(1),
+                    Some(v) => v.as_u64().and_then(|n| u32::try_from(n).ok()),
+                };
                 let fault = Fault::from_json(&arg).map_err(|e| invalid("fault", e));
                 fault.and_then(|f| {
-                    sb.inject_fault(f, fault_count(&arg)?);
+                    let count = count.ok_or_else(|| invalid("count", "must be a whole number"))?;
+                    sb.inject_fault(f, count);
                     Ok(Value::Null)
                 })
             }
+            "advanceClock" => match arg.as_f64() {
+                // Whole and well within i64: the cast is exact; the sandbox refuses a move that
+                // leaves the clock more than 100 years from real time.
+                #[allow(clippy::cast_possible_truncation)]
+                Some(s) if s.fract() == 0.0 && s.abs() < 1e15 => sb
+                    .try_advance_clock(s as i64)
+                    .map(|()| Value::Null)
+                    .map_err(|e| invalid("seconds", e)),
+                _ => Err(invalid(
+                    "seconds",
+                    format!("must be a whole number of seconds, got {arg}"),
+                )),
+            },
             "requests" => Ok(Value::Array(sb.requests())),
             "requestCount" => Ok(json!(sb.request_count())),
             "notifications" => Ok(Value::Array(sb.notifications())),
@@ -94,25 +99,6 @@ impl NativeSandbox {
                 format!("{other:?} is not a sandbox control"),
             )),
         })
-    }
-
-    /// Moves the sandbox clock forward by `seconds` (a whole number, at most 100 years either
-    /// way).
-    #[napi]
-    pub fn advance_clock(&self, seconds: f64) -> napi::Result<()> {
-        const MAX: f64 = 100.0 * 366.0 * 24.0 * 3600.0;
-        if !seconds.is_finite() || seconds.fract() != 0.0 || seconds.abs() > MAX {
-            let rule = format!("must be a whole number of seconds within 100 years, got {seconds}");
-            return js(Err(invalid("seconds", rule)));
-        }
-        let guard = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        let sb = js(guard
-            .as_ref()
-            .ok_or_else(|| qfpay::Error::config("the sandbox was stopped")))?;
-        // Whole and within 100 years: the cast is exact.
-        #[allow(clippy::cast_possible_truncation)]
-        sb.advance_clock(seconds as i64);
-        Ok(())
     }
 
     /// Stops the server (idempotent). The shutdown waits for the server thread on a blocking

@@ -239,7 +239,7 @@ const QR_THROWS: &str =
 
 /// Node's declaration of the core's module functions (`FUNCTIONS`): each one's parameters and
 /// result, and what it throws. The `qr_*` functions are the `qr` object's methods.
-/// (`generateOutTradeNo` and `debugStringToSign` are declared in lib/index.d.ts.)
+/// (`debugStringToSign` is declared in lib/index.d.ts.)
 const FUNCTION_DECLS: &[(&str, &str, &[&str])] = &[
     (
         "verify_notification",
@@ -280,6 +280,13 @@ const FUNCTION_DECLS: &[(&str, &str, &[&str])] = &[
     ),
     ("qr_data_url", "(content: string): string", &[QR_THROWS]),
     ("qr_terminal", "(content: string): string", &[QR_THROWS]),
+    (
+        "generate_out_trade_no",
+        "(): string",
+        &[
+            "never. Generate and store it before calling, so an aborted or unknown call can still be found.",
+        ],
+    ),
 ];
 
 /// The module functions and constants, from the core's tables.
