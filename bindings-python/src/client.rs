@@ -46,9 +46,10 @@ fn build(
 }
 
 /// The order a money-moving call's conversion failure names, as the core names it on its own
-/// failures: the `out_trade_no` given, or a generated one (payments and refunds); a close or
-/// reversal only when given, with its `syssn`.
-fn order_of(op: &Operation, args: &Value) -> Option<(String, Option<String>)> {
+/// failures: the `out_trade_no` given, or (`None`: one is generated when a failure needs it,
+/// never on the success path) for payments and refunds; a close or reversal only when given,
+/// with its `syssn`.
+fn order_of(op: &Operation, args: &Value) -> Option<(Option<String>, Option<String>)> {
     let Value::Map(map) = args else { return None };
     let text = |name: &str| match map.iter().find(|(k, _)| k == name).map(|(_, v)| v) {
         Some(Value::Text(s)) => Some(Some(s.clone())),
@@ -57,8 +58,8 @@ fn order_of(op: &Operation, args: &Value) -> Option<(String, Option<String>)> {
     };
     let cancels = op.returns == "Cancellation";
     match (op.moves_money, text("out_trade_no")) {
-        (true, Some(Some(no))) => Some((no, text("syssn").flatten().filter(|_| cancels))),
-        (true, Some(None)) if !cancels => Some((qfpay::generate_out_trade_no(), None)),
+        (true, Some(Some(no))) => Some((Some(no), text("syssn").flatten().filter(|_| cancels))),
+        (true, Some(None)) if !cancels => Some((None, None)),
         _ => None,
     }
 }
@@ -138,7 +139,10 @@ impl Client {
         })();
         prepared.map_err(|e: qfpay::Error| {
             let e = match &order {
-                Some((no, syssn)) => e.with_order(no, syssn.as_deref()),
+                Some((no, syssn)) => {
+                    let no = no.clone().unwrap_or_else(qfpay::generate_out_trade_no);
+                    e.with_order(&no, syssn.as_deref())
+                }
                 None => e,
             };
             to_py_err(py, &e)
