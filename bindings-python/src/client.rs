@@ -13,6 +13,7 @@ use qfpay::surface::{Lang, Operation, Request, Value};
 use qfpay::{ClientBuilder, Wait};
 
 use crate::aio::{Channel, Output};
+use crate::built::built;
 use crate::convert::{args, split};
 use crate::errors::{IntoPyResult, to_py_err};
 use crate::events::{self, EventSink};
@@ -64,10 +65,6 @@ fn order_of(op: &Operation, args: &Value) -> Option<(Option<String>, Option<Stri
     }
 }
 
-fn json<T: serde::Serialize>(v: T) -> qfpay::Result<serde_json::Value> {
-    serde_json::to_value(v).map_err(|e| qfpay::Error::Decode(e.to_string()))
-}
-
 /// Runs the core's call for `op`.
 async fn run(
     op: &'static Operation,
@@ -76,19 +73,15 @@ async fn run(
     wait: Wait,
 ) -> qfpay::Result<Output> {
     let value = match req {
-        Request::Payment(p) => json(c.create_payment(p).await?),
-        Request::Query(q) => json(c.query(q).await?),
-        Request::Refund(r) => json(c.refund(r).await?),
-        Request::Cancel(r) if op.name == "close" => json(c.close(r).await?),
-        Request::Cancel(r) => json(c.reverse(r).await?),
-        Request::OrderNumber(n) if op.name == "find_payment" => json(c.find_payment(&n).await?),
-        Request::OrderNumber(n) => json(c.wait_for_payment(&n, wait).await?),
+        Request::Payment(p) => built(c.create_payment(p).await?),
+        Request::Query(q) => built(c.query(q).await?),
+        Request::Refund(r) => built(c.refund(r).await?),
+        Request::Cancel(r) if op.name == "close" => built(c.close(r).await?),
+        Request::Cancel(r) => built(c.reverse(r).await?),
+        Request::OrderNumber(n) if op.name == "find_payment" => built(c.find_payment(&n).await?),
+        Request::OrderNumber(n) => built(c.wait_for_payment(&n, wait).await?),
     }?;
-    Ok((op.returns, value))
-}
-
-fn output(py: Python<'_>, (ty, value): Output) -> PyResult<Py<PyAny>> {
-    crate::results::from_json(py, ty, value)
+    Ok(value)
 }
 
 /// `url` without the credentials of its authority (`https://user:pass@host/` shows as
@@ -177,7 +170,7 @@ impl Client {
                 let step = py.detach(|| self.blocking.block_on(slice));
                 sink.flush(py)?;
                 match step.py(py)? {
-                    Ok(result) => return output(py, result.py(py)?),
+                    Ok(result) => return result.py(py)?.into_py(py),
                     Err(_elapsed) => py.check_signals()?,
                 }
             }
@@ -185,7 +178,7 @@ impl Client {
         let blocking = &self.blocking;
         let result = py.detach(move || blocking.block_on(fut).and_then(|r| r));
         sink.flush(py)?;
-        output(py, result.py(py)?)
+        result.py(py)?.into_py(py)
     }
 
     /// The pages of query `op`, fetched as the iteration advances.
@@ -254,7 +247,7 @@ impl QueryPages {
         self.sink.flush(py)?;
         match next.py(py)?.transpose().py(py)? {
             None => Ok(None),
-            Some(page) => crate::results::result(py, "QueryPage", &page).map(Some),
+            Some(page) => built(page).py(py)?.into_py(py).map(Some),
         }
     }
 
@@ -282,7 +275,7 @@ impl QueryPages {
             if let Ok(mut s) = slot.lock() {
                 *s = Some(pages);
             }
-            Ok(("QueryPage?", json(next.transpose()?)?))
+            built(next.transpose()?)
         })
     }
 

@@ -14,6 +14,7 @@ use pyo3::types::{PyDict, PyList};
 use qfpay::events::{Event, Level, Observer};
 
 use crate::aio::Shared;
+use crate::errors::IntoPyResult;
 
 /// The `logging` level number of `level` (by `Level`'s order, trace to error; TRACE is 5,
 /// registered by `qfpay._log`).
@@ -92,7 +93,7 @@ impl EventSink {
         };
         let list = PyList::empty(py);
         for e in events {
-            list.append(crate::results::result(py, "dict", &e)?)?;
+            list.append(crate::built::built(e).py(py)?.into_py(py)?)?;
         }
         log(py)?.1.call1(py, (list,))?;
         Ok(())

@@ -2,6 +2,7 @@
 //! package `qfpay` (`python/qfpay`) re-exports it.
 
 mod aio;
+mod built;
 mod client;
 mod convert;
 mod errors;

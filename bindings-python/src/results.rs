@@ -1,9 +1,10 @@
 //! Typed results from the core's `describe!` (`SCHEMA` and `Serialize`): each result class
-//! (generated, `classes.rs`) extends `_Result`, which holds the values in the schema's order,
-//! each field a read-only descriptor (`_Field`); `raw` and lists are copied on every read.
+//! (generated, `classes.rs`) extends `_Result`, which holds the values in the schema's order
+//! (made by `built.rs`), each field a read-only descriptor (`_Field`); `raw` and lists are
+//! copied on every read.
 
 use pyo3::IntoPyObjectExt;
-use pyo3::exceptions::{PyAttributeError, PyTypeError};
+use pyo3::exceptions::{PyAttributeError, PyRuntimeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
 use qfpay::surface::schema::RESULTS;
@@ -37,12 +38,19 @@ pub fn json_to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, Py
     }
 }
 
-/// One field's value: a Python object (immutable, or a result), QFPay's fields (a new dict on
-/// every read), or a list of objects (a new list on every read).
-enum Slot {
+/// One field's value: JSON (a scalar, made Python on each read; QFPay's fields, a new dict on
+/// every read), a Python object (a result), or a list of objects (a new list on every read).
+pub enum Slot {
+    Json(Value),
     Obj(Py<PyAny>),
-    Raw(Value),
     List(Py<PyList>),
+}
+
+/// A result's values: built ahead (a result inside another, an error's `existing`), or the
+/// core value itself, moved in and serialised one field per read (nothing copied until read).
+pub enum Values {
+    Slots(Vec<Slot>),
+    Source(crate::built::Source),
 }
 
 /// The base of every result class: the values, in the schema's order.
@@ -50,15 +58,26 @@ enum Slot {
 pub struct Record {
     /// The result's index in `RESULTS`.
     kind: usize,
-    slots: Vec<Slot>,
+    values: Values,
 }
 
 impl Record {
+    /// A result of kind `kind` (its index in `RESULTS`) with these values.
+    pub fn new(kind: usize, values: Values) -> Self {
+        Record { kind, values }
+    }
+
     fn get(&self, py: Python<'_>, index: usize) -> PyResult<Py<PyAny>> {
-        match &self.slots[index] {
-            Slot::Obj(o) => Ok(o.clone_ref(py)),
-            Slot::Raw(v) => Ok(json_to_py(py, v)?.unbind()),
-            Slot::List(l) => Ok(PyList::new(py, l.bind(py).iter())?.into_any().unbind()),
+        match &self.values {
+            Values::Slots(slots) => match &slots[index] {
+                Slot::Obj(o) => Ok(o.clone_ref(py)),
+                Slot::Json(v) => Ok(json_to_py(py, v)?.unbind()),
+                Slot::List(l) => Ok(PyList::new(py, l.bind(py).iter())?.into_any().unbind()),
+            },
+            Values::Source(source) => {
+                let field = source(index).map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
+                field.into_py(py)
+            }
         }
     }
 }
@@ -68,19 +87,19 @@ impl Record {
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         let mut shown = Vec::new();
         let (name, _, fields) = RESULTS[self.kind];
-        for (f, slot) in fields.iter().zip(&self.slots) {
-            match slot {
-                Slot::Obj(o) => {
-                    let o = o.bind(py);
-                    let empty = o.is_none()
-                        || o.cast::<PyString>()
-                            .is_ok_and(|s| s.len().is_ok_and(|n| n == 0));
-                    if !empty {
-                        shown.push(format!("{}={}", f.name, o.repr()?));
-                    }
-                }
-                Slot::List(l) => shown.push(format!("{}=<{} items>", f.name, l.bind(py).len())),
-                Slot::Raw(_) => {}
+        for (index, f) in fields.iter().enumerate() {
+            let v = self.get(py, index)?;
+            let v = v.bind(py);
+            if let Ok(l) = v.cast::<PyList>() {
+                shown.push(format!("{}=<{} items>", f.name, l.len()));
+                continue;
+            }
+            let empty = v.is_none()
+                || v.cast::<PyDict>().is_ok()
+                || v.cast::<PyString>()
+                    .is_ok_and(|s| s.len().is_ok_and(|n| n == 0));
+            if !empty {
+                shown.push(format!("{}={}", f.name, v.repr()?));
             }
         }
         Ok(format!("{name}({})", shown.join(", ")))
@@ -124,55 +143,6 @@ impl Field {
     fn __doc__(&self) -> &'static str {
         self.doc
     }
-}
-
-/// A serialised value as the Python value of surface type `ty` (`str?`, `Transaction`,
-/// `list<Transaction>`...; a type that is no result is plain JSON).
-pub fn from_json(py: Python<'_>, ty: &str, v: Value) -> PyResult<Py<PyAny>> {
-    let ty = ty.trim_end_matches('?');
-    if v.is_null() {
-        return Ok(py.None());
-    }
-    if let Some(item) = ty.strip_prefix("list<").and_then(|t| t.strip_suffix('>')) {
-        let items = match v {
-            Value::Array(a) => a,
-            _ => Vec::new(),
-        };
-        let items: Vec<_> = items
-            .into_iter()
-            .map(|i| from_json(py, item, i))
-            .collect::<PyResult<_>>()?;
-        return Ok(PyList::new(py, items)?.into_any().unbind());
-    }
-    let Some(kind) = RESULTS.iter().position(|(n, _, _)| *n == ty) else {
-        return Ok(json_to_py(py, &v)?.unbind());
-    };
-    let (name, _, fields) = RESULTS[kind];
-    let mut map = match v {
-        Value::Object(m) => m,
-        _ => return Err(PyTypeError::new_err(format!("{name}: not an object"))),
-    };
-    let mut slots = Vec::with_capacity(fields.len());
-    for f in fields {
-        let v = map.remove(f.name).unwrap_or(Value::Null);
-        slots.push(match f.ty {
-            "raw" => Slot::Raw(v),
-            t => {
-                let o = from_json(py, t, v)?;
-                match o.bind(py).cast::<PyList>() {
-                    Ok(l) => Slot::List(l.clone().unbind()),
-                    Err(_) => Slot::Obj(o),
-                }
-            }
-        });
-    }
-    crate::new_result(py, name, Record { kind, slots })
-}
-
-/// A core value as the Python value of surface type `ty`.
-pub fn result<T: serde::Serialize>(py: Python<'_>, ty: &str, value: &T) -> PyResult<Py<PyAny>> {
-    let v = serde_json::to_value(value).map_err(|e| PyTypeError::new_err(e.to_string()))?;
-    from_json(py, ty, v)
 }
 
 /// Adds the result classes, with their docs and fields from the core's descriptions.
