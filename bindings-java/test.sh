@@ -8,15 +8,14 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 if ! command -v mvn >/dev/null 2>&1 || ! command -v javac >/dev/null 2>&1; then
-  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq maven openjdk-17-jdk-headless >/dev/null
-  else
-    echo "bindings-java/test.sh needs Maven and a JDK 17" >&2
-    exit 1
-  fi
+  bash "$here/../scripts/debian-packages.sh" "$here/debian-packages.txt"
 fi
 
-mvn -B -f "$here/pom.xml" verify
+# With QFPAY_ARTIFACTS set (make test: scripts/dist.sh ran first), the native library is the
+# shipped one: the `dist` profile, which cargo finds already built; otherwise a debug build.
+profile=()
+[ -n "${QFPAY_ARTIFACTS:-}" ] && profile=(-Dcargo.profile=dist)
+mvn -B -f "$here/pom.xml" "${profile[@]}" verify
 
 # The jar check again, outside Maven, from an unrelated directory and with a clean environment:
 # `java -cp qfpay.jar:<its runtime dependencies>`, nothing else.

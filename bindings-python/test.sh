@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Builds the abi3 wheel, installs it into the repository's .venv (created when missing), type-
-# checks the usage file and the stubs with mypy --strict, and runs the pytest suite (the shared
-# vectors, the sandbox scenarios, the GIL and asyncio tests, the seed sample and the examples).
+# Installs the abi3 wheel into the repository's .venv (created when missing), type-checks the
+# usage file and the stubs with mypy --strict, and runs the pytest suite (the shared vectors, the
+# sandbox scenarios, the GIL and asyncio tests, the seed sample and the examples). The wheel is
+# the shipped one, $QFPAY_ARTIFACTS/python/*.whl, when set (make test: scripts/dist.sh built it),
+# otherwise a debug build (a developer's `make test-python`).
 # Runs from any directory on a machine with Python 3.11 and cargo.
 set -euo pipefail
 
@@ -16,11 +18,16 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$here/requirements-dev.txt"
 
-# Debug build (fast to compile) into the shared target directory.
-wheels="$root/target/wheels/python-test"
-rm -rf "$wheels"
-(cd "$here" && CARGO_TARGET_DIR="$root/target" "$venv/bin/maturin" build --quiet --strip --out "$wheels")
-wheel="$(ls "$wheels"/qfpay-*-abi3-*.whl | head -n 1)"
+if [ -n "${QFPAY_ARTIFACTS:-}" ]; then
+  wheel="$(ls "$QFPAY_ARTIFACTS"/python/qfpay-*-abi3-*.whl | head -n 1)"
+else
+  # Debug build (fast to compile) into the shared target directory.
+  wheels="$root/target/wheels/python-test"
+  rm -rf "$wheels"
+  (cd "$here" && CARGO_TARGET_DIR="$root/target" "$venv/bin/maturin" build --quiet --strip --out "$wheels")
+  wheel="$(ls "$wheels"/qfpay-*-abi3-*.whl | head -n 1)"
+fi
+echo "testing $wheel"
 "$venv/bin/python" -m pip install --quiet --force-reinstall --no-deps "$wheel"
 
 # `import qfpay` must work with nothing but the wheel: a separate venv, no index, no other package.

@@ -9,12 +9,17 @@
 #   dist/SIZES.txt every file's size
 # A binding without its own dist.sh falls back to scripts/dist-<lang>.sh when one exists.
 # Each step is timed; a failing step is reported and the script exits non-zero at the end.
-# Usage: scripts/dist.sh [OUT_DIR [STEP...]]   steps: crates cli python node java php (default: all)
+# The native artifacts (the CLI, the Node addon, the JVM library, the PHP extension) are compiled first by ONE cargo command in the `dist` profile (step `native`): with
+# tools/workspace-hack every one of them resolves the same features, so the dependency tree is
+# compiled once and the binding scripts below find their library built. The wheel alone compiles
+# the tree again: it is linked against glibc 2.28 by zig (bindings-python/dist.sh).
+# Usage: scripts/dist.sh [OUT_DIR [STEP...]]   steps: native crates cli python node java php
+#        (default: all)
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${1:-$root/dist}"
 shift || true
-only=" ${*:-crates cli python node java php} "
+only=" ${*:-native crates cli python node java php} "
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 cd "$root"
@@ -56,6 +61,15 @@ crates() {
     cp "$target_dir/package/qfpay-$version.crate" "$target_dir/package/qfpay-sandbox-$version.crate" "$out/crates/"
 }
 
+native() {
+  local php=()
+  if [ -d bindings-php ] && { command -v php-config >/dev/null || [ -n "${PHP_CONFIG:-}" ]; }; then
+    php=(-p qfpay-php --features qfpay-php/php)
+  fi
+  cargo build -q --profile "$QFPAY_CARGO_PROFILE" -p qfpay-cli -p qfpay-node -p qfpay-jvm "${php[@]}" &&
+    cargo build -q -p uniffi-bindgen # a build tool (bindings-java/pom.xml): debug, like the tests' build
+}
+
 cli() {
   rm -rf "$out/cli" && mkdir -p "$out/cli"
   cargo build -q --profile "$QFPAY_CARGO_PROFILE" -p qfpay-cli &&
@@ -77,6 +91,7 @@ binding() {
   fi
 }
 
+step native native
 step crates crates
 step cli cli
 step python binding python bindings-python

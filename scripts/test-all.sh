@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Runs every test in every language: Rust (fmt, clippy, unit + integration tests), then the
-# Python, Node, JVM and PHP (when bindings-php/test.sh exists) bindings' suites, the README
-# snippets (tests/snippets/run.py, which needs the bindings the suites built), `make dist` for the
-# host target and the install tests of dist/ (tests/install/run.sh). Each suite installs what it
-# needs (virtualenv, npm packages, Maven dependencies, Debian packages). Runs them all, prints
-# each one's time, then exits non-zero if any failed.
+# Runs every test in every language, testing what ships: Rust (fmt, clippy, unit + integration
+# tests, the generated files, one feature set for every artifact), the Debian packages every
+# later step needs (one `apt-get update`), `make dist` for the host target (each native artifact
+# built once, in the profile that ships), then the Python, Node, JVM and PHP suites against those
+# artifacts (QFPAY_ARTIFACTS=dist: the wheel, the npm addon, the dist-profile JVM library, the PHP
+# extension), the README snippets and the install tests of dist/ (tests/install/run.sh). Each step
+# installs what it needs (virtualenv, npm packages, Maven dependencies). Runs them all, prints each
+# one's time and the total, then exits non-zero if any failed. Cold figures: CONTRIBUTING.md.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
@@ -32,7 +34,8 @@ rust() {
   cargo fmt --all -- --check &&
     cargo clippy --workspace --all-targets -- -D warnings &&
     cargo test --workspace &&
-    cargo run -q -p qfpay-surface -- --check
+    cargo run -q -p qfpay-surface -- --check &&
+    python3 scripts/check-shared-features.py
 }
 
 times=()
@@ -43,18 +46,16 @@ timed() {
 }
 
 timed rust rust
+timed debian bash scripts/debian-packages.sh bindings-php/debian-packages.txt bindings-java/debian-packages.txt
+# `make dist` for the host target; the suites below test its artifacts.
+timed dist bash scripts/dist.sh dist
+export QFPAY_ARTIFACTS="$PWD/dist"
 timed python bash bindings-python/test.sh
 timed node bash bindings-node/test.sh
 timed jvm bash bindings-java/test.sh
-if [ -f bindings-php/test.sh ]; then
-  timed php bash bindings-php/test.sh
-else
-  echo "=== php: skipped (no bindings-php/test.sh)"
-fi
+timed php bash bindings-php/test.sh
 timed snippets python3 tests/snippets/run.py
-# `make dist` for the host target, then every artifact installed and paid with in a clean
-# environment (a language whose binding has no dist.sh is reported as skipped by both).
-timed dist bash scripts/dist.sh dist
+# Every artifact installed and paid with in a clean environment.
 timed install bash tests/install/run.sh dist
 
 echo
