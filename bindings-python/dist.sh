@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the distributable wheel of the Python binding into OUTDIR (default: dist/python):
-# release profile "dist" (LTO, stripped; QFPAY_CARGO_PROFILE overrides), abi3 (CPython >= 3.11), tagged manylinux_2_28 (RHEL 8,
+# release profile "dist" (stripped; QFPAY_CARGO_PROFILE overrides), abi3 (CPython >= 3.11), tagged manylinux_2_28 (RHEL 8,
 # Debian 11, Amazon Linux 2023 and newer). zig (the `ziglang` package from PyPI) compiles and
 # links against glibc 2.28, so the tag is true, not just claimed. Called by `make dist`.
 #   bash bindings-python/dist.sh OUTDIR

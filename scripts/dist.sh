@@ -66,8 +66,7 @@ native() {
   if [ -d bindings-php ] && { command -v php-config >/dev/null || [ -n "${PHP_CONFIG:-}" ]; }; then
     php=(-p qfpay-php --features qfpay-php/php)
   fi
-  cargo build -q --profile "$QFPAY_CARGO_PROFILE" -p qfpay-cli -p qfpay-node -p qfpay-jvm "${php[@]}" &&
-    cargo build -q -p uniffi-bindgen # a build tool (bindings-java/pom.xml): debug, like the tests' build
+  cargo build -q --profile "$QFPAY_CARGO_PROFILE" -p qfpay-cli -p qfpay-node -p qfpay-jvm "${php[@]}"
 }
 
 cli() {
