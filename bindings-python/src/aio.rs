@@ -27,7 +27,7 @@ use crate::errors::to_py_err;
 use crate::events::EventSink;
 
 /// A call's result, serialised on the I/O thread.
-pub type Output = crate::built::Built;
+pub type Output = crate::results::Output;
 
 /// A finished call: the key of its future, its id, its result.
 type Done = (usize, u64, qfpay::Result<Output>);
@@ -210,7 +210,7 @@ impl Channel {
             let delivered = (|| -> PyResult<()> {
                 if !future.call_method0(intern!(py, "done"))?.is_truthy()? {
                     let value = result.map_err(|e| to_py_err(py, &e));
-                    match value.and_then(|v| v.into_py(py)) {
+                    match value.and_then(|f| f(py)) {
                         Ok(v) => future.call_method1(intern!(py, "set_result"), (v,))?,
                         Err(e) => future.call_method1(intern!(py, "set_exception"), (e,))?,
                     };

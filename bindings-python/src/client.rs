@@ -13,10 +13,10 @@ use qfpay::surface::{Lang, Operation, Request, Value};
 use qfpay::{ClientBuilder, Wait};
 
 use crate::aio::{Channel, Output};
-use crate::built::built;
 use crate::convert::{args, split};
 use crate::errors::{IntoPyResult, to_py_err};
 use crate::events::{self, EventSink};
+use crate::results::{keep, kept, kept_opt};
 
 type Arg<'a, 'py> = Option<&'a Bound<'py, PyAny>>;
 type Ch<'a, 'py> = Option<&'a Bound<'py, Channel>>;
@@ -72,16 +72,15 @@ async fn run(
     req: Request,
     wait: Wait,
 ) -> qfpay::Result<Output> {
-    let value = match req {
-        Request::Payment(p) => built(c.create_payment(p).await?),
-        Request::Query(q) => built(c.query(q).await?),
-        Request::Refund(r) => built(c.refund(r).await?),
-        Request::Cancel(r) if op.name == "close" => built(c.close(r).await?),
-        Request::Cancel(r) => built(c.reverse(r).await?),
-        Request::OrderNumber(n) if op.name == "find_payment" => built(c.find_payment(&n).await?),
-        Request::OrderNumber(n) => built(c.wait_for_payment(&n, wait).await?),
-    }?;
-    Ok(value)
+    Ok(match req {
+        Request::Payment(p) => kept(c.create_payment(p).await?),
+        Request::Query(q) => kept(c.query(q).await?),
+        Request::Refund(r) => kept(c.refund(r).await?),
+        Request::Cancel(r) if op.name == "close" => kept(c.close(r).await?),
+        Request::Cancel(r) => kept(c.reverse(r).await?),
+        Request::OrderNumber(n) if op.name == "find_payment" => kept_opt(c.find_payment(&n).await?),
+        Request::OrderNumber(n) => kept(c.wait_for_payment(&n, wait).await?),
+    })
 }
 
 /// `url` without the credentials of its authority (`https://user:pass@host/` shows as
@@ -170,7 +169,7 @@ impl Client {
                 let step = py.detach(|| self.blocking.block_on(slice));
                 sink.flush(py)?;
                 match step.py(py)? {
-                    Ok(result) => return result.py(py)?.into_py(py),
+                    Ok(result) => return result.py(py)?(py),
                     Err(_elapsed) => py.check_signals()?,
                 }
             }
@@ -178,7 +177,7 @@ impl Client {
         let blocking = &self.blocking;
         let result = py.detach(move || blocking.block_on(fut).and_then(|r| r));
         sink.flush(py)?;
-        result.py(py)?.into_py(py)
+        result.py(py)?(py)
     }
 
     /// The pages of query `op`, fetched as the iteration advances.
@@ -247,7 +246,7 @@ impl QueryPages {
         self.sink.flush(py)?;
         match next.py(py)?.transpose().py(py)? {
             None => Ok(None),
-            Some(page) => built(page).py(py)?.into_py(py).map(Some),
+            Some(page) => keep(py, page).map(Some),
         }
     }
 
@@ -275,7 +274,7 @@ impl QueryPages {
             if let Ok(mut s) = slot.lock() {
                 *s = Some(pages);
             }
-            built(next.transpose()?)
+            Ok(kept_opt(next.transpose()?))
         })
     }
 

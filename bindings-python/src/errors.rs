@@ -9,8 +9,6 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::PyDict;
 use serde_json::Value;
 
-use crate::built::Built;
-
 /// `qfpay._errors.BY_CODE` and `ArgumentTypeError`.
 static CLASSES: PyOnceLock<(Py<PyDict>, Py<PyAny>)> = PyOnceLock::new();
 
@@ -34,20 +32,15 @@ fn build(py: Python<'_>, err: &qfpay::Error) -> PyResult<PyErr> {
     };
     let exc = cls.call1((err.to_string(),))?;
     // Every field of the core's error that applies, from its one serialised form.
-    let Built::Fields(fields) =
-        crate::built::build(err).map_err(|e| PyRuntimeError::new_err(e.to_string()))?
-    else {
-        return Err(PyRuntimeError::new_err("an error serialised as no struct"));
-    };
-    for (name, v) in fields {
-        let v = match (name, v) {
-            ("message", _) | (_, Built::Json(Value::Null)) => continue,
-            ("retry_after", Built::Json(v)) => {
-                (v.as_f64().unwrap_or(0.0) / 1000.0).into_py_any(py)?
-            }
-            (_, v) => v.into_py(py)?,
+    let fields = serde_json::to_value(err).map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
+    for (name, v) in fields.as_object().into_iter().flatten() {
+        let v = match (name.as_str(), v) {
+            ("message", _) | (_, Value::Null) => continue,
+            ("retry_after", v) => (v.as_f64().unwrap_or(0.0) / 1000.0).into_py_any(py)?,
+            ("existing", v) => crate::results::from_json(py, "Transaction", v.clone())?,
+            (_, v) => crate::results::json_to_py(py, v)?.unbind(),
         };
-        exc.setattr(name, v)?;
+        exc.setattr(name.as_str(), v)?;
     }
     Ok(PyErr::from_value(exc))
 }

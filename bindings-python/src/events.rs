@@ -14,7 +14,6 @@ use pyo3::types::{PyDict, PyList};
 use qfpay::events::{Event, Level, Observer};
 
 use crate::aio::Shared;
-use crate::errors::IntoPyResult;
 
 /// The `logging` level number of `level` (by `Level`'s order, trace to error; TRACE is 5,
 /// registered by `qfpay._log`).
@@ -93,7 +92,7 @@ impl EventSink {
         };
         let list = PyList::empty(py);
         for e in events {
-            list.append(crate::built::built(e).py(py)?.into_py(py)?)?;
+            list.append(crate::results::result(py, "dict", &e)?)?;
         }
         log(py)?.1.call1(py, (list,))?;
         Ok(())

@@ -47,7 +47,7 @@ pub fn verify_notification(
     };
     let client_key = text("client_key", client_key)?;
     let n = qfpay::notify::verify(&body, &signature, &client_key).py(py)?;
-    crate::built::built(n).py(py)?.into_py(py)
+    crate::results::keep(py, n)
 }
 
 /// The `X-QF-SIGN` QFPay would send with a notification body (for tests of a receiver).

@@ -2,7 +2,6 @@
 //! package `qfpay` (`python/qfpay`) re-exports it.
 
 mod aio;
-mod built;
 mod client;
 mod convert;
 mod errors;

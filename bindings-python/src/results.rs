@@ -1,59 +1,38 @@
-//! Typed results from the core's `describe!` (`SCHEMA` and `Serialize`): each result class
-//! (generated, `classes.rs`) extends `_Result`, which holds the values in the schema's order
-//! (made by `built.rs`), each field a read-only descriptor (`_Field`); `raw` and lists are
-//! copied on every read.
+//! Typed results from the core's `describe!` (`SCHEMA`, `Serialize`, `Described`): each result
+//! class (generated, `classes.rs`) extends `_Result`, each field a read-only descriptor
+//! (`_Field`). A call's result keeps the core value itself and converts a field when it is read
+//! (`Described::field_json`: nothing is copied that is not read); a result inside another (a
+//! page's transactions) or inside an error holds its values in the schema's order. `raw` and
+//! lists are copied on every read.
 
-use pyo3::IntoPyObjectExt;
-use pyo3::exceptions::{PyAttributeError, PyRuntimeError};
+use pyo3::exceptions::{PyAttributeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
+use qfpay::Described;
 use qfpay::surface::schema::RESULTS;
 use serde_json::Value;
 
 /// A JSON value as a Python object (`dict`, `list`, `str`, `int`, `float`, `bool`, `None`).
 pub fn json_to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
-    match value {
-        Value::Null => Ok(py.None().into_bound(py)),
-        Value::Bool(b) => b.into_bound_py_any(py),
-        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
-            (Some(i), _) => i.into_bound_py_any(py),
-            (_, Some(u)) => u.into_bound_py_any(py),
-            _ => n.as_f64().unwrap_or(f64::NAN).into_bound_py_any(py),
-        },
-        Value::String(s) => s.into_bound_py_any(py),
-        Value::Array(items) => {
-            let list = PyList::empty(py);
-            for item in items {
-                list.append(json_to_py(py, item)?)?;
-            }
-            Ok(list.into_any())
-        }
-        Value::Object(map) => {
-            let dict = PyDict::new(py);
-            for (k, v) in map {
-                dict.set_item(k, json_to_py(py, v)?)?;
-            }
-            Ok(dict.into_any())
-        }
-    }
+    Ok(pythonize::pythonize(py, value)?)
 }
 
-/// One field's value: JSON (a scalar, made Python on each read; QFPay's fields, a new dict on
-/// every read), a Python object (a result), or a list of objects (a new list on every read).
-pub enum Slot {
-    Json(Value),
+/// One field's value: a Python object (immutable, or a result), QFPay's fields (a new dict on
+/// every read), or a list of objects (a new list on every read).
+enum Slot {
     Obj(Py<PyAny>),
+    Raw(Value),
     List(Py<PyList>),
 }
 
-/// A result's values: built ahead (a result inside another, an error's `existing`), or the
-/// core value itself, moved in and serialised one field per read (nothing copied until read).
-pub enum Values {
+/// A result's values: its fields in the schema's order, or the core value itself, moved in
+/// (field `index` as JSON: `Described::field_json`).
+enum Values {
     Slots(Vec<Slot>),
-    Source(crate::built::Source),
+    Source(Box<dyn Fn(usize) -> Option<serde_json::Result<Value>> + Send + Sync>),
 }
 
-/// The base of every result class: the values, in the schema's order.
+/// The base of every result class.
 #[pyclass(frozen, subclass, module = "qfpay._qfpay", name = "_Result")]
 pub struct Record {
     /// The result's index in `RESULTS`.
@@ -62,24 +41,45 @@ pub struct Record {
 }
 
 impl Record {
-    /// A result of kind `kind` (its index in `RESULTS`) with these values.
-    pub fn new(kind: usize, values: Values) -> Self {
-        Record { kind, values }
-    }
-
     fn get(&self, py: Python<'_>, index: usize) -> PyResult<Py<PyAny>> {
-        match &self.values {
-            Values::Slots(slots) => match &slots[index] {
-                Slot::Obj(o) => Ok(o.clone_ref(py)),
-                Slot::Json(v) => Ok(json_to_py(py, v)?.unbind()),
-                Slot::List(l) => Ok(PyList::new(py, l.bind(py).iter())?.into_any().unbind()),
-            },
+        let slots = match &self.values {
+            Values::Slots(slots) => slots,
             Values::Source(source) => {
-                let field = source(index).map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
-                field.into_py(py)
+                let v = source(index)
+                    .ok_or_else(|| PyAttributeError::new_err("no such field"))?
+                    .map_err(|e| PyTypeError::new_err(e.to_string()))?;
+                return from_json(py, RESULTS[self.kind].2[index].ty, v);
             }
+        };
+        match &slots[index] {
+            Slot::Obj(o) => Ok(o.clone_ref(py)),
+            Slot::Raw(v) => Ok(json_to_py(py, v)?.unbind()),
+            Slot::List(l) => Ok(PyList::new(py, l.bind(py).iter())?.into_any().unbind()),
         }
     }
+}
+
+/// A call's result as it leaves the I/O thread: made Python later, under the GIL.
+pub type Output = Box<dyn FnOnce(Python<'_>) -> PyResult<Py<PyAny>> + Send>;
+
+/// [`keep`], deferred.
+pub fn kept<T: Described + Send + Sync + 'static>(value: T) -> Output {
+    Box::new(move |py| keep(py, value))
+}
+
+/// [`keep`] of a value that may be absent (`None` in Python), deferred.
+pub fn kept_opt<T: Described + Send + Sync + 'static>(value: Option<T>) -> Output {
+    Box::new(move |py| value.map_or_else(|| Ok(py.None()), |v| keep(py, v)))
+}
+
+/// `value` as a Python result that keeps it and converts a field when it is read.
+pub fn keep<T: Described + Send + Sync + 'static>(py: Python<'_>, value: T) -> PyResult<Py<PyAny>> {
+    let kind = RESULTS
+        .iter()
+        .position(|(n, _, _)| *n == T::NAME)
+        .ok_or_else(|| PyTypeError::new_err(format!("no result class {}", T::NAME)))?;
+    let values = Values::Source(Box::new(move |index| value.field_json(index)));
+    crate::new_result(py, T::NAME, Record { kind, values })
 }
 
 #[pymethods]
@@ -143,6 +143,62 @@ impl Field {
     fn __doc__(&self) -> &'static str {
         self.doc
     }
+}
+
+/// A serialised value as the Python value of surface type `ty` (`str?`, `Transaction`,
+/// `list<Transaction>`...; a type that is no result is plain JSON).
+pub fn from_json(py: Python<'_>, ty: &str, v: Value) -> PyResult<Py<PyAny>> {
+    let ty = ty.trim_end_matches('?');
+    if v.is_null() {
+        return Ok(py.None());
+    }
+    if let Some(item) = ty.strip_prefix("list<").and_then(|t| t.strip_suffix('>')) {
+        let items = match v {
+            Value::Array(a) => a,
+            _ => Vec::new(),
+        };
+        let items: Vec<_> = items
+            .into_iter()
+            .map(|i| from_json(py, item, i))
+            .collect::<PyResult<_>>()?;
+        return Ok(PyList::new(py, items)?.into_any().unbind());
+    }
+    let Some(kind) = RESULTS.iter().position(|(n, _, _)| *n == ty) else {
+        return Ok(json_to_py(py, &v)?.unbind());
+    };
+    let (name, _, fields) = RESULTS[kind];
+    let mut map = match v {
+        Value::Object(m) => m,
+        _ => return Err(PyTypeError::new_err(format!("{name}: not an object"))),
+    };
+    let mut slots = Vec::with_capacity(fields.len());
+    for f in fields {
+        let v = map.remove(f.name).unwrap_or(Value::Null);
+        slots.push(match f.ty {
+            "raw" => Slot::Raw(v),
+            t => {
+                let o = from_json(py, t, v)?;
+                match o.bind(py).cast::<PyList>() {
+                    Ok(l) => Slot::List(l.clone().unbind()),
+                    Err(_) => Slot::Obj(o),
+                }
+            }
+        });
+    }
+    crate::new_result(
+        py,
+        name,
+        Record {
+            kind,
+            values: Values::Slots(slots),
+        },
+    )
+}
+
+/// A core value as the Python value of surface type `ty`.
+pub fn result<T: serde::Serialize>(py: Python<'_>, ty: &str, value: &T) -> PyResult<Py<PyAny>> {
+    let v = serde_json::to_value(value).map_err(|e| PyTypeError::new_err(e.to_string()))?;
+    from_json(py, ty, v)
 }
 
 /// Adds the result classes, with their docs and fields from the core's descriptions.

@@ -46,9 +46,9 @@ pub use error::{ApiError, Error, OrderRef, Result};
 pub use events::{Event, EventKind, Level, Observer};
 pub use log_filter::LogFilter;
 pub use model::{
-    CancelRequest, Cancellation, Currency, ExtendInfo, Money, PayType, Payment, PaymentRequest,
-    QueryPage, QueryRequest, RawMap, Refund, RefundRequest, RespCategory, Transaction,
-    TransactionState,
+    CancelRequest, Cancellation, Currency, Described, ExtendInfo, Money, PayType, Payment,
+    PaymentRequest, QueryPage, QueryRequest, RawMap, Refund, RefundRequest, RespCategory,
+    Transaction, TransactionState,
 };
 pub use notify::{Notification, NotificationKind};
 pub use secret::ClientKey;

@@ -21,9 +21,19 @@ pub struct FieldSpec {
     pub doc: &'static str,
 }
 
+/// A type described by `describe!`: its name and each field serialised on its own, so a binding
+/// can keep the value and convert only the fields that are read.
+pub trait Described {
+    /// The type's name (as in [`crate::surface::schema::RESULTS`]).
+    const NAME: &'static str;
+    /// Field `index` (in `FIELDS` order) as JSON, the form `Serialize` gives it; `None` past
+    /// the last field.
+    fn field_json(&self, index: usize) -> Option<serde_json::Result<serde_json::Value>>;
+}
+
 /// `describe!(Type "doc" { name: "type" "doc" = |v| expr, ... })`: `Type::FIELDS`,
-/// `Type::SCHEMA`, `Type::DOC` and `impl Serialize for Type` (each `expr`, with `v` the value,
-/// under its name).
+/// `Type::SCHEMA`, `Type::DOC`, `impl Serialize for Type` (each `expr`, with `v` the value,
+/// under its name) and `impl Described for Type`.
 macro_rules! describe {
     ($ty:ident $tydoc:literal { $($name:ident : $fty:literal $doc:literal = |$v:ident| $e:expr),+ $(,)? }) => {
         impl $ty {
@@ -54,7 +64,54 @@ macro_rules! describe {
                 s.end()
             }
         }
+
+        impl crate::model::describe::Described for $ty {
+            const NAME: &'static str = stringify!($ty);
+
+            fn field_json(
+                &self,
+                index: usize,
+            ) -> Option<serde_json::Result<serde_json::Value>> {
+                let mut at = 0usize;
+                $(
+                    if at == index {
+                        let $v = self;
+                        return Some(serde_json::to_value(&{ $e }));
+                    }
+                    at += 1;
+                )+
+                debug_assert_eq!(at, Self::FIELDS.len());
+                None
+            }
+        }
     };
 }
 
 pub(crate) use describe;
+
+#[cfg(test)]
+mod tests {
+    use super::Described;
+    use crate::model::query::Transaction;
+
+    /// Each field alone is what the whole serialisation holds under its name, in `FIELDS` order.
+    #[test]
+    fn each_field_alone_is_the_serialised_field() {
+        let raw = serde_json::json!({
+            "syssn": "20231201000200020000000001", "out_trade_no": "ORD-1", "order_type": "payment",
+            "pay_type": "800201", "txamt": "300", "txcurrcd": "HKD", "respcd": "0000",
+            "cancel": "5", "errmsg": "ok"
+        });
+        let serde_json::Value::Object(raw) = raw else {
+            panic!("not an object")
+        };
+        let t = Transaction::from_raw(raw).unwrap();
+        let whole = serde_json::to_value(&t).unwrap();
+        for (i, name) in Transaction::FIELDS.iter().enumerate() {
+            let alone = t.field_json(i).unwrap().unwrap();
+            assert_eq!(Some(&alone), whole.get(name), "{name}");
+        }
+        assert!(t.field_json(Transaction::FIELDS.len()).is_none());
+        assert_eq!(Transaction::NAME, "Transaction");
+    }
+}

@@ -2,6 +2,7 @@
 
 pub mod cancel;
 pub(crate) mod describe;
+pub use describe::Described;
 pub mod fields;
 pub mod money;
 pub mod pay_type;
