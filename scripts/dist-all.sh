@@ -194,9 +194,9 @@ wheel_aarch64() {
   local t=aarch64-unknown-linux-gnu wheel
   rm -f "$out/python/"qfpay-*aarch64*.whl
   mkdir -p "$out/python"
-  # The host wheel's target directory (bindings-python/dist.sh): zig-compiled C code stays apart
-  # from the cargo-zigbuild builds, and this step can run beside the gnu-aarch64 one.
-  (cd bindings-python && PATH="$venv/bin:$PATH" CARGO_TARGET_DIR="${QFPAY_PY_DIST_TARGET:-$target_dir/python-dist}" \
+  # A target directory of its own: maturin's zig wrappers differ from cargo-zigbuild's, so in the
+  # shared one each would rebuild the other's C code, and this step can run beside gnu-aarch64.
+  (cd bindings-python && PATH="$venv/bin:$PATH" CARGO_TARGET_DIR="$target_dir/python-aarch64" \
     nice -n "${DIST_NICE:-19}" "$venv/bin/maturin" build --quiet \
     --profile dist --strip --zig --target "$t" --compatibility manylinux_2_28 \
     --interpreter python3.11 --out "$out/python") || return 1

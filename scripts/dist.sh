@@ -11,8 +11,9 @@
 # Each step is timed; a failing step is reported and the script exits non-zero at the end.
 # The native artifacts (the CLI, the Node addon, the JVM library, the PHP extension) are compiled first by ONE cargo command in the `dist` profile (step `native`): with
 # tools/workspace-hack every one of them resolves the same features, so the dependency tree is
-# compiled once and the binding scripts below find their library built. The wheel alone compiles
-# the tree again: it is linked against glibc 2.28 by zig (bindings-python/dist.sh).
+# compiled once and the binding scripts below find their library built. The wheel (maturin) finds
+# the same dependencies built and compiles only pyo3 and the binding; zig links it against glibc
+# 2.28 (bindings-python/dist.sh).
 # Usage: scripts/dist.sh [OUT_DIR [STEP...]]   steps: native crates cli python node java php
 #        (default: all)
 set -uo pipefail
