@@ -45,25 +45,11 @@ pub struct ApiError {
 
 impl ApiError {
     fn hint(&self) -> &'static str {
-        match self.category {
-            RespCategory::Auth => {
-                "check the app code, client key, mchid and environment; the string to sign (string_to_sign, with the key masked) shows what was signed"
-            }
-            RespCategory::InvalidRequest => "fix the request parameters",
-            RespCategory::Declined => {
-                "the payment was declined; the customer may try again or use another method"
-            }
-            RespCategory::DuplicateOrder => {
-                "this out_trade_no was used before; query it instead of paying again"
-            }
-            RespCategory::OrderState => "query the order to see its current state",
-            RespCategory::RefundRejected => "the refund was refused; query the original payment",
-            RespCategory::Account => "the merchant account, device or store is not set up for this",
-            RespCategory::Server => "QFPay had a transient problem; query before trying again",
-            RespCategory::Success | RespCategory::Processing | RespCategory::Unknown => {
-                "treat as failed; query the order if money may have moved"
-            }
-        }
+        let code = self.category.error_code();
+        crate::surface::ERROR_ADVICE
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map_or("", |(_, advice)| *advice)
     }
 }
 
@@ -404,17 +390,7 @@ impl Error {
         match self.base() {
             Error::Validation { .. } | Error::ArgumentType { .. } => "validation",
             Error::Config { .. } => "config",
-            Error::Api(e) => match e.category {
-                RespCategory::Auth => "auth",
-                RespCategory::InvalidRequest => "invalid_request",
-                RespCategory::Declined => "declined",
-                RespCategory::DuplicateOrder => "duplicate_order",
-                RespCategory::OrderState => "order_state",
-                RespCategory::RefundRejected => "refund_rejected",
-                RespCategory::Account => "account",
-                RespCategory::Server => "server",
-                RespCategory::Success | RespCategory::Processing | RespCategory::Unknown => "api",
-            },
+            Error::Api(e) => e.category.error_code(),
             Error::RateLimited { .. } => "rate_limited",
             Error::Network { .. } => "network",
             Error::Timeout(_) => "timeout",

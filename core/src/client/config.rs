@@ -11,6 +11,33 @@ use crate::secret::ClientKey;
 use crate::sign::SignType;
 use crate::validate;
 
+/// The environment variable of the client option `app_code`.
+pub const APP_CODE_VAR: &str = "QFPAY_APP_CODE";
+/// The environment variable of the client option `client_key`.
+pub const CLIENT_KEY_VAR: &str = "QFPAY_CLIENT_KEY";
+/// The environment variable of the client option `mchid`.
+pub const MCHID_VAR: &str = "QFPAY_MCHID";
+/// The environment variable of the client option `environment`.
+pub const ENV_VAR: &str = "QFPAY_ENV";
+/// The environment variable of the client option `base_url`.
+pub const BASE_URL_VAR: &str = "QFPAY_BASE_URL";
+/// The environment variable of the client option `sign_type`.
+pub const SIGN_TYPE_VAR: &str = "QFPAY_SIGN_TYPE";
+/// The environment variable of the client option `proxy`.
+pub const PROXY_VAR: &str = "QFPAY_PROXY";
+
+/// Every environment variable [`ClientBuilder::env`] reads, by the client option it sets
+/// (`docs/configuration.md` is generated from this).
+pub const ENV_VARS: &[(&str, &str)] = &[
+    ("app_code", APP_CODE_VAR),
+    ("client_key", CLIENT_KEY_VAR),
+    ("mchid", MCHID_VAR),
+    ("environment", ENV_VAR),
+    ("base_url", BASE_URL_VAR),
+    ("sign_type", SIGN_TYPE_VAR),
+    ("proxy", PROXY_VAR),
+];
+
 /// Which QFPay to talk to. `Debug` shows a custom URL without credentials.
 #[derive(Clone, PartialEq, Eq)]
 pub enum Environment {
@@ -200,25 +227,25 @@ impl ClientBuilder {
     /// Like [`ClientBuilder::env`], reading variables through `get`.
     pub fn env_from(mut self, get: impl Fn(&str) -> Option<String>) -> Result<Self> {
         let var = |name: &str| get(name).filter(|v| !v.trim().is_empty());
-        if let Some(v) = var("QFPAY_APP_CODE") {
+        if let Some(v) = var(APP_CODE_VAR) {
             self.app_code = Some(v);
         }
-        if let Some(v) = var("QFPAY_CLIENT_KEY") {
+        if let Some(v) = var(CLIENT_KEY_VAR) {
             self.client_key = Some(ClientKey::new(v));
         }
-        if let Some(v) = var("QFPAY_MCHID") {
+        if let Some(v) = var(MCHID_VAR) {
             self.mchid = Some(v);
         }
-        let named = match var("QFPAY_ENV") {
+        let named = match var(ENV_VAR) {
             Some(v) => Some((Environment::parse(&v)?, v)),
             None => None,
         };
-        match (named, var("QFPAY_BASE_URL")) {
+        match (named, var(BASE_URL_VAR)) {
             (Some((env, name)), Some(url)) => {
                 let given = Environment::Custom(url.clone());
                 if env.base_url() != given.base_url() {
                     let w = format!(
-                        "QFPAY_ENV={} ({}) and QFPAY_BASE_URL={} disagree; using QFPAY_BASE_URL",
+                        "{ENV_VAR}={} ({}) and {BASE_URL_VAR}={} disagree; using {BASE_URL_VAR}",
                         name.trim(),
                         env.base_url(),
                         shown_url(given.base_url())
@@ -232,10 +259,10 @@ impl ClientBuilder {
             (None, Some(url)) => self.environment = Environment::Custom(url),
             (None, None) => {}
         }
-        if let Some(v) = var("QFPAY_SIGN_TYPE") {
+        if let Some(v) = var(SIGN_TYPE_VAR) {
             self.sign_type = SignType::parse(&v)?;
         }
-        if let Some(v) = var("QFPAY_PROXY") {
+        if let Some(v) = var(PROXY_VAR) {
             self.proxy = Some(UrlText(v.trim().to_owned()));
         }
         Ok(self)
@@ -607,6 +634,25 @@ fn resolve_proxy(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn env_reads_exactly_the_listed_variables_of_real_options() {
+        let asked = std::cell::RefCell::new(Vec::new());
+        let _ = ClientBuilder::new().env_from(|name| {
+            asked.borrow_mut().push(name.to_owned());
+            None
+        });
+        let listed: Vec<String> = ENV_VARS.iter().map(|(_, v)| (*v).to_owned()).collect();
+        assert_eq!(asked.into_inner(), listed);
+        for (option, _) in ENV_VARS {
+            assert!(
+                crate::surface::CLIENT_OPTIONS
+                    .iter()
+                    .any(|o| o.name == *option),
+                "{option} is not a client option"
+            );
+        }
+    }
 
     #[test]
     fn environments() {

@@ -27,36 +27,80 @@ pub enum RespCategory {
     Unknown,
 }
 
+/// QFPay's response codes by category, as [`RespCategory::of`] reads them (`docs/errors.md` is
+/// generated from this). `1251` is in neither list: its text tells a used `out_trade_no`
+/// ([`RespCategory::DuplicateOrder`]) from a store set-up problem ([`RespCategory::Account`]).
+pub const RESPCD: &[(RespCategory, &[&str])] = &[
+    (RespCategory::Success, &["0000"]),
+    (
+        RespCategory::Processing,
+        &["1143", "1145", "1295", "1298", "1161"],
+    ),
+    (RespCategory::Auth, &["1108", "2003"]),
+    (RespCategory::InvalidRequest, &["1103", "1104"]),
+    (RespCategory::DuplicateOrder, &["1102", "2011"]),
+    (
+        RespCategory::Declined,
+        &[
+            "1147", "1201", "1202", "1204", "1205", "1212", "1250", "1294", "2005", "2004", "2006",
+            "2007", "1118",
+        ],
+    ),
+    (
+        RespCategory::OrderState,
+        &[
+            "1101", "1125", "1136", "1142", "1181", "1260", "1261", "1262", "1263", "1264", "1266",
+            "1267", "1268",
+        ],
+    ),
+    (
+        RespCategory::RefundRejected,
+        &[
+            "1124", "1150", "1155", "1265", "1269", "1270", "1271", "1272",
+        ],
+    ),
+    (
+        RespCategory::Account,
+        &[
+            "1105", "1106", "1107", "1203", "1241", "1242", "1243", "2001", "2002",
+        ],
+    ),
+    (
+        RespCategory::Server,
+        &["1100", "1252", "1254", "1296", "1297", "2009", "2010"],
+    ),
+];
+
 impl RespCategory {
     /// The category of `respcd`; `resperr` and `respmsg` tell a duplicate `1251` from a
     /// store-configuration `1251`.
     pub fn of(respcd: &str, resperr: &str, respmsg: &str) -> Self {
-        match respcd {
-            "0000" => Self::Success,
-            "1143" | "1145" | "1295" | "1298" | "1161" => Self::Processing,
-            "1108" | "2003" => Self::Auth,
-            "1103" | "1104" => Self::InvalidRequest,
-            "1102" | "2011" => Self::DuplicateOrder,
-            "1251" => {
-                let text = format!("{resperr} {respmsg}").to_ascii_lowercase();
-                if text.contains("out_trade_no") || text.contains("duplicate") {
-                    Self::DuplicateOrder
-                } else {
-                    Self::Account
-                }
-            }
-            "1147" | "1201" | "1202" | "1204" | "1205" | "1212" | "1250" | "1294" | "2005"
-            | "2004" | "2006" | "2007" | "1118" => Self::Declined,
-            "1101" | "1125" | "1136" | "1142" | "1181" | "1260" | "1261" | "1262" | "1263"
-            | "1264" | "1266" | "1267" | "1268" => Self::OrderState,
-            "1124" | "1150" | "1155" | "1265" | "1269" | "1270" | "1271" | "1272" => {
-                Self::RefundRejected
-            }
-            "1105" | "1106" | "1107" | "1203" | "1241" | "1242" | "1243" | "2001" | "2002" => {
+        if respcd == "1251" {
+            let text = format!("{resperr} {respmsg}").to_ascii_lowercase();
+            return if text.contains("out_trade_no") || text.contains("duplicate") {
+                Self::DuplicateOrder
+            } else {
                 Self::Account
-            }
-            "1100" | "1252" | "1254" | "1296" | "1297" | "2009" | "2010" => Self::Server,
-            _ => Self::Unknown,
+            };
+        }
+        RESPCD
+            .iter()
+            .find(|(_, codes)| codes.contains(&respcd))
+            .map_or(Self::Unknown, |(category, _)| *category)
+    }
+
+    /// The error code ([`crate::Error::code`]) of an API error in this category.
+    pub fn error_code(self) -> &'static str {
+        match self {
+            Self::Auth => "auth",
+            Self::InvalidRequest => "invalid_request",
+            Self::Declined => "declined",
+            Self::DuplicateOrder => "duplicate_order",
+            Self::OrderState => "order_state",
+            Self::RefundRejected => "refund_rejected",
+            Self::Account => "account",
+            Self::Server => "server",
+            Self::Success | Self::Processing | Self::Unknown => "api",
         }
     }
 

@@ -14,8 +14,8 @@ pub mod spec;
 
 pub use apply::{Fields, Request, Value};
 pub use spec::{
-    CALL_OPTIONS, CLIENT_OPTIONS, ENUMS, ERROR_DOCS, ERROR_FIELDS, Kind, OPERATIONS, Operation,
-    Opt, WAIT_OPTIONS, WECHAT_QR_CURRENCY, operation,
+    CALL_OPTIONS, CLIENT_OPTIONS, ENUMS, ERROR_ADVICE, ERROR_DOCS, ERROR_FIELDS, Kind, OPERATIONS,
+    Operation, Opt, WAIT_OPTIONS, WECHAT_QR_CURRENCY, operation,
 };
 
 /// A language's conventions: how it spells names, which unit its durations are in, how its

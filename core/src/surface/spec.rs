@@ -508,6 +508,73 @@ pub const ERROR_DOCS: &[(&str, &str)] = &[
     ("signature", "A notification's signature did not verify."),
 ];
 
+/// What to do about each of [`crate::Error::CODES`], in that order (a test checks it). An API
+/// error's message ends with its code's advice; `docs/errors.md` is generated from this.
+pub const ERROR_ADVICE: &[(&str, &str)] = &[
+    (
+        "validation",
+        "Fix the argument the error names (field() / the message says which rule); nothing was sent, so calling again with a corrected value is safe.",
+    ),
+    (
+        "config",
+        "Fix the client's configuration (the option is named in the message); raised when the client is built, before any request.",
+    ),
+    (
+        "auth",
+        "check the app code, client key, mchid and environment; the string to sign (string_to_sign, with the key masked) shows what was signed",
+    ),
+    ("invalid_request", "fix the request parameters"),
+    (
+        "declined",
+        "the payment was declined; the customer may try again or use another method",
+    ),
+    (
+        "duplicate_order",
+        "this out_trade_no was used before; query it instead of paying again",
+    ),
+    ("order_state", "query the order to see its current state"),
+    (
+        "refund_rejected",
+        "the refund was refused; query the original payment",
+    ),
+    (
+        "account",
+        "the merchant account, device or store is not set up for this",
+    ),
+    (
+        "server",
+        "QFPay had a transient problem; query before trying again",
+    ),
+    (
+        "api",
+        "treat as failed; query the order if money may have moved",
+    ),
+    (
+        "rate_limited",
+        "Wait retry_after (when given) before sending again; the SDK already retried within max_retries. QFPay never processed the request.",
+    ),
+    (
+        "network",
+        "If sent is false, QFPay never saw the request: calling again is safe. If sent is true, query the out_trade_no before anything else.",
+    ),
+    (
+        "timeout",
+        "The call's deadline passed. A money-moving call whose outcome is unknown is status_unknown instead; after a query timeout, query again.",
+    ),
+    (
+        "status_unknown",
+        "Do not pay again under a new number: query out_trade_no (or syssn) until it is final, or let reconciliation find it. Also what wait_for_payment raises when its timeout passes with the order still pending: close it or keep waiting.",
+    ),
+    (
+        "decode",
+        "QFPay's answer could not be read; for a money-moving call the SDK reconciled first. Query the order; report the answer if it repeats.",
+    ),
+    (
+        "signature",
+        "Answer the notification with an error status (not SUCCESS) and do not act on it; check the key, and that the raw body was verified, not a re-serialised one.",
+    ),
+];
+
 /// The fields every error carries, with their types and docs (null when not applicable).
 pub const ERROR_FIELDS: &[(&str, &str, &str)] = &[
     ("code", "str", "One of the error codes."),
@@ -574,5 +641,7 @@ mod tests {
     fn every_error_code_is_documented_once_in_order() {
         let documented: Vec<&str> = ERROR_DOCS.iter().map(|(c, _)| *c).collect();
         assert_eq!(documented, crate::Error::CODES);
+        let advised: Vec<&str> = ERROR_ADVICE.iter().map(|(c, _)| *c).collect();
+        assert_eq!(advised, crate::Error::CODES);
     }
 }

@@ -3,9 +3,10 @@
 //! differs from what would be written (`make test` runs the check).
 //!
 //! Each generated file says so in its first lines. One module per target: `naming` (the
-//! cross-language naming table), `python`, `node`, `php`, `kotlin` (each binding's generated
+//! cross-language naming table), `docs` (the configuration and error tables), `python`, `node`, `php`, `kotlin` (each binding's generated
 //! type file).
 
+mod docs;
 mod kotlin;
 mod naming;
 mod node;
@@ -31,6 +32,7 @@ pub fn banner(comment: &str) -> String {
 fn files() -> Vec<File> {
     let mut out = vec![("tests/surface.json", qfpay::surface::schema::surface_text())];
     out.extend(naming::files());
+    out.extend(docs::files());
     out.extend(python::files());
     out.extend(node::files());
     out.extend(php::files());

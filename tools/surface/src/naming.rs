@@ -9,7 +9,7 @@ use qfpay::surface::{
 use crate::File;
 use crate::types::render;
 
-fn header(out: &mut String, first: &str) {
+pub(crate) fn header(out: &mut String, first: &str) {
     out.push_str(&format!("| {first} |"));
     for l in LANGS {
         out.push_str(&format!(" {} |", l.name()));
