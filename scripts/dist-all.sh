@@ -132,18 +132,9 @@ gnu_aarch64() {
 node_platform() {
   local key=$1 cpu=$2 libc=$3 addon=$4 machine=$5 stage
   stage="$(mktemp -d)"
-  cp "$addon" "$stage/qfpay.$key.node"
+  # The platform package as bindings-node/stage.js stages the host's (README, LICENSE files).
+  node bindings-node/stage.js platform "$stage" "$addon" "$key" "$cpu" "$libc" || return 1
   elf "$stage/qfpay.$key.node" "$machine" || return 1
-  # The package.json of the host's platform package, renamed (bindings-node/npm/linux-x64-gnu).
-  node -e "
-    const fs = require('fs'); const [src, dst, key, cpu, libc, version] = process.argv.slice(1)
-    const p = JSON.parse(fs.readFileSync(src, 'utf8'))
-    p.name = '@qfpay/' + key; p.version = version; p.main = 'qfpay.' + key + '.node'; p.files = [p.main]
-    p.cpu = [cpu]; p.libc = [libc]
-    p.description = p.description.replace(/Linux \S+ \(\S+\)/, 'Linux ' + cpu + ' (' + libc + ')')
-    fs.writeFileSync(dst, JSON.stringify(p, null, 2) + '\n')
-  " bindings-node/npm/linux-x64-gnu/package.json "$stage/package.json" "$key" "$cpu" "$libc" "$version" || return 1
-  sed "s/linux-x64-gnu/$key/g; s/Linux x64 with glibc/Linux $cpu with $libc/g" bindings-node/npm/linux-x64-gnu/README.md >"$stage/README.md"
   mkdir -p "$out/node"
   rm -f "$out/node/qfpay-$key-"*.tgz
   (cd "$stage" && npm pack --silent --pack-destination "$out/node" >/dev/null) || return 1

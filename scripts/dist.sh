@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make dist`: every distributable for the host target (linux-x86_64) into dist/ (or $1):
-#   dist/crates/   qfpay-<v>.crate, qfpay-sandbox-<v>.crate   (cargo package, verified)
-#   dist/cli/      qfpay-<v>-<target>                         (the CLI, cargo profile `dist`)
+#   dist/crates/   qfpay-<v>.crate, qfpay-sandbox-<v>.crate   (cargo publish --dry-run; contents checked)
+#   dist/cli/      qfpay-<v>-<target>, its README, the licences (the CLI, cargo profile `dist`)
 #   dist/python/   the wheel            (bindings-python/dist.sh)
 #   dist/node/     the npm tarballs     (bindings-node/dist.sh)
 #   dist/java/     the Maven artifact   (bindings-java/dist.sh)
@@ -58,8 +58,24 @@ crates() {
   # would link the first run's qfpay, compiled into the shared target directory. Drop the
   # fingerprints of both crates (debug, where verification builds) so they are compiled again.
   rm -rf "$target_dir"/debug/.fingerprint/qfpay-???????????????? "$target_dir"/debug/.fingerprint/qfpay-sandbox-????????????????
-  cargo package -q -p qfpay -p qfpay-sandbox --allow-dirty &&
-    cp "$target_dir/package/qfpay-$version.crate" "$target_dir/package/qfpay-sandbox-$version.crate" "$out/crates/"
+  # `cargo publish --dry-run`: what crates.io would check (metadata, the index, a verification
+  # build), short of the upload; it leaves the packages in target/package.
+  cargo publish -q --dry-run -p qfpay -p qfpay-sandbox --allow-dirty &&
+    cp "$target_dir/package/qfpay-$version.crate" "$target_dir/package/qfpay-sandbox-$version.crate" "$out/crates/" &&
+    crate_contents qfpay && crate_contents qfpay-sandbox
+}
+
+# A crate package holds its README and both licence texts, and declares what crates.io shows.
+crate_contents() {
+  local name=$1 listing manifest
+  listing="$(tar tzf "$out/crates/$name-$version.crate")" || return 1
+  for f in README.md LICENSE-MIT LICENSE-APACHE Cargo.toml; do
+    grep -qx "$name-$version/$f" <<<"$listing" || { echo "$name-$version.crate lacks $f" >&2; return 1; }
+  done
+  manifest="$(tar xzf "$out/crates/$name-$version.crate" -O "$name-$version/Cargo.toml")" || return 1
+  for key in description license repository homepage readme keywords categories; do
+    grep -q "^$key = " <<<"$manifest" || { echo "$name-$version.crate: Cargo.toml lacks $key" >&2; return 1; }
+  done
 }
 
 native() {
@@ -74,6 +90,7 @@ cli() {
   rm -rf "$out/cli" && mkdir -p "$out/cli"
   cargo build -q --profile "$QFPAY_CARGO_PROFILE" -p qfpay-cli &&
     cp "$target_dir/$QFPAY_CARGO_PROFILE/qfpay" "$out/cli/qfpay-$version-$host" &&
+    cp cli/README.md LICENSE-MIT LICENSE-APACHE "$out/cli/" &&
     "$out/cli/qfpay-$version-$host" --version
 }
 

@@ -33,9 +33,9 @@ pub mod sign;
 pub mod surface;
 pub mod validate;
 
-/// The README's Rust blocks, compiled and run as doc-tests by `cargo test`.
+/// The crate README's Rust blocks, compiled and run as doc-tests by `cargo test`.
 #[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
+#[doc = include_str!("../README.md")]
 mod readme {}
 
 pub use client::{

@@ -128,11 +128,95 @@ def extract(path: Path) -> list[Block]:
 
 
 def readme_files() -> list[Path]:
-    pats = ["README.md", "bindings-*/README.md", "sandbox/README.md", "cli/README.md", "examples/*/README.md"]
-    out: list[Path] = []
-    for p in pats:
-        out += sorted(Path(x) for x in glob.glob(str(ROOT / p)))
+    """Every markdown file of the repository: tracked, or new and not ignored by git."""
+    out = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "--", "*.md"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout.split()
+    return sorted({(ROOT / x).resolve() for x in out if (ROOT / x).is_file()})
+
+
+# ---------------------------------------------------------------- links and prose
+
+LINK_RE = re.compile(r"\[(?:[^\]\[]|\[[^\]]*\])*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+REPO_URL = "https://github.com/qfpay-sdk/qfpay/"
+
+
+def prose_lines(path: Path) -> list[tuple[int, str]]:
+    """The file's lines outside fenced code blocks and HTML comments, numbered from 1."""
+    out: list[tuple[int, str]] = []
+    fence: Optional[str] = None
+    for n, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):
+        m = FENCE_RE.match(line)
+        if fence is None and m:
+            fence = m.group("fence")[0] * len(m.group("fence"))
+            continue
+        if fence is not None:
+            if line.strip().startswith(fence) and line.strip().strip(fence[0]) == "":
+                fence = None
+            continue
+        out.append((n, line))
     return out
+
+
+def check_links(files: list[Path]) -> list[str]:
+    """Relative links, and links into this repository on GitHub, must name a file or
+    directory that exists (anchors are not checked)."""
+    problems = []
+    for f in files:
+        for n, line in prose_lines(f):
+            for m in LINK_RE.finditer(line):
+                target = m.group(1)
+                if target.startswith(REPO_URL):
+                    rest = target[len(REPO_URL):]
+                    parts = rest.split("/", 2)
+                    if len(parts) < 3 or parts[0] not in ("blob", "tree") or not parts[1] == "main":
+                        continue
+                    where = ROOT / parts[2].split("#")[0]
+                elif re.match(r"^[a-z][a-z0-9+.-]*:", target) or target.startswith("#"):
+                    continue
+                else:
+                    where = f.parent / target.split("#")[0]
+                if not where.exists():
+                    problems.append(f"{f.relative_to(ROOT)}:{n}: link to a missing file: {target}")
+    return problems
+
+
+def paragraphs(path: Path) -> list[tuple[int, str]]:
+    """The file's prose paragraphs (not headings, tables, lists' first markers or code),
+    whitespace-normalised, with their first line."""
+    out: list[tuple[int, str]] = []
+    cur: list[str] = []
+    first = 0
+    for n, line in prose_lines(path) + [(0, "")]:
+        t = line.strip()
+        if not t or t.startswith(("#", "|", "<!--")):
+            if cur:
+                out.append((first, " ".join(cur)))
+            cur = []
+            continue
+        if not cur:
+            first = n
+        cur.append(t)
+    return out
+
+
+def check_prose(files: list[Path]) -> list[str]:
+    """No paragraph of prose (80 characters or more) appears in two files: one home per text."""
+    seen: dict[str, str] = {}
+    problems = []
+    for f in files:
+        for n, text in paragraphs(f):
+            key = re.sub(r"\s+", " ", text.lstrip("-*0123456789. ")).strip()
+            if len(key) < 80:
+                continue
+            here = f"{f.relative_to(ROOT)}:{n}"
+            other = seen.get(key)
+            if other is not None and other.split(":")[0] != here.split(":")[0]:
+                problems.append(f"{here}: the same paragraph as {other}: link to one home instead")
+            else:
+                seen.setdefault(key, here)
+    return problems
 
 
 def core_doctests_readme(path: Path) -> bool:
@@ -438,6 +522,11 @@ def main() -> int:
 
     files = [p.resolve() for p in args.files] or readme_files()
     blocks = [b for f in files for b in extract(f)]
+    # Links and prose are checked over every markdown file, whichever files' blocks run.
+    every = readme_files()
+    doc_problems = check_links(every) + check_prose(every)
+    for problem in doc_problems:
+        print(f"FAIL {problem}", flush=True)
     if args.only:
         blocks = [b for b in blocks if args.only in b.where]
     if args.lang:
@@ -476,7 +565,7 @@ def main() -> int:
             print(f"{b.where}: {b.lang or '(untagged)'}: PENDING (tests/snippets/pending.txt): {problem}")
         for b, problem in failures:
             print(f"{b.where}: {b.lang or '(untagged)'}: PROBLEM: {problem}")
-        return 1 if failures else 0
+        return 1 if failures or doc_problems else 0
 
     if todo:
         binary = qfpay_binary()
@@ -530,7 +619,7 @@ def main() -> int:
     summary = ", ".join(f"{v} {k}" for k, v in counts.items())
     print(f"\nsnippets: {len(blocks)} blocks in {len(files)} files: {summary}, {len(pending)} pending, "
           f"{len(failures)} failed")
-    return 1 if failures else 0
+    return 1 if failures or doc_problems else 0
 
 
 if __name__ == "__main__":

@@ -107,6 +107,16 @@ impl Lang {
         name
     }
 
+    /// An error field's name ([`ERROR_FIELDS`]): as [`Lang::option`] (durations carry the unit
+    /// suffix: `retryAfterMs`), except PHP's `code`, which is `errorCode` because
+    /// `Exception::getCode()` is PHP's own.
+    pub fn error_field(self, canonical: &str) -> String {
+        match (self, canonical) {
+            (Lang::Php, "code") => "errorCode".to_owned(),
+            _ => self.option(canonical),
+        }
+    }
+
     /// The unit of a duration given in this language.
     pub fn duration_unit(self) -> DurationUnit {
         match self {

@@ -194,7 +194,11 @@ fn errors() -> String {
     for (name, ty, doc) in ERROR_FIELDS {
         out.push_str(&format!("| `{name}` |"));
         for l in LANGS {
-            out.push_str(&format!(" `{}`: `{}` |", l.member(name), render(*l, ty)));
+            out.push_str(&format!(
+                " `{}`: `{}` |",
+                l.error_field(name),
+                cell(&render(*l, ty))
+            ));
         }
         out.push_str(&format!(" {} |\n", cell(doc)));
     }

@@ -661,5 +661,5 @@ fn text() -> String {
 
 /// An error field's name: durations are milliseconds, named like the options (`retryAfterMs`).
 fn error_field(name: &str) -> String {
-    L.option(name)
+    L.error_field(name)
 }

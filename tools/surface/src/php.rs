@@ -370,18 +370,20 @@ fn errors(out: &mut String) {
             "code" => {
                 let codes: Vec<String> = ERROR_DOCS.iter().map(|(c, _)| format!("'{c}'")).collect();
                 (
-                    "errorCode".to_owned(),
+                    L.error_field(name),
                     format!("The error's code: {}.", codes.join(", ")),
                 )
             }
             "field" => (
-                L.option(name),
+                L.error_field(name),
                 format!(
                     "{doc} A request field by its QFPay name (txamt, goods_name, ...), an option as PHP writes it (appCode, timeoutMs, logLevel, ...)."
                 ),
             ),
-            n if ty.starts_with("duration") => (L.option(n), format!("{doc} In milliseconds.")),
-            n => (L.option(n), (*doc).to_owned()),
+            n if ty.starts_with("duration") => {
+                (L.error_field(n), format!("{doc} In milliseconds."))
+            }
+            n => (L.error_field(n), (*doc).to_owned()),
         };
         let _ = writeln!(
             out,
