@@ -3,6 +3,7 @@
 #   qfpay-<version>.tgz                  the main package (JavaScript, types; no addon), with
 #                                        an optional dependency on the platform package
 #   qfpay-linux-x64-gnu-<version>.tgz    @qfpay/linux-x64-gnu: the stripped release addon
+# Both carry README.md and the repository's LICENSE-MIT and LICENSE-APACHE (staged by stage.js).
 # Only the host target (x86_64-unknown-linux-gnu) is built: other targets need Rust targets
 # and linkers that this machine does not have; elsewhere the loader says how to build from
 # source. Called by `make dist` (scripts/dist.sh) with the cargo profile in QFPAY_CARGO_PROFILE.
@@ -27,27 +28,11 @@ strip --strip-unneeded "$addon" 2>/dev/null || true
 
 stage="$(mktemp -d)"
 trap 'rm -rf "$stage"' EXIT
-version="$(node -p "require('./package.json').version")"
 
-# The platform package.
-mkdir -p "$stage/platform"
-cp npm/linux-x64-gnu/package.json npm/linux-x64-gnu/README.md "$stage/platform/"
-cp "$addon" "$stage/platform/"
-node -e "
-  const fs = require('fs'); const f = process.argv[1]; const p = JSON.parse(fs.readFileSync(f, 'utf8'))
-  p.version = process.argv[2]; fs.writeFileSync(f, JSON.stringify(p, null, 2) + '\n')
-" "$stage/platform/package.json" "$version"
-
-# The main package: lib/ only, the platform package as an optional dependency.
-mkdir -p "$stage/main"
-cp -r lib README.md "$stage/main/"
-node -e "
-  const fs = require('fs'); const p = require('./package.json')
-  delete p.devDependencies; delete p.scripts; delete p.napi
-  p.files = ['lib/']
-  p.optionalDependencies = { '@qfpay/linux-x64-gnu': p.version }
-  fs.writeFileSync(process.argv[1], JSON.stringify(p, null, 2) + '\n')
-" "$stage/main/package.json"
+# The platform package and the main package (lib/ only, the platform package as an optional
+# dependency), each with README.md and the repository's LICENSE files: stage.js.
+node stage.js platform "$stage/platform" "$addon"
+node stage.js main "$stage/main"
 
 rm -f "$out"/qfpay-*.tgz
 (cd "$stage/platform" && npm pack --silent --pack-destination "$out" >/dev/null)

@@ -1,5 +1,7 @@
 'use strict'
-// examples/node/* run against a sandbox, loading `qfpay` as an installed package would.
+// The loose scripts in examples/node/ (wechat-qr-payment.js, notification-receiver.js) run against
+// a sandbox, loading `qfpay` as an installed package would. The framework projects
+// (examples/node/express/, fastify/) have their own tests, run by test.sh.
 const { describe, it, before, after } = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('node:fs')

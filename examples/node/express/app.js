@@ -1,0 +1,82 @@
+// A WeChat Pay QR checkout on Express: create → QR → notification → confirm by query → refund / close.
+import express from 'express'
+import { Client, generateOutTradeNo, qr, verifyNotification, NOTIFICATION_ACK, QfPayError, SignatureError, StatusUnknownError } from 'qfpay'
+
+const client = Client.fromEnv()                // QFPAY_APP_CODE, QFPAY_CLIENT_KEY, QFPAY_ENV or QFPAY_BASE_URL
+const clientKey = process.env.QFPAY_CLIENT_KEY  // verifies notifications
+const orders = new Map()                        // your database: outTradeNo → { amount, state, syssn }
+const app = express()
+
+// 1. Create: generate and store the order number, then call (an outcome-unknown call is then findable).
+app.post('/orders', express.json(), async (req, res) => {
+  const amount = Number(req.body?.amount)       // minor units: 300 is HK$3.00
+  const outTradeNo = generateOutTradeNo()
+  orders.set(outTradeNo, { amount, state: 'created' })
+  const abort = new AbortController()           // the browser went away: drop the call
+  res.on('close', () => { if (!res.writableFinished) abort.abort() })
+  const notifyUrl = `${publicUrl()}/qfpay/notify` // where QFPay posts this order's notifications
+  const p = await client.wechatQr({ amount, currency: 'HKD', goodsName: 'Coffee', outTradeNo, notifyUrl }, { signal: abort.signal })
+  Object.assign(orders.get(outTradeNo), { state: 'pending', qrcode: p.qrcode })
+  res.status(201).json({ outTradeNo, qrcode: p.qrcode, qr: `/orders/${outTradeNo}/qr.svg` })
+})
+
+// 2. Show the QR for the customer to scan.
+app.get('/orders/:id/qr.svg', (req, res) => {
+  const order = orders.get(req.params.id)
+  if (order?.state !== 'pending') return res.status(404).end()
+  res.type('image/svg+xml').send(qr.svg(order.qrcode))
+})
+
+// 3. The notification: verify the RAW body (never express.json()), confirm by query, answer SUCCESS.
+app.post('/qfpay/notify', express.raw({ type: '*/*', limit: '64kb' }), async (req, res) => {
+  let n
+  try {
+    n = verifyNotification(req.body, req.get('X-QF-SIGN'), clientKey)
+  } catch (e) {
+    return res.status(e instanceof SignatureError ? 401 : 400).type('text/plain').send(e.code ?? 'bad request')
+  }
+  const order = orders.get(n.outTradeNo)
+  if (order && n.notifyType === 'payment') {
+    const t = await client.findPayment(n.outTradeNo) // never trust the notification alone
+    if (t?.isPaid && t.txamt === order.amount && order.state !== 'refunded') Object.assign(order, { state: 'paid', syssn: t.syssn })
+  }
+  res.type('text/plain').send(NOTIFICATION_ACK)   // idempotent: QFPay resends until it reads SUCCESS
+})
+
+app.get('/orders/:id', (req, res) => {
+  const order = orders.get(req.params.id)
+  order ? res.json({ outTradeNo: req.params.id, ...order }) : res.status(404).json({ error: 'not_found' })
+})
+
+// 4. Refund a paid order; close an unpaid one.
+app.post('/orders/:id/refund', async (req, res) => {
+  const order = orders.get(req.params.id)
+  if (order?.state !== 'paid') return res.status(409).json({ error: 'not_paid' })
+  const r = await client.refund({ syssn: order.syssn, amount: order.amount, currency: 'HKD' })
+  order.state = 'refunded'
+  res.json({ outTradeNo: req.params.id, refundSyssn: r.syssn, state: order.state })
+})
+app.post('/orders/:id/close', async (req, res) => {
+  const order = orders.get(req.params.id)
+  if (order?.state !== 'pending') return res.status(409).json({ error: 'not_pending' })
+  await client.close({ outTradeNo: req.params.id, amount: order.amount, currency: 'HKD' })
+  order.state = 'closed'
+  res.json({ outTradeNo: req.params.id, state: order.state })
+})
+
+// Errors: a bad amount is 400; an unknown outcome keeps the order to query later; QFPay's refusals are 502.
+app.use((e, req, res, _next) => {
+  const order = orders.get(e.outTradeNo)
+  const unknown = e instanceof StatusUnknownError || e.name === 'AbortError' // it may exist: query it later
+  if (order?.state === 'created') order.state = unknown ? 'unknown' : 'failed'
+  if (e.name === 'AbortError') return                                        // nobody is listening
+  if (unknown) return res.status(202).json({ outTradeNo: e.outTradeNo, state: 'unknown' })
+  if (!(e instanceof QfPayError)) return res.status(500).json({ error: 'internal' })
+  res.status(e.code === 'validation' ? 400 : 502).json({ error: e.code, message: e.message })
+})
+
+const publicUrl = () => process.env.PUBLIC_URL ?? `http://127.0.0.1:${server.address().port}`
+const server = app.listen(Number(process.env.PORT ?? 8080), process.env.HOST ?? '127.0.0.1', () => {
+  const { address, port } = server.address()
+  console.log(`listening on http://${address}:${port}`)
+})
