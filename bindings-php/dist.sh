@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The PHP extension for PHP 8.2 NTS (Debian's; extension API 20220829), stripped, into OUTDIR
-# (default ../dist/php): qfpay.so, qfpay.ini (extension=qfpay.so) and the IDE stubs qfpay.php and
-# surface.php (generated from the core's surface).
+# (default ../dist/php): qfpay.so, qfpay.ini (extension=qfpay.so), the IDE stubs qfpay.php and
+# surface.php (generated from the core's surface), the guide README.md (bindings-php/README.md)
+# and the licenses LICENSE-MIT and LICENSE-APACHE (checked by tests/PackageTest.php).
 # Called by `make dist` (scripts/dist.sh) with the cargo profile in QFPAY_CARGO_PROFILE.
 # Another PHP minor needs its own build: PHP_CONFIG=php-config8.3 bash bindings-php/dist.sh.
 set -euo pipefail
@@ -21,6 +22,6 @@ target="${CARGO_TARGET_DIR:-$root/target}"
 cp "$target/$profile/libqfpay_php.so" "$out/qfpay.so"
 strip --strip-unneeded "$out/qfpay.so" 2>/dev/null || true
 echo "extension=qfpay.so" > "$out/qfpay.ini"
-cp "$here/stubs/qfpay.php" "$here/stubs/surface.php" "$out/"
+cp "$here/stubs/qfpay.php" "$here/stubs/surface.php" "$here/README.md" "$root/LICENSE-MIT" "$root/LICENSE-APACHE" "$out/"
 php -n -d extension="$out/qfpay.so" -r 'echo "qfpay ", QfPay\QfPay::VERSION, " (core ", QfPay\QfPay::CORE_VERSION, ") for PHP ", PHP_MAJOR_VERSION, ".", PHP_MINOR_VERSION, "\n";'
 ls -l "$out/qfpay.so"

@@ -2,8 +2,10 @@
 # The PHP binding's test command: installs Debian's PHP 8.2 toolchain when missing (CI runs on a
 # fresh machine as root), lints the extension with clippy (only here: the workspace's own clippy
 # runs without the `php` feature), then runs PHPUnit with the extension loaded: the shipped one,
-# $QFPAY_ARTIFACTS/php/qfpay.so, when set (make test: scripts/dist.sh built it), otherwise a
-# debug build (a developer's `make test-php`).
+# $QFPAY_ARTIFACTS/php/qfpay.so, when set (make test: scripts/dist.sh built it; PackageTest then
+# checks dist/php's files), otherwise a debug build (a developer's `make test-php`). The suite
+# includes the example projects of examples/php/ as real servers against a sandbox
+# (ExampleProjectsTest: fpm/ under PHP-FPM behind nginx, laravel/ on Debian's Laravel under php -S).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 root="$(cd .. && pwd)"

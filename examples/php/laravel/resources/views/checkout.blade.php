@@ -1,0 +1,12 @@
+@extends('layout')
+@section('title', 'Coffee shop')
+@section('content')
+<form method="post" action="{{ route('checkout.store') }}">
+  @csrf
+  <label>Amount (minor units, 300 is HK$3.00) <input name="amount" value="300"></label>
+  <button>Pay with WeChat Pay</button>
+</form>
+@foreach ($errors->all() as $error)
+  <p>{{ $error }}</p>
+@endforeach
+@endsection

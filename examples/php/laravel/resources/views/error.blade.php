@@ -1,0 +1,5 @@
+@extends('layout')
+@section('title', 'Sorry')
+@section('content')
+<p>{{ $message }}</p>
+@endsection
