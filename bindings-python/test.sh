@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the abi3 wheel into the repository's .venv (created when missing), type-checks the
-# usage file and the stubs with mypy --strict, and runs the pytest suite (the shared vectors, the
-# sandbox scenarios, the GIL and asyncio tests, the seed sample and the examples). The wheel is
+# usage file, the stubs and examples/python with mypy --strict, and runs the pytest suite (the
+# shared vectors, the sandbox scenarios, the GIL and asyncio tests, the seed sample, the README's
+# quick start, the example projects under gunicorn and uvicorn, and the wheel's metadata). The wheel is
 # the shipped one, $QFPAY_ARTIFACTS/python/*.whl, when set (make test: scripts/dist.sh built it),
 # otherwise a debug build (a developer's `make test-python`).
 # Runs from any directory on a machine with Python 3.11 and cargo.
@@ -19,6 +20,8 @@ fi
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$here/requirements-dev.txt"
 
 if [ -n "${QFPAY_ARTIFACTS:-}" ]; then
+  # twine and trove-classifiers, for tests/test_package.py's checks of what PyPI would receive.
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$here/requirements-check.txt"
   wheel="$(ls "$QFPAY_ARTIFACTS"/python/qfpay-*-abi3-*.whl | head -n 1)"
 else
   # Debug build (fast to compile) into the shared target directory.
@@ -36,12 +39,13 @@ bare="$root/target/python-bare-venv"
 "$bare/bin/python" -m pip install --quiet --disable-pip-version-check --no-index --force-reinstall "$wheel"
 "$bare/bin/python" -c 'import qfpay, qfpay.testing; print("bare venv: import qfpay", qfpay.__version__, "ok")'
 
-# Typed usage file and the package's own stubs, strictly.
+# Typed usage file, the package's own stubs and the examples (scripts and the Django, Flask and
+# FastAPI projects), strictly.
 (cd "$here" && "$venv/bin/python" -m mypy --strict --no-incremental typing_check.py python/qfpay "$root/examples/python")
 
 # The suite; exit code 5 (no tests collected) is a failure too.
 set +e
-(cd "$here" && "$venv/bin/python" -m pytest -q tests "$@")
+(cd "$here" && QFPAY_TEST_WHEEL="$wheel" "$venv/bin/python" -m pytest -q tests "$@")
 status=$?
 set -e
 if [ "$status" -eq 5 ]; then

@@ -7,7 +7,7 @@ reconciliation when the outcome is unknown); this script only says what to pay.
 Configuration comes from the environment, never from the source:
 
     QFPAY_APP_CODE, QFPAY_CLIENT_KEY      your credentials
-    QFPAY_ENV=live_test                   or production / sandbox, or QFPAY_BASE_URL=...
+    QFPAY_ENV=live_test                   or production; for the local sandbox, QFPAY_BASE_URL=<its URL>
     QFPAY_MCHID                           only if QFPay assigned you one
 
 Usage: python wechat_qr_payment.py [amount-in-cents] [currency]   (defaults: 10 HKD)
