@@ -3,7 +3,10 @@
 # network it needs): builds the native library and the Kotlin, runs the JUnit 5 suites
 # (Java + Kotlin), packages target/qfpay.jar (native library inside) and qfpay-sources.jar, and
 # runs a class from that jar with only its declared runtime dependencies (JNA, kotlin-stdlib,
-# slf4j-api) beside it and no -Djna.library.path.
+# slf4j-api) beside it and no -Djna.library.path; checks the POM's registry metadata and the
+# README and LICENSE files in the jar; installs the jar into the local Maven repository and runs
+# the example projects (examples/java/spring-boot, examples/kotlin/ktor) as servers against a
+# sandbox (bindings-java/example-projects.py).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
@@ -15,7 +18,8 @@ fi
 # shipped one: the `dist` profile, which cargo finds already built; otherwise a debug build.
 profile=()
 [ -n "${QFPAY_ARTIFACTS:-}" ] && profile=(-Dcargo.profile=dist)
-mvn -B -f "$here/pom.xml" "${profile[@]}" verify
+# `install` = verify, then the jar into ~/.m2 for the example projects (one build, one repository).
+mvn -B -f "$here/pom.xml" "${profile[@]}" install
 
 # The jar check again, outside Maven, from an unrelated directory and with a clean environment:
 # `java -cp qfpay.jar:<its runtime dependencies>`, nothing else.
@@ -41,3 +45,23 @@ else
   echo "jar check: linux-x86-64/libqfpay_jvm.so missing from qfpay.jar" >&2
   exit 1
 fi
+
+# Registry metadata (Maven Central requires url, licenses, scm, developers, description), read
+# from the POM inside the jar, and the guide and both licences inside the jar.
+jar_entry() { python3 -c 'import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))' "$here/target/qfpay.jar" "$1"; }
+pom="$(jar_entry META-INF/maven/com.qfpay/qfpay/pom.xml)"
+for field in '<url>https://github.com/qfpay-sdk/qfpay/blob/main/bindings-java/README.md</url>' \
+    '<name>MIT</name>' '<name>Apache-2.0</name>' '<developerConnection>scm:git:' \
+    '<url>https://github.com/qfpay-sdk/qfpay</url>' '<developer>' '<description>QFPay'; do
+  grep -qF -- "$field" <<<"$pom" || { echo "metadata check: $field missing from the POM in qfpay.jar" >&2; exit 1; }
+done
+for f in META-INF/README.md META-INF/LICENSE-MIT META-INF/LICENSE-APACHE; do
+  grep -qx "$f" <<<"$listing" || { echo "metadata check: $f missing from qfpay.jar" >&2; exit 1; }
+done
+cmp -s <(jar_entry META-INF/README.md) "$here/README.md" \
+  || { echo "metadata check: META-INF/README.md in qfpay.jar is not bindings-java/README.md" >&2; exit 1; }
+echo "metadata check: url, licenses (MIT, Apache-2.0), scm, developers, description; README.md, LICENSE-MIT, LICENSE-APACHE in qfpay.jar"
+
+# The example projects, against the qfpay just installed; the sandbox is the CLI's.
+(cd "$here/.." && cargo build -q -p qfpay-cli)
+python3 "$here/example-projects.py"

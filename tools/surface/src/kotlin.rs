@@ -448,8 +448,10 @@ fn param(o: &Opt) -> (String, String) {
     }
 }
 
-/// The operation methods of `QfPayClient` (a base class it extends), blocking and `...Async`.
-fn operations() -> String {
+/// The operation methods of `QfPayClient` (a base class it extends), blocking and `...Async`;
+/// and (second) the text of `Coroutines.kt`: each operation's `...Await` suspend function.
+fn operations() -> (String, String) {
+    let mut suspending = String::new();
     let mut out = String::from(
         "\n/**\n * The operations of [QfPayClient] (from the core's `OPERATIONS`), each blocking and `...Async`\n * (a [QfPayFuture]; its `cancel` drops the call).\n */\nabstract class QfPayOperations internal constructor() {\n    /** A blocking call of operation [op]: [request] encodes its arguments and options. */\n    internal abstract fun <T> call(op: Int, request: () -> ByteArray, pick: (Any?) -> T): T\n\n    /** An `...Async` call (a failure to encode its request fails the future). */\n    internal abstract fun <T> start(op: Int, request: () -> ByteArray, pick: (Any?) -> T): CompletableFuture<T>\n",
     );
@@ -536,11 +538,33 @@ fn operations() -> String {
                     ps.join(", "),
                     if sync { "call" } else { "start" },
                 ));
+                if !sync {
+                    let names: Vec<&str> = ps
+                        .iter()
+                        .map(|p| p.split(':').next().unwrap_or(p).trim())
+                        .collect();
+                    suspending.push_str(&format!(
+                        "\n/**\n * [QfPayOperations.{method}] as a suspend function: the coroutine waits without holding a\n * thread, and cancelling it cancels the call (as [QfPayFuture.cancel]).\n */\nsuspend fun QfPayOperations.{method}Await({}): {ret} =\n    {method}Async({}).await()\n",
+                        ps.join(", "),
+                        names.join(", "),
+                    ));
+                }
             }
         }
     }
     out.push_str("}\n");
-    out
+    (out, suspending)
+}
+
+const COROUTINES_PATH: &str = "bindings-java/src/main/kotlin/com/qfpay/Coroutines.kt";
+
+/// `Coroutines.kt`: the suspend functions (kotlinx-coroutines is an optional dependency of the
+/// jar, so they live in a class of their own, `QfPayCoroutines`, which Java code never loads).
+fn coroutines(functions: &str) -> String {
+    format!(
+        "{}@file:JvmName(\"QfPayCoroutines\")\n\npackage com.qfpay\n\nimport java.time.Duration\nimport kotlinx.coroutines.future.await\n{functions}",
+        crate::banner("//"),
+    )
 }
 
 /// The documentation of each value of the core's `ENUMS` (a test of the generated file fails
@@ -694,6 +718,7 @@ fn qr() -> String {
 }
 
 pub fn files() -> Vec<File> {
+    let (operations, suspending) = operations();
     let text = format!(
         "{}\npackage com.qfpay\n\nimport java.time.Duration\nimport java.util.concurrent.CompletableFuture\n{}{}{}{}{}{}{}{}{}",
         crate::banner("//"),
@@ -704,8 +729,8 @@ pub fn files() -> Vec<File> {
         enums(),
         results(),
         setters(),
-        operations(),
+        operations,
         errors()
     );
-    vec![(PATH, text)]
+    vec![(PATH, text), (COROUTINES_PATH, coroutines(&suspending))]
 }

@@ -15,7 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** examples/java and examples/kotlin are compiled with the tests and run here against the sandbox. */
+/** The loose examples (examples/java/*.java, examples/kotlin/*.kt) are compiled with the tests and run here against the sandbox; the framework projects under them are run by bindings-java/example-projects.py. */
 class ExamplesTest {
     private static String run(Runnable r) {
         PrintStream old = System.out;
