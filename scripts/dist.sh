@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make dist`: every distributable for the host target (linux-x86_64) into dist/ (or $1):
-#   dist/crates/   qfpay-<v>.crate, qfpay-sandbox-<v>.crate   (cargo publish --dry-run; contents checked)
+#   dist/crates/   qfpay-<v>.crate, qfpay-sandbox-<v>.crate   (cargo publish --dry-run, cargo package; contents checked)
 #   dist/cli/      qfpay-<v>-<target>, its README, the licences (the CLI, cargo profile `dist`)
 #   dist/python/   the wheel            (bindings-python/dist.sh)
 #   dist/node/     the npm tarballs     (bindings-node/dist.sh)
@@ -58,9 +58,11 @@ crates() {
   # would link the first run's qfpay, compiled into the shared target directory. Drop the
   # fingerprints of both crates (debug, where verification builds) so they are compiled again.
   rm -rf "$target_dir"/debug/.fingerprint/qfpay-???????????????? "$target_dir"/debug/.fingerprint/qfpay-sandbox-????????????????
-  # `cargo publish --dry-run`: what crates.io would check (metadata, the index, a verification
-  # build), short of the upload; it leaves the packages in target/package.
-  cargo publish -q --dry-run -p qfpay -p qfpay-sandbox --allow-dirty &&
+  # `cargo publish --dry-run`: what crates.io would check of the metadata and the index, short of
+  # the upload; `cargo package` then builds each package as crates.io would (the verification)
+  # and leaves it in target/package.
+  cargo publish -q --dry-run --no-verify -p qfpay -p qfpay-sandbox --allow-dirty &&
+    cargo package -q -p qfpay -p qfpay-sandbox --allow-dirty &&
     cp "$target_dir/package/qfpay-$version.crate" "$target_dir/package/qfpay-sandbox-$version.crate" "$out/crates/" &&
     crate_contents qfpay && crate_contents qfpay-sandbox
 }
