@@ -24,5 +24,13 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
+# The tests start their own servers (PHP-FPM, nginx) on free ports: the packages' system services
+# must not start at install. Debian's images deny it with /usr/sbin/policy-rc.d; where there is
+# none, one is put in place for the install only.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy"
+  trap 'rm -f "$policy"' EXIT
+fi
 apt-get update -q
 apt-get install -y -q --no-install-recommends "${missing[@]}"
