@@ -12,7 +12,7 @@ use qfpay::surface::{
 use qfpay::{Environment, log_filter};
 
 use crate::File;
-use crate::naming::header;
+use crate::naming::{header, header_with};
 use crate::types::render;
 
 /// A table cell: `|` would end the cell early.
@@ -25,21 +25,13 @@ fn env_of(option: &str) -> Option<&'static str> {
 }
 
 fn options(out: &mut String, title: &str, intro: &str, table: &[Opt], env: bool) {
-    out.push_str(&format!("\n## {title}\n\n{intro}\n\n| option |"));
-    for l in LANGS {
-        out.push_str(&format!(" {} |", l.name()));
-    }
-    if env {
-        out.push_str(" environment variable |");
-    }
-    out.push_str(" default | about |\n|---|");
-    for _ in LANGS {
-        out.push_str("---|");
-    }
-    if env {
-        out.push_str("---|");
-    }
-    out.push_str("---|---|\n");
+    out.push_str(&format!("\n## {title}\n\n{intro}\n\n"));
+    let columns: &[&str] = if env {
+        &["environment variable", "default", "about"]
+    } else {
+        &["default", "about"]
+    };
+    header_with(out, "option", columns);
     for o in table {
         out.push_str(&format!("| `{}` |", o.name));
         for l in LANGS {
@@ -156,15 +148,13 @@ fn capitalised(text: &str) -> String {
 
 fn errors() -> String {
     let mut out = crate::banner("<!--");
-    out.push_str("# Errors\n\nEvery failure is one error type per language with a stable `code`; each code has its own class, a subclass of the base one. Read an error through its fields (below), never by parsing its message. Every error of a money-moving call (payment, refund, close, reversal) names its `out_trade_no`; why some failures are `status_unknown` rather than failures: [concepts.md](concepts.md).\n\n| code |");
-    for l in LANGS {
-        out.push_str(&format!(" {} |", l.name()));
-    }
-    out.push_str(" QFPay `respcd` | meaning | what to do |\n|---|");
-    for _ in LANGS {
-        out.push_str("---|");
-    }
-    out.push_str("---|---|---|\n| (every error) |");
+    out.push_str("# Errors\n\nEvery failure is one error type per language with a stable `code`; each code has its own class, a subclass of the base one. Read an error through its fields (below), never by parsing its message. Every error of a money-moving call (payment, refund, close, reversal) names its `out_trade_no`; why some failures are `status_unknown` rather than failures: [concepts.md](concepts.md).\n\n");
+    header_with(
+        &mut out,
+        "code",
+        &["QFPay `respcd`", "meaning", "what to do"],
+    );
+    out.push_str("| (every error) |");
     for l in LANGS {
         match l {
             qfpay::surface::Lang::Rust => out.push_str(" `qfpay::Error` |"),

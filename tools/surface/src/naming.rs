@@ -9,16 +9,24 @@ use qfpay::surface::{
 use crate::File;
 use crate::types::render;
 
-pub(crate) fn header(out: &mut String, first: &str) {
+/// A table's head: `first`, a column per language, then `after`.
+pub(crate) fn header_with(out: &mut String, first: &str, after: &[&str]) {
     out.push_str(&format!("| {first} |"));
     for l in LANGS {
         out.push_str(&format!(" {} |", l.name()));
     }
-    out.push_str(" about |\n|---|");
-    for _ in LANGS {
+    for column in after {
+        out.push_str(&format!(" {column} |"));
+    }
+    out.push_str("\n|---|");
+    for _ in 0..LANGS.len() + after.len() {
         out.push_str("---|");
     }
-    out.push_str("---|\n");
+    out.push('\n');
+}
+
+pub(crate) fn header(out: &mut String, first: &str) {
+    header_with(out, first, &["about"]);
 }
 
 fn options(out: &mut String, title: &str, table: &[Opt]) {
