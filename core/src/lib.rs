@@ -19,6 +19,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod blocking;
+pub mod checkout;
 pub mod client;
 pub mod convert;
 pub mod error;
@@ -32,6 +33,7 @@ pub mod secret;
 pub mod sign;
 pub mod surface;
 pub mod validate;
+pub mod wechat;
 
 /// The crate README's Rust blocks, compiled and run as doc-tests by `cargo test`.
 #[cfg(doctest)]
@@ -46,9 +48,9 @@ pub use error::{ApiError, Error, OrderRef, Result};
 pub use events::{Event, EventKind, Level, Observer};
 pub use log_filter::LogFilter;
 pub use model::{
-    CancelRequest, Cancellation, Currency, Described, ExtendInfo, Money, PayType, Payment,
-    PaymentRequest, QueryPage, QueryRequest, RawMap, Refund, RefundRequest, RespCategory,
-    Transaction, TransactionState,
+    AlipayPayParams, AnswerShape, CancelRequest, Cancellation, Currency, Described, ExtendInfo,
+    Money, PayParams, PayType, Payment, PaymentRequest, QueryPage, QueryRequest, RawMap, Refund,
+    RefundRequest, RespCategory, Transaction, TransactionState, WechatAppParams, WechatPayParams,
 };
 pub use notify::{Notification, NotificationKind};
 pub use secret::ClientKey;

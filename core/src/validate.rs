@@ -98,6 +98,42 @@ pub fn http_url(field: &str, value: &str, max: usize) -> Result<()> {
     }
 }
 
+/// Extra parameters (what QFPay adds after this SDK): each name ASCII letters, digits and `_`,
+/// given once, none that a typed field sends (`reserved`) and never `sign` or `key` (QFPay's
+/// documents once showed the client key as a form field: it must never be sent); values without
+/// control characters. Errors name `extra_params.<name>`.
+pub fn extra_params(extra: &[(String, String)], reserved: &[&str]) -> Result<()> {
+    for (i, (name, value)) in extra.iter().enumerate() {
+        let field = format!("extra_params.{name}");
+        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            return Err(Error::validation(
+                "extra_params",
+                "names must be ASCII letters, digits and _",
+            ));
+        }
+        if reserved.contains(&name.as_str()) {
+            return Err(Error::validation(
+                &field,
+                "is a typed field: set it by its own name, not as an extra parameter",
+            ));
+        }
+        if matches!(
+            name.as_str(),
+            "sign" | "key" | "client_key" | "app_code" | "appcode"
+        ) {
+            return Err(Error::validation(
+                &field,
+                "is never sent as a parameter (the signature and credentials go in headers)",
+            ));
+        }
+        if extra[..i].iter().any(|(n, _)| n == name) {
+            return Err(Error::validation(&field, "is given twice"));
+        }
+        no_control_chars(&field, value)?;
+    }
+    Ok(())
+}
+
 /// A mainland China resident ID number (GB 11643-1999): 17 digits and a check character
 /// (a digit or `X`) that matches the ISO 7064 MOD 11-2 checksum.
 pub fn resident_id(field: &str, value: &str) -> Result<()> {

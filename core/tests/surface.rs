@@ -139,6 +139,8 @@ fn result_fields_match_the_structs() {
         paydtm: String::new(),
         qrcode: None,
         pay_url: None,
+        web_url: None,
+        pay_params: None,
         chnlsn: String::new(),
         cardcd: String::new(),
         udid: String::new(),
@@ -170,8 +172,58 @@ fn result_fields_match_the_structs() {
         respmsg: String::new(),
         raw: raw(),
     };
-    let cases: [Case; 6] = [
-        ("Payment", Payment::FIELDS, format!("{payment:?}"), &[], &[]),
+    let link = qfpay::checkout::parse("https://h/checkstand/#/?txamt=1&sign=x").unwrap();
+    let wechat = qfpay::wechat::pay_params_from_json(&serde_json::json!({"paySign": "x"})).unwrap();
+    let app = qfpay::PayParams::read(Some(&serde_json::json!({"prepayid": "x"}))).unwrap();
+    let alipay = qfpay::PayParams::read(Some(&serde_json::json!({"partner": "x"}))).unwrap();
+    let (Some(app), Some(alipay)) = (app.wechat_app(), alipay.alipay()) else {
+        panic!("pay_params shapes")
+    };
+    let cases: [Case; 10] = [
+        (
+            "Payment",
+            Payment::FIELDS,
+            format!("{payment:?}"),
+            &["wechat_app_params", "alipay_pay_params"],
+            &[("pay_params", "wechat_pay_params")],
+        ),
+        (
+            "CheckoutLink",
+            qfpay::checkout::CheckoutLink::FIELDS,
+            format!("{link:?}"),
+            &[
+                "out_trade_no",
+                "txamt",
+                "txcurrcd",
+                "txdtm",
+                "paysource",
+                "appcode",
+                "sign_type",
+                "sign",
+            ],
+            &[],
+        ),
+        (
+            "WechatPayParams",
+            qfpay::WechatPayParams::FIELDS,
+            format!("{wechat:?}"),
+            &[],
+            &[],
+        ),
+        (
+            "WechatAppParams",
+            qfpay::WechatAppParams::FIELDS,
+            format!("{app:?}"),
+            &[],
+            &[],
+        ),
+        (
+            "AlipayPayParams",
+            qfpay::AlipayPayParams::FIELDS,
+            format!("{alipay:?}"),
+            &[],
+            &[],
+        ),
         (
             "Transaction",
             Transaction::FIELDS,
@@ -223,7 +275,7 @@ fn result_fields_match_the_structs() {
     }
     assert_eq!(
         results.as_object().unwrap().len(),
-        6,
+        10,
         "a result type without a Rust check"
     );
 }
@@ -239,6 +291,12 @@ fn request_options_exist_on_the_request_types() {
     let fields = debug_fields(&pay);
     for op in ["create_payment", "wechat_qr"] {
         for o in names(&ops[op]["options"]) {
+            // `extra_params` fills `extra`.
+            let o = if o == "extra_params" {
+                "extra".into()
+            } else {
+                o
+            };
             assert!(
                 fields.contains(&o),
                 "{op} option {o} is not a PaymentRequest field"

@@ -98,3 +98,64 @@ fn validation_vectors_offline() {
         }
     }
 }
+
+/// `checkout.json`: links built with the client's `checkout_url` equal the boilerplate's, and
+/// links read back verify (or fail, naming the mistake).
+#[test]
+fn checkout_vectors() {
+    use qfpay::surface::{Lang, Request, apply};
+    let mut kinds = std::collections::BTreeSet::new();
+    for case in common::cases("checkout.json") {
+        let name = case["name"].as_str().unwrap();
+        let kind = case["kind"].as_str().unwrap();
+        kinds.insert(kind.to_owned());
+        let mut b = qfpay::Client::builder()
+            .base_url(case["base_url"].as_str().unwrap())
+            .credentials(
+                case["app_code"].as_str().unwrap(),
+                case["key"].as_str().unwrap(),
+            );
+        if let Some(st) = case["sign_type"].as_str() {
+            b = b.sign_type(SignType::parse(st).unwrap());
+        }
+        let c = b.build().unwrap();
+        match kind {
+            "sign" => {
+                let op = qfpay::surface::operation("checkout_url").unwrap();
+                let Request::Checkout(req) =
+                    apply::request(Lang::Rust, op, case["request"].clone().into())
+                        .unwrap_or_else(|e| panic!("{name}: {e}"))
+                else {
+                    panic!("{name}: not a checkout")
+                };
+                let link = c
+                    .checkout_url(req)
+                    .unwrap_or_else(|e| panic!("{name}: {e}"));
+                assert_eq!(link.url, case["url"].as_str().unwrap(), "{name}");
+                let sign = link.params.last().unwrap();
+                assert_eq!(sign.1, case["sign"].as_str().unwrap(), "{name}");
+                let unsigned = &link.params[..link.params.len() - 1];
+                assert_eq!(
+                    sign::string_to_sign(unsigned),
+                    case["string_to_sign"].as_str().unwrap(),
+                    "{name}"
+                );
+                assert_eq!(c.verify_checkout_url(&link.url).unwrap(), link, "{name}");
+            }
+            "verify" => {
+                let result = c.verify_checkout_url(case["url"].as_str().unwrap());
+                if case["valid"].as_bool().unwrap() {
+                    result.unwrap_or_else(|e| panic!("{name}: {e}"));
+                } else {
+                    let e = result.err().unwrap_or_else(|| panic!("{name}: verified"));
+                    assert_eq!(e.code(), "signature", "{name}");
+                    if let Some(reason) = case["reason"].as_str() {
+                        assert!(e.to_string().contains(reason), "{name}: {e}");
+                    }
+                }
+            }
+            other => panic!("{name}: unknown kind {other}"),
+        }
+    }
+    assert_eq!(kinds.into_iter().collect::<Vec<_>>(), ["sign", "verify"]);
+}

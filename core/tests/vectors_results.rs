@@ -6,6 +6,7 @@ mod common;
 
 use std::time::Duration;
 
+use qfpay::surface::{Lang, Request};
 use qfpay::{Client, Currency, Money, PayType, PaymentRequest, QueryRequest};
 use qfpay_sandbox::{Fault, Sandbox, SandboxConfig};
 use serde_json::Value;
@@ -95,11 +96,32 @@ async fn results_mean_the_same_in_every_language() {
                     .unwrap_or_else(|| panic!("{name}: no existing"));
                 check(name, &view(existing), &expect["existing"]);
             }
+            "payment" => {
+                canned(case["answer"].as_str().unwrap());
+                // The request by the surface's names, through the one applier.
+                let mut args = case["request"].as_object().unwrap().clone();
+                let amount = args.remove("txamt").unwrap();
+                let currency = args.remove("txcurrcd").unwrap();
+                args.insert("amount".into(), amount);
+                args.insert("currency".into(), currency);
+                let op = qfpay::surface::operation("create_payment").unwrap();
+                let Request::Payment(req) =
+                    qfpay::surface::apply::request(Lang::Rust, op, Value::Object(args).into())
+                        .unwrap_or_else(|e| panic!("{name}: {e}"))
+                else {
+                    panic!("{name}: not a payment")
+                };
+                let p = c
+                    .create_payment(req)
+                    .await
+                    .unwrap_or_else(|e| panic!("{name}: {e}"));
+                check(name, &view(&p), expect);
+            }
             other => panic!("{name}: unknown kind {other}"),
         }
     }
     assert_eq!(
         kinds.into_iter().collect::<Vec<_>>(),
-        ["duplicate_order", "notification", "transaction"]
+        ["duplicate_order", "notification", "payment", "transaction"]
     );
 }

@@ -55,6 +55,16 @@ impl Client {
                             format!("QFPay answered {respcd} ({resperr}): still processing");
                         return Ok(call.unknown(number, status, Some(respcd), reason, body));
                     }
+                    // A code QFPay does not document may mean "still processing" (a published
+                    // client meets 2999 on refunds and queries): the money may have moved, so
+                    // it is found out by query like any other uncertain outcome.
+                    let respmsg = fields::text(&raw, "respmsg");
+                    if RespCategory::of(&respcd, &resperr, &respmsg) == RespCategory::Unknown {
+                        let reason = format!(
+                            "QFPay answered {respcd} ({resperr}), a code it does not document: the outcome is found out by query"
+                        );
+                        return Ok(call.unknown(number, status, Some(respcd), reason, body));
+                    }
                     call.response(
                         number,
                         status,
@@ -160,17 +170,34 @@ impl Client {
         max_retries: u32,
         call: &Call<'_>,
     ) -> Result<QueryPage> {
+        let params = req.to_params(self.mchid(req.mchid.as_deref()));
+        self.read_until(&params, deadline, max_retries, call, |raw| {
+            QueryPage::from_raw(raw, req)
+        })
+        .await
+    }
+
+    /// A call that moves no money (a query, the openid exchange): sent, and retried within
+    /// `max_retries` and the deadline whenever it failed in a way a retry can mend (nothing
+    /// sent, 429, 5xx, an answer lost); a `0000` answer is read by `read`.
+    pub(super) async fn read_until<T>(
+        &self,
+        params: &[(&str, String)],
+        deadline: Instant,
+        max_retries: u32,
+        call: &Call<'_>,
+        read: impl Fn(crate::model::RawMap) -> Result<T>,
+    ) -> Result<T> {
         let (cfg, urls) = (&self.inner.config, &self.inner.urls);
         let http = self.inner.http()?;
-        let params = req.to_params(self.mchid(req.mchid.as_deref()));
         let mut attempt = 0;
         loop {
             let number = attempt + 1;
             let reply =
-                transport::exchange(&http, cfg, urls, &params, deadline, &call.attempt(number))
+                transport::exchange(&http, cfg, urls, params, deadline, &call.attempt(number))
                     .await?;
             let (status, body) = (reply.http_status, reply.body);
-            let where_ = || format!("{} at {}", Endpoint::Query.path(), transport::host_of(cfg));
+            let where_ = || format!("{} at {}", call.endpoint.path(), transport::host_of(cfg));
             let attempts = || {
                 format!(
                     "{number} attempt{}, {} in all",
@@ -199,7 +226,7 @@ impl Client {
                         ));
                     }
                     call.response(number, status, Some(&respcd), "done", || None, body);
-                    return QueryPage::from_raw(raw, req)
+                    return read(raw)
                         .map_err(|e| e.decoding(&format!("QFPay's answer from {}", where_())));
                 }
                 Exchange::Rejected(code, b) => {

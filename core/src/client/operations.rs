@@ -32,6 +32,8 @@ pub(super) fn payment_from(t: &Transaction) -> Payment {
         paydtm: t.paydtm.clone(),
         qrcode: None,
         pay_url: None,
+        web_url: None,
+        pay_params: None,
         chnlsn: t.chnlsn.clone(),
         cardcd: fields::text(&t.raw, "cardcd"),
         udid: fields::text(&t.raw, "udid"),
@@ -135,7 +137,9 @@ impl Client {
             crate::validate::order_number("out_trade_no", out_trade_no)?;
         }
         let txdtm = req.txdtm.clone().unwrap_or_else(|| self.now_txdtm());
-        let params = req.to_params(out_trade_no, &txdtm, self.mchid(req.mchid.as_deref()));
+        let owned = req.to_params_owned(out_trade_no, &txdtm, self.mchid(req.mchid.as_deref()));
+        let params: Vec<(&str, String)> =
+            owned.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
         let mut call = self.call(Endpoint::Payment, Some(out_trade_no), Some(guard));
         call.mask = req.auth_code.as_deref().filter(|a| !a.is_empty());
         let (reason, respcd) = match self.send_money(&call, &params).await? {

@@ -34,16 +34,19 @@ pub enum Endpoint {
     Close,
     /// `/trade/v1/reversal`
     Reversal,
+    /// `/tool/v1/get_weixin_openid` (a header-signed GET)
+    WechatOpenid,
 }
 
 impl Endpoint {
     /// Every endpoint, in declaration order.
-    pub const ALL: [Endpoint; 5] = [
+    pub const ALL: [Endpoint; 6] = [
         Endpoint::Payment,
         Endpoint::Query,
         Endpoint::Refund,
         Endpoint::Close,
         Endpoint::Reversal,
+        Endpoint::WechatOpenid,
     ];
 
     /// The path.
@@ -54,7 +57,14 @@ impl Endpoint {
             Endpoint::Refund => "/trade/v1/refund",
             Endpoint::Close => "/trade/v1/close",
             Endpoint::Reversal => "/trade/v1/reversal",
+            Endpoint::WechatOpenid => "/tool/v1/get_weixin_openid",
         }
+    }
+
+    /// Whether the endpoint takes its signed parameters in the query of a GET (the openid
+    /// exchange) rather than a form body.
+    pub fn is_get(self) -> bool {
+        self == Endpoint::WechatOpenid
     }
 }
 
@@ -319,9 +329,20 @@ pub(crate) async fn exchange(
     if let Some(auth) = &http.forward_auth {
         headers.insert(PROXY_AUTHORIZATION, auth.clone());
     }
-    let mut request = Request::new(Full::new(Bytes::from(body)));
-    *request.method_mut() = Method::POST;
-    *request.uri_mut() = urls.get(endpoint).clone();
+    let mut request;
+    if endpoint.is_get() {
+        let uri = format!("{}?{body}", urls.get(endpoint))
+            .parse::<Uri>()
+            .map_err(|e| Error::config(format!("the request URL is not usable: {e}")))?;
+        headers.remove(CONTENT_TYPE);
+        request = Request::new(Full::new(Bytes::new()));
+        *request.method_mut() = Method::GET;
+        *request.uri_mut() = uri;
+    } else {
+        request = Request::new(Full::new(Bytes::from(body)));
+        *request.method_mut() = Method::POST;
+        *request.uri_mut() = urls.get(endpoint).clone();
+    }
     *request.headers_mut() = headers;
     if let Some(flag) = at.sent {
         flag.store(true, Ordering::Relaxed);

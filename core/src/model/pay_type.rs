@@ -94,8 +94,13 @@ pay_types! {
     UnionpayWap = "800712",
     /// UnionPay PC-Web (HK).
     UnionpayWeb = "800714",
+    /// UnionPay in-app (HK).
+    UnionpayInApp = "800710",
     /// FPS MPM (HK); no refunds.
     FpsMpm = "802001",
+    /// PromptPay MPM (Thailand); no refunds. Listed as legacy, sent by QFPay's own Postman
+    /// collection.
+    PromptpayMpm = "802901",
     /// Octopus dynamic QR MPM (HK).
     OctopusMpm = "803701",
     /// Octopus WAP (HK).
@@ -114,16 +119,125 @@ pay_types! {
     AmexOffline = "806808",
 }
 
+/// Codes QFPay's pay-code source still holds, commented out or from its 2017 documents, with
+/// what they were: availability unknown. [`PayType::is_known`] accepts them (the sandbox does,
+/// unless told to be strict); they are sent as [`PayType::Other`].
+pub const LEGACY: &[(&str, &str)] = &[
+    ("804101", "Maybank MPM (MY)"),
+    ("804108", "Maybank CPM (MY)"),
+    ("804114", "Maybank online (MY)"),
+    ("804201", "GrabPay MPM (MY/SG)"),
+    ("804208", "GrabPay CPM (MY/SG)"),
+    ("804214", "GrabPay online (MY/SG)"),
+    ("803801", "Dash MPM (SG)"),
+    ("803808", "Dash CPM (SG)"),
+    ("804001", "Boost MPM (MY)"),
+    ("804008", "Boost CPM (MY)"),
+    ("804014", "Boost online (MY)"),
+    ("805208", "TrueMoney CPM (TH)"),
+    ("805401", "ThaiQR MPM (SG/MY)"),
+    ("803101", "VIA MPM (JP/HK)"),
+    ("803108", "VIA CPM (JP/HK)"),
+    ("803208", "Touch 'n Go CPM (MY)"),
+    ("803214", "Touch 'n Go online (MY)"),
+    ("803301", "Razer MPM (MY)"),
+    ("803308", "Razer CPM (MY)"),
+    ("803314", "Razer online (MY)"),
+    ("802201", "AIRPAY online (TH)"),
+    ("802301", "PayNow MPM (SG); no refunds"),
+    ("801908", "Origami CPM"),
+    ("801208", "LINE Pay CPM (TH)"),
+    ("801301", "LINE Pay online (TH)"),
+    ("801408", "AIRPAY CPM (TH)"),
+    ("801701", "NETSPAY MPM"),
+    ("805601", "GoPay MPM"),
+    ("805612", "GoPay WAP"),
+    ("801801", "Alipay pre-auth CPM"),
+    ("801808", "Alipay pre-auth MPM"),
+    ("801810", "Alipay pre-auth in-app"),
+    ("801814", "Alipay pre-auth online"),
+    ("803001", "eWallet MPM"),
+    ("803008", "eWallet CPM"),
+    ("805508", "first_data credit card CPM (HK)"),
+    ("805514", "first_data credit card online (HK)"),
+    ("800151", "Alipay pre-order, PC web (2017)"),
+    ("800152", "Alipay WAP (2017)"),
+    ("800228", "WeChat HK swipe card, CPM (2017)"),
+];
+
+/// What QFPay's answer to a payment carries for the customer, by pay type (as each method's
+/// page documents it; the sandbox answers in the same shape).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnswerShape {
+    /// A `qrcode` to show (merchant-presented, codes ending in `01`).
+    Qrcode,
+    /// Consumer-presented: the merchant sent the customer's `auth_code`; nothing to show.
+    Cpm,
+    /// A `pay_url` to open or embed (WAP / H5, web, card and app-link pay types).
+    PayUrl,
+    /// WeChat `pay_params` for `WeixinJSBridge` / `wx.requestPayment` (JSAPI 800207,
+    /// mini-program 800213): `appId`, `timeStamp`, `nonceStr`, `package`, `signType`, `paySign`.
+    WechatJsapi,
+    /// WeChat in-app `pay_params` for the WeChat app SDK (800210, 801010): `appid`,
+    /// `partnerid`, `prepayid`, `package`, `noncestr`, an integer `timestamp`, `sign`.
+    WechatApp,
+    /// Alipay in-app `pay_params` (`mobile.securitypay.pay` fields: 801110, 801510, 801810).
+    AlipayApp,
+}
+
+impl AnswerShape {
+    /// The shape's name in the docs and the sandbox (`qrcode`, `pay_url`, `wechat_jsapi`...).
+    pub fn name(self) -> &'static str {
+        match self {
+            AnswerShape::Qrcode => "qrcode",
+            AnswerShape::Cpm => "cpm",
+            AnswerShape::PayUrl => "pay_url",
+            AnswerShape::WechatJsapi => "wechat_jsapi",
+            AnswerShape::WechatApp => "wechat_app",
+            AnswerShape::AlipayApp => "alipay_app",
+        }
+    }
+}
+
 impl PayType {
-    /// Consumer-presented code: the merchant scans the customer's code and must send
-    /// `auth_code`. QFPay codes end in `08` for these.
-    pub fn is_cpm(&self) -> bool {
-        self.code().len() == 6 && self.code().ends_with("08")
+    /// Whether QFPay's pay-code source lists `code`, current ([`PayType::DOCUMENTED`]) or
+    /// legacy ([`LEGACY`]).
+    pub fn is_known(code: &str) -> bool {
+        Self::DOCUMENTED.contains(&code) || LEGACY.iter().any(|(c, _)| *c == code)
     }
 
-    /// Merchant-presented QR code: the answer carries a `qrcode` to show. Codes end in `01`.
+    /// What QFPay's answer carries for this pay type ([`AnswerShape`]). By the code's mode
+    /// (the last two digits: 01 MPM, 08 CPM, 07 JSAPI, 10 in-app, 12 WAP, 13 mini-program,
+    /// 14 web), with the documented exceptions (800008 and 800228 are consumer-presented; the
+    /// Alipay service window 800107, web 801101, WAP 801107 and card online 802801 answer a
+    /// `pay_url`; WeChat
+    /// in-app and Alipay in-app answer their own `pay_params`).
+    pub fn answer_shape(&self) -> AnswerShape {
+        let code = self.code();
+        match code {
+            "800008" | "800228" => return AnswerShape::Cpm,
+            "800207" | "800213" => return AnswerShape::WechatJsapi,
+            "800210" | "801010" => return AnswerShape::WechatApp,
+            "801110" | "801510" | "801810" => return AnswerShape::AlipayApp,
+            "801101" | "801107" | "800107" | "802801" => return AnswerShape::PayUrl,
+            _ => {}
+        }
+        match (code.len(), code.get(4..)) {
+            (6, Some("08")) => AnswerShape::Cpm,
+            (6, Some("01")) => AnswerShape::Qrcode,
+            _ => AnswerShape::PayUrl,
+        }
+    }
+
+    /// Consumer-presented code: the merchant scans the customer's code and must send
+    /// `auth_code`. QFPay codes end in `08` for these (and 800008, 800228).
+    pub fn is_cpm(&self) -> bool {
+        self.answer_shape() == AnswerShape::Cpm
+    }
+
+    /// Merchant-presented QR code: the answer carries a `qrcode` to show. Codes end in `01` (but Alipay web 801101).
     pub fn is_mpm(&self) -> bool {
-        self.code().len() == 6 && self.code().ends_with("01")
+        self.answer_shape() == AnswerShape::Qrcode
     }
 }
 
@@ -157,5 +271,27 @@ mod tests {
         assert!(PayType::WechatQr.is_mpm());
         assert!(!PayType::WechatQr.is_cpm());
         assert!(PayType::from_code("804108").is_cpm());
+        assert!(PayType::is_known("802901") && PayType::is_known("800710"));
+        assert!(PayType::is_known("800228") && !PayType::is_known("809999"));
+        for (code, _) in LEGACY {
+            assert!(!PayType::DOCUMENTED.contains(code), "{code} twice");
+        }
+    }
+
+    #[test]
+    fn answer_shapes_follow_the_documented_pages() {
+        let shape = |c: &str| PayType::from_code(c).answer_shape();
+        assert_eq!(shape("800201"), AnswerShape::Qrcode);
+        assert_eq!(shape("800208"), AnswerShape::Cpm);
+        assert_eq!(shape("800008"), AnswerShape::Cpm);
+        assert_eq!(shape("800207"), AnswerShape::WechatJsapi);
+        assert_eq!(shape("800213"), AnswerShape::WechatJsapi);
+        assert_eq!(shape("800210"), AnswerShape::WechatApp);
+        assert_eq!(shape("801510"), AnswerShape::AlipayApp);
+        for url in [
+            "801101", "801107", "800107", "801512", "801514", "805812", "800212", "802801",
+        ] {
+            assert_eq!(shape(url), AnswerShape::PayUrl, "{url}");
+        }
     }
 }

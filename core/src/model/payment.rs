@@ -3,6 +3,7 @@
 use crate::error::{Error, Result};
 use crate::model::fields::{self, RawMap};
 use crate::model::money::{Currency, Money};
+use crate::model::pay_params::PayParams;
 use crate::model::pay_type::PayType;
 use crate::validate;
 
@@ -152,8 +153,19 @@ pub struct PaymentRequest {
     pub limit_pay: Option<String>,
     /// `ALIPAYHK` or `ALIPAYCN` (Alipay MPM / in-app).
     pub pay_tag: Option<String>,
-    /// The WeChat openid (800207 JSAPI).
+    /// The WeChat openid (800207 JSAPI, 800213 mini-program).
     pub sub_openid: Option<String>,
+    /// The Alipay user's id (800107 service window; not `sub_openid`).
+    pub openid: Option<String>,
+    /// The Alipay seller id (Alipay in-app 801110, 801510: required there).
+    pub seller_id: Option<String>,
+    /// Where the customer goes when the payment fails (web, WAP, checkout flows).
+    pub failed_url: Option<String>,
+    /// Where the customer goes on cancelling (web, WAP flows).
+    pub cancel_url: Option<String>,
+    /// Parameters this SDK does not name (what QFPay adds later), signed and sent like the
+    /// rest; a name the SDK types is refused, never overridden.
+    pub extra: Vec<(String, String)>,
 }
 
 impl PaymentRequest {
@@ -177,6 +189,11 @@ impl PaymentRequest {
             limit_pay: None,
             pay_tag: None,
             sub_openid: None,
+            openid: None,
+            seller_id: None,
+            failed_url: None,
+            cancel_url: None,
+            extra: Vec::new(),
         }
     }
 
@@ -263,6 +280,32 @@ impl PaymentRequest {
     /// Sets `sub_openid`.
     pub fn sub_openid(mut self, v: impl Into<String>) -> Self {
         self.sub_openid = Some(v.into());
+        self
+    }
+
+    /// Sets the Alipay `openid` (800107 service window).
+    pub fn openid(mut self, v: impl Into<String>) -> Self {
+        self.openid = Some(v.into());
+        self
+    }
+    /// Sets the Alipay `seller_id` (Alipay in-app).
+    pub fn seller_id(mut self, v: impl Into<String>) -> Self {
+        self.seller_id = Some(v.into());
+        self
+    }
+    /// Sets `failed_url`.
+    pub fn failed_url(mut self, v: impl Into<String>) -> Self {
+        self.failed_url = Some(v.into());
+        self
+    }
+    /// Sets `cancel_url`.
+    pub fn cancel_url(mut self, v: impl Into<String>) -> Self {
+        self.cancel_url = Some(v.into());
+        self
+    }
+    /// Adds a parameter this SDK does not name (see [`PaymentRequest::extra`]).
+    pub fn extra(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.extra.push((name.into(), value.into()));
         self
     }
 
@@ -372,7 +415,69 @@ impl PaymentRequest {
         })?;
         optional(self.sub_openid.as_deref(), |v| {
             validate::length("sub_openid", v, 1, 128)
-        })
+        })?;
+        optional(self.openid.as_deref(), |v| {
+            validate::length("openid", v, 1, 64)?;
+            validate::no_control_chars("openid", v)
+        })?;
+        optional(self.seller_id.as_deref(), |v| {
+            validate::length("seller_id", v, 1, 64)?;
+            validate::no_control_chars("seller_id", v)
+        })?;
+        optional(self.failed_url.as_deref(), |v| {
+            validate::http_url("failed_url", v, 512)
+        })?;
+        optional(self.cancel_url.as_deref(), |v| {
+            validate::http_url("cancel_url", v, 512)
+        })?;
+        self.method_rules()?;
+        validate::extra_params(&self.extra, PAYMENT_PARAMS)
+    }
+
+    /// What each method's page requires ([`crate::AnswerShape`] and QFPay's per-method pages):
+    /// JSAPI and mini-programs need `sub_openid`; the Alipay service window `openid`; Alipay
+    /// in-app `goods_name`, `return_url` and `seller_id`; Alipay WAP `return_url`; WAP pages
+    /// take URLs of at most 255 characters.
+    fn method_rules(&self) -> Result<()> {
+        let code = self.pay_type.code();
+        let need = |field: &str, v: &Option<String>, why: &str| match v {
+            Some(_) => Ok(()),
+            None => Err(Error::validation(
+                field,
+                format!("is required for {why} ({code})"),
+            )),
+        };
+        match code {
+            "800207" | "800213" => need(
+                "sub_openid",
+                &self.sub_openid,
+                "WeChat JSAPI and mini-programs",
+            )?,
+            "800107" => need("openid", &self.openid, "the Alipay service window")?,
+            "801110" | "801510" => {
+                need("goods_name", &self.goods_name, "Alipay in-app")?;
+                need("return_url", &self.return_url, "Alipay in-app")?;
+                need("seller_id", &self.seller_id, "Alipay in-app")?;
+            }
+            "801107" | "801512" => need("return_url", &self.return_url, "Alipay WAP")?,
+            _ => {}
+        }
+        if code.ends_with("12") && code.len() == 6 {
+            for (field, v) in [
+                ("return_url", &self.return_url),
+                ("notify_url", &self.notify_url),
+            ] {
+                if let Some(v) = v
+                    && v.chars().count() > 255
+                {
+                    return Err(Error::validation(
+                        field,
+                        format!("must be at most 255 characters for WAP pay types ({code})"),
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The form parameters, with `out_trade_no`, `txdtm` and `mchid` already resolved.
@@ -411,9 +516,55 @@ impl PaymentRequest {
         opt(&mut p, "limit_pay", self.limit_pay.as_deref());
         opt(&mut p, "pay_tag", self.pay_tag.as_deref());
         opt(&mut p, "sub_openid", self.sub_openid.as_deref());
+        opt(&mut p, "openid", self.openid.as_deref());
+        opt(&mut p, "seller_id", self.seller_id.as_deref());
+        opt(&mut p, "failed_url", self.failed_url.as_deref());
+        opt(&mut p, "cancel_url", self.cancel_url.as_deref());
+        p
+    }
+
+    /// [`PaymentRequest::to_params`] with the extra parameters after the typed ones.
+    pub(crate) fn to_params_owned(
+        &self,
+        out_trade_no: &str,
+        txdtm: &str,
+        mchid: Option<&str>,
+    ) -> Vec<(String, String)> {
+        let mut p: Vec<(String, String)> = self
+            .to_params(out_trade_no, txdtm, mchid)
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect();
+        p.extend(self.extra.iter().filter(|(_, v)| !v.is_empty()).cloned());
         p
     }
 }
+
+/// Every parameter name a payment sends from a typed field: an extra parameter may not take one.
+pub const PAYMENT_PARAMS: &[&str] = &[
+    "txamt",
+    "txcurrcd",
+    "pay_type",
+    "out_trade_no",
+    "txdtm",
+    "auth_code",
+    "expired_time",
+    "goods_name",
+    "goods_info",
+    "mchid",
+    "udid",
+    "notify_url",
+    "return_url",
+    "rmb_tag",
+    "extend_info",
+    "limit_pay",
+    "pay_tag",
+    "sub_openid",
+    "openid",
+    "seller_id",
+    "failed_url",
+    "cancel_url",
+];
 
 /// QFPay's answer to a payment. For MPM pay types (800201) `respcd 0000` means the order was
 /// created and `qrcode` is ready to show; the customer has not paid yet. For CPM pay types it
@@ -440,6 +591,10 @@ pub struct Payment {
     pub qrcode: Option<String>,
     /// Payment page URL (H5 / WAP pay types).
     pub pay_url: Option<String>,
+    /// Web payment page URL (the web pay types some pages document with `web_url`).
+    pub web_url: Option<String>,
+    /// The front end's pay parameters (JSAPI, mini-program, in-app pay types), by shape.
+    pub pay_params: Option<PayParams>,
     /// The wallet's transaction number, when known.
     pub chnlsn: String,
     /// Card or buyer id, when any.
@@ -480,6 +635,8 @@ impl Payment {
             paydtm: fields::text(&raw, "paydtm"),
             qrcode: fields::opt_text(&raw, "qrcode"),
             pay_url: fields::opt_text(&raw, "pay_url"),
+            web_url: fields::opt_text(&raw, "web_url"),
+            pay_params: PayParams::read(raw.get("pay_params")),
             chnlsn: fields::text(&raw, "chnlsn"),
             cardcd: fields::text(&raw, "cardcd"),
             udid: fields::text(&raw, "udid"),
@@ -501,7 +658,11 @@ crate::model::describe::describe!(Payment "A created payment: what to show the c
     sysdtm: "str" "QFPay's system time." = |p| &p.sysdtm,
     paydtm: "str" "Payment time (equals sysdtm for an unpaid QR order)." = |p| &p.paydtm,
     qrcode: "str?" "The QR code content to show (QR pay types)." = |p| &p.qrcode,
-    pay_url: "str?" "Payment page URL (H5 / WAP pay types)." = |p| &p.pay_url,
+    pay_url: "str?" "Payment page URL (H5 / WAP / web pay types)." = |p| &p.pay_url,
+    web_url: "str?" "Web payment page URL, where QFPay answers web_url instead of pay_url." = |p| &p.web_url,
+    wechat_pay_params: "WechatPayParams?" "WeChat JSAPI / mini-program pay parameters (800207, 800213)." = |p| p.pay_params.as_ref().and_then(PayParams::wechat),
+    wechat_app_params: "WechatAppParams?" "WeChat in-app pay parameters (800210, 801010)." = |p| p.pay_params.as_ref().and_then(PayParams::wechat_app),
+    alipay_pay_params: "AlipayPayParams?" "Alipay in-app pay parameters (801110, 801510)." = |p| p.pay_params.as_ref().and_then(PayParams::alipay),
     chnlsn: "str" "The wallet's transaction number, when known." = |p| &p.chnlsn,
     cardcd: "str" "Card or buyer id, when any." = |p| &p.cardcd,
     udid: "str" "Device id." = |p| &p.udid,

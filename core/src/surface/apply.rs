@@ -14,13 +14,15 @@ use std::time::Duration;
 
 use super::spec::{Kind, Operation, Opt};
 use super::{CALL_OPTIONS, CLIENT_OPTIONS, DurationUnit, Lang, WAIT_OPTIONS};
-use crate::client::{ClientBuilder, Environment, Wait};
+use crate::checkout::{CheckoutExpiry, CheckoutLink, CheckoutRequest};
+use crate::client::{Client, ClientBuilder, Environment, Wait};
 use crate::error::{Error, Result};
 use crate::model::{
-    CancelRequest, Currency, ExtendInfo, Money, PayType, PaymentRequest, QueryRequest,
-    RefundRequest,
+    CancelRequest, Cancellation, Currency, ExtendInfo, Money, PayType, Payment, PaymentRequest,
+    QueryPage, QueryRequest, Refund, RefundRequest, Transaction,
 };
 use crate::sign::SignType;
+use crate::wechat::CashierRequest;
 
 /// A value from another language, by shape. Bindings build these from their native values;
 /// anything with no shape here is [`Value::Other`], named by its type.
@@ -370,6 +372,49 @@ impl Fields {
         }
     }
 
+    /// A map of text values (`extra_params`), in the caller's order; JSON text of an object
+    /// is read the same way. Names are kept as given (they are QFPay's).
+    pub fn text_map(&mut self, opt: &Opt) -> Result<Vec<(String, String)>> {
+        let entries = match self.take(opt) {
+            None => return Ok(Vec::new()),
+            Some(Value::Map(m)) => m,
+            Some(Value::Text(s)) => match serde_json::from_str::<serde_json::Value>(&s) {
+                Ok(serde_json::Value::Object(o)) => {
+                    o.into_iter().map(|(k, v)| (k, Value::from(v))).collect()
+                }
+                _ => return Err(self.invalid(opt, "must be a map of text, or its JSON text")),
+            },
+            Some(other) => return Err(self.wrong_type(opt, &other)),
+        };
+        entries
+            .into_iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| match v {
+                Value::Text(t) => Ok((k, t)),
+                _ => Err(Error::validation(
+                    &format!("{}.{k}", self.named(opt)),
+                    "must be text (QFPay's parameters are text: write numbers as text)",
+                )),
+            })
+            .collect()
+    }
+
+    /// A JSON object given as a map or as its JSON text (`pay_params`).
+    pub fn json_object(&mut self, opt: &Opt) -> Result<Option<serde_json::Value>> {
+        match self.take(opt) {
+            None => Ok(None),
+            Some(Value::Text(s)) => match serde_json::from_str::<serde_json::Value>(&s) {
+                Ok(v @ serde_json::Value::Object(_)) => Ok(Some(v)),
+                _ => Err(self.invalid(opt, "must be a JSON object")),
+            },
+            Some(v @ Value::Map(_)) => match v.to_json() {
+                Some(j) => Ok(Some(j)),
+                None => Err(self.invalid(opt, "must hold only JSON values")),
+            },
+            Some(other) => Err(self.wrong_type(opt, &other)),
+        }
+    }
+
     /// Fails on a name nobody asked for, listing the valid ones.
     pub fn finish(self) -> Result<()> {
         match self
@@ -505,6 +550,98 @@ pub enum Request {
     Cancel(CancelRequest),
     /// `find_payment`, `wait_for_payment`: the order number.
     OrderNumber(String),
+    /// `checkout_url`.
+    Checkout(CheckoutRequest),
+    /// `verify_checkout_url`: the link.
+    CheckoutLink(String),
+    /// `wechat_oauth_url`.
+    WechatOauth {
+        /// Where QFPay sends the customer back.
+        redirect_uri: String,
+        /// The sub-merchant, if any.
+        mchid: Option<String>,
+    },
+    /// `get_wechat_openid`.
+    WechatOpenid {
+        /// The OAuth code.
+        code: String,
+        /// The sub-merchant, if any.
+        mchid: Option<String>,
+    },
+    /// `cashier_url`.
+    Cashier {
+        /// The page's contents.
+        req: CashierRequest,
+        /// `hk`, `cn` or `th`.
+        region: Option<String>,
+    },
+}
+
+/// What an operation gives back, for a binding to convert (each variant is a result type of
+/// the schema, or text).
+#[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
+pub enum Outcome {
+    /// `create_payment`, `wechat_qr`.
+    Payment(Payment),
+    /// `query`.
+    QueryPage(QueryPage),
+    /// `find_payment`: the payment, or none.
+    Found(Option<Transaction>),
+    /// `wait_for_payment`.
+    Transaction(Transaction),
+    /// `refund`.
+    Refund(Refund),
+    /// `close`, `reverse`.
+    Cancellation(Cancellation),
+    /// `checkout_url`, `verify_checkout_url`.
+    CheckoutLink(CheckoutLink),
+    /// `wechat_oauth_url`, `get_wechat_openid`, `cashier_url`.
+    Text(String),
+}
+
+/// Runs operation `op` with its request (from [`request`]) on `client`; `wait` is
+/// `wait_for_payment`'s schedule. `query_pages` is the binding's own iteration over `query`.
+pub async fn perform(client: &Client, op: &Operation, req: Request, wait: Wait) -> Result<Outcome> {
+    if !op.io {
+        return perform_local(client, req);
+    }
+    Ok(match req {
+        Request::Payment(p) => Outcome::Payment(client.create_payment(p).await?),
+        Request::Query(q) => Outcome::QueryPage(client.query(q).await?),
+        Request::Refund(r) => Outcome::Refund(client.refund(r).await?),
+        Request::Cancel(r) if op.name == "close" => Outcome::Cancellation(client.close(r).await?),
+        Request::Cancel(r) => Outcome::Cancellation(client.reverse(r).await?),
+        Request::OrderNumber(n) if op.name == "find_payment" => {
+            Outcome::Found(client.find_payment(&n).await?)
+        }
+        Request::OrderNumber(n) => Outcome::Transaction(client.wait_for_payment(&n, wait).await?),
+        Request::WechatOpenid { code, mchid } => {
+            Outcome::Text(client.get_wechat_openid(&code, mchid.as_deref()).await?)
+        }
+        local => perform_local(client, local)?,
+    })
+}
+
+/// Runs an operation that does not talk to QFPay ([`Operation::io`] false): at once, on the
+/// caller's thread. Any other request is a configuration error.
+pub fn perform_local(client: &Client, req: Request) -> Result<Outcome> {
+    Ok(match req {
+        Request::Checkout(c) => Outcome::CheckoutLink(client.checkout_url(c)?),
+        Request::CheckoutLink(url) => Outcome::CheckoutLink(client.verify_checkout_url(&url)?),
+        Request::WechatOauth {
+            redirect_uri,
+            mchid,
+        } => Outcome::Text(client.wechat_oauth_url(&redirect_uri, mchid.as_deref())?),
+        Request::Cashier { req, region } => {
+            Outcome::Text(client.cashier_url(&req, region.as_deref())?)
+        }
+        _ => {
+            return Err(Error::config(
+                "this operation talks to QFPay: run it with perform",
+            ));
+        }
+    })
 }
 
 /// Reads operation `op`'s arguments (required and optional, by name) from `args`.
@@ -514,6 +651,8 @@ pub fn request(lang: Lang, op: &Operation, args: Value) -> Result<Request> {
         "query" | "query_pages" => "the query",
         "refund" => "the refund",
         "close" | "reverse" => "the cancellation",
+        "checkout_url" | "verify_checkout_url" => "the checkout",
+        "cashier_url" => "the cashier link",
         _ => "the call",
     };
     let mut f = Fields::new(lang, what, args)?;
@@ -547,6 +686,11 @@ pub fn request(lang: Lang, op: &Operation, args: Value) -> Result<Request> {
                     "limit_pay" => r.limit_pay = f.text(o)?,
                     "pay_tag" => r.pay_tag = f.text(o)?,
                     "sub_openid" => r.sub_openid = f.text(o)?,
+                    "openid" => r.openid = f.text(o)?,
+                    "seller_id" => r.seller_id = f.text(o)?,
+                    "failed_url" => r.failed_url = f.text(o)?,
+                    "cancel_url" => r.cancel_url = f.text(o)?,
+                    "extra_params" => r.extra = f.text_map(o)?,
                     _ => {}
                 }
             }
@@ -608,6 +752,108 @@ pub fn request(lang: Lang, op: &Operation, args: Value) -> Result<Request> {
                 (r.syssn, r.out_trade_no, r.txdtm, r.mchid, r.udid) =
                     (syssn, out_trade_no, txdtm, mchid, udid);
                 Request::Cancel(r)
+            }
+        }
+        "checkout_url" => {
+            let (Some(amount), Some(currency)) = (arg("amount"), arg("currency")) else {
+                return Err(Error::config("the surface table of a checkout lacks money"));
+            };
+            let money = f.money(amount, currency)?;
+            let mut url = |n: &str| match arg(n) {
+                Some(o) => f.required_text(o),
+                None => Err(Error::config("the surface table of a checkout lacks a URL")),
+            };
+            let (ret, failed, notify) =
+                (url("return_url")?, url("failed_url")?, url("notify_url")?);
+            let mut r = CheckoutRequest::new(money, ret, failed, notify);
+            for o in op.optional() {
+                match o.name {
+                    "out_trade_no" => r.out_trade_no = f.text(o)?,
+                    "txdtm" => r.txdtm = f.text(o)?,
+                    "paysource" => r.paysource = f.text(o)?,
+                    "cancel_url" => r.cancel_url = f.text(o)?,
+                    "mchntid" => r.mchntid = f.text(o)?,
+                    "goods_name" => r.goods_name = f.text(o)?,
+                    "udid" => r.udid = f.text(o)?,
+                    "expired_time" => r.expired_time = f.count(o)?,
+                    "checkout_expired_time" => {
+                        if let Some(m) = f.count(o)? {
+                            r.checkout_expired_time =
+                                Some(CheckoutExpiry::parse(o.name, &m.to_string())?);
+                        }
+                    }
+                    "checkout_expires_at" => r.checkout_expires_at = f.text(o)?,
+                    "limit_pay" => r.limit_pay = f.text(o)?,
+                    "lang" => r.lang = f.text(o)?,
+                    _ => {}
+                }
+            }
+            Request::Checkout(r)
+        }
+        "verify_checkout_url" => match arg("url") {
+            Some(o) => Request::CheckoutLink(f.required_text(o)?),
+            None => return Err(Error::config("verify_checkout_url without its url")),
+        },
+        "wechat_oauth_url" | "get_wechat_openid" => {
+            let first = op
+                .args
+                .first()
+                .ok_or_else(|| Error::config("an operation without arguments to read"))?;
+            let value = f.required_text(first)?;
+            let mchid = match opt("mchid") {
+                Some(o) => f.text(o)?,
+                None => None,
+            };
+            if op.name == "wechat_oauth_url" {
+                Request::WechatOauth {
+                    redirect_uri: value,
+                    mchid,
+                }
+            } else {
+                Request::WechatOpenid { code: value, mchid }
+            }
+        }
+        "cashier_url" => {
+            let (Some(amount), Some(currency)) = (arg("amount"), arg("currency")) else {
+                return Err(Error::config(
+                    "the surface table of a cashier link lacks money",
+                ));
+            };
+            let amount = f.money(amount, currency)?;
+            let pay_params = match arg("pay_params") {
+                Some(o) => f.json_object(o)?.ok_or_else(|| {
+                    Error::validation(
+                        "pay_params",
+                        "is required (the payment's wechat_pay_params)",
+                    )
+                })?,
+                None => return Err(Error::config("cashier_url without pay_params")),
+            };
+            let pay_params = crate::wechat::pay_params_from_json(&pay_params)?;
+            let mut text = |n: &str| match arg(n) {
+                Some(o) => f.required_text(o),
+                None => Err(Error::config(
+                    "the surface table of a cashier link lacks a field",
+                )),
+            };
+            let (mchntnm, redirect_url) = (text("mchntnm")?, text("redirect_url")?);
+            let (mut goods_name, mut region) = (None, None);
+            for o in op.optional() {
+                match o.name {
+                    "goods_name" => goods_name = f.text(o)?,
+                    "region" => region = f.text(o)?,
+                    _ => {}
+                }
+            }
+            Request::Cashier {
+                req: CashierRequest {
+                    amount,
+                    pay_params,
+                    mchntnm,
+                    redirect_url,
+                    goods_name,
+                },
+                region,
             }
         }
         _ => match arg("out_trade_no") {

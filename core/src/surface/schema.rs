@@ -153,6 +153,26 @@ pub const RESULTS: &[(&str, &str, &[FieldSpec])] = &[
         crate::Notification::DOC,
         crate::Notification::SCHEMA,
     ),
+    (
+        "CheckoutLink",
+        crate::checkout::CheckoutLink::DOC,
+        crate::checkout::CheckoutLink::SCHEMA,
+    ),
+    (
+        "WechatPayParams",
+        crate::model::WechatPayParams::DOC,
+        crate::model::WechatPayParams::SCHEMA,
+    ),
+    (
+        "WechatAppParams",
+        crate::model::WechatAppParams::DOC,
+        crate::model::WechatAppParams::SCHEMA,
+    ),
+    (
+        "AlipayPayParams",
+        crate::model::AlipayPayParams::DOC,
+        crate::model::AlipayPayParams::SCHEMA,
+    ),
 ];
 
 fn names<'a>(it: impl IntoIterator<Item = &'a str>) -> Value {
@@ -195,6 +215,7 @@ pub fn surface() -> Value {
         let waits = op.call == WAIT_OPTIONS;
         let mut v = json!({
             "moves_money": op.moves_money,
+            "io": op.io,
             "args": opt_names(op.args),
             "options": if waits { opt_names(op.call) } else { names(op.optional().map(|o| o.name)) },
             "returns": op.returns,
@@ -237,6 +258,7 @@ pub fn surface() -> Value {
                     "options": optional,
                     "call_options": opt_details(op.call),
                     "returns": op.returns,
+                    "io": op.io,
                     "doc": op.doc,
                 }),
             )

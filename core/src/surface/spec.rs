@@ -287,6 +287,105 @@ const PAYMENT_FIELDS: &[Opt] = &[
         Kind::Text,
         "no_credit to refuse credit cards (mainland wallets).",
     ),
+    field(
+        "failed_url",
+        Kind::Text,
+        "Where the customer goes when the payment fails (web / WAP flows).",
+    ),
+    field(
+        "cancel_url",
+        Kind::Text,
+        "Where the customer goes on cancelling (web / WAP flows).",
+    ),
+    EXTRA_PARAMS,
+];
+
+const RETURN_URL: Opt = field(
+    "return_url",
+    Kind::Text,
+    "Where the customer goes after paying.",
+);
+const FAILED_URL: Opt = field(
+    "failed_url",
+    Kind::Text,
+    "Where the customer goes when the payment fails.",
+);
+const NOTIFY_URL: Opt = field(
+    "notify_url",
+    Kind::Text,
+    "Where QFPay posts the notification.",
+);
+
+const CHECKOUT_FIELDS: &[Opt] = &[
+    OUT_TRADE_NO,
+    TXDTM,
+    Opt {
+        default: Some(crate::checkout::DEFAULT_PAYSOURCE),
+        ..field(
+            "paysource",
+            Kind::Text,
+            "The checkout's source; must end in _checkout.",
+        )
+    },
+    field(
+        "cancel_url",
+        Kind::Text,
+        "Where the customer goes on cancelling.",
+    ),
+    field(
+        "mchntid",
+        Kind::Text,
+        "Sub-merchant id (agents; the client's mchid when absent).",
+    ),
+    field(
+        "goods_name",
+        Kind::Text,
+        "Goods shown on the page (at most 64 characters; QFPay advises 20).",
+    ),
+    UDID,
+    field(
+        "expired_time",
+        Kind::Count,
+        "Minutes the wallet's QR code stays payable (5 to 120; WeChat, Alipay).",
+    ),
+    field(
+        "checkout_expired_time",
+        Kind::Count,
+        "Minutes the checkout page stays open (1 to 999).",
+    ),
+    Opt {
+        field: Some("checkout_expired_time"),
+        ..opt(
+            "checkout_expires_at",
+            Kind::Text,
+            "When the checkout page closes, YYYY-MM-DD hh:mm:ss in the client's offset (sent as Unix milliseconds); instead of checkout_expired_time.",
+        )
+    },
+    field(
+        "limit_pay",
+        Kind::Text,
+        "no_credit to refuse credit cards (WeChat).",
+    ),
+    field(
+        "lang",
+        Kind::Text,
+        "The page's language: zh-hk, zh-cn or en.",
+    ),
+];
+
+const WECHAT_MCHID: &[Opt] = &[MCHID];
+
+const CASHIER_FIELDS: &[Opt] = &[
+    field(
+        "goods_name",
+        Kind::Text,
+        "Goods shown on the page (at most 64 characters).",
+    ),
+    opt(
+        "region",
+        Kind::Text,
+        "The cashier's region: hk, cn or th (the client's base URL's when absent; the local sandbox serves the page itself).",
+    ),
 ];
 
 const CPM_FIELDS: &[Opt] = &[
@@ -299,9 +398,28 @@ const CPM_FIELDS: &[Opt] = &[
     field(
         "sub_openid",
         Kind::Text,
-        "The payer's WeChat openid (JSAPI, mini programs).",
+        "The payer's WeChat openid (JSAPI 800207, mini-program 800213: required there).",
+    ),
+    field(
+        "openid",
+        Kind::Text,
+        "The payer's Alipay user id (service window 800107: required there; not sub_openid).",
+    ),
+    field(
+        "seller_id",
+        Kind::Text,
+        "The Alipay seller id (Alipay in-app 801110, 801510: required there).",
     ),
 ];
+
+/// Parameters QFPay adds after this SDK: `extra_params`.
+pub const EXTRA_PARAMS: Opt = Opt {
+    name: "extra_params",
+    kind: Kind::Map,
+    default: None,
+    field: Some("extra_params"),
+    doc: "Parameters this SDK does not name, as text, signed and sent like the rest; a typed field's name is refused.",
+};
 
 const ORDER_FIELDS: &[Opt] = &[OUT_TRADE_NO, TXDTM, MCHID, UDID];
 
@@ -312,6 +430,10 @@ pub struct Operation {
     pub name: &'static str,
     /// Whether it can move money (its errors always carry the order number).
     pub moves_money: bool,
+    /// Whether it talks to QFPay. One that does not (a link built and signed locally) is a
+    /// plain synchronous call in every language, also on async clients, and takes no per-call
+    /// options.
+    pub io: bool,
     /// Its required arguments, in order (positional where the language has them).
     pub args: &'static [Opt],
     /// Its optional arguments (keyword / object members).
@@ -371,6 +493,7 @@ pub const OPERATIONS: &[Operation] = &[
     Operation {
         name: "create_payment",
         moves_money: true,
+        io: true,
         args: &[AMOUNT, CURRENCY, PAY_TYPE],
         options: &[PAYMENT_FIELDS, CPM_FIELDS],
         call: CALL_OPTIONS,
@@ -380,6 +503,7 @@ pub const OPERATIONS: &[Operation] = &[
     Operation {
         name: "wechat_qr",
         moves_money: true,
+        io: true,
         args: &[
             AMOUNT,
             Opt {
@@ -395,6 +519,7 @@ pub const OPERATIONS: &[Operation] = &[
     Operation {
         name: "query",
         moves_money: false,
+        io: true,
         args: &[],
         options: &[QUERY_FIELDS],
         call: CALL_OPTIONS,
@@ -404,6 +529,7 @@ pub const OPERATIONS: &[Operation] = &[
     Operation {
         name: "query_pages",
         moves_money: false,
+        io: true,
         args: &[],
         options: &[QUERY_FIELDS],
         call: CALL_OPTIONS,
@@ -413,6 +539,7 @@ pub const OPERATIONS: &[Operation] = &[
     Operation {
         name: "find_payment",
         moves_money: false,
+        io: true,
         args: &[OUT_TRADE_NO],
         options: &[],
         call: CALL_OPTIONS,
@@ -422,6 +549,7 @@ pub const OPERATIONS: &[Operation] = &[
     Operation {
         name: "refund",
         moves_money: true,
+        io: true,
         args: &[SYSSN, AMOUNT, CURRENCY],
         options: &[ORDER_FIELDS],
         call: CALL_OPTIONS,
@@ -431,6 +559,7 @@ pub const OPERATIONS: &[Operation] = &[
     Operation {
         name: "close",
         moves_money: true,
+        io: true,
         args: &[AMOUNT, CURRENCY],
         options: &[&[SYSSN], ORDER_FIELDS],
         call: CALL_OPTIONS,
@@ -440,6 +569,7 @@ pub const OPERATIONS: &[Operation] = &[
     Operation {
         name: "reverse",
         moves_money: true,
+        io: true,
         args: &[AMOUNT, CURRENCY],
         options: &[&[SYSSN], ORDER_FIELDS],
         call: CALL_OPTIONS,
@@ -449,11 +579,90 @@ pub const OPERATIONS: &[Operation] = &[
     Operation {
         name: "wait_for_payment",
         moves_money: false,
+        io: true,
         args: &[OUT_TRADE_NO],
         options: &[],
         call: WAIT_OPTIONS,
         returns: "Transaction",
         doc: "Polls until the payment is final or the wait times out.",
+    },
+    Operation {
+        name: "checkout_url",
+        moves_money: false,
+        io: false,
+        args: &[AMOUNT, CURRENCY, RETURN_URL, FAILED_URL, NOTIFY_URL],
+        options: &[CHECKOUT_FIELDS],
+        call: &[],
+        returns: "CheckoutLink",
+        doc: "Builds a signed hosted-checkout link (nothing is sent): send the customer to its url.",
+    },
+    Operation {
+        name: "verify_checkout_url",
+        moves_money: false,
+        io: false,
+        args: &[field("url", Kind::Text, "A checkout link (the whole URL).")],
+        options: &[],
+        call: &[],
+        returns: "CheckoutLink",
+        doc: "Reads a checkout link back and verifies its signature with the client's key.",
+    },
+    Operation {
+        name: "wechat_oauth_url",
+        moves_money: false,
+        io: false,
+        args: &[field(
+            "redirect_uri",
+            Kind::Text,
+            "Where QFPay sends the customer back with code=... (at most 512 characters).",
+        )],
+        options: &[WECHAT_MCHID],
+        call: &[],
+        returns: "str",
+        doc: "The signed link that starts WeChat OAuth inside the WeChat browser (JSAPI, 800207).",
+    },
+    Operation {
+        name: "get_wechat_openid",
+        moves_money: false,
+        io: true,
+        args: &[field(
+            "code",
+            Kind::Text,
+            "The code QFPay appended to the redirect_uri (single use).",
+        )],
+        options: &[WECHAT_MCHID],
+        call: CALL_OPTIONS,
+        returns: "str",
+        doc: "Exchanges an OAuth code for the customer's openid (a new one for every payment).",
+    },
+    Operation {
+        name: "cashier_url",
+        moves_money: false,
+        io: false,
+        args: &[
+            AMOUNT,
+            CURRENCY,
+            Opt {
+                name: "pay_params",
+                kind: Kind::Map,
+                default: None,
+                field: Some("pay_params"),
+                doc: "The JSAPI payment's WeChat pay parameters (its wechat_pay_params.raw, or their JSON text).",
+            },
+            field(
+                "mchntnm",
+                Kind::Text,
+                "The merchant's name shown on the page.",
+            ),
+            field(
+                "redirect_url",
+                Kind::Text,
+                "Where the customer goes after paying.",
+            ),
+        ],
+        options: &[CASHIER_FIELDS],
+        call: &[],
+        returns: "str",
+        doc: "QFPay's cashier link (/q/direct) that pays a JSAPI payment in the WeChat browser.",
     },
 ];
 

@@ -85,6 +85,17 @@ pub fn op(operation: &str, p: &Value) -> Result<Op, Error> {
             r.notify_url = s(p, "notify_url");
             r.return_url = s(p, "return_url");
             r.rmb_tag = s(p, "rmb_tag");
+            r.sub_openid = s(p, "sub_openid");
+            r.openid = s(p, "openid");
+            r.seller_id = s(p, "seller_id");
+            r.failed_url = s(p, "failed_url");
+            r.cancel_url = s(p, "cancel_url");
+            if let Some(Value::Object(extra)) = p.get("extra_params") {
+                r.extra = extra
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
+                    .collect();
+            }
             if let Some(e) = p.get("extend_info") {
                 r.extend_info = Some(ExtendInfo::real_name(
                     e["user_creid"].as_str().unwrap_or_default(),

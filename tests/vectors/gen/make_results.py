@@ -148,6 +148,75 @@ cases.append({
                "existing": expect_of(existing, "partially_refunded", True, False)},
 })
 
+# Payments whose answer carries what the front end needs: pay_params by shape, web_url. The
+# typed views come from the documented field names (trade-api.md 2.3, 2.9), not from the code.
+PAYMENT_BASE = {
+    "sysdtm": "2026-12-07 10:00:01", "paydtm": "2026-12-07 10:00:01", "txdtm": "2026-12-07 10:00:00",
+    "txamt": "1000", "txcurrcd": "HKD", "respcd": "0000", "resperr": "success", "respmsg": "OK",
+    "cardcd": "", "udid": "", "chnlsn": "",
+}
+JSAPI = {"appId": "wx2421b1c4370ec43b", "timeStamp": "1733536801", "nonceStr": "e61463f8efa94090b1f366cccfbbb444",
+         "package": "prepay_id=wx21201855730335ac86f8c43d1889123400", "signType": "MD5",
+         "paySign": "70EA570631E4BB79628FBCA90534C63FF7FADD89"}
+APP = {"appid": "wx2421b1c4370ec43b", "partnerid": "1900000109", "prepayid": "wx21201855730335ac86f8c43d1889123400",
+       "package": "Sign=WXPay", "noncestr": "5K8264ILTKCH16CQ2502SI8ZNMTM67VS", "timestamp": 1733536801,
+       "sign": "C380BEC2BFD727A4B6845133519F3AD6"}
+ALIPAY = {"partner": "2088021966645500", "seller_id": "shop@example.com", "subject": "Coffee", "body": "Coffee",
+          "total_fee": "10.00", "notify_url": "https://shop.example/n", "service": "mobile.securitypay.pay",
+          "payment_type": "1", "_input_charset": "utf-8", "it_b_pay": "30m", "return_url": "https://shop.example/r",
+          "currency": "HKD", "product_code": "NEW_WAP_OVERSEAS_SELLER", "sign": "lBBK%2F0w5LOajrMrji7DUgEqNjIhQbidR13Gov",
+          "sign_type": "RSA"}
+
+
+def payment(name, request, answer_fields, expect):
+    answer = dict(PAYMENT_BASE, out_trade_no=request["out_trade_no"], pay_type=request["pay_type"],
+                  syssn="20261207000300020000000%03d" % (len(cases) + 1))
+    answer.update(answer_fields)
+    base_expect = {"syssn": answer["syssn"], "out_trade_no": request["out_trade_no"], "pay_type": request["pay_type"],
+                   "txamt": 1000, "qrcode": None, "pay_url": None, "web_url": None, "wechat_pay_params": None,
+                   "wechat_app_params": None, "alipay_pay_params": None}
+    base_expect.update(expect)
+    cases.append({"name": name, "kind": "payment", "request": request,
+                  "answer": json.dumps(answer, separators=(",", ":"), ensure_ascii=False), "expect": base_expect})
+
+
+def jsapi_view(p):
+    return {"app_id": p["appId"], "time_stamp": p["timeStamp"], "nonce_str": p["nonceStr"], "package": p["package"],
+            "sign_type": p["signType"], "pay_sign": p["paySign"], "raw": p}
+
+
+payment("JSAPI (800207): WeChat's six pay parameters, typed and as sent",
+        {"txamt": 1000, "txcurrcd": "HKD", "pay_type": "800207", "out_trade_no": "qfJSAPI0001",
+         "sub_openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"},
+        {"pay_params": JSAPI}, {"wechat_pay_params": jsapi_view(JSAPI)})
+payment("mini-program (800213): pay_params sent as a JSON string are read the same",
+        {"txamt": 1000, "txcurrcd": "HKD", "pay_type": "800213", "out_trade_no": "qfMINI0001",
+         "sub_openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"},
+        {"pay_params": json.dumps(JSAPI)}, {"wechat_pay_params": jsapi_view(JSAPI)})
+payment("WeChat in-app (800210): the app SDK's fields, an integer timestamp read as text",
+        {"txamt": 1000, "txcurrcd": "HKD", "pay_type": "800210", "out_trade_no": "qfAPP0001"},
+        {"pay_params": APP},
+        {"wechat_app_params": {"app_id": APP["appid"], "partner_id": APP["partnerid"], "prepay_id": APP["prepayid"],
+                               "package": APP["package"], "nonce_str": APP["noncestr"], "timestamp": "1733536801",
+                               "sign": APP["sign"], "raw": APP}})
+payment("Alipay in-app (801510): Alipay's own field set, total_fee as text",
+        {"txamt": 1000, "txcurrcd": "HKD", "pay_type": "801510", "out_trade_no": "qfALIAPP0001",
+         "goods_name": "Coffee", "return_url": "https://shop.example/r", "seller_id": "shop@example.com"},
+        {"pay_params": ALIPAY},
+        {"alipay_pay_params": {"partner": ALIPAY["partner"], "seller_id": ALIPAY["seller_id"], "subject": "Coffee",
+                               "total_fee": "10.00", "currency": "HKD", "service": "mobile.securitypay.pay",
+                               "sign": ALIPAY["sign"], "sign_type": "RSA", "raw": ALIPAY}})
+payment("Alipay web (801514) answered with web_url",
+        {"txamt": 1000, "txcurrcd": "HKD", "pay_type": "801514", "out_trade_no": "qfWEB0001",
+         "return_url": "https://shop.example/r"},
+        {"web_url": "https://globalmapi.alipay.com/gateway.do?_input_charset=utf-8&out_trade_no=1"},
+        {"web_url": "https://globalmapi.alipay.com/gateway.do?_input_charset=utf-8&out_trade_no=1"})
+payment("Alipay WAP (801512) answered with pay_url",
+        {"txamt": 1000, "txcurrcd": "HKD", "pay_type": "801512", "out_trade_no": "qfWAP0001",
+         "return_url": "https://shop.example/r"},
+        {"pay_url": "https://openapi-hk.qfapi.com/q/alipay?token=abc"},
+        {"pay_url": "https://openapi-hk.qfapi.com/q/alipay?token=abc"})
+
 doc = {
     "description": "Raw QFPay answers and the typed results every binding must make of them, "
                    "computed values included. Generated by gen/make_results.py.",

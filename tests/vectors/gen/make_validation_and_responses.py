@@ -75,6 +75,23 @@ pay("notify_url 256 characters", {"notify_url": "https://shop.example/" + "n" * 
 pay("notify_url 257 characters", {"notify_url": "https://shop.example/" + "n" * 236}, False, "notify_url")
 pay("notify_url not http", {"notify_url": "ftp://shop.example/n"}, False, "notify_url")
 pay("return_url relative", {"return_url": "/thanks"}, False, "return_url")
+JSAPI = {"txamt": 300, "txcurrcd": "HKD", "pay_type": "800207"}
+pay("JSAPI without sub_openid", {}, False, "sub_openid", base=JSAPI)
+pay("JSAPI with sub_openid", {"sub_openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"}, True, base=JSAPI)
+pay("mini-program without sub_openid", {"pay_type": "800213"}, False, "sub_openid", base=JSAPI)
+pay("Alipay service window without openid", {"pay_type": "800107", "return_url": "https://shop.example/r"}, False, "openid")
+pay("Alipay service window with openid", {"pay_type": "800107", "openid": "2088102122524333", "return_url": "https://shop.example/r"}, True)
+pay("Alipay in-app without seller_id", {"pay_type": "801510", "goods_name": "Coffee", "return_url": "https://shop.example/r"}, False, "seller_id")
+pay("Alipay in-app complete", {"pay_type": "801510", "goods_name": "Coffee", "return_url": "https://shop.example/r", "seller_id": "shop@example.com"}, True)
+pay("Alipay WAP without return_url", {"pay_type": "801512"}, False, "return_url")
+pay("WAP return_url over 255 characters", {"pay_type": "801512", "return_url": "https://shop.example/" + "r" * 240}, False, "return_url")
+pay("failed_url not a URL", {"failed_url": "shop/failed"}, False, "failed_url")
+pay("failed_url and cancel_url", {"failed_url": "https://shop.example/f", "cancel_url": "https://shop.example/c"}, True)
+pay("extra parameter QFPay added later", {"extra_params": {"new_field": "v1"}}, True)
+pay("extra parameter shadowing a typed field", {"extra_params": {"goods_name": "x"}}, False, "extra_params.goods_name")
+pay("extra parameter named key (the client key is never a parameter)", {"extra_params": {"key": "x"}}, False, "extra_params.key")
+pay("PromptPay (802901, legacy, used by QFPay's Postman collection)", {"pay_type": "802901", "txcurrcd": "THB"}, True)
+pay("UnionPay in-app (800710)", {"pay_type": "800710"}, True)
 for c in cases:  # drop None values used to remove a key
     c["params"] = {k: v for k, v in c["params"].items() if v is not None}
 
@@ -160,7 +177,14 @@ rcases = [
      "expect": {"ok": False, "error_code": "duplicate_order", "respcd": "1251"}},
     {"name": "store not configured (1251)", "operation": "payment", "request": dict(QR), "status": 200,
      "body": err("1251", "Store not configured correctly"), "expect": {"ok": False, "error_code": "account", "respcd": "1251"}},
-    {"name": "unknown code", "operation": "payment", "request": dict(QR), "status": 200, "body": err("9999", "new failure"),
+    {"name": "an undocumented code on a payment is reconciled by query, never a final failure", "operation": "payment",
+     "request": dict(QR), "status": 200, "body": err("9999", "new failure"),
+     "expect": {"ok": False, "error_code": "status_unknown", "respcd": "9999"}},
+    {"name": "an undocumented refund code (2999, refund processing) is reconciled by query", "operation": "refund",
+     "request": {"syssn": "20261207000300020000000001", "txamt": 100, "txcurrcd": "HKD"}, "status": 200,
+     "body": err("2999", "refund processing"), "expect": {"ok": False, "error_code": "status_unknown", "respcd": "2999"}},
+    {"name": "an undocumented code on a query is an api error (nothing moved)", "operation": "query",
+     "request": {"syssn": ["20261207000300020000000001"]}, "status": 200, "body": err("9999", "new failure"),
      "expect": {"ok": False, "error_code": "api", "respcd": "9999"}},
     {"name": "pending on create (1145)", "operation": "payment", "request": dict(QR), "status": 200,
      "body": err("1145", "Please wait while processing"), "expect": {"ok": False, "error_code": "status_unknown", "respcd": "1145"}},
