@@ -44,6 +44,10 @@ pub struct Shared {
     pub base_url: String,
     /// Connection cap and timeouts.
     pub server: crate::server::ServerOptions,
+    /// Refuse the legacy pay codes ([`qfpay::model::pay_type::LEGACY`]) with 1104.
+    pub strict_pay_types: std::sync::atomic::AtomicBool,
+    /// WeChat OAuth codes handed out by `/tool/v1/get_weixin_oauth_code`.
+    pub oauth_codes: crate::wechat_tool::OauthCodes,
 }
 
 /// An answer to send.
@@ -61,6 +65,8 @@ pub struct Answer {
     pub delay: Option<Duration>,
     /// Add `Retry-After: 1`.
     pub retry_after: bool,
+    /// More headers (`Location`, `Content-Security-Policy`...).
+    pub headers: Vec<(&'static str, String)>,
 }
 
 impl Answer {
@@ -78,6 +84,7 @@ impl Answer {
             respcd,
             delay: None,
             retry_after: false,
+            headers: Vec::new(),
         }
     }
 
@@ -90,6 +97,7 @@ impl Answer {
             respcd: String::new(),
             delay: None,
             retry_after: false,
+            headers: Vec::new(),
         }
     }
 
@@ -112,6 +120,9 @@ impl Answer {
         if self.retry_after {
             b = b.header(header::RETRY_AFTER, "1");
         }
+        for (k, v) in &self.headers {
+            b = b.header(*k, v.as_str());
+        }
         b.body(Body::from(self.body)).unwrap_or_default()
     }
 }
@@ -131,6 +142,7 @@ enum Endpoint {
     Refund,
     Close,
     Reversal,
+    WeixinOpenid,
 }
 
 impl Endpoint {
@@ -141,12 +153,16 @@ impl Endpoint {
             "/trade/v1/refund" => Some(Self::Refund),
             "/trade/v1/close" => Some(Self::Close),
             "/trade/v1/reversal" => Some(Self::Reversal),
+            "/tool/v1/get_weixin_openid" => Some(Self::WeixinOpenid),
             _ => None,
         }
     }
 
     fn allows_get(self) -> bool {
-        matches!(self, Self::Query | Self::Close | Self::Reversal)
+        matches!(
+            self,
+            Self::Query | Self::Close | Self::Reversal | Self::WeixinOpenid
+        )
     }
 }
 
@@ -193,6 +209,7 @@ impl Shared {
         for (i, m) in merchants.iter().enumerate() {
             by_app_code.entry(m.merchant.app_code.clone()).or_insert(i);
         }
+        let strict = config.strict_pay_types;
         Self {
             config,
             merchants,
@@ -203,7 +220,21 @@ impl Shared {
             notifier: Arc::new(notifier),
             base_url,
             server,
+            strict_pay_types: std::sync::atomic::AtomicBool::new(strict),
+            oauth_codes: crate::wechat_tool::OauthCodes::default(),
         }
+    }
+
+    /// Whether the legacy pay codes are refused.
+    pub fn strict_pay_types(&self) -> bool {
+        self.strict_pay_types
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// The merchant with this app code, and its index.
+    pub fn merchant_by_app_code(&self, app_code: &str) -> Option<(usize, &MerchantState)> {
+        let idx = *self.by_app_code.get(app_code)?;
+        self.merchants.get(idx).map(|m| (idx, m))
     }
 
     /// Forgets orders, the log, faults, notifications and clock changes.
@@ -218,6 +249,7 @@ impl Shared {
         self.log.clear();
         self.notifier.clear();
         self.clock.reset();
+        self.oauth_codes.clear();
     }
 
     /// Handles one authenticated API call.
@@ -329,6 +361,7 @@ impl Shared {
             Endpoint::Refund => self.refund(m, &params),
             Endpoint::Close => self.cancel(m, &params, false),
             Endpoint::Reversal => self.cancel(m, &params, true),
+            Endpoint::WeixinOpenid => self.weixin_openid(idx, &params),
         }
     }
 }
@@ -358,6 +391,24 @@ pub async fn dispatch(
     let _busy = conn.busy();
     let (parts, body) = req.into_parts();
     let path = parts.uri.path();
+    if let Some(answer) = crate::pages::route(
+        &shared,
+        &parts.method,
+        path,
+        parts.uri.query().unwrap_or_default(),
+        &parts.headers,
+    ) {
+        let answer = match answer {
+            crate::pages::Routed::Done(a) => a,
+            crate::pages::Routed::WithBody(handler) => {
+                match read_body(&parts.headers, body, shared.server.header_read_timeout).await {
+                    Ok(bytes) => handler(&shared, &bytes),
+                    Err(a) => a,
+                }
+            }
+        };
+        return answer.into_response();
+    }
     if path == "/sandbox" || path.starts_with("/sandbox/") {
         let answer = match read_body(&parts.headers, body, shared.server.header_read_timeout).await
         {

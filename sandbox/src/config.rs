@@ -130,6 +130,10 @@ pub struct SandboxConfig {
     pub pending_queries: u32,
     /// Scenario 1005: how long the answer is delayed.
     pub slow_response: Duration,
+    /// Refuse the legacy pay codes (`qfpay::model::pay_type::LEGACY`) with 1104, as an account
+    /// without them would; off by default. Switchable later with
+    /// [`crate::Sandbox::set_strict_pay_types`].
+    pub strict_pay_types: bool,
 }
 
 impl Default for SandboxConfig {
@@ -141,6 +145,7 @@ impl Default for SandboxConfig {
             notify_time_scale: 1.0,
             pending_queries: 2,
             slow_response: Duration::from_secs(3),
+            strict_pay_types: false,
         }
     }
 }

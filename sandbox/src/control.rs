@@ -43,6 +43,7 @@ pub fn handle(shared: &Arc<Shared>, method: &Method, path: &str, body: &[u8]) ->
                 "pending_queries": shared.config.pending_queries,
                 "slow_response_ms": shared.config.slow_response.as_millis(),
                 "max_connections": shared.server.max_connections,
+                "strict_pay_types": shared.strict_pay_types(),
             }),
         )),
         ("POST", "/sandbox/pay") => pay(shared, body),
@@ -71,6 +72,7 @@ pub fn handle(shared: &Arc<Shared>, method: &Method, path: &str, body: &[u8]) ->
             Ok(Answer::json(200, &json!({"ok": true})))
         }
         ("POST", "/sandbox/clock") => clock(shared, body),
+        ("POST", "/sandbox/config") => set_config(shared, body),
         (
             _,
             "/sandbox/health"
@@ -80,7 +82,8 @@ pub fn handle(shared: &Arc<Shared>, method: &Method, path: &str, body: &[u8]) ->
             | "/sandbox/notifications"
             | "/sandbox/orders"
             | "/sandbox/reset"
-            | "/sandbox/clock",
+            | "/sandbox/clock"
+            | "/sandbox/config",
         ) => Err(bad(405, format!("method {method} not allowed on {route}"))),
         _ => Err(bad(404, format!("unknown control path {route}"))),
     };
@@ -152,5 +155,32 @@ fn clock(shared: &Arc<Shared>, body: &[u8]) -> Result<Answer, Answer> {
     Ok(Answer::json(
         200,
         &json!({"ok": true, "now": crate::state::fmt_time(shared.clock.now())}),
+    ))
+}
+
+fn set_config(shared: &Arc<Shared>, body: &[u8]) -> Result<Answer, Answer> {
+    let v = body_json(body)?;
+    let Some(obj) = v.as_object() else {
+        return Err(bad(400, "the body must be a JSON object"));
+    };
+    for (k, val) in obj {
+        match (k.as_str(), val) {
+            ("strict_pay_types", Value::Bool(b)) => shared
+                .strict_pay_types
+                .store(*b, std::sync::atomic::Ordering::Relaxed),
+            ("strict_pay_types", _) => {
+                return Err(bad(400, "\"strict_pay_types\" must be true or false"));
+            }
+            (other, _) => {
+                return Err(bad(
+                    400,
+                    format!("unknown setting {other:?}; settable: strict_pay_types"),
+                ));
+            }
+        }
+    }
+    Ok(Answer::json(
+        200,
+        &json!({"ok": true, "strict_pay_types": shared.strict_pay_types()}),
     ))
 }

@@ -4,9 +4,11 @@ use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDateTime, TimeDelta};
 use qfpay::PayType;
+use qfpay::model::AnswerShape;
 use serde_json::{Map, Value, json};
 
 use crate::app::{Answer, Shared};
+use crate::pay_params;
 use crate::state::{MerchantState, Order, Status, fmt_time, lock, new_syssn, random_alnum};
 
 /// Request parameters after the signature check: the first value of each name.
@@ -88,6 +90,46 @@ fn max_len(p: &Params, field: &str, max: usize) -> Result<(), Answer> {
     }
 }
 
+/// Fields a pay type needs beyond the common ones (1104 naming the first one missing).
+pub fn required_for(pay_type: &str) -> &'static [&'static str] {
+    match pay_type {
+        "800207" | "800213" => &["sub_openid"],
+        "800107" => &["openid"],
+        "801110" | "801510" => &["goods_name", "return_url", "seller_id"],
+        "801107" | "801512" => &["return_url"],
+        "800212" => &["extend_info"],
+        _ => &[],
+    }
+}
+
+/// Whether the sandbox takes `code`: every code QFPay's pay-code source lists
+/// ([`PayType::is_known`]), or only the current ones in strict mode.
+fn check_pay_type(code: &str, strict: bool) -> Result<(), Answer> {
+    if PayType::DOCUMENTED.contains(&code) || (!strict && PayType::is_known(code)) {
+        return Ok(());
+    }
+    let detail = if PayType::is_known(code) {
+        format!(
+            "pay_type {code:?} is a legacy code; this sandbox runs with strict_pay_types and refuses it"
+        )
+    } else {
+        format!("pay_type {code:?} is not a supported pay type")
+    };
+    Err(param_error("pay_type", &detail))
+}
+
+/// An optional browser URL (`return_url`, `failed_url`, `cancel_url`): http(s), at most 512.
+fn browser_url(p: &Params, field: &str) -> Result<Option<String>, Answer> {
+    match p.text(field) {
+        None => Ok(None),
+        Some(u) if u.len() <= 512 && crate::pages::is_http_url(u) => Ok(Some(u.to_owned())),
+        Some(_) => Err(param_error(
+            field,
+            &format!("{field} must be an http(s) URL of at most 512 characters"),
+        )),
+    }
+}
+
 fn qrcode_for(pay_type: &str) -> String {
     match pay_type {
         "800201" => format!("weixin://wxpay/bizpayurl?pr={}", random_alnum(7)),
@@ -123,13 +165,9 @@ impl Shared {
             )
         })?;
         let pay_type_code = p.required("pay_type")?;
-        if !PayType::DOCUMENTED.contains(&pay_type_code) {
-            return Err(param_error(
-                "pay_type",
-                &format!("pay_type {pay_type_code:?} is not a supported pay type"),
-            ));
-        }
+        check_pay_type(pay_type_code, self.strict_pay_types())?;
         let pay_type = PayType::from_code(pay_type_code);
+        let shape = pay_type.answer_shape();
         let out_trade_no = p.required("out_trade_no")?;
         max_len(p, "out_trade_no", 128)?;
         let txdtm = p.required("txdtm")?;
@@ -138,12 +176,23 @@ impl Shared {
         max_len(p, "goods_info", 1024)?;
         max_len(p, "udid", 40)?;
         max_len(p, "auth_code", 128)?;
-        let cpm = pay_type.is_cpm();
+        max_len(p, "seller_id", 64)?;
+        max_len(p, "openid", 128)?;
+        max_len(p, "sub_openid", 128)?;
+        let cpm = shape == AnswerShape::Cpm;
         if cpm && p.text("auth_code").is_none() {
             return Err(param_error(
                 "auth_code",
                 &format!("auth_code is required for consumer-presented pay type {pay_type_code}"),
             ));
+        }
+        for field in required_for(pay_type_code) {
+            if p.text(field).is_none() {
+                return Err(param_error(
+                    field,
+                    &format!("{field} is required for pay type {pay_type_code}"),
+                ));
+            }
         }
         let expired_minutes = match p.text("expired_time") {
             None => 30,
@@ -174,18 +223,20 @@ impl Shared {
             }
             other => other.map(str::to_owned),
         };
+        let mut urls = [None, None, None];
+        for (slot, field) in urls
+            .iter_mut()
+            .zip(["return_url", "failed_url", "cancel_url"])
+        {
+            *slot = browser_url(p, field)?;
+        }
+        let [return_url, failed_url, cancel_url] = urls;
         if let Some(info) = p.text("extend_info")
             && !matches!(serde_json::from_str::<Value>(info), Ok(Value::Object(_)))
         {
             return Err(param_error(
                 "extend_info",
                 "extend_info must be a JSON object",
-            ));
-        }
-        if pay_type_code == "800212" && p.text("extend_info").is_none() {
-            return Err(param_error(
-                "extend_info",
-                "extend_info is required for 800212",
             ));
         }
         if let Some(tag) = p.text("rmb_tag")
@@ -211,37 +262,65 @@ impl Shared {
         }
 
         let now = self.clock.now();
-        let sysdtm = fmt_time(now);
-        let mut order = Order {
-            is_refund: false,
-            syssn: new_syssn(now),
-            out_trade_no: out_trade_no.to_owned(),
-            pay_type: pay_type_code.to_owned(),
-            txamt,
-            txcurrcd: txcurrcd.to_owned(),
-            txdtm: txdtm.to_owned(),
-            sysdtm: sysdtm.clone(),
-            paydtm: sysdtm,
-            created: now,
-            expires: (!cpm).then(|| now + TimeDelta::minutes(expired_minutes)),
-            status: Status::Pending,
-            refunded: 0,
-            chnlsn: String::new(),
-            cardcd: String::new(),
-            goods_name: p.text("goods_name").unwrap_or_default().to_owned(),
-            goods_info: p.text("goods_info").unwrap_or_default().to_owned(),
-            udid: p.text("udid").unwrap_or_default().to_owned(),
-            notify_url,
-            origssn: None,
-            orig_out_trade_no: None,
-            pending_queries: None,
-        };
+        let mut order = Order::payment(now, out_trade_no, pay_type_code, txamt, txcurrcd, txdtm);
+        order.expires = (!cpm).then(|| now + TimeDelta::minutes(expired_minutes));
+        order.goods_name = p.text("goods_name").unwrap_or_default().to_owned();
+        order.goods_info = p.text("goods_info").unwrap_or_default().to_owned();
+        order.udid = p.text("udid").unwrap_or_default().to_owned();
+        order.notify_url = notify_url;
+        order.return_url = return_url;
+        order.failed_url = failed_url;
+        order.cancel_url = cancel_url;
         if cpm || txamt == 1001 {
             order.mark_paid(now);
         }
         if txamt == 1002 {
             order.pending_queries = Some(self.config.pending_queries);
         }
+        let shown = match shape {
+            AnswerShape::Cpm => None,
+            AnswerShape::Qrcode => Some(("qrcode", Value::String(qrcode_for(pay_type_code)))),
+            AnswerShape::PayUrl => Some((
+                "pay_url",
+                Value::String(format!(
+                    "{}/sandbox/checkout/{}",
+                    self.base_url, order.syssn
+                )),
+            )),
+            AnswerShape::WechatJsapi => {
+                let (v, prepay, sign) = pay_params::wechat_jsapi(&m.merchant.app_code, now);
+                order.prepay_id = Some(prepay);
+                order.pay_sign = Some(sign);
+                Some(("pay_params", v))
+            }
+            AnswerShape::WechatApp => {
+                let (v, prepay) = pay_params::wechat_app(&m.merchant.app_code, now);
+                order.prepay_id = Some(prepay);
+                Some(("pay_params", v))
+            }
+            AnswerShape::AlipayApp => {
+                let notify = order
+                    .notify_url
+                    .clone()
+                    .or_else(|| m.merchant.notify_url.clone())
+                    .unwrap_or_default();
+                Some((
+                    "pay_params",
+                    pay_params::alipay_app(&pay_params::AlipayOrder {
+                        seller_id: p.text("seller_id").unwrap_or_default(),
+                        goods_name: &order.goods_name,
+                        goods_info: &order.goods_info,
+                        txamt,
+                        txcurrcd,
+                        notify_url: &notify,
+                        return_url: order.return_url.as_deref().unwrap_or_default(),
+                        expired_minutes,
+                        pay_tag: p.text("pay_tag").unwrap_or("ALIPAYHK"),
+                        syssn: &order.syssn,
+                    }),
+                ))
+            }
+        };
         let paid = order.status == Status::Paid;
         let mut body = Map::new();
         let mut snapshot = None;
@@ -277,23 +356,8 @@ impl Shared {
             self.notify_paid(m, o);
         }
         body.insert("txamt".into(), Value::String(txamt.to_string()));
-        if pay_type.is_mpm() {
-            body.insert("qrcode".into(), Value::String(qrcode_for(pay_type_code)));
-        } else if pay_type_code.ends_with("12") || pay_type_code.ends_with("14") {
-            let syssn = body
-                .get("syssn")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned();
-            body.insert(
-                "pay_url".into(),
-                Value::String(format!("{}/sandbox/checkout/{syssn}", self.base_url)),
-            );
-        } else if !cpm {
-            body.insert(
-                "pay_params".into(),
-                json!({"appId": "wxsandbox", "package": format!("prepay_id=wx{}", random_alnum(28)), "signType": "MD5"}),
-            );
+        if let Some((k, v)) = shown {
+            body.insert(k.into(), v);
         }
         let (respcd, resperr) = if txamt == 1004 {
             ("1145", "Please wait while processing(1145)")
@@ -550,31 +614,21 @@ impl Shared {
                 ));
             }
             original.refunded += txamt;
-            let sysdtm = fmt_time(now);
-            let mut refund = Order {
-                is_refund: true,
-                syssn: new_syssn(now),
-                out_trade_no: out_trade_no.to_owned(),
-                pay_type: original.pay_type.clone(),
+            let mut refund = Order::payment(
+                now,
+                out_trade_no,
+                &original.pay_type,
                 txamt,
-                txcurrcd: original.txcurrcd.clone(),
-                txdtm: txdtm.to_owned(),
-                sysdtm: sysdtm.clone(),
-                paydtm: sysdtm,
-                created: now,
-                expires: None,
-                status: Status::Pending,
-                refunded: 0,
-                chnlsn: String::new(),
-                cardcd: original.cardcd.clone(),
-                goods_name: original.goods_name.clone(),
-                goods_info: String::new(),
-                udid: p.text("udid").unwrap_or_default().to_owned(),
-                notify_url: original.notify_url.clone(),
-                origssn: Some(original.syssn.clone()),
-                orig_out_trade_no: Some(original.out_trade_no.clone()),
-                pending_queries: None,
-            };
+                &original.txcurrcd,
+                txdtm,
+            );
+            refund.is_refund = true;
+            refund.cardcd = original.cardcd.clone();
+            refund.goods_name = original.goods_name.clone();
+            refund.udid = p.text("udid").unwrap_or_default().to_owned();
+            refund.notify_url = original.notify_url.clone();
+            refund.origssn = Some(original.syssn.clone());
+            refund.orig_out_trade_no = Some(original.out_trade_no.clone());
             refund.mark_paid(now);
             book.insert(refund.clone());
             refund
@@ -669,6 +723,9 @@ impl Shared {
             Status::Expired => {
                 return Err(error("1181", "Order expired(1181)", "order expired"));
             }
+            Status::Failed => {
+                return Err(error("1205", "Transaction failed(1205)", "order failed"));
+            }
             Status::Pending => {}
         }
         order.status = if reversal {
@@ -759,6 +816,11 @@ impl Shared {
                 Status::Expired => {
                     return Err(crate::SandboxError::InvalidState(format!(
                         "order {id} has expired and cannot be paid"
+                    )));
+                }
+                Status::Failed => {
+                    return Err(crate::SandboxError::InvalidState(format!(
+                        "order {id} was declined and cannot be paid"
                     )));
                 }
             }

@@ -12,11 +12,14 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Endpoints: `/trade/v1/{payment,query,refund,close,reversal}`; control API under
-//! `/sandbox/`; scenario amounts 1001–1007 (see the README).
+//! Endpoints: `/trade/v1/{payment,query,refund,close,reversal}`,
+//! `/tool/v1/{get_weixin_oauth_code,get_weixin_openid}`; pages for people: `/checkstand/`
+//! (hosted checkout), `/sandbox/checkout/<syssn>` (a `pay_url`), `/q/direct` (WeChat
+//! cashier); control API under `/sandbox/`; scenario amounts 1001–1007 (see the README).
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 mod app;
+mod checkstand;
 pub mod config;
 mod control;
 pub mod faults;
@@ -24,10 +27,13 @@ pub mod form;
 mod handlers;
 pub mod notify;
 pub mod options;
+mod pages;
+pub mod pay_params;
 pub mod python_json;
 pub mod rate_limit;
 mod server;
 pub mod state;
+mod wechat_tool;
 
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -221,6 +227,21 @@ impl Sandbox {
     /// returns its query record. Paying a paid order returns it unchanged.
     pub fn pay(&self, syssn_or_out_trade_no: &str) -> Result<serde_json::Value, SandboxError> {
         self.shared.pay(syssn_or_out_trade_no, None)
+    }
+
+    /// Strict pay codes: `true` refuses the legacy codes ([`qfpay::model::pay_type::LEGACY`])
+    /// with 1104, as an account without them would; `false` (the default) accepts every
+    /// code QFPay's pay-code source lists. Also `POST /sandbox/config
+    /// {"strict_pay_types": true}`.
+    pub fn set_strict_pay_types(&self, strict: bool) {
+        self.shared
+            .strict_pay_types
+            .store(strict, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Whether legacy pay codes are refused ([`Sandbox::set_strict_pay_types`]).
+    pub fn strict_pay_types(&self) -> bool {
+        self.shared.strict_pay_types()
     }
 
     /// Applies `fault` to the next `count` API requests (`/trade/...`, not `/sandbox/...`).

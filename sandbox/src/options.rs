@@ -3,7 +3,8 @@
 //! `port`, `merchants` (a list of maps with `app_code`, `client_key`, optionally `mchid` and
 //! `notify_url`, spelled as the language spells members), `rate_limit` (`false` off, `true` the
 //! documented limits, or a map of `per_second`/`per_minute`), `notify_time_scale`,
-//! `pending_queries`, `slow_response` (a duration in the language's unit).
+//! `pending_queries`, `slow_response` (a duration in the language's unit), `strict_pay_types`
+//! (a boolean).
 
 use qfpay::surface::schema::SANDBOX_START_OPTIONS;
 use qfpay::surface::{Fields, Kind, Lang, Opt, Value};
@@ -140,6 +141,17 @@ pub fn config(lang: Lang, options: Value) -> Result<SandboxConfig> {
     }
     if let Some(d) = f.duration(start_option("slow_response"))? {
         c.slow_response = d;
+    }
+    let strict = start_option("strict_pay_types");
+    match f.take(strict) {
+        None => {}
+        Some(Value::Bool(b)) => c.strict_pay_types = b,
+        Some(v) => {
+            return Err(Error::ArgumentType {
+                field: lang.option(strict.name),
+                rule: lang.wrong_type(strict.kind, &v.type_name(lang)),
+            });
+        }
     }
     f.finish()?;
     Ok(c)

@@ -94,6 +94,8 @@ pub enum Status {
     Reversed,
     /// Not paid before `expired_time`.
     Expired,
+    /// Declined by the tester (a checkout page's "Fail" or "Decline").
+    Failed,
 }
 
 /// A payment or refund the sandbox knows.
@@ -143,6 +145,19 @@ pub struct Order {
     pub orig_out_trade_no: Option<String>,
     /// Scenario 1002: queries left that answer pending.
     pub pending_queries: Option<u32>,
+    /// Where the customer's browser goes after paying (`return_url`).
+    pub return_url: Option<String>,
+    /// Where it goes when the payment fails (`failed_url`, checkout).
+    pub failed_url: Option<String>,
+    /// Where it goes on cancelling (`cancel_url`, checkout).
+    pub cancel_url: Option<String>,
+    /// The WeChat prepay id (`wx…`) handed out in `pay_params`, for `/q/direct`.
+    pub prepay_id: Option<String>,
+    /// The `paySign` handed out in `pay_params`, for `/q/direct`.
+    pub pay_sign: Option<String>,
+    /// Checkout orders: the link's signature, to tell a second open of the same link from
+    /// another link reusing its `out_trade_no`.
+    pub checkout_sign: Option<String>,
 }
 
 impl Order {
@@ -162,6 +177,7 @@ impl Order {
         match self.status {
             Status::Paid => "0000",
             Status::Expired => "1181",
+            Status::Failed => "1205",
             _ => "1143",
         }
     }
@@ -174,6 +190,7 @@ impl Order {
             Status::Closed => "Order closed(1142)",
             Status::Reversed => "Order reversed",
             Status::Pending => "The order has not been paid, the password is being entered(1143)",
+            Status::Failed => "Transaction failed(1205)",
         }
     }
 
@@ -207,9 +224,13 @@ impl Order {
         }
     }
 
-    /// Marks the order paid now.
+    /// Marks the order paid now. A checkout paid with no wallet chosen (through
+    /// `/sandbox/pay`) records WeChat Pay, 800201.
     pub fn mark_paid(&mut self, now: NaiveDateTime) {
         self.status = Status::Paid;
+        if self.pay_type.is_empty() && !self.is_refund {
+            self.pay_type = "800201".to_owned();
+        }
         self.paydtm = fmt_time(now);
         if self.chnlsn.is_empty() {
             self.chnlsn = chnlsn(now);
@@ -324,6 +345,50 @@ impl Book {
             return Some(id.to_owned());
         }
         self.by_out_trade_no.get(id).cloned()
+    }
+}
+
+impl Order {
+    /// A new pending payment with the given essentials; every other field empty.
+    pub fn payment(
+        now: NaiveDateTime,
+        out_trade_no: &str,
+        pay_type: &str,
+        txamt: i64,
+        txcurrcd: &str,
+        txdtm: &str,
+    ) -> Self {
+        let sysdtm = fmt_time(now);
+        Order {
+            is_refund: false,
+            syssn: new_syssn(now),
+            out_trade_no: out_trade_no.to_owned(),
+            pay_type: pay_type.to_owned(),
+            txamt,
+            txcurrcd: txcurrcd.to_owned(),
+            txdtm: txdtm.to_owned(),
+            sysdtm: sysdtm.clone(),
+            paydtm: sysdtm,
+            created: now,
+            expires: None,
+            status: Status::Pending,
+            refunded: 0,
+            chnlsn: String::new(),
+            cardcd: String::new(),
+            goods_name: String::new(),
+            goods_info: String::new(),
+            udid: String::new(),
+            notify_url: None,
+            origssn: None,
+            orig_out_trade_no: None,
+            pending_queries: None,
+            return_url: None,
+            failed_url: None,
+            cancel_url: None,
+            prepay_id: None,
+            pay_sign: None,
+            checkout_sign: None,
+        }
     }
 }
 

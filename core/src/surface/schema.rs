@@ -59,6 +59,13 @@ pub const SANDBOX_START_OPTIONS: &[Opt] = &[
         field: None,
         doc: "A delay added before every answer.",
     },
+    Opt {
+        name: "strict_pay_types",
+        kind: Kind::Flag,
+        default: Some("false"),
+        field: None,
+        doc: "Refuse the legacy pay codes (docs/pay-types.md) with 1104, as an account without them would.",
+    },
 ];
 
 /// The sandbox's controls, its fault kinds and the fields of its order list.
