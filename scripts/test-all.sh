@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test in every language, testing what ships: Rust (fmt, clippy, unit + integration
-# tests, the generated files, one feature set for every artifact), the Debian packages every
-# later step needs (one `apt-get update`), `make dist` for the host target (each native artifact
+# Runs every test in every language, testing what ships: the Debian packages every step needs
+# (one `apt-get update`; Chromium for the browser tests), Rust (fmt, clippy, unit + integration
+# tests, the generated files, one feature set for every artifact), `make dist` for the host target (each native artifact
 # built once, in the profile that ships), then the Python, Node, JVM and PHP suites against those
 # artifacts (QFPAY_ARTIFACTS=dist: the wheel, the npm addon, the dist-profile JVM library, the PHP
 # extension), the README snippets and the install tests of dist/ (tests/install/run.sh). Each step
@@ -45,8 +45,11 @@ timed() {
   times+=("$(printf '%-10s %5d s' "$name" $((SECONDS - start)))")
 }
 
+# Debian packages first: the Rust suite's browser tests (sandbox/tests/browser.rs) need Chromium,
+# and must not skip for want of it here.
+timed debian bash scripts/debian-packages.sh bindings-php/debian-packages.txt bindings-java/debian-packages.txt bindings-node/debian-packages.txt
+export QFPAY_REQUIRE_BROWSER=1
 timed rust rust
-timed debian bash scripts/debian-packages.sh bindings-php/debian-packages.txt bindings-java/debian-packages.txt
 # `make dist` for the host target; the suites below test its artifacts.
 timed dist bash scripts/dist.sh dist
 export QFPAY_ARTIFACTS="$PWD/dist"

@@ -4,17 +4,15 @@
 use std::io::Read;
 use std::time::Duration;
 
-use qfpay::{
-    CancelRequest, Client, Currency, Money, PayType, PaymentRequest, QueryRequest, RefundRequest,
-    SignType, Wait,
-};
+use qfpay::surface::{self, Lang, Request, Value, apply};
+use qfpay::{CancelRequest, Client, Currency, Money, QueryRequest, RefundRequest, SignType, Wait};
 use qfpay_sandbox::{Merchant, RateLimit, Sandbox, SandboxConfig, ServerOptions};
 use serde_json::json;
 
 use crate::output::{line, print};
 use crate::{
-    AmountArgs, CancelArgs, Failure, PayArgs, QueryArgs, RefundArgs, SandboxAction, SandboxArgs,
-    SandboxCmd, SignArgs, Target, VerifyArgs, WaitArgs, model,
+    AmountArgs, CancelArgs, CheckoutArgs, Failure, PayArgs, QueryArgs, RefundArgs, SandboxAction,
+    SandboxArgs, SandboxCmd, SignArgs, Target, VerifyArgs, WaitArgs, model,
 };
 
 fn money(a: &AmountArgs) -> Result<Money, Failure> {
@@ -189,6 +187,7 @@ async fn serve(a: SandboxArgs) -> Result<(), Failure> {
         notify_time_scale: a.notify_time_scale,
         pending_queries: a.pending_queries,
         slow_response: Duration::from_millis(a.slow_response_ms),
+        strict_pay_types: a.strict_pay_types,
     };
     if a.max_connections == 0 {
         return Err(Failure::usage("--max-connections must be at least 1"));
@@ -256,26 +255,22 @@ pub fn sign(a: SignArgs, json: bool) -> Result<(), Failure> {
     Ok(())
 }
 
-/// `qfpay pay`.
+/// `qfpay pay`: the flags, by the surface's names, through the core's one applier.
 pub async fn pay(a: PayArgs, t: &Target, json: bool) -> Result<(), Failure> {
-    let amount = money(&a.money)?;
-    let pay_type = PayType::from_code(&a.pay_type);
-    let mut req = PaymentRequest::new(amount, pay_type);
-    if let Some(v) = a.out_trade_no {
-        req = req.out_trade_no(v);
-    }
-    if let Some(v) = a.goods_name {
-        req = req.goods_name(v);
-    }
-    if let Some(v) = a.auth_code {
-        req = req.auth_code(v);
-    }
-    if let Some(v) = a.expired_time {
-        req = req.expired_time(v);
-    }
-    if let Some(v) = a.notify_url {
-        req = req.notify_url(v);
-    }
+    let mut args = vec![
+        ("amount".to_owned(), Value::Int(a.money.amount)),
+        (
+            "currency".to_owned(),
+            Value::Text(a.money.currency.to_uppercase()),
+        ),
+        ("pay_type".to_owned(), Value::Text(a.pay_type.clone())),
+    ];
+    args.extend(a.fields.0);
+    let op = surface::operation("create_payment")
+        .ok_or_else(|| Failure::other("the surface has no create_payment"))?;
+    let Request::Payment(req) = apply::request(Lang::Rust, op, Value::Map(args))? else {
+        return Err(Failure::other("create_payment read as another request"));
+    };
     req.validate()?;
     let p = client(t)?.create_payment(req).await?;
     print(
@@ -299,6 +294,77 @@ pub async fn pay(a: PayArgs, t: &Target, json: bool) -> Result<(), Failure> {
         line(&qfpay::qr::terminal(qr)?);
     }
     Ok(())
+}
+
+/// `qfpay checkout-url`: a signed link (`--json`: the link and its values), or with
+/// `--verify URL` the link read back and its signature checked with the client's key.
+pub fn checkout_url(a: CheckoutArgs, t: &Target, json: bool) -> Result<(), Failure> {
+    let c = client(t)?;
+    let (title, link) = match a.verify {
+        Some(url) => (
+            "checkout link verified",
+            c.verify_checkout_url(&url).map_err(|e| {
+                let mut f = Failure::from(e);
+                f.code = 1;
+                f
+            })?,
+        ),
+        None => {
+            let text = |v: Option<String>| Value::Text(v.unwrap_or_default());
+            let mut args = vec![
+                (
+                    "amount".to_owned(),
+                    Value::Int(a.amount.unwrap_or_default()),
+                ),
+                (
+                    "currency".to_owned(),
+                    Value::Text(a.currency.to_uppercase()),
+                ),
+                ("return_url".to_owned(), text(a.return_url)),
+                ("failed_url".to_owned(), text(a.failed_url)),
+                ("notify_url".to_owned(), text(a.notify_url)),
+            ];
+            args.extend(a.fields.0);
+            let op = surface::operation("checkout_url")
+                .ok_or_else(|| Failure::other("the surface has no checkout_url"))?;
+            let Request::Checkout(req) = apply::request(Lang::Rust, op, Value::Map(args))? else {
+                return Err(Failure::other("checkout_url read as another request"));
+            };
+            ("checkout link", c.checkout_url(req)?)
+        }
+    };
+    if json {
+        line(&model::json(&link).to_string());
+        return Ok(());
+    }
+    print(
+        false,
+        title,
+        &[
+            ("out_trade_no", link_value(&link, "out_trade_no")),
+            (
+                "amount",
+                format!(
+                    "{} {}",
+                    link_value(&link, "txamt"),
+                    link_value(&link, "txcurrcd")
+                ),
+            ),
+            ("txdtm", link_value(&link, "txdtm")),
+            ("sign_type", link_value(&link, "sign_type")),
+        ],
+        &serde_json::Value::Null,
+    );
+    line(&link.url);
+    Ok(())
+}
+
+fn link_value(link: &qfpay::checkout::CheckoutLink, name: &str) -> String {
+    link.params
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
 }
 
 /// `qfpay query`.

@@ -11,6 +11,7 @@ mod commands;
 mod demo;
 mod model;
 mod output;
+mod surface_args;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -18,7 +19,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 const CREDENTIALS_HELP: &str = "\
-Credentials and environment (for pay, query, wait, refund, close, reverse):
+Credentials and environment (for pay, checkout-url, query, wait, refund, close, reverse):
   QFPAY_APP_CODE     X-QF-APPCODE (or --app-code)
   QFPAY_CLIENT_KEY   the key requests are signed with (read only from the environment; never printed)
   QFPAY_MCHID        the merchant id, when QFPay assigned one
@@ -77,8 +78,10 @@ enum Command {
     Sandbox(SandboxCmd),
     /// Show the string to sign (key masked) and the signature for parameters.
     Sign(SignArgs),
-    /// Create a payment.
+    /// Create a payment (every field of any pay type: --sub-openid, --seller-id, --extra-params...).
     Pay(PayArgs),
+    /// Build a signed hosted-checkout link (nothing is sent), or `--verify URL` to read one back.
+    CheckoutUrl(CheckoutArgs),
     /// Query transactions.
     Query(QueryArgs),
     /// Wait until a payment is paid (or final), querying with backoff; prints the transaction.
@@ -146,6 +149,9 @@ pub struct SandboxArgs {
     /// Open connections at most; more are answered HTTP 503.
     #[arg(long, default_value_t = 1024)]
     pub max_connections: usize,
+    /// Refuse the legacy pay codes (docs/pay-types.md) with 1104, as an account without them would.
+    #[arg(long)]
+    pub strict_pay_types: bool,
 }
 
 /// `qfpay wait` options.
@@ -192,24 +198,38 @@ pub struct PayArgs {
     /// Pay type code (800201 = WeChat QR).
     #[arg(long, default_value = "800201")]
     pub pay_type: String,
-    /// Merchant order number (generated when absent).
-    #[arg(long)]
-    pub out_trade_no: Option<String>,
-    /// Goods name.
-    #[arg(long)]
-    pub goods_name: Option<String>,
-    /// Customer's payment code (CPM pay types).
-    #[arg(long)]
-    pub auth_code: Option<String>,
-    /// QR validity in minutes (5-120).
-    #[arg(long)]
-    pub expired_time: Option<u32>,
-    /// Notification URL for this payment.
-    #[arg(long)]
-    pub notify_url: Option<String>,
     /// Print the QR code in the terminal.
     #[arg(long)]
     pub qr: bool,
+    /// Every other field of a payment, one flag each.
+    #[command(flatten)]
+    pub fields: surface_args::PaymentFields,
+}
+
+/// `qfpay checkout-url` options: build a signed hosted-checkout link, or read one back.
+#[derive(Debug, Args)]
+pub struct CheckoutArgs {
+    /// Read this checkout link back and verify its signature with QFPAY_CLIENT_KEY instead.
+    #[arg(long, value_name = "URL", conflicts_with_all = ["amount", "return_url", "failed_url", "notify_url"])]
+    pub verify: Option<String>,
+    /// Amount in minor units (cents): 300 = 3.00.
+    #[arg(long, required_unless_present = "verify")]
+    pub amount: Option<i64>,
+    /// ISO currency code.
+    #[arg(long, default_value = "HKD")]
+    pub currency: String,
+    /// Where the customer goes after paying.
+    #[arg(long, required_unless_present = "verify", value_name = "URL")]
+    pub return_url: Option<String>,
+    /// Where the customer goes when the payment fails.
+    #[arg(long, required_unless_present = "verify", value_name = "URL")]
+    pub failed_url: Option<String>,
+    /// Where QFPay posts the notification.
+    #[arg(long, required_unless_present = "verify", value_name = "URL")]
+    pub notify_url: Option<String>,
+    /// Every optional field of a checkout link, one flag each.
+    #[command(flatten)]
+    pub fields: surface_args::CheckoutFields,
 }
 
 /// `qfpay query` options.
@@ -404,6 +424,7 @@ fn main() -> ExitCode {
             Command::Sandbox(a) => commands::sandbox(a, &target, json).await,
             Command::Sign(a) => commands::sign(a, json),
             Command::Pay(a) => commands::pay(a, &target, json).await,
+            Command::CheckoutUrl(a) => commands::checkout_url(a, &target, json),
             Command::Query(a) => commands::query(a, &target, json).await,
             Command::Wait(a) => commands::wait(a, &target, json).await,
             Command::Refund(a) => commands::refund(a, &target, json).await,

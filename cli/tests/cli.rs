@@ -295,3 +295,153 @@ fn usage_and_configuration_errors_exit_2() {
     let (code, _, err) = qfpay(&["query", "--syssn", "1"], &env);
     assert_eq!(code, 1, "{err}");
 }
+
+#[test]
+fn checkout_url_builds_and_verifies_links_and_pay_takes_every_field() {
+    let env = [
+        ("QFPAY_BASE_URL", "http://127.0.0.1:9"),
+        ("QFPAY_APP_CODE", "MYAPP"),
+        ("QFPAY_CLIENT_KEY", "MYCHECKOUTKEY"),
+    ];
+    let (code, out, err) = qfpay(
+        &[
+            "checkout-url",
+            "--json",
+            "--amount",
+            "300",
+            "--return-url",
+            "https://shop.example/back?order=1&x=2",
+            "--failed-url",
+            "https://shop.example/failed",
+            "--notify-url",
+            "https://shop.example/notify",
+            "--goods-name",
+            "Coffee",
+            "--lang",
+            "en",
+            "--checkout-expired-time",
+            "15",
+        ],
+        &env,
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let link: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    let url = link["url"].as_str().unwrap().to_owned();
+    assert!(url.starts_with("http://127.0.0.1:9/checkstand/#/?appcode=MYAPP&"));
+    assert!(url.contains("return_url=https%3A%2F%2Fshop.example%2Fback%3Forder%3D1%26x%3D2&"));
+    assert_eq!(link["txamt"], 300);
+    assert_eq!(link["params"]["checkout_expired_time"], "15");
+
+    let (code, out, err) = qfpay(&["checkout-url", "--verify", &url], &env);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("checkout link verified"), "{out}");
+    let wrong = [env[0], env[1], ("QFPAY_CLIENT_KEY", "SECRETWRONGKEY")];
+    let (code, out, err) = qfpay(&["checkout-url", "--verify", &url], &wrong);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        err.contains("QFSign_Error") && err.contains("(signature)"),
+        "{err}"
+    );
+    assert!(!err.contains("SECRETWRONGKEY") && !out.contains("SECRETWRONGKEY"));
+    let (code, _, err) = qfpay(
+        &[
+            "checkout-url",
+            "--amount",
+            "300",
+            "--return-url",
+            "https://shop.example/r",
+            "--failed-url",
+            "https://shop.example/f",
+            "--notify-url",
+            "https://shop.example/n",
+            "--paysource",
+            "remotepay",
+        ],
+        &env,
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("paysource") && err.contains("_checkout"),
+        "{err}"
+    );
+
+    // pay: every field is a flag, checked by the core before anything is sent.
+    let (code, _, err) = qfpay(&["pay", "--amount", "300", "--pay-type", "800207"], &env);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("sub_openid"), "{err}");
+    let (code, _, err) = qfpay(
+        &["pay", "--amount", "300", "--extra-params", "goods_name=x"],
+        &env,
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("extra_params.goods_name"), "{err}");
+
+    let s = serve(&["--port", "0", "--rate-limit", "off"]);
+    let base = s.line["base_url"].as_str().unwrap().to_owned();
+    let app = s.line["app_code"].as_str().unwrap().to_owned();
+    let key = s.line["client_key"].as_str().unwrap().to_owned();
+    let live = [
+        ("QFPAY_BASE_URL", base.as_str()),
+        ("QFPAY_APP_CODE", app.as_str()),
+        ("QFPAY_CLIENT_KEY", key.as_str()),
+    ];
+    let (code, out, err) = qfpay(
+        &[
+            "pay",
+            "--json",
+            "--amount",
+            "300",
+            "--pay-type",
+            "800207",
+            "--sub-openid",
+            "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
+            "--goods-name",
+            "Coffee",
+            "--extra-params",
+            "new_field=v1",
+        ],
+        &live,
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let p: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(p["pay_type"], "800207");
+    assert!(
+        p["wechat_pay_params"]["package"]
+            .as_str()
+            .unwrap()
+            .starts_with("prepay_id="),
+        "{p}"
+    );
+    // PromptPay (in QFPay's own Postman collection) is accepted; a legacy code too, unless the
+    // sandbox is strict.
+    let thb = [
+        "pay",
+        "--amount",
+        "300",
+        "--currency",
+        "THB",
+        "--pay-type",
+        "802901",
+    ];
+    let (code, out, err) = qfpay(&thb, &live);
+    assert_eq!(code, 0, "{out}{err}");
+    let myr = [
+        "pay",
+        "--amount",
+        "300",
+        "--currency",
+        "MYR",
+        "--pay-type",
+        "804101",
+    ];
+    let (code, out, err) = qfpay(&myr, &live);
+    assert_eq!(code, 0, "{out}{err}");
+    let strict = serve(&["--port", "0", "--rate-limit", "off", "--strict-pay-types"]);
+    let strict_base = strict.line["base_url"].as_str().unwrap().to_owned();
+    let strict_env = [("QFPAY_BASE_URL", strict_base.as_str()), live[1], live[2]];
+    let (code, out, err) = qfpay(&thb, &strict_env);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, err) = qfpay(&myr, &strict_env);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(err.contains("1104") && err.contains("pay_type"), "{err}");
+}

@@ -468,7 +468,9 @@ pub fn verify(url: &str, key: &str) -> Result<CheckoutLink> {
     let link = parse(url)?;
     match diagnose(&link, key) {
         None => Ok(link),
-        Some(reason) => Err(Error::Signature(reason)),
+        Some(reason) => Err(Error::Signature(format!(
+            "checkout link signature mismatch: {reason}"
+        ))),
     }
 }
 

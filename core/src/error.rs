@@ -128,8 +128,9 @@ pub enum Error {
     /// An answer or a notification could not be understood (the message says which).
     #[error("{0}")]
     Decode(String),
-    /// A notification's signature did not match its body and key.
-    #[error("notification signature mismatch: {0}")]
+    /// A signature did not verify: a notification's over its body and key, or a checkout
+    /// link's. The message says which, and the likely cause.
+    #[error("{0}")]
     Signature(String),
     /// Any other error of a money-moving call, with the order it was about. Its
     /// [`Error::code`] and every accessor are the inner error's; [`Error::out_trade_no`],

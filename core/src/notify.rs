@@ -122,11 +122,14 @@ pub fn verify(raw_body: &[u8], signature: &str, client_key: &str) -> Result<Noti
     }
     if signature.trim().is_empty() {
         return Err(Error::Signature(
-            "the X-QF-SIGN header is missing or empty".into(),
+            "notification signature mismatch: the X-QF-SIGN header is missing or empty".into(),
         ));
     }
     if !sign::verify_notification_signature(raw_body, signature, client_key) {
-        return Err(Error::Signature(mismatch_hint(raw_body)));
+        return Err(Error::Signature(format!(
+            "notification signature mismatch: {}",
+            mismatch_hint(raw_body)
+        )));
     }
     Notification::parse(raw_body)
 }

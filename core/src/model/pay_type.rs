@@ -3,13 +3,13 @@
 use std::fmt;
 
 macro_rules! pay_types {
-    ($( $(#[$doc:meta])* $name:ident = $code:literal ),* $(,)?) => {
+    ($( #[doc = $doc:literal] $name:ident = $code:literal ),* $(,)?) => {
         /// A QFPay payment method. Every documented code has a variant; any other code is kept
         /// as [`PayType::Other`] and sent as given.
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum PayType {
-            $( $(#[$doc])* $name, )*
+            $( #[doc = $doc] $name, )*
             /// A code this SDK does not name.
             Other(String),
         }
@@ -17,6 +17,10 @@ macro_rules! pay_types {
         impl PayType {
             /// Every documented code.
             pub const DOCUMENTED: &'static [&'static str] = &[$($code),*];
+
+            /// Every documented code with what it is (the docs' pay-type table).
+            pub const LABELS: &'static [(&'static str, &'static str)] =
+                &[$(($code, $doc.trim_ascii())),*];
 
             /// The six-digit code sent as `pay_type`.
             pub fn code(&self) -> &str {
@@ -98,8 +102,7 @@ pay_types! {
     UnionpayInApp = "800710",
     /// FPS MPM (HK); no refunds.
     FpsMpm = "802001",
-    /// PromptPay MPM (Thailand); no refunds. Listed as legacy, sent by QFPay's own Postman
-    /// collection.
+    /// PromptPay MPM (Thailand); no refunds; legacy, used by QFPay's own Postman collection.
     PromptpayMpm = "802901",
     /// Octopus dynamic QR MPM (HK).
     OctopusMpm = "803701",
@@ -199,7 +202,36 @@ impl AnswerShape {
     }
 }
 
+/// The fields a pay type's page makes required, beyond the common ones: (codes, fields, the
+/// method's name). [`crate::PaymentRequest::validate`] checks them before sending and the
+/// docs' pay-type table lists them.
+pub const REQUIRED_FIELDS: &[(&[&str], &[&str], &str)] = &[
+    (
+        &["800207", "800213"],
+        &["sub_openid"],
+        "WeChat JSAPI and mini-programs",
+    ),
+    (&["800107"], &["openid"], "the Alipay service window"),
+    (
+        &["801110", "801510"],
+        &["goods_name", "return_url", "seller_id"],
+        "Alipay in-app",
+    ),
+    (&["801107", "801512"], &["return_url"], "Alipay WAP"),
+    (&["800212"], &["extend_info"], "WeChat H5"),
+];
+
 impl PayType {
+    /// The fields this pay type requires beyond the common ones ([`REQUIRED_FIELDS`]), with
+    /// the method's name.
+    pub fn required_fields(&self) -> Option<(&'static [&'static str], &'static str)> {
+        let code = self.code();
+        REQUIRED_FIELDS
+            .iter()
+            .find(|(codes, _, _)| codes.contains(&code))
+            .map(|(_, fields, why)| (*fields, *why))
+    }
+
     /// Whether QFPay's pay-code source lists `code`, current ([`PayType::DOCUMENTED`]) or
     /// legacy ([`LEGACY`]).
     pub fn is_known(code: &str) -> bool {

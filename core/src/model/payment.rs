@@ -390,12 +390,6 @@ impl PaymentRequest {
             }
         }
         optional(self.extend_info.as_ref(), ExtendInfo::validate)?;
-        if self.pay_type == PayType::WechatH5 && self.extend_info.is_none() {
-            return Err(Error::validation(
-                "extend_info",
-                "is required for WeChat H5 (800212): scene_info and spbill_create_ip",
-            ));
-        }
         optional(self.limit_pay.as_deref(), |v| {
             if v == "no_credit" {
                 Ok(())
@@ -440,27 +434,24 @@ impl PaymentRequest {
     /// take URLs of at most 255 characters.
     fn method_rules(&self) -> Result<()> {
         let code = self.pay_type.code();
-        let need = |field: &str, v: &Option<String>, why: &str| match v {
-            Some(_) => Ok(()),
-            None => Err(Error::validation(
-                field,
-                format!("is required for {why} ({code})"),
-            )),
-        };
-        match code {
-            "800207" | "800213" => need(
-                "sub_openid",
-                &self.sub_openid,
-                "WeChat JSAPI and mini-programs",
-            )?,
-            "800107" => need("openid", &self.openid, "the Alipay service window")?,
-            "801110" | "801510" => {
-                need("goods_name", &self.goods_name, "Alipay in-app")?;
-                need("return_url", &self.return_url, "Alipay in-app")?;
-                need("seller_id", &self.seller_id, "Alipay in-app")?;
+        if let Some((fields, why)) = self.pay_type.required_fields() {
+            for field in fields {
+                let given = match *field {
+                    "sub_openid" => self.sub_openid.is_some(),
+                    "openid" => self.openid.is_some(),
+                    "goods_name" => self.goods_name.is_some(),
+                    "return_url" => self.return_url.is_some(),
+                    "seller_id" => self.seller_id.is_some(),
+                    "extend_info" => self.extend_info.is_some(),
+                    _ => true,
+                };
+                if !given {
+                    return Err(Error::validation(
+                        field,
+                        format!("is required for {why} ({code})"),
+                    ));
+                }
             }
-            "801107" | "801512" => need("return_url", &self.return_url, "Alipay WAP")?,
-            _ => {}
         }
         if code.ends_with("12") && code.len() == 6 {
             for (field, v) in [

@@ -699,7 +699,10 @@ pub const ERROR_DOCS: &[(&str, &str)] = &[
         "The merchant account cannot do this (not enabled, limits).",
     ),
     ("server", "QFPay failed internally."),
-    ("api", "Another QFPay error code."),
+    (
+        "api",
+        "Another QFPay error code (an undocumented one on a money-moving call is reconciled instead: status_unknown).",
+    ),
     (
         "rate_limited",
         "Too many requests (HTTP 429); retry_after says how long to wait, when known.",
@@ -756,7 +759,7 @@ pub const ERROR_ADVICE: &[(&str, &str)] = &[
     ),
     (
         "api",
-        "treat as failed; query the order if money may have moved",
+        "nothing moved (a money-moving call's undocumented codes are reconciled by query first); report the code if it repeats",
     ),
     (
         "rate_limited",

@@ -1,15 +1,17 @@
-//! `docs/configuration.md` and `docs/errors.md`: the configuration and error tables every
-//! package README links to, from the core's one definition of each option, environment
-//! variable, error code, QFPay response code and piece of advice.
+//! `docs/configuration.md`, `docs/errors.md` and `docs/pay-types.md`: the configuration, error
+//! and pay-type tables every package README links to, from the core's one definition of each
+//! option, environment variable, error code, QFPay response code, piece of advice, pay type,
+//! answer shape and per-method required field.
 
 use qfpay::client::config::ENV_VARS;
+use qfpay::model::pay_type::LEGACY;
 use qfpay::model::resp_code::RESPCD;
 use qfpay::surface::schema::SANDBOX_START_OPTIONS;
 use qfpay::surface::{
     CALL_OPTIONS, CLIENT_OPTIONS, ERROR_ADVICE, ERROR_DOCS, ERROR_FIELDS, Kind, LANGS, Opt,
     WAIT_OPTIONS,
 };
-use qfpay::{Environment, log_filter};
+use qfpay::{AnswerShape, Environment, PayType, log_filter};
 
 use crate::File;
 use crate::naming::{header, header_with};
@@ -196,9 +198,68 @@ fn errors() -> String {
 }
 
 /// The files this module writes.
+/// What the customer is shown, in the table's words.
+fn shape_text(shape: AnswerShape) -> &'static str {
+    match shape {
+        AnswerShape::Qrcode => "`qrcode`: show it as a QR code",
+        AnswerShape::Cpm => "paid at once with the customer's `auth_code`",
+        AnswerShape::PayUrl => "`pay_url`: open or embed it (some hosts answer `web_url`)",
+        AnswerShape::WechatJsapi => {
+            "`wechat_pay_params`: hand `raw` to WeixinJSBridge / wx.requestPayment, or use `cashier_url`"
+        }
+        AnswerShape::WechatApp => "`wechat_app_params`: hand `raw` to the WeChat app SDK",
+        AnswerShape::AlipayApp => "`alipay_pay_params`: hand `raw` to Alipay's SDK",
+    }
+}
+
+fn pay_types() -> String {
+    let mut out = crate::banner("<!--");
+    out.push_str("# Pay types
+
+Every `pay_type` the SDK names, what QFPay's answer carries for the customer, and the fields the method's page makes required beyond the common ones (checked before anything is sent; a missing one is a `validation` error naming it). How each flow runs end to end: [online-payments.md](online-payments.md).
+
+| pay_type | method | the answer carries | also required |
+|---|---|---|---|
+");
+    for (code, label) in PayType::LABELS {
+        let p = PayType::from_code(code);
+        let required = p.required_fields().map_or_else(
+            || "–".to_owned(),
+            |(fields, _)| {
+                fields
+                    .iter()
+                    .map(|f| format!("`{f}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+        );
+        out.push_str(&format!(
+            "| `{code}` | {} | {} | {required} |\n",
+            cell(label),
+            shape_text(p.answer_shape())
+        ));
+    }
+    out.push_str("\n## Legacy codes
+
+Still in QFPay's pay-code source, commented out or from its 2017 documents; whether a merchant account can use them is unknown. The SDK sends them as given (its `Other` pay type), the local sandbox accepts them (unless started with strict pay types), and the answer's shape follows the code's last two digits as above.
+
+| pay_type | method | the answer carries |
+|---|---|---|
+");
+    for (code, label) in LEGACY {
+        out.push_str(&format!(
+            "| `{code}` | {} | {} |\n",
+            cell(label),
+            shape_text(PayType::from_code(code).answer_shape())
+        ));
+    }
+    out
+}
+
 pub fn files() -> Vec<File> {
     vec![
         ("docs/configuration.md", configuration()),
         ("docs/errors.md", errors()),
+        ("docs/pay-types.md", pay_types()),
     ]
 }
