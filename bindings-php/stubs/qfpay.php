@@ -77,8 +77,9 @@ final class Sandbox
     public readonly string $clientKey;
 
     /**
-     * Starts a sandbox (a free port unless 'port' is given).
-     * @param array{port?: int, merchants?: list<array{appCode: string, clientKey: string, mchid?: string, notifyUrl?: string}>, rateLimit?: bool|array{perSecond?: int, perMinute?: int}, notifyTimeScale?: float, pendingQueries?: int, slowResponseMs?: int} $options
+     * Starts a sandbox (a free port unless 'port' is given); strictPayTypes refuses the legacy
+     * pay codes with 1104, as an account without them would.
+     * @param array{port?: int, merchants?: list<array{appCode: string, clientKey: string, mchid?: string, notifyUrl?: string}>, rateLimit?: bool|array{perSecond?: int, perMinute?: int}, notifyTimeScale?: float, pendingQueries?: int, slowResponseMs?: int, strictPayTypes?: bool} $options
      * @throws ConfigException
      */
     public static function start(#[\SensitiveParameter] array $options = []): Sandbox {}

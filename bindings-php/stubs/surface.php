@@ -90,15 +90,20 @@ final class Client
      *   - rmbTag (string): Y to charge in CNY (WeChat Pay HK).
      *   - extendInfo (array{userCreid?: string, userTruename?: string}|array<string, mixed>|string): Real-name fields (user_creid, user_truename) or any JSON object as text.
      *   - limitPay (string): no_credit to refuse credit cards (mainland wallets).
+     *   - failedUrl (string): Where the customer goes when the payment fails (web / WAP flows).
+     *   - cancelUrl (string): Where the customer goes on cancelling (web / WAP flows).
+     *   - extraParams (array<string, mixed>|string): Parameters this SDK does not name, as text, signed and sent like the rest; a typed field's name is refused.
      *   - authCode (string): The code scanned from the customer's wallet (consumer-presented pay types).
      *   - payTag (string): Wallet tag (ALIPAYHK, ALIPAYCN).
-     *   - subOpenid (string): The payer's WeChat openid (JSAPI, mini programs).
+     *   - subOpenid (string): The payer's WeChat openid (JSAPI 800207, mini-program 800213: required there).
+     *   - openid (string): The payer's Alipay user id (service window 800107: required there; not sub_openid).
+     *   - sellerId (string): The Alipay seller id (Alipay in-app 801110, 801510: required there).
      *   - timeoutMs (int): This call's deadline instead of the client's; greater than zero.
      *   - maxRetries (int): This call's retries instead of the client's.
      * @param int $amount Amount in integer minor units (300 is HK$3.00).
      * @param string $currency Currency code (HKD, CNY, ...).
      * @param string $payType QFPay pay type code (800201 is WeChat QR).
-     * @param array{outTradeNo?: string, txdtm?: string, expiredTime?: int, goodsName?: string, goodsInfo?: string, mchid?: string, udid?: string, notifyUrl?: string, returnUrl?: string, rmbTag?: string, extendInfo?: array{userCreid?: string, userTruename?: string}|array<string, mixed>|string, limitPay?: string, authCode?: string, payTag?: string, subOpenid?: string, timeoutMs?: int, maxRetries?: int} $options
+     * @param array{outTradeNo?: string, txdtm?: string, expiredTime?: int, goodsName?: string, goodsInfo?: string, mchid?: string, udid?: string, notifyUrl?: string, returnUrl?: string, rmbTag?: string, extendInfo?: array{userCreid?: string, userTruename?: string}|array<string, mixed>|string, limitPay?: string, failedUrl?: string, cancelUrl?: string, extraParams?: array<string, mixed>|string, authCode?: string, payTag?: string, subOpenid?: string, openid?: string, sellerId?: string, timeoutMs?: int, maxRetries?: int} $options
      * @throws ValidationException a value was refused; nothing was sent
      * @throws StatusUnknownException the outcome is not known: query $e->outTradeNo, never pay again under a new number
      * @throws ApiException QFPay refused it (DeclinedException, DuplicateOrderException, OrderStateException, ...)
@@ -121,11 +126,14 @@ final class Client
      *   - rmbTag (string): Y to charge in CNY (WeChat Pay HK).
      *   - extendInfo (array{userCreid?: string, userTruename?: string}|array<string, mixed>|string): Real-name fields (user_creid, user_truename) or any JSON object as text.
      *   - limitPay (string): no_credit to refuse credit cards (mainland wallets).
+     *   - failedUrl (string): Where the customer goes when the payment fails (web / WAP flows).
+     *   - cancelUrl (string): Where the customer goes on cancelling (web / WAP flows).
+     *   - extraParams (array<string, mixed>|string): Parameters this SDK does not name, as text, signed and sent like the rest; a typed field's name is refused.
      *   - timeoutMs (int): This call's deadline instead of the client's; greater than zero.
      *   - maxRetries (int): This call's retries instead of the client's.
      * @param int $amount Amount in integer minor units (300 is HK$3.00).
      * @param string $currency Currency code (HKD, CNY, ...).
-     * @param array{outTradeNo?: string, txdtm?: string, expiredTime?: int, goodsName?: string, goodsInfo?: string, mchid?: string, udid?: string, notifyUrl?: string, returnUrl?: string, rmbTag?: string, extendInfo?: array{userCreid?: string, userTruename?: string}|array<string, mixed>|string, limitPay?: string, timeoutMs?: int, maxRetries?: int} $options
+     * @param array{outTradeNo?: string, txdtm?: string, expiredTime?: int, goodsName?: string, goodsInfo?: string, mchid?: string, udid?: string, notifyUrl?: string, returnUrl?: string, rmbTag?: string, extendInfo?: array{userCreid?: string, userTruename?: string}|array<string, mixed>|string, limitPay?: string, failedUrl?: string, cancelUrl?: string, extraParams?: array<string, mixed>|string, timeoutMs?: int, maxRetries?: int} $options
      * @throws ValidationException a value was refused; nothing was sent
      * @throws StatusUnknownException the outcome is not known: query $e->outTradeNo, never pay again under a new number
      * @throws ApiException QFPay refused it (DeclinedException, DuplicateOrderException, OrderStateException, ...)
@@ -257,6 +265,81 @@ final class Client
      * @throws ValidationException|QfPayException
      */
     public function waitForPayment(string $outTradeNo, array $options = []): Transaction {}
+
+    /**
+     * Builds a signed hosted-checkout link (nothing is sent): send the customer to its url.
+     * Options:
+     *   - outTradeNo (string): Merchant order number, unique per app code (generated when absent; on errors too).
+     *   - txdtm (string): Request time, YYYY-MM-DD hh:mm:ss (now, in the client's offset, when absent).
+     *   - paysource (string, default remotepay_checkout): The checkout's source; must end in _checkout.
+     *   - cancelUrl (string): Where the customer goes on cancelling.
+     *   - mchntid (string): Sub-merchant id (agents; the client's mchid when absent).
+     *   - goodsName (string): Goods shown on the page (at most 64 characters; QFPay advises 20).
+     *   - udid (string): Device id.
+     *   - expiredTime (int): Minutes the wallet's QR code stays payable (5 to 120; WeChat, Alipay).
+     *   - checkoutExpiredTime (int): Minutes the checkout page stays open (1 to 999).
+     *   - checkoutExpiresAt (string): When the checkout page closes, YYYY-MM-DD hh:mm:ss in the client's offset (sent as Unix milliseconds); instead of checkout_expired_time.
+     *   - limitPay (string): no_credit to refuse credit cards (WeChat).
+     *   - lang (string): The page's language: zh-hk, zh-cn or en.
+     * @param int $amount Amount in integer minor units (300 is HK$3.00).
+     * @param string $currency Currency code (HKD, CNY, ...).
+     * @param string $returnUrl Where the customer goes after paying.
+     * @param string $failedUrl Where the customer goes when the payment fails.
+     * @param string $notifyUrl Where QFPay posts the notification.
+     * @param array{outTradeNo?: string, txdtm?: string, paysource?: string, cancelUrl?: string, mchntid?: string, goodsName?: string, udid?: string, expiredTime?: int, checkoutExpiredTime?: int, checkoutExpiresAt?: string, limitPay?: string, lang?: string} $options
+     * @throws ValidationException a value was refused; nothing was sent
+     * @throws QfPayException QFPay refused it, or the call failed
+     */
+    public function checkoutUrl(int $amount, string $currency, string $returnUrl, string $failedUrl, string $notifyUrl, array $options = []): CheckoutLink {}
+
+    /**
+     * Reads a checkout link back and verifies its signature with the client's key.
+     * @param string $url A checkout link (the whole URL).
+     * @param array{} $options
+     * @throws ValidationException a value was refused; nothing was sent
+     * @throws QfPayException QFPay refused it, or the call failed
+     */
+    public function verifyCheckoutUrl(string $url, array $options = []): CheckoutLink {}
+
+    /**
+     * The signed link that starts WeChat OAuth inside the WeChat browser (JSAPI, 800207).
+     * Options:
+     *   - mchid (string): Sub-merchant id (agents).
+     * @param string $redirectUri Where QFPay sends the customer back with code=... (at most 512 characters).
+     * @param array{mchid?: string} $options
+     * @throws ValidationException a value was refused; nothing was sent
+     * @throws QfPayException QFPay refused it, or the call failed
+     */
+    public function wechatOauthUrl(string $redirectUri, array $options = []): string {}
+
+    /**
+     * Exchanges an OAuth code for the customer's openid (a new one for every payment).
+     * Options:
+     *   - mchid (string): Sub-merchant id (agents).
+     *   - timeoutMs (int): This call's deadline instead of the client's; greater than zero.
+     *   - maxRetries (int): This call's retries instead of the client's.
+     * @param string $code The code QFPay appended to the redirect_uri (single use).
+     * @param array{mchid?: string, timeoutMs?: int, maxRetries?: int} $options
+     * @throws ValidationException a value was refused; nothing was sent
+     * @throws QfPayException QFPay refused it, or the call failed
+     */
+    public function getWechatOpenid(string $code, array $options = []): string {}
+
+    /**
+     * QFPay's cashier link (/q/direct) that pays a JSAPI payment in the WeChat browser.
+     * Options:
+     *   - goodsName (string): Goods shown on the page (at most 64 characters).
+     *   - region (string): The cashier's region: hk, cn or th (the client's base URL's when absent; the local sandbox serves the page itself).
+     * @param int $amount Amount in integer minor units (300 is HK$3.00).
+     * @param string $currency Currency code (HKD, CNY, ...).
+     * @param array<string, mixed>|string $payParams The JSAPI payment's WeChat pay parameters (its wechat_pay_params.raw, or their JSON text).
+     * @param string $mchntnm The merchant's name shown on the page.
+     * @param string $redirectUrl Where the customer goes after paying.
+     * @param array{goodsName?: string, region?: string} $options
+     * @throws ValidationException a value was refused; nothing was sent
+     * @throws QfPayException QFPay refused it, or the call failed
+     */
+    public function cashierUrl(int $amount, string $currency, array|string $payParams, string $mchntnm, string $redirectUrl, array $options = []): string {}
 }
 
 /** The pages of a query; iterating again starts again from the first page. @implements \Iterator<int, QueryPage> */
@@ -312,8 +395,16 @@ final class Payment
     public readonly string $paydtm;
     /** The QR code content to show (QR pay types). */
     public readonly ?string $qrcode;
-    /** Payment page URL (H5 / WAP pay types). */
+    /** Payment page URL (H5 / WAP / web pay types). */
     public readonly ?string $payUrl;
+    /** Web payment page URL, where QFPay answers web_url instead of pay_url. */
+    public readonly ?string $webUrl;
+    /** WeChat JSAPI / mini-program pay parameters (800207, 800213). */
+    public readonly ?WechatPayParams $wechatPayParams;
+    /** WeChat in-app pay parameters (800210, 801010). */
+    public readonly ?WechatAppParams $wechatAppParams;
+    /** Alipay in-app pay parameters (801110, 801510). */
+    public readonly ?AlipayPayParams $alipayPayParams;
     /** The wallet's transaction number, when known. */
     public readonly string $chnlsn;
     /** Card or buyer id, when any. */
@@ -486,6 +577,94 @@ final class Notification
      * @throws DecodeException|ValidationException|ConfigException
      */
     public static function verify(string $rawBody, #[\SensitiveParameter] ?string $signature, #[\SensitiveParameter] string $clientKey): Notification {}
+}
+
+/** A signed hosted-checkout link (QFPay's checkstand page) and the values it carries. */
+final class CheckoutLink
+{
+    /** The link to send the customer to. */
+    public readonly string $url;
+    /** The merchant order number (generated when not given): query it or wait for its notification. */
+    public readonly string $outTradeNo;
+    /** Amount in minor units. */
+    public readonly ?int $txamt;
+    /** Currency code. */
+    public readonly string $txcurrcd;
+    /** The request time signed. */
+    public readonly string $txdtm;
+    /** The paysource (ends in _checkout). */
+    public readonly string $paysource;
+    /** The app code the link was signed for. */
+    public readonly string $appcode;
+    /** md5 or sha256, as signed. */
+    public readonly string $signType;
+    /** The signature (lowercase hex). */
+    public readonly string $sign;
+    /** Every parameter, decoded (sign included). @var array<string, mixed> */
+    public readonly array $params;
+}
+
+/** WeChat JSAPI / mini-program pay parameters (800207, 800213): pass raw to WeixinJSBridge or wx.requestPayment as it is. */
+final class WechatPayParams
+{
+    /** appId. */
+    public readonly string $appId;
+    /** timeStamp (Unix seconds, as text). */
+    public readonly string $timeStamp;
+    /** nonceStr. */
+    public readonly string $nonceStr;
+    /** package (prepay_id=...). */
+    public readonly string $package;
+    /** signType (MD5 by default). */
+    public readonly string $signType;
+    /** paySign. */
+    public readonly string $paySign;
+    /** The object as QFPay sent it, with WeChat's key names: what the page hands to WeChat. @var array<string, mixed> */
+    public readonly array $raw;
+}
+
+/** WeChat in-app pay parameters (800210, 801010) for the WeChat app SDK: pass raw to the app as it is. */
+final class WechatAppParams
+{
+    /** appid. */
+    public readonly string $appId;
+    /** partnerid. */
+    public readonly string $partnerId;
+    /** prepayid. */
+    public readonly string $prepayId;
+    /** package (Sign=WXPay). */
+    public readonly string $package;
+    /** noncestr. */
+    public readonly string $nonceStr;
+    /** timestamp (Unix seconds; an integer in QFPay's JSON). */
+    public readonly string $timestamp;
+    /** sign. */
+    public readonly string $sign;
+    /** The object as QFPay sent it: what the app hands to the WeChat SDK. @var array<string, mixed> */
+    public readonly array $raw;
+}
+
+/** Alipay in-app pay parameters (801110, 801510): pass raw to Alipay's SDK as it is. */
+final class AlipayPayParams
+{
+    /** partner. */
+    public readonly string $partner;
+    /** seller_id. */
+    public readonly string $sellerId;
+    /** subject. */
+    public readonly string $subject;
+    /** total_fee: major units as text (10.00), never a float. */
+    public readonly string $totalFee;
+    /** currency. */
+    public readonly string $currency;
+    /** service (mobile.securitypay.pay). */
+    public readonly string $service;
+    /** sign (RSA). */
+    public readonly string $sign;
+    /** sign_type (RSA). */
+    public readonly string $signType;
+    /** The object as QFPay sent it: every field, for Alipay's SDK. @var array<string, mixed> */
+    public readonly array $raw;
 }
 
 /**

@@ -9,7 +9,8 @@ use QfPay\{Sandbox, Signing};
  * over HTTP against an in-process sandbox: the checkout page → the order page with its QR code →
  * a tampered notification (refused, not a 500) → the customer pays → the sandbox's signed
  * notification acknowledged by the example's route → the order page confirms it by a query →
- * refund (and its notification) → a second order closed unpaid.
+ * refund (and its notification) → a second order closed unpaid; then the hosted checkout
+ * (hostedCheckout).
  *  - examples/php/fpm: its run.sh, PHP-FPM behind nginx.
  *  - examples/php/laravel: Laravel 8 (Debian's php-laravel-framework) under `php -S` with
  *    4 workers, as its README runs it (server.php), CSRF tokens and session cookie included.
@@ -195,6 +196,50 @@ final class ExampleProjectsTest extends TestCase
         $this->assertSame('cancelled', $closed[0]['state']);
     }
 
+    /**
+     * An example's hosted checkout: the shop's form → a redirect to the signed link → the
+     * sandbox's checkstand (its page, then the calls its script makes: the session, Pay) → the
+     * notification acknowledged by the example's notify route → the customer back on the
+     * example's result page, which reads "succeeded" from a query.
+     */
+    private function hostedCheckout(Sandbox $sb, string $base, string $notifyPath, bool $csrf): void
+    {
+        $browser = self::browser();
+        [, $home] = self::http($browser, 'GET', "$base/");
+        $this->assertMatchesRegularExpression('/<form method="post" action="([^"]*hosted[^"]*)"/', $home);
+        preg_match('/<form method="post" action="([^"]*hosted[^"]*)"/', $home, $m);
+        $hosted = str_starts_with($m[1], 'http') ? $m[1] : $base . $m[1];
+        $form = $csrf && preg_match('/name="_token" value="([^"]+)"/', $home, $t) ? ['_token' => $t[1]] : [];
+        curl_setopt($browser, CURLOPT_FOLLOWLOCATION, false);
+        [$status, $body] = self::http($browser, 'POST', $hosted, ['amount' => '300'] + $form);
+        $this->assertSame(303, $status, $body);
+        $link = (string) curl_getinfo($browser, CURLINFO_REDIRECT_URL);
+        curl_setopt($browser, CURLOPT_FOLLOWLOCATION, true);
+        $this->assertStringStartsWith($sb->baseUrl . '/checkstand/#/?', $link);
+
+        [$status, $page] = self::http($browser, 'GET', $link);
+        $this->assertSame(200, $status);
+        $this->assertStringContainsString('data-page="checkstand"', $page);
+        $json = ['Content-Type: application/json', 'Origin: ' . $sb->baseUrl];
+        [, $session] = self::http($browser, 'POST', $sb->baseUrl . '/checkstand/session', null, $json, json_encode(['query' => substr($link, strpos($link, '#/?') + 3)]));
+        $session = json_decode($session, true, 16, JSON_THROW_ON_ERROR);
+        $this->assertTrue($session['ok'], json_encode($session));
+        $no = $session['order']['out_trade_no'];
+        $this->assertSame(300, $session['order']['txamt']);
+
+        [, $paid] = self::http($browser, 'POST', $sb->baseUrl . '/sandbox/checkout/' . $session['order']['syssn'], null, $json, json_encode(['action' => 'pay', 'wallet' => 'alipay']));
+        $paid = json_decode($paid, true, 16, JSON_THROW_ON_ERROR);
+        $this->assertTrue($paid['ok']);
+        $this->assertStringStartsWith("$base/", $paid['redirect'], 'back to the shop');
+        $this->assertStringContainsString($no, $paid['redirect']);
+        $d = self::waitForAck($sb, $no, 'payment');
+        $this->assertSame($base . $notifyPath, $d['url']);
+        [$status, $result] = self::http($browser, 'GET', $paid['redirect']);
+        $this->assertSame(200, $status, $result);
+        $this->assertSame('succeeded', self::state($result), 'confirmed by a query');
+        $this->assertStringContainsString('id="notifications">1<', $result);
+    }
+
     public function testPhpFpmBehindNginx(): void
     {
         foreach (['/usr/sbin/php-fpm8.2', '/usr/sbin/nginx'] as $bin) {
@@ -211,6 +256,7 @@ final class ExampleProjectsTest extends TestCase
         try {
             self::waitForPort($port, $server, $log);
             $this->shopperAndQfPay($sb, "http://127.0.0.1:$port", '/notify.php', false);
+            $this->hostedCheckout($sb, "http://127.0.0.1:$port", '/notify.php', false);
         } catch (\Throwable $e) {
             fwrite(STDERR, "\n[fpm example log]\n" . file_get_contents($log));
             throw $e;
@@ -248,6 +294,7 @@ final class ExampleProjectsTest extends TestCase
         try {
             self::waitForPort($port, $server, $log);
             $this->shopperAndQfPay($sb, "http://127.0.0.1:$port", '/qfpay/notify', true);
+            $this->hostedCheckout($sb, "http://127.0.0.1:$port", '/qfpay/notify', true);
             $serverLog = (string) file_get_contents($log);
             $this->assertStringContainsString('DEBUG: request /trade/v1/refund', $serverLog, "the SDK's events reach Laravel's log");
             $this->assertStringNotContainsString($sb->clientKey, $serverLog);

@@ -2,7 +2,7 @@
 declare(strict_types=1);
 
 use PHPUnit\Framework\TestCase;
-use QfPay\{Client, Sandbox, Notification, Signing, QfPayException, ValidationException, DuplicateOrderException, Transaction};
+use QfPay\{Client, CheckoutLink, Sandbox, Notification, Signing, QfPayException, SignatureException, ValidationException, DuplicateOrderException, Transaction, Payment};
 
 /** Every case of tests/vectors/*.json, through the PHP API. */
 final class VectorsTest extends TestCase
@@ -158,6 +158,83 @@ final class VectorsTest extends TestCase
         }
     }
 
+    /**
+     * A payment's expected fields; the pay-parameter objects (`wechat_pay_params`, ...) are
+     * typed objects compared field by field, `raw` as QFPay sent it, or null.
+     */
+    private function checkPayment(string $name, Payment $p, array $expect): void
+    {
+        foreach ($expect as $field => $want) {
+            $got = $p->{self::camel($field)};
+            if (is_array($want) && str_ends_with($field, '_params')) {
+                $this->assertIsObject($got, "$name: $field");
+                $this->assertSame('QfPay\\' . ucfirst(self::camel($field)), get_class($got), "$name: $field");
+                foreach ($want as $f => $v) {
+                    if ($f === 'raw') {
+                        $this->assertEquals($v, $got->raw, "$name: $field.raw");
+                    } else {
+                        $this->assertSame($v, $got->{self::camel($f)}, "$name: $field.$f");
+                    }
+                }
+            } else {
+                $this->assertSame($want, $got, "$name: $field");
+            }
+        }
+    }
+
+    /**
+     * tests/vectors/checkout.json: `sign` cases build exactly the link (checkoutUrl, by the
+     * SDK's names as PHP writes them) and read it back; `verify` cases verify, or fail with a
+     * SignatureException naming the reason.
+     */
+    public function testCheckout(): void
+    {
+        $cases = qfpay_vectors('checkout');
+        $kinds = [];
+        foreach ($cases as $case) {
+            $name = $case['name'];
+            $kinds[$case['kind']] = true;
+            $options = ['appCode' => $case['app_code'], 'clientKey' => $case['key'], 'baseUrl' => $case['base_url']];
+            if (isset($case['sign_type'])) {
+                $options['signType'] = $case['sign_type'];
+            }
+            $client = new Client($options);
+            if ($case['kind'] === 'sign') {
+                $r = $case['request'];
+                $opts = [];
+                foreach ($r as $k => $v) {
+                    if (!in_array($k, ['amount', 'currency', 'return_url', 'failed_url', 'notify_url'], true)) {
+                        $opts[self::camel($k)] = $v;
+                    }
+                }
+                $link = $client->checkoutUrl($r['amount'], $r['currency'], $r['return_url'], $r['failed_url'], $r['notify_url'], $opts);
+                $this->assertInstanceOf(CheckoutLink::class, $link, $name);
+                $this->assertSame($case['url'], $link->url, $name);
+                $this->assertSame($case['sign'], $link->sign, $name);
+                $this->assertSame($case['sign_type'], $link->signType, $name);
+                $this->assertSame($r['out_trade_no'], $link->outTradeNo, $name);
+                $this->assertSame($r['amount'], $link->txamt, $name);
+                $back = $client->verifyCheckoutUrl($link->url);
+                $this->assertSame($link->sign, $back->sign, "$name: read back");
+                $this->assertSame($link->params, $back->params, "$name: read back");
+            } elseif ($case['valid']) {
+                $this->assertInstanceOf(CheckoutLink::class, $client->verifyCheckoutUrl($case['url']), $name);
+            } else {
+                try {
+                    $client->verifyCheckoutUrl($case['url']);
+                    $this->fail("$name: verified");
+                } catch (SignatureException $e) {
+                    $this->assertSame('signature', $e->errorCode, $name);
+                    if (isset($case['reason'])) {
+                        $this->assertStringContainsString($case['reason'], $e->getMessage(), $name);
+                    }
+                }
+            }
+        }
+        ksort($kinds);
+        $this->assertSame(['sign', 'verify'], array_keys($kinds));
+    }
+
     /** tests/vectors/results.json: typed fields and computed values (state, isPaid, isRefund, isSuccess) from core. */
     public function testResults(): void
     {
@@ -198,11 +275,24 @@ final class VectorsTest extends TestCase
                         $this->checkFields("$name: existing", $e->existing, $expect['existing']);
                     }
                     break;
+                case 'payment':
+                    self::$sandbox->injectFault(['kind' => 'canned', 'status' => 200, 'body' => $case['answer']]);
+                    $r = $case['request'];
+                    $opts = [];
+                    foreach ($r as $k => $v) {
+                        if (!in_array($k, ['txamt', 'txcurrcd', 'pay_type'], true)) {
+                            $opts[self::camel($k)] = $v;
+                        }
+                    }
+                    $p = $client->createPayment($r['txamt'], $r['txcurrcd'], $r['pay_type'], $opts);
+                    $this->assertInstanceOf(Payment::class, $p, $name);
+                    $this->checkPayment($name, $p, $expect);
+                    break;
                 default:
                     $this->fail("$name: unknown kind {$case['kind']}");
             }
         }
         ksort($kinds);
-        $this->assertSame(['duplicate_order', 'notification', 'transaction'], array_keys($kinds));
+        $this->assertSame(['duplicate_order', 'notification', 'payment', 'transaction'], array_keys($kinds));
     }
 }

@@ -11,7 +11,9 @@ use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendHashTable, Zval};
 use ext_php_rs::zend::ce;
 use qfpay::ClientBuilder;
-use qfpay::surface::{Request, Value, apply, operation};
+use qfpay::Wait;
+use qfpay::surface::apply::Outcome;
+use qfpay::surface::{Operation, Request, Value, WAIT_OPTIONS, apply, operation};
 
 use super::convert::{self, PHP};
 use super::errors::{Php, to_php};
@@ -94,43 +96,40 @@ impl Client {
     /// `options`, and the rest of `options`: the call's own (`timeoutMs`, `maxRetries`) or
     /// the wait's.
     fn prepare(
-        op: &str,
+        op: &'static Operation,
         args: &[(&str, Option<&Zval>)],
         options: Option<&ZendHashTable>,
     ) -> qfpay::Result<(Request, Value)> {
-        let op = operation(op).ok_or_else(unexpected)?;
         let (request, rest) = convert::split(op, args, options)?;
         Ok((apply::request(PHP, op, request)?, rest))
     }
 
-    /// Runs operation `op` and returns its result as its PHP object.
+    /// Runs operation `op` and returns its result as its PHP object: by the core's
+    /// `apply::perform`, or at once on this thread (`perform_local`) for the operations that
+    /// send nothing.
     pub fn call(
         &self,
         op: &str,
         args: &[(&str, Option<&Zval>)],
         options: Option<&ZendHashTable>,
     ) -> PhpResult<Zval> {
+        let op = operation(op).ok_or_else(unexpected).php()?;
         let (request, rest) = Self::prepare(op, args, options).php()?;
         let c = self.inner.async_client();
-        if let ("wait_for_payment", Request::OrderNumber(n)) = (op, &request) {
-            let wait = apply::wait_options(PHP, rest).php()?;
-            return self
-                .run(c.wait_for_payment(n, wait))
-                .map(|t| object("Transaction", &t));
-        }
-        let c = apply::call_options(c, PHP, rest).php()?;
-        match request {
-            Request::Payment(r) => self.run(c.create_payment(r)).map(|p| object("Payment", &p)),
-            Request::Query(q) => self.run(c.query(q)).map(|p| object("QueryPage", &p)),
-            Request::Refund(r) => self.run(c.refund(r)).map(|r| object("Refund", &r)),
-            Request::Cancel(r) if op == "close" => {
-                self.run(c.close(r)).map(|x| object("Cancellation", &x))
+        let outcome = if !op.io {
+            let local = apply::perform_local(c, request);
+            if let Some(l) = &self.logging {
+                l.flush();
             }
-            Request::Cancel(r) => self.run(c.reverse(r)).map(|x| object("Cancellation", &x)),
-            Request::OrderNumber(n) => self
-                .run(c.find_payment(&n))
-                .map(|t| t.map_or_else(Zval::null, |t| object("Transaction", &t))),
-        }
+            local.php()?
+        } else if is_wait(op) {
+            let wait = apply::wait_options(PHP, rest).php()?;
+            self.run(apply::perform(c, op, request, wait))?
+        } else {
+            let c = apply::call_options(c, PHP, rest).php()?;
+            self.run(apply::perform(&c, op, request, Wait::default()))?
+        };
+        Ok(outcome_zval(outcome))
     }
 
     /// Every page of a query, fetched as the iteration advances (`foreach`); `->items()`
@@ -141,6 +140,7 @@ impl Client {
         args: &[(&str, Option<&Zval>)],
         options: Option<&ZendHashTable>,
     ) -> PhpResult<QueryPages> {
+        let op = operation(op).ok_or_else(unexpected).php()?;
         let (Request::Query(req), rest) = Self::prepare(op, args, options).php()? else {
             return Err(unexpected()).php();
         };
@@ -153,6 +153,36 @@ impl Client {
             req,
         };
         Ok(QueryPages(Cursor::new(query, false)))
+    }
+}
+
+/// Whether `op`'s own options are the wait's (`wait_for_payment`), not the per-call ones.
+fn is_wait(op: &Operation) -> bool {
+    !op.call.is_empty()
+        && op
+            .call
+            .iter()
+            .map(|o| o.name)
+            .eq(WAIT_OPTIONS.iter().map(|o| o.name))
+}
+
+/// An operation's outcome as PHP's value: its result class's object, a string, or null.
+fn outcome_zval(outcome: Outcome) -> Zval {
+    match outcome {
+        Outcome::Payment(p) => object("Payment", &p),
+        Outcome::QueryPage(p) => object("QueryPage", &p),
+        Outcome::Found(t) => t.map_or_else(Zval::null, |t| object("Transaction", &t)),
+        Outcome::Transaction(t) => object("Transaction", &t),
+        Outcome::Refund(r) => object("Refund", &r),
+        Outcome::Cancellation(c) => object("Cancellation", &c),
+        Outcome::CheckoutLink(l) => object("CheckoutLink", &l),
+        Outcome::Text(s) => {
+            let mut z = Zval::new();
+            if z.set_string(&s, false).is_err() {
+                z.set_null();
+            }
+            z
+        }
     }
 }
 

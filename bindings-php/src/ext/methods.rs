@@ -82,4 +82,29 @@ impl Client {
     pub fn wait_for_payment(&self, outTradeNo: &Zval, options: Option<&ZendHashTable>) -> PhpResult<Zval> {
         self.call("wait_for_payment", &[("outTradeNo", Some(outTradeNo))], options)
     }
+
+    /// Builds a signed hosted-checkout link (nothing is sent): send the customer to its url.
+    pub fn checkout_url(&self, amount: &Zval, currency: &Zval, returnUrl: &Zval, failedUrl: &Zval, notifyUrl: &Zval, options: Option<&ZendHashTable>) -> PhpResult<Zval> {
+        self.call("checkout_url", &[("amount", Some(amount)), ("currency", Some(currency)), ("returnUrl", Some(returnUrl)), ("failedUrl", Some(failedUrl)), ("notifyUrl", Some(notifyUrl))], options)
+    }
+
+    /// Reads a checkout link back and verifies its signature with the client's key.
+    pub fn verify_checkout_url(&self, url: &Zval, options: Option<&ZendHashTable>) -> PhpResult<Zval> {
+        self.call("verify_checkout_url", &[("url", Some(url))], options)
+    }
+
+    /// The signed link that starts WeChat OAuth inside the WeChat browser (JSAPI, 800207).
+    pub fn wechat_oauth_url(&self, redirectUri: &Zval, options: Option<&ZendHashTable>) -> PhpResult<Zval> {
+        self.call("wechat_oauth_url", &[("redirectUri", Some(redirectUri))], options)
+    }
+
+    /// Exchanges an OAuth code for the customer's openid (a new one for every payment).
+    pub fn get_wechat_openid(&self, code: &Zval, options: Option<&ZendHashTable>) -> PhpResult<Zval> {
+        self.call("get_wechat_openid", &[("code", Some(code))], options)
+    }
+
+    /// QFPay's cashier link (/q/direct) that pays a JSAPI payment in the WeChat browser.
+    pub fn cashier_url(&self, amount: &Zval, currency: &Zval, payParams: &Zval, mchntnm: &Zval, redirectUrl: &Zval, options: Option<&ZendHashTable>) -> PhpResult<Zval> {
+        self.call("cashier_url", &[("amount", Some(amount)), ("currency", Some(currency)), ("payParams", Some(payParams)), ("mchntnm", Some(mchntnm)), ("redirectUrl", Some(redirectUrl))], options)
+    }
 }

@@ -56,6 +56,17 @@ fn type_mask(ty: &str) -> u32 {
     }
 }
 
+/// `_ZEND_TYPE_NAME_BIT` (Zend/zend_types.h): the type is the class named by `ptr`.
+const NAME_BIT: u32 = 1 << 24;
+/// `MAY_BE_NULL`.
+const MAY_BE_NULL: u32 = 1 << 1;
+
+/// The result class a field's type names (`WechatPayParams?`), and whether it may be null.
+fn class_of(ty: &str) -> Option<(&str, bool)> {
+    let (inner, nullable) = ty.strip_suffix('?').map_or((ty, false), |t| (t, true));
+    index(inner).map(|_| (inner, nullable))
+}
+
 /// Each result class's entry, in the order of `RESULTS`, kept when it is declared.
 static CLASSES: [AtomicPtr<ClassEntry>; RESULTS.len()] =
     [const { AtomicPtr::new(std::ptr::null_mut()) }; RESULTS.len()];
@@ -78,9 +89,19 @@ fn declared(ce: &'static mut ClassEntry, _: ext_php_rs::args::ArgInfoTables) {
         // No default (`IS_UNDEF`): the property is uninitialized until the object is built.
         let mut undef = Zval::new();
         undef.u1.type_info = 0;
-        let ty = zend_type {
-            ptr: std::ptr::null_mut(),
-            type_mask: type_mask(f.ty),
+        let ty = match class_of(f.ty) {
+            // A nested result (`WechatPayParams?`): typed by its class, as PHP's generated
+            // `register_class_*()` do (`ZEND_TYPE_INIT_CLASS`): the engine owns the name.
+            Some((class, nullable)) => zend_type {
+                ptr: ZendStr::new(format!("QfPay\\{class}"), true)
+                    .into_raw()
+                    .cast(),
+                type_mask: NAME_BIT | if nullable { MAY_BE_NULL } else { 0 },
+            },
+            None => zend_type {
+                ptr: std::ptr::null_mut(),
+                type_mask: type_mask(f.ty),
+            },
         };
         // SAFETY: what PHP's generated `register_class_*()` functions do for a typed property
         // of an internal class at module start-up: the engine copies the (undefined) default,
@@ -156,8 +177,16 @@ pub fn list<T>(items: &[T], f: impl Fn(&T) -> Zval) -> Zval {
     z
 }
 
-/// A field's value: a result type's (or a list of them) as its objects, anything else as is.
+/// A field's value: a result type's (or a list of them) as its objects, anything else as is;
+/// an optional one (`WechatPayParams?`) is null when absent.
 fn field_zval(ty: &str, v: &Value) -> Zval {
+    if let Some(inner) = ty.strip_suffix('?') {
+        return if v.is_null() {
+            Zval::null()
+        } else {
+            field_zval(inner, v)
+        };
+    }
     let item = ty
         .strip_prefix("list<")
         .and_then(|t| t.strip_suffix('>'))

@@ -69,7 +69,7 @@ impl Sandbox {
 impl Sandbox {
     /// Starts a sandbox (a free port unless `port` is given). Options: `port`, `merchants`,
     /// `rateLimit` (default on: 100/s, 400/min; false turns it off), `notifyTimeScale`,
-    /// `pendingQueries`, `slowResponseMs`.
+    /// `pendingQueries`, `slowResponseMs`, `strictPayTypes`.
     pub fn start(options: Option<&ZendHashTable>) -> PhpResult<Sandbox> {
         // Read by the sandbox's own reader under PHP's names.
         let cfg = qfpay_sandbox::options::config(PHP, convert::map(options, &[])).php()?;

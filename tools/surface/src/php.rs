@@ -201,9 +201,18 @@ fn kind_type(kind: Kind) -> &'static str {
         Kind::ExtendInfo => {
             "array{userCreid?: string, userTruename?: string}|array<string, mixed>|string"
         }
-        Kind::Map => "array<string, mixed>",
+        Kind::Map => "array<string, mixed>|string",
         Kind::Flag => "bool",
         Kind::Number => "int|float",
+    }
+}
+
+/// A value's type in a signature (PHP's own types, without a docblock's shapes).
+fn native_type(kind: Kind) -> &'static str {
+    match kind {
+        Kind::TextList | Kind::ExtendInfo | Kind::Map => "array|string",
+        Kind::Number => "int|float",
+        k => kind_type(k),
     }
 }
 
@@ -325,8 +334,14 @@ fn operation(out: &mut String, op: &Operation) {
     }
     let mut params = Vec::new();
     for a in op.args {
-        let ty = kind_type(a.kind);
-        let _ = writeln!(out, "     * @param {ty} ${} {}", written(a), a.doc);
+        let _ = writeln!(
+            out,
+            "     * @param {} ${} {}",
+            kind_type(a.kind),
+            written(a),
+            a.doc
+        );
+        let ty = native_type(a.kind);
         params.push(match a.default {
             Some(d) => format!("{ty} ${} = '{d}'", written(a)),
             None => format!("{ty} ${}", written(a)),
@@ -336,9 +351,7 @@ fn operation(out: &mut String, op: &Operation) {
     let _ = writeln!(out, "     * @param {} $options", shape(&opts));
     let returns = match op.returns {
         r if r.starts_with("list<") => format!("{}s", &r[5..r.len() - 1]),
-        r => r
-            .strip_suffix('?')
-            .map_or_else(|| r.to_owned(), |t| format!("?{t}")),
+        r => render(L, r),
     };
     let throws = match op.name {
         "wait_for_payment" => {

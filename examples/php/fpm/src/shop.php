@@ -26,6 +26,20 @@ function notify_url(): string
     return 'http://' . ($_SERVER['HTTP_HOST'] ?? '127.0.0.1') . '/notify.php';
 }
 
+/**
+ * An absolute URL of this shop (where QFPay's checkout page sends the customer back). Debian's
+ * fastcgi_params pass HTTP_HOST without the port: SERVER_PORT adds it back.
+ */
+function shop_url(string $path): string
+{
+    $host = $_SERVER['HTTP_HOST'] ?? '127.0.0.1';
+    $port = (string) ($_SERVER['SERVER_PORT'] ?? '80');
+    if (!str_contains($host, ':') && $port !== '80') {
+        $host .= ":$port";
+    }
+    return "http://$host$path";
+}
+
 function data_dir(): string
 {
     $dir = getenv('QFPAY_EXAMPLE_DATA') ?: sys_get_temp_dir() . '/qfpay-fpm-example';

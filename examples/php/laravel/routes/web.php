@@ -6,7 +6,9 @@ use Illuminate\Support\Facades\Route;
 
 Route::get('/', [CheckoutController::class, 'index'])->name('checkout');
 Route::post('/checkout', [CheckoutController::class, 'store'])->name('checkout.store');
+Route::post('/checkout/hosted', [CheckoutController::class, 'hosted'])->name('checkout.hosted');
 Route::get('/orders/{no}', [CheckoutController::class, 'show'])->name('orders.show');
+Route::get('/orders/{no}/result', [CheckoutController::class, 'result'])->name('orders.result');
 Route::post('/orders/{no}/refund', [CheckoutController::class, 'refund'])->name('orders.refund');
 Route::post('/orders/{no}/close', [CheckoutController::class, 'close'])->name('orders.close');
 

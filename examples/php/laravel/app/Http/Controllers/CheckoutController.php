@@ -4,7 +4,7 @@ namespace App\Http\Controllers;
 
 use App\Payments\OrderStore;
 use Illuminate\Http\Request;
-use QfPay\{Client, OrderStateException, QfPay, QfPayException, RefundRejectedException, StatusUnknownException};
+use QfPay\{Client, OrderStateException, QfPay, QfPayException, RefundRejectedException, StatusUnknownException, ValidationException};
 
 class CheckoutController extends Controller
 {
@@ -38,6 +38,41 @@ class CheckoutController extends Controller
         }
         $this->orders->update($no, fn ($o) => ['syssn' => $payment->syssn, 'qrcode' => $payment->qrcode] + $o);
         return redirect()->route('orders.show', $no);
+    }
+
+    /**
+     * POST /checkout/hosted: QFPay's hosted checkout. Store the order, build the signed link
+     * (nothing is sent to QFPay) and send the customer there; QFPay's page takes the payment,
+     * notifies qfpay.notify and sends the customer back to orders.result.
+     */
+    public function hosted(Request $request)
+    {
+        $amount = (int) $request->validate(['amount' => 'required|integer|min:1'])['amount'];
+        $no = QfPay::generateOutTradeNo();
+        $this->orders->update($no, fn () => ['amount' => $amount, 'currency' => 'HKD', 'notifications' => []]);
+        $back = route('orders.result', $no);   // paid or not: the page reads the state by a query
+        try {
+            $link = $this->qfpay->checkoutUrl($amount, 'HKD', $back, $back, config('services.qfpay.notify_url') ?: route('qfpay.notify'), [
+                'outTradeNo' => $no,
+                'goodsName' => 'Coffee',
+            ]);
+        } catch (ValidationException $e) {
+            return response()->view('error', ['message' => "{$e->field}: {$e->rule}"], 422);
+        }
+        return redirect()->away($link->url, 303);
+    }
+
+    /** GET /orders/{no}/result: where the checkout page sends the customer back. */
+    public function result(string $no)
+    {
+        $order = $this->orders->find($no) ?? abort(404);
+        try {
+            // null until the customer opened the checkout page
+            $state = $this->qfpay->findPayment($no)?->state ?? 'pending';
+        } catch (QfPayException $e) {
+            $state = "unknown ({$e->errorCode})";
+        }
+        return view('result', ['no' => $no, 'order' => $order, 'state' => $state]);
     }
 
     /** GET /orders/{no}: where the order stands, confirmed by a query (never by a notification alone). */
