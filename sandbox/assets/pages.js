@@ -74,6 +74,8 @@
     add('pay', 'pay');
     add('fail', 'fail');
     add('cancel', 'cancel');
+    // The buttons come disabled: a click before this script has wired them would do nothing.
+    buttons(true);
   }
 
   function linkQuery() {

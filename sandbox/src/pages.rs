@@ -280,14 +280,16 @@ fn order_table(o: &Order, merchant: Option<&str>) -> String {
 
 fn buttons(decline: &str, with_fail: bool) -> String {
     let fail = if with_fail {
-        format!("<button type=\"button\" id=\"fail\" class=\"secondary\">{decline}</button>")
+        format!(
+            "<button type=\"button\" id=\"fail\" class=\"secondary\" disabled>{decline}</button>"
+        )
     } else {
         String::new()
     };
     format!(
         "<div id=\"actions\" class=\"actions\" role=\"group\" aria-label=\"Actions\">\
-<button type=\"button\" id=\"pay\">Pay</button>{fail}\
-<button type=\"button\" id=\"cancel\" class=\"secondary\">Cancel</button></div>"
+<button type=\"button\" id=\"pay\" disabled>Pay</button>{fail}\
+<button type=\"button\" id=\"cancel\" class=\"secondary\" disabled>Cancel</button></div>"
     )
 }
 

@@ -49,7 +49,7 @@ function finish(code, out) {
   try { fs.rmSync(profile, { recursive: true, force: true }); } catch (e) { /* kept */ }
   process.exit(code);
 }
-setTimeout(() => finish(2, { error: "timed out" }), 50000);
+setTimeout(() => finish(2, { error: 'timed out' }), 100000);
 
 (async () => {
   const { targetId } = await send('Target.createTarget', { url: 'about:blank' });
@@ -68,7 +68,7 @@ setTimeout(() => finish(2, { error: "timed out" }), 50000);
     if (r.width === 0 || r.height === 0) { return null; }
     return { x: r.left + r.width / 2, y: r.top + r.height / 2 }; })()`;
   let at = null;
-  for (let i = 0; i < 200 && !at; i++) { at = await evaluate(visible); if (!at) { await sleep(100); } }
+  for (let i = 0; i < 400 && !at; i++) { at = await evaluate(visible); if (!at) { await sleep(100); } }
   if (!at) {
     finish(1, { error: 'no clickable #' + buttonId, text: await evaluate('document.body.innerText') });
     return;
@@ -78,7 +78,7 @@ setTimeout(() => finish(2, { error: "timed out" }), 50000);
     await send('Input.dispatchMouseEvent', { type, x: at.x, y: at.y, button: 'left', clickCount: 1 }, sessionId);
   }
   let href = '';
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 400; i++) {
     href = (await evaluate('location.href')) || href;
     if (href.startsWith(expected)) { finish(0, { href }); return; }
     await sleep(100);
