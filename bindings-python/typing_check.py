@@ -79,6 +79,30 @@ def notification_usage(raw_body: bytes, header: str | None, key: str) -> qfpay.N
     return n
 
 
+def online_usage(sandbox: Sandbox) -> list[str]:
+    client = sandbox.client()
+    link: qfpay.CheckoutLink = client.checkout_url(
+        1200, "HKD", "https://shop.example/done", "https://shop.example/failed", "https://shop.example/notify",
+        goods_name="Tea", checkout_expired_time=15, lang="en",
+    )
+    back: qfpay.CheckoutLink = client.verify_checkout_url(link.url)
+    params: dict[str, object] = dict(back.params)
+    oauth: str = client.wechat_oauth_url("https://shop.example/wechat", mchid="MCHTYPED")
+    payment = client.create_payment(1500, "HKD", "800207", sub_openid="o" * 28, extra_params={"shop_ref": "7"})
+    pay_params: qfpay.WechatPayParams | None = payment.wechat_pay_params
+    cashier = ""
+    if pay_params is not None:
+        package: str = pay_params.package
+        cashier = client.cashier_url(1500, "HKD", pay_params.raw, "Tea House", "https://shop.example/done")
+        cashier += package
+    aclient = sandbox.async_client()
+    local: qfpay.CheckoutLink = aclient.checkout_url(
+        100, "HKD", "https://shop.example/done", "https://shop.example/failed", "https://shop.example/notify"
+    )
+    web: str | None = payment.web_url
+    return [link.url, str(len(params)), oauth, cashier, local.out_trade_no, web or ""]
+
+
 def signing_usage() -> str:
     return qfpay.sign({"txamt": 10, "txcurrcd": "HKD", "pay_type": "800201"}, "KEY", "sha256")
 
@@ -90,6 +114,7 @@ def main() -> None:
         body = b'{"notify_type": "payment", "status": "1", "txamt": "1"}'
         print(notification_usage(body, qfpay.notification_signature(body, "K"), "K"))
         print(signing_usage())
+        print(online_usage(sandbox))
         env_client = qfpay.Client.from_env(base_url=sandbox.base_url, app_code="A", client_key="K")
         print(repr(env_client))
 

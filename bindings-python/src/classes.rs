@@ -24,6 +24,22 @@ pub struct Cancellation;
 #[pyclass(frozen, extends = results::Record, module = "qfpay")]
 pub struct Notification;
 
+/// `qfpay.CheckoutLink`.
+#[pyclass(frozen, extends = results::Record, module = "qfpay")]
+pub struct CheckoutLink;
+
+/// `qfpay.WechatPayParams`.
+#[pyclass(frozen, extends = results::Record, module = "qfpay")]
+pub struct WechatPayParams;
+
+/// `qfpay.WechatAppParams`.
+#[pyclass(frozen, extends = results::Record, module = "qfpay")]
+pub struct WechatAppParams;
+
+/// `qfpay.AlipayPayParams`.
+#[pyclass(frozen, extends = results::Record, module = "qfpay")]
+pub struct AlipayPayParams;
+
 /// A result of class `name` holding `record`.
 pub fn new_result(py: Python<'_>, name: &str, record: results::Record) -> PyResult<Py<PyAny>> {
     let init = pyo3::PyClassInitializer::from(record);
@@ -34,6 +50,10 @@ pub fn new_result(py: Python<'_>, name: &str, record: results::Record) -> PyResu
         "Refund" => Ok(Py::new(py, init.add_subclass(Refund))?.into_any()),
         "Cancellation" => Ok(Py::new(py, init.add_subclass(Cancellation))?.into_any()),
         "Notification" => Ok(Py::new(py, init.add_subclass(Notification))?.into_any()),
+        "CheckoutLink" => Ok(Py::new(py, init.add_subclass(CheckoutLink))?.into_any()),
+        "WechatPayParams" => Ok(Py::new(py, init.add_subclass(WechatPayParams))?.into_any()),
+        "WechatAppParams" => Ok(Py::new(py, init.add_subclass(WechatAppParams))?.into_any()),
+        "AlipayPayParams" => Ok(Py::new(py, init.add_subclass(AlipayPayParams))?.into_any()),
         other => Err(pyo3::exceptions::PyTypeError::new_err(format!("no result class {other}"))),
     }
 }
@@ -48,6 +68,10 @@ fn add_generated(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Refund>()?;
     m.add_class::<Cancellation>()?;
     m.add_class::<Notification>()?;
+    m.add_class::<CheckoutLink>()?;
+    m.add_class::<WechatPayParams>()?;
+    m.add_class::<WechatAppParams>()?;
+    m.add_class::<AlipayPayParams>()?;
     m.add_function(wrap_pyfunction!(functions::sign, m)?)?;
     m.add_function(wrap_pyfunction!(functions::string_to_sign, m)?)?;
     m.add_function(wrap_pyfunction!(functions::verify_notification, m)?)?;

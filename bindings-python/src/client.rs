@@ -7,8 +7,10 @@ use std::time::Duration;
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyType};
-use qfpay::surface::apply::{call_options, client_options, request, wait_options};
+use pyo3::types::{PyDict, PyString, PyType};
+use qfpay::surface::apply::{
+    Outcome, call_options, client_options, perform, perform_local, request, wait_options,
+};
 use qfpay::surface::{Lang, Operation, Request, Value};
 use qfpay::{ClientBuilder, Wait};
 
@@ -65,6 +67,20 @@ fn order_of(op: &Operation, args: &Value) -> Option<(Option<String>, Option<Stri
     }
 }
 
+/// An operation's outcome as its Python value (made later, under the GIL).
+fn output(outcome: Outcome) -> Output {
+    match outcome {
+        Outcome::Payment(p) => kept(p),
+        Outcome::QueryPage(p) => kept(p),
+        Outcome::Found(t) => kept_opt(t),
+        Outcome::Transaction(t) => kept(t),
+        Outcome::Refund(r) => kept(r),
+        Outcome::Cancellation(c) => kept(c),
+        Outcome::CheckoutLink(l) => kept(l),
+        Outcome::Text(s) => Box::new(move |py| Ok(PyString::new(py, &s).into_any().unbind())),
+    }
+}
+
 /// Runs the core's call for `op`.
 async fn run(
     op: &'static Operation,
@@ -72,15 +88,7 @@ async fn run(
     req: Request,
     wait: Wait,
 ) -> qfpay::Result<Output> {
-    Ok(match req {
-        Request::Payment(p) => kept(c.create_payment(p).await?),
-        Request::Query(q) => kept(c.query(q).await?),
-        Request::Refund(r) => kept(c.refund(r).await?),
-        Request::Cancel(r) if op.name == "close" => kept(c.close(r).await?),
-        Request::Cancel(r) => kept(c.reverse(r).await?),
-        Request::OrderNumber(n) if op.name == "find_payment" => kept_opt(c.find_payment(&n).await?),
-        Request::OrderNumber(n) => kept(c.wait_for_payment(&n, wait).await?),
-    })
+    perform(&c, op, req, wait).await.map(output)
 }
 
 /// `url` without the credentials of its authority (`https://user:pass@host/` shows as
@@ -178,6 +186,21 @@ impl Client {
         let result = py.detach(move || blocking.block_on(fut).and_then(|r| r));
         sink.flush(py)?;
         result.py(py)?(py)
+    }
+
+    /// Runs operation `op`, which sends nothing (`io` false), at once on the caller's thread:
+    /// the same plain call on `Client` and `AsyncClient`, without per-call options.
+    fn local(
+        &self,
+        py: Python<'_>,
+        op: &'static Operation,
+        named: &[(&str, Arg<'_, '_>)],
+        kw: Kw<'_, '_>,
+    ) -> PyResult<Py<PyAny>> {
+        let outcome = request(Lang::Python, op, args(named, kw))
+            .and_then(|req| perform_local(self.core(), req))
+            .map_err(|e| to_py_err(py, &e))?;
+        output(outcome)(py)
     }
 
     /// The pages of query `op`, fetched as the iteration advances.

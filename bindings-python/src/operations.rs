@@ -42,13 +42,13 @@ macro_rules! client_methods {
             }
 
             #[doc = "Creates a payment of any pay type."]
-            #[pyo3(signature = (amount, currency, pay_type, *, _channel=None, **kw), text_signature = "($self, amount, currency, pay_type, *, out_trade_no=None, txdtm=None, expired_time=None, goods_name=None, goods_info=None, mchid=None, udid=None, notify_url=None, return_url=None, rmb_tag=None, extend_info=None, limit_pay=None, auth_code=None, pay_tag=None, sub_openid=None, timeout=None, max_retries=None)")]
+            #[pyo3(signature = (amount, currency, pay_type, *, _channel=None, **kw), text_signature = "($self, amount, currency, pay_type, *, out_trade_no=None, txdtm=None, expired_time=None, goods_name=None, goods_info=None, mchid=None, udid=None, notify_url=None, return_url=None, rmb_tag=None, extend_info=None, limit_pay=None, failed_url=None, cancel_url=None, extra_params=None, auth_code=None, pay_tag=None, sub_openid=None, openid=None, seller_id=None, timeout=None, max_retries=None)")]
             fn create_payment(&self, py: Python<'_>, amount: Arg<'_, '_>, currency: Arg<'_, '_>, pay_type: Arg<'_, '_>, _channel: Ch<'_, '_>, kw: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
                 self.call(py, &qfpay::surface::OPERATIONS[0], &[("amount", amount), ("currency", currency), ("pay_type", pay_type)], kw, _channel)
             }
 
             #[doc = "Creates a WeChat QR payment (800201): show its qrcode to the customer."]
-            #[pyo3(signature = (amount, currency=None, *, _channel=None, **kw), text_signature = "($self, amount, currency='HKD', *, out_trade_no=None, txdtm=None, expired_time=None, goods_name=None, goods_info=None, mchid=None, udid=None, notify_url=None, return_url=None, rmb_tag=None, extend_info=None, limit_pay=None, timeout=None, max_retries=None)")]
+            #[pyo3(signature = (amount, currency=None, *, _channel=None, **kw), text_signature = "($self, amount, currency='HKD', *, out_trade_no=None, txdtm=None, expired_time=None, goods_name=None, goods_info=None, mchid=None, udid=None, notify_url=None, return_url=None, rmb_tag=None, extend_info=None, limit_pay=None, failed_url=None, cancel_url=None, extra_params=None, timeout=None, max_retries=None)")]
             fn wechat_qr(&self, py: Python<'_>, amount: Arg<'_, '_>, currency: Arg<'_, '_>, _channel: Ch<'_, '_>, kw: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
                 self.call(py, &qfpay::surface::OPERATIONS[1], &[("amount", amount), ("currency", currency)], kw, _channel)
             }
@@ -93,6 +93,38 @@ macro_rules! client_methods {
             #[pyo3(signature = (out_trade_no, *, _channel=None, **kw), text_signature = "($self, out_trade_no, *, timeout=None, interval=None, max_interval=None)")]
             fn wait_for_payment(&self, py: Python<'_>, out_trade_no: Arg<'_, '_>, _channel: Ch<'_, '_>, kw: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
                 self.call(py, &qfpay::surface::OPERATIONS[8], &[("out_trade_no", out_trade_no)], kw, _channel)
+            }
+
+            #[doc = "Builds a signed hosted-checkout link (nothing is sent): send the customer to its url."]
+            #[allow(clippy::too_many_arguments)]
+            #[pyo3(signature = (amount, currency, return_url, failed_url, notify_url, **kw), text_signature = "($self, amount, currency, return_url, failed_url, notify_url, *, out_trade_no=None, txdtm=None, paysource=None, cancel_url=None, mchntid=None, goods_name=None, udid=None, expired_time=None, checkout_expired_time=None, checkout_expires_at=None, limit_pay=None, lang=None)")]
+            fn checkout_url(&self, py: Python<'_>, amount: Arg<'_, '_>, currency: Arg<'_, '_>, return_url: Arg<'_, '_>, failed_url: Arg<'_, '_>, notify_url: Arg<'_, '_>, kw: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
+                self.local(py, &qfpay::surface::OPERATIONS[9], &[("amount", amount), ("currency", currency), ("return_url", return_url), ("failed_url", failed_url), ("notify_url", notify_url)], kw)
+            }
+
+            #[doc = "Reads a checkout link back and verifies its signature with the client's key."]
+            #[pyo3(signature = (url, **kw), text_signature = "($self, url)")]
+            fn verify_checkout_url(&self, py: Python<'_>, url: Arg<'_, '_>, kw: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
+                self.local(py, &qfpay::surface::OPERATIONS[10], &[("url", url)], kw)
+            }
+
+            #[doc = "The signed link that starts WeChat OAuth inside the WeChat browser (JSAPI, 800207)."]
+            #[pyo3(signature = (redirect_uri, **kw), text_signature = "($self, redirect_uri, *, mchid=None)")]
+            fn wechat_oauth_url(&self, py: Python<'_>, redirect_uri: Arg<'_, '_>, kw: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
+                self.local(py, &qfpay::surface::OPERATIONS[11], &[("redirect_uri", redirect_uri)], kw)
+            }
+
+            #[doc = "Exchanges an OAuth code for the customer's openid (a new one for every payment)."]
+            #[pyo3(signature = (code, *, _channel=None, **kw), text_signature = "($self, code, *, mchid=None, timeout=None, max_retries=None)")]
+            fn get_wechat_openid(&self, py: Python<'_>, code: Arg<'_, '_>, _channel: Ch<'_, '_>, kw: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
+                self.call(py, &qfpay::surface::OPERATIONS[12], &[("code", code)], kw, _channel)
+            }
+
+            #[doc = "QFPay's cashier link (/q/direct) that pays a JSAPI payment in the WeChat browser."]
+            #[allow(clippy::too_many_arguments)]
+            #[pyo3(signature = (amount, currency, pay_params, mchntnm, redirect_url, **kw), text_signature = "($self, amount, currency, pay_params, mchntnm, redirect_url, *, goods_name=None, region=None)")]
+            fn cashier_url(&self, py: Python<'_>, amount: Arg<'_, '_>, currency: Arg<'_, '_>, pay_params: Arg<'_, '_>, mchntnm: Arg<'_, '_>, redirect_url: Arg<'_, '_>, kw: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
+                self.local(py, &qfpay::surface::OPERATIONS[13], &[("amount", amount), ("currency", currency), ("pay_params", pay_params), ("mchntnm", mchntnm), ("redirect_url", redirect_url)], kw)
             }
         }
     };

@@ -2,7 +2,8 @@
 merchant deploys it (gunicorn with forked workers; uvicorn), do the whole flow over real HTTP
 against an in-process sandbox: create with notify_url -> the QR -> the customer pays -> the
 sandbox delivers the signed notification to the project's route, which confirms by query ->
-refund; a tampered notification is refused without a 500; an unpaid order is closed. Also: each
+refund; a tampered notification is refused without a 500; an unpaid order is closed. Issue 26:
+the Flask and FastAPI shops' hosted checkout (link -> checkstand -> notification -> result page). Also: each
 project's requirements.txt pins what requirements-dev.txt installs (one install serves all)."""
 
 from __future__ import annotations
@@ -89,7 +90,15 @@ def _serve(name: str, cmd: list[str], env: dict[str, str], port: int, *, json_bo
 
 @pytest.fixture(params=["django", "flask", "fastapi"])
 def project(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Shop, Sandbox]]:
-    name: str = request.param
+    yield from _project(request.param, tmp_path)
+
+
+@pytest.fixture(params=["flask", "fastapi"])
+def checkout_shop(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Shop, Sandbox]]:
+    yield from _project(request.param, tmp_path)
+
+
+def _project(name: str, tmp_path: Path) -> Iterator[tuple[Shop, Sandbox]]:
     port = _free_port()
     notify_url = f"http://127.0.0.1:{port}/qfpay/notify"  # the merchant's default (refunds)
     with Sandbox([Merchant(SANDBOX_APP_CODE, SANDBOX_CLIENT_KEY, None, notify_url)], rate_limit=None,
@@ -196,6 +205,66 @@ def test_whole_flow(project: tuple[Shop, Sandbox]) -> None:
     assert shop.post(f"/orders/{unpaid}/refund", amount=100).status_code == 409
     too_much = shop.post(f"/orders/{number}/refund", amount=1000)
     assert too_much.status_code in (400, 502) and "error" in too_much.json()
+
+
+def _checkstand(sb: Sandbox, link: str) -> dict[str, Any]:
+    """What the customer's browser does on the sandbox's checkstand page: opens it, and its script
+    posts the link's query to the session endpoint (the page's own origin)."""
+    page = requests.get(link, timeout=15)
+    assert page.status_code == 200 and "text/html" in page.headers["Content-Type"]
+    session = requests.post(f"{sb.base_url}/checkstand/session", json={"query": link.split("#/?", 1)[1]},
+                            headers={"Origin": sb.base_url}, timeout=15).json()
+    assert session["ok"], session
+    order: dict[str, Any] = session["order"]
+    return order
+
+
+def _press(sb: Sandbox, syssn: str, action: str) -> str:
+    answer = requests.post(f"{sb.base_url}/sandbox/checkout/{syssn}", json={"action": action, "wallet": "wechat"},
+                           headers={"Origin": sb.base_url}, timeout=15).json()
+    assert answer["ok"], answer
+    redirect: str = answer["redirect"]
+    return redirect
+
+
+def _checkout(shop: Shop, amount: int) -> requests.Response:
+    if shop.json_bodies:
+        return shop.session.post(f"{shop.base}/checkout", json={"amount": amount}, allow_redirects=False, timeout=15)
+    return shop.session.post(f"{shop.base}/checkout", data={"amount": str(amount)}, allow_redirects=False, timeout=15)
+
+
+def test_hosted_checkout(checkout_shop: tuple[Shop, Sandbox]) -> None:
+    """Issue 26 (Flask, FastAPI): the shop's checkout route redirects to a signed checkout link; the customer pays
+    on the sandbox's checkstand; the shop receives the notification; the result page says paid.
+    A second order fails on the page and its result page says so."""
+    shop, sb = checkout_shop
+    answer = _checkout(shop, 1250)
+    assert answer.status_code == 303, answer.text
+    link = answer.headers["Location"]
+    assert link.startswith(f"{sb.base_url}/checkstand/#/?")
+    signed = sb.client().verify_checkout_url(link)  # signed with the shop's key
+    number = signed.out_trade_no
+    assert (signed.txamt, signed.params["notify_url"]) == (1250, f"{shop.base}/qfpay/notify")
+    assert sb.request_count() == 0  # a link: nothing was sent to QFPay
+
+    order = _checkstand(sb, link)
+    assert (order["out_trade_no"], order["txamt"], order["state"]) == (number, 1250, "pending")
+    back = _press(sb, order["syssn"], "pay")
+    assert back == f"{shop.base}/orders/{number}/result"
+    note = _delivered(sb, number, "payment")
+    assert [(a["status"], a["response"]) for a in note["attempts"]][-1] == (200, "SUCCESS")
+    assert _queries_for(sb, number) >= 1  # the shop confirmed by query
+    page = shop.get(f"/orders/{number}/result")
+    assert page.status_code == 200 and 'data-state="succeeded"' in page.text and "Paid" in page.text, page.text
+    assert shop.get(f"/orders/{number}").json()["syssn"] == order["syssn"]
+
+    answer = _checkout(shop, 400)
+    failing = sb.client().verify_checkout_url(answer.headers["Location"]).out_trade_no
+    order = _checkstand(sb, answer.headers["Location"])
+    back = _press(sb, order["syssn"], "fail")
+    assert back == f"{shop.base}/orders/{failing}/result"
+    page = shop.get(f"/orders/{failing}/result")
+    assert 'data-state="failed"' in page.text, page.text
 
 
 def _pins(path: Path) -> set[str]:

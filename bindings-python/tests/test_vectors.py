@@ -15,7 +15,7 @@ from conftest import VECTORS, load_vectors
 
 def test_every_vector_file_is_covered() -> None:
     files = sorted(p.stem for p in VECTORS.glob("*.json"))
-    assert files == ["notifications", "responses", "results", "signing", "validation"], files
+    assert files == ["checkout", "notifications", "responses", "results", "signing", "validation"], files
 
 
 # -- signing -----------------------------------------------------------------------------
@@ -126,16 +126,29 @@ def test_responses(case: dict[str, Any], canned_sandbox: Sandbox, strict_client:
 #: results.json's names are the core's snake_case, which are Python's own; the one exception is
 #: the error's code (the core's ``Error::code()``), ``QfPayError.code`` in Python.
 PY_NAMES: dict[str, str] = {"error_code": "code"}
-RESULT_KINDS = ("transaction", "notification", "duplicate_order")
+RESULT_KINDS = ("transaction", "notification", "duplicate_order", "payment")
+
+
+#: The typed objects a result holds (a payment's pay parameters), by field name.
+NESTED: dict[str, type] = {
+    "wechat_pay_params": qfpay.WechatPayParams,
+    "wechat_app_params": qfpay.WechatAppParams,
+    "alipay_pay_params": qfpay.AlipayPayParams,
+}
 
 
 def check_result(case: str, obj: Any, expect: dict[str, Any]) -> None:
     """Every expected key equals the result's attribute, of the same Python type (``True`` is
-    not ``1``; ``state`` and ``notify_type`` are str)."""
+    not ``1``; ``state`` and ``notify_type`` are str); a nested typed object (``None`` when
+    expected null) field by field, its ``raw`` as QFPay sent it."""
     for key, want in expect.items():
         name = PY_NAMES.get(key, key)
         assert hasattr(obj, name), f"{case}: {type(obj).__name__} has no {name!r}"
         got = getattr(obj, name)
+        if name in NESTED and want is not None:
+            assert isinstance(got, NESTED[name]), f"{case}: {name} is {got!r}"
+            check_result(f"{case}: {name}", got, want)
+            continue
         assert got == want and type(got) is type(want), f"{case}: {name} is {got!r}, expected {want!r}"
 
 
@@ -157,6 +170,11 @@ def test_results(case: dict[str, Any], canned_sandbox: Sandbox, strict_client: q
     elif kind == "notification":
         n = qfpay.verify_notification(case["body"].encode("utf-8"), case["signature"], case["key"])
         check_result(name, n, expect)
+    elif kind == "payment":
+        canned_sandbox.inject_fault("canned", 1, status=200, body=case["answer"])
+        payment = call(strict_client, "payment", case["request"])
+        assert isinstance(payment, qfpay.Payment)
+        check_result(name, payment, expect)
     else:
         for answer in case["answers"]:
             canned_sandbox.inject_fault("canned", 1, status=200, body=answer)
@@ -167,3 +185,49 @@ def test_results(case: dict[str, Any], canned_sandbox: Sandbox, strict_client: q
         assert e.existing is not None, f"{name}: no existing transaction"
         assert isinstance(e.existing, qfpay.Transaction)
         check_result(name, e.existing, expect["existing"])
+
+
+# -- checkout (hosted checkout links: built, read back, verified) ---------------------------
+
+def checkout_client(case: dict[str, Any]) -> qfpay.Client:
+    return qfpay.Client(
+        case["app_code"], case["key"], base_url=case["base_url"], sign_type=case.get("sign_type", "md5")
+    )
+
+
+def build_checkout(client: qfpay.Client, request: dict[str, Any]) -> qfpay.CheckoutLink:
+    r = dict(request)
+    return client.checkout_url(
+        r.pop("amount"), r.pop("currency"), r.pop("return_url"), r.pop("failed_url"), r.pop("notify_url"), **r
+    )
+
+
+def test_checkout_kinds_are_all_run() -> None:
+    assert {c["kind"] for c in load_vectors("checkout")} == {"sign", "verify"}
+
+
+@pytest.mark.parametrize("case", load_vectors("checkout"), ids=lambda c: c["name"])
+def test_checkout(case: dict[str, Any]) -> None:
+    client = checkout_client(case)
+    if case["kind"] == "sign":
+        link = build_checkout(client, case["request"])
+        assert isinstance(link, qfpay.CheckoutLink)
+        assert link.url == case["url"]
+        assert link.sign == case["sign"]
+        assert link.sign_type == case["sign_type"]
+        assert link.txamt == case["request"]["amount"]
+        unsigned = {k: v for k, v in link.params.items() if k != "sign"}
+        assert qfpay.string_to_sign(unsigned) == case["string_to_sign"]
+        back = client.verify_checkout_url(link.url)
+        assert back.url == link.url and back.sign == link.sign
+        assert back.params == link.params
+        assert back.out_trade_no == case["request"].get("out_trade_no", link.out_trade_no)
+    elif case["valid"]:
+        link = client.verify_checkout_url(case["url"])
+        assert link.appcode == case["app_code"]
+    else:
+        with pytest.raises(qfpay.SignatureError) as info:
+            client.verify_checkout_url(case["url"])
+        assert info.value.code == "signature"
+        if "reason" in case:
+            assert case["reason"] in str(info.value), str(info.value)

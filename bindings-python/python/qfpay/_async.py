@@ -6,15 +6,19 @@ and awaited; cancelling the awaiting task cancels the call."""
 from __future__ import annotations
 
 from types import TracebackType
-from typing import TYPE_CHECKING, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 
 from ._bridge import AsyncQueryPages, _abandon, _channel
-from ._qfpay import Cancellation, Client, Payment, QueryPage, Refund, Transaction, _check_concurrency
+from ._qfpay import Cancellation, CheckoutLink, Client, Payment, QueryPage, Refund, Transaction, _check_concurrency
 from ._types import (
     CallOptions,
     CancelOptions,
+    CashierOptions,
+    CheckoutOptions,
     ConfigOptions,
     EnvConfigOptions,
+    OauthOptions,
+    OpenidOptions,
     PaymentOptions,
     QrPaymentOptions,
     QueryOptions,
@@ -29,8 +33,8 @@ __all__ = ["AsyncClient", "AsyncQueryPages"]
 
 class AsyncClient:
     """An asyncio QFPay client. Same keywords, defaults and results as ``Client``; every
-    operation is a coroutine and nothing blocks the event loop, and no thread is held per call
-    (waits sleep on the I/O runtime). Share one client across tasks and event loops.
+    operation that talks to QFPay is a coroutine (the links built locally are plain calls), nothing
+    blocks the event loop, and no thread is held per call (waits sleep on the I/O runtime). Share one client across tasks and event loops.
     ``max_concurrency`` is accepted for compatibility and bounds nothing: calls in flight cost a
     small Rust task each. ``await client.aclose()`` (or ``async with``) is harmless."""
 
@@ -253,3 +257,62 @@ class AsyncClient:
         except BaseException:
             _abandon(channel, fut)
             raise
+
+    def checkout_url(self, amount: int, currency: str, return_url: str, failed_url: str, notify_url: str, **options: Unpack[CheckoutOptions]) -> CheckoutLink:
+        """Builds a signed hosted-checkout link (nothing is sent): send the customer to its url. A plain call here too, not a coroutine.
+
+        Raises:
+            ValidationError: an argument broke a rule; nothing was sent (``.field`` names it;
+                ``ArgumentTypeError``, also a ``TypeError``, for a wrong type).
+            QfPayError: any other failure.
+        """
+        return self._engine.checkout_url(amount, currency, return_url, failed_url, notify_url, **options)
+
+    def verify_checkout_url(self, url: str) -> CheckoutLink:
+        """Reads a checkout link back and verifies its signature with the client's key. A plain call here too, not a coroutine.
+
+        Raises:
+            ValidationError: an argument broke a rule; nothing was sent (``.field`` names it;
+                ``ArgumentTypeError``, also a ``TypeError``, for a wrong type).
+            SignatureError: the link is not signed with the client's key (the message says why).
+            QfPayError: any other failure.
+        """
+        return self._engine.verify_checkout_url(url)
+
+    def wechat_oauth_url(self, redirect_uri: str, **options: Unpack[OauthOptions]) -> str:
+        """The signed link that starts WeChat OAuth inside the WeChat browser (JSAPI, 800207). A plain call here too, not a coroutine.
+
+        Raises:
+            ValidationError: an argument broke a rule; nothing was sent (``.field`` names it;
+                ``ArgumentTypeError``, also a ``TypeError``, for a wrong type).
+            QfPayError: any other failure.
+        """
+        return self._engine.wechat_oauth_url(redirect_uri, **options)
+
+    async def get_wechat_openid(self, code: str, **options: Unpack[OpenidOptions]) -> str:
+        """Exchanges an OAuth code for the customer's openid (a new one for every payment).
+
+        Raises:
+            ValidationError: an argument broke a rule; nothing was sent (``.field`` names it;
+                ``ArgumentTypeError``, also a ``TypeError``, for a wrong type).
+            InvalidRequestError: QFPay refused a field of the request.
+            RequestTimeoutError: The call's deadline passed.
+            QfPayError: any other failure.
+        """
+        channel = _channel()
+        fut: asyncio.Future[str] = self._engine.get_wechat_openid(code, **options, _channel=channel)  # type: ignore[call-arg, assignment]
+        try:
+            return await fut
+        except BaseException:
+            _abandon(channel, fut)
+            raise
+
+    def cashier_url(self, amount: int, currency: str, pay_params: dict[str, Any] | str, mchntnm: str, redirect_url: str, **options: Unpack[CashierOptions]) -> str:
+        """QFPay's cashier link (/q/direct) that pays a JSAPI payment in the WeChat browser. A plain call here too, not a coroutine.
+
+        Raises:
+            ValidationError: an argument broke a rule; nothing was sent (``.field`` names it;
+                ``ArgumentTypeError``, also a ``TypeError``, for a wrong type).
+            QfPayError: any other failure.
+        """
+        return self._engine.cashier_url(amount, currency, pay_params, mchntnm, redirect_url, **options)

@@ -60,7 +60,7 @@ class QfPayError(Exception):
 
 
 class ApiError(QfPayError):
-    """Another QFPay error code."""
+    """Another QFPay error code (an undocumented one on a money-moving call is reconciled instead: status_unknown)."""
 
     code: ErrorCode = "api"
 

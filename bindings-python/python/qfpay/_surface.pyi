@@ -13,8 +13,12 @@ from ._qfpay import _Channel
 from ._types import (
     CallOptions,
     CancelOptions,
+    CashierOptions,
+    CheckoutOptions,
     ConfigOptions,
     EnvConfigOptions,
+    OauthOptions,
+    OpenidOptions,
     PaymentOptions,
     QrPaymentOptions,
     QueryOptions,
@@ -23,7 +27,7 @@ from ._types import (
     WaitOptions,
 )
 
-__all__ = ["Client", "QueryPages", "Payment", "Transaction", "QueryPage", "Refund", "Cancellation", "Notification", "__version__", "CORE_VERSION", "NOTIFICATION_ACK", "SANDBOX_APP_CODE", "SANDBOX_CLIENT_KEY"]
+__all__ = ["Client", "QueryPages", "Payment", "Transaction", "QueryPage", "Refund", "Cancellation", "Notification", "CheckoutLink", "WechatPayParams", "WechatAppParams", "AlipayPayParams", "__version__", "CORE_VERSION", "NOTIFICATION_ACK", "SANDBOX_APP_CODE", "SANDBOX_CLIENT_KEY"]
 
 #: The binding's version.
 __version__: str
@@ -40,8 +44,9 @@ SANDBOX_CLIENT_KEY: str
 @final
 class Client:
     """A synchronous QFPay client; thread-safe, the GIL is released during network waits. Every
-    operation also takes ``timeout=`` (seconds) and ``max_retries=`` for that call; every error
-    from a money-moving call names ``.out_trade_no``."""
+    operation that talks to QFPay also takes ``timeout=`` (seconds) and ``max_retries=`` for that
+    call (the links built locally take neither); every error from a money-moving call names
+    ``.out_trade_no``."""
 
     def __init__(self, app_code: str | None = None, client_key: str | None = None, **config: Unpack[ConfigOptions]) -> None:
         """A client configured by keywords (durations in seconds).
@@ -159,6 +164,49 @@ class Client:
             KeyboardInterrupt: Ctrl-C during the wait.
             QfPayError: any other failure.
         """
+    def checkout_url(self, amount: int, currency: str, return_url: str, failed_url: str, notify_url: str, **options: Unpack[CheckoutOptions]) -> CheckoutLink:
+        """Builds a signed hosted-checkout link (nothing is sent): send the customer to its url.
+
+        Raises:
+            ValidationError: an argument broke a rule; nothing was sent (``.field`` names it;
+                ``ArgumentTypeError``, also a ``TypeError``, for a wrong type).
+            QfPayError: any other failure.
+        """
+    def verify_checkout_url(self, url: str) -> CheckoutLink:
+        """Reads a checkout link back and verifies its signature with the client's key.
+
+        Raises:
+            ValidationError: an argument broke a rule; nothing was sent (``.field`` names it;
+                ``ArgumentTypeError``, also a ``TypeError``, for a wrong type).
+            SignatureError: the link is not signed with the client's key (the message says why).
+            QfPayError: any other failure.
+        """
+    def wechat_oauth_url(self, redirect_uri: str, **options: Unpack[OauthOptions]) -> str:
+        """The signed link that starts WeChat OAuth inside the WeChat browser (JSAPI, 800207).
+
+        Raises:
+            ValidationError: an argument broke a rule; nothing was sent (``.field`` names it;
+                ``ArgumentTypeError``, also a ``TypeError``, for a wrong type).
+            QfPayError: any other failure.
+        """
+    def get_wechat_openid(self, code: str, **options: Unpack[OpenidOptions]) -> str:
+        """Exchanges an OAuth code for the customer's openid (a new one for every payment).
+
+        Raises:
+            ValidationError: an argument broke a rule; nothing was sent (``.field`` names it;
+                ``ArgumentTypeError``, also a ``TypeError``, for a wrong type).
+            InvalidRequestError: QFPay refused a field of the request.
+            RequestTimeoutError: The call's deadline passed.
+            QfPayError: any other failure.
+        """
+    def cashier_url(self, amount: int, currency: str, pay_params: dict[str, Any] | str, mchntnm: str, redirect_url: str, **options: Unpack[CashierOptions]) -> str:
+        """QFPay's cashier link (/q/direct) that pays a JSAPI payment in the WeChat browser.
+
+        Raises:
+            ValidationError: an argument broke a rule; nothing was sent (``.field`` names it;
+                ``ArgumentTypeError``, also a ``TypeError``, for a wrong type).
+            QfPayError: any other failure.
+        """
 
 
 @final
@@ -217,7 +265,19 @@ class Payment:
         """The QR code content to show (QR pay types)."""
     @property
     def pay_url(self) -> str | None:
-        """Payment page URL (H5 / WAP pay types)."""
+        """Payment page URL (H5 / WAP / web pay types)."""
+    @property
+    def web_url(self) -> str | None:
+        """Web payment page URL, where QFPay answers web_url instead of pay_url."""
+    @property
+    def wechat_pay_params(self) -> WechatPayParams | None:
+        """WeChat JSAPI / mini-program pay parameters (800207, 800213)."""
+    @property
+    def wechat_app_params(self) -> WechatAppParams | None:
+        """WeChat in-app pay parameters (800210, 801010)."""
+    @property
+    def alipay_pay_params(self) -> AlipayPayParams | None:
+        """Alipay in-app pay parameters (801110, 801510)."""
     @property
     def chnlsn(self) -> str:
         """The wallet's transaction number, when known."""
@@ -456,3 +516,129 @@ class Notification:
     @property
     def raw(self) -> dict[str, Any]:
         """Every field QFPay sent."""
+
+
+@final
+class CheckoutLink:
+    """A signed hosted-checkout link (QFPay's checkstand page) and the values it carries."""
+
+    @property
+    def url(self) -> str:
+        """The link to send the customer to."""
+    @property
+    def out_trade_no(self) -> str:
+        """The merchant order number (generated when not given): query it or wait for its notification."""
+    @property
+    def txamt(self) -> int | None:
+        """Amount in minor units."""
+    @property
+    def txcurrcd(self) -> str:
+        """Currency code."""
+    @property
+    def txdtm(self) -> str:
+        """The request time signed."""
+    @property
+    def paysource(self) -> str:
+        """The paysource (ends in _checkout)."""
+    @property
+    def appcode(self) -> str:
+        """The app code the link was signed for."""
+    @property
+    def sign_type(self) -> str:
+        """md5 or sha256, as signed."""
+    @property
+    def sign(self) -> str:
+        """The signature (lowercase hex)."""
+    @property
+    def params(self) -> dict[str, Any]:
+        """Every parameter, decoded (sign included)."""
+
+
+@final
+class WechatPayParams:
+    """WeChat JSAPI / mini-program pay parameters (800207, 800213): pass raw to WeixinJSBridge or wx.requestPayment as it is."""
+
+    @property
+    def app_id(self) -> str:
+        """appId."""
+    @property
+    def time_stamp(self) -> str:
+        """timeStamp (Unix seconds, as text)."""
+    @property
+    def nonce_str(self) -> str:
+        """nonceStr."""
+    @property
+    def package(self) -> str:
+        """package (prepay_id=...)."""
+    @property
+    def sign_type(self) -> str:
+        """signType (MD5 by default)."""
+    @property
+    def pay_sign(self) -> str:
+        """paySign."""
+    @property
+    def raw(self) -> dict[str, Any]:
+        """The object as QFPay sent it, with WeChat's key names: what the page hands to WeChat."""
+
+
+@final
+class WechatAppParams:
+    """WeChat in-app pay parameters (800210, 801010) for the WeChat app SDK: pass raw to the app as it is."""
+
+    @property
+    def app_id(self) -> str:
+        """appid."""
+    @property
+    def partner_id(self) -> str:
+        """partnerid."""
+    @property
+    def prepay_id(self) -> str:
+        """prepayid."""
+    @property
+    def package(self) -> str:
+        """package (Sign=WXPay)."""
+    @property
+    def nonce_str(self) -> str:
+        """noncestr."""
+    @property
+    def timestamp(self) -> str:
+        """timestamp (Unix seconds; an integer in QFPay's JSON)."""
+    @property
+    def sign(self) -> str:
+        """sign."""
+    @property
+    def raw(self) -> dict[str, Any]:
+        """The object as QFPay sent it: what the app hands to the WeChat SDK."""
+
+
+@final
+class AlipayPayParams:
+    """Alipay in-app pay parameters (801110, 801510): pass raw to Alipay's SDK as it is."""
+
+    @property
+    def partner(self) -> str:
+        """partner."""
+    @property
+    def seller_id(self) -> str:
+        """seller_id."""
+    @property
+    def subject(self) -> str:
+        """subject."""
+    @property
+    def total_fee(self) -> str:
+        """total_fee: major units as text (10.00), never a float."""
+    @property
+    def currency(self) -> str:
+        """currency."""
+    @property
+    def service(self) -> str:
+        """service (mobile.securitypay.pay)."""
+    @property
+    def sign(self) -> str:
+        """sign (RSA)."""
+    @property
+    def sign_type(self) -> str:
+        """sign_type (RSA)."""
+    @property
+    def raw(self) -> dict[str, Any]:
+        """The object as QFPay sent it: every field, for Alipay's SDK."""

@@ -110,12 +110,22 @@ class PaymentOptions(CallOptions, total=False):
     extend_info: ExtendInfo | None
     #: no_credit to refuse credit cards (mainland wallets).
     limit_pay: str | None
+    #: Where the customer goes when the payment fails (web / WAP flows).
+    failed_url: str | None
+    #: Where the customer goes on cancelling (web / WAP flows).
+    cancel_url: str | None
+    #: Parameters this SDK does not name, as text, signed and sent like the rest; a typed field's name is refused.
+    extra_params: dict[str, str] | str | None
     #: The code scanned from the customer's wallet (consumer-presented pay types).
     auth_code: str | None
     #: Wallet tag (ALIPAYHK, ALIPAYCN).
     pay_tag: str | None
-    #: The payer's WeChat openid (JSAPI, mini programs).
+    #: The payer's WeChat openid (JSAPI 800207, mini-program 800213: required there).
     sub_openid: str | None
+    #: The payer's Alipay user id (service window 800107: required there; not sub_openid).
+    openid: str | None
+    #: The Alipay seller id (Alipay in-app 801110, 801510: required there).
+    seller_id: str | None
 
 
 class QrPaymentOptions(CallOptions, total=False):
@@ -145,6 +155,12 @@ class QrPaymentOptions(CallOptions, total=False):
     extend_info: ExtendInfo | None
     #: no_credit to refuse credit cards (mainland wallets).
     limit_pay: str | None
+    #: Where the customer goes when the payment fails (web / WAP flows).
+    failed_url: str | None
+    #: Where the customer goes on cancelling (web / WAP flows).
+    cancel_url: str | None
+    #: Parameters this SDK does not name, as text, signed and sent like the rest; a typed field's name is refused.
+    extra_params: dict[str, str] | str | None
 
 
 class QueryOptions(CallOptions, total=False):
@@ -196,3 +212,55 @@ class CancelOptions(CallOptions, total=False):
     mchid: str | None
     #: Device id.
     udid: str | None
+
+
+class CheckoutOptions(TypedDict, total=False):
+    """Optional arguments of ``checkout_url`` (by their QFPay names)."""
+
+    #: Merchant order number, unique per app code (generated when absent; on errors too).
+    out_trade_no: str | None
+    #: Request time, YYYY-MM-DD hh:mm:ss (now, in the client's offset, when absent).
+    txdtm: str | None
+    #: The checkout's source; must end in _checkout. Default: remotepay_checkout.
+    paysource: str | None
+    #: Where the customer goes on cancelling.
+    cancel_url: str | None
+    #: Sub-merchant id (agents; the client's mchid when absent).
+    mchntid: str | None
+    #: Goods shown on the page (at most 64 characters; QFPay advises 20).
+    goods_name: str | None
+    #: Device id.
+    udid: str | None
+    #: Minutes the wallet's QR code stays payable (5 to 120; WeChat, Alipay).
+    expired_time: int | None
+    #: Minutes the checkout page stays open (1 to 999).
+    checkout_expired_time: int | None
+    #: When the checkout page closes, YYYY-MM-DD hh:mm:ss in the client's offset (sent as Unix milliseconds); instead of checkout_expired_time.
+    checkout_expires_at: str | None
+    #: no_credit to refuse credit cards (WeChat).
+    limit_pay: str | None
+    #: The page's language: zh-hk, zh-cn or en.
+    lang: str | None
+
+
+class OauthOptions(TypedDict, total=False):
+    """Optional arguments of ``wechat_oauth_url`` (by their QFPay names)."""
+
+    #: Sub-merchant id (agents).
+    mchid: str | None
+
+
+class OpenidOptions(CallOptions, total=False):
+    """Optional arguments of ``get_wechat_openid`` (by their QFPay names), with the per-call options."""
+
+    #: Sub-merchant id (agents).
+    mchid: str | None
+
+
+class CashierOptions(TypedDict, total=False):
+    """Optional arguments of ``cashier_url`` (by their QFPay names)."""
+
+    #: Goods shown on the page (at most 64 characters).
+    goods_name: str | None
+    #: The cashier's region: hk, cn or th (the client's base URL's when absent; the local sandbox serves the page itself).
+    region: str | None

@@ -51,6 +51,8 @@ class Sandbox(_Sandbox):
     ``notify_time_scale`` shrinks the notification retry schedule (0.001 turns 2 minutes into
     120 ms; default 1.0). ``pending_queries`` (default 2): queries scenario 1002 answers
     "pending". ``slow_response`` (seconds, default 3): scenario 1005's delay.
+    ``strict_pay_types`` (default ``False``): refuse the legacy pay codes with ``1104``, as an
+    account without them would.
     """
 
     def __init__(
@@ -62,6 +64,7 @@ class Sandbox(_Sandbox):
         pending_queries: int | None = None,
         slow_response: float | None = None,
         port: int | None = None,
+        strict_pay_types: bool | None = None,
     ) -> None:
         """Starts the sandbox; see the class documentation for the settings.
 
@@ -82,6 +85,7 @@ class Sandbox(_Sandbox):
             pending_queries=pending_queries,
             slow_response=slow_response,
             port=port,
+            strict_pay_types=strict_pay_types,
         )
         self.merchants = [Merchant(*spec) for spec in specs]
 

@@ -1,16 +1,19 @@
 """A FastAPI shop that takes WeChat Pay through QFPay with ``qfpay.AsyncClient``:
-create → QR → notification → confirm by query → refund, and close an unpaid order.
+create → QR → notification → confirm by query → refund, and close an unpaid order; or QFPay's
+hosted checkout page: checkout link → the customer pays there → notification → result page.
 
     QFPAY_APP_CODE=... QFPAY_CLIENT_KEY=... QFPAY_ENV=live_test \
     SHOP_PUBLIC_URL=https://shop.example.com uvicorn main:app --host 127.0.0.1 --port 8000
 
 Every QFPay call is awaited: none blocks the event loop, and no handler waits for the customer
 (``wait_for_payment``); the notification and the order page's query tell when it is paid.
+``checkout_url`` sends nothing, so it is a plain call, not awaited.
 Orders live in SQLite (``SHOP_DB``, default ``shop.sqlite3``; microsecond calls, kept inline).
 """
 
 from __future__ import annotations
 
+import html
 import logging
 import os
 import sqlite3
@@ -19,7 +22,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
 import qfpay
@@ -103,6 +106,45 @@ async def create_order(new: NewOrder) -> JSONResponse:
     update(number, qrcode=payment.qrcode)
     return JSONResponse({"out_trade_no": number, "qrcode": payment.qrcode, "qr_svg": f"/orders/{number}/qr.svg"},
                         status_code=201)
+
+
+@app.post("/checkout", response_model=None)
+async def checkout(new: NewOrder) -> RedirectResponse | JSONResponse:
+    """Stores the order, then sends the customer to QFPay's hosted checkout page."""
+    number = qfpay.generate_out_trade_no()
+    with db() as conn:
+        conn.execute("INSERT INTO orders (out_trade_no, amount, currency, state) VALUES (?, ?, ?, 'pending')",
+                     (number, new.amount, new.currency))
+    result = f"{PUBLIC_URL}/orders/{number}/result"  # QFPay's redirects carry no result: the page queries
+    try:
+        link = client.checkout_url(new.amount, new.currency, result, result, f"{PUBLIC_URL}/qfpay/notify",
+                                   out_trade_no=number, goods_name="Coffee", cancel_url=f"{PUBLIC_URL}/")
+    except qfpay.ValidationError as e:
+        update(number, state="failed")
+        return JSONResponse({"error": "validation", "field": e.field, "rule": e.rule}, status_code=400)
+    return RedirectResponse(link.url, status_code=303)
+
+
+STATES = {"succeeded": "Paid", "pending": "Waiting for payment", "failed": "The payment failed",
+          "cancelled": "Cancelled"}
+
+
+@app.get("/orders/{number}/result", response_class=HTMLResponse)
+async def result_page(number: str) -> HTMLResponse:
+    """Where the checkout page sends the customer back: the order's state, queried while pending."""
+    row = load(number)
+    if row is None:
+        return HTMLResponse("<h1>No such order</h1>", status_code=404)
+    if row["state"] == "pending":
+        try:
+            await confirm(row)
+        except qfpay.QfPayError:
+            log.warning("order %s: the query failed", number)  # shown as waiting; reload asks again
+        row = load(number)
+        assert row is not None
+    state = str(row["state"])
+    return HTMLResponse(f'<h1>Order {html.escape(number)}</h1><p id="state" data-state="{html.escape(state)}">'
+                        f"{html.escape(STATES.get(state, state))}</p>")
 
 
 @app.get("/orders/{number}/qr.svg")

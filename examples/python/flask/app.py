@@ -1,4 +1,5 @@
-"""A Flask shop that takes WeChat Pay through QFPay: create → QR → notification → query → refund.
+"""A Flask shop that takes WeChat Pay through QFPay: create → QR → notification → query → refund;
+or QFPay's hosted checkout page: checkout link → the customer pays there → notification → result page.
 
     QFPAY_APP_CODE=... QFPAY_CLIENT_KEY=... QFPAY_ENV=live_test \
     SHOP_PUBLIC_URL=https://shop.example.com gunicorn -w 2 -b 127.0.0.1:8000 app:app
@@ -14,7 +15,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, jsonify, redirect, request
+from markupsafe import escape
+from werkzeug.wrappers import Response as Redirect
 
 import qfpay
 
@@ -68,7 +71,52 @@ def show(row: sqlite3.Row) -> dict[str, Any]:
 
 @app.get("/")
 def index() -> str:
-    return '<form method="post" action="/orders"><input name="amount" value="300"> HKD cents <button>Pay</button></form>'
+    return (
+        '<form method="post" action="/orders"><input name="amount" value="300"> HKD cents <button>Pay</button></form>'
+        '<form method="post" action="/checkout"><input name="amount" value="300"> HKD cents'
+        " <button>Pay on QFPay's checkout page</button></form>"
+    )
+
+
+@app.post("/checkout")
+def checkout() -> Redirect | tuple[Response, int]:
+    """Stores the order, then sends the customer to QFPay's hosted checkout page (a signed link:
+    nothing is sent to QFPay until the customer opens it)."""
+    amount, currency = int(request.form["amount"]), request.form.get("currency", "HKD")
+    number = qfpay.generate_out_trade_no()
+    with db() as conn:
+        conn.execute("INSERT INTO orders (out_trade_no, amount, currency, state) VALUES (?, ?, ?, 'pending')",
+                     (number, amount, currency))
+    result = f"{PUBLIC_URL}/orders/{number}/result"  # QFPay's redirects carry no result: the page queries
+    try:
+        link = client.checkout_url(amount, currency, result, result, f"{PUBLIC_URL}/qfpay/notify",
+                                   out_trade_no=number, goods_name="Coffee", cancel_url=f"{PUBLIC_URL}/")
+    except qfpay.ValidationError as e:
+        update(number, state="failed")
+        return jsonify(error="validation", field=e.field, rule=e.rule), 400
+    return redirect(link.url, 303)
+
+
+STATES = {"succeeded": "Paid", "pending": "Waiting for payment", "failed": "The payment failed",
+          "cancelled": "Cancelled"}
+
+
+@app.get("/orders/<number>/result")
+def result_page(number: str) -> tuple[str, int]:
+    """Where the checkout page sends the customer back (paid, failed or not): the state by query."""
+    row = load(number)
+    if row is None:
+        return "<h1>No such order</h1>", 404
+    if row["state"] == "pending":
+        try:
+            confirm(number)
+        except qfpay.QfPayError:
+            app.logger.warning("order %s: the query failed", number)  # shown as waiting; reload asks again
+        row = load(number)
+        assert row is not None
+    state = str(row["state"])
+    return (f'<h1>Order {escape(number)}</h1><p id="state" data-state="{escape(state)}">'
+            f'{escape(STATES.get(state, state))}</p>'), 200
 
 
 @app.post("/orders")

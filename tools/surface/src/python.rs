@@ -31,6 +31,10 @@ const OPTIONS: &[(&str, &str)] = &[
     ("query", "QueryOptions"),
     ("refund", "RefundOptions"),
     ("close", "CancelOptions"),
+    ("checkout_url", "CheckoutOptions"),
+    ("wechat_oauth_url", "OauthOptions"),
+    ("get_wechat_openid", "OpenidOptions"),
+    ("cashier_url", "CashierOptions"),
 ];
 
 /// Operations whose required arguments are keyword-only (`close(amount=, currency=, ...)`).
@@ -51,6 +55,8 @@ const RAISES: &[(&str, &[&str])] = &[
     ("close", &["order_state", "status_unknown"]),
     ("reverse", &["order_state", "status_unknown"]),
     ("wait_for_payment", &["declined", "status_unknown"]),
+    ("verify_checkout_url", &["signature"]),
+    ("get_wechat_openid", &["invalid_request", "timeout"]),
 ];
 /// The client's properties.
 const PROPERTIES: &[(&str, &str, &str)] = &[
@@ -95,7 +101,8 @@ fn option_type(o: &Opt) -> String {
         (_, Kind::Amount | Kind::Count | Kind::Offset) => "int",
         (_, Kind::Duration | Kind::Number) => "float",
         (_, Kind::ExtendInfo) => "ExtendInfo",
-        (_, Kind::Map) => "dict[str, Any]",
+        ("extra_params", Kind::Map) => "dict[str, str] | str",
+        (_, Kind::Map) => "dict[str, Any] | str",
         (_, Kind::Flag) => "bool",
     };
     format!("{ty} | None")
@@ -210,10 +217,14 @@ fn types() -> String {
             continue;
         };
         let fields: Vec<&Opt> = o.optional().collect();
-        let doc = format!(
-            "Optional arguments of ``{op}`` (by their QFPay names), with the per-call options."
-        );
-        typed_dict(&mut out, name, "CallOptions", &doc, &fields);
+        // An operation that sends nothing takes no per-call options.
+        let (base, with) = if o.call.is_empty() {
+            ("TypedDict", "")
+        } else {
+            ("CallOptions", ", with the per-call options")
+        };
+        let doc = format!("Optional arguments of ``{op}`` (by their QFPay names){with}.");
+        typed_dict(&mut out, name, base, &doc, &fields);
     }
     out
 }
@@ -348,7 +359,7 @@ fn env_vars() -> String {
 
 fn client(out: &mut String) {
     let config_raises = config_raises();
-    out.push_str("\n\n@final\nclass Client:\n    \"\"\"A synchronous QFPay client; thread-safe, the GIL is released during network waits. Every\n    operation also takes ``timeout=`` (seconds) and ``max_retries=`` for that call; every error\n    from a money-moving call names ``.out_trade_no``.\"\"\"\n\n");
+    out.push_str("\n\n@final\nclass Client:\n    \"\"\"A synchronous QFPay client; thread-safe, the GIL is released during network waits. Every\n    operation that talks to QFPay also takes ``timeout=`` (seconds) and ``max_retries=`` for that\n    call (the links built locally take neither); every error from a money-moving call names\n    ``.out_trade_no``.\"\"\"\n\n");
     out.push_str("    def __init__(self, app_code: str | None = None, client_key: str | None = None, **config: Unpack[ConfigOptions]) -> None:\n");
     method_doc(
         out,
@@ -399,7 +410,11 @@ fn op_sig(op: &Operation) -> OpSig {
         params.push("*".to_owned());
     }
     for a in op.args {
-        let ty = if a.kind == Kind::Amount { "int" } else { "str" };
+        let ty = match a.kind {
+            Kind::Amount => "int",
+            Kind::Map => "dict[str, Any] | str",
+            _ => "str",
+        };
         params.push(match a.default {
             Some(d) => format!("{}: {ty} = {d:?}", a.name),
             None => format!("{}: {ty}", a.name),
@@ -411,17 +426,22 @@ fn op_sig(op: &Operation) -> OpSig {
         });
     }
     let options = if op.call == WAIT_OPTIONS {
-        "WaitOptions"
+        Some("WaitOptions")
     } else {
         // An operation taking the same options as one listed (query_pages, reverse) shares
-        // its TypedDict.
+        // its TypedDict; one that sends nothing and has no options takes no keywords.
         OPTIONS
             .iter()
-            .find(|(n, _)| operation(n).is_some_and(|o| o.options == op.options))
-            .map_or("CallOptions", |(_, t)| t)
+            .find(|(n, _)| {
+                operation(n).is_some_and(|o| o.options == op.options && o.call == op.call)
+            })
+            .map(|(_, t)| *t)
+            .or((!op.call.is_empty()).then_some("CallOptions"))
     };
-    params.push(format!("**options: Unpack[{options}]"));
-    pass.push("**options".to_owned());
+    if let Some(options) = options {
+        params.push(format!("**options: Unpack[{options}]"));
+        pass.push("**options".to_owned());
+    }
     let returns = match op.returns {
         "list<QueryPage>" => "QueryPages".to_owned(),
         r => render(L, r),
@@ -445,7 +465,13 @@ fn op_sig(op: &Operation) -> OpSig {
         .iter()
         .find(|(n, _)| *n == op.name)
         .map_or(&[][..], |(_, c)| c);
-    raises.extend(extra.iter().map(|c| raise(c, error_doc(c))));
+    raises.extend(extra.iter().map(|c| match *c {
+        "signature" if !op.io => raise(
+            c,
+            "the link is not signed with the client's key (the message says why).",
+        ),
+        c => raise(c, error_doc(c)),
+    }));
     if op.call == WAIT_OPTIONS {
         raises.push((
             "KeyboardInterrupt".to_owned(),
@@ -467,13 +493,28 @@ fn op_sig(op: &Operation) -> OpSig {
     }
 }
 
+/// The `from ._types import (...)` lines: the keyword-option `TypedDict`s and `extra`, sorted.
+fn option_types(extra: &[&str]) -> String {
+    let mut names: Vec<&str> = ["CallOptions", "ConfigOptions", "EnvConfigOptions"]
+        .into_iter()
+        .chain(OPTIONS.iter().map(|(_, t)| *t))
+        .chain(extra.iter().copied())
+        .collect();
+    names.sort_unstable();
+    names.iter().map(|n| format!("    {n},\n")).collect()
+}
+
 fn stubs() -> String {
     let mut out = String::new();
     head(
         &mut out,
         "Stubs of the result classes (frozen: every attribute is read-only) and of ``Client``.",
     );
-    out.push_str("import asyncio\nfrom collections.abc import Iterator\nfrom typing import Any, Self, Unpack, final\n\nfrom ._bridge import QueryItems\nfrom ._qfpay import _Channel\nfrom ._types import (\n    CallOptions,\n    CancelOptions,\n    ConfigOptions,\n    EnvConfigOptions,\n    PaymentOptions,\n    QrPaymentOptions,\n    QueryOptions,\n    RefundOptions,\n    TransactionState,\n    WaitOptions,\n)\n");
+    let _ = writeln!(
+        out,
+        "import asyncio\nfrom collections.abc import Iterator\nfrom typing import Any, Self, Unpack, final\n\nfrom ._bridge import QueryItems\nfrom ._qfpay import _Channel\nfrom ._types import (\n{})",
+        option_types(&["TransactionState", "WaitOptions"])
+    );
     let constants: Vec<String> = CONSTANTS
         .iter()
         .map(|(c, _)| match *c {
@@ -521,8 +562,8 @@ fn stubs() -> String {
 
 const ASYNC_DOC: &str =
     "An asyncio QFPay client. Same keywords, defaults and results as ``Client``; every
-    operation is a coroutine and nothing blocks the event loop, and no thread is held per call
-    (waits sleep on the I/O runtime). Share one client across tasks and event loops.
+    operation that talks to QFPay is a coroutine (the links built locally are plain calls), nothing
+    blocks the event loop, and no thread is held per call (waits sleep on the I/O runtime). Share one client across tasks and event loops.
     ``max_concurrency`` is accepted for compatibility and bounds nothing: calls in flight cost a
     small Rust task each. ``await client.aclose()`` (or ``async with``) is harmless.";
 
@@ -533,7 +574,25 @@ fn async_client() -> String {
         &mut out,
         "``AsyncClient``: the operations of ``Client``, each started on the asyncio bridge (``_bridge``)\nand awaited; cancelling the awaiting task cancels the call.",
     );
-    out.push_str("from types import TracebackType\nfrom typing import TYPE_CHECKING, Unpack\n\nfrom ._bridge import AsyncQueryPages, _abandon, _channel\nfrom ._qfpay import Cancellation, Client, Payment, QueryPage, Refund, Transaction, _check_concurrency\nfrom ._types import (\n    CallOptions,\n    CancelOptions,\n    ConfigOptions,\n    EnvConfigOptions,\n    PaymentOptions,\n    QrPaymentOptions,\n    QueryOptions,\n    RefundOptions,\n)\n\nif TYPE_CHECKING:\n    import asyncio\n\n__all__ = [\"AsyncClient\", \"AsyncQueryPages\"]\n");
+    // The result classes the operations return (by name, in the surface's order).
+    let mut results: Vec<&str> = RESULTS
+        .iter()
+        .map(|(n, _, _)| *n)
+        .filter(|n| {
+            OPERATIONS.iter().any(|o| {
+                let r = o.returns.trim_end_matches('?');
+                r == *n || r.strip_prefix("list<").and_then(|t| t.strip_suffix('>')) == Some(n)
+            })
+        })
+        .collect();
+    results.extend(["Client", "_check_concurrency"]);
+    results.sort_unstable();
+    let _ = writeln!(
+        out,
+        "from types import TracebackType\nfrom typing import TYPE_CHECKING, Any, Unpack\n\nfrom ._bridge import AsyncQueryPages, _abandon, _channel\nfrom ._qfpay import {}\nfrom ._types import (\n{})\n\nif TYPE_CHECKING:\n    import asyncio\n\n__all__ = [\"AsyncClient\", \"AsyncQueryPages\"]",
+        results.join(", "),
+        option_types(&[])
+    );
     let _ = writeln!(
         out,
         "\n\nclass AsyncClient:\n    \"\"\"{ASYNC_DOC}\"\"\"\n\n    __slots__ = (\"_engine\", \"_max_concurrency\")\n"
@@ -581,6 +640,20 @@ fn async_client() -> String {
             }
         }
         let args = sig.pass.join(", ");
+        if !op.io {
+            // Nothing is sent: the same plain call as on `Client`, no coroutine.
+            let _ = writeln!(
+                out,
+                "\n    def {name}({}) -> {}:",
+                sig.params.join(", "),
+                sig.returns
+            );
+            sig.summary
+                .push_str(" A plain call here too, not a coroutine.");
+            method_doc(&mut out, &sig.summary, &sig.raises);
+            let _ = writeln!(out, "        return self._engine.{name}({args})");
+            continue;
+        }
         if sig.returns == "QueryPages" {
             let _ = writeln!(
                 out,
@@ -698,6 +771,44 @@ macro_rules! client_methods {{
                 .map(|o| format!("{}=None", L.option(o.name))),
         );
         let name = L.member(op.name);
+        if !op.io {
+            // Nothing is sent: run at once on the caller's thread, no channel, no call options.
+            let mut signature: Vec<String> = op.args.iter().map(|a| a.name.to_owned()).collect();
+            signature.push("**kw".to_owned());
+            let mut text: Vec<String> = ["$self".to_owned()]
+                .into_iter()
+                .chain(op.args.iter().map(|a| a.name.to_owned()))
+                .collect();
+            if op.optional().next().is_some() {
+                text.push("*".to_owned());
+                text.extend(op.optional().map(|o| format!("{}=None", L.option(o.name))));
+            }
+            let params: String = op
+                .args
+                .iter()
+                .map(|a| format!("{}: Arg<'_, '_>, ", a.name))
+                .collect();
+            let named: Vec<String> = op
+                .args
+                .iter()
+                .map(|a| format!("(\"{0}\", {0})", a.name))
+                .collect();
+            // self, py, the arguments, kw: clippy's limit is seven.
+            let allow = if op.args.len() + 3 > 7 {
+                "\n            #[allow(clippy::too_many_arguments)]"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                out,
+                "\n            #[doc = {:?}]{allow}\n            #[pyo3(signature = ({}), text_signature = \"({})\")]\n            fn {name}(&self, py: Python<'_>, {params}kw: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {{\n                self.local(py, &qfpay::surface::OPERATIONS[{i}], &[{}], kw)\n            }}",
+                sig.summary,
+                signature.join(", "),
+                text.join(", "),
+                named.join(", ")
+            );
+            continue;
+        }
         let params: String = op
             .args
             .iter()
@@ -731,7 +842,8 @@ macro_rules! client_methods {{
     out
 }
 
-const PACKAGE_DOC: &str = r#"qfpay: the QFPay Open API SDK (WeChat Pay QR payments, queries, refunds, notifications).
+const PACKAGE_DOC: &str = r#"qfpay: the QFPay Open API SDK (QR and online payments, hosted checkout links, queries,
+refunds, notifications).
 
 Every protocol rule (validation, signing, retries, reconciliation, error classification) is
 implemented once in the Rust core; this package is its Python face.
