@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # The Node binding's test command: install, take the addon, type-check the TypeScript usage
-# file, run every test (shared vectors, sandbox scenarios, the seed sample, the examples, the npm
-# packages' contents) and the example projects' tests (examples/node/*/test/). The
+# file, run every test (shared vectors, sandbox scenarios, online payments, the checkout in a
+# real headless Chromium, the seed sample, the examples, the npm packages' contents) and the
+# example projects' tests (examples/node/*/test/). The
 # addon is the shipped one (from $QFPAY_ARTIFACTS/node's platform tarball) when QFPAY_ARTIFACTS
 # is set (make test: scripts/dist.sh built it and ran `npm ci`), otherwise a debug build.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
+
+# Debian's Chromium for the real-browser test (tests/browser.test.js, driven by playwright-core,
+# which must never download a browser of its own).
+bash ../scripts/debian-packages.sh debian-packages.txt
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
 if [ -n "${QFPAY_ARTIFACTS:-}" ]; then
   [ -d node_modules ] || npm ci --no-audit --no-fund

@@ -15,7 +15,7 @@ class QfPayError extends Error {
     }
   }
 }
-/** Another QFPay error code. */
+/** Another QFPay error code (an undocumented one on a money-moving call is reconciled instead: status_unknown). */
 class ApiError extends QfPayError {}
 /** An argument broke a rule or had the wrong type; nothing was sent. */
 class ValidationError extends QfPayError {}

@@ -66,7 +66,7 @@ export interface QueryPages extends AsyncIterableIterator<QueryPage> {
   items(): AsyncIterableIterator<Transaction>
 }
 
-/** A QFPay client; every operation ({@link ClientOperations}) returns a Promise and never blocks the event loop. */
+/** A QFPay client; every operation that talks to QFPay ({@link ClientOperations}) returns a Promise and never blocks the event loop; those that only build a signed link return at once. */
 export declare class Client {
   /**
    * A client from options. One client holds one connection pool: create it once and share it.

@@ -222,8 +222,10 @@ const FROM_NATIVE = Symbol('qfpay.fromNative')
 
 
 /**
- * A QFPay client. Every operation returns a Promise and runs on the core's async runtime, off
- * the event loop. One client holds one connection pool: create it once and share it.
+ * A QFPay client. Every operation that talks to QFPay returns a Promise and runs on the core's
+ * async runtime, off the event loop; one that only builds a signed link (checkoutUrl,
+ * verifyCheckoutUrl, wechatOauthUrl, cashierUrl) returns at once. One client holds one
+ * connection pool: create it once and share it.
  */
 class Client {
   #native
@@ -292,6 +294,15 @@ class Client {
     })
   }
 
+  // An operation that does not talk to QFPay (a link built and signed locally): at once, on
+  // this thread, no Promise and no options (a second argument would be dropped: refused).
+  #run (method, first, rest) {
+    if (rest.length > 0 && rest.some((r) => r !== undefined)) {
+      throw invalid('options', `${method} takes one argument and no options (it sends nothing); put its fields in the request object`)
+    }
+    return JSON.parse(call(() => this.#native.run(method, prepare(first))))
+  }
+
   /**
    * Every page of a query, as an async iterator of pages; `.items()` iterates the
    * transactions across pages.
@@ -314,15 +325,22 @@ class Client {
     return this.queryPages(request, options).items()
   }
 
-  // The operations (createPayment, wechatQr, query, findPayment, refund, close, reverse,
-  // waitForPayment) from the core's table: one method each, `(requestOrOutTradeNo, options)`.
+  // The operations from the core's table: one method each. Those that talk to QFPay
+  // (createPayment, wechatQr, query, findPayment, refund, close, reverse, waitForPayment,
+  // getWechatOpenid) take `(requestOrText, options)` and return a Promise; the others
+  // (checkoutUrl, verifyCheckoutUrl, wechatOauthUrl, cashierUrl) take `(requestOrText)` and
+  // return their result at once.
   static {
     // `baseUrl`, `userAgent`, `appCode` and `mchid` (undefined when there is none).
     for (const name of ['baseUrl', 'userAgent', 'appCode', 'mchid']) {
       Object.defineProperty(this.prototype, name, { get () { return this.#config[name] ?? undefined }, configurable: true })
     }
-    for (const { method, movesMoney, orderNumber } of OPERATIONS) {
-      define(this, method, function (first, options) { return this.#invoke(method, first, options, movesMoney, orderNumber) })
+    for (const { method, movesMoney, orderNumber, io } of OPERATIONS) {
+      if (io) {
+        define(this, method, function (first, options) { return this.#invoke(method, first, options, movesMoney, orderNumber) })
+      } else {
+        define(this, method, function (first, ...rest) { return this.#run(method, first, rest) })
+      }
     }
     // `on(kind, listener)` (for each event of `kind`) and `off(kind, listener)`: the client's Events.
     for (const name of ['on', 'off']) define(this, name, function (kind, listener) { this.#events[name](kind, listener); return this })

@@ -94,6 +94,8 @@ export interface SandboxOptions {
   pendingQueries?: number
   /** A delay added before every answer. In milliseconds. */
   slowResponseMs?: number
+  /** Refuse the legacy pay codes (docs/pay-types.md) with 1104, as an account without them would. Default: `false`. */
+  strictPayTypes?: boolean
 }
 
 /** The request of `createPayment`: Creates a payment of any pay type. */
@@ -128,12 +130,22 @@ export interface PaymentRequest {
   extendInfo?: ExtendInfo
   /** no_credit to refuse credit cards (mainland wallets). */
   limitPay?: string
+  /** Where the customer goes when the payment fails (web / WAP flows). */
+  failedUrl?: string
+  /** Where the customer goes on cancelling (web / WAP flows). */
+  cancelUrl?: string
+  /** Parameters this SDK does not name, as text, signed and sent like the rest; a typed field's name is refused. */
+  extraParams?: Record<string, string> | string
   /** The code scanned from the customer's wallet (consumer-presented pay types). */
   authCode?: string
   /** Wallet tag (ALIPAYHK, ALIPAYCN). */
   payTag?: string
-  /** The payer's WeChat openid (JSAPI, mini programs). */
+  /** The payer's WeChat openid (JSAPI 800207, mini-program 800213: required there). */
   subOpenid?: string
+  /** The payer's Alipay user id (service window 800107: required there; not sub_openid). */
+  openid?: string
+  /** The Alipay seller id (Alipay in-app 801110, 801510: required there). */
+  sellerId?: string
 }
 
 /** The request of `wechatQr`: Creates a WeChat QR payment (800201): show its qrcode to the customer. */
@@ -166,6 +178,12 @@ export interface WechatQrRequest {
   extendInfo?: ExtendInfo
   /** no_credit to refuse credit cards (mainland wallets). */
   limitPay?: string
+  /** Where the customer goes when the payment fails (web / WAP flows). */
+  failedUrl?: string
+  /** Where the customer goes on cancelling (web / WAP flows). */
+  cancelUrl?: string
+  /** Parameters this SDK does not name, as text, signed and sent like the rest; a typed field's name is refused. */
+  extraParams?: Record<string, string> | string
 }
 
 /** The request of `query`: One page of transactions matching the filters. */
@@ -226,7 +244,79 @@ export interface CancelRequest {
   udid?: string
 }
 
-/** The client's operations (the `Client` class has them); every one returns a Promise and never blocks the event loop. */
+/** The request of `checkoutUrl`: Builds a signed hosted-checkout link (nothing is sent): send the customer to its url. */
+export interface CheckoutRequest {
+  /** Amount in integer minor units (300 is HK$3.00). */
+  amount: number
+  /** Currency code (HKD, CNY, ...). */
+  currency: Currency
+  /** Where the customer goes after paying. */
+  returnUrl: string
+  /** Where the customer goes when the payment fails. */
+  failedUrl: string
+  /** Where QFPay posts the notification. */
+  notifyUrl: string
+  /** Merchant order number, unique per app code (generated when absent; on errors too). */
+  outTradeNo?: string
+  /** Request time, YYYY-MM-DD hh:mm:ss (now, in the client's offset, when absent). */
+  txdtm?: string
+  /** The checkout's source; must end in _checkout. Default: `remotepay_checkout`. */
+  paysource?: string
+  /** Where the customer goes on cancelling. */
+  cancelUrl?: string
+  /** Sub-merchant id (agents; the client's mchid when absent). */
+  mchntid?: string
+  /** Goods shown on the page (at most 64 characters; QFPay advises 20). */
+  goodsName?: string
+  /** Device id. */
+  udid?: string
+  /** Minutes the wallet's QR code stays payable (5 to 120; WeChat, Alipay). */
+  expiredTime?: number
+  /** Minutes the checkout page stays open (1 to 999). */
+  checkoutExpiredTime?: number
+  /** When the checkout page closes, YYYY-MM-DD hh:mm:ss in the client's offset (sent as Unix milliseconds); instead of checkout_expired_time. */
+  checkoutExpiresAt?: string
+  /** no_credit to refuse credit cards (WeChat). */
+  limitPay?: string
+  /** The page's language: zh-hk, zh-cn or en. */
+  lang?: string
+}
+
+/** The request of `wechatOauthUrl`: The signed link that starts WeChat OAuth inside the WeChat browser (JSAPI, 800207). */
+export interface WechatOauthUrlRequest {
+  /** Where QFPay sends the customer back with code=... (at most 512 characters). */
+  redirectUri: string
+  /** Sub-merchant id (agents). */
+  mchid?: string
+}
+
+/** The request of `getWechatOpenid`: Exchanges an OAuth code for the customer's openid (a new one for every payment). */
+export interface WechatOpenidRequest {
+  /** The code QFPay appended to the redirect_uri (single use). */
+  code: string
+  /** Sub-merchant id (agents). */
+  mchid?: string
+}
+
+/** The request of `cashierUrl`: QFPay's cashier link (/q/direct) that pays a JSAPI payment in the WeChat browser. */
+export interface CashierRequest {
+  /** Amount in integer minor units (300 is HK$3.00). */
+  amount: number
+  /** Currency code (HKD, CNY, ...). */
+  currency: Currency
+  /** The JSAPI payment's WeChat pay parameters (its wechat_pay_params.raw, or their JSON text). */
+  payParams: Record<string, unknown> | string
+  /** The merchant's name shown on the page. */
+  mchntnm: string
+  /** Where the customer goes after paying. */
+  redirectUrl: string
+  /** Goods shown on the page (at most 64 characters). */
+  goodsName?: string
+  /** The cashier's region: hk, cn or th (the client's base URL's when absent; the local sandbox serves the page itself). */
+  region?: string
+}
+
+/** The client's operations (the `Client` class has them): each one that talks to QFPay returns a Promise and never blocks the event loop; each one that does not (a link built and signed locally) returns at once. */
 export interface ClientOperations {
   /**
    * Creates a payment of any pay type.
@@ -287,6 +377,34 @@ export interface ClientOperations {
    * @throws {ValidationError} for a bad order number or option; {@link DOMException} `AbortError` on abort.
    */
   waitForPayment(outTradeNo: string, options?: WaitOptions): Promise<Transaction>
+  /**
+   * Builds a signed hosted-checkout link (nothing is sent): send the customer to its url.
+   * @throws {ValidationError} a field broke a rule (at once: nothing is sent).
+   * @throws {ConfigError} the client has no key to sign with.
+   */
+  checkoutUrl(request: CheckoutRequest): CheckoutLink
+  /**
+   * Reads a checkout link back and verifies its signature with the client's key.
+   * @throws {SignatureError} the signature does not match the client's key, or the link's values were encoded wrongly (the message says which).
+   * @throws {ValidationError} the text is not a checkout link.
+   */
+  verifyCheckoutUrl(url: string): CheckoutLink
+  /**
+   * The signed link that starts WeChat OAuth inside the WeChat browser (JSAPI, 800207).
+   * @throws {ValidationError} `redirectUri` is empty or too long.
+   */
+  wechatOauthUrl(redirectUri: string | WechatOauthUrlRequest): string
+  /**
+   * Exchanges an OAuth code for the customer's openid (a new one for every payment).
+   * @throws {ApiError} QFPay refused the code (used before, or expired).
+   * @throws {ValidationError | NetworkError | RequestTimeoutError} as {@link Client.query}; {@link DOMException} `AbortError` on abort.
+   */
+  getWechatOpenid(code: string | WechatOpenidRequest, options?: CallOptions): Promise<string>
+  /**
+   * QFPay's cashier link (/q/direct) that pays a JSAPI payment in the WeChat browser.
+   * @throws {ValidationError} a field broke a rule, or `payParams` lacks WeChat's fields.
+   */
+  cashierUrl(request: CashierRequest): string
 }
 
 /** The kinds of events a client emits (`client.on(kind, fn)`). */
@@ -402,8 +520,16 @@ export interface Payment {
   paydtm: string
   /** The QR code content to show (QR pay types). */
   qrcode?: string
-  /** Payment page URL (H5 / WAP pay types). */
+  /** Payment page URL (H5 / WAP / web pay types). */
   payUrl?: string
+  /** Web payment page URL, where QFPay answers web_url instead of pay_url. */
+  webUrl?: string
+  /** WeChat JSAPI / mini-program pay parameters (800207, 800213). */
+  wechatPayParams?: WechatPayParams
+  /** WeChat in-app pay parameters (800210, 801010). */
+  wechatAppParams?: WechatAppParams
+  /** Alipay in-app pay parameters (801110, 801510). */
+  alipayPayParams?: AlipayPayParams
   /** The wallet's transaction number, when known. */
   chnlsn: string
   /** Card or buyer id, when any. */
@@ -562,6 +688,90 @@ export interface Notification {
   raw: Raw
 }
 
+/** A signed hosted-checkout link (QFPay's checkstand page) and the values it carries. */
+export interface CheckoutLink {
+  /** The link to send the customer to. */
+  url: string
+  /** The merchant order number (generated when not given): query it or wait for its notification. */
+  outTradeNo: string
+  /** Amount in minor units. */
+  txamt?: number
+  /** Currency code. */
+  txcurrcd: Currency
+  /** The request time signed. */
+  txdtm: string
+  /** The paysource (ends in _checkout). */
+  paysource: string
+  /** The app code the link was signed for. */
+  appcode: string
+  /** md5 or sha256, as signed. */
+  signType: string
+  /** The signature (lowercase hex). */
+  sign: string
+  /** Every parameter, decoded (sign included). */
+  params: Raw
+}
+
+/** WeChat JSAPI / mini-program pay parameters (800207, 800213): pass raw to WeixinJSBridge or wx.requestPayment as it is. */
+export interface WechatPayParams {
+  /** appId. */
+  appId: string
+  /** timeStamp (Unix seconds, as text). */
+  timeStamp: string
+  /** nonceStr. */
+  nonceStr: string
+  /** package (prepay_id=...). */
+  package: string
+  /** signType (MD5 by default). */
+  signType: string
+  /** paySign. */
+  paySign: string
+  /** The object as QFPay sent it, with WeChat's key names: what the page hands to WeChat. */
+  raw: Raw
+}
+
+/** WeChat in-app pay parameters (800210, 801010) for the WeChat app SDK: pass raw to the app as it is. */
+export interface WechatAppParams {
+  /** appid. */
+  appId: string
+  /** partnerid. */
+  partnerId: string
+  /** prepayid. */
+  prepayId: string
+  /** package (Sign=WXPay). */
+  package: string
+  /** noncestr. */
+  nonceStr: string
+  /** timestamp (Unix seconds; an integer in QFPay's JSON). */
+  timestamp: string
+  /** sign. */
+  sign: string
+  /** The object as QFPay sent it: what the app hands to the WeChat SDK. */
+  raw: Raw
+}
+
+/** Alipay in-app pay parameters (801110, 801510): pass raw to Alipay's SDK as it is. */
+export interface AlipayPayParams {
+  /** partner. */
+  partner: string
+  /** seller_id. */
+  sellerId: string
+  /** subject. */
+  subject: string
+  /** total_fee: major units as text (10.00), never a float. */
+  totalFee: string
+  /** currency. */
+  currency: Currency
+  /** service (mobile.securitypay.pay). */
+  service: string
+  /** sign (RSA). */
+  sign: string
+  /** sign_type (RSA). */
+  signType: string
+  /** The object as QFPay sent it: every field, for Alipay's SDK. */
+  raw: Raw
+}
+
 /** The stable error codes (`QfPayError.code`). */
 export type ErrorCode = 'validation' | 'config' | 'auth' | 'invalid_request' | 'declined' | 'duplicate_order' | 'order_state' | 'refund_rejected' | 'account' | 'server' | 'api' | 'rate_limited' | 'network' | 'timeout' | 'status_unknown' | 'decode' | 'signature'
 
@@ -646,7 +856,7 @@ export declare class ServerError extends ApiError {
   /** Always `'server'`. */
   readonly code: 'server'
 }
-/** Another QFPay error code. */
+/** Another QFPay error code (an undocumented one on a money-moving call is reconciled instead: status_unknown). */
 export declare class ApiError extends QfPayError {
 }
 /** Too many requests (HTTP 429); retry_after says how long to wait, when known. */

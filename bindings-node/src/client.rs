@@ -16,7 +16,8 @@ use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 use qfpay::ClientBuilder;
 use qfpay::events::{Event, Level, Observer};
-use qfpay::surface::{self, Lang, Request};
+use qfpay::surface::apply::Outcome;
+use qfpay::surface::{self, Lang, Request, WAIT_OPTIONS};
 use serde_json::Value;
 use tokio::sync::{Mutex, Notify};
 
@@ -150,6 +151,19 @@ impl NativeClient {
         Ok(())
     }
 
+    /// Runs `method`, an operation that does not talk to QFPay (a link built and signed
+    /// locally), at once: its result as JSON, or the error thrown.
+    #[napi]
+    pub fn run(&self, method: String, first: Option<Value>) -> napi::Result<String> {
+        let (op, req) = js(convert::request(&method, first))?;
+        if op.io {
+            return Err(napi::Error::from_reason(format!(
+                "{method} talks to QFPay: start it"
+            )));
+        }
+        js(surface::apply::perform_local(&self.client(), req).and_then(|o| outcome(&o)))
+    }
+
     /// Converts the arguments of `method` and returns its core future, yielding the result as
     /// JSON.
     fn prepare(
@@ -161,25 +175,36 @@ impl NativeClient {
         let base = self.client();
         let (op, req) = convert::request(method, first)?;
         let options = convert::value(options);
-        if op.name == "wait_for_payment"
-            && let Request::OrderNumber(no) = req
-        {
-            let wait = surface::apply::wait_options(Lang::Node, options)?;
-            return Ok(Box::pin(async move {
-                json(&base.wait_for_payment(&no, wait).await?)
-            }));
-        }
-        let c = surface::apply::call_options(&base, Lang::Node, options)?;
-        Ok(match req {
-            Request::Payment(r) => Box::pin(async move { json(&c.create_payment(r).await?) }),
-            Request::Query(r) => Box::pin(async move { json(&c.query(r).await?) }),
-            Request::OrderNumber(no) => Box::pin(async move { json(&c.find_payment(&no).await?) }),
-            Request::Refund(r) => Box::pin(async move { json(&c.refund(r).await?) }),
-            Request::Cancel(r) if op.name == "close" => {
-                Box::pin(async move { json(&c.close(r).await?) })
-            }
-            Request::Cancel(r) => Box::pin(async move { json(&c.reverse(r).await?) }),
-        })
+        // The operation's options are the wait options or the per-call options.
+        let waits = op
+            .call
+            .iter()
+            .map(|o| o.name)
+            .eq(WAIT_OPTIONS.iter().map(|o| o.name));
+        let (c, wait) = if waits {
+            (base, surface::apply::wait_options(Lang::Node, options)?)
+        } else {
+            let c = surface::apply::call_options(&base, Lang::Node, options)?;
+            (c, qfpay::Wait::default())
+        };
+        Ok(Box::pin(async move {
+            outcome(&surface::apply::perform(&c, op, req, wait).await?)
+        }))
+    }
+}
+
+/// An operation's result as the JSON text the wrapper parses (text results as JSON strings,
+/// `findPayment`'s absent payment as `null`).
+fn outcome(o: &Outcome) -> qfpay::Result<String> {
+    match o {
+        Outcome::Payment(p) => json(p),
+        Outcome::QueryPage(p) => json(p),
+        Outcome::Found(t) => json(t),
+        Outcome::Transaction(t) => json(t),
+        Outcome::Refund(r) => json(r),
+        Outcome::Cancellation(c) => json(c),
+        Outcome::CheckoutLink(l) => json(l),
+        Outcome::Text(t) => json(t),
     }
 }
 

@@ -7,6 +7,7 @@
 //! `Infinity` / `-Infinity` for a number JSON cannot hold.
 
 use qfpay::surface::apply::TYPE_MARKER;
+use qfpay::surface::spec::Kind;
 use qfpay::surface::{Lang, Operation, Request, Value, apply};
 use serde_json::Value as Json;
 
@@ -45,9 +46,10 @@ pub fn value(v: Option<Json>) -> Value {
 }
 
 /// The operation behind JavaScript method `method` (`createPayment` → `create_payment`) and
-/// its request from its JavaScript argument: the request object, or the order number of
-/// `findPayment(outTradeNo)` / `waitForPayment(outTradeNo)`. An argument that is not an object
-/// is named `request`.
+/// its request from its JavaScript argument: the request object, the order number of
+/// `findPayment(outTradeNo)` / `waitForPayment(outTradeNo)`, or the one text argument of
+/// `verifyCheckoutUrl(url)`, `wechatOauthUrl(redirectUri)`, `getWechatOpenid(code)`. An
+/// argument that is not an object is named `request`.
 pub fn request(method: &str, first: Option<Json>) -> qfpay::Result<(&'static Operation, Request)> {
     let op = qfpay::surface::OPERATIONS
         .iter()
@@ -55,11 +57,18 @@ pub fn request(method: &str, first: Option<Json>) -> qfpay::Result<(&'static Ope
     let op =
         op.ok_or_else(|| crate::results::invalid("method", format!("{method:?} is not a method")))?;
     let first = value(first);
-    let args = match op.args {
-        [only] if only.name == "out_trade_no" => {
-            Value::Map(vec![(Lang::Node.member(only.name), first)])
-        }
-        _ => first,
+    // One required argument and no options: it stands alone (`findPayment(outTradeNo)`,
+    // `verifyCheckoutUrl(url)`); one required text argument with options: the text alone, or
+    // a request object (`wechatOauthUrl(redirectUri)`, `wechatOauthUrl({ redirectUri, mchid })`).
+    let alone = match (op.args, &first) {
+        ([_], _) if op.options.is_empty() => true,
+        ([only], Value::Text(_) | Value::BadText) => only.kind == Kind::Text,
+        _ => false,
+    };
+    let args = if alone {
+        Value::Map(vec![(Lang::Node.member(op.args[0].name), first)])
+    } else {
+        first
     };
     match apply::request(Lang::Node, op, args) {
         Err(qfpay::Error::ArgumentType { field, rule }) if field == "options" => {

@@ -131,7 +131,13 @@ describe('surface.json', () => {
       const js = member(name)
       assert.equal(typeof qfpay.Client.prototype[js], 'function', `Client.prototype.${js}`)
       assert.ok(D.members('Client').has(js), `Client.${js} in the .d.ts`)
-      const requestType = { create_payment: 'PaymentRequest', wechat_qr: 'WechatQrRequest', query: 'QueryRequest', query_pages: 'QueryRequest', refund: 'RefundRequest', close: 'CancelRequest', reverse: 'CancelRequest', wait_for_payment: 'WaitOptions' }[name]
+      const requestType = {
+        create_payment: 'PaymentRequest', wechat_qr: 'WechatQrRequest', query: 'QueryRequest', query_pages: 'QueryRequest', refund: 'RefundRequest', close: 'CancelRequest', reverse: 'CancelRequest', wait_for_payment: 'WaitOptions',
+        checkout_url: 'CheckoutRequest', wechat_oauth_url: 'WechatOauthUrlRequest', get_wechat_openid: 'WechatOpenidRequest', cashier_url: 'CashierRequest'
+      }[name]
+      // An operation that sends nothing is synchronous: its declaration returns no Promise.
+      const decl = new RegExp(`^  ${js}\\(.*\\): (.*)$`, 'm').exec(DTS_TEXT)
+      if (name !== 'query_pages') assert.equal(/^Promise</.test(decl[1]), spec.io, `${js} returns ${decl[1]}`)
       if (!requestType) continue
       for (const field of [...spec.args, ...spec.options]) {
         if (name === 'wait_for_payment' && field === 'out_trade_no') continue
@@ -151,12 +157,21 @@ describe('surface.json', () => {
           refund: () => client.refund({ syssn: 'S', amount: 1, currency: 'HKD', ...bad }),
           close: () => client.close({ syssn: 'S', amount: 1, currency: 'HKD', ...bad }),
           reverse: () => client.reverse({ syssn: 'S', amount: 1, currency: 'HKD', ...bad }),
-          wait_for_payment: () => client.waitForPayment('qfX', bad)
-        }[name]()
-        const e = await rejection(p)
+          wait_for_payment: () => client.waitForPayment('qfX', bad),
+          checkout_url: () => client.checkoutUrl({ amount: 1, currency: 'HKD', returnUrl: 'https://a/r', failedUrl: 'https://a/f', notifyUrl: 'https://a/n', ...bad }),
+          wechat_oauth_url: () => client.wechatOauthUrl({ redirectUri: 'https://a/r', ...bad }),
+          get_wechat_openid: () => client.getWechatOpenid({ code: 'c', ...bad }),
+          cashier_url: () => client.cashierUrl({ amount: 1, currency: 'HKD', payParams: {}, mchntnm: 'M', redirectUrl: 'https://a/r', ...bad })
+        }[name]
+        const e = await rejection(Promise.resolve().then(p))
         assert.doesNotMatch(e.message, /is not an option/, `${name}.${js}`)
       }
     }
+    // Local operations return at once (no Promise), also given a request object.
+    const link = client.checkoutUrl({ amount: 1, currency: 'HKD', returnUrl: 'https://a/r', failedUrl: 'https://a/f', notifyUrl: 'https://a/n' })
+    assert.equal(typeof link.url, 'string')
+    assert.equal(client.verifyCheckoutUrl(link.url).sign, link.sign)
+    assert.equal(typeof client.wechatOauthUrl('https://a/r'), 'string')
     assert.match(DTS_TEXT,
       new RegExp(`default ${SURFACE.operations.wait_for_payment.defaults.timeout_seconds} 000 ms`), 'the wait default is documented')
   })
@@ -171,7 +186,15 @@ describe('surface.json', () => {
     const c = await client.close({ outTradeNo: open.outTradeNo, amount: 200, currency: 'HKD' })
     const body = JSON.stringify({ notify_type: 'payment', status: '1', syssn: p.syssn, out_trade_no: p.outTradeNo, txamt: '300', txcurrcd: 'HKD', pay_type: '800201', respcd: '0000', cancel: '0', txdtm: '', sysdtm: '', paydtm: '' })
     const n = qfpay.verifyNotification(body, qfpay.notificationSignature(body, sandbox.clientKey), sandbox.clientKey)
-    const results = { Payment: p, Transaction: t, QueryPage: page, Refund: r, Cancellation: c, Notification: n }
+    // The online payment results: a checkout link, and each pay type's parameters.
+    const checkoutLink = client.checkoutUrl({ amount: 300, currency: 'HKD', returnUrl: 'https://a/r', failedUrl: 'https://a/f', notifyUrl: 'https://a/n' })
+    const jsapi = await client.createPayment({ amount: 300, currency: 'HKD', payType: '800207', subOpenid: 'oOPENID' })
+    const app = await client.createPayment({ amount: 300, currency: 'HKD', payType: '800210' })
+    const alipay = await client.createPayment({ amount: 300, currency: 'HKD', payType: '801110', sellerId: '2088000000000000', goodsName: 'Tea', returnUrl: 'https://a/r' })
+    const results = {
+      Payment: p, Transaction: t, QueryPage: page, Refund: r, Cancellation: c, Notification: n, CheckoutLink: checkoutLink,
+      WechatPayParams: jsapi.wechatPayParams, WechatAppParams: app.wechatAppParams, AlipayPayParams: alipay.alipayPayParams
+    }
     for (const [type, fields] of Object.entries(SURFACE.results)) {
       const declaredFields = D.members(type)
       for (const f of fields) {

@@ -14,11 +14,13 @@ const { Client, Sandbox, ValidationError, ConfigError, QfPayError } = qfpay
 
 const SURFACE = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', 'tests', 'surface.json'), 'utf8'))
 const DURATIONS = new Set(['timeout', 'connect_timeout', 'reconcile_timeout', 'retry_base_delay', 'retry_max_delay', 'interval', 'max_interval', 'slow_response'])
-const NUMBERS = new Set(['max_retries', 'utc_offset_seconds', 'expired_time', 'page', 'page_size', 'amount', 'txamt'])
+const NUMBERS = new Set(['max_retries', 'utc_offset_seconds', 'expired_time', 'checkout_expired_time', 'page', 'page_size', 'amount', 'txamt'])
+// A JSAPI payment's WeChat pay parameters (cashierUrl's payParams).
+const PAY_PARAMS = { appId: 'wx0', timeStamp: '1700000000', nonceStr: 'n', package: 'prepay_id=p', signType: 'MD5', paySign: 'S' }
 const JS_FIELD = { txamt: 'amount', txcurrcd: 'currency' }
 const camel = (name) => name.replace(/_([a-z])/g, (_, c) => c.toUpperCase())
 const jsName = (name) => DURATIONS.has(name) ? camel(name) + 'Ms' : camel(JS_FIELD[name] || name)
-const qfName = (name) => ({ amount: 'txamt', currency: 'txcurrcd' })[name] || name
+const qfName = (name) => ({ amount: 'txamt', currency: 'txcurrcd', checkout_expires_at: 'checkout_expired_time' })[name] || name
 
 // Wrong values and the type the message must name.
 const WRONG = [
@@ -95,7 +97,13 @@ describe('wrong JavaScript types', () => {
       query: (r) => client.query({ ...r }),
       refund: (r) => client.refund({ syssn: '20230101000300020000000001', amount: 100, currency: 'HKD', ...r }),
       close: (r) => client.close({ outTradeNo: 'qfX', amount: 100, currency: 'HKD', ...r }),
-      reverse: (r) => client.reverse({ outTradeNo: 'qfX', amount: 100, currency: 'HKD', ...r })
+      reverse: (r) => client.reverse({ outTradeNo: 'qfX', amount: 100, currency: 'HKD', ...r }),
+      // The local operations throw at once (made a rejection here).
+      checkout_url: (r) => Promise.resolve().then(() => client.checkoutUrl({ amount: 100, currency: 'HKD', returnUrl: 'https://a/r', failedUrl: 'https://a/f', notifyUrl: 'https://a/n', ...r })),
+      wechat_oauth_url: (r) => Promise.resolve().then(() => client.wechatOauthUrl({ redirectUri: 'https://a/r', ...r })),
+      get_wechat_openid: (r) => client.getWechatOpenid({ code: 'c', ...r }),
+      cashier_url: (r) => Promise.resolve().then(() => client.cashierUrl({ amount: 100, currency: 'HKD', payParams: PAY_PARAMS, mchntnm: 'M', redirectUrl: 'https://a/r', ...r })),
+      verify_checkout_url: (r) => Promise.resolve().then(() => client.verifyCheckoutUrl(r.url))
     }
     const before = sandbox.requestCount()
     let n = 0
@@ -105,6 +113,19 @@ describe('wrong JavaScript types', () => {
         if (name === 'extend_info') continue // above
         for (const [what, make] of WRONG) {
           const e = await rejection(send({ [jsName(name)]: make() }))
+          if (name === 'pay_params') {
+            check(e, 'pay_params', `${op} payParams ${what}`)
+            n++
+            continue
+          }
+          if (name === 'extra_params') {
+            // A map of text: an object's non-text value is named by its dotted path.
+            const field = what === 'an object' ? 'extra_params.a' : 'extra_params'
+            check(e, field, `${op} extraParams ${what}`)
+            assert.match(e.message, what === 'an object' ? /must be text/ : /must be an object/, `${op} extraParams ${what}: ${e.message}`)
+            n++
+            continue
+          }
           check(e, qfName(name), `${op} ${jsName(name)} ${what}`)
           // The type expected, and the type given (an array's item is described as itself).
           assert.match(e.message, NUMBERS.has(name) ? /whole number/ : /string/, `${op} ${jsName(name)} ${what}: ${e.message}`)

@@ -5,7 +5,7 @@ const assert = require('node:assert/strict')
 const fs = require('node:fs')
 const { qfpay, vectors, resultName, toJs, operate, rejection, VECTORS } = require('./helpers.js')
 
-const KNOWN = ['signing.json', 'notifications.json', 'validation.json', 'responses.json', 'results.json']
+const KNOWN = ['signing.json', 'notifications.json', 'validation.json', 'responses.json', 'results.json', 'checkout.json']
 
 it('runs every vector file there is', () => {
   const files = fs.readdirSync(VECTORS).filter((f) => f.endsWith('.json')).sort()
@@ -169,12 +169,78 @@ describe('results.json (what typed results mean, computed values included)', () 
           assert.deepEqual(e.existing, page.data[0])
           break
         }
+        case 'payment': {
+          sandbox.injectFault({ kind: 'canned', count: 1, status: 200, body: c.answer })
+          const p = await client.createPayment(toJs(c.request))
+          checkPayment(p, c.expect)
+          break
+        }
         default:
           assert.fail(`unknown kind ${c.kind}`)
       }
     })
   }
+  // A payment's fields; the pay parameters are typed objects compared field by field (`raw` as
+  // QFPay sent it), absent (left out) where null is expected.
+  function checkPayment (p, expect) {
+    for (const [k, v] of Object.entries(expect)) {
+      const js = resultName(k)
+      if (v === null) {
+        assert.ok(!(js in p), `${js}: absent, got ${JSON.stringify(p[js])}`)
+      } else if (typeof v === 'object' && !Array.isArray(v)) {
+        assert.equal(typeof p[js], 'object', js)
+        const names = new Set(Object.keys(v).map(resultName))
+        for (const key of Object.keys(p[js])) assert.ok(names.has(key), `${js}.${key} is not expected`)
+        for (const [f, fv] of Object.entries(v)) {
+          assert.deepEqual(p[js][f === 'raw' ? 'raw' : resultName(f)], fv, `${js}.${f}`)
+        }
+      } else {
+        assert.deepEqual(p[js], v, js)
+      }
+    }
+    assert.equal(typeof p.raw, 'object')
+  }
   it('has every kind of case', () => {
-    assert.deepEqual([...kinds].sort(), ['duplicate_order', 'notification', 'transaction'])
+    assert.deepEqual([...kinds].sort(), ['duplicate_order', 'notification', 'payment', 'transaction'])
   })
+})
+
+describe('checkout.json (hosted checkout links, built and read back)', () => {
+  const clientOf = (c) => new qfpay.Client({ appCode: c.app_code, clientKey: c.key, baseUrl: c.base_url, ...(c.sign_type ? { signType: c.sign_type } : {}) })
+  for (const c of vectors('checkout.json')) {
+    it(`${c.kind}: ${c.name}`, () => {
+      const client = clientOf(c)
+      switch (c.kind) {
+        case 'sign': {
+          // Synchronous: no Promise, the link at once.
+          const link = client.checkoutUrl(toJs(c.request))
+          assert.ok(!(link instanceof Promise))
+          assert.equal(link.url, c.url)
+          assert.equal(link.sign, c.sign)
+          assert.equal(qfpay.stringToSign(Object.fromEntries(Object.entries(link.params).filter(([k]) => k !== 'sign'))), c.string_to_sign)
+          const back = client.verifyCheckoutUrl(link.url)
+          assert.equal(back.sign, c.sign)
+          assert.equal(back.outTradeNo, c.request.out_trade_no)
+          assert.equal(back.txamt, c.request.amount)
+          assert.deepEqual(back.params, link.params)
+          break
+        }
+        case 'verify': {
+          if (c.valid) {
+            assert.equal(typeof client.verifyCheckoutUrl(c.url).sign, 'string')
+          } else {
+            assert.throws(() => client.verifyCheckoutUrl(c.url), (e) => {
+              assert.ok(e instanceof qfpay.SignatureError, `expected a SignatureError, got ${e}`)
+              assert.equal(e.code, 'signature')
+              if (c.reason) assert.ok(e.message.includes(c.reason), `${e.message} lacks ${c.reason}`)
+              return true
+            })
+          }
+          break
+        }
+        default:
+          assert.fail(`unknown kind ${c.kind}`)
+      }
+    })
+  }
 })

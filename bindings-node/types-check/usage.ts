@@ -5,7 +5,8 @@ import {
   verifyNotification, sign, qr, NOTIFICATION_ACK, SANDBOX_APP_CODE, SANDBOX_CLIENT_KEY,
   generateOutTradeNo, DuplicateOrderError, ConfigError,
   type Payment, type Transaction, type Notification, type QueryPage, type ErrorCode,
-  type QfPayEvent, type EventKind, type TransactionState, type Currency, type SandboxOrder
+  type QfPayEvent, type EventKind, type TransactionState, type Currency, type SandboxOrder,
+  type CheckoutLink, type WechatPayParams, type WechatAppParams, type AlipayPayParams, SignatureError
 } from 'qfpay'
 import { createServer } from 'node:http'
 
@@ -35,6 +36,37 @@ async function main (): Promise<void> {
   for await (const p of client.queryPages({ pageSize: 100 })) console.log(p.page, p.data.length)
   await client.close({ outTradeNo: payment.outTradeNo, amount: 300, currency: 'HKD' }).catch(() => undefined)
   await client.reverse({ syssn: payment.syssn, amount: 300, currency: 'HKD' }).catch(() => undefined)
+
+  // Online payments: the local operations return at once (no Promise).
+  const link: CheckoutLink = client.checkoutUrl({
+    amount: 1250, currency: 'HKD', returnUrl: 'https://shop.example/paid', failedUrl: 'https://shop.example/failed',
+    notifyUrl: 'https://shop.example/notify', goodsName: 'Tea', checkoutExpiredTime: 15
+  })
+  const linkUrl: string = link.url
+  const back: CheckoutLink = client.verifyCheckoutUrl(linkUrl)
+  const linkParams: Record<string, unknown> = back.params
+  void linkParams
+  const oauth: string = client.wechatOauthUrl('https://shop.example/wechat')
+  const oauthAgent: string = client.wechatOauthUrl({ redirectUri: 'https://shop.example/wechat', mchid: 'M1' })
+  void oauth; void oauthAgent
+  const openid: string = await client.getWechatOpenid('code', { timeoutMs: 5000 })
+  const jsapi: Payment = await client.createPayment({ amount: 880, currency: 'HKD', payType: '800207', subOpenid: openid, extraParams: { new_field: 'v' } })
+  const wx: WechatPayParams | undefined = jsapi.wechatPayParams
+  const prepay: string | undefined = wx?.package
+  void prepay
+  if (wx) {
+    const cashier: string = client.cashierUrl({ amount: 880, currency: 'HKD', payParams: wx.raw, mchntnm: 'Tea House', redirectUrl: 'https://shop.example/done' })
+    void cashier
+  }
+  const app: WechatAppParams | undefined = jsapi.wechatAppParams
+  const alipay: AlipayPayParams | undefined = jsapi.alipayPayParams
+  const webUrl: string | undefined = jsapi.webUrl
+  void app; void alipay; void webUrl
+  try {
+    client.verifyCheckoutUrl(linkUrl + 'x')
+  } catch (e) {
+    if (e instanceof SignatureError) console.log(e.message)
+  }
 
   try {
     await client.wechatQr({ amount: 1003 })

@@ -2,7 +2,10 @@
 // as a server process, a QFPay sandbox in the test's process. Create → QR → the customer pays (the
 // sandbox's control API) → the sandbox posts the signed notification to the app, which verifies
 // it and confirms by query → refund; a tampered notification is refused (401, not a 500); an
-// unpaid order is closed. The project passes its app and its own `qfpay` module.
+// unpaid order is closed. The hosted checkout: the shop's route redirects to the link it built →
+// the sandbox's checkstand verifies it and the customer pays there (its page's endpoints) → the
+// shop receives the notification → the result page says paid. The project passes its app and
+// its own `qfpay` module.
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
@@ -63,6 +66,42 @@ export function checkoutFlow (name, APP, { Sandbox, notificationSignature }) {
       const orders = await (await fetch(`${sandbox.baseUrl}/sandbox/orders`)).json()
       assert.ok(orders.orders.some((o) => o.kind === 'refund' && o.txamt === 300), 'QFPay holds the refund')
       assert.equal(orders.orders.find((o) => o.out_trade_no === outTradeNo).state, 'refunded')
+    })
+
+    it('hosted checkout: the shop redirects to its signed link → pay on the checkstand → notification → result page', async () => {
+      const start = await fetch(`${url}/checkout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ amount: 1250 }), redirect: 'manual' })
+      assert.equal(start.status, 303, output)
+      const link = start.headers.get('location')
+      assert.ok(link.startsWith(`${sandbox.baseUrl}/checkstand/#/?`), link)
+      const outTradeNo = new URLSearchParams(link.slice(link.indexOf('?') + 1)).get('out_trade_no')
+      assert.equal((await order(outTradeNo)).state, 'pending')
+
+      // The customer's browser: the checkstand page, whose script verifies the link with the
+      // sandbox and pays (the same requests, made here).
+      assert.equal((await fetch(link)).status, 200)
+      const page = (path, body) => fetch(`${sandbox.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json())
+      const session = await page('/checkstand/session', { query: link.slice(link.indexOf('?') + 1) })
+      assert.equal(session.ok, true, JSON.stringify(session))
+      assert.equal(session.order.txamt, 1250)
+      const paid = await page(`/sandbox/checkout/${session.order.syssn}`, { action: 'pay', wallet: 'wechat' })
+      assert.equal(paid.ok, true, JSON.stringify(paid))
+      assert.equal(paid.redirect, `${url}/checkout/result?order=${outTradeNo}`)
+
+      // The shop's notification route confirmed it, and the result page says so.
+      await until('the notification', async () => (await order(outTradeNo)).state === 'paid')
+      const result = await fetch(paid.redirect)
+      assert.equal(result.status, 200)
+      assert.match(await result.text(), /data-state="paid">Paid/)
+    })
+
+    it('hosted checkout: a failed payment comes back to a result page that says not paid', async () => {
+      const start = await fetch(`${url}/checkout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ amount: 700 }), redirect: 'manual' })
+      const link = start.headers.get('location')
+      const page = (path, body) => fetch(`${sandbox.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json())
+      const session = await page('/checkstand/session', { query: link.slice(link.indexOf('?') + 1) })
+      const failed = await page(`/sandbox/checkout/${session.order.syssn}`, { action: 'fail' })
+      const result = await fetch(failed.redirect)
+      assert.match(await result.text(), /data-state="pending">Not paid \(failed\)/)
     })
 
     it('a tampered or unsigned notification is refused with 401, never a 500', async () => {

@@ -1,4 +1,5 @@
-// A WeChat Pay QR checkout on Express: create → QR → notification → confirm by query → refund / close.
+// A WeChat Pay QR checkout on Express: create → QR → notification → confirm by query → refund / close;
+// and QFPay's hosted checkout: a signed link → QFPay's page → notification → the result page.
 import express from 'express'
 import { Client, generateOutTradeNo, qr, verifyNotification, NOTIFICATION_ACK, QfPayError, SignatureError, StatusUnknownError } from 'qfpay'
 
@@ -41,6 +42,30 @@ app.post('/qfpay/notify', express.raw({ type: '*/*', limit: '64kb' }), async (re
     if (t?.isPaid && t.txamt === order.amount && order.state !== 'refunded') Object.assign(order, { state: 'paid', syssn: t.syssn })
   }
   res.type('text/plain').send(NOTIFICATION_ACK)   // idempotent: QFPay resends until it reads SUCCESS
+})
+
+// Hosted checkout: store the order, build the signed link (at once: nothing is sent), send the
+// customer to QFPay's page. The notification route above confirms it; the customer comes back
+// to the result page, which asks QFPay (never the redirect's parameters).
+app.post('/checkout', express.json(), (req, res) => {
+  const amount = Number(req.body?.amount)       // minor units
+  const outTradeNo = generateOutTradeNo()
+  orders.set(outTradeNo, { amount, state: 'pending' })
+  const result = `${publicUrl()}/checkout/result?order=${outTradeNo}`
+  const link = client.checkoutUrl({
+    amount, currency: 'HKD', outTradeNo, goodsName: 'Coffee beans',
+    returnUrl: result, failedUrl: result, notifyUrl: `${publicUrl()}/qfpay/notify`
+  })
+  res.redirect(303, link.url)
+})
+app.get('/checkout/result', async (req, res) => {
+  const outTradeNo = String(req.query.order ?? '')
+  const order = orders.get(outTradeNo)
+  if (!order) return res.status(404).type('text/plain').send('no such order')
+  const t = await client.findPayment(outTradeNo)
+  if (t?.isPaid && t.txamt === order.amount && order.state === 'pending') Object.assign(order, { state: 'paid', syssn: t.syssn })
+  const said = order.state === 'paid' ? 'Paid: thank you!' : `Not paid (${t?.state ?? 'not started'}).`
+  res.type('html').send(`<!doctype html><title>Your order</title><h1>Order ${outTradeNo}</h1><p id="state" data-state="${order.state}">${said}</p>`)
 })
 
 app.get('/orders/:id', (req, res) => {

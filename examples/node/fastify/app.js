@@ -1,4 +1,5 @@
-// A WeChat Pay QR checkout on Fastify: create → QR → notification → confirm by query → refund / close.
+// A WeChat Pay QR checkout on Fastify: create → QR → notification → confirm by query → refund / close;
+// and QFPay's hosted checkout: a signed link → QFPay's page → notification → the result page.
 import Fastify from 'fastify'
 import { Client, generateOutTradeNo, qr, verifyNotification, NOTIFICATION_ACK, QfPayError, SignatureError, StatusUnknownError } from 'qfpay'
 
@@ -46,6 +47,30 @@ app.register(async (scope) => {
     }
     return reply.type('text/plain').send(NOTIFICATION_ACK) // idempotent: QFPay resends until it reads SUCCESS
   })
+})
+
+// Hosted checkout: store the order, build the signed link (at once: nothing is sent), send the
+// customer to QFPay's page. The notification route above confirms it; the customer comes back
+// to the result page, which asks QFPay (never the redirect's parameters).
+app.post('/checkout', async (req, reply) => {
+  const amount = Number(req.body?.amount)       // minor units
+  const outTradeNo = generateOutTradeNo()
+  orders.set(outTradeNo, { amount, state: 'pending' })
+  const result = `${publicUrl()}/checkout/result?order=${outTradeNo}`
+  const link = client.checkoutUrl({
+    amount, currency: 'HKD', outTradeNo, goodsName: 'Coffee beans',
+    returnUrl: result, failedUrl: result, notifyUrl: `${publicUrl()}/qfpay/notify`
+  })
+  return reply.redirect(link.url, 303)
+})
+app.get('/checkout/result', async (req, reply) => {
+  const outTradeNo = String(req.query.order ?? '')
+  const order = orders.get(outTradeNo)
+  if (!order) return reply.code(404).type('text/plain').send('no such order')
+  const t = await client.findPayment(outTradeNo)
+  if (t?.isPaid && t.txamt === order.amount && order.state === 'pending') Object.assign(order, { state: 'paid', syssn: t.syssn })
+  const said = order.state === 'paid' ? 'Paid: thank you!' : `Not paid (${t?.state ?? 'not started'}).`
+  return reply.type('text/html').send(`<!doctype html><title>Your order</title><h1>Order ${outTradeNo}</h1><p id="state" data-state="${order.state}">${said}</p>`)
 })
 
 app.get('/orders/:id', async (req, reply) => {

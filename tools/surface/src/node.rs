@@ -7,7 +7,8 @@
 //!   `PayType`, `QueryPages`, `RawBody`, `SandboxMerchant`) back.
 //! - `bindings-node/lib/error-classes.js`: the error classes themselves and `ERROR_CLASSES`.
 //! - `bindings-node/lib/operations.js`: the client's operations (method name, whether it moves
-//!   money, whether its argument is an order number), which `lib/index.js` turns into methods;
+//!   money, whether its argument is an order number, whether it talks to QFPay: one that does
+//!   not is a plain synchronous method), which `lib/index.js` turns into methods;
 //!   `surface.d.ts` declares them (`ClientOperations`, merged into the `Client` class).
 
 use std::fmt::Write;
@@ -35,6 +36,10 @@ const REQUESTS: &[(&str, &str)] = &[
     ("query", "QueryRequest"),
     ("refund", "RefundRequest"),
     ("close", "CancelRequest"),
+    ("checkout_url", "CheckoutRequest"),
+    ("wechat_oauth_url", "WechatOauthUrlRequest"),
+    ("get_wechat_openid", "WechatOpenidRequest"),
+    ("cashier_url", "CashierRequest"),
 ];
 
 /// Node's own options beside the core's (`name`, type, doc), per options interface.
@@ -88,16 +93,18 @@ fn operations() -> String {
     let mut out = crate::banner("//");
     out.push_str(
         "// The client's operations, from the core's table: each method's name, whether it moves\n\
-         // money, and whether its argument is an order number (else a request object).\n\
+         // money, whether its argument is an order number (else a request object), and whether it\n\
+         // talks to QFPay (`io`; one that does not is a synchronous method without options).\n\
          'use strict'\n\nmodule.exports = Object.freeze([\n",
     );
     let rows: Vec<String> = methods()
         .map(|op| {
             format!(
-                "  {{ method: '{}', movesMoney: {}, orderNumber: {} }}",
+                "  {{ method: '{}', movesMoney: {}, orderNumber: {}, io: {} }}",
                 L.member(op.name),
                 op.moves_money,
-                order_number(op)
+                order_number(op),
+                op.io
             )
         })
         .collect();
@@ -175,6 +182,35 @@ const THROWS: &[(&str, &[&str])] = &[
             "{ValidationError} for a bad order number or option; {@link DOMException} `AbortError` on abort.",
         ],
     ),
+    (
+        "checkout_url",
+        &[
+            "{ValidationError} a field broke a rule (at once: nothing is sent).",
+            "{ConfigError} the client has no key to sign with.",
+        ],
+    ),
+    (
+        "verify_checkout_url",
+        &[
+            "{SignatureError} the signature does not match the client's key, or the link's values were encoded wrongly (the message says which).",
+            "{ValidationError} the text is not a checkout link.",
+        ],
+    ),
+    (
+        "wechat_oauth_url",
+        &["{ValidationError} `redirectUri` is empty or too long."],
+    ),
+    (
+        "get_wechat_openid",
+        &[
+            "{ApiError} QFPay refused the code (used before, or expired).",
+            "{ValidationError | NetworkError | RequestTimeoutError} as {@link Client.query}; {@link DOMException} `AbortError` on abort.",
+        ],
+    ),
+    (
+        "cashier_url",
+        &["{ValidationError} a field broke a rule, or `payParams` lacks WeChat's fields."],
+    ),
 ];
 
 /// `ClientOperations`: each operation's method, from the core's table.
@@ -182,7 +218,7 @@ fn client_operations(out: &mut String) {
     doc(
         out,
         "",
-        "The client's operations (the `Client` class has them); every one returns a Promise and never blocks the event loop.",
+        "The client's operations (the `Client` class has them): each one that talks to QFPay returns a Promise and never blocks the event loop; each one that does not (a link built and signed locally) returns at once.",
     );
     out.push_str("export interface ClientOperations {\n");
     for op in OPERATIONS {
@@ -199,8 +235,12 @@ fn client_operations(out: &mut String) {
                     .any(|o| o.name == *n && names(o) == names(op))
             })
             .map(|r| r.1);
+        // One required text argument: the text alone, or (with its options) a request object.
         let arg = match request {
             Some(r) if op.args.is_empty() => format!("request?: {r}"),
+            Some(r) if matches!(op.args, [a] if a.kind == Kind::Text) => {
+                format!("{}: string | {r}", L.member(op.args[0].name))
+            }
             Some(r) => format!("request: {r}"),
             None => format!("{}: string", L.member(op.args[0].name)),
         };
@@ -210,11 +250,19 @@ fn client_operations(out: &mut String) {
             .map(|o| o.name)
             .eq(WAIT_OPTIONS.iter().map(|o| o.name));
         let options = if wait { "WaitOptions" } else { "CallOptions" };
-        // `queryPages` is an async iterator (`QueryPages`, declared in lib/index.d.ts).
+        // `queryPages` is an async iterator (`QueryPages`, declared in lib/index.d.ts); an
+        // operation that does not talk to QFPay returns at once.
+        let result = |t: &str| field_type("", t).0;
         let returns = match (op.name, op.returns.strip_suffix('?')) {
             ("query_pages", _) => "QueryPages".to_owned(),
-            (_, Some(t)) => format!("Promise<{t} | null>"),
-            (_, None) => format!("Promise<{}>", op.returns),
+            _ if !op.io => result(op.returns),
+            (_, Some(t)) => format!("Promise<{} | null>", result(t)),
+            (_, None) => format!("Promise<{}>", result(op.returns)),
+        };
+        let params = if op.io {
+            format!("{arg}, options?: {options}")
+        } else {
+            arg
         };
         let _ = writeln!(out, "  /**\n   * {}", op.doc);
         for t in THROWS
@@ -224,11 +272,7 @@ fn client_operations(out: &mut String) {
         {
             let _ = writeln!(out, "   * @throws {t}");
         }
-        let _ = writeln!(
-            out,
-            "   */\n  {}({arg}, options?: {options}): {returns}",
-            L.member(op.name)
-        );
+        let _ = writeln!(out, "   */\n  {}({params}): {returns}", L.member(op.name));
     }
     out.push_str("}\n\n");
 }
@@ -450,6 +494,9 @@ fn input_type(opt: &Opt) -> &'static str {
         ("rate_limit", Kind::Flag) => "boolean | { perSecond?: number, perMinute?: number }",
         ("pay_type", Kind::Text) => "PayType",
         ("pay_type", Kind::TextList) => "PayType | PayType[]",
+        // A map of text, or its JSON text.
+        ("extra_params", Kind::Map) => "Record<string, string> | string",
+        ("pay_params", Kind::Map) => "Record<string, unknown> | string",
         (_, Kind::Text | Kind::Secret) => "string",
         (_, Kind::TextList) => "string | string[]",
         (_, Kind::Currency) => "Currency",
