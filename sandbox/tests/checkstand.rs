@@ -55,29 +55,9 @@ fn link(sb: &Sandbox, key: &str, req: &CheckoutRequest, otn: &str) -> CheckoutLi
 /// What the page's script posts: the query text after `#/?`.
 async fn open(sb: &Sandbox, url: &str) -> Value {
     let query = url.split_once("#/?").map_or(url, |(_, q)| q);
-    let r = http()
-        .post(format!("{}/checkstand/session", sb.base_url()))
-        .header("Origin", sb.base_url())
-        .header("Content-Type", "application/json")
-        .body(json!({ "query": query }).to_string())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    serde_json::from_str(&r.text().await.unwrap()).unwrap()
-}
-
-async fn act(sb: &Sandbox, syssn: &str, body: Value) -> (u16, Value) {
-    let r = http()
-        .post(format!("{}/sandbox/checkout/{syssn}", sb.base_url()))
-        .header("Origin", sb.base_url())
-        .header("Content-Type", "application/json")
-        .body(body.to_string())
-        .send()
-        .await
-        .unwrap();
-    let st = r.status().as_u16();
-    (st, serde_json::from_str(&r.text().await.unwrap()).unwrap())
+    let (status, v) = page_post(sb, "/checkstand/session", json!({ "query": query })).await;
+    assert_eq!(status, 200);
+    v
 }
 
 #[tokio::test]

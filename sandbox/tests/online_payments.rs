@@ -30,19 +30,6 @@ async fn payment(sb: &qfpay_sandbox::Sandbox, pay_type: &str, extra: &[(&str, &s
     call(sb, "/trade/v1/payment", APP, KEY, &p).await.1
 }
 
-/// POSTs a page action as the sandbox's own page does.
-async fn act(sb: &qfpay_sandbox::Sandbox, syssn: &str, body: Value) -> (u16, Value) {
-    let r = http()
-        .post(format!("{}/sandbox/checkout/{syssn}", sb.base_url()))
-        .header("Origin", sb.base_url())
-        .header("Content-Type", "application/json")
-        .body(body.to_string())
-        .send()
-        .await
-        .unwrap();
-    (r.status().as_u16(), json_of(r).await)
-}
-
 async fn json_of(r: reqwest::Response) -> Value {
     serde_json::from_str(&r.text().await.unwrap()).unwrap()
 }

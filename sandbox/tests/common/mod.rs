@@ -191,3 +191,26 @@ pub async fn wire(sb: &Sandbox, request: &[u8]) -> (u16, String, Vec<u8>) {
         String::from_utf8_lossy(&buf)
     );
 }
+
+/// POSTs JSON to one of the sandbox's page endpoints as its own pages do (same origin): the
+/// status and the JSON answer (`/checkstand/session`, `/sandbox/checkout/<syssn>`).
+pub async fn page_post(sb: &Sandbox, path: &str, body: Value) -> (u16, Value) {
+    let r = http()
+        .post(format!("{}{path}", sb.base_url()))
+        .header("Origin", sb.base_url())
+        .header("Content-Type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    (
+        status,
+        serde_json::from_str(&r.text().await.unwrap()).unwrap(),
+    )
+}
+
+/// A page action (`pay`, `fail`, `cancel`) on order `syssn`.
+pub async fn act(sb: &Sandbox, syssn: &str, body: Value) -> (u16, Value) {
+    page_post(sb, &format!("/sandbox/checkout/{syssn}"), body).await
+}
