@@ -7,7 +7,10 @@ port, configured by QFPAY_* and PUBLIC_URL), then over HTTP: create a payment wi
 project's notify URL -> its QR code -> the customer pays (sandbox control API) -> the sandbox
 delivers the signed notification to the project, which verifies the raw body and answers
 SUCCESS -> the order confirmed by query -> a tampered and an unsigned notification refused with
-401 (never a 500) -> refund -> an unpaid order closed. Standard library only.
+401 (never a 500) -> refund -> an unpaid order closed; then a hosted checkout: the project's
+route redirects to the signed link -> the sandbox's checkstand verifies it (as its page
+posts it) -> pay -> the notification verified by the project -> its result page says paid.
+Standard library only.
 """
 import json
 import os
@@ -76,9 +79,14 @@ def flow(app, sandbox):
         check(time.time() < deadline, f"no verified notification within 30 s: {o}")
         time.sleep(0.2)
     check(o["paid"] is True, f"paid: {o}")
-    _, notes = jget("GET", f"{sandbox}/sandbox/notifications")
-    mine = [n for n in notes["notifications"] if n["out_trade_no"] == no and n["notify_type"] == "payment"]
-    check(mine, f"the sandbox sent no notification for {no}: {notes}")
+    # The project answered SUCCESS; the sandbox records the delivery once it has read that answer.
+    while True:
+        _, notes = jget("GET", f"{sandbox}/sandbox/notifications")
+        mine = [n for n in notes["notifications"] if n["out_trade_no"] == no and n["notify_type"] == "payment"]
+        if mine and mine[0]["delivered"]:
+            break
+        check(time.time() < deadline, f"the sandbox recorded no delivered notification for {no}: {notes}")
+        time.sleep(0.1)
     delivered = mine[0]
     check(delivered["delivered"] and delivered["url"] == f"{app}/qfpay/notify", f"delivery: {delivered}")
     body = delivered["body"].encode() if isinstance(delivered["body"], str) else json.dumps(delivered["body"]).encode()
@@ -103,6 +111,46 @@ def flow(app, sandbox):
     check(status == 200, f"second checkout: {status} {p2}")
     status, c = jget("POST", f"{app}/orders/{p2['out_trade_no']}/close")
     check(status == 200 and c["state"] == "cancelled", f"close: {status} {c}")
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def location(url):
+    """The `Location` of a redirect answered to a GET of `url` (not followed)."""
+    try:
+        with urllib.request.build_opener(_NoRedirect).open(url, timeout=30) as r:
+            raise AssertionError(f"{url}: no redirect ({r.status})")
+    except urllib.error.HTTPError as e:
+        check(e.code in (302, 303), f"{url}: {e.code}")
+        return e.headers["Location"]
+
+
+def hosted_checkout(app, sandbox):
+    # 1. the shop's route signs a checkout link and sends the customer to QFPay's page
+    link = location(f"{app}/shop/checkout?amount=1800")
+    check(link.startswith(f"{sandbox}/checkstand/#/?"), f"checkout link: {link}")
+    # 2. the page opens: its script posts the link's parameters, the sandbox verifies the signature
+    status, s = jget("POST", f"{sandbox}/checkstand/session", json.dumps({"query": link.split("#/?", 1)[1]}).encode())
+    check(status == 200 and s.get("ok") is True, f"checkstand session: {status} {s}")
+    order = s["order"]
+    no = order["out_trade_no"]
+    check(order["txamt"] == 1800, f"checkstand order: {order}")
+    # 3. the customer pays on the page, which sends the browser back to the shop's result page
+    status, paid = jget("POST", f"{sandbox}/sandbox/checkout/{order['syssn']}", json.dumps({"action": "pay"}).encode())
+    check(status == 200 and paid["redirect"] == f"{app}/shop/result/{no}", f"pay: {status} {paid}")
+    # 4. the shop received and verified the notification; the result page says paid (by query)
+    deadline = time.time() + 30
+    while True:
+        status, o = jget("GET", f"{app}/orders/{no}")
+        if status == 200 and o["notified"]:
+            break
+        check(time.time() < deadline, f"no verified checkout notification within 30 s: {o}")
+        time.sleep(0.2)
+    status, _, page = http("GET", paid["redirect"])
+    check(status == 200 and b'<p id="state">paid</p>' in page, f"result page: {status} {page[:300]!r}")
 
 
 def run(name, cli):
@@ -134,7 +182,10 @@ def run(name, cli):
             time.sleep(0.5)
         up = time.time()
         flow(app, info["base_url"])
-        print(f"example {name}: create, QR, notification, query, tampered and unsigned refused, refund, close: ok "
+        checkout = ""
+        hosted_checkout(app, info["base_url"])
+        checkout = ", hosted checkout (link, checkstand, pay, notification, result page)"
+        print(f"example {name}: create, QR, notification, query, tampered and unsigned refused, refund, close{checkout}: ok "
               f"(build and start {up - started:.1f} s, flow {time.time() - up:.1f} s)")
         return True
     except Exception as e:  # noqa: BLE001 - report and show the server's log

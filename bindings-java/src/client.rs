@@ -9,6 +9,7 @@ use std::sync::{Arc, LazyLock, Mutex, OnceLock, mpsc};
 use crate::errors::{FfiResult, QfPayFfiError};
 use crate::jni_path::{JvmObserver, JvmTarget};
 use crate::value;
+use qfpay::surface::apply::Outcome;
 use qfpay::surface::{Lang, OPERATIONS, Operation, Request, Value, apply, operation};
 use qfpay::{ClientBuilder, Wait};
 
@@ -85,20 +86,32 @@ impl Call {
         })
     }
 
-    /// Runs the call; its result as the JVM reads it.
+    /// Runs the call (the core's `perform`); its result as the JVM reads it.
     async fn run(self) -> qfpay::Result<Vec<u8>> {
-        let (c, ty) = (self.client, self.op.returns);
-        Ok(match self.request {
-            Request::Payment(r) => value::encode(ty, &c.create_payment(r).await?),
-            Request::Query(r) => value::encode(ty, &c.query(r).await?),
-            Request::Refund(r) => value::encode(ty, &c.refund(r).await?),
-            Request::Cancel(r) if self.op.name == "close" => value::encode(ty, &c.close(r).await?),
-            Request::Cancel(r) => value::encode(ty, &c.reverse(r).await?),
-            Request::OrderNumber(n) if self.op.name == "find_payment" => {
-                value::encode(ty, &c.find_payment(&n).await?)
-            }
-            Request::OrderNumber(n) => value::encode(ty, &c.wait_for_payment(&n, self.wait).await?),
-        })
+        let out = apply::perform(&self.client, self.op, self.request, self.wait).await?;
+        Ok(encode(self.op.returns, out))
+    }
+
+    /// Runs an operation that sends nothing (`io` false) at once, on the calling thread.
+    fn run_local(self) -> qfpay::Result<Vec<u8>> {
+        Ok(encode(
+            self.op.returns,
+            apply::perform_local(&self.client, self.request)?,
+        ))
+    }
+}
+
+/// An outcome of type `ty` as the JVM reads it (`value::encode`).
+fn encode(ty: &str, out: Outcome) -> Vec<u8> {
+    match out {
+        Outcome::Payment(p) => value::encode(ty, &p),
+        Outcome::QueryPage(p) => value::encode(ty, &p),
+        Outcome::Found(t) => value::encode(ty, &t),
+        Outcome::Transaction(t) => value::encode(ty, &t),
+        Outcome::Refund(r) => value::encode(ty, &r),
+        Outcome::Cancellation(c) => value::encode(ty, &c),
+        Outcome::CheckoutLink(l) => value::encode(ty, &l),
+        Outcome::Text(s) => value::encode(ty, &s),
     }
 }
 
@@ -188,6 +201,12 @@ impl FfiClient {
     /// the outcome (64 threads taking turns at one current-thread runtime woke one another at
     /// every turn). Refused on a runtime thread, where either would stall the I/O it waits for.
     pub(crate) fn call_blocking(&self, code: i32, buf: &mut &[u8]) -> Vec<u8> {
+        // A local operation (a link built and signed here) runs at once, wherever it is called.
+        if OPERATIONS.get(code as usize).is_some_and(|op| !op.io) {
+            let r = Call::read(self.inner.async_client(), code, buf)
+                .and_then(|call| Ok(call.run_local()?));
+            return outcome(r);
+        }
         if tokio::runtime::Handle::try_current().is_ok() {
             return failure(
                 "config",

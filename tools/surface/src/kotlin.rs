@@ -86,6 +86,46 @@ fn read(ty: &str, x: &str) -> String {
     }
 }
 
+/// A Kotlin declaration name: a hard keyword (`package`) in backticks (Java still sees
+/// `getPackage()`).
+fn ident(name: &str) -> String {
+    const HARD: &[&str] = &[
+        "as",
+        "break",
+        "class",
+        "continue",
+        "do",
+        "else",
+        "false",
+        "for",
+        "fun",
+        "if",
+        "in",
+        "interface",
+        "is",
+        "null",
+        "object",
+        "package",
+        "return",
+        "super",
+        "this",
+        "throw",
+        "true",
+        "try",
+        "typealias",
+        "typeof",
+        "val",
+        "var",
+        "when",
+        "while",
+    ];
+    if HARD.contains(&name) {
+        format!("`{name}`")
+    } else {
+        name.to_owned()
+    }
+}
+
 fn kdoc(indent: &str, doc: &str) -> String {
     format!("{indent}/** {} */\n", doc.replace("*/", "*&#47;"))
 }
@@ -135,7 +175,7 @@ fn results() -> String {
             out.push_str(&kdoc("    ", f.doc));
             out.push_str(&format!(
                 "    val {}: {},\n",
-                Lang::Jvm.member(f.name),
+                ident(&Lang::Jvm.member(f.name)),
                 kotlin_type(f.ty)
             ));
         }
@@ -282,6 +322,11 @@ const SETTERS: &[(&str, &str, Option<&str>)] = &[
         "a close's or a reversal's optional arguments",
         Some("close"),
     ),
+    (
+        "CheckoutFields",
+        "a checkout link's optional arguments",
+        Some("checkout_url"),
+    ),
     ("CallOptionFields", "the per-call options", None),
 ];
 
@@ -300,6 +345,12 @@ fn setter(o: &Opt) -> String {
         Kind::Count | Kind::Offset => format!("(v: Int): B = put(\"{name}\", v)"),
         Kind::Amount => format!("(v: Long): B = put(\"{name}\", v)"),
         Kind::Duration => format!("(v: Duration?): B = put(\"{name}\", nanos(v, \"{name}\"))"),
+        Kind::Map => {
+            return format!(
+                "    /** {doc} */\n    fun {name}(v: Map<String, String?>?): B = put(\"{name}\", textMap(v, \"{field}\", \"{name}\"))\n\n    /** [{name}] as the JSON text of an object of text values. */\n    fun {name}Json(v: String?): B = put(\"{name}\", {})\n",
+                text(field, &format!("{name}Json"), "v")
+            );
+        }
         Kind::ExtendInfo => {
             let creid = text("extend_info.user_creid", "userCreid", "userCreid");
             let truename = text("extend_info.user_truename", "userTruename", "userTruename");
@@ -433,14 +484,49 @@ const METHODS: &[(&str, &str, Option<&str>, &str)] = &[
         None,
         "Queries (1 s, then 1.5x up to 5 s apart) and once more at the deadline.\n * @throws StatusUnknownException when it is still pending at the deadline",
     ),
+    (
+        "checkout_url",
+        "checkoutUrl",
+        Some("CheckoutRequest"),
+        "Synchronous, also on an async caller: nothing is sent.\n * @throws ValidationException naming the field",
+    ),
+    (
+        "verify_checkout_url",
+        "verifyCheckoutUrl",
+        None,
+        "Synchronous: nothing is sent.\n * @throws SignatureException naming what does not match (wrong key, a value changed or not encoded)",
+    ),
+    (
+        "wechat_oauth_url",
+        "wechatOauthUrl",
+        None,
+        "Synchronous: nothing is sent. Open it in the WeChat browser; QFPay redirects to [redirectUri] with `code`.\n * @throws ValidationException naming the field",
+    ),
+    (
+        "get_wechat_openid",
+        "getWechatOpenid",
+        None,
+        "@throws QfPayException ([InvalidRequestException] for a used or unknown code, [NetworkException], ...)",
+    ),
+    (
+        "cashier_url",
+        "cashierUrl",
+        None,
+        "Synchronous: nothing is sent. [payParams] is the payment's `wechatPayParams.raw` (or, in the\n * overload taking text, its JSON text).\n * @throws ValidationException naming the field",
+    ),
 ];
 
-/// A positional argument's Kotlin parameter and the expression that checks it.
-fn param(o: &Opt) -> (String, String) {
+/// A positional argument's Kotlin parameter and the expression that checks it (a map as its
+/// JSON text when `json`).
+fn param(o: &Opt, json: bool) -> (String, String) {
     let name = Lang::Jvm.member(o.name);
     let field = o.field.unwrap_or(o.name);
     match o.kind {
         Kind::Amount => (format!("{name}: Long"), name),
+        Kind::Map if !json => (
+            format!("{name}: Map<String, String?>?"),
+            format!("textMap({name}, \"{field}\", \"{name}\")"),
+        ),
         _ => (
             format!("{name}: String?"),
             format!("requiredText({name}, \"{field}\", \"{name}\")"),
@@ -459,16 +545,63 @@ fn operations() -> (String, String) {
         let Some((_, method, class, extra)) = METHODS.iter().find(|m| m.0 == op.name) else {
             continue;
         };
+        // A map argument has a second form of the method, taking its JSON text.
+        let forms = if class.is_none() && op.args.iter().any(|o| o.kind == Kind::Map) {
+            vec![false, true]
+        } else {
+            vec![false]
+        };
+        for json in forms {
+            operation_methods(
+                &mut out,
+                &mut suspending,
+                code,
+                op,
+                method,
+                *class,
+                extra,
+                json,
+            );
+        }
+    }
+    out.push_str("}\n");
+    (out, suspending)
+}
+
+/// One operation's methods (see [`operations`]); `json`: its map arguments as JSON text.
+#[allow(clippy::too_many_arguments)]
+fn operation_methods(
+    out: &mut String,
+    suspending: &mut String,
+    code: usize,
+    op: &qfpay::surface::Operation,
+    method: &str,
+    class: Option<&str>,
+    extra: &str,
+    json: bool,
+) {
+    {
         let (params, args) = match class {
             Some(c) => (
                 vec![format!("request: {c}?")],
                 "required(request, \"request\").args".to_owned(),
             ),
             None => {
-                let ps: Vec<(String, String)> = op.args.iter().map(param).collect();
-                let entries: Vec<String> = op
-                    .args
-                    .iter()
+                let mut ps: Vec<(String, String)> =
+                    op.args.iter().map(|o| param(o, json)).collect();
+                // A few optional arguments (at most two) follow, each defaulting to null
+                // (absent); `wechatQr`'s many are set on its `PaymentRequest` instead.
+                let few = op.optional().count() <= 2;
+                for o in op.optional().filter(|_| few) {
+                    let name = Lang::Jvm.member(o.name);
+                    let field = o.field.unwrap_or(o.name);
+                    ps.push((
+                        format!("{name}: String? = null"),
+                        format!("text({name}, \"{field}\", \"{name}\")"),
+                    ));
+                }
+                let names = op.args.iter().chain(op.optional().filter(|_| few));
+                let entries: Vec<String> = names
                     .zip(&ps)
                     .map(|(o, p)| format!("\"{}\" to {}", Lang::Jvm.member(o.name), p.1))
                     .collect();
@@ -480,11 +613,14 @@ fn operations() -> (String, String) {
         };
         let ret = render(Lang::Jvm, op.returns);
         let pick = match op.returns.strip_suffix('?') {
+            _ if op.returns == "str" => "{ it as String }".to_owned(),
             Some(t) => format!("{{ it?.let({t}::of) }}"),
             None => format!("{}::of", op.returns),
         };
         // The per-call options as one optional argument; the wait options as overloads.
-        let variants: Vec<(Vec<String>, String, bool)> = if std::ptr::eq(op.call, WAIT_OPTIONS) {
+        let variants: Vec<(Vec<String>, String, bool)> = if op.call.is_empty() {
+            vec![(vec![], "null".to_owned(), false)]
+        } else if std::ptr::eq(op.call, WAIT_OPTIONS) {
             let names: Vec<String> = op.call.iter().map(|o| Lang::Jvm.member(o.name)).collect();
             let opts = |n: &[String]| {
                 let e: Vec<String> = n
@@ -505,10 +641,12 @@ fn operations() -> (String, String) {
                 true,
             )]
         };
-        for (sync, suffix, ty) in [
+        // An operation that sends nothing is one synchronous method.
+        let kinds = [
             (true, "", ret.clone()),
             (false, "Async", format!("CompletableFuture<{ret}>")),
-        ] {
+        ];
+        for (sync, suffix, ty) in kinds.into_iter().take(if op.io { 2 } else { 1 }) {
             for (extra_params, options, overloads) in &variants {
                 let mut ps = params.clone();
                 for x in extra_params {
@@ -530,7 +668,7 @@ fn operations() -> (String, String) {
                 };
                 let doc = doc.replace("\n * ", "\n     * ");
                 out.push_str(&format!("\n    /**\n     * {doc}\n     */\n"));
-                if *overloads {
+                if *overloads || ps.iter().any(|p| p.ends_with("= null")) {
                     out.push_str("    @JvmOverloads\n");
                 }
                 out.push_str(&format!(
@@ -552,8 +690,6 @@ fn operations() -> (String, String) {
             }
         }
     }
-    out.push_str("}\n");
-    (out, suspending)
 }
 
 const COROUTINES_PATH: &str = "bindings-java/src/main/kotlin/com/qfpay/Coroutines.kt";

@@ -76,3 +76,10 @@ suspend fun QfPayOperations.waitForPaymentAwait(outTradeNo: String?, timeout: Du
  */
 suspend fun QfPayOperations.waitForPaymentAwait(outTradeNo: String?, timeout: Duration?, interval: Duration?, maxInterval: Duration?): Transaction =
     waitForPaymentAsync(outTradeNo, timeout, interval, maxInterval).await()
+
+/**
+ * [QfPayOperations.getWechatOpenid] as a suspend function: the coroutine waits without holding a
+ * thread, and cancelling it cancels the call (as [QfPayFuture.cancel]).
+ */
+suspend fun QfPayOperations.getWechatOpenidAwait(code: String?, mchid: String? = null, options: CallOptions? = null): String =
+    getWechatOpenidAsync(code, mchid, options).await()

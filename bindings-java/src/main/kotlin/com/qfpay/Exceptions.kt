@@ -47,6 +47,22 @@ internal fun text(v: String?, field: String, arg: String = field): String? {
     return v
 }
 
+/**
+ * A map of text (`extra_params`, `pay_params`) copied, each name and value checked as [text]: a
+ * bad value names `field.<name>`, a bad or null name names [field]; a null value is absent.
+ * Values that are not Strings (from raw Java types) reach the core, which refuses them by name.
+ */
+internal fun textMap(v: Map<String, String?>?, field: String, arg: String = field): Map<String, Any?>? {
+    if (v == null) return null
+    val out = LinkedHashMap<String, Any?>()
+    for ((k, x) in v as Map<*, *>) {
+        if (k !is String) throw invalidArgument(field, ruleOf(field, arg, "holds a name that is not a String"))
+        text(k, field, arg)
+        out[k] = if (x is String) text(x, "$field.$k", "$arg[\"$k\"]") else x
+    }
+    return out
+}
+
 /** [required] and [text]: a non-null String argument that is valid UTF-16. */
 internal fun requiredText(v: String?, field: String, arg: String = field): String =
     text(required(v, field, arg), field, arg)!!

@@ -134,8 +134,16 @@ data class Payment(
     val paydtm: String,
     /** The QR code content to show (QR pay types). */
     val qrcode: String?,
-    /** Payment page URL (H5 / WAP pay types). */
+    /** Payment page URL (H5 / WAP / web pay types). */
     val payUrl: String?,
+    /** Web payment page URL, where QFPay answers web_url instead of pay_url. */
+    val webUrl: String?,
+    /** WeChat JSAPI / mini-program pay parameters (800207, 800213). */
+    val wechatPayParams: WechatPayParams?,
+    /** WeChat in-app pay parameters (800210, 801010). */
+    val wechatAppParams: WechatAppParams?,
+    /** Alipay in-app pay parameters (801110, 801510). */
+    val alipayPayParams: AlipayPayParams?,
     /** The wallet's transaction number, when known. */
     val chnlsn: String,
     /** Card or buyer id, when any. */
@@ -167,6 +175,10 @@ data class Payment(
                 m["paydtm"] as String,
                 m["qrcode"]?.let { it as String },
                 m["pay_url"]?.let { it as String },
+                m["web_url"]?.let { it as String },
+                m["wechat_pay_params"]?.let { WechatPayParams.of(it) },
+                m["wechat_app_params"]?.let { WechatAppParams.of(it) },
+                m["alipay_pay_params"]?.let { AlipayPayParams.of(it) },
                 m["chnlsn"] as String,
                 m["cardcd"] as String,
                 m["udid"] as String,
@@ -435,6 +447,164 @@ data class Notification(
     }
 }
 
+/** A signed hosted-checkout link (QFPay's checkstand page) and the values it carries. */
+data class CheckoutLink(
+    /** The link to send the customer to. */
+    val url: String,
+    /** The merchant order number (generated when not given): query it or wait for its notification. */
+    val outTradeNo: String,
+    /** Amount in minor units. */
+    val txamt: Long?,
+    /** Currency code. */
+    val txcurrcd: String,
+    /** The request time signed. */
+    val txdtm: String,
+    /** The paysource (ends in _checkout). */
+    val paysource: String,
+    /** The app code the link was signed for. */
+    val appcode: String,
+    /** md5 or sha256, as signed. */
+    val signType: String,
+    /** The signature (lowercase hex). */
+    val sign: String,
+    /** Every parameter, decoded (sign included). */
+    val params: Map<String, String>,
+) {
+    internal companion object {
+        /** The result from the generic value the native library sends. */
+        @Suppress("UNCHECKED_CAST")
+        fun of(v: Any?): CheckoutLink {
+            val m = v as Map<String, Any?>
+            return CheckoutLink(
+                m["url"] as String,
+                m["out_trade_no"] as String,
+                m["txamt"]?.let { it as Long },
+                m["txcurrcd"] as String,
+                m["txdtm"] as String,
+                m["paysource"] as String,
+                m["appcode"] as String,
+                m["sign_type"] as String,
+                m["sign"] as String,
+                m["params"] as Map<String, String>,
+            )
+        }
+    }
+}
+
+/** WeChat JSAPI / mini-program pay parameters (800207, 800213): pass raw to WeixinJSBridge or wx.requestPayment as it is. */
+data class WechatPayParams(
+    /** appId. */
+    val appId: String,
+    /** timeStamp (Unix seconds, as text). */
+    val timeStamp: String,
+    /** nonceStr. */
+    val nonceStr: String,
+    /** package (prepay_id=...). */
+    val `package`: String,
+    /** signType (MD5 by default). */
+    val signType: String,
+    /** paySign. */
+    val paySign: String,
+    /** The object as QFPay sent it, with WeChat's key names: what the page hands to WeChat. */
+    val raw: Map<String, String>,
+) {
+    internal companion object {
+        /** The result from the generic value the native library sends. */
+        @Suppress("UNCHECKED_CAST")
+        fun of(v: Any?): WechatPayParams {
+            val m = v as Map<String, Any?>
+            return WechatPayParams(
+                m["app_id"] as String,
+                m["time_stamp"] as String,
+                m["nonce_str"] as String,
+                m["package"] as String,
+                m["sign_type"] as String,
+                m["pay_sign"] as String,
+                m["raw"] as Map<String, String>,
+            )
+        }
+    }
+}
+
+/** WeChat in-app pay parameters (800210, 801010) for the WeChat app SDK: pass raw to the app as it is. */
+data class WechatAppParams(
+    /** appid. */
+    val appId: String,
+    /** partnerid. */
+    val partnerId: String,
+    /** prepayid. */
+    val prepayId: String,
+    /** package (Sign=WXPay). */
+    val `package`: String,
+    /** noncestr. */
+    val nonceStr: String,
+    /** timestamp (Unix seconds; an integer in QFPay's JSON). */
+    val timestamp: String,
+    /** sign. */
+    val sign: String,
+    /** The object as QFPay sent it: what the app hands to the WeChat SDK. */
+    val raw: Map<String, String>,
+) {
+    internal companion object {
+        /** The result from the generic value the native library sends. */
+        @Suppress("UNCHECKED_CAST")
+        fun of(v: Any?): WechatAppParams {
+            val m = v as Map<String, Any?>
+            return WechatAppParams(
+                m["app_id"] as String,
+                m["partner_id"] as String,
+                m["prepay_id"] as String,
+                m["package"] as String,
+                m["nonce_str"] as String,
+                m["timestamp"] as String,
+                m["sign"] as String,
+                m["raw"] as Map<String, String>,
+            )
+        }
+    }
+}
+
+/** Alipay in-app pay parameters (801110, 801510): pass raw to Alipay's SDK as it is. */
+data class AlipayPayParams(
+    /** partner. */
+    val partner: String,
+    /** seller_id. */
+    val sellerId: String,
+    /** subject. */
+    val subject: String,
+    /** total_fee: major units as text (10.00), never a float. */
+    val totalFee: String,
+    /** currency. */
+    val currency: String,
+    /** service (mobile.securitypay.pay). */
+    val service: String,
+    /** sign (RSA). */
+    val sign: String,
+    /** sign_type (RSA). */
+    val signType: String,
+    /** The object as QFPay sent it: every field, for Alipay's SDK. */
+    val raw: Map<String, String>,
+) {
+    internal companion object {
+        /** The result from the generic value the native library sends. */
+        @Suppress("UNCHECKED_CAST")
+        fun of(v: Any?): AlipayPayParams {
+            val m = v as Map<String, Any?>
+            return AlipayPayParams(
+                m["partner"] as String,
+                m["seller_id"] as String,
+                m["subject"] as String,
+                m["total_fee"] as String,
+                m["currency"] as String,
+                m["service"] as String,
+                m["sign"] as String,
+                m["sign_type"] as String,
+                m["raw"] as Map<String, String>,
+            )
+        }
+    }
+}
+
 /** One event of a call (request, answer, retry, reconciliation...), for logs and hooks; the client key never appears in it. */
 data class QfPayEvent(
     /** request, response, retry, reconcile, status_unknown or cancelled. */
@@ -538,14 +708,32 @@ abstract class PaymentFields<B : PaymentFields<B>> internal constructor() {
     /** `limit_pay`: no_credit to refuse credit cards (mainland wallets). */
     fun limitPay(v: String?): B = put("limitPay", text(v, "limit_pay", "limitPay"))
 
+    /** `failed_url`: Where the customer goes when the payment fails (web / WAP flows). */
+    fun failedUrl(v: String?): B = put("failedUrl", text(v, "failed_url", "failedUrl"))
+
+    /** `cancel_url`: Where the customer goes on cancelling (web / WAP flows). */
+    fun cancelUrl(v: String?): B = put("cancelUrl", text(v, "cancel_url", "cancelUrl"))
+
+    /** `extra_params`: Parameters this SDK does not name, as text, signed and sent like the rest; a typed field's name is refused. */
+    fun extraParams(v: Map<String, String?>?): B = put("extraParams", textMap(v, "extra_params", "extraParams"))
+
+    /** [extraParams] as the JSON text of an object of text values. */
+    fun extraParamsJson(v: String?): B = put("extraParams", text(v, "extra_params", "extraParamsJson"))
+
     /** `auth_code`: The code scanned from the customer's wallet (consumer-presented pay types). */
     fun authCode(v: String?): B = put("authCode", text(v, "auth_code", "authCode"))
 
     /** `pay_tag`: Wallet tag (ALIPAYHK, ALIPAYCN). */
     fun payTag(v: String?): B = put("payTag", text(v, "pay_tag", "payTag"))
 
-    /** `sub_openid`: The payer's WeChat openid (JSAPI, mini programs). */
+    /** `sub_openid`: The payer's WeChat openid (JSAPI 800207, mini-program 800213: required there). */
     fun subOpenid(v: String?): B = put("subOpenid", text(v, "sub_openid", "subOpenid"))
+
+    /** `openid`: The payer's Alipay user id (service window 800107: required there; not sub_openid). */
+    fun openid(v: String?): B = put("openid", text(v, "openid", "openid"))
+
+    /** `seller_id`: The Alipay seller id (Alipay in-app 801110, 801510: required there). */
+    fun sellerId(v: String?): B = put("sellerId", text(v, "seller_id", "sellerId"))
 }
 
 /** The setters of a query's optional arguments by name, as the core reads them (null clears one). */
@@ -643,6 +831,54 @@ abstract class CancelFields<B : CancelFields<B>> internal constructor() {
 
     /** `udid`: Device id. */
     fun udid(v: String?): B = put("udid", text(v, "udid", "udid"))
+}
+
+/** The setters of a checkout link's optional arguments by name, as the core reads them (null clears one). */
+abstract class CheckoutFields<B : CheckoutFields<B>> internal constructor() {
+    /** The values set, by their Java names. */
+    internal val args = LinkedHashMap<String, Any?>()
+
+    @Suppress("UNCHECKED_CAST")
+    internal fun put(name: String, v: Any?): B = (this as B).also { args[name] = v }
+
+    /** A copy of the values set (lists copied too). */
+    internal fun snapshot(): Map<String, Any?> = LinkedHashMap(args).also { it.replaceAll { _, v -> if (v is List<*>) v.toList() else v } }
+
+    /** `out_trade_no`: Merchant order number, unique per app code (generated when absent; on errors too). */
+    fun outTradeNo(v: String?): B = put("outTradeNo", text(v, "out_trade_no", "outTradeNo"))
+
+    /** `txdtm`: Request time, YYYY-MM-DD hh:mm:ss (now, in the client's offset, when absent). */
+    fun txdtm(v: String?): B = put("txdtm", text(v, "txdtm", "txdtm"))
+
+    /** `paysource`: The checkout's source; must end in _checkout. */
+    fun paysource(v: String?): B = put("paysource", text(v, "paysource", "paysource"))
+
+    /** `cancel_url`: Where the customer goes on cancelling. */
+    fun cancelUrl(v: String?): B = put("cancelUrl", text(v, "cancel_url", "cancelUrl"))
+
+    /** `mchntid`: Sub-merchant id (agents; the client's mchid when absent). */
+    fun mchntid(v: String?): B = put("mchntid", text(v, "mchntid", "mchntid"))
+
+    /** `goods_name`: Goods shown on the page (at most 64 characters; QFPay advises 20). */
+    fun goodsName(v: String?): B = put("goodsName", text(v, "goods_name", "goodsName"))
+
+    /** `udid`: Device id. */
+    fun udid(v: String?): B = put("udid", text(v, "udid", "udid"))
+
+    /** `expired_time`: Minutes the wallet's QR code stays payable (5 to 120; WeChat, Alipay). */
+    fun expiredTime(v: Int): B = put("expiredTime", v)
+
+    /** `checkout_expired_time`: Minutes the checkout page stays open (1 to 999). */
+    fun checkoutExpiredTime(v: Int): B = put("checkoutExpiredTime", v)
+
+    /** `checkout_expired_time`: When the checkout page closes, YYYY-MM-DD hh:mm:ss in the client's offset (sent as Unix milliseconds); instead of checkout_expired_time. */
+    fun checkoutExpiresAt(v: String?): B = put("checkoutExpiresAt", text(v, "checkout_expired_time", "checkoutExpiresAt"))
+
+    /** `limit_pay`: no_credit to refuse credit cards (WeChat). */
+    fun limitPay(v: String?): B = put("limitPay", text(v, "limit_pay", "limitPay"))
+
+    /** `lang`: The page's language: zh-hk, zh-cn or en. */
+    fun lang(v: String?): B = put("lang", text(v, "lang", "lang"))
 }
 
 /** The setters of the per-call options by name, as the core reads them (null clears one). */
@@ -882,6 +1118,66 @@ abstract class QfPayOperations internal constructor() {
      */
     fun waitForPaymentAsync(outTradeNo: String?, timeout: Duration?, interval: Duration?, maxInterval: Duration?): CompletableFuture<Transaction> =
         start(8, { Wire.encode(mapOf("outTradeNo" to requiredText(outTradeNo, "out_trade_no", "outTradeNo")), linkedMapOf<String, Any?>("timeout" to nanos(timeout, "timeout"), "interval" to nanos(interval, "interval"), "maxInterval" to nanos(maxInterval, "maxInterval"))) }, Transaction::of)
+
+    /**
+     * Builds a signed hosted-checkout link (nothing is sent): send the customer to its url.
+     * Synchronous, also on an async caller: nothing is sent.
+     * @throws ValidationException naming the field
+     */
+    fun checkoutUrl(request: CheckoutRequest?): CheckoutLink =
+        call(9, { Wire.encode(required(request, "request").args, null) }, CheckoutLink::of)
+
+    /**
+     * Reads a checkout link back and verifies its signature with the client's key.
+     * Synchronous: nothing is sent.
+     * @throws SignatureException naming what does not match (wrong key, a value changed or not encoded)
+     */
+    fun verifyCheckoutUrl(url: String?): CheckoutLink =
+        call(10, { Wire.encode(mapOf("url" to requiredText(url, "url", "url")), null) }, CheckoutLink::of)
+
+    /**
+     * The signed link that starts WeChat OAuth inside the WeChat browser (JSAPI, 800207).
+     * Synchronous: nothing is sent. Open it in the WeChat browser; QFPay redirects to [redirectUri] with `code`.
+     * @throws ValidationException naming the field
+     */
+    @JvmOverloads
+    fun wechatOauthUrl(redirectUri: String?, mchid: String? = null): String =
+        call(11, { Wire.encode(mapOf("redirectUri" to requiredText(redirectUri, "redirect_uri", "redirectUri"), "mchid" to text(mchid, "mchid", "mchid")), null) }, { it as String })
+
+    /**
+     * Exchanges an OAuth code for the customer's openid (a new one for every payment).
+     * @throws QfPayException ([InvalidRequestException] for a used or unknown code, [NetworkException], ...)
+     */
+    @JvmOverloads
+    fun getWechatOpenid(code: String?, mchid: String? = null, options: CallOptions? = null): String =
+        call(12, { Wire.encode(mapOf("code" to requiredText(code, "code", "code"), "mchid" to text(mchid, "mchid", "mchid")), options?.options) }, { it as String })
+
+    /**
+     * [getWechatOpenid] without blocking.
+     */
+    @JvmOverloads
+    fun getWechatOpenidAsync(code: String?, mchid: String? = null, options: CallOptions? = null): CompletableFuture<String> =
+        start(12, { Wire.encode(mapOf("code" to requiredText(code, "code", "code"), "mchid" to text(mchid, "mchid", "mchid")), options?.options) }, { it as String })
+
+    /**
+     * QFPay's cashier link (/q/direct) that pays a JSAPI payment in the WeChat browser.
+     * Synchronous: nothing is sent. [payParams] is the payment's `wechatPayParams.raw` (or, in the
+     * overload taking text, its JSON text).
+     * @throws ValidationException naming the field
+     */
+    @JvmOverloads
+    fun cashierUrl(amount: Long, currency: String?, payParams: Map<String, String?>?, mchntnm: String?, redirectUrl: String?, goodsName: String? = null, region: String? = null): String =
+        call(13, { Wire.encode(mapOf("amount" to amount, "currency" to requiredText(currency, "txcurrcd", "currency"), "payParams" to textMap(payParams, "pay_params", "payParams"), "mchntnm" to requiredText(mchntnm, "mchntnm", "mchntnm"), "redirectUrl" to requiredText(redirectUrl, "redirect_url", "redirectUrl"), "goodsName" to text(goodsName, "goods_name", "goodsName"), "region" to text(region, "region", "region")), null) }, { it as String })
+
+    /**
+     * QFPay's cashier link (/q/direct) that pays a JSAPI payment in the WeChat browser.
+     * Synchronous: nothing is sent. [payParams] is the payment's `wechatPayParams.raw` (or, in the
+     * overload taking text, its JSON text).
+     * @throws ValidationException naming the field
+     */
+    @JvmOverloads
+    fun cashierUrl(amount: Long, currency: String?, payParams: String?, mchntnm: String?, redirectUrl: String?, goodsName: String? = null, region: String? = null): String =
+        call(13, { Wire.encode(mapOf("amount" to amount, "currency" to requiredText(currency, "txcurrcd", "currency"), "payParams" to requiredText(payParams, "pay_params", "payParams"), "mchntnm" to requiredText(mchntnm, "mchntnm", "mchntnm"), "redirectUrl" to requiredText(redirectUrl, "redirect_url", "redirectUrl"), "goodsName" to text(goodsName, "goods_name", "goodsName"), "region" to text(region, "region", "region")), null) }, { it as String })
 }
 
 /**
@@ -972,7 +1268,7 @@ class AccountException internal constructor(info: ErrorInfo) : ApiException(info
 /** QFPay failed internally. */
 class ServerException internal constructor(info: ErrorInfo) : ApiException(info)
 
-/** Another QFPay error code. */
+/** Another QFPay error code (an undocumented one on a money-moving call is reconciled instead: status_unknown). */
 open class ApiException internal constructor(info: ErrorInfo) : QfPayException(info)
 
 /** Too many requests (HTTP 429); retry_after says how long to wait, when known. */

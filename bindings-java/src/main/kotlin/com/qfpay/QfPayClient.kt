@@ -86,7 +86,9 @@ class QfPayFuture<T> internal constructor(
  * polls of [waitForPaymentAsync]), and the future completes on the client's executor (a
  * work-stealing pool of daemon threads, one per processor, unless [Builder.executor] gives one). A failed future holds the same
  * [QfPayException] (wrapped in a `CompletionException`/`ExecutionException` by `join`/`get`).
- * Every operation also takes [CallOptions] for its own deadline and retries.
+ * Every operation also takes [CallOptions] for its own deadline and retries. The link builders
+ * ([checkoutUrl], [verifyCheckoutUrl], [wechatOauthUrl], [cashierUrl]) send nothing: each is one
+ * plain call, with no `...Async` form and no options, safe on any thread.
  */
 class QfPayClient private constructor(
     /**

@@ -8,6 +8,10 @@ object PayTypes {
     const val WECHAT_CPM = "800208"
     /** Alipay MPM (HK merchants). */
     const val ALIPAY_HK_MPM = "801501"
+    /** WeChat Pay inside the WeChat browser (JSAPI, Official Account pages): needs `subOpenid`. */
+    const val WECHAT_JSAPI = "800207"
+    /** WeChat Pay in a mini-program: needs `subOpenid`. */
+    const val WECHAT_MINI_PROGRAM = "800213"
 }
 
 /**
@@ -111,5 +115,39 @@ class CancelRequest private constructor(internal val args: Map<String, Any?>) {
         /** Cancels the payment with this `syssn`. */
         @JvmStatic fun bySyssn(syssn: String?, amount: Long, currency: String?) =
             builder(amount, currency).syssn(requiredText(syssn, "syssn")).build()
+    }
+}
+
+/**
+ * A hosted-checkout link to build ([QfPayClient.checkoutUrl]): amount, currency and the three
+ * URLs; the page's other fields through the builder. Nothing is sent: the core validates and
+ * signs it when the link is built.
+ */
+class CheckoutRequest private constructor(internal val args: Map<String, Any?>) {
+    /** Builder for [CheckoutRequest]; every optional setter accepts null to clear the field. */
+    class Builder internal constructor() : CheckoutFields<Builder>() {
+        /** The request. */
+        fun build() = CheckoutRequest(snapshot())
+    }
+
+    companion object {
+        /**
+         * A checkout of [amount] minor units of [currency]: the customer returns to [returnUrl]
+         * after paying, to [failedUrl] when it fails; QFPay posts the notification to [notifyUrl].
+         */
+        @JvmStatic
+        fun builder(amount: Long, currency: String?, returnUrl: String?, failedUrl: String?, notifyUrl: String?): Builder =
+            Builder().apply {
+                put("amount", amount)
+                put("currency", requiredText(currency, "txcurrcd", "currency"))
+                put("returnUrl", requiredText(returnUrl, "return_url", "returnUrl"))
+                put("failedUrl", requiredText(failedUrl, "failed_url", "failedUrl"))
+                put("notifyUrl", requiredText(notifyUrl, "notify_url", "notifyUrl"))
+            }
+
+        /** The same as `builder(amount, currency, returnUrl, failedUrl, notifyUrl).build()`. */
+        @JvmStatic
+        fun of(amount: Long, currency: String?, returnUrl: String?, failedUrl: String?, notifyUrl: String?) =
+            builder(amount, currency, returnUrl, failedUrl, notifyUrl).build()
     }
 }

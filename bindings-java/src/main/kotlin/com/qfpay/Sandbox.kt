@@ -123,6 +123,8 @@ class Sandbox private constructor(private val ffi: FfiSandbox) : AutoCloseable {
         fun pendingQueries(v: Long) = set("pendingQueries", v)
         /** Scenario 1005: the delay. */
         fun slowResponse(v: Duration?) = set("slowResponse", nanos(v, "slowResponse"))
+        /** Refuses the legacy pay codes (`1104`), as an account without them would (off by default). */
+        fun strictPayTypes(on: Boolean) = set("strictPayTypes", on)
         /** Starts the sandbox on its own thread. */
         fun start(): Sandbox {
             val options = LinkedHashMap(m)

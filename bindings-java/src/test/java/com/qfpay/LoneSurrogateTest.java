@@ -104,6 +104,38 @@ class LoneSurrogateTest {
         c.add(new Case("PaymentRequest$Builder.limitPay(1)#0", "limit_pay", () -> pay().limitPay(BAD)));
         c.add(new Case("PaymentRequest$Builder.payTag(1)#0", "pay_tag", () -> pay().payTag(BAD)));
         c.add(new Case("PaymentRequest$Builder.subOpenid(1)#0", "sub_openid", () -> pay().subOpenid(BAD)));
+        c.add(new Case("PaymentRequest$Builder.openid(1)#0", "openid", () -> pay().openid(BAD)));
+        c.add(new Case("PaymentRequest$Builder.sellerId(1)#0", "seller_id", () -> pay().sellerId(BAD)));
+        c.add(new Case("PaymentRequest$Builder.failedUrl(1)#0", "failed_url", () -> pay().failedUrl(BAD)));
+        c.add(new Case("PaymentRequest$Builder.cancelUrl(1)#0", "cancel_url", () -> pay().cancelUrl(BAD)));
+        c.add(new Case("PaymentRequest$Builder.extraParams(1)#0", "extra_params.x_ref", () -> pay().extraParams(Map.of("x_ref", BAD))));
+        c.add(new Case("PaymentRequest$Builder.extraParams(1)#0 name", "extra_params", () -> pay().extraParams(Map.of(BAD_LOW, "a"))));
+        c.add(new Case("PaymentRequest$Builder.extraParamsJson(1)#0", "extra_params", () -> pay().extraParamsJson("{\"x\":\"" + BAD + "\"}")));
+        // CheckoutRequest
+        String u = "https://shop.example/r";
+        c.add(new Case("CheckoutRequest.builder(5)#1", "txcurrcd", () -> CheckoutRequest.builder(1, BAD, u, u, u)));
+        c.add(new Case("CheckoutRequest.builder(5)#2", "return_url", () -> CheckoutRequest.builder(1, "HKD", BAD, u, u)));
+        c.add(new Case("CheckoutRequest.builder(5)#3", "failed_url", () -> CheckoutRequest.builder(1, "HKD", u, BAD, u)));
+        c.add(new Case("CheckoutRequest.builder(5)#4", "notify_url", () -> CheckoutRequest.builder(1, "HKD", u, u, BAD_LOW)));
+        c.add(new Case("CheckoutRequest.of(5)#1", "txcurrcd", () -> CheckoutRequest.of(1, BAD, u, u, u)));
+        c.add(new Case("CheckoutRequest.of(5)#2", "return_url", () -> CheckoutRequest.of(1, "HKD", BAD, u, u)));
+        c.add(new Case("CheckoutRequest.of(5)#3", "failed_url", () -> CheckoutRequest.of(1, "HKD", u, BAD, u)));
+        c.add(new Case("CheckoutRequest.of(5)#4", "notify_url", () -> CheckoutRequest.of(1, "HKD", u, u, BAD)));
+        String[][] checkoutSetters = {
+            {"outTradeNo", "out_trade_no"}, {"txdtm", "txdtm"}, {"paysource", "paysource"}, {"cancelUrl", "cancel_url"},
+            {"mchntid", "mchntid"}, {"goodsName", "goods_name"}, {"udid", "udid"}, {"checkoutExpiresAt", "checkout_expired_time"},
+            {"limitPay", "limit_pay"}, {"lang", "lang"},
+        };
+        for (String[] m : checkoutSetters) {
+            c.add(new Case("CheckoutRequest$Builder." + m[0] + "(1)#0", m[1],
+                    () -> {
+                        try {
+                            return CheckoutRequest.Builder.class.getMethod(m[0], String.class).invoke(CheckoutRequest.builder(1, "HKD", u, u, u), BAD);
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    }));
+        }
         // QueryRequest
         c.add(new Case("QueryRequest.byOutTradeNo(1)#0", "out_trade_no", () -> QueryRequest.byOutTradeNo(BAD)));
         c.add(new Case("QueryRequest.bySyssn(1)#0", "syssn", () -> QueryRequest.bySyssn(BAD)));
@@ -152,6 +184,37 @@ class LoneSurrogateTest {
         c.add(new Case("QfPayClient.waitForPaymentAsync(1)#0", "out_trade_no", () -> client.waitForPaymentAsync(BAD)));
         c.add(new Case("QfPayClient.waitForPaymentAsync(2)#0", "out_trade_no", () -> client.waitForPaymentAsync(BAD, s)));
         c.add(new Case("QfPayClient.waitForPaymentAsync(4)#0", "out_trade_no", () -> client.waitForPaymentAsync(BAD, s, s, s)));
+        // QfPayClient: the online operations
+        Map<String, String> pp = Map.of("package", "prepay_id=wx1");
+        c.add(new Case("QfPayClient.verifyCheckoutUrl(1)#0", "url", () -> client.verifyCheckoutUrl(BAD)));
+        c.add(new Case("QfPayClient.wechatOauthUrl(1)#0", "redirect_uri", () -> client.wechatOauthUrl(BAD)));
+        c.add(new Case("QfPayClient.wechatOauthUrl(2)#0", "redirect_uri", () -> client.wechatOauthUrl(BAD, "M1")));
+        c.add(new Case("QfPayClient.wechatOauthUrl(2)#1", "mchid", () -> client.wechatOauthUrl(u, BAD)));
+        c.add(new Case("QfPayClient.getWechatOpenid(1)#0", "code", () -> client.getWechatOpenid(BAD)));
+        c.add(new Case("QfPayClient.getWechatOpenid(2)#0", "code", () -> client.getWechatOpenid(BAD, null)));
+        c.add(new Case("QfPayClient.getWechatOpenid(2)#1", "mchid", () -> client.getWechatOpenid("c", BAD)));
+        c.add(new Case("QfPayClient.getWechatOpenid(3)#0", "code", () -> client.getWechatOpenid(BAD_LOW, null, CallOptions.timeout(s))));
+        c.add(new Case("QfPayClient.getWechatOpenid(3)#1", "mchid", () -> client.getWechatOpenid("c", BAD, CallOptions.timeout(s))));
+        c.add(new Case("QfPayClient.getWechatOpenidAsync(1)#0", "code", () -> client.getWechatOpenidAsync(BAD)));
+        c.add(new Case("QfPayClient.getWechatOpenidAsync(2)#0", "code", () -> client.getWechatOpenidAsync(BAD, null)));
+        c.add(new Case("QfPayClient.getWechatOpenidAsync(2)#1", "mchid", () -> client.getWechatOpenidAsync("c", BAD)));
+        c.add(new Case("QfPayClient.getWechatOpenidAsync(3)#0", "code", () -> client.getWechatOpenidAsync(BAD, null, CallOptions.timeout(s))));
+        c.add(new Case("QfPayClient.getWechatOpenidAsync(3)#1", "mchid", () -> client.getWechatOpenidAsync("c", BAD, CallOptions.timeout(s))));
+        for (int arity = 5; arity <= 7; arity++) {
+            for (int i = 1; i < arity; i++) {
+                String[] args = {"HKD", null, "Tea House", u, "Tea", "hk"};
+                String field = new String[] {"txcurrcd", "pay_params.package", "mchntnm", "redirect_url", "goods_name", "region"}[i - 1];
+                final int n = arity, at = i;
+                c.add(new Case("QfPayClient.cashierUrl(" + arity + ")#" + i, field, () -> {
+                    args[at - 1] = BAD;
+                    Map<String, String> params = at == 2 ? Map.of("package", BAD) : pp;
+                    if (n == 5) return client.cashierUrl(1, args[0], params, args[2], args[3]);
+                    if (n == 6) return client.cashierUrl(1, args[0], params, args[2], args[3], args[4]);
+                    return client.cashierUrl(1, args[0], params, args[2], args[3], args[4], args[5]);
+                }));
+            }
+        }
+        c.add(new Case("QfPayClient.cashierUrl(5)#2 text", "pay_params", () -> client.cashierUrl(1, "HKD", BAD, "Tea House", u)));
         // QfPayClient.Builder: the options
         c.add(new Case("QfPayClient$Builder.appCode(1)#0", "appCode", () -> QfPayClient.builder().appCode(BAD)));
         c.add(new Case("QfPayClient$Builder.clientKey(1)#0", "clientKey", () -> QfPayClient.builder().clientKey(KEY + BAD)));
@@ -245,7 +308,7 @@ class LoneSurrogateTest {
         Class<?>[] classes = {
             PaymentRequest.class, PaymentRequest.Builder.class, QueryRequest.class, QueryRequest.Builder.class,
             RefundRequest.class, RefundRequest.Builder.class, CancelRequest.class, CancelRequest.Builder.class,
-            QfPayClient.class, QfPayClient.Builder.class, CallOptions.class, CallOptions.Builder.class,
+            CheckoutRequest.class, CheckoutRequest.Builder.class, QfPayClient.class, QfPayClient.Builder.class, CallOptions.class, CallOptions.Builder.class,
             Notifications.class, Signing.class, Qr.class, QfPay.class, Sandbox.class, Sandbox.Builder.class, Fault.class,
         };
         Set<String> out = new TreeSet<>();

@@ -100,12 +100,15 @@ class SurfaceTest {
             JSONObject d = ops.getJSONObject(op);
             String name = op.equals("close") ? "closeOrder" : camel(op);   // surface.json: "JVM names it closeOrder"
             need(has(QfPayClient.class, name), "operation " + name);
-            need(has(QfPayClient.class, name + (op.equals("query_pages") ? "" : "Async")), "operation " + name + "Async");
+            // An operation that sends nothing (io false) is synchronous only: no ...Async form.
+            if (d.optBoolean("io", true) && !op.equals("query_pages")) need(has(QfPayClient.class, name + "Async"), "operation " + name + "Async");
+            if (!d.optBoolean("io", true)) need(!has(QfPayClient.class, name + "Async"), "no ...Async for the local operation " + name);
             Class<?> req = switch (op) {
                 case "create_payment", "wechat_qr" -> PaymentRequest.Builder.class;
                 case "query", "query_pages" -> QueryRequest.Builder.class;
                 case "refund" -> RefundRequest.Builder.class;
                 case "close", "reverse" -> CancelRequest.Builder.class;
+                case "checkout_url" -> CheckoutRequest.Builder.class;
                 default -> null;
             };
             if (req != null) {

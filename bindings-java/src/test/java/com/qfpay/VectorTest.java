@@ -42,7 +42,8 @@ class VectorTest {
 
     @Test
     void everyVectorFileIsCovered() throws Exception {
-        Set<String> known = Set.of("signing.json", "notifications.json", "validation.json", "responses.json", "results.json");
+        Set<String> known = Set.of("signing.json", "notifications.json", "validation.json", "responses.json", "results.json",
+                "checkout.json");
         Set<String> present = Vectors.files().stream().map(p -> p.getFileName().toString()).collect(Collectors.toSet());
         assertTrue(present.containsAll(known), "vector files missing: " + present);
         assertEquals(known, present, "a new vector file needs a runner here");
@@ -163,6 +164,60 @@ class VectorTest {
         }
     }
 
+    /** A typed pay-parameters object: every field of [expect], `raw` compared key by key (its values as text). */
+    private static void nested(String what, Object result, JSONObject expect) {
+        for (String k : expect.keySet()) {
+            Object actual = Vectors.field(result, k);
+            if (k.equals("raw")) {
+                JSONObject raw = expect.getJSONObject(k);
+                @SuppressWarnings("unchecked")
+                Map<String, String> got = (Map<String, String>) actual;
+                assertEquals(raw.keySet(), got.keySet(), what + "raw keys");
+                for (String rk : raw.keySet()) {
+                    assertTrue(Vectors.same(raw.get(rk), got.get(rk)), what + "raw." + rk + ": expected " + raw.get(rk) + ", got " + got.get(rk));
+                }
+            } else {
+                assertTrue(Vectors.same(expect.get(k), actual), what + k + ": expected " + expect.get(k) + ", got " + actual);
+            }
+        }
+    }
+
+    /**
+     * checkout.json: `sign` cases build the link on a client made from the case (exactly `url`,
+     * and it verifies back); `verify` cases read a link back: valid, or a [SignatureException]
+     * whose message holds `reason`.
+     */
+    @TestFactory
+    List<DynamicTest> checkout() throws Exception {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (JSONObject c : Vectors.cases("checkout.json")) {
+            tests.add(DynamicTest.dynamicTest(c.getString("name"), () -> {
+                QfPayClient.Builder b = QfPayClient.builder().credentials(c.getString("app_code"), c.getString("key"))
+                        .baseUrl(c.getString("base_url"));
+                if (c.has("sign_type")) b.signType(c.getString("sign_type").equalsIgnoreCase("sha256") ? SignType.SHA256 : SignType.MD5);
+                try (QfPayClient local = b.build()) {
+                    if (c.getString("kind").equals("sign")) {
+                        CheckoutLink link = (CheckoutLink) Vectors.call(local, "checkout_url", c.getJSONObject("request"));
+                        assertEquals(c.getString("url"), link.getUrl());
+                        assertEquals(c.getString("sign"), link.getSign());
+                        CheckoutLink back = local.verifyCheckoutUrl(link.getUrl());
+                        assertEquals(link, back);
+                        JSONObject req = c.getJSONObject("request");
+                        if (req.has("out_trade_no")) assertEquals(req.getString("out_trade_no"), back.getOutTradeNo());
+                        assertEquals(req.getLong("amount"), back.getTxamt());
+                    } else if (c.getBoolean("valid")) {
+                        assertEquals(c.getString("url"), local.verifyCheckoutUrl(c.getString("url")).getUrl());
+                    } else {
+                        SignatureException e = assertThrows(SignatureException.class, () -> local.verifyCheckoutUrl(c.getString("url")));
+                        assertEquals("signature", e.getCode());
+                        if (c.has("reason")) assertTrue(e.getMessage().contains(c.getString("reason")), e.getMessage());
+                    }
+                }
+            }));
+        }
+        return tests;
+    }
+
     /**
      * results.json: what the typed results mean, computed values included (state, isPaid,
      * isRefund, isSuccess, a notification's kind, a duplicate's existing order), every case and
@@ -204,12 +259,28 @@ class VectorTest {
                         fields("existing.", e.getExisting(), expect.getJSONObject("existing"));
                         break;
                     }
+                    case "payment": {
+                        sandbox.reset();
+                        sandbox.injectCanned(200, c.getString("answer"), 1);
+                        Payment payment = (Payment) Vectors.call(client, "payment", c.getJSONObject("request"));
+                        for (String k : expect.keySet()) {
+                            Object want = expect.get(k);
+                            Object actual = Vectors.field(payment, k);
+                            if (want instanceof JSONObject) {
+                                assertTrue(actual != null, k + ": expected an object, got null");
+                                nested(k + ".", actual, (JSONObject) want);
+                            } else {
+                                assertTrue(Vectors.same(want, actual), k + ": expected " + want + ", got " + actual);
+                            }
+                        }
+                        break;
+                    }
                     default:
                         fail("unknown kind " + kind);
                 }
             }));
         }
-        assertEquals(Set.of("transaction", "notification", "duplicate_order"), kinds, "a new kind needs a runner here");
+        assertEquals(Set.of("transaction", "notification", "duplicate_order", "payment"), kinds, "a new kind needs a runner here");
         return tests;
     }
 

@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.json.JSONArray;
 import org.json.JSONObject;
 
@@ -59,7 +61,15 @@ final class Vectors {
                         .goodsName(str(p, "goods_name"))
                         .goodsInfo(str(p, "goods_info")).mchid(str(p, "mchid")).udid(str(p, "udid"))
                         .notifyUrl(str(p, "notify_url")).returnUrl(str(p, "return_url")).rmbTag(str(p, "rmb_tag"))
-                        .limitPay(str(p, "limit_pay")).payTag(str(p, "pay_tag")).subOpenid(str(p, "sub_openid"));
+                        .limitPay(str(p, "limit_pay")).payTag(str(p, "pay_tag")).subOpenid(str(p, "sub_openid"))
+                        .openid(str(p, "openid")).sellerId(str(p, "seller_id")).failedUrl(str(p, "failed_url"))
+                        .cancelUrl(str(p, "cancel_url"));
+                if (p.has("extra_params")) {
+                    JSONObject x = p.getJSONObject("extra_params");
+                    Map<String, String> extra = new LinkedHashMap<>();
+                    for (String k : x.keySet()) extra.put(k, str(x, k));
+                    b.extraParams(extra);
+                }
                 if (p.has("expired_time")) b.expiredTime(p.getInt("expired_time"));
                 if (p.has("extend_info")) {
                     JSONObject e = p.getJSONObject("extend_info");
@@ -86,6 +96,17 @@ final class Vectors {
                         .syssn(str(p, "syssn")).outTradeNo(str(p, "out_trade_no")).txdtm(str(p, "txdtm"))
                         .mchid(str(p, "mchid")).udid(str(p, "udid")).build();
                 return op.equals("close") ? c.closeOrder(r) : c.reverse(r);
+            }
+            case "checkout_url": {
+                CheckoutRequest.Builder b = CheckoutRequest.builder(p.optLong("amount", 0), str(p, "currency"),
+                        str(p, "return_url"), str(p, "failed_url"), str(p, "notify_url"));
+                b.outTradeNo(str(p, "out_trade_no")).txdtm(str(p, "txdtm")).paysource(str(p, "paysource"))
+                        .cancelUrl(str(p, "cancel_url")).mchntid(str(p, "mchntid")).goodsName(str(p, "goods_name"))
+                        .udid(str(p, "udid")).checkoutExpiresAt(str(p, "checkout_expires_at"))
+                        .limitPay(str(p, "limit_pay")).lang(str(p, "lang"));
+                if (p.has("expired_time")) b.expiredTime(p.getInt("expired_time"));
+                if (p.has("checkout_expired_time")) b.checkoutExpiredTime(p.getInt("checkout_expired_time"));
+                return c.checkoutUrl(b.build());
             }
             default:
                 throw new IllegalArgumentException("unknown operation " + op);

@@ -1,6 +1,7 @@
 package com.qfpay.examples.ktor
 
 import com.qfpay.CancelRequest
+import com.qfpay.CheckoutRequest
 import com.qfpay.Notifications
 import com.qfpay.PaymentRequest
 import com.qfpay.QfPay
@@ -22,6 +23,7 @@ import io.ktor.server.application.ApplicationStopped
 import io.ktor.server.cio.CIO
 import io.ktor.server.engine.embeddedServer
 import io.ktor.server.request.receive
+import io.ktor.server.response.respondRedirect
 import io.ktor.server.response.respondText
 import io.ktor.server.routing.get
 import io.ktor.server.routing.post
@@ -72,6 +74,33 @@ fun Application.checkout(client: QfPayClient, clientKey: String, publicUrl: Stri
             } catch (e: QfPayException) {
                 call.respondJson(HttpStatusCode.BadGateway, "error" to e.code, "out_trade_no" to e.outTradeNo)
             }
+        }
+
+        // QFPay's hosted checkout: sign the link (a plain call: nothing is sent) and send the
+        // customer to QFPay's page; QFPay notifies /qfpay/notify and sends the customer back.
+        get("/shop/checkout") {
+            val amount = call.request.queryParameters["amount"]?.toLongOrNull()
+                ?: return@get call.respondJson(HttpStatusCode.BadRequest, "error" to "validation", "field" to "amount")
+            val number = QfPay.generateOutTradeNo()
+            orders[number] = Order(amount, "HKD")
+            val result = "$publicUrl/shop/result/$number"
+            val link = client.checkoutUrl(
+                CheckoutRequest.builder(amount, "HKD", result, result, notifyUrl).outTradeNo(number).goodsName("Coffee beans").build(),
+            )
+            call.respondRedirect(link.url)
+        }
+
+        // The customer is back (paid, failed or cancelled): the state, read by query.
+        get("/shop/result/{number}") {
+            val number = call.parameters["number"]!!
+            if (orders[number] == null) return@get call.respondText("no such order", status = HttpStatusCode.NotFound)
+            val t = client.findPaymentAwait(number)
+            val state = when {
+                t == null -> "not paid"
+                t.isPaid -> "paid"
+                else -> t.state.wire.replace('_', ' ')
+            }
+            call.respondText("<!doctype html><title>Your order</title><h1>Order $number</h1><p id=\"state\">$state</p>", ContentType.Text.Html)
         }
 
         get("/orders/{number}/qr.svg") {
