@@ -45,9 +45,14 @@ function send(method, params, sessionId) {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 function finish(code, out) {
   if (out) { process.stdout.write(JSON.stringify(out) + '\n'); }
-  try { child.kill('SIGKILL'); } catch (e) { /* gone */ }
-  try { fs.rmSync(profile, { recursive: true, force: true }); } catch (e) { /* kept */ }
-  process.exit(code);
+  const done = () => {
+    try { fs.rmSync(profile, { recursive: true, force: true }); } catch (e) { /* kept */ }
+    process.exit(code);
+  };
+  // Closed, Chromium removes its own temporary files (a killed one leaves them in /tmp).
+  child.once('exit', done);
+  try { toBrowser.write(JSON.stringify({ id: nextId++, method: 'Browser.close' }) + '\0'); } catch (e) { /* gone */ }
+  setTimeout(() => { try { child.kill('SIGKILL'); } catch (e) { /* gone */ } done(); }, 5000);
 }
 setTimeout(() => finish(2, { error: 'timed out' }), 100000);
 
