@@ -303,11 +303,17 @@ pub struct CheckoutLink {
 }
 
 impl CheckoutLink {
-    fn get(&self, name: &str) -> &str {
+    /// The value of parameter `name` (decoded), empty when the link has none.
+    pub fn get(&self, name: &str) -> &str {
         self.params
             .iter()
             .find(|(k, _)| k == name)
             .map_or("", |(_, v)| v.as_str())
+    }
+
+    /// The merchant order number: store it before redirecting, query it afterwards.
+    pub fn out_trade_no(&self) -> &str {
+        self.get("out_trade_no")
     }
 
     /// The amount in minor units, when it is a whole number.
