@@ -644,6 +644,18 @@ pub fn perform_local(client: &Client, req: Request) -> Result<Outcome> {
     })
 }
 
+/// The amount and currency arguments of `op`, as money.
+fn money_arg(f: &mut Fields, op: &Operation) -> Result<Money> {
+    let arg = |n: &str| op.args.iter().find(|o| o.name == n);
+    let (Some(amount), Some(currency)) = (arg("amount"), arg("currency")) else {
+        return Err(Error::config(format!(
+            "the surface table of {} lacks money",
+            op.name
+        )));
+    };
+    f.money(amount, currency)
+}
+
 /// Reads operation `op`'s arguments (required and optional, by name) from `args`.
 pub fn request(lang: Lang, op: &Operation, args: Value) -> Result<Request> {
     let what = match op.name {
@@ -660,10 +672,7 @@ pub fn request(lang: Lang, op: &Operation, args: Value) -> Result<Request> {
     let opt = |n: &str| op.optional().find(|o| o.name == n);
     let req = match op.name {
         "create_payment" | "wechat_qr" => {
-            let (Some(amount), Some(currency)) = (arg("amount"), arg("currency")) else {
-                return Err(Error::config("the surface table of a payment lacks money"));
-            };
-            let money = f.money(amount, currency)?;
+            let money = money_arg(&mut f, op)?;
             let pay_type = match arg("pay_type") {
                 Some(p) => PayType::from_code(&f.required_text(p)?),
                 None => PayType::WechatQr,
@@ -728,10 +737,7 @@ pub fn request(lang: Lang, op: &Operation, args: Value) -> Result<Request> {
                     None => None,
                 },
             };
-            let (Some(amount), Some(currency)) = (arg("amount"), arg("currency")) else {
-                return Err(Error::config("the surface table of an order lacks money"));
-            };
-            let money = f.money(amount, currency)?;
+            let money = money_arg(&mut f, op)?;
             let mut out_trade_no = None;
             let (mut txdtm, mut mchid, mut udid) = (None, None, None);
             for o in op.optional() {
@@ -755,10 +761,7 @@ pub fn request(lang: Lang, op: &Operation, args: Value) -> Result<Request> {
             }
         }
         "checkout_url" => {
-            let (Some(amount), Some(currency)) = (arg("amount"), arg("currency")) else {
-                return Err(Error::config("the surface table of a checkout lacks money"));
-            };
-            let money = f.money(amount, currency)?;
+            let money = money_arg(&mut f, op)?;
             let mut url = |n: &str| match arg(n) {
                 Some(o) => f.required_text(o),
                 None => Err(Error::config("the surface table of a checkout lacks a URL")),
@@ -814,12 +817,7 @@ pub fn request(lang: Lang, op: &Operation, args: Value) -> Result<Request> {
             }
         }
         "cashier_url" => {
-            let (Some(amount), Some(currency)) = (arg("amount"), arg("currency")) else {
-                return Err(Error::config(
-                    "the surface table of a cashier link lacks money",
-                ));
-            };
-            let amount = f.money(amount, currency)?;
+            let amount = money_arg(&mut f, op)?;
             let pay_params = match arg("pay_params") {
                 Some(o) => f.json_object(o)?.ok_or_else(|| {
                     Error::validation(

@@ -78,6 +78,21 @@ pub fn files() -> Vec<File> {
     ]
 }
 
+/// An operation's arguments as the generated method's parameters (`amount: Arg<'_, '_>, `) and
+/// as the `(name, value)` pairs it hands on.
+fn arg_list(op: &qfpay::surface::Operation) -> (String, Vec<String>) {
+    let params = op
+        .args
+        .iter()
+        .map(|a| format!("{}: Arg<'_, '_>, ", a.name))
+        .collect();
+    let named = op
+        .args
+        .iter()
+        .map(|a| format!("(\"{0}\", {0})", a.name))
+        .collect();
+    (params, named)
+}
 fn head(out: &mut String, doc: &str) {
     out.push_str(&crate::banner("#"));
     let _ = writeln!(
@@ -783,16 +798,7 @@ macro_rules! client_methods {{
                 text.push("*".to_owned());
                 text.extend(op.optional().map(|o| format!("{}=None", L.option(o.name))));
             }
-            let params: String = op
-                .args
-                .iter()
-                .map(|a| format!("{}: Arg<'_, '_>, ", a.name))
-                .collect();
-            let named: Vec<String> = op
-                .args
-                .iter()
-                .map(|a| format!("(\"{0}\", {0})", a.name))
-                .collect();
+            let (params, named) = arg_list(op);
             // self, py, the arguments, kw: clippy's limit is seven.
             let allow = if op.args.len() + 3 > 7 {
                 "\n            #[allow(clippy::too_many_arguments)]"
@@ -809,16 +815,7 @@ macro_rules! client_methods {{
             );
             continue;
         }
-        let params: String = op
-            .args
-            .iter()
-            .map(|a| format!("{}: Arg<'_, '_>, ", a.name))
-            .collect();
-        let named: Vec<String> = op
-            .args
-            .iter()
-            .map(|a| format!("(\"{0}\", {0})", a.name))
-            .collect();
+        let (params, named) = arg_list(op);
         if op.returns == "list<QueryPage>" {
             // An iterator, made at once (the filters checked), fetching pages as it advances.
             let _ = writeln!(
