@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -118,10 +119,11 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def location(url):
-    """The `Location` of a redirect answered to a GET of `url` (not followed)."""
+def location(url, form=None):
+    """The `Location` of a redirect answered to a GET of `url`, or a POST of `form` (not followed)."""
+    data = urllib.parse.urlencode(form).encode() if form is not None else None
     try:
-        with urllib.request.build_opener(_NoRedirect).open(url, timeout=30) as r:
+        with urllib.request.build_opener(_NoRedirect).open(url, data=data, timeout=30) as r:
             raise AssertionError(f"{url}: no redirect ({r.status})")
     except urllib.error.HTTPError as e:
         check(e.code in (302, 303), f"{url}: {e.code}")
@@ -130,7 +132,7 @@ def location(url):
 
 def hosted_checkout(app, sandbox):
     # 1. the shop's route signs a checkout link and sends the customer to QFPay's page
-    link = location(f"{app}/shop/checkout?amount=1800")
+    link = location(f"{app}/shop/checkout", {"amount": "1800"})
     check(link.startswith(f"{sandbox}/checkstand/#/?"), f"checkout link: {link}")
     # 2. the page opens: its script posts the link's parameters, the sandbox verifies the signature
     status, s = jget("POST", f"{sandbox}/checkstand/session", json.dumps({"query": link.split("#/?", 1)[1]}).encode())

@@ -10,6 +10,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -31,8 +32,11 @@ public class HostedCheckoutController {
         this.orders = orders;
     }
 
-    /** Stores the order, signs its checkout link (nothing is sent to QFPay yet) and redirects to it. */
-    @GetMapping("/shop/checkout")
+    /**
+     * The shop's "pay" form posts here: stores the order, signs its checkout link (nothing is sent
+     * to QFPay yet) and redirects to it. A POST, so that no link prefetch or crawler makes orders.
+     */
+    @PostMapping("/shop/checkout")
     public ResponseEntity<Void> checkout(@RequestParam long amount) {
         String number = QfPay.generateOutTradeNo();
         orders.store(number, amount, "HKD");
@@ -40,7 +44,7 @@ public class HostedCheckoutController {
         CheckoutLink link = client.checkoutUrl(
                 CheckoutRequest.builder(amount, "HKD", result, result, publicUrl + "/qfpay/notify")
                         .outTradeNo(number).goodsName("Coffee beans").lang("en").build());
-        return ResponseEntity.status(HttpStatus.FOUND).location(URI.create(link.getUrl())).build();
+        return ResponseEntity.status(HttpStatus.SEE_OTHER).location(URI.create(link.getUrl())).build();
     }
 
     /** Where the customer comes back (paid, failed or cancelled): the state, confirmed by query. */

@@ -23,6 +23,7 @@ import io.ktor.server.application.ApplicationStopped
 import io.ktor.server.cio.CIO
 import io.ktor.server.engine.embeddedServer
 import io.ktor.server.request.receive
+import io.ktor.server.request.receiveParameters
 import io.ktor.server.response.respondRedirect
 import io.ktor.server.response.respondText
 import io.ktor.server.routing.get
@@ -78,9 +79,10 @@ fun Application.checkout(client: QfPayClient, clientKey: String, publicUrl: Stri
 
         // QFPay's hosted checkout: sign the link (a plain call: nothing is sent) and send the
         // customer to QFPay's page; QFPay notifies /qfpay/notify and sends the customer back.
-        get("/shop/checkout") {
-            val amount = call.request.queryParameters["amount"]?.toLongOrNull()
-                ?: return@get call.respondJson(HttpStatusCode.BadRequest, "error" to "validation", "field" to "amount")
+        // A POST (the shop's "pay" form), so that no link prefetch or crawler makes orders.
+        post("/shop/checkout") {
+            val amount = call.receiveParameters()["amount"]?.toLongOrNull()
+                ?: return@post call.respondJson(HttpStatusCode.BadRequest, "error" to "validation", "field" to "amount")
             val number = QfPay.generateOutTradeNo()
             orders[number] = Order(amount, "HKD")
             val result = "$publicUrl/shop/result/$number"
