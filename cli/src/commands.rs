@@ -200,9 +200,11 @@ async fn serve(a: SandboxArgs) -> Result<(), Failure> {
         .await
         .map_err(|e| Failure::other(format!("cannot start the sandbox on port {}: {e}", a.port)))?;
     let m = sb.merchant();
+    let dashboard = dashboard_url(&sb.base_url());
     line(
         &json!({
             "base_url": sb.base_url(),
+            "dashboard": dashboard,
             "app_code": m.app_code,
             "client_key": m.client_key,
             "mchid": m.mchid,
@@ -216,10 +218,80 @@ async fn serve(a: SandboxArgs) -> Result<(), Failure> {
         sb.base_url(),
         m.app_code
     ));
+    crate::output::err_line(&format!(
+        "dashboard: {dashboard} (orders, QR codes, pay as the customer, requests, faults)"
+    ));
+    if a.open {
+        open_browser(&dashboard);
+    }
     // Serve until the process is interrupted (Ctrl-C ends it).
     std::future::pending::<()>().await;
     drop(sb);
     Ok(())
+}
+
+/// The dashboard's URL for a sandbox at `base_url`.
+pub fn dashboard_url(base_url: &str) -> String {
+    format!("{}/sandbox/", base_url.trim_end_matches('/'))
+}
+
+/// The browser command: the first entry of `$BROWSER` (a `:`-separated list, each entry a
+/// command with arguments; `%s` stands for the URL), else `xdg-open` when it is on `PATH`.
+pub fn browser_command(
+    browser_var: Option<&str>,
+    path_var: Option<&std::ffi::OsStr>,
+    url: &str,
+) -> Option<Vec<String>> {
+    if let Some(entry) =
+        browser_var.and_then(|b| b.split(':').map(str::trim).find(|e| !e.is_empty()))
+    {
+        let mut words: Vec<String> = entry.split_whitespace().map(str::to_owned).collect();
+        if words.iter().any(|w| w.contains("%s")) {
+            for w in &mut words {
+                *w = w.replace("%s", url);
+            }
+        } else {
+            words.push(url.to_owned());
+        }
+        return Some(words);
+    }
+    let on_path =
+        path_var.is_some_and(|p| std::env::split_paths(p).any(|d| d.join("xdg-open").is_file()));
+    on_path.then(|| vec!["xdg-open".to_owned(), url.to_owned()])
+}
+
+/// Opens `url` in a browser when one is present; otherwise, or when it cannot start, says so
+/// on stderr. Never fails.
+fn open_browser(url: &str) {
+    let browser = std::env::var("BROWSER").ok();
+    let Some(words) = browser_command(browser.as_deref(), std::env::var_os("PATH").as_deref(), url)
+    else {
+        crate::output::err_line(&format!(
+            "--open: no browser found (set $BROWSER or install xdg-open); open {url} yourself"
+        ));
+        return;
+    };
+    let Some((program, args)) = words.split_first() else {
+        return;
+    };
+    match std::process::Command::new(program)
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+    {
+        Ok(mut child) => {
+            // Reaped in the background; the sandbox does not wait for the browser.
+            std::thread::spawn(move || {
+                let _ = child.wait();
+            });
+            crate::output::err_line(&format!("--open: opening {url} with {program}"));
+        }
+        Err(e) => crate::output::err_line(&format!(
+            "--open: could not start {program} ({e}); open {url} yourself"
+        )),
+    }
 }
 
 /// `qfpay sign`.
@@ -519,4 +591,44 @@ pub fn verify(a: VerifyArgs, json: bool) -> Result<(), Failure> {
         &model::json(&n),
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_dashboard_url_is_under_sandbox() {
+        assert_eq!(
+            dashboard_url("http://127.0.0.1:8080"),
+            "http://127.0.0.1:8080/sandbox/"
+        );
+        assert_eq!(dashboard_url("http://h:1/"), "http://h:1/sandbox/");
+    }
+
+    #[test]
+    fn the_browser_is_browser_then_xdg_open() {
+        let url = "http://127.0.0.1:1/sandbox/";
+        assert_eq!(
+            browser_command(Some("firefox"), None, url),
+            Some(vec!["firefox".to_owned(), url.to_owned()])
+        );
+        assert_eq!(
+            browser_command(Some(" :w3m -o x=%s:lynx"), None, url),
+            Some(vec!["w3m".to_owned(), "-o".to_owned(), format!("x={url}")])
+        );
+        assert_eq!(browser_command(Some(""), None, url), None);
+        assert_eq!(
+            browser_command(None, Some(std::ffi::OsStr::new("/nonexistent-dir")), url),
+            None
+        );
+        let dir = std::env::temp_dir().join(format!("qfpay-xdg-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).ok();
+        std::fs::write(dir.join("xdg-open"), "").ok();
+        assert_eq!(
+            browser_command(None, Some(dir.as_os_str()), url),
+            Some(vec!["xdg-open".to_owned(), url.to_owned()])
+        );
+        std::fs::remove_dir_all(&dir).ok();
+    }
 }

@@ -89,9 +89,13 @@ pub async fn run(out_dir: Option<PathBuf>, json: bool) -> Result<(), Failure> {
     .map_err(other("cannot start the sandbox"))?;
     steps.step(
         "Started a local QFPay sandbox and a webhook receiver",
-        json!({"base_url": sandbox.base_url(), "app_code": merchant.app_code, "webhook": webhook}),
+        json!({"base_url": sandbox.base_url(), "dashboard": crate::commands::dashboard_url(&sandbox.base_url()), "app_code": merchant.app_code, "webhook": webhook}),
         &[
             format!("sandbox:  {}", sandbox.base_url()),
+            format!(
+                "dashboard: {} (open it while the demo runs)",
+                crate::commands::dashboard_url(&sandbox.base_url())
+            ),
             format!("app code: {}", merchant.app_code),
             "key:      *** (the SDK signs every request with it)".into(),
             format!("webhook:  {webhook}"),

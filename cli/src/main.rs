@@ -152,6 +152,9 @@ pub struct SandboxArgs {
     /// Refuse the legacy pay codes (docs/pay-types.md) with 1104, as an account without them would.
     #[arg(long)]
     pub strict_pay_types: bool,
+    /// Open the dashboard (`<base_url>/sandbox/`) with $BROWSER or xdg-open, when present.
+    #[arg(long)]
+    pub open: bool,
 }
 
 /// `qfpay wait` options.

@@ -41,6 +41,7 @@ fn demo_runs_the_whole_story() {
         "succeeded",
         "partially_refunded",
         "refund notification: verified",
+        "/sandbox/ (open it while the demo runs)",
     ] {
         assert!(out.contains(needle), "missing {needle:?} in\n{out}");
     }
@@ -444,4 +445,123 @@ fn checkout_url_builds_and_verifies_links_and_pay_takes_every_field() {
     let (code, out, err) = qfpay(&myr, &strict_env);
     assert_eq!(code, 1, "{out}{err}");
     assert!(err.contains("1104") && err.contains("pay_type"), "{err}");
+}
+
+/// `qfpay sandbox` with `env`, its JSON line and a reader of its stderr.
+fn serve_with_stderr(
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> (Served, std::io::Lines<BufReader<std::process::ChildStderr>>) {
+    let mut c = Command::new(BIN);
+    c.arg("sandbox")
+        .args(args)
+        .env_remove("BROWSER")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let mut child = c.spawn().unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let err = BufReader::new(child.stderr.take().unwrap()).lines();
+    (
+        Served {
+            child,
+            line: serde_json::from_str(&line).unwrap(),
+        },
+        err,
+    )
+}
+
+/// A GET over a plain TCP connection: the status line and the body.
+fn http_get(base: &str, path: &str) -> (String, String) {
+    use std::io::Read;
+    let addr = base.trim_start_matches("http://");
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/html\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    let (head, body) = out.split_once("\r\n\r\n").unwrap_or((&out, ""));
+    (
+        head.lines().next().unwrap_or_default().to_owned(),
+        body.to_owned(),
+    )
+}
+
+#[test]
+fn sandbox_prints_the_dashboard_url_and_serves_it() {
+    let (s, mut err) = serve_with_stderr(&["--port", "0"], &[]);
+    let base = s.line["base_url"].as_str().unwrap().to_owned();
+    assert_eq!(s.line["dashboard"], format!("{base}/sandbox/"));
+    // The existing fields are still there.
+    for k in ["base_url", "app_code", "client_key", "mchid", "merchants"] {
+        assert!(s.line.get(k).is_some(), "{k}");
+    }
+    let said: Vec<String> = err.by_ref().take(2).map(Result::unwrap).collect();
+    assert!(
+        said.iter()
+            .any(|l| l.starts_with(&format!("dashboard: {base}/sandbox/"))),
+        "{said:?}"
+    );
+    let (status, body) = http_get(&base, "/sandbox/");
+    assert!(status.contains(" 200 "), "{status}");
+    assert!(body.contains("QFPay sandbox dashboard"));
+}
+
+#[test]
+fn sandbox_open_uses_browser_and_never_fails() {
+    let dir = std::env::temp_dir().join(format!("qfpay-cli-open-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let opened = dir.join("opened.txt");
+    let script = dir.join("browser.sh");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\necho \"$1\" > {}\n", opened.display()),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let (s, _err) = serve_with_stderr(
+        &["--port", "0", "--open"],
+        &[("BROWSER", script.to_str().unwrap())],
+    );
+    let dashboard = s.line["dashboard"].as_str().unwrap().to_owned();
+    let mut got = String::new();
+    for _ in 0..100 {
+        got = std::fs::read_to_string(&opened).unwrap_or_default();
+        if !got.is_empty() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(got.trim(), dashboard);
+    drop(s);
+
+    // No browser at all: a note, and the sandbox serves anyway.
+    let empty = dir.join("empty-path");
+    std::fs::create_dir_all(&empty).unwrap();
+    let (s, mut err) = serve_with_stderr(
+        &["--port", "0", "--open"],
+        &[("PATH", empty.to_str().unwrap())],
+    );
+    let note: Vec<String> = err.by_ref().take(3).map(Result::unwrap).collect();
+    assert!(
+        note.iter().any(|l| l.contains("--open: no browser found")),
+        "{note:?}"
+    );
+    let base = s.line["base_url"].as_str().unwrap().to_owned();
+    let (status, _) = http_get(&base, "/sandbox/health");
+    assert!(status.contains(" 200 "), "{status}");
+    drop(s);
+    std::fs::remove_dir_all(&dir).ok();
 }

@@ -19,7 +19,9 @@ use crate::handlers::{Params, error};
 use crate::notify::Notifier;
 use crate::rate_limit::Limiter;
 use crate::server::ConnHandle;
-use crate::state::{Book, Clock, LOG_BODY_BYTES, LogEntry, MerchantState, RequestLog, fmt_time};
+use crate::state::{
+    Book, Clock, LOG_BODY_BYTES, LogEntry, MerchantState, RequestLog, SignatureCheck, fmt_time,
+};
 
 /// The largest request body accepted (1 MiB); larger ones get HTTP 413.
 pub const MAX_BODY: usize = 1 << 20;
@@ -259,6 +261,7 @@ impl Shared {
         endpoint: Endpoint,
         headers: &HeaderMap,
         mut form: Form,
+        check: &mut Option<SignatureCheck>,
     ) -> Answer {
         if method != Method::POST && !(method == Method::GET && endpoint.allows_get()) {
             let mut a = error(
@@ -271,6 +274,7 @@ impl Shared {
         }
         let app_code = header_str(headers, "x-qf-appcode");
         let Some(&idx) = self.by_app_code.get(app_code) else {
+            *check = Some(SignatureCheck::verdict("unknown_app_code"));
             return error(
                 "1108",
                 &format!("Signature error: unknown X-QF-APPCODE {app_code:?}"),
@@ -292,6 +296,7 @@ impl Shared {
             "" | "MD5" => SignType::Md5,
             "SHA256" => SignType::Sha256,
             other => {
+                *check = Some(SignatureCheck::verdict("unsupported_sign_type"));
                 return error(
                     "1108",
                     &format!(
@@ -307,6 +312,10 @@ impl Shared {
         let sig = match (header_str(headers, "x-qf-sign"), &sign_param) {
             ("", Some(p)) => p.trim(),
             ("", None) => {
+                *check = Some(SignatureCheck {
+                    sign_type: sign_type.as_str().to_uppercase(),
+                    ..SignatureCheck::verdict("missing")
+                });
                 return error(
                     "1108",
                     "Signature error: the X-QF-SIGN header is missing",
@@ -316,11 +325,21 @@ impl Shared {
             (h, _) => h,
         };
         let key = &m.merchant.client_key;
+        let mut verdict = SignatureCheck {
+            sign_type: sign_type.as_str().to_uppercase(),
+            client_sign: sig.chars().take(256).collect(),
+            ..SignatureCheck::verdict("ok")
+        };
         let params = if signature_matches(&form.decoded, sig, key, sign_type) {
+            *check = Some(verdict);
             form.decoded
         } else if form.readings_differ() && signature_matches(&form.raw, sig, key, sign_type) {
+            *check = Some(verdict);
             form.raw
         } else {
+            verdict.verdict = "bad";
+            verdict.string_to_sign = Some(qfpay::sign::debug_string_to_sign(&form.decoded));
+            *check = Some(verdict);
             return error(
                 "1108",
                 &format!(
@@ -391,13 +410,17 @@ pub async fn dispatch(
     let _busy = conn.busy();
     let (parts, body) = req.into_parts();
     let path = parts.uri.path();
-    if let Some(answer) = crate::pages::route(
-        &shared,
-        &parts.method,
-        path,
-        parts.uri.query().unwrap_or_default(),
-        &parts.headers,
-    ) {
+    let routed =
+        crate::dashboard::route(&shared, &parts.method, path, &parts.headers).or_else(|| {
+            crate::pages::route(
+                &shared,
+                &parts.method,
+                path,
+                parts.uri.query().unwrap_or_default(),
+                &parts.headers,
+            )
+        });
+    if let Some(answer) = routed {
         let answer = match answer {
             crate::pages::Routed::Done(a) => a,
             crate::pages::Routed::WithBody(handler) => {
@@ -410,6 +433,12 @@ pub async fn dispatch(
         return answer.into_response();
     }
     if path == "/sandbox" || path.starts_with("/sandbox/") {
+        if parts.method != Method::GET
+            && parts.method != Method::HEAD
+            && let Some(a) = crate::dashboard::cross_site_refusal(&shared.base_url, &parts.headers)
+        {
+            return a.into_response();
+        }
         let answer = match read_body(&parts.headers, body, shared.server.header_read_timeout).await
         {
             Ok(bytes) => crate::control::handle(&shared, &parts.method, path, &bytes),
@@ -442,6 +471,7 @@ async fn trade(
         Ok(b) => (b.slice(..b.len().min(LOG_BODY_BYTES)), b.len()),
         Err(_) => (Bytes::new(), 0),
     };
+    let mut check = None;
     let mut answer = match (&fault, body) {
         (Some(Fault::HttpStatus(s)), _) => Answer::text(*s, Bytes::new()),
         (Some(Fault::Canned { status, body }), _) => Answer::text(*status, body.clone()),
@@ -453,7 +483,7 @@ async fn trade(
             } else {
                 Form::parse_body(header_str(&parts.headers, "content-type"), &bytes)
             };
-            shared.api(&parts.method, endpoint, &parts.headers, form)
+            shared.api(&parts.method, endpoint, &parts.headers, form, &mut check)
         }
     };
     let status = match &fault {
@@ -478,6 +508,7 @@ async fn trade(
         status,
         respcd: answer.respcd.clone(),
         fault: fault.as_ref().map(Fault::kind),
+        signature: check,
     });
     if let Some(d) = answer.delay.take() {
         tokio::time::sleep(d).await;

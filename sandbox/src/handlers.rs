@@ -279,7 +279,11 @@ impl Shared {
         }
         let shown = match shape {
             AnswerShape::Cpm => None,
-            AnswerShape::Qrcode => Some(("qrcode", Value::String(qrcode_for(pay_type_code)))),
+            AnswerShape::Qrcode => {
+                let code = qrcode_for(pay_type_code);
+                order.qrcode = Some(code.clone());
+                Some(("qrcode", Value::String(code)))
+            }
             AnswerShape::PayUrl => Some((
                 "pay_url",
                 Value::String(format!(

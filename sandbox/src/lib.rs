@@ -15,13 +15,15 @@
 //! Endpoints: `/trade/v1/{payment,query,refund,close,reversal}`,
 //! `/tool/v1/{get_weixin_oauth_code,get_weixin_openid}`; pages for people: `/checkstand/`
 //! (hosted checkout), `/sandbox/checkout/<syssn>` (a `pay_url`), `/q/direct` (WeChat
-//! cashier); control API under `/sandbox/`; scenario amounts 1001–1007 (see the README).
+//! cashier), the dashboard `/sandbox/` (orders, requests, faults, merchants); control API
+//! under `/sandbox/`; scenario amounts 1001–1007 (see the README).
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 mod app;
 mod checkstand;
 pub mod config;
 mod control;
+mod dashboard;
 pub mod faults;
 pub mod form;
 mod handlers;

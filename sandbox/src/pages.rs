@@ -62,7 +62,8 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-fn with_page_headers(mut a: Answer) -> Answer {
+/// Adds the pages' headers: the CSP, `nosniff`, no referrer, no caching.
+pub fn with_page_headers(mut a: Answer) -> Answer {
     a.headers.push(("content-security-policy", CSP.to_owned()));
     a.headers
         .push(("x-content-type-options", "nosniff".to_owned()));
@@ -85,7 +86,7 @@ pub fn html(status: u16, title: &str, data: &str, main: &str) -> Answer {
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
 <title>{}</title><link rel=\"stylesheet\" href=\"/checkstand/assets/pages.css\">\
 <script src=\"/checkstand/assets/pages.js\" defer></script></head>\
-<body {data}><main class=\"card\">{main}</main></body></html>\n",
+<body {data}><main class=\"card\">{main}<p class=\"back\"><a href=\"/sandbox/\">Sandbox dashboard</a></p></main></body></html>\n",
         escape(title)
     );
     let mut a = Answer::text(status, body);
@@ -221,11 +222,9 @@ pub fn pay_type_label(code: &str) -> String {
     if code.is_empty() {
         return "chosen on the page".to_owned();
     }
-    if let Some((_, label)) = qfpay::model::pay_type::LEGACY
-        .iter()
-        .find(|(c, _)| *c == code)
-    {
-        return format!("{code} {label}");
+    let name = crate::dashboard::pay_type_name(code);
+    if !name.is_empty() {
+        return format!("{code} {name}");
     }
     format!("{code} {:?}", qfpay::PayType::from_code(code))
 }

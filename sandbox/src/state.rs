@@ -158,6 +158,8 @@ pub struct Order {
     /// Checkout orders: the link's signature, to tell a second open of the same link from
     /// another link reusing its `out_trade_no`.
     pub checkout_sign: Option<String>,
+    /// The `qrcode` handed out for a QR payment (shown on the dashboard).
+    pub qrcode: Option<String>,
 }
 
 impl Order {
@@ -388,6 +390,7 @@ impl Order {
             prepay_id: None,
             pay_sign: None,
             checkout_sign: None,
+            qrcode: None,
         }
     }
 }
@@ -469,6 +472,44 @@ pub struct LogEntry {
     pub respcd: String,
     /// The fault applied, if any.
     pub fault: Option<&'static str>,
+    /// The signature check, when the request got that far.
+    pub signature: Option<SignatureCheck>,
+}
+
+/// What the sandbox concluded about a request's signature, for the request log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignatureCheck {
+    /// `ok`, `bad`, `missing`, `unknown_app_code` or `unsupported_sign_type`.
+    pub verdict: &'static str,
+    /// The sign type used (`MD5`, `SHA256`), empty when not known.
+    pub sign_type: String,
+    /// What the client sent (`X-QF-SIGN` or a `sign` parameter), empty when missing.
+    pub client_sign: String,
+    /// When the check failed, the string the sandbox signed with the key masked as
+    /// `<client_key>` ([`qfpay::sign::debug_string_to_sign`]).
+    pub string_to_sign: Option<String>,
+}
+
+impl SignatureCheck {
+    /// A verdict with nothing else known.
+    pub fn verdict(verdict: &'static str) -> Self {
+        Self {
+            verdict,
+            sign_type: String::new(),
+            client_sign: String::new(),
+            string_to_sign: None,
+        }
+    }
+
+    /// As JSON.
+    pub fn to_json(&self) -> Value {
+        json!({
+            "verdict": self.verdict,
+            "sign_type": self.sign_type,
+            "client_sign": self.client_sign,
+            "string_to_sign": self.string_to_sign,
+        })
+    }
 }
 
 impl LogEntry {
@@ -487,6 +528,7 @@ impl LogEntry {
             "status": self.status,
             "respcd": self.respcd,
             "fault": self.fault,
+            "signature": self.signature.as_ref().map(SignatureCheck::to_json),
         })
     }
 }
@@ -582,6 +624,7 @@ mod tests {
                 status: 200,
                 respcd: String::new(),
                 fault: None,
+                signature: None,
             });
         }
         assert_eq!(log.entries().len(), LOG_CAPACITY);
