@@ -795,7 +795,7 @@ export declare class QfPayError extends Error {
   readonly field?: string
   /** The rule it broke. */
   readonly rule?: string
-  /** rate_limited: how long the server asked to wait. */
+  /** How long to wait before sending again: what QFPay asked (rate_limited), or until 00:30 for a refund refused in QFPay's nightly window (refund_rejected, 1265). */
   readonly retryAfterMs?: number
   /** network: whether the request may have reached QFPay. */
   readonly sent?: boolean

@@ -691,7 +691,7 @@ class QfPayException extends \Exception
     public $field = null;
     /** The rule it broke. @var ?string */
     public $rule = null;
-    /** rate_limited: how long the server asked to wait. In milliseconds. @var ?int */
+    /** How long to wait before sending again: what QFPay asked (rate_limited), or until 00:30 for a refund refused in QFPay's nightly window (refund_rejected, 1265). In milliseconds. @var ?int */
     public $retryAfterMs = null;
     /** network: whether the request may have reached QFPay. @var ?bool */
     public $sent = null;

@@ -41,6 +41,9 @@ pub struct ApiError {
     pub respmsg: String,
     /// The HTTP status of the answer.
     pub http_status: u16,
+    /// When the refusal says when to try again: a refund refused in QFPay's 23:30–00:30
+    /// window (`1265`) may be sent again at 00:30.
+    pub retry_after: Option<Duration>,
 }
 
 impl ApiError {
@@ -300,6 +303,7 @@ impl Error {
             resperr: resperr.to_owned(),
             respmsg: respmsg.to_owned(),
             http_status,
+            retry_after: None,
         }))
     }
 
@@ -311,6 +315,7 @@ impl Error {
             resperr: format!("HTTP {http_status}"),
             respmsg: String::new(),
             http_status,
+            retry_after: None,
         }))
     }
 
@@ -513,10 +518,12 @@ impl Error {
         }
     }
 
-    /// How long the server asked to wait before retrying.
+    /// How long to wait before retrying: what the server asked (`rate_limited`), or until
+    /// 00:30 for a refund refused in QFPay's nightly window (`refund_rejected`, `1265`).
     pub fn retry_after(&self) -> Option<Duration> {
         match self.base() {
             Error::RateLimited { retry_after } => *retry_after,
+            Error::Api(a) => a.retry_after,
             _ => None,
         }
     }

@@ -251,3 +251,43 @@ async fn extra_parameters_are_signed_and_sent() {
     assert_eq!(e.field(), Some("extra_params.goods_name"));
     assert_eq!(sb.request_count(), before, "nothing is sent");
 }
+
+/// A refund refused in QFPay's nightly window (1265) says when to send it again; the final
+/// refusal (the refund period has passed) does not.
+#[tokio::test]
+async fn a_refund_refused_at_night_carries_retry_after() {
+    use chrono::Timelike;
+    let (sb, _) = setup().await;
+    // The client's clock set so that it is 23:40 in its zone now (within ±12 h of UTC).
+    let now = chrono::Utc::now().naive_utc().time().num_seconds_from_midnight() as i32;
+    let mut offset = (23 * 3600 + 40 * 60) - now;
+    if offset > 12 * 3600 {
+        offset -= 24 * 3600;
+    }
+    if offset < -12 * 3600 {
+        offset += 24 * 3600;
+    }
+    let c = sb
+        .client_builder()
+        .max_retries(0)
+        .utc_offset_seconds(offset)
+        .build()
+        .unwrap();
+    let canned = |resperr: &str| qfpay_sandbox::Fault::Canned {
+        status: 200,
+        body: json!({"respcd": "1265", "resperr": resperr, "respmsg": ""}).to_string(),
+    };
+    let refund =
+        || qfpay::RefundRequest::new("20261207000300020000000001", Money::new(100, Currency::HKD));
+    sb.inject_fault(canned("Cannot be refunded(1265)"), 1);
+    let e = c.refund(refund()).await.unwrap_err();
+    assert_eq!((e.code(), e.respcd()), ("refund_rejected", Some("1265")));
+    let wait = e.retry_after().unwrap();
+    assert!(
+        (Duration::from_secs(49 * 60)..=Duration::from_secs(51 * 60)).contains(&wait),
+        "{wait:?}"
+    );
+    sb.inject_fault(canned("已經超出可退款時限(1265)"), 1);
+    let e = c.refund(refund()).await.unwrap_err();
+    assert_eq!((e.code(), e.retry_after()), ("refund_rejected", None));
+}

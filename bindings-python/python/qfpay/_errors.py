@@ -37,7 +37,7 @@ class QfPayError(Exception):
     field: str | None = None
     #: The rule it broke.
     rule: str | None = None
-    #: rate_limited: how long the server asked to wait.
+    #: How long to wait before sending again: what QFPay asked (rate_limited), or until 00:30 for a refund refused in QFPay's nightly window (refund_rejected, 1265).
     retry_after: float | None = None
     #: network: whether the request may have reached QFPay.
     sent: bool | None = None

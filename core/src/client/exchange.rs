@@ -74,12 +74,21 @@ impl Client {
                         body,
                     );
                     let syssn = fields::opt_text(&raw, "syssn");
-                    let e = Error::api(
+                    let mut e = Error::api(
                         &respcd,
                         &call.masked(resperr),
                         &call.masked(fields::text(&raw, "respmsg")),
                         200,
                     );
+                    if let (Endpoint::Refund, "1265", Error::Api(a)) =
+                        (call.endpoint, respcd.as_str(), &mut e)
+                    {
+                        a.retry_after = crate::model::refund::retry_after_1265(
+                            self.now_local(),
+                            &a.resperr,
+                            &a.respmsg,
+                        );
+                    }
                     return Err(match (call.out_trade_no, syssn) {
                         (Some(o), Some(sn)) => e.with_order(o, Some(&sn)),
                         _ => e,

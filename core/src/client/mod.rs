@@ -184,11 +184,14 @@ impl Client {
 
     /// The current time as `txdtm`, in the configured zone.
     pub fn now_txdtm(&self) -> String {
-        let local = Utc::now().naive_utc()
-            + TimeDelta::seconds(i64::from(self.inner.config.utc_offset_seconds));
         let mut out = String::with_capacity(19);
-        push_datetime(&mut out, &local, "-", " ", ":");
+        push_datetime(&mut out, &self.now_local(), "-", " ", ":");
         out
+    }
+
+    /// The current time in the configured zone (QFPay's: UTC+8 by default).
+    fn now_local(&self) -> NaiveDateTime {
+        Utc::now().naive_utc() + TimeDelta::seconds(i64::from(self.inner.config.utc_offset_seconds))
     }
 
     /// A call's result with the client key masked in the error's texts (a server, or an

@@ -1,9 +1,36 @@
 //! Refunding a payment, fully or partly.
 
+use std::time::Duration;
+
+use chrono::{NaiveDateTime, NaiveTime, Timelike};
+
 use crate::error::Result;
 use crate::model::fields::{self, RawMap};
 use crate::model::money::Money;
 use crate::validate;
+
+/// When a refund answered `1265` may be sent again: QFPay refuses refunds between 23:30 and
+/// 00:30 (its time; `local` is the current time there) and answers the same code, with another
+/// text ("已經超出可退款時限", the refund period has passed), when a refund will never be
+/// accepted. `Some(wait)` until 00:30 inside the window; `None` for the final refusal, or when
+/// the time is outside the window (QFPay also cites special promotions: nothing says when).
+pub fn retry_after_1265(local: NaiveDateTime, resperr: &str, respmsg: &str) -> Option<Duration> {
+    let text = format!("{resperr} {respmsg}").to_ascii_lowercase();
+    if text.contains("超出") || text.contains("exceed") || text.contains("expired") {
+        return None;
+    }
+    let t = local.time();
+    let secs = i64::from(t.num_seconds_from_midnight());
+    let half_past_midnight = 30 * 60;
+    let wait = if t >= NaiveTime::from_hms_opt(23, 30, 0)? {
+        24 * 3600 - secs + half_past_midnight
+    } else if secs < half_past_midnight {
+        half_past_midnight - secs
+    } else {
+        return None;
+    };
+    u64::try_from(wait).ok().map(Duration::from_secs)
+}
 
 /// A refund (`POST /trade/v1/refund`) of a paid transaction.
 ///
@@ -161,3 +188,29 @@ crate::model::describe::describe!(Refund "A refund QFPay accepted." {
     respmsg: "str" "QFPay message, when any." = |r| &r.respmsg,
     raw: "raw" "Every field QFPay sent." = |r| &r.raw,
 });
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refunds_refused_in_the_night_window_wait_until_half_past_midnight() {
+        let at = |h, m| {
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 7)
+                .unwrap()
+                .and_hms_opt(h, m, 0)
+                .unwrap()
+        };
+        let text = "Cannot be refunded";
+        assert_eq!(
+            retry_after_1265(at(23, 45), text, ""),
+            Some(Duration::from_secs(45 * 60))
+        );
+        assert_eq!(
+            retry_after_1265(at(0, 10), text, ""),
+            Some(Duration::from_secs(20 * 60))
+        );
+        assert_eq!(retry_after_1265(at(12, 0), text, ""), None);
+        assert_eq!(retry_after_1265(at(23, 45), "已經超出可退款時限", ""), None);
+    }
+}

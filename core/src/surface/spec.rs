@@ -747,7 +747,7 @@ pub const ERROR_ADVICE: &[(&str, &str)] = &[
     ("order_state", "query the order to see its current state"),
     (
         "refund_rejected",
-        "the refund was refused; query the original payment",
+        "the refund was refused; query the original payment (1265 between 23:30 and 00:30: send it again after retry_after)",
     ),
     (
         "account",
@@ -818,7 +818,7 @@ pub const ERROR_FIELDS: &[(&str, &str, &str)] = &[
     (
         "retry_after",
         "duration?",
-        "rate_limited: how long the server asked to wait.",
+        "How long to wait before sending again: what QFPay asked (rate_limited), or until 00:30 for a refund refused in QFPay's nightly window (refund_rejected, 1265).",
     ),
     (
         "sent",

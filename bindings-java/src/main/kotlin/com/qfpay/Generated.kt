@@ -1273,7 +1273,7 @@ open class ApiException internal constructor(info: ErrorInfo) : QfPayException(i
 
 /** Too many requests (HTTP 429); retry_after says how long to wait, when known. */
 class RateLimitedException internal constructor(info: ErrorInfo) : QfPayException(info) {
-    /** How long the server asked to wait. */
+    /** How long to wait before sending again: what QFPay asked (rate_limited), or until 00:30 for a refund refused in QFPay's nightly window (refund_rejected, 1265). */
     val retryAfter: Duration? = (info["retry_after"] as Long?)?.let { Duration.ofMillis(it) }
 }
 
