@@ -41,8 +41,8 @@ pub mod wechat;
 mod readme {}
 
 pub use client::{
-    Client, ClientBuilder, Config, Endpoint, Environment, QueryPages, VERSION, Wait,
-    generate_out_trade_no,
+    Client, ClientBuilder, Config, Endpoint, Environment, QueryPages, Transactions, VERSION, Wait,
+    generate_out_trade_no, month_windows,
 };
 pub use error::{ApiError, Error, OrderRef, Result};
 pub use events::{Event, EventKind, Level, Observer};

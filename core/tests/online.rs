@@ -259,7 +259,10 @@ async fn a_refund_refused_at_night_carries_retry_after() {
     use chrono::Timelike;
     let (sb, _) = setup().await;
     // The client's clock set so that it is 23:40 in its zone now (within ±12 h of UTC).
-    let now = chrono::Utc::now().naive_utc().time().num_seconds_from_midnight() as i32;
+    let now = chrono::Utc::now()
+        .naive_utc()
+        .time()
+        .num_seconds_from_midnight() as i32;
     let mut offset = (23 * 3600 + 40 * 60) - now;
     if offset > 12 * 3600 {
         offset -= 24 * 3600;

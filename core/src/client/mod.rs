@@ -17,6 +17,7 @@ mod order_number;
 mod pages;
 mod retry;
 mod tls;
+mod transactions;
 pub mod transport;
 mod wait;
 
@@ -26,11 +27,12 @@ use std::time::Duration;
 
 use chrono::{Datelike, NaiveDateTime, TimeDelta, Timelike, Utc};
 use rand::TryRngCore;
-use tokio::time::{Instant, sleep};
+use tokio::time::{Instant, sleep, sleep_until};
 
 pub use config::{ClientBuilder, Config, Environment, VERSION};
 pub use order_number::generate_out_trade_no;
 pub use pages::QueryPages;
+pub use transactions::{MIN_INTERVAL, PAGE_SIZE, Transactions, month_windows};
 pub use transport::Endpoint;
 pub use wait::Wait;
 

@@ -1,0 +1,213 @@
+//! Every transaction of a period: QFPay's query takes one calendar month at a time and at most
+//! 100 records a page, and a merchant may send 400 requests a minute. [`Client::transactions`]
+//! splits any range into month windows, pages through each at 100, paces its requests under the
+//! rate limit (and waits out a `429`), and yields one transaction at a time: a year of a busy
+//! merchant never sits in memory, only the page being read.
+
+use std::collections::VecDeque;
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeDelta};
+
+use super::*;
+
+/// QFPay's largest page.
+pub const PAGE_SIZE: u32 = 100;
+
+/// QFPay's documented limit per merchant: 400 requests a minute, so one every 150 ms.
+pub const MIN_INTERVAL: Duration = Duration::from_millis(150);
+
+/// How many times a page answered `429` (after the client's own retries) is waited out before
+/// the error is returned.
+pub const RATE_LIMIT_WAITS: u32 = 10;
+
+/// The calendar-month windows of `[from, to]` (both inclusive, whole seconds): the first starts
+/// at `from`, each later one on the 1st at 00:00:00, each ends on its month's last second or at
+/// `to`. Empty when `from` is after `to`.
+pub fn month_windows(
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> Vec<(NaiveDateTime, NaiveDateTime)> {
+    let mut out = Vec::new();
+    let mut start = from;
+    while start <= to {
+        let (y, m) = if start.month() == 12 {
+            (start.year() + 1, 1)
+        } else {
+            (start.year(), start.month() + 1)
+        };
+        let Some(next) = NaiveDate::from_ymd_opt(y, m, 1).and_then(|d| d.and_hms_opt(0, 0, 0))
+        else {
+            break;
+        };
+        let end = (next - TimeDelta::seconds(1)).min(to);
+        out.push((start, end));
+        start = next;
+    }
+    out
+}
+
+fn text(t: NaiveDateTime) -> String {
+    t.format(crate::validate::DATETIME_FORMAT).to_string()
+}
+
+/// Every transaction of a period, fetched a page at a time ([`Client::transactions`]).
+#[derive(Debug)]
+pub struct Transactions {
+    client: Client,
+    filter: QueryRequest,
+    windows: VecDeque<(NaiveDateTime, NaiveDateTime)>,
+    page: u32,
+    buffer: VecDeque<Transaction>,
+    last_sent: Option<Instant>,
+    min_interval: Duration,
+    done: bool,
+    requests: u64,
+}
+
+impl Transactions {
+    /// The next transaction (payments and refunds as QFPay lists them; a refund's `origssn`
+    /// names its payment), `None` after the last, or the error that ended the walk (nothing is
+    /// yielded after it).
+    pub async fn next(&mut self) -> Option<Result<Transaction>> {
+        loop {
+            if let Some(t) = self.buffer.pop_front() {
+                return Some(Ok(t));
+            }
+            if self.done {
+                return None;
+            }
+            let &(start, end) = self.windows.front()?;
+            match self.fetch(start, end).await {
+                Ok(page) => {
+                    let full = page.data.len() as u32 >= PAGE_SIZE;
+                    self.buffer.extend(page.data);
+                    if full {
+                        self.page += 1;
+                    } else {
+                        self.windows.pop_front();
+                        self.page = 1;
+                    }
+                }
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
+            }
+        }
+    }
+
+    /// The requests sent so far (pages, 429s waited out included).
+    pub fn requests(&self) -> u64 {
+        self.requests
+    }
+
+    async fn fetch(&mut self, start: NaiveDateTime, end: NaiveDateTime) -> Result<QueryPage> {
+        let req = QueryRequest {
+            start_time: Some(text(start)),
+            end_time: Some(text(end)),
+            page: Some(self.page),
+            page_size: Some(PAGE_SIZE),
+            ..self.filter.clone()
+        };
+        let mut waits = 0;
+        loop {
+            if let Some(last) = self.last_sent {
+                let due = last + self.min_interval;
+                if due > Instant::now() {
+                    sleep_until(due).await;
+                }
+            }
+            self.last_sent = Some(Instant::now());
+            self.requests += 1;
+            match self.client.query(req.clone()).await {
+                Err(e) if e.code() == "rate_limited" && waits < RATE_LIMIT_WAITS => {
+                    waits += 1;
+                    sleep(e.retry_after().unwrap_or(Duration::from_secs(60))).await;
+                }
+                other => return other,
+            }
+        }
+    }
+}
+
+impl Client {
+    /// Every transaction from `from` to `to` (`YYYY-MM-DD hh:mm:ss`, both inclusive, QFPay's
+    /// time), with `filter`'s other criteria (pay types, `respcd`, `mchid`; its own times and
+    /// pages are replaced). Requests are at least [`MIN_INTERVAL`] apart (QFPay's 400 a
+    /// minute); a `429` is waited out. Nothing is sent until the first `next()`.
+    pub fn transactions(&self, from: &str, to: &str, filter: QueryRequest) -> Result<Transactions> {
+        let start = crate::validate::datetime("start_time", from)?;
+        let end = crate::validate::datetime("end_time", to)?;
+        if start > end {
+            return Err(Error::validation(
+                "start_time",
+                "must not be after end_time",
+            ));
+        }
+        if !filter.syssn.is_empty() || !filter.out_trade_no.is_empty() {
+            return Err(Error::validation(
+                "syssn",
+                "a period's transactions are not filtered by syssn or out_trade_no: query them",
+            ));
+        }
+        QueryRequest {
+            start_time: None,
+            end_time: None,
+            page: None,
+            page_size: None,
+            ..filter.clone()
+        }
+        .validate()?;
+        Ok(Transactions {
+            client: self.clone(),
+            filter,
+            windows: month_windows(start, end).into(),
+            page: 1,
+            buffer: VecDeque::new(),
+            last_sent: None,
+            min_interval: MIN_INTERVAL,
+            done: false,
+            requests: 0,
+        })
+    }
+}
+
+impl Transactions {
+    /// The same walk with requests at least `interval` apart instead of [`MIN_INTERVAL`]
+    /// (a merchant whose limit differs, or a test).
+    pub fn min_interval(mut self, interval: Duration) -> Self {
+        self.min_interval = interval;
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> NaiveDateTime {
+        crate::validate::datetime("t", s).unwrap()
+    }
+
+    #[test]
+    fn a_range_splits_into_calendar_months_leap_february_included() {
+        let w = month_windows(at("2024-01-15 10:00:00"), at("2024-03-02 08:00:00"));
+        let shown: Vec<(String, String)> = w.iter().map(|(a, b)| (text(*a), text(*b))).collect();
+        assert_eq!(
+            shown,
+            [
+                ("2024-01-15 10:00:00".into(), "2024-01-31 23:59:59".into()),
+                ("2024-02-01 00:00:00".into(), "2024-02-29 23:59:59".into()),
+                ("2024-03-01 00:00:00".into(), "2024-03-02 08:00:00".into()),
+            ]
+        );
+        let y = month_windows(at("2025-12-31 23:59:59"), at("2026-01-01 00:00:00"));
+        assert_eq!(y.len(), 2);
+        assert_eq!(text(y[1].0), "2026-01-01 00:00:00");
+        assert!(month_windows(at("2026-02-02 00:00:00"), at("2026-02-01 00:00:00")).is_empty());
+        assert_eq!(
+            month_windows(at("2023-02-01 00:00:00"), at("2023-02-28 23:59:59")).len(),
+            1
+        );
+    }
+}
