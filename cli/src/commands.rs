@@ -20,7 +20,8 @@ fn money(a: &AmountArgs) -> Result<Money, Failure> {
     Ok(Money::new(a.amount, currency))
 }
 
-fn client(t: &Target) -> Result<Client, Failure> {
+/// A client from `QFPAY_*` over `--base-url` / `--app-code`, its configuration warnings printed.
+pub fn client(t: &Target) -> Result<Client, Failure> {
     let hint = |e: qfpay::Error| {
         let mut f = Failure::from(e);
         f.code = 2;
@@ -79,6 +80,39 @@ async fn control(action: SandboxAction, t: &Target, json: bool) -> Result<(), Fa
             .header("Content-Type", "application/json")
             .body(json!({"syssn": id}).to_string()),
         SandboxAction::Orders => http.get(format!("{base}/sandbox/orders")),
+        SandboxAction::Seed(a) => {
+            let refunds: serde_json::Value = if a.refunds.contains('.') {
+                a.refunds
+                    .trim()
+                    .parse::<f64>()
+                    .map(|f| json!(f))
+                    .map_err(|_| {
+                        Failure::usage("--refunds must be a count or a fraction like 0.1")
+                    })?
+            } else {
+                a.refunds
+                    .trim()
+                    .parse::<u64>()
+                    .map(|c| json!(c))
+                    .map_err(|_| {
+                        Failure::usage("--refunds must be a count or a fraction like 0.1")
+                    })?
+            };
+            http.post(format!("{base}/sandbox/seed"))
+                .header("Content-Type", "application/json")
+                .body(
+                    json!({
+                        "orders": a.orders,
+                        "from": a.from,
+                        "to": a.to,
+                        "refunds": refunds,
+                        "duplicates": a.duplicates,
+                        "merchant": a.merchant,
+                        "seed": a.seed,
+                    })
+                    .to_string(),
+                )
+        }
     };
     let resp = req
         .send()
@@ -130,6 +164,13 @@ async fn control(action: SandboxAction, t: &Target, json: bool) -> Result<(), Fa
                 );
             }
         }
+        SandboxAction::Seed(_) => {
+            if json {
+                line(&v.to_string());
+            } else {
+                line(&seed_summary(&v));
+            }
+        }
         SandboxAction::Orders => {
             if json {
                 line(&v.to_string());
@@ -155,6 +196,30 @@ async fn control(action: SandboxAction, t: &Target, json: bool) -> Result<(), Fa
         }
     }
     Ok(())
+}
+
+/// One line for a seed summary: counts, range, seed and totals per currency.
+fn seed_summary(v: &serde_json::Value) -> String {
+    let totals = v["totals"]
+        .as_object()
+        .map(|t| {
+            t.iter()
+                .map(|(c, x)| format!("{c} paid {} refunded {}", x["paid"], x["refunded"]))
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+        .unwrap_or_default();
+    format!(
+        "seeded {} payments ({} refunded, {} orders paid more than once) from {} to {} for {} (seed {}); {}",
+        v["orders"],
+        v["refunds"],
+        v["duplicates"],
+        v["from"].as_str().unwrap_or_default(),
+        v["to"].as_str().unwrap_or_default(),
+        v["merchant"].as_str().unwrap_or_default(),
+        v["seed"],
+        totals
+    )
 }
 
 /// `qfpay sandbox`: prints one JSON line, then serves until Ctrl-C.
@@ -188,7 +253,15 @@ async fn serve(a: SandboxArgs) -> Result<(), Failure> {
         pending_queries: a.pending_queries,
         slow_response: Duration::from_millis(a.slow_response_ms),
         strict_pay_types: a.strict_pay_types,
+        refund_rules: qfpay_sandbox::RefundRules::parse_spec(&a.refund_rules)
+            .map_err(Failure::usage)?,
     };
+    let seed = a
+        .seed
+        .as_deref()
+        .map(qfpay_sandbox::seed::SeedRequest::parse_spec)
+        .transpose()
+        .map_err(Failure::usage)?;
     if a.max_connections == 0 {
         return Err(Failure::usage("--max-connections must be at least 1"));
     }
@@ -201,17 +274,21 @@ async fn serve(a: SandboxArgs) -> Result<(), Failure> {
         .map_err(|e| Failure::other(format!("cannot start the sandbox on port {}: {e}", a.port)))?;
     let m = sb.merchant();
     let dashboard = dashboard_url(&sb.base_url());
-    line(
-        &json!({
-            "base_url": sb.base_url(),
-            "dashboard": dashboard,
-            "app_code": m.app_code,
-            "client_key": m.client_key,
-            "mchid": m.mchid,
-            "merchants": sb.merchants().iter().map(|m| json!({"app_code": m.app_code, "client_key": m.client_key, "mchid": m.mchid})).collect::<Vec<_>>(),
-        })
-        .to_string(),
-    );
+    let mut started = json!({
+        "base_url": sb.base_url(),
+        "dashboard": dashboard,
+        "app_code": m.app_code,
+        "client_key": m.client_key,
+        "mchid": m.mchid,
+        "merchants": sb.merchants().iter().map(|m| json!({"app_code": m.app_code, "client_key": m.client_key, "mchid": m.mchid})).collect::<Vec<_>>(),
+    });
+    if let Some(req) = &seed {
+        let summary = sb
+            .seed(req)
+            .map_err(|e| Failure::usage(format!("--seed: {e}")))?;
+        started["seeded"] = summary;
+    }
+    line(&started.to_string());
     crate::output::err_line(&format!(
         "qfpay sandbox listening on {} (Ctrl-C to stop); try: QFPAY_BASE_URL={} QFPAY_APP_CODE={} QFPAY_CLIENT_KEY=<client_key above> qfpay pay --amount 300",
         sb.base_url(),

@@ -9,6 +9,7 @@
 mod bench;
 mod commands;
 mod demo;
+mod export;
 mod model;
 mod output;
 mod surface_args;
@@ -19,7 +20,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 const CREDENTIALS_HELP: &str = "\
-Credentials and environment (for pay, checkout-url, query, wait, refund, close, reverse):
+Credentials and environment (for pay, checkout-url, query, export, wait, refund, close, reverse):
   QFPAY_APP_CODE     X-QF-APPCODE (or --app-code)
   QFPAY_CLIENT_KEY   the key requests are signed with (read only from the environment; never printed)
   QFPAY_MCHID        the merchant id, when QFPay assigned one
@@ -84,6 +85,9 @@ enum Command {
     CheckoutUrl(CheckoutArgs),
     /// Query transactions.
     Query(QueryArgs),
+    /// Every transaction of a period, as CSV or JSON lines (month windows, pages of 100,
+    /// paced under QFPay's rate limit); a summary line on stderr.
+    Export(export::ExportArgs),
     /// Wait until a payment is paid (or final), querying with backoff; prints the transaction.
     Wait(WaitArgs),
     /// Refund a paid transaction, fully or partly.
@@ -120,6 +124,33 @@ pub enum SandboxAction {
     },
     /// List every payment and refund the sandbox holds (kind, out_trade_no, syssn, txamt, state).
     Orders,
+    /// Seed history: N paid payments over a date range, some refunded, some paid twice.
+    Seed(SeedArgs),
+}
+
+/// `qfpay sandbox seed` options (`POST /sandbox/seed`).
+#[derive(Debug, Args)]
+pub struct SeedArgs {
+    /// Paid payments to create.
+    pub orders: u64,
+    /// First day, YYYY-MM-DD (sandbox calendar, UTC+8); default 29 days before --to.
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Last day, YYYY-MM-DD, at most today; default today.
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Payments refunded: a count (7) or a fraction (0.1); half fully, half partly.
+    #[arg(long, default_value = "0")]
+    pub refunds: String,
+    /// Merchant orders paid two or three times under one out_trade_no.
+    #[arg(long, default_value_t = 0)]
+    pub duplicates: u64,
+    /// The merchant's app code (default: the first merchant).
+    #[arg(long = "for-merchant", value_name = "APP_CODE")]
+    pub merchant: Option<String>,
+    /// Random seed, for the same history every time.
+    #[arg(long = "random-seed", value_name = "U64")]
+    pub seed: Option<u64>,
 }
 
 /// `qfpay sandbox` options.
@@ -155,6 +186,14 @@ pub struct SandboxArgs {
     /// Open the dashboard (`<base_url>/sandbox/`) with $BROWSER or xdg-open, when present.
     #[arg(long)]
     pub open: bool,
+    /// Refund rules: `off` (default), `qfpay` (every rule as a real account has it) or a JSON
+    /// object as `POST /sandbox/config {"refund_rules": ...}` takes (see the sandbox README).
+    #[arg(long, default_value = "off", value_name = "off|qfpay|JSON")]
+    pub refund_rules: String,
+    /// Seed history at start: N paid payments over FROM..TO (default the last 30 days), REFUNDS
+    /// (a count, or a fraction like 0.1) refunded, DUPLICATES orders paid more than once.
+    #[arg(long, value_name = "N[,FROM,TO[,REFUNDS[,DUPLICATES]]]")]
+    pub seed: Option<String>,
 }
 
 /// `qfpay wait` options.
@@ -429,6 +468,7 @@ fn main() -> ExitCode {
             Command::Pay(a) => commands::pay(a, &target, json).await,
             Command::CheckoutUrl(a) => commands::checkout_url(a, &target, json),
             Command::Query(a) => commands::query(a, &target, json).await,
+            Command::Export(a) => export::run(a, &target).await,
             Command::Wait(a) => commands::wait(a, &target, json).await,
             Command::Refund(a) => commands::refund(a, &target, json).await,
             Command::Close(a) => commands::cancel(a, false, &target, json).await,

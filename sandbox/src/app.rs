@@ -50,6 +50,8 @@ pub struct Shared {
     pub strict_pay_types: std::sync::atomic::AtomicBool,
     /// WeChat OAuth codes handed out by `/tool/v1/get_weixin_oauth_code`.
     pub oauth_codes: crate::wechat_tool::OauthCodes,
+    /// The refund rules in force.
+    pub refund_rules: std::sync::Mutex<crate::refund_rules::RefundRules>,
 }
 
 /// An answer to send.
@@ -212,6 +214,7 @@ impl Shared {
             by_app_code.entry(m.merchant.app_code.clone()).or_insert(i);
         }
         let strict = config.strict_pay_types;
+        let rules = config.refund_rules.clone();
         Self {
             config,
             merchants,
@@ -224,6 +227,7 @@ impl Shared {
             server,
             strict_pay_types: std::sync::atomic::AtomicBool::new(strict),
             oauth_codes: crate::wechat_tool::OauthCodes::default(),
+            refund_rules: std::sync::Mutex::new(rules),
         }
     }
 
@@ -231,6 +235,11 @@ impl Shared {
     pub fn strict_pay_types(&self) -> bool {
         self.strict_pay_types
             .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// The refund rules in force (a copy).
+    pub fn refund_rules(&self) -> crate::refund_rules::RefundRules {
+        crate::state::lock(&self.refund_rules).clone()
     }
 
     /// The merchant with this app code, and its index.

@@ -134,6 +134,10 @@ pub struct SandboxConfig {
     /// without them would; off by default. Switchable later with
     /// [`crate::Sandbox::set_strict_pay_types`].
     pub strict_pay_types: bool,
+    /// The refund rules (1265, 1269, 1270, 1271, 1124, FPS age, pending 1143); all off by
+    /// default. Switchable later with [`crate::Sandbox::set_refund_rules`] or `POST
+    /// /sandbox/config {"refund_rules": {...}}`.
+    pub refund_rules: crate::refund_rules::RefundRules,
 }
 
 impl Default for SandboxConfig {
@@ -146,6 +150,7 @@ impl Default for SandboxConfig {
             pending_queries: 2,
             slow_response: Duration::from_secs(3),
             strict_pay_types: false,
+            refund_rules: crate::refund_rules::RefundRules::default(),
         }
     }
 }

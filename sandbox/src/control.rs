@@ -44,6 +44,7 @@ pub fn handle(shared: &Arc<Shared>, method: &Method, path: &str, body: &[u8]) ->
                 "slow_response_ms": shared.config.slow_response.as_millis(),
                 "max_connections": shared.server.max_connections,
                 "strict_pay_types": shared.strict_pay_types(),
+                "refund_rules": shared.refund_rules().to_json(),
             }),
         )),
         ("POST", "/sandbox/pay") => pay(shared, body),
@@ -73,6 +74,7 @@ pub fn handle(shared: &Arc<Shared>, method: &Method, path: &str, body: &[u8]) ->
         }
         ("POST", "/sandbox/clock") => clock(shared, body),
         ("POST", "/sandbox/config") => set_config(shared, body),
+        ("POST", "/sandbox/seed") => seed(shared, body),
         (
             _,
             "/sandbox/health"
@@ -83,7 +85,8 @@ pub fn handle(shared: &Arc<Shared>, method: &Method, path: &str, body: &[u8]) ->
             | "/sandbox/orders"
             | "/sandbox/reset"
             | "/sandbox/clock"
-            | "/sandbox/config",
+            | "/sandbox/config"
+            | "/sandbox/seed",
         ) => Err(bad(405, format!("method {method} not allowed on {route}"))),
         _ => Err(bad(404, format!("unknown control path {route}"))),
     };
@@ -163,24 +166,52 @@ fn set_config(shared: &Arc<Shared>, body: &[u8]) -> Result<Answer, Answer> {
     let Some(obj) = v.as_object() else {
         return Err(bad(400, "the body must be a JSON object"));
     };
+    // Everything is checked before anything changes.
+    let mut strict = None;
+    let mut rules = None;
     for (k, val) in obj {
         match (k.as_str(), val) {
-            ("strict_pay_types", Value::Bool(b)) => shared
-                .strict_pay_types
-                .store(*b, std::sync::atomic::Ordering::Relaxed),
+            ("strict_pay_types", Value::Bool(b)) => strict = Some(*b),
             ("strict_pay_types", _) => {
                 return Err(bad(400, "\"strict_pay_types\" must be true or false"));
+            }
+            ("refund_rules", v) => {
+                let mut r = shared.refund_rules();
+                r.apply_json(v).map_err(|e| bad(400, e))?;
+                rules = Some(r);
             }
             (other, _) => {
                 return Err(bad(
                     400,
-                    format!("unknown setting {other:?}; settable: strict_pay_types"),
+                    format!("unknown setting {other:?}; settable: strict_pay_types, refund_rules"),
                 ));
             }
         }
     }
+    if let Some(b) = strict {
+        shared
+            .strict_pay_types
+            .store(b, std::sync::atomic::Ordering::Relaxed);
+    }
+    if let Some(r) = rules {
+        *crate::state::lock(&shared.refund_rules) = r;
+    }
     Ok(Answer::json(
         200,
-        &json!({"ok": true, "strict_pay_types": shared.strict_pay_types()}),
+        &json!({
+            "ok": true,
+            "strict_pay_types": shared.strict_pay_types(),
+            "refund_rules": shared.refund_rules().to_json(),
+        }),
     ))
+}
+
+fn seed(shared: &Arc<Shared>, body: &[u8]) -> Result<Answer, Answer> {
+    let v = body_json(body)?;
+    let req = crate::seed::SeedRequest::from_json(&v).map_err(|e| bad(400, e))?;
+    match shared.seed(&req) {
+        Ok(summary) => Ok(Answer::json(200, &summary)),
+        Err(e @ SandboxError::NotFound(_)) => Err(bad(404, e.to_string())),
+        Err(e) => Err(bad(409, e.to_string())),
+    }
 }

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use chrono::{Datelike, NaiveDateTime, TimeDelta};
+use chrono::{Datelike, NaiveDateTime, TimeDelta, Timelike};
 use qfpay::PayType;
 use qfpay::model::AnswerShape;
 use serde_json::{Map, Value, json};
@@ -145,6 +145,27 @@ fn qrcode_for(pay_type: &str) -> String {
             random_alnum(16)
         ),
     }
+}
+
+/// The merchant's refundable amount today (sandbox day) for this pay type and currency: the
+/// day's paid payments less the day's refunds (pending ones included).
+fn available_today(
+    book: &crate::state::Book,
+    now: NaiveDateTime,
+    pay_type: &str,
+    currency: &str,
+) -> i64 {
+    let today = now.date();
+    book.orders
+        .values()
+        .filter(|o| {
+            o.created.date() == today
+                && o.pay_type == pay_type
+                && o.txcurrcd == currency
+                && (o.is_refund || o.status == Status::Paid)
+        })
+        .map(|o| if o.is_refund { -o.txamt } else { o.txamt })
+        .sum()
 }
 
 impl Shared {
@@ -504,7 +525,7 @@ impl Shared {
             } else if !out_trade_nos.is_empty() {
                 out_trade_nos
                     .iter()
-                    .filter_map(|o| book.by_out_trade_no.get(o).cloned())
+                    .flat_map(|o| book.all_by_out_trade_no(o))
                     .collect()
             } else {
                 book.sequence.iter().rev().cloned().collect()
@@ -519,8 +540,11 @@ impl Shared {
                 if !pay_types.is_empty() && !pay_types.contains(&order.pay_type) {
                     continue;
                 }
+                // QFPay's times are whole seconds: an order made at 10:00:00.6 is in a window
+                // that ends at 10:00:00.
+                let created = order.created.with_nanosecond(0).unwrap_or(order.created);
                 if let Some((s, e)) = window
-                    && (order.created < s || order.created > e)
+                    && (created < s || created > e)
                 {
                     continue;
                 }
@@ -617,6 +641,37 @@ impl Shared {
                     "refund amount exceeds the refundable amount",
                 ));
             }
+            // The refund rules (all off by default; see refund_rules.rs).
+            let rules = self.refund_rules();
+            let (pay_type, currency) = (original.pay_type.clone(), original.txcurrcd.clone());
+            let (paid_at, payment_amount, refunded) =
+                (original.created, original.txamt, original.refunded);
+            let available_today = if rules.daily_unsettled {
+                available_today(&book, now, &pay_type, &currency)
+            } else {
+                0
+            };
+            let facts = crate::refund_rules::RefundFacts {
+                now,
+                paid_at,
+                pay_type: &pay_type,
+                currency: &currency,
+                payment_amount,
+                refunded,
+                amount: txamt,
+                available_today,
+            };
+            if let Some(r) = rules.check(&facts) {
+                return Err(error(r.respcd, &r.resperr, r.respmsg));
+            }
+            // Looked up again: the book was read in between.
+            let Some(original) = book.orders.get_mut(orig) else {
+                return Err(error(
+                    "1268",
+                    "Order does not exist(1268)",
+                    "order not found",
+                ));
+            };
             original.refunded += txamt;
             let mut refund = Order::payment(
                 now,
@@ -633,16 +688,25 @@ impl Shared {
             refund.notify_url = original.notify_url.clone();
             refund.origssn = Some(original.syssn.clone());
             refund.orig_out_trade_no = Some(original.out_trade_no.clone());
-            refund.mark_paid(now);
+            if rules.pending_queries > 0 {
+                refund.pending_queries = Some(rules.pending_queries);
+            } else {
+                refund.mark_paid(now);
+            }
             book.insert(refund.clone());
             refund
         };
-        self.notify_paid(m, &refund);
+        let (respcd, resperr) = if refund.status == Status::Paid {
+            self.notify_paid(m, &refund);
+            ("0000", "success")
+        } else {
+            ("1143", crate::state::REFUND_PROCESSING)
+        };
         Ok(Answer::json(
             200,
             &json!({
-                "respcd": "0000",
-                "resperr": "success",
+                "respcd": respcd,
+                "resperr": resperr,
                 "respmsg": "",
                 "syssn": refund.syssn,
                 "orig_syssn": refund.origssn,

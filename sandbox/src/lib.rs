@@ -33,6 +33,8 @@ mod pages;
 pub mod pay_params;
 pub mod python_json;
 pub mod rate_limit;
+pub mod refund_rules;
+pub mod seed;
 mod server;
 pub mod state;
 mod wechat_tool;
@@ -45,6 +47,7 @@ use tokio::sync::watch;
 
 pub use config::{DEFAULT_APP_CODE, DEFAULT_CLIENT_KEY, Merchant, RateLimit, SandboxConfig};
 pub use faults::Fault;
+pub use refund_rules::RefundRules;
 pub use server::ServerOptions;
 pub use state::MAX_CLOCK_OFFSET_SECONDS;
 
@@ -239,6 +242,22 @@ impl Sandbox {
         self.shared
             .strict_pay_types
             .store(strict, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Replaces the refund rules (also `POST /sandbox/config {"refund_rules": {...}}`);
+    /// refunds already made keep their state.
+    pub fn set_refund_rules(&self, rules: RefundRules) {
+        *state::lock(&self.shared.refund_rules) = rules;
+    }
+
+    /// The refund rules in force.
+    pub fn refund_rules(&self) -> RefundRules {
+        self.shared.refund_rules()
+    }
+
+    /// Seeds history (see [`seed::SeedRequest`]); also `POST /sandbox/seed`.
+    pub fn seed(&self, req: &seed::SeedRequest) -> Result<serde_json::Value, SandboxError> {
+        self.shared.seed(req)
     }
 
     /// Whether legacy pay codes are refused ([`Sandbox::set_strict_pay_types`]).

@@ -98,6 +98,9 @@ pub enum Status {
     Failed,
 }
 
+/// The text of a refund still processing (`1143`).
+pub const REFUND_PROCESSING: &str = "處理中，請稍等(1143)";
+
 /// A payment or refund the sandbox knows.
 #[derive(Debug, Clone)]
 pub struct Order {
@@ -191,6 +194,7 @@ impl Order {
             Status::Expired => "Order expired(1181)",
             Status::Closed => "Order closed(1142)",
             Status::Reversed => "Order reversed",
+            Status::Pending if self.is_refund => REFUND_PROCESSING,
             Status::Pending => "The order has not been paid, the password is being entered(1143)",
             Status::Failed => "Transaction failed(1205)",
         }
@@ -330,6 +334,9 @@ pub struct Book {
     pub by_out_trade_no: HashMap<String, String>,
     /// `syssn`s in creation order.
     pub sequence: Vec<String>,
+    /// Seeded duplicates only: further payments under an `out_trade_no` already in
+    /// `by_out_trade_no` (several successful payments for one merchant order).
+    pub duplicates: HashMap<String, Vec<String>>,
 }
 
 impl Book {
@@ -339,6 +346,31 @@ impl Book {
             .insert(order.out_trade_no.clone(), order.syssn.clone());
         self.sequence.push(order.syssn.clone());
         self.orders.insert(order.syssn.clone(), order);
+    }
+
+    /// Adds a further payment under an `out_trade_no` the book already holds (seeding only:
+    /// the API refuses a reused number with 1251).
+    pub fn insert_duplicate(&mut self, order: Order) {
+        self.duplicates
+            .entry(order.out_trade_no.clone())
+            .or_default()
+            .push(order.syssn.clone());
+        self.sequence.push(order.syssn.clone());
+        self.orders.insert(order.syssn.clone(), order);
+    }
+
+    /// Every `syssn` under `out_trade_no`: the first, then seeded duplicates.
+    pub fn all_by_out_trade_no(&self, out_trade_no: &str) -> Vec<String> {
+        let mut keys: Vec<String> = self
+            .by_out_trade_no
+            .get(out_trade_no)
+            .cloned()
+            .into_iter()
+            .collect();
+        if let Some(more) = self.duplicates.get(out_trade_no) {
+            keys.extend(more.iter().cloned());
+        }
+        keys
     }
 
     /// Finds by `syssn` or `out_trade_no`.

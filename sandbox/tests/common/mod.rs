@@ -214,3 +214,31 @@ pub async fn page_post(sb: &Sandbox, path: &str, body: Value) -> (u16, Value) {
 pub async fn act(sb: &Sandbox, syssn: &str, body: Value) -> (u16, Value) {
     page_post(sb, &format!("/sandbox/checkout/{syssn}"), body).await
 }
+
+/// A control call: status and JSON answer.
+pub async fn ctl(sb: &Sandbox, post: Option<Value>, path: &str) -> (u16, Value) {
+    let url = format!("{}{path}", sb.base_url());
+    let r = match post {
+        Some(b) => http()
+            .post(url)
+            .header("Content-Type", "application/json")
+            .body(b.to_string()),
+        None => http().get(url),
+    }
+    .send()
+    .await
+    .unwrap();
+    let st = r.status().as_u16();
+    (st, serde_json::from_str(&r.text().await.unwrap()).unwrap())
+}
+
+/// The sandbox clock now.
+pub async fn sandbox_now(sb: &Sandbox) -> chrono::NaiveDateTime {
+    let (_, v) = ctl(
+        sb,
+        Some(serde_json::json!({"advance_seconds": 0})),
+        "/sandbox/clock",
+    )
+    .await;
+    chrono::NaiveDateTime::parse_from_str(&s(&v, "now"), "%Y-%m-%d %H:%M:%S").unwrap()
+}
