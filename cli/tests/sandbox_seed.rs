@@ -28,18 +28,12 @@ fn run(args: &[&str]) -> (i32, String, String) {
     )
 }
 
-#[test]
-fn serve_with_seed_and_refund_rules_then_seed_more() {
+/// `qfpay sandbox --rate-limit off` with `args`: the process (killed when dropped) and its
+/// start-up JSON line.
+fn serve(args: &[&str]) -> (Served, serde_json::Value) {
     let mut child = Command::new(BIN)
-        .args([
-            "sandbox",
-            "--rate-limit",
-            "off",
-            "--refund-rules",
-            "qfpay",
-            "--seed",
-            "40,2025-01-01,2025-03-31,0.25,2",
-        ])
+        .args(["sandbox", "--rate-limit", "off"])
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -48,8 +42,18 @@ fn serve_with_seed_and_refund_rules_then_seed_more() {
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
-    let _served = Served(child);
-    let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+    let served = Served(child);
+    (served, serde_json::from_str(&line).unwrap())
+}
+
+#[test]
+fn serve_with_seed_and_refund_rules_then_seed_more() {
+    let (_served, v) = serve(&[
+        "--refund-rules",
+        "qfpay",
+        "--seed",
+        "40,2025-01-01,2025-03-31,0.25,2",
+    ]);
     let seeded = &v["seeded"];
     assert_eq!(seeded["orders"], 40, "{v}");
     assert_eq!(seeded["refunds"], 10);
@@ -126,24 +130,7 @@ fn bad_seed_and_rules_are_usage_errors() {
 /// as CSV, with a summary line; a period given backwards is a usage error.
 #[test]
 fn export_writes_every_transaction_of_a_seeded_period() {
-    let mut child = Command::new(BIN)
-        .args([
-            "sandbox",
-            "--rate-limit",
-            "off",
-            "--seed",
-            "150,2025-01-01,2025-04-30,0.2,3",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let _served = Served(child);
-    let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+    let (_served, v) = serve(&["--seed", "150,2025-01-01,2025-04-30,0.2,3"]);
     let records = v["seeded"]["records"].as_u64().unwrap() as usize;
     let credentials = [
         ("QFPAY_BASE_URL", v["base_url"].as_str().unwrap().to_owned()),
