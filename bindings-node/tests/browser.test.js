@@ -5,12 +5,9 @@
 // builds to the notification the SDK verifies.
 const { describe, it, before, after } = require('node:test')
 const assert = require('node:assert/strict')
-const fs = require('node:fs')
 const http = require('node:http')
-const { chromium } = require('playwright-core')
-const { qfpay } = require('./helpers.js')
+const { qfpay, launchChromium } = require('./helpers.js')
 
-const CHROMIUM = process.env.QFPAY_CHROMIUM || '/usr/bin/chromium'
 
 /**
  * The shop's side on 127.0.0.1: `/notify` keeps each notification (raw body and signature),
@@ -48,15 +45,10 @@ async function shop () {
 describe('checkout in a real browser (headless Chromium)', () => {
   let sandbox, client, browser, site
   before(async () => {
-    assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing: install Debian's chromium (bindings-node/debian-packages.txt)`)
     sandbox = await qfpay.Sandbox.start({ rateLimit: false, notifyTimeScale: 0.001 })
     client = sandbox.client({ maxRetries: 0 })
     site = await shop()
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: process.getuid() === 0 ? ['--no-sandbox'] : []
-    })
+    browser = await launchChromium()
   })
   after(async () => {
     await browser?.close()

@@ -1,6 +1,6 @@
 'use strict'
 // The sandbox's dashboard (/sandbox/) in a real headless browser: Debian's Chromium driven by
-// playwright-core, exactly as browser.test.js launches it (nothing downloaded). A payment
+// playwright-core (helpers.js launchChromium: nothing downloaded). A payment
 // made through the SDK is found on the dashboard, its QR image decodes (jsqr + pngjs, pinned
 // devDependencies) to the payment's qrcode, "Pay as the customer" pays it and the shop's
 // receiver gets a notification that verifies; a bad signature is shown with its verdict and
@@ -13,12 +13,10 @@ const assert = require('node:assert/strict')
 const fs = require('node:fs')
 const http = require('node:http')
 const path = require('node:path')
-const { chromium } = require('playwright-core')
 const { PNG } = require('pngjs')
 const jsQR = require('jsqr')
-const { qfpay } = require('./helpers.js')
+const { qfpay, launchChromium } = require('./helpers.js')
 
-const CHROMIUM = process.env.QFPAY_CHROMIUM || '/usr/bin/chromium'
 const SHOTS = process.env.QFPAY_SCREENSHOTS || ''
 const MARKUP = '<img src=x onerror="window.__pwned=1">'
 
@@ -55,15 +53,10 @@ async function shot (page, name) {
 describe('the sandbox dashboard in a real browser (headless Chromium)', () => {
   let sandbox, client, browser, shop
   before(async () => {
-    assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing: install Debian's chromium (bindings-node/debian-packages.txt)`)
     sandbox = await qfpay.Sandbox.start({ rateLimit: false, notifyTimeScale: 0.001 })
     client = sandbox.client({ maxRetries: 0 })
     shop = await receiver()
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: process.getuid() === 0 ? ['--no-sandbox'] : []
-    })
+    browser = await launchChromium()
   })
   after(async () => {
     await browser?.close()

@@ -72,4 +72,21 @@ function withEnv (vars, fn) {
   }
 }
 
-module.exports = { qfpay, vectors, toJs, camel, resultName, operate, rejection, withEnv, VECTORS }
+/**
+ * Debian's Chromium (bindings-node/debian-packages.txt), headless, driven by playwright-core,
+ * which downloads nothing: the executable is the system's (QFPAY_CHROMIUM overrides it).
+ */
+async function launchChromium () {
+  const { chromium } = require('playwright-core')
+  const executablePath = process.env.QFPAY_CHROMIUM || '/usr/bin/chromium'
+  if (!fs.existsSync(executablePath)) {
+    throw new Error(`${executablePath} is missing: install Debian's chromium (bindings-node/debian-packages.txt)`)
+  }
+  return chromium.launch({
+    executablePath,
+    headless: true,
+    args: process.getuid() === 0 ? ['--no-sandbox'] : []
+  })
+}
+
+module.exports = { qfpay, vectors, toJs, camel, resultName, operate, rejection, withEnv, launchChromium, VECTORS }
