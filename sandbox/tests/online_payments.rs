@@ -239,18 +239,7 @@ async fn jsapi_form_as_query_parameters_on_a_post() {
         ("txdtm", t.as_str()),
         ("sub_openid", "oABC"),
     ];
-    let sig = qfpay::sign::sign(&params, KEY, SignType::Md5);
-    let r = http()
-        .post(format!(
-            "{}/trade/v1/payment?{}",
-            sb.base_url(),
-            query_string(&params)
-        ))
-        .header("X-QF-APPCODE", APP)
-        .header("X-QF-SIGN", sig)
-        .send()
-        .await
-        .unwrap();
+    let r = signed_in_query(&sb, reqwest::Method::POST, "/trade/v1/payment", &params).await;
     let v = json_of(r).await;
     assert_eq!(v["respcd"], "0000", "{v}");
     assert!(v["pay_params"]["paySign"].is_string());
@@ -336,20 +325,36 @@ fn oauth_url(sb: &qfpay_sandbox::Sandbox, redirect: &str, key: &str) -> String {
     format!("{}/tool/v1/get_weixin_oauth_code?{q}", sb.base_url())
 }
 
-async fn openid(sb: &qfpay_sandbox::Sandbox, code: &str) -> Value {
-    let params = [("code", code)];
-    let sig = qfpay::sign::sign(&params, KEY, SignType::Md5);
-    let r = http()
-        .get(format!(
-            "{}/tool/v1/get_weixin_openid?{}",
-            sb.base_url(),
-            query_string(&params)
-        ))
+/// A header-signed request whose parameters travel in the URL's query (QFPay's JSAPI sample
+/// posts its form that way; the openid exchange is a GET).
+async fn signed_in_query(
+    sb: &qfpay_sandbox::Sandbox,
+    method: reqwest::Method,
+    path: &str,
+    params: &[(&str, &str)],
+) -> reqwest::Response {
+    let sig = qfpay::sign::sign(params, KEY, SignType::Md5);
+    http()
+        .request(
+            method,
+            format!("{}{path}?{}", sb.base_url(), query_string(params)),
+        )
         .header("X-QF-APPCODE", APP)
         .header("X-QF-SIGN", sig)
         .send()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+async fn openid(sb: &qfpay_sandbox::Sandbox, code: &str) -> Value {
+    let params = [("code", code)];
+    let r = signed_in_query(
+        sb,
+        reqwest::Method::GET,
+        "/tool/v1/get_weixin_openid",
+        &params,
+    )
+    .await;
     assert_eq!(r.status(), 200);
     json_of(r).await
 }
