@@ -146,34 +146,6 @@ fn node() -> Option<std::path::PathBuf> {
     })
 }
 
-type Got = std::sync::Arc<std::sync::Mutex<Vec<(axum::http::HeaderMap, axum::body::Bytes)>>>;
-
-/// The shop: `POST /notify` records the notification, `GET /return` and `GET /failed` are the
-/// pages the customer comes back to.
-async fn shop() -> (String, Got) {
-    let got: Got = Default::default();
-    let g = got.clone();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = axum::Router::new()
-        .route(
-            "/notify",
-            axum::routing::post(
-                move |headers: axum::http::HeaderMap, body: axum::body::Bytes| {
-                    let g = g.clone();
-                    async move {
-                        g.lock().unwrap().push((headers, body));
-                        "SUCCESS"
-                    }
-                },
-            ),
-        )
-        .route("/return", axum::routing::get(|| async { "Thank you" }))
-        .route("/failed", axum::routing::get(|| async { "Payment failed" }));
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (base, got)
-}
-
 async fn click(
     node: &std::path::Path,
     browser: &std::path::Path,

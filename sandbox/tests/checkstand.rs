@@ -6,36 +6,10 @@
 mod common;
 use common::*;
 
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
-
-use axum::body::Bytes;
-use axum::http::HeaderMap;
 use qfpay::checkout::{CheckoutExpiry, CheckoutLink, CheckoutRequest};
 use qfpay::{Currency, Money, SignType};
 use qfpay_sandbox::Sandbox;
 use serde_json::{Value, json};
-
-type Got = Arc<Mutex<Vec<(HeaderMap, Bytes)>>>;
-
-async fn receiver() -> (String, Got) {
-    let got: Got = Arc::default();
-    let g = got.clone();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/notify", listener.local_addr().unwrap());
-    let app = axum::Router::new().route(
-        "/notify",
-        axum::routing::post(move |headers: HeaderMap, body: Bytes| {
-            let g = g.clone();
-            async move {
-                g.lock().unwrap().push((headers, body));
-                "SUCCESS"
-            }
-        }),
-    );
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (url, got)
-}
 
 fn request(notify: &str) -> CheckoutRequest {
     let mut r = CheckoutRequest::new(
@@ -195,7 +169,8 @@ async fn verified_link_opens_one_order_and_bad_ones_show_the_reason() {
 
 #[tokio::test]
 async fn pay_notifies_with_a_valid_signature_and_redirects() {
-    let (notify, got) = receiver().await;
+    let (shop, got) = shop().await;
+    let notify = format!("{shop}/notify");
     let sb = sandbox().await;
     let otn = unique("C");
     let url = link(&sb, KEY, &request(&notify), &otn).url;
@@ -205,13 +180,7 @@ async fn pay_notifies_with_a_valid_signature_and_redirects() {
     assert_eq!(st, 200, "{a}");
     assert_eq!(a["state"], "succeeded");
     assert_eq!(a["redirect"], "https://shop.example/return?order=1&lang=en");
-    for _ in 0..300 {
-        if !got.lock().unwrap().is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    let (headers, body) = got.lock().unwrap().first().cloned().expect("notified");
+    let (headers, body) = first_notification(&got).await;
     let sig = headers["x-qf-sign"].to_str().unwrap();
     let n = qfpay::notify::verify(&body, sig, KEY).unwrap();
     assert_eq!(n.out_trade_no, otn);

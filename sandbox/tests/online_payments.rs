@@ -428,21 +428,8 @@ fn direct_url(sb: &qfpay_sandbox::Sandbox, pp: &Value, txamt: &str, redirect: &s
 
 #[tokio::test]
 async fn jsapi_sequence_ends_paid_through_q_direct() {
-    let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
-    let got = received.clone();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let notify = format!("http://{}/n", listener.local_addr().unwrap());
-    let app = axum::Router::new().route(
-        "/n",
-        axum::routing::post(move |body: String| {
-            let got = got.clone();
-            async move {
-                got.lock().unwrap().push(body);
-                "SUCCESS"
-            }
-        }),
-    );
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let (shop, received) = shop().await;
+    let notify = format!("{shop}/notify");
 
     let sb = sandbox().await;
     let loc = no_redirects()
@@ -506,12 +493,7 @@ async fn jsapi_sequence_ends_paid_through_q_direct() {
     assert_eq!(st, 200, "{a}");
     assert_eq!(a["redirect"], "https://shop.example/done");
     assert_eq!(record(&sb, &s(&v, "syssn")).await["respcd"], "0000");
-    for _ in 0..200 {
-        if !received.lock().unwrap().is_empty() {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
-    let body = received.lock().unwrap().first().cloned().expect("notified");
+    let (_, body) = first_notification(&received).await;
+    let body = String::from_utf8_lossy(&body);
     assert!(body.contains(&s(&v, "out_trade_no")), "{body}");
 }

@@ -4,7 +4,6 @@
 
 mod common;
 use common::*;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use qfpay_sandbox::{Merchant, RefundRules, Sandbox};
@@ -234,24 +233,8 @@ async fn partial_limits_1270_1271_and_card_void_1124() {
 
 #[tokio::test]
 async fn pending_refund_settles_after_queries_and_notifies_once() {
-    let got: Arc<Mutex<Vec<String>>> = Arc::default();
-    let url = {
-        let got = Arc::clone(&got);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}/n", listener.local_addr().unwrap());
-        let app = axum::Router::new().route(
-            "/n",
-            axum::routing::post(move |body: String| {
-                let got = Arc::clone(&got);
-                async move {
-                    got.lock().unwrap().push(body);
-                    "SUCCESS"
-                }
-            }),
-        );
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        url
-    };
+    let (shop, got) = shop().await;
+    let url = format!("{shop}/notify");
     let sb = sandbox_with(|c| {
         c.merchants = vec![Merchant::new(APP, KEY).with_notify_url(url.clone())];
         c.refund_rules.pending_queries = 2;
@@ -275,12 +258,9 @@ async fn pending_refund_settles_after_queries_and_notifies_once() {
         assert_eq!(s(&r["data"][0], "order_type"), "refund");
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let refunds: Vec<String> = got
-        .lock()
-        .unwrap()
-        .iter()
+    let refunds: Vec<String> = bodies(&got)
+        .into_iter()
         .filter(|b| b.contains("\"notify_type\": \"refund\""))
-        .cloned()
         .collect();
     assert_eq!(refunds.len(), 1, "{refunds:?}");
     assert!(refunds[0].contains(&rsn));

@@ -242,3 +242,53 @@ pub async fn sandbox_now(sb: &Sandbox) -> chrono::NaiveDateTime {
     .await;
     chrono::NaiveDateTime::parse_from_str(&s(&v, "now"), "%Y-%m-%d %H:%M:%S").unwrap()
 }
+
+/// What a [`shop`] received at `/notify`: each notification's headers and raw body.
+pub type Got = std::sync::Arc<std::sync::Mutex<Vec<(axum::http::HeaderMap, axum::body::Bytes)>>>;
+
+/// A merchant's site on 127.0.0.1: `POST /notify` records each notification and answers
+/// `SUCCESS`; `GET /return` and `GET /failed` are the pages a customer comes back to. Its base
+/// URL and what it received.
+pub async fn shop() -> (String, Got) {
+    let got: Got = Default::default();
+    let g = got.clone();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let app = axum::Router::new()
+        .route(
+            "/notify",
+            axum::routing::post(
+                move |headers: axum::http::HeaderMap, body: axum::body::Bytes| {
+                    let g = g.clone();
+                    async move {
+                        g.lock().unwrap().push((headers, body));
+                        "SUCCESS"
+                    }
+                },
+            ),
+        )
+        .route("/return", axum::routing::get(|| async { "Thank you" }))
+        .route("/failed", axum::routing::get(|| async { "Payment failed" }));
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (base, got)
+}
+
+/// The bodies a [`shop`] received so far, as text.
+pub fn bodies(got: &Got) -> Vec<String> {
+    got.lock()
+        .unwrap()
+        .iter()
+        .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+        .collect()
+}
+
+/// The first notification a [`shop`] received, waiting up to 4 s for it.
+pub async fn first_notification(got: &Got) -> (axum::http::HeaderMap, axum::body::Bytes) {
+    for _ in 0..200 {
+        if let Some(n) = got.lock().unwrap().first().cloned() {
+            return n;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("no notification arrived")
+}
