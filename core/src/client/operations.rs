@@ -137,9 +137,15 @@ impl Client {
             crate::validate::order_number("out_trade_no", out_trade_no)?;
         }
         let txdtm = req.txdtm.clone().unwrap_or_else(|| self.now_txdtm());
-        let owned = req.to_params_owned(out_trade_no, &txdtm, self.mchid(req.mchid.as_deref()));
-        let params: Vec<(&str, String)> =
-            owned.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+        let mut params: Vec<(&str, String)> =
+            req.to_params(out_trade_no, &txdtm, self.mchid(req.mchid.as_deref()));
+        // Parameters the SDK does not name, after the typed ones (validated above).
+        params.extend(
+            req.extra
+                .iter()
+                .filter(|(_, v)| !v.is_empty())
+                .map(|(k, v)| (k.as_str(), v.clone())),
+        );
         let mut call = self.call(Endpoint::Payment, Some(out_trade_no), Some(guard));
         call.mask = req.auth_code.as_deref().filter(|a| !a.is_empty());
         let (reason, respcd) = match self.send_money(&call, &params).await? {

@@ -513,22 +513,6 @@ impl PaymentRequest {
         opt(&mut p, "cancel_url", self.cancel_url.as_deref());
         p
     }
-
-    /// [`PaymentRequest::to_params`] with the extra parameters after the typed ones.
-    pub(crate) fn to_params_owned(
-        &self,
-        out_trade_no: &str,
-        txdtm: &str,
-        mchid: Option<&str>,
-    ) -> Vec<(String, String)> {
-        let mut p: Vec<(String, String)> = self
-            .to_params(out_trade_no, txdtm, mchid)
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), v))
-            .collect();
-        p.extend(self.extra.iter().filter(|(_, v)| !v.is_empty()).cloned());
-        p
-    }
 }
 
 /// Every parameter name a payment sends from a typed field: an extra parameter may not take one.
