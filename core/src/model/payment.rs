@@ -425,7 +425,18 @@ impl PaymentRequest {
             validate::http_url("cancel_url", v, 512)
         })?;
         self.method_rules()?;
-        validate::extra_params(&self.extra, PAYMENT_PARAMS)
+        if self.extra.is_empty() {
+            return Ok(());
+        }
+        // The QFPay names the typed fields send (the surface's one table): an extra parameter
+        // may not take one.
+        let typed: Vec<&str> = crate::surface::operation("create_payment")
+            .into_iter()
+            .flat_map(|op| op.args.iter().chain(op.optional()))
+            .filter_map(|o| o.field)
+            .filter(|f| *f != crate::surface::spec::EXTRA_PARAMS.name)
+            .collect();
+        validate::extra_params(&self.extra, &typed)
     }
 
     /// What each method's page requires ([`crate::AnswerShape`] and QFPay's per-method pages):
@@ -514,32 +525,6 @@ impl PaymentRequest {
         p
     }
 }
-
-/// Every parameter name a payment sends from a typed field: an extra parameter may not take one.
-pub const PAYMENT_PARAMS: &[&str] = &[
-    "txamt",
-    "txcurrcd",
-    "pay_type",
-    "out_trade_no",
-    "txdtm",
-    "auth_code",
-    "expired_time",
-    "goods_name",
-    "goods_info",
-    "mchid",
-    "udid",
-    "notify_url",
-    "return_url",
-    "rmb_tag",
-    "extend_info",
-    "limit_pay",
-    "pay_tag",
-    "sub_openid",
-    "openid",
-    "seller_id",
-    "failed_url",
-    "cancel_url",
-];
 
 /// QFPay's answer to a payment. For MPM pay types (800201) `respcd 0000` means the order was
 /// created and `qrcode` is ready to show; the customer has not paid yet. For CPM pay types it
@@ -650,6 +635,41 @@ crate::model::describe::describe!(Payment "A created payment: what to show the c
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every parameter a payment sends from a typed field is refused as an extra parameter.
+    #[test]
+    fn no_extra_parameter_shadows_a_typed_one() {
+        let mut full = PaymentRequest::cpm(
+            Money::new(300, Currency::CNY),
+            PayType::WechatCpm,
+            "134567890123456789",
+        );
+        full.goods_name = Some("g".into());
+        full.goods_info = Some("i".into());
+        full.udid = Some("u".into());
+        full.notify_url = Some("https://a.example/n".into());
+        full.return_url = Some("https://a.example/r".into());
+        full.rmb_tag = Some("Y".into());
+        full.extend_info = Some(ExtendInfo::Json("{}".into()));
+        full.limit_pay = Some("no_credit".into());
+        full.pay_tag = Some("ALIPAYHK".into());
+        full.sub_openid = Some("o".into());
+        full.openid = Some("o".into());
+        full.seller_id = Some("s".into());
+        full.failed_url = Some("https://a.example/f".into());
+        full.cancel_url = Some("https://a.example/c".into());
+        full.expired_time = Some(10);
+        let sent = full.to_params("qfX", "2026-12-07 10:00:00", Some("MCH"));
+        assert_eq!(sent.len(), 22, "every typed field is sent");
+        for (name, _) in sent {
+            let r = qr().extra(name, "x");
+            assert_eq!(
+                r.validate().unwrap_err().field(),
+                Some(format!("extra_params.{name}").as_str()),
+                "{name}"
+            );
+        }
+    }
 
     fn qr() -> PaymentRequest {
         PaymentRequest::wechat_qr(Money::new(300, Currency::HKD))
