@@ -32,28 +32,17 @@ const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
 /// The path of QFPay's hosted checkout page; the parameters follow in the fragment.
 pub const CHECKSTAND_PATH: &str = "/checkstand/#/?";
 
-/// Every parameter a checkout link may carry.
-pub const PARAMS: &[&str] = &[
-    "appcode",
-    "sign_type",
-    "sign",
-    "paysource",
-    "txamt",
-    "txcurrcd",
-    "out_trade_no",
-    "txdtm",
-    "return_url",
-    "failed_url",
-    "notify_url",
-    "cancel_url",
-    "mchntid",
-    "goods_name",
-    "udid",
-    "expired_time",
-    "checkout_expired_time",
-    "limit_pay",
-    "lang",
-];
+/// Whether `name` is a parameter a checkout link may carry: `appcode`, `sign_type`, `sign`, or
+/// a field of the surface's `checkout_url` (its one table).
+pub fn is_param(name: &str) -> bool {
+    matches!(name, "appcode" | "sign_type" | "sign")
+        || crate::surface::operation("checkout_url").is_some_and(|op| {
+            op.args
+                .iter()
+                .chain(op.optional())
+                .any(|o| o.field == Some(name))
+        })
+}
 
 /// The `lang` values the checkout page takes.
 pub const LANGS: &[&str] = &["zh-hk", "zh-cn", "en"];
@@ -454,11 +443,7 @@ pub fn diagnose(link: &CheckoutLink, key: &str) -> Option<String> {
             "QFSign_Error: the link was signed over percent-encoded values; sign the raw values and encode them only in the link".to_owned(),
         );
     }
-    if let Some((k, _)) = link
-        .params
-        .iter()
-        .find(|(k, _)| !PARAMS.contains(&k.as_str()))
-    {
+    if let Some((k, _)) = link.params.iter().find(|(k, _)| !is_param(k)) {
         return Some(format!(
             "QFSign_Error: the link holds {k:?}, which is no checkout parameter: a value was put in the link without percent-encoding (its & split it); encode every value in the link"
         ));
@@ -570,6 +555,31 @@ mod tests {
         assert!(CheckoutExpiry::parse("c", "1767225600000").is_ok());
         assert!(CheckoutExpiry::parse("c", "1234").is_err());
         assert!(CheckoutExpiry::parse("c", "0").is_err());
+    }
+
+    #[test]
+    fn every_parameter_a_link_carries_is_known() {
+        let mut r = req();
+        r.cancel_url = Some("https://a.example/c".into());
+        r.mchntid = Some("M".into());
+        r.udid = Some("u".into());
+        r.expired_time = Some(10);
+        r.checkout_expired_time = Some(CheckoutExpiry::Minutes(5));
+        r.limit_pay = Some("no_credit".into());
+        r.lang = Some("en".into());
+        let link = build(
+            "http://h",
+            "A",
+            "K",
+            SignType::Md5,
+            &r,
+            "qfX",
+            "2026-12-07 10:00:00",
+        )
+        .unwrap();
+        assert_eq!(link.params.len(), 19);
+        assert!(link.params.iter().all(|(k, _)| is_param(k)));
+        assert!(!is_param("shopId"));
     }
 
     #[test]
