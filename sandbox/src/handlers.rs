@@ -90,18 +90,6 @@ fn max_len(p: &Params, field: &str, max: usize) -> Result<(), Answer> {
     }
 }
 
-/// Fields a pay type needs beyond the common ones (1104 naming the first one missing).
-pub fn required_for(pay_type: &str) -> &'static [&'static str] {
-    match pay_type {
-        "800207" | "800213" => &["sub_openid"],
-        "800107" => &["openid"],
-        "801110" | "801510" => &["goods_name", "return_url", "seller_id"],
-        "801107" | "801512" => &["return_url"],
-        "800212" => &["extend_info"],
-        _ => &[],
-    }
-}
-
 /// Whether the sandbox takes `code`: every code QFPay's pay-code source lists
 /// ([`PayType::is_known`]), or only the current ones in strict mode.
 fn check_pay_type(code: &str, strict: bool) -> Result<(), Answer> {
@@ -207,7 +195,9 @@ impl Shared {
                 &format!("auth_code is required for consumer-presented pay type {pay_type_code}"),
             ));
         }
-        for field in required_for(pay_type_code) {
+        // The core's table of each method's required fields (1104 naming the first missing).
+        let required = pay_type.required_fields().map_or(&[][..], |(fields, _)| fields);
+        for field in required {
             if p.text(field).is_none() {
                 return Err(param_error(
                     field,
