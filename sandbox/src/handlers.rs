@@ -196,7 +196,9 @@ impl Shared {
             ));
         }
         // The core's table of each method's required fields (1104 naming the first missing).
-        let required = pay_type.required_fields().map_or(&[][..], |(fields, _)| fields);
+        let required = pay_type
+            .required_fields()
+            .map_or(&[][..], |(fields, _)| fields);
         for field in required {
             if p.text(field).is_none() {
                 return Err(param_error(
