@@ -206,6 +206,65 @@ impl Client {
     pub fn wait_for_payment(&self, out_trade_no: &str, wait: Wait) -> Result<Transaction> {
         self.block_on(self.inner.wait_for_payment(out_trade_no, wait))?
     }
+    /// Every transaction of a period, one at a time (see [`crate::Client::transactions`]).
+    pub fn transactions(
+        &self,
+        from: &str,
+        to: &str,
+        filter: QueryRequest,
+    ) -> Result<Transactions> {
+        Ok(Transactions {
+            client: self.clone(),
+            walk: self.inner.transactions(from, to, filter)?,
+        })
+    }
+    /// See [`crate::Client::reconcile`].
+    pub fn reconcile(
+        &self,
+        req: crate::client::ReconcileRequest,
+    ) -> Result<crate::reconcile::ReconcileReport> {
+        self.block_on(self.inner.reconcile(req))?
+    }
+    /// See [`crate::Client::download_trade_bill`].
+    pub fn download_trade_bill(&self, trade_date: &str) -> Result<crate::model::TradeBill> {
+        self.block_on(self.inner.download_trade_bill(trade_date))?
+    }
+    /// See [`crate::Client::settlements`].
+    pub fn settlements(
+        &self,
+        req: crate::model::SettlementRequest,
+    ) -> Result<crate::model::Settlements> {
+        self.block_on(self.inner.settlements(req))?
+    }
+}
+
+/// Every transaction of a period, fetched a page at a time as the iterator advances.
+pub struct Transactions {
+    client: Client,
+    walk: crate::Transactions,
+}
+
+impl Transactions {
+    /// The same walk with requests at least `interval` apart.
+    pub fn min_interval(mut self, interval: std::time::Duration) -> Self {
+        self.walk = self.walk.min_interval(interval);
+        self
+    }
+    /// The requests sent so far.
+    pub fn requests(&self) -> u64 {
+        self.walk.requests()
+    }
+}
+
+impl Iterator for Transactions {
+    type Item = Result<Transaction>;
+    fn next(&mut self) -> Option<Self::Item> {
+        let walk = &mut self.walk;
+        match self.client.block_on(walk.next()) {
+            Ok(item) => item,
+            Err(e) => Some(Err(e)),
+        }
+    }
 }
 
 /// Pages of a query, fetched as the iterator advances.

@@ -44,6 +44,9 @@ pub struct ApiError {
     /// When the refusal says when to try again: a refund refused in QFPay's 23:30–00:30
     /// window (`1265`) may be sent again at 00:30.
     pub retry_after: Option<Duration>,
+    /// A refund refused for the day's unsettled amount (`1269`): what can still be refunded
+    /// today, in minor units of the text's currency, when QFPay's text names it.
+    pub available: Option<i64>,
 }
 
 impl ApiError {
@@ -175,6 +178,13 @@ fn order_message(error: &Error, order: &OrderRef) -> String {
             "; QFPay already has out_trade_no {} as {state}: syssn {}, {} {} (check whether it is this order before paying again)",
             order.out_trade_no, t.syssn, t.txamt, t.txcurrcd
         ));
+        if !t.other_payments.is_empty() {
+            msg.push_str(&format!(
+                "; it holds {} more under the same number (syssn {}): a customer may have paid more than once",
+                t.other_payments.len(),
+                t.other_payments.join(", ")
+            ));
+        }
     } else {
         msg.push_str(&format!(" ({})", order.describe()));
     }
@@ -304,6 +314,7 @@ impl Error {
             respmsg: respmsg.to_owned(),
             http_status,
             retry_after: None,
+            available: None,
         }))
     }
 
@@ -316,6 +327,7 @@ impl Error {
             respmsg: String::new(),
             http_status,
             retry_after: None,
+            available: None,
         }))
     }
 
@@ -527,6 +539,15 @@ impl Error {
             _ => None,
         }
     }
+
+    /// A refund refused because the day's unsettled amount cannot cover it (`1269`): the
+    /// amount QFPay says is still refundable today, in minor units, when its text names it.
+    pub fn available(&self) -> Option<i64> {
+        match self.base() {
+            Error::Api(a) => a.available,
+            _ => None,
+        }
+    }
 }
 
 /// The SDK's result type.
@@ -542,7 +563,7 @@ impl serde::Serialize for Error {
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut s = serializer.serialize_struct("Error", 13)?;
+        let mut s = serializer.serialize_struct("Error", 14)?;
         s.serialize_field("code", self.code())?;
         s.serialize_field("message", &self.to_string())?;
         s.serialize_field("respcd", &self.respcd())?;
@@ -561,6 +582,7 @@ impl serde::Serialize for Error {
         )?;
         s.serialize_field("sent", &self.sent())?;
         s.serialize_field("existing", &self.existing())?;
+        s.serialize_field("available", &self.available())?;
         s.end()
     }
 }

@@ -29,6 +29,7 @@ pub mod model;
 pub mod notify;
 #[cfg(feature = "qr")]
 pub mod qr;
+pub mod reconcile;
 pub mod secret;
 pub mod sign;
 pub mod surface;
@@ -41,7 +42,8 @@ pub mod wechat;
 mod readme {}
 
 pub use client::{
-    Client, ClientBuilder, Config, Endpoint, Environment, QueryPages, Transactions, VERSION, Wait,
+    Client, ClientBuilder, Config, Endpoint, Environment, Pages, QueryPages, ReconcileRequest,
+    Transactions, VERSION, Wait,
     generate_out_trade_no, month_windows,
 };
 pub use error::{ApiError, Error, OrderRef, Result};

@@ -3,6 +3,14 @@
 
 use super::*;
 
+/// A successful answer of a call that moves no money: QFPay's JSON, or a file.
+pub(super) enum Answer {
+    /// The `0000` JSON answer.
+    Json(crate::model::RawMap),
+    /// A file (the trade bill's zip).
+    File(bytes::Bytes),
+}
+
 pub(super) fn transient(e: &Error) -> bool {
     matches!(
         e.code(),
@@ -80,19 +88,33 @@ impl Client {
                         &call.masked(fields::text(&raw, "respmsg")),
                         200,
                     );
-                    if let (Endpoint::Refund, "1265", Error::Api(a)) =
-                        (call.endpoint, respcd.as_str(), &mut e)
-                    {
-                        a.retry_after = crate::model::refund::retry_after_1265(
-                            self.now_local(),
-                            &a.resperr,
-                            &a.respmsg,
-                        );
+                    match (call.endpoint, respcd.as_str(), &mut e) {
+                        (Endpoint::Refund, "1265", Error::Api(a)) => {
+                            a.retry_after = crate::model::refund::retry_after_1265(
+                                self.now_local(),
+                                &a.resperr,
+                                &a.respmsg,
+                            );
+                        }
+                        (Endpoint::Refund, "1269", Error::Api(a)) => {
+                            a.available =
+                                crate::model::refund::available_1269(&a.resperr, &a.respmsg);
+                        }
+                        _ => {}
                     }
                     return Err(match (call.out_trade_no, syssn) {
                         (Some(o), Some(sn)) => e.with_order(o, Some(&sn)),
                         _ => e,
                     });
+                }
+                Exchange::File(bytes) => {
+                    let reason = format!(
+                        "{} at {}: a file of {} bytes where a JSON answer was expected",
+                        call.endpoint.path(),
+                        transport::host_of(cfg),
+                        bytes.len()
+                    );
+                    return Ok(call.unknown(number, status, None, reason, body));
                 }
                 Exchange::Lost(reason) | Exchange::Unreadable(reason) => {
                     let reason = format!(
@@ -197,6 +219,26 @@ impl Client {
         call: &Call<'_>,
         read: impl Fn(crate::model::RawMap) -> Result<T>,
     ) -> Result<T> {
+        self.read_answer_until(params, deadline, max_retries, call, |answer| match answer {
+            Answer::Json(raw) => read(raw),
+            Answer::File(bytes) => Err(Error::Decode(format!(
+                "a file of {} bytes where a JSON answer was expected",
+                bytes.len()
+            ))),
+        })
+        .await
+    }
+
+    /// [`Client::read_until`] for an endpoint that may answer with a file: `read` gets the
+    /// `0000` JSON answer or the file.
+    pub(super) async fn read_answer_until<T>(
+        &self,
+        params: &[(&str, String)],
+        deadline: Instant,
+        max_retries: u32,
+        call: &Call<'_>,
+        read: impl Fn(Answer) -> Result<T>,
+    ) -> Result<T> {
         let (cfg, urls) = (&self.inner.config, &self.inner.urls);
         let http = self.inner.http()?;
         let mut attempt = 0;
@@ -235,8 +277,13 @@ impl Client {
                         ));
                     }
                     call.response(number, status, Some(&respcd), "done", || None, body);
-                    return read(raw)
+                    return read(Answer::Json(raw))
                         .map_err(|e| e.decoding(&format!("QFPay's answer from {}", where_())));
+                }
+                Exchange::File(bytes) => {
+                    call.response(number, status, None, "done", || None, body);
+                    return read(Answer::File(bytes))
+                        .map_err(|e| e.decoding(&format!("QFPay's file from {}", where_())));
                 }
                 Exchange::Rejected(code, b) => {
                     let e = rejected(code, b);
@@ -305,7 +352,7 @@ impl Client {
         }
     }
 
-    pub(super) async fn reconcile<T>(
+    pub(super) async fn reconcile_by_query<T>(
         &self,
         call: &Call<'_>,
         query: QueryRequest,

@@ -16,6 +16,7 @@ mod operations;
 mod order_number;
 mod pages;
 mod retry;
+mod statements;
 mod tls;
 mod transactions;
 pub mod transport;
@@ -31,8 +32,8 @@ use tokio::time::{Instant, sleep, sleep_until};
 
 pub use config::{ClientBuilder, Config, Environment, VERSION};
 pub use order_number::generate_out_trade_no;
-pub use pages::QueryPages;
-pub use transactions::{MIN_INTERVAL, PAGE_SIZE, Transactions, month_windows};
+pub use pages::{Pages, QueryPages};
+pub use transactions::{MIN_INTERVAL, PAGE_SIZE, ReconcileRequest, Transactions, month_windows};
 pub use transport::Endpoint;
 pub use wait::Wait;
 
@@ -44,7 +45,7 @@ use wait::poll_query_deadline;
 use crate::error::{Error, Result};
 use crate::events::{Emit, EventKind, Fields, Observer, ObserverSlot};
 use crate::model::fields::{self, RawMap};
-use crate::model::query::TransactionState;
+use crate::model::query::{TransactionState, pick_order};
 use crate::model::resp_code::{RespCategory, is_processing};
 use crate::model::{
     CancelRequest, Cancellation, Payment, PaymentRequest, QueryPage, QueryRequest, Refund,
@@ -243,6 +244,20 @@ impl Client {
             sent: guard.map(|g| &g.sent),
             mask: None,
         }
+    }
+}
+
+/// Logs a warning when `t` was picked from several records under its order number: a customer
+/// who paid twice must be refunded or reconciled, never missed.
+fn warn_if_several(t: &Transaction) {
+    if !t.other_payments.is_empty() {
+        tracing::warn!(
+            target: "qfpay::http",
+            out_trade_no = %t.out_trade_no,
+            syssn = %t.syssn,
+            others = %t.other_payments.join(","),
+            "several payments under one out_trade_no; reporting the one that took the money"
+        );
     }
 }
 

@@ -109,13 +109,12 @@ impl Client {
             .await
         {
             Ok(page) => {
-                let found = page
-                    .data
-                    .iter()
-                    .find(|t| t.out_trade_no == out_trade_no && t.is_refund() == refund)
-                    .or_else(|| page.data.iter().find(|t| t.out_trade_no == out_trade_no));
+                // The record of the same kind (refund or payment), else any under the number;
+                // with several, `other_payments` names the rest.
+                let found = pick_order(page.data.clone(), out_trade_no, refund)
+                    .or_else(|| pick_order(page.data, out_trade_no, !refund));
                 match found {
-                    Some(t) => e.with_existing(t.clone()),
+                    Some(t) => e.with_existing(t),
                     None => e,
                 }
             }
@@ -162,7 +161,7 @@ impl Client {
         };
         let mpm = !req.pay_type.is_cpm();
         let query = QueryRequest::by_out_trade_no(out_trade_no);
-        self.reconcile(&call, query, out_trade_no, reason, respcd, |records| {
+        self.reconcile_by_query(&call, query, out_trade_no, reason, respcd, |records| {
             let Some(t) = records.iter().find(|t| t.out_trade_no == out_trade_no && !t.is_refund()) else {
                 return Verdict::Wait("QFPay has no record of the order yet".into());
             };
@@ -190,15 +189,19 @@ impl Client {
             .await
     }
 
-    /// The payment with merchant order number `out_trade_no`, if QFPay has it.
+    /// The payment with merchant order number `out_trade_no`, if QFPay has it. When QFPay
+    /// holds several payments under the number (a customer who paid twice), the one that took
+    /// the money is returned and its [`Transaction::other_payments`] names the others (a
+    /// warning is logged too): refund or reconcile them.
     pub async fn find_payment(&self, out_trade_no: &str) -> Result<Option<Transaction>> {
         let page = self
             .query(QueryRequest::by_out_trade_no(out_trade_no))
             .await?;
-        Ok(page
-            .data
-            .into_iter()
-            .find(|t| t.out_trade_no == out_trade_no && !t.is_refund()))
+        let found = pick_order(page.data, out_trade_no, false);
+        if let Some(t) = &found {
+            warn_if_several(t);
+        }
+        Ok(found)
     }
 
     /// Refunds a paid transaction, fully or partly. The refund's own `out_trade_no` is
@@ -244,7 +247,7 @@ impl Client {
             Sent::Unknown { reason, respcd } => (reason, respcd),
         };
         let query = QueryRequest::by_out_trade_no(out_trade_no);
-        self.reconcile(&call, query, out_trade_no, reason, respcd, |records| {
+        self.reconcile_by_query(&call, query, out_trade_no, reason, respcd, |records| {
             let Some(t) = records
                 .iter()
                 .find(|t| t.out_trade_no == out_trade_no && t.is_refund())
@@ -320,7 +323,7 @@ impl Client {
                 ));
             }
         };
-        self.reconcile(&call, query, &ident, reason, respcd, |records| {
+        self.reconcile_by_query(&call, query, &ident, reason, respcd, |records| {
             let Some(t) = records.iter().find(|t| !t.is_refund()) else {
                 return Verdict::Wait("QFPay has no record of the order".into());
             };

@@ -49,3 +49,24 @@ impl Client {
         }
     }
 }
+
+/// Pages fetched one at a time, whichever operation made them: a query's (`query_pages`) or a
+/// period's (`transactions`). What a binding's page iterator holds, so it knows neither by
+/// name ([`crate::surface::apply::pages`]).
+#[derive(Debug)]
+pub enum Pages {
+    /// Every page of one query.
+    Query(QueryPages),
+    /// Every transaction of a period, month window by month window.
+    Period(super::Transactions),
+}
+
+impl Pages {
+    /// The next page, `None` after the last, or the error that ended the walk.
+    pub async fn next_page(&mut self) -> Option<Result<QueryPage>> {
+        match self {
+            Pages::Query(p) => p.next_page().await,
+            Pages::Period(p) => p.next_page().await,
+        }
+    }
+}

@@ -73,19 +73,42 @@ impl Transactions {
             if let Some(t) = self.buffer.pop_front() {
                 return Some(Ok(t));
             }
+            match self.next_page().await? {
+                Ok(page) => self.buffer.extend(page.data),
+                Err(e) => return Some(Err(e)),
+            }
+        }
+    }
+
+    /// The next page of records (never an empty one), `None` after the last, or the error that
+    /// ended the walk. A page's `page` is its number within its month window. Mixing this
+    /// with [`Transactions::next`] yields each record once: `next` drains what it buffered
+    /// first.
+    pub async fn next_page(&mut self) -> Option<Result<QueryPage>> {
+        if !self.buffer.is_empty() {
+            let data: Vec<Transaction> = self.buffer.drain(..).collect();
+            return Some(Ok(QueryPage {
+                page: self.page,
+                page_size: PAGE_SIZE,
+                data,
+                raw: RawMap::new(),
+            }));
+        }
+        loop {
             if self.done {
                 return None;
             }
             let &(start, end) = self.windows.front()?;
             match self.fetch(start, end).await {
                 Ok(page) => {
-                    let full = page.data.len() as u32 >= PAGE_SIZE;
-                    self.buffer.extend(page.data);
-                    if full {
+                    if page.data.len() as u32 >= PAGE_SIZE {
                         self.page += 1;
                     } else {
                         self.windows.pop_front();
                         self.page = 1;
+                    }
+                    if !page.data.is_empty() {
+                        return Some(Ok(page));
                     }
                 }
                 Err(e) => {
@@ -178,6 +201,66 @@ impl Transactions {
     pub fn min_interval(mut self, interval: Duration) -> Self {
         self.min_interval = interval;
         self
+    }
+}
+
+/// A reconciliation ([`Client::reconcile`]): the merchant's ledger and the period to compare
+/// it with.
+#[derive(Debug, Clone)]
+pub struct ReconcileRequest {
+    /// The merchant's orders of the period.
+    pub ledger: crate::reconcile::Ledger,
+    /// The period's start (`YYYY-MM-DD hh:mm:ss`, QFPay's time).
+    pub start_time: String,
+    /// The period's end (inclusive).
+    pub end_time: String,
+    /// Other criteria of the walk (pay types, `mchid`), as [`Client::transactions`] takes them.
+    pub filter: QueryRequest,
+    /// A payment pending for longer than this is reported (default
+    /// [`crate::reconcile::DEFAULT_PENDING_AFTER`]).
+    pub pending_after: Duration,
+    /// Requests at least this far apart (default [`MIN_INTERVAL`]).
+    pub min_interval: Duration,
+}
+
+impl ReconcileRequest {
+    /// `ledger` against QFPay's transactions from `start_time` to `end_time`.
+    pub fn new(
+        ledger: crate::reconcile::Ledger,
+        start_time: impl Into<String>,
+        end_time: impl Into<String>,
+    ) -> Self {
+        ReconcileRequest {
+            ledger,
+            start_time: start_time.into(),
+            end_time: end_time.into(),
+            filter: QueryRequest::new(),
+            pending_after: crate::reconcile::DEFAULT_PENDING_AFTER,
+            min_interval: MIN_INTERVAL,
+        }
+    }
+}
+
+impl Client {
+    /// Compares the merchant's ledger with every QFPay transaction of the period (read as
+    /// [`Client::transactions`] does: month windows, pages of 100, paced): orders missing on
+    /// either side, amounts or currencies that differ, several successful payments under one
+    /// order number, payments pending too long, refunds the ledger does not know, and the net
+    /// per currency and day. Only a summary per order number is kept in memory.
+    pub async fn reconcile(
+        &self,
+        req: ReconcileRequest,
+    ) -> Result<crate::reconcile::ReconcileReport> {
+        let mut walk = self
+            .transactions(&req.start_time, &req.end_time, req.filter)?
+            .min_interval(req.min_interval);
+        let before = crate::reconcile::pending_before(self.now_local(), req.pending_after);
+        let mut diff =
+            crate::reconcile::Reconciler::new(req.ledger, &req.start_time, &req.end_time, before);
+        while let Some(t) = walk.next().await {
+            diff.add(t?);
+        }
+        Ok(diff.finish(walk.requests()))
     }
 }
 

@@ -36,17 +36,23 @@ pub enum Endpoint {
     Reversal,
     /// `/tool/v1/get_weixin_openid` (a header-signed GET)
     WechatOpenid,
+    /// `/download/v1/trade_bill` (a header-signed GET answered with a zip file)
+    TradeBill,
+    /// `/settlement/v1/query` (legacy)
+    Settlement,
 }
 
 impl Endpoint {
     /// Every endpoint, in declaration order.
-    pub const ALL: [Endpoint; 6] = [
+    pub const ALL: [Endpoint; 8] = [
         Endpoint::Payment,
         Endpoint::Query,
         Endpoint::Refund,
         Endpoint::Close,
         Endpoint::Reversal,
         Endpoint::WechatOpenid,
+        Endpoint::TradeBill,
+        Endpoint::Settlement,
     ];
 
     /// The path.
@@ -58,13 +64,15 @@ impl Endpoint {
             Endpoint::Close => "/trade/v1/close",
             Endpoint::Reversal => "/trade/v1/reversal",
             Endpoint::WechatOpenid => "/tool/v1/get_weixin_openid",
+            Endpoint::TradeBill => "/download/v1/trade_bill",
+            Endpoint::Settlement => "/settlement/v1/query",
         }
     }
 
     /// Whether the endpoint takes its signed parameters in the query of a GET (the openid
-    /// exchange) rather than a form body.
+    /// exchange, the trade bill) rather than a form body.
     pub fn is_get(self) -> bool {
-        self == Endpoint::WechatOpenid
+        matches!(self, Endpoint::WechatOpenid | Endpoint::TradeBill)
     }
 }
 
@@ -111,6 +119,9 @@ pub(crate) enum Exchange {
     ServerError(u16),
     /// Any other HTTP status: the server refused the request.
     Rejected(u16, Option<RawMap>),
+    /// HTTP 200 with a file (a zip) where the endpoint answers with one
+    /// ([`Endpoint::TradeBill`]).
+    File(Bytes),
 }
 
 /// The pooled HTTP client of one process: hyper's client over [`connect::Route`], with the
@@ -393,6 +404,16 @@ pub(crate) async fn exchange(
             });
         }
     };
+    if status == 200 && endpoint == Endpoint::TradeBill && bytes.starts_with(b"PK") {
+        return Ok(Reply {
+            body: at
+                .emit
+                .wants_body()
+                .then(|| format!("(a zip file of {} bytes)", bytes.len())),
+            exchange: Exchange::File(bytes),
+            http_status: Some(status),
+        });
+    }
     let body = at.emit.wants_body().then(|| loggable_body(&bytes));
     let exchange = match status {
         200 => match fields::parse_object(&bytes) {

@@ -88,11 +88,7 @@ impl Client {
                 .await
             {
                 Ok(page) => {
-                    if let Some(t) = page
-                        .data
-                        .into_iter()
-                        .find(|t| t.out_trade_no == out_trade_no && !t.is_refund())
-                    {
+                    if let Some(t) = pick_order(page.data, out_trade_no, false) {
                         last = Some((t.syssn.clone(), t.respcd.clone()));
                         match t.state {
                             TransactionState::Pending => {}
@@ -109,7 +105,10 @@ impl Client {
                                 )
                                 .with_order(out_trade_no, Some(&t.syssn)));
                             }
-                            _ => return Ok(t),
+                            _ => {
+                                warn_if_several(&t);
+                                return Ok(t);
+                            }
                         }
                     }
                 }

@@ -8,7 +8,8 @@
 //!
 //! Types are the surface's vocabulary: `str`, `str?` (absent is null), `int` (an amount in
 //! minor units), `count` (a whole number 0..2^32), `bool`, `raw` (QFPay's fields as sent), a
-//! result type's name, `list<Type>`, `enum:<name>` (one of [`crate::surface::ENUMS`]).
+//! result type's name, `list<Type>`, `enum:<name>` (one of [`crate::surface::ENUMS`]),
+//! `bytes` (a file: base64 text in the JSON form, [`Base64`]; bytes in every language).
 
 /// One field of a result as every binding exposes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,6 +89,17 @@ macro_rules! describe {
 }
 
 pub(crate) use describe;
+
+/// Bytes in a result's JSON form: standard base64 text. Each binding turns a field of type
+/// `bytes` back into its language's bytes.
+pub struct Base64<'a>(pub &'a [u8]);
+
+impl serde::Serialize for Base64<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use base64::Engine;
+        s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(self.0))
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -11,6 +11,7 @@ pub mod payment;
 pub mod query;
 pub mod refund;
 pub mod resp_code;
+pub mod statement;
 
 pub use cancel::{CancelRequest, Cancellation};
 pub use fields::RawMap;
@@ -21,3 +22,6 @@ pub use payment::{ExtendInfo, Payment, PaymentRequest};
 pub use query::{QueryPage, QueryRequest, Transaction, TransactionState};
 pub use refund::{Refund, RefundRequest};
 pub use resp_code::RespCategory;
+pub use statement::{
+    Settlement, SettlementRequest, Settlements, TradeBill, TradeBillEntry,
+};

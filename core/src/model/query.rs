@@ -278,6 +278,10 @@ pub struct Transaction {
     pub chnlsn: String,
     /// Where the transaction stands.
     pub state: TransactionState,
+    /// The `syssn`s of the other records of the same kind under the same `out_trade_no`, when
+    /// the record was picked from several ([`pick_order`]: `find_payment`, `wait_for_payment`,
+    /// a `duplicate_order`'s existing order): a customer who paid twice. Empty otherwise.
+    pub other_payments: Vec<String>,
     /// Every field QFPay sent.
     pub raw: RawMap,
 }
@@ -306,6 +310,7 @@ impl Transaction {
             respcd,
             cancel,
             state,
+            other_payments: Vec::new(),
             raw,
         })
     }
@@ -319,6 +324,43 @@ impl Transaction {
     pub fn is_refund(&self) -> bool {
         self.order_type == "refund"
     }
+}
+
+/// How strongly a record speaks for its order: money taken first, then waiting, then
+/// cancelled, then failed.
+fn rank(state: TransactionState) -> u8 {
+    match state {
+        TransactionState::Succeeded
+        | TransactionState::Refunded
+        | TransactionState::PartiallyRefunded => 0,
+        TransactionState::Pending => 1,
+        TransactionState::Cancelled => 2,
+        TransactionState::Failed => 3,
+    }
+}
+
+/// The record that stands for order `out_trade_no` among `records`: of its payments (or, with
+/// `refund`, its refunds), the one that took the money, else the pending one, else the first
+/// listed. When there are several, the chosen record's [`Transaction::other_payments`] names
+/// the others, so a second successful payment for one order (a customer who opened the
+/// checkout twice) is never hidden behind the first.
+pub fn pick_order(
+    records: Vec<Transaction>,
+    out_trade_no: &str,
+    refund: bool,
+) -> Option<Transaction> {
+    let mut same: Vec<Transaction> = records
+        .into_iter()
+        .filter(|t| t.out_trade_no == out_trade_no && t.is_refund() == refund)
+        .collect();
+    let best = same
+        .iter()
+        .enumerate()
+        .min_by_key(|(i, t)| (rank(t.state), *i))
+        .map(|(i, _)| i)?;
+    let mut chosen = same.remove(best);
+    chosen.other_payments = same.into_iter().map(|t| t.syssn).collect();
+    Some(chosen)
 }
 
 /// The state from a record's `respcd` and `cancel`.
@@ -405,6 +447,7 @@ crate::model::describe::describe!(Transaction "One transaction (payment or refun
     state: "enum:transaction_state" "Where the transaction stands." = |t| t.state.as_str(),
     is_paid: "bool" "Whether the customer's money was taken (paid, possibly refunded since)." = |t| t.is_paid(),
     is_refund: "bool" "Whether this record is a refund." = |t| t.is_refund(),
+    other_payments: "list<str>" "The syssns of the other records of the same kind under this out_trade_no when it was picked from several (find_payment, wait_for_payment, duplicate_order's existing): a customer who paid twice. Empty otherwise." = |t| &t.other_payments,
     raw: "raw" "Every field QFPay sent." = |t| &t.raw,
 });
 

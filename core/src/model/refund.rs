@@ -32,6 +32,27 @@ pub fn retry_after_1265(local: NaiveDateTime, resperr: &str, respmsg: &str) -> O
     u64::try_from(wait).ok().map(Duration::from_secs)
 }
 
+/// What can still be refunded today, in minor units, from a `1269` refusal's text ("Today
+/// this payment method refundable balance is 3.00 HKD, please try again after the data update
+/// at 11 AM"): the amount after "balance is", read exactly in the named currency's minor units.
+/// `None` when the text names no amount (QFPay's other wording, "try again after the data
+/// update at 11 AM", says only when).
+pub fn available_1269(resperr: &str, respmsg: &str) -> Option<i64> {
+    [resperr, respmsg].iter().find_map(|text| {
+        let lower = text.to_ascii_lowercase();
+        let at = lower.find("balance is")? + "balance is".len();
+        let mut words = text.get(at..)?.split_whitespace();
+        let amount = words.next()?.trim_end_matches([',', '.', ';']);
+        let code: String = words
+            .next()?
+            .chars()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .collect();
+        let currency = crate::model::money::Currency::parse(&code).ok()?;
+        Money::from_major(amount, currency).ok().map(|m| m.amount)
+    })
+}
+
 /// A refund (`POST /trade/v1/refund`) of a paid transaction.
 ///
 /// QFPay refunds in the original payment's currency and takes only `txamt`; the currency in
@@ -212,5 +233,18 @@ mod tests {
         );
         assert_eq!(retry_after_1265(at(12, 0), text, ""), None);
         assert_eq!(retry_after_1265(at(23, 45), "已經超出可退款時限", ""), None);
+    }
+
+    #[test]
+    fn the_amount_a_1269_refusal_names() {
+        let text = "Today this payment method refundable balance is 3.00 HKD, please try again after the data update at 11 AM(1269)";
+        assert_eq!(available_1269(text, ""), Some(300));
+        assert_eq!(available_1269("", "refundable balance is 0 HKD..."), Some(0));
+        assert_eq!(available_1269("refundable balance is 1250 JPY", ""), Some(1250));
+        assert_eq!(
+            available_1269("try again after the data update at 11 AM", ""),
+            None
+        );
+        assert_eq!(available_1269("balance is 3.001 HKD", ""), None);
     }
 }

@@ -415,6 +415,52 @@ impl Fields {
         }
     }
 
+    /// The merchant's ledger: CSV text, or a list of maps read by the language's member
+    /// names (`out_trade_no` / `outTradeNo`, `amount`, `currency`, `state`, `refunded`). An
+    /// error names `ledger`, the entry (from 1) or CSV line, and the rule.
+    pub fn ledger(&mut self, opt: &Opt) -> Result<Option<crate::reconcile::Ledger>> {
+        let lang = self.lang;
+        match self.take(opt) {
+            None => Ok(None),
+            Some(Value::Text(csv)) => crate::reconcile::Ledger::from_csv(&csv).map(Some),
+            Some(Value::List(items)) => {
+                let mut entries = Vec::with_capacity(items.len());
+                for (i, item) in items.into_iter().enumerate() {
+                    let at = |e: Error| {
+                        let (field, rule) = (e.field().unwrap_or("").to_owned(), e.rule().unwrap_or("").to_owned());
+                        Error::validation("ledger", format!("entry {}: {field} {rule}", i + 1))
+                    };
+                    let mut f = Fields::new(lang, "a ledger entry", item).map_err(at)?;
+                    let [no, amount, currency, state, refunded] = LEDGER_FIELDS;
+                    let entry = crate::reconcile::LedgerEntry {
+                        out_trade_no: f.required_text(&no).map_err(at)?,
+                        amount: f.int(&amount).map_err(at)?.ok_or_else(|| {
+                            at(Error::validation("amount", "is required"))
+                        })?,
+                        currency: f.required_text(&currency).map_err(at)?,
+                        state: match f.text(&state).map_err(at)? {
+                            None => crate::reconcile::LedgerState::Paid,
+                            Some(s) => crate::reconcile::LedgerState::parse(&s).ok_or_else(|| {
+                                at(Error::validation(
+                                    "state",
+                                    format!(
+                                        "must be one of {}",
+                                        crate::reconcile::LedgerState::NAMES.join(", ")
+                                    ),
+                                ))
+                            })?,
+                        },
+                        refunded: f.int(&refunded).map_err(at)?,
+                    };
+                    f.finish().map_err(at)?;
+                    entries.push(entry);
+                }
+                crate::reconcile::Ledger::new(entries).map(Some)
+            }
+            Some(other) => Err(self.wrong_type(opt, &other)),
+        }
+    }
+
     /// Fails on a name nobody asked for, listing the valid ones.
     pub fn finish(self) -> Result<()> {
         match self
@@ -434,6 +480,45 @@ impl Fields {
         }
     }
 }
+
+/// The members of a ledger entry given as a map.
+const LEDGER_FIELDS: [Opt; 5] = [
+    Opt {
+        name: "out_trade_no",
+        kind: Kind::Text,
+        default: None,
+        field: Some("out_trade_no"),
+        doc: "The order number.",
+    },
+    Opt {
+        name: "amount",
+        kind: Kind::Amount,
+        default: None,
+        field: Some("amount"),
+        doc: "The amount in minor units.",
+    },
+    Opt {
+        name: "currency",
+        kind: Kind::Currency,
+        default: None,
+        field: Some("currency"),
+        doc: "The currency.",
+    },
+    Opt {
+        name: "state",
+        kind: Kind::Text,
+        default: Some("paid"),
+        field: Some("state"),
+        doc: "paid, refunded or unpaid.",
+    },
+    Opt {
+        name: "refunded",
+        kind: Kind::Amount,
+        default: None,
+        field: Some("refunded"),
+        doc: "How much was refunded, in minor units.",
+    },
+];
 
 fn spec(table: &'static [Opt], name: &str) -> &'static Opt {
     // The names below are the tables' own; a miss is a bug caught by this module's tests.
@@ -568,6 +653,23 @@ pub enum Request {
         /// The sub-merchant, if any.
         mchid: Option<String>,
     },
+    /// `transactions`: the period and its criteria.
+    Period {
+        /// The period's start.
+        start_time: String,
+        /// Its end.
+        end_time: String,
+        /// Pay types, status, `mchid`.
+        filter: QueryRequest,
+        /// The pacing, when not the default.
+        min_interval: Option<Duration>,
+    },
+    /// `reconcile`.
+    Reconcile(crate::client::ReconcileRequest),
+    /// `download_trade_bill`: the day.
+    TradeBill(String),
+    /// `settlements`.
+    Settlements(crate::model::SettlementRequest),
     /// `cashier_url`.
     Cashier {
         /// The page's contents.
@@ -598,6 +700,56 @@ pub enum Outcome {
     CheckoutLink(CheckoutLink),
     /// `wechat_oauth_url`, `get_wechat_openid`, `cashier_url`.
     Text(String),
+    /// `reconcile`.
+    Report(crate::reconcile::ReconcileReport),
+    /// `download_trade_bill`.
+    TradeBill(crate::model::TradeBill),
+    /// `settlements`.
+    Settlements(crate::model::Settlements),
+}
+
+impl Outcome {
+    /// The result's JSON form (each type's `describe!` serialisation; `null` for no payment
+    /// found), for a binding that converts from JSON.
+    pub fn to_json(&self) -> serde_json::Result<serde_json::Value> {
+        match self {
+            Outcome::Payment(p) => serde_json::to_value(p),
+            Outcome::QueryPage(p) => serde_json::to_value(p),
+            Outcome::Found(t) => serde_json::to_value(t),
+            Outcome::Transaction(t) => serde_json::to_value(t),
+            Outcome::Refund(r) => serde_json::to_value(r),
+            Outcome::Cancellation(c) => serde_json::to_value(c),
+            Outcome::CheckoutLink(l) => serde_json::to_value(l),
+            Outcome::Text(t) => serde_json::to_value(t),
+            Outcome::Report(r) => serde_json::to_value(r),
+            Outcome::TradeBill(b) => serde_json::to_value(b),
+            Outcome::Settlements(s) => serde_json::to_value(s),
+        }
+    }
+}
+
+/// The pages of an operation returning a stream (`list<QueryPage>`: `query_pages`, whose
+/// iterator yields the pages; `list<Transaction>`: `transactions`, whose iterator yields each
+/// page's records in turn), from its request: what a binding's iterator holds. Nothing is sent
+/// until the first page is asked for.
+pub fn pages(client: &Client, req: Request) -> Result<crate::client::Pages> {
+    use crate::client::Pages;
+    match req {
+        Request::Query(q) => Ok(Pages::Query(client.query_pages(q))),
+        Request::Period {
+            start_time,
+            end_time,
+            filter,
+            min_interval,
+        } => {
+            let walk = client.transactions(&start_time, &end_time, filter)?;
+            Ok(Pages::Period(match min_interval {
+                Some(i) => walk.min_interval(i),
+                None => walk,
+            }))
+        }
+        _ => Err(Error::config("this operation does not return pages")),
+    }
 }
 
 /// Runs operation `op` with its request (from [`request`]) on `client`; `wait` is
@@ -618,6 +770,14 @@ pub async fn perform(client: &Client, op: &Operation, req: Request, wait: Wait) 
         Request::OrderNumber(n) => Outcome::Transaction(client.wait_for_payment(&n, wait).await?),
         Request::WechatOpenid { code, mchid } => {
             Outcome::Text(client.get_wechat_openid(&code, mchid.as_deref()).await?)
+        }
+        Request::Reconcile(r) => Outcome::Report(client.reconcile(r).await?),
+        Request::TradeBill(day) => Outcome::TradeBill(client.download_trade_bill(&day).await?),
+        Request::Settlements(r) => Outcome::Settlements(client.settlements(r).await?),
+        Request::Period { .. } => {
+            return Err(Error::config(
+                "transactions returns pages: iterate them (apply::pages)",
+            ));
         }
         local => perform_local(client, local)?,
     })
@@ -661,6 +821,9 @@ pub fn request(lang: Lang, op: &Operation, args: Value) -> Result<Request> {
     let what = match op.name {
         "create_payment" | "wechat_qr" => "the payment",
         "query" | "query_pages" => "the query",
+        "transactions" => "the period",
+        "reconcile" => "the reconciliation",
+        "settlements" => "the settlement query",
         "refund" => "the refund",
         "close" | "reverse" => "the cancellation",
         "checkout_url" | "verify_checkout_url" => "the checkout",
@@ -792,6 +955,75 @@ pub fn request(lang: Lang, op: &Operation, args: Value) -> Result<Request> {
                 }
             }
             Request::Checkout(r)
+        }
+        "transactions" | "reconcile" => {
+            let ledger = match arg("ledger") {
+                Some(o) => Some(f.ledger(o)?.ok_or_else(|| {
+                    Error::validation("ledger", "is required (CSV text or a list of entries)")
+                })?),
+                None => None,
+            };
+            let mut period = |n: &str| match arg(n) {
+                Some(o) => f.required_text(o),
+                None => Err(Error::config("the surface table of a period lacks its times")),
+            };
+            let (start_time, end_time) = (period("start_time")?, period("end_time")?);
+            let mut filter = QueryRequest::new();
+            let (mut min_interval, mut pending_after) = (None, None);
+            for o in op.optional() {
+                match o.name {
+                    "pay_type" => {
+                        filter.pay_type = f
+                            .text_list(o)?
+                            .iter()
+                            .map(|c| PayType::from_code(c))
+                            .collect();
+                    }
+                    "respcd" => filter.respcd = f.text(o)?,
+                    "mchid" => filter.mchid = f.text(o)?,
+                    "min_interval" => min_interval = f.duration(o)?,
+                    "pending_after" => pending_after = f.duration(o)?,
+                    _ => {}
+                }
+            }
+            match ledger {
+                Some(ledger) => {
+                    let mut r = crate::client::ReconcileRequest::new(ledger, start_time, end_time);
+                    r.filter = filter;
+                    if let Some(i) = min_interval {
+                        r.min_interval = i;
+                    }
+                    if let Some(p) = pending_after {
+                        r.pending_after = p;
+                    }
+                    Request::Reconcile(r)
+                }
+                None => Request::Period {
+                    start_time,
+                    end_time,
+                    filter,
+                    min_interval,
+                },
+            }
+        }
+        "download_trade_bill" => match arg("trade_date") {
+            Some(o) => Request::TradeBill(f.required_text(o)?),
+            None => return Err(Error::config("download_trade_bill without its day")),
+        },
+        "settlements" => {
+            let mut day = |n: &str| match arg(n) {
+                Some(o) => f.required_text(o),
+                None => Err(Error::config("the surface table of settlements lacks its days")),
+            };
+            let mut r = crate::model::SettlementRequest::new(day("date_start")?, day("date_end")?);
+            for o in op.optional() {
+                match o.name {
+                    "paymethod" => r.paymethod = f.text(o)?,
+                    "mchid" => r.mchid = f.text(o)?,
+                    _ => {}
+                }
+            }
+            Request::Settlements(r)
         }
         "verify_checkout_url" => match arg("url") {
             Some(o) => Request::CheckoutLink(f.required_text(o)?),

@@ -180,6 +180,41 @@ pub const RESULTS: &[(&str, &str, &[FieldSpec])] = &[
         crate::model::AlipayPayParams::DOC,
         crate::model::AlipayPayParams::SCHEMA,
     ),
+    (
+        "ReconcileReport",
+        crate::reconcile::ReconcileReport::DOC,
+        crate::reconcile::ReconcileReport::SCHEMA,
+    ),
+    (
+        "Discrepancy",
+        crate::reconcile::Discrepancy::DOC,
+        crate::reconcile::Discrepancy::SCHEMA,
+    ),
+    (
+        "NetTotal",
+        crate::reconcile::NetTotal::DOC,
+        crate::reconcile::NetTotal::SCHEMA,
+    ),
+    (
+        "TradeBill",
+        crate::model::TradeBill::DOC,
+        crate::model::TradeBill::SCHEMA,
+    ),
+    (
+        "TradeBillEntry",
+        crate::model::TradeBillEntry::DOC,
+        crate::model::TradeBillEntry::SCHEMA,
+    ),
+    (
+        "Settlements",
+        crate::model::Settlements::DOC,
+        crate::model::Settlements::SCHEMA,
+    ),
+    (
+        "Settlement",
+        crate::model::Settlement::DOC,
+        crate::model::Settlement::SCHEMA,
+    ),
 ];
 
 fn names<'a>(it: impl IntoIterator<Item = &'a str>) -> Value {

@@ -30,6 +30,9 @@ pub enum Kind {
     Flag,
     /// Any finite number (a scale).
     Number,
+    /// The merchant's ledger: CSV text with a header, or a list of maps
+    /// (`out_trade_no`, `amount`, `currency`, `state`?, `refunded`?).
+    Ledger,
 }
 
 impl Kind {
@@ -48,6 +51,7 @@ impl Kind {
             Kind::Map => "map",
             Kind::Flag => "flag",
             Kind::Number => "number",
+            Kind::Ledger => "ledger",
         }
     }
 }
@@ -664,6 +668,114 @@ pub const OPERATIONS: &[Operation] = &[
         returns: "str",
         doc: "QFPay's cashier link (/q/direct) that pays a JSAPI payment in the WeChat browser.",
     },
+    Operation {
+        name: "transactions",
+        moves_money: false,
+        io: true,
+        args: PERIOD,
+        options: &[PERIOD_FILTERS],
+        call: CALL_OPTIONS,
+        returns: "list<Transaction>",
+        doc: "Every transaction of a period of any length, fetched as you iterate: split into calendar months, pages of 100, paced under QFPay's rate limit; refunds name their payment (origssn).",
+    },
+    Operation {
+        name: "reconcile",
+        moves_money: false,
+        io: true,
+        args: &[
+            Opt {
+                name: "ledger",
+                kind: Kind::Ledger,
+                default: None,
+                field: Some("ledger"),
+                doc: "The merchant's orders of the period: CSV text (out_trade_no,amount,currency[,state][,refunded]) or a list of entries.",
+            },
+            PERIOD[0],
+            PERIOD[1],
+        ],
+        options: &[PERIOD_FILTERS, RECONCILE_OPTIONS],
+        call: CALL_OPTIONS,
+        returns: "ReconcileReport",
+        doc: "Compares the merchant's ledger with every QFPay transaction of the period: missing on either side, amount or currency mismatches, several payments for one order, pending too long, unknown refunds, net per currency and day.",
+    },
+    Operation {
+        name: "download_trade_bill",
+        moves_money: false,
+        io: true,
+        args: &[field(
+            "trade_date",
+            Kind::Text,
+            "The day (YYYY-MM-DD).",
+        )],
+        options: &[],
+        call: CALL_OPTIONS,
+        returns: "TradeBill",
+        doc: "The day's trade bill exactly as QFPay sends it (a zip and its entries; production only, format undocumented).",
+    },
+    Operation {
+        name: "settlements",
+        moves_money: false,
+        io: true,
+        args: &[
+            field("date_start", Kind::Text, "The first day (YYYYMMDD)."),
+            field("date_end", Kind::Text, "The last day (YYYYMMDD)."),
+        ],
+        options: &[&[
+            field(
+                "paymethod",
+                Kind::Text,
+                "alipay or wechat (sent as 2 or 3); every channel when absent.",
+            ),
+            MCHID,
+        ]],
+        call: CALL_OPTIONS,
+        returns: "Settlements",
+        doc: "The legacy settlement query (/settlement/v1/query): settled totals per day and channel.",
+    },
+];
+
+/// The criteria of a walk over a period (`transactions`, `reconcile`).
+const PERIOD_FILTERS: &[Opt] = &[
+    field(
+        "pay_type",
+        Kind::TextList,
+        "Only these pay type codes (one, or a list).",
+    ),
+    field(
+        "respcd",
+        Kind::Text,
+        "Only transactions with this status code.",
+    ),
+    MCHID,
+    dflt(
+        "min_interval",
+        Kind::Duration,
+        "150 ms",
+        "Requests at least this far apart (QFPay allows 400 a minute); a 429 is waited out.",
+    ),
+];
+
+const PERIOD: &[Opt] = &[
+    field(
+        "start_time",
+        Kind::Text,
+        "The period's start (YYYY-MM-DD hh:mm:ss, QFPay's time); any length: split into calendar months.",
+    ),
+    field(
+        "end_time",
+        Kind::Text,
+        "The period's end (inclusive).",
+    ),
+];
+
+/// What only `reconcile` takes.
+const RECONCILE_OPTIONS: &[Opt] = &[
+    dflt(
+        "pending_after",
+        Kind::Duration,
+        "30 min",
+        "A payment pending longer than this is reported (pending_too_long).",
+    ),
 ];
 
 /// The operation named `name`.
@@ -747,7 +859,7 @@ pub const ERROR_ADVICE: &[(&str, &str)] = &[
     ("order_state", "query the order to see its current state"),
     (
         "refund_rejected",
-        "the refund was refused; query the original payment (1265 between 23:30 and 00:30: send it again after retry_after)",
+        "the refund was refused; query the original payment (1265 between 23:30 and 00:30: send it again after retry_after; 1269: the day's unsettled amount is short, available says how much can be refunded today)",
     ),
     (
         "account",
@@ -828,22 +940,31 @@ pub const ERROR_FIELDS: &[(&str, &str, &str)] = &[
     (
         "existing",
         "Transaction?",
-        "duplicate_order: the transaction already under that order number.",
+        "duplicate_order: the transaction already under that order number (its other_payments name any more).",
+    ),
+    (
+        "available",
+        "int?",
+        "refund_rejected 1269: what QFPay says can still be refunded today, in minor units, when its text names it.",
     ),
 ];
 
 /// Enumerations results use, with their values.
-pub const ENUMS: &[(&str, &[&str])] = &[(
-    "transaction_state",
-    &[
-        "succeeded",
-        "pending",
-        "failed",
-        "refunded",
-        "partially_refunded",
-        "cancelled",
-    ],
-)];
+pub const ENUMS: &[(&str, &[&str])] = &[
+    (
+        "transaction_state",
+        &[
+            "succeeded",
+            "pending",
+            "failed",
+            "refunded",
+            "partially_refunded",
+            "cancelled",
+        ],
+    ),
+    ("discrepancy_kind", crate::reconcile::DiscrepancyKind::NAMES),
+    ("ledger_state", crate::reconcile::LedgerState::NAMES),
+];
 
 #[cfg(test)]
 mod tests {
