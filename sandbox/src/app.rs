@@ -52,6 +52,8 @@ pub struct Shared {
     pub oauth_codes: crate::wechat_tool::OauthCodes,
     /// The refund rules in force.
     pub refund_rules: std::sync::Mutex<crate::refund_rules::RefundRules>,
+    /// The legacy settlement query's fee, in basis points (60 = 0.6 %).
+    pub settlement_fee_bps: std::sync::atomic::AtomicU32,
 }
 
 /// An answer to send.
@@ -147,6 +149,8 @@ enum Endpoint {
     Close,
     Reversal,
     WeixinOpenid,
+    TradeBill,
+    Settlement,
 }
 
 impl Endpoint {
@@ -158,6 +162,8 @@ impl Endpoint {
             "/trade/v1/close" => Some(Self::Close),
             "/trade/v1/reversal" => Some(Self::Reversal),
             "/tool/v1/get_weixin_openid" => Some(Self::WeixinOpenid),
+            "/download/v1/trade_bill" => Some(Self::TradeBill),
+            "/settlement/v1/query" => Some(Self::Settlement),
             _ => None,
         }
     }
@@ -165,8 +171,19 @@ impl Endpoint {
     fn allows_get(self) -> bool {
         matches!(
             self,
-            Self::Query | Self::Close | Self::Reversal | Self::WeixinOpenid
+            Self::Query
+                | Self::Close
+                | Self::Reversal
+                | Self::WeixinOpenid
+                | Self::TradeBill
+                | Self::Settlement
         )
+    }
+
+    /// Whether a merchant with an `mchid` may leave it out: the statement (which QFPay says
+    /// takes none) and the legacy settlement query (optional in the sandbox).
+    fn mchid_optional(self) -> bool {
+        matches!(self, Self::TradeBill | Self::Settlement)
     }
 }
 
@@ -215,6 +232,7 @@ impl Shared {
         }
         let strict = config.strict_pay_types;
         let rules = config.refund_rules.clone();
+        let fee_bps = config.settlement_fee_bps;
         Self {
             config,
             merchants,
@@ -228,6 +246,7 @@ impl Shared {
             strict_pay_types: std::sync::atomic::AtomicBool::new(strict),
             oauth_codes: crate::wechat_tool::OauthCodes::default(),
             refund_rules: std::sync::Mutex::new(rules),
+            settlement_fee_bps: std::sync::atomic::AtomicU32::new(fee_bps),
         }
     }
 
@@ -369,6 +388,7 @@ impl Shared {
                     "",
                 );
             }
+            (Some(_), None) if endpoint.mchid_optional() => {}
             (Some(_), None) => {
                 return error("1108", "MCHCODE非法: this merchant must send its mchid", "");
             }
@@ -390,6 +410,8 @@ impl Shared {
             Endpoint::Close => self.cancel(m, &params, false),
             Endpoint::Reversal => self.cancel(m, &params, true),
             Endpoint::WeixinOpenid => self.weixin_openid(idx, &params),
+            Endpoint::TradeBill => self.trade_bill(m, &params),
+            Endpoint::Settlement => self.settlement(m, &params),
         }
     }
 }

@@ -138,6 +138,10 @@ pub struct SandboxConfig {
     /// default. Switchable later with [`crate::Sandbox::set_refund_rules`] or `POST
     /// /sandbox/config {"refund_rules": {...}}`.
     pub refund_rules: crate::refund_rules::RefundRules,
+    /// The fee the legacy settlement query (`/settlement/v1/query`) charges, in basis points
+    /// of each record's `pay_amt`, rounded half up; 60 (0.6 %) by default. Switchable later
+    /// with `POST /sandbox/config {"settlement_fee_bps": N}`.
+    pub settlement_fee_bps: u32,
 }
 
 impl Default for SandboxConfig {
@@ -151,6 +155,7 @@ impl Default for SandboxConfig {
             slow_response: Duration::from_secs(3),
             strict_pay_types: false,
             refund_rules: crate::refund_rules::RefundRules::default(),
+            settlement_fee_bps: crate::statements::DEFAULT_SETTLEMENT_FEE_BPS,
         }
     }
 }

@@ -45,6 +45,7 @@ pub fn handle(shared: &Arc<Shared>, method: &Method, path: &str, body: &[u8]) ->
                 "max_connections": shared.server.max_connections,
                 "strict_pay_types": shared.strict_pay_types(),
                 "refund_rules": shared.refund_rules().to_json(),
+                "settlement_fee_bps": shared.settlement_fee_bps(),
             }),
         )),
         ("POST", "/sandbox/pay") => pay(shared, body),
@@ -169,6 +170,7 @@ fn set_config(shared: &Arc<Shared>, body: &[u8]) -> Result<Answer, Answer> {
     // Everything is checked before anything changes.
     let mut strict = None;
     let mut rules = None;
+    let mut fee_bps = None;
     for (k, val) in obj {
         match (k.as_str(), val) {
             ("strict_pay_types", Value::Bool(b)) => strict = Some(*b),
@@ -180,10 +182,25 @@ fn set_config(shared: &Arc<Shared>, body: &[u8]) -> Result<Answer, Answer> {
                 r.apply_json(v).map_err(|e| bad(400, e))?;
                 rules = Some(r);
             }
+            ("settlement_fee_bps", v) => {
+                fee_bps = Some(
+                    v.as_u64()
+                        .and_then(|n| u32::try_from(n).ok())
+                        .filter(|n| *n <= 10_000)
+                        .ok_or_else(|| {
+                            bad(
+                                400,
+                                "\"settlement_fee_bps\" must be an integer from 0 to 10000",
+                            )
+                        })?,
+                );
+            }
             (other, _) => {
                 return Err(bad(
                     400,
-                    format!("unknown setting {other:?}; settable: strict_pay_types, refund_rules"),
+                    format!(
+                        "unknown setting {other:?}; settable: strict_pay_types, refund_rules, settlement_fee_bps"
+                    ),
                 ));
             }
         }
@@ -196,12 +213,18 @@ fn set_config(shared: &Arc<Shared>, body: &[u8]) -> Result<Answer, Answer> {
     if let Some(r) = rules {
         *crate::state::lock(&shared.refund_rules) = r;
     }
+    if let Some(n) = fee_bps {
+        shared
+            .settlement_fee_bps
+            .store(n, std::sync::atomic::Ordering::Relaxed);
+    }
     Ok(Answer::json(
         200,
         &json!({
             "ok": true,
             "strict_pay_types": shared.strict_pay_types(),
             "refund_rules": shared.refund_rules().to_json(),
+            "settlement_fee_bps": shared.settlement_fee_bps(),
         }),
     ))
 }

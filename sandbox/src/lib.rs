@@ -13,7 +13,8 @@
 //! ```
 //!
 //! Endpoints: `/trade/v1/{payment,query,refund,close,reversal}`,
-//! `/tool/v1/{get_weixin_oauth_code,get_weixin_openid}`; pages for people: `/checkstand/`
+//! `/tool/v1/{get_weixin_oauth_code,get_weixin_openid}`, `/download/v1/trade_bill` (a synthetic
+//! statement zip) and the legacy `/settlement/v1/query`; pages for people: `/checkstand/`
 //! (hosted checkout), `/sandbox/checkout/<syssn>` (a `pay_url`), `/q/direct` (WeChat
 //! cashier), the dashboard `/sandbox/` (orders, requests, faults, merchants); control API
 //! under `/sandbox/`; scenario amounts 1001–1007 (see the README).
@@ -37,6 +38,8 @@ pub mod refund_rules;
 pub mod seed;
 mod server;
 pub mod state;
+pub mod statements;
+pub mod timeline;
 mod wechat_tool;
 
 use std::sync::Arc;

@@ -18,6 +18,9 @@ use crate::state::{Order, fmt_time, lock};
 /// The most payments one seed call creates.
 pub const MAX_SEED_ORDERS: u64 = 1_000_000;
 
+/// The most duplicated `out_trade_no`s the seed summary lists.
+pub const MAX_LISTED_DUPLICATES: usize = 100;
+
 /// Pay types seeded payments use, with their currencies.
 const PAY_TYPES: &[(&str, &[&str])] = &[
     ("800201", &["HKD", "CNY"]),
@@ -325,6 +328,12 @@ impl Shared {
             }
         }
 
+        let duplicate_out_trade_nos: Vec<&str> = sorted_dup
+            .iter()
+            .take(MAX_LISTED_DUPLICATES)
+            .filter_map(|&i| payments.get(i).map(|p| p.out_trade_no.as_str()))
+            .collect();
+        let duplicate_out_trade_nos = json!(duplicate_out_trade_nos);
         let mut totals: BTreeMap<String, Totals> = BTreeMap::new();
         for o in payments.iter().chain(extra.iter().map(|(o, _)| o)) {
             let t = totals.entry(o.txcurrcd.clone()).or_default();
@@ -381,6 +390,7 @@ impl Shared {
             "partial_refunds": partial,
             "duplicates": sorted_dup.len(),
             "duplicate_payments": duplicate_payments,
+            "duplicate_out_trade_nos": duplicate_out_trade_nos,
             "records": records,
             "out_trade_no_prefix": format!("SEED{seed}-"),
             "totals": totals,
