@@ -135,7 +135,8 @@ impl Ledger {
                 format!("{at}: out_trade_no {} is listed twice", e.out_trade_no),
             ));
         }
-        self.index.insert(e.out_trade_no.clone(), self.entries.len());
+        self.index
+            .insert(e.out_trade_no.clone(), self.entries.len());
         self.entries.push(e);
         Ok(())
     }
@@ -161,11 +162,9 @@ impl Ledger {
                 )));
             }
         }
-        let (Some(no), Some(amount), Some(currency)) = (
-            column("out_trade_no"),
-            column("amount"),
-            column("currency"),
-        ) else {
+        let (Some(no), Some(amount), Some(currency)) =
+            (column("out_trade_no"), column("amount"), column("currency"))
+        else {
             return Err(bad(
                 "the header must name out_trade_no, amount and currency".into(),
             ));
@@ -857,4 +856,205 @@ pub const DEFAULT_PENDING_AFTER: std::time::Duration = std::time::Duration::from
 pub fn pending_before(now: NaiveDateTime, after: std::time::Duration) -> NaiveDateTime {
     let secs = i64::try_from(after.as_secs()).unwrap_or(i64::MAX / 2);
     now - TimeDelta::try_seconds(secs).unwrap_or(TimeDelta::MAX / 2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(
+        syssn: &str,
+        no: &str,
+        kind: &str,
+        amount: i64,
+        respcd: &str,
+        at: &str,
+    ) -> Transaction {
+        let mut raw = serde_json::json!({
+            "syssn": syssn, "out_trade_no": no, "order_type": kind, "pay_type": "800201",
+            "txamt": amount.to_string(), "txcurrcd": "HKD", "respcd": respcd, "cancel": "0",
+            "sysdtm": at,
+        });
+        if let Some(orig) = kind.strip_prefix("refund:") {
+            raw["order_type"] = "refund".into();
+            raw["origssn"] = orig.into();
+        }
+        let serde_json::Value::Object(raw) = raw else {
+            unreachable!()
+        };
+        Transaction::from_raw(raw).unwrap()
+    }
+
+    fn at(s: &str) -> NaiveDateTime {
+        crate::validate::datetime("t", s).unwrap()
+    }
+
+    #[test]
+    fn every_kind_of_difference_and_the_net_per_day() {
+        let ledger = Ledger::from_csv(
+            "out_trade_no,amount,currency,state,refunded\n\
+             ok,100,HKD,,\n\
+             gone,200,HKD,paid,\n\
+             short,300,HKD,,\n\
+             cur,400,USD,,\n\
+             twice,500,HKD,,\n\
+             refunded,600,HKD,paid,\n\
+             unpaid,700,HKD,unpaid,\n\
+             half,800,HKD,refunded,400\n",
+        )
+        .unwrap();
+        let mut r = Reconciler::new(
+            ledger,
+            "2026-01-01 00:00:00",
+            "2026-01-31 23:59:59",
+            at("2026-01-02 00:00:00"),
+        );
+        let day1 = "2026-01-01 10:00:00";
+        let day2 = "2026-01-02 10:00:00";
+        for t in [
+            record("S1", "ok", "payment", 100, "0000", day1),
+            record("S3", "short", "payment", 299, "0000", day1),
+            record("S4", "cur", "payment", 400, "0000", day1),
+            record("S5a", "twice", "payment", 500, "0000", day1),
+            record("S5b", "twice", "payment", 500, "0000", day2),
+            record("S6", "refunded", "payment", 600, "0000", day1),
+            record("R6", "refund-6", "refund:S6", 600, "0000", day2),
+            record("S7", "unpaid", "payment", 700, "0000", day1),
+            record("S8", "half", "payment", 800, "0000", day1),
+            record("R8", "refund-8", "refund:S8", 100, "0000", day2),
+            record("S9", "stranger", "payment", 900, "0000", day2),
+            record("S10", "stuck", "payment", 50, "1143", day1),
+            record("S11", "fresh", "payment", 50, "1143", day2),
+            record("S12", "failed", "payment", 50, "1100", day1),
+            record("R13", "refund-13", "refund:OLD", 70, "0000", day2),
+        ] {
+            r.add(t);
+        }
+        let report = r.finish(4);
+        let kinds: Vec<(&str, &str)> = report
+            .discrepancies
+            .iter()
+            .map(|d| (d.kind.as_str(), d.out_trade_no.as_str()))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("missing_at_qfpay", "gone"),
+                ("missing_in_ledger", "stranger"),
+                ("amount_mismatch", "short"),
+                ("currency_mismatch", "cur"),
+                ("duplicate_payments", "twice"),
+                ("pending_too_long", "stuck"),
+                ("unknown_refund", "refund-13"),
+                ("unknown_refund", "refunded"),
+                ("state_mismatch", "half"),
+                ("state_mismatch", "unpaid"),
+            ]
+        );
+        assert_eq!(report.matched, 1);
+        assert_eq!((report.qfpay_payments, report.qfpay_refunds), (12, 3));
+        let dup = &report.discrepancies[4];
+        assert_eq!(dup.syssns, ["S5a", "S5b"]);
+        assert_eq!(dup.qfpay_amount, Some(1000));
+        let half = &report.discrepancies[8];
+        assert_eq!(
+            (half.ledger_amount, half.qfpay_amount),
+            (Some(400), Some(100))
+        );
+        let net: Vec<(&str, &str, i64, i64, i64)> = report
+            .net
+            .iter()
+            .map(|n| {
+                (
+                    n.day.as_str(),
+                    n.currency.as_str(),
+                    n.paid,
+                    n.refunded,
+                    n.net,
+                )
+            })
+            .collect();
+        assert_eq!(
+            net,
+            [
+                ("2026-01-01", "HKD", 3399, 0, 3399),
+                ("2026-01-02", "HKD", 1400, 770, 630),
+            ]
+        );
+        assert!(!report.is_clean());
+        let csv = report.to_csv();
+        assert!(
+            csv.starts_with(
+                "kind,out_trade_no,syssns,ledger_amount,qfpay_amount,currency,detail\n"
+            )
+        );
+        assert!(csv.contains("duplicate_payments,twice,S5a S5b,500,1000,HKD,"));
+        let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+        assert_eq!(json["discrepancies"].as_array().unwrap().len(), 10);
+        assert_eq!(json["clean"], false);
+        assert!(report.summary().contains("1 matched, 10 discrepancies"));
+        assert!(report.net_csv().contains("2026-01-02,HKD,2,1400,3,770,630"));
+    }
+
+    #[test]
+    fn a_refund_listed_before_its_payment_is_linked() {
+        let ledger = Ledger::new([LedgerEntry {
+            state: LedgerState::Refunded,
+            ..LedgerEntry::paid("o1", 100, "HKD")
+        }])
+        .unwrap();
+        let mut r = Reconciler::new(ledger, "a", "b", at("2026-01-01 00:00:00"));
+        r.add(record(
+            "R1",
+            "r1",
+            "refund:S1",
+            100,
+            "0000",
+            "2026-01-02 00:00:00",
+        ));
+        r.add(record(
+            "S1",
+            "o1",
+            "payment",
+            100,
+            "0000",
+            "2026-01-01 00:00:00",
+        ));
+        let report = r.finish(1);
+        assert!(report.is_clean(), "{:?}", report.discrepancies);
+        assert_eq!(report.matched, 1);
+    }
+
+    #[test]
+    fn bad_ledgers_name_the_line_and_rule() {
+        let err = |csv: &str| Ledger::from_csv(csv).unwrap_err().to_string();
+        assert!(
+            err("out_trade_no,amount\no1,1\n")
+                .contains("must name out_trade_no, amount and currency")
+        );
+        assert!(err("out_trade_no,amount,currency,colour\n").contains("unknown column \"colour\""));
+        assert!(
+            err("out_trade_no,amount,currency\no1,1.50,HKD\n")
+                .contains("line 2: amount must be a whole number")
+        );
+        assert!(
+            err("out_trade_no,amount,currency\no1,1,HKD\no1,2,HKD\n")
+                .contains("line 3: out_trade_no o1 is listed twice")
+        );
+        assert!(
+            err("out_trade_no,amount,currency,state\no1,1,HKD,lost\n")
+                .contains("line 2: state \"lost\"")
+        );
+        assert!(
+            err("out_trade_no,amount,currency,refunded\no1,1,HKD,5\n")
+                .contains("line 2: refunded must be from 0")
+        );
+        assert!(
+            err("out_trade_no,amount,currency\no1,1,XXQ\n").contains("line 2: currency \"XXQ\"")
+        );
+        assert!(err("out_trade_no,amount,currency\no1,-1,HKD\n").contains("must not be negative"));
+        let e = Ledger::new([LedgerEntry::paid("", 1, "HKD")]).unwrap_err();
+        assert_eq!(e.field(), Some("ledger"));
+        assert!(e.to_string().contains("entry 1: out_trade_no"), "{e}");
+    }
 }

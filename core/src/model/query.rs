@@ -462,6 +462,40 @@ crate::model::describe::describe!(QueryPage "One page of query results." {
 mod tests {
     use super::*;
 
+    fn rec(syssn: &str, no: &str, kind: &str, respcd: &str) -> Transaction {
+        let serde_json::Value::Object(raw) = serde_json::json!({
+            "syssn": syssn, "out_trade_no": no, "order_type": kind, "respcd": respcd,
+            "txamt": "100", "txcurrcd": "HKD", "pay_type": "800201",
+        }) else {
+            unreachable!()
+        };
+        Transaction::from_raw(raw).unwrap()
+    }
+
+    #[test]
+    fn the_paid_record_stands_for_its_order_and_names_the_others() {
+        let records = vec![
+            rec("F", "o1", "payment", "1100"),
+            rec("P", "o1", "payment", "1143"),
+            rec("S", "o1", "payment", "0000"),
+            rec("R", "o1", "refund", "0000"),
+            rec("X", "o2", "payment", "0000"),
+            rec("S2", "o1", "payment", "0000"),
+        ];
+        let t = pick_order(records.clone(), "o1", false).unwrap();
+        assert_eq!(t.syssn, "S");
+        assert_eq!(t.other_payments, ["F", "P", "S2"]);
+        let pending = pick_order(records[..2].to_vec(), "o1", false).unwrap();
+        assert_eq!(
+            (pending.syssn.as_str(), pending.other_payments.as_slice()),
+            ("P", &["F".to_owned()][..])
+        );
+        let refund = pick_order(records.clone(), "o1", true).unwrap();
+        assert_eq!(refund.syssn, "R");
+        assert!(refund.other_payments.is_empty());
+        assert!(pick_order(records, "o3", false).is_none());
+    }
+
     #[test]
     fn rules() {
         assert!(QueryRequest::new().validate().is_ok());
