@@ -255,6 +255,7 @@ async fn serve(a: SandboxArgs) -> Result<(), Failure> {
         strict_pay_types: a.strict_pay_types,
         refund_rules: qfpay_sandbox::RefundRules::parse_spec(&a.refund_rules)
             .map_err(Failure::usage)?,
+        ..SandboxConfig::default()
     };
     let seed = a
         .seed

@@ -22,7 +22,8 @@ pub struct ExportArgs {
     /// CSV with a header row (the default).
     #[arg(long, conflicts_with = "jsonl")]
     pub csv: bool,
-    /// One JSON object per line: each transaction as the SDK describes it (`raw` included).
+    /// One JSON object per line: each transaction as the SDK describes it (`raw` included);
+    /// also what the global `--json` gives.
     #[arg(long)]
     pub jsonl: bool,
     /// Only these pay types (repeatable).
@@ -66,7 +67,7 @@ fn csv_record(t: &Transaction) -> Vec<String> {
 }
 
 /// A day alone is the whole day.
-fn bound(value: &str, end: bool) -> String {
+pub(crate) fn bound(value: &str, end: bool) -> String {
     if value.len() == 10 {
         format!("{value} {}", if end { "23:59:59" } else { "00:00:00" })
     } else {
@@ -75,7 +76,8 @@ fn bound(value: &str, end: bool) -> String {
 }
 
 /// Runs `qfpay export`.
-pub async fn run(a: ExportArgs, t: &Target) -> Result<(), Failure> {
+pub async fn run(a: ExportArgs, t: &Target, json: bool) -> Result<(), Failure> {
+    let jsonl = a.jsonl || json;
     let client = crate::commands::client(t)?;
     let mut filter = QueryRequest::new();
     filter.pay_type = a.pay_type.iter().map(|c| PayType::from_code(c)).collect();
@@ -84,10 +86,8 @@ pub async fn run(a: ExportArgs, t: &Target) -> Result<(), Failure> {
     let mut all = client.transactions(&from, &to, filter)?;
     let progress = std::io::stderr().is_terminal();
     let cannot = |e: &dyn std::fmt::Display| Failure::other(format!("cannot write: {e}"));
-    let mut lines = a
-        .jsonl
-        .then(|| std::io::BufWriter::new(std::io::stdout().lock()));
-    let mut csv = (!a.jsonl).then(|| csv::Writer::from_writer(std::io::stdout().lock()));
+    let mut lines = jsonl.then(|| std::io::BufWriter::new(std::io::stdout().lock()));
+    let mut csv = (!jsonl).then(|| csv::Writer::from_writer(std::io::stdout().lock()));
     if let Some(w) = &mut csv {
         w.write_record(COLUMNS).map_err(|e| cannot(&e))?;
     }

@@ -12,6 +12,7 @@ mod demo;
 mod export;
 mod model;
 mod output;
+mod reconcile;
 mod surface_args;
 
 use std::path::PathBuf;
@@ -20,7 +21,8 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 const CREDENTIALS_HELP: &str = "\
-Credentials and environment (for pay, checkout-url, query, export, wait, refund, close, reverse):
+Credentials and environment (for pay, checkout-url, query, export, reconcile, wait, refund,
+close, reverse):
   QFPAY_APP_CODE     X-QF-APPCODE (or --app-code)
   QFPAY_CLIENT_KEY   the key requests are signed with (read only from the environment; never printed)
   QFPAY_MCHID        the merchant id, when QFPay assigned one
@@ -88,6 +90,10 @@ enum Command {
     /// Every transaction of a period, as CSV or JSON lines (month windows, pages of 100,
     /// paced under QFPay's rate limit); a summary line on stderr.
     Export(export::ExportArgs),
+    /// Compare the merchant's ledger (CSV) with every QFPay transaction of a period: missing
+    /// orders, amount or currency mismatches, duplicate payments, pending too long, unknown
+    /// refunds, net per day and currency.
+    Reconcile(reconcile::ReconcileArgs),
     /// Wait until a payment is paid (or final), querying with backoff; prints the transaction.
     Wait(WaitArgs),
     /// Refund a paid transaction, fully or partly.
@@ -468,7 +474,8 @@ fn main() -> ExitCode {
             Command::Pay(a) => commands::pay(a, &target, json).await,
             Command::CheckoutUrl(a) => commands::checkout_url(a, &target, json),
             Command::Query(a) => commands::query(a, &target, json).await,
-            Command::Export(a) => export::run(a, &target).await,
+            Command::Export(a) => export::run(a, &target, json).await,
+            Command::Reconcile(a) => reconcile::run(a, &target, json).await,
             Command::Wait(a) => commands::wait(a, &target, json).await,
             Command::Refund(a) => commands::refund(a, &target, json).await,
             Command::Close(a) => commands::cancel(a, false, &target, json).await,
