@@ -188,3 +188,130 @@ fn export_writes_every_transaction_of_a_seeded_period() {
     let (code, _, err) = export(&["--from", "2025-02-01", "--to", "2025-01-01"]);
     assert_eq!(code, 2, "{err}");
 }
+
+/// `qfpay reconcile`: a ledger exported from a seeded sandbox, one amount changed and one
+/// order dropped, reconciled as text, CSV and JSON; the seeded duplicates are found.
+#[test]
+fn reconcile_finds_what_a_ledger_gets_wrong() {
+    let (_served, v) = serve(&["--seed", "60,2025-01-01,2025-03-31,0,2"]);
+    let env = [
+        ("QFPAY_BASE_URL", v["base_url"].as_str().unwrap().to_owned()),
+        ("QFPAY_APP_CODE", v["app_code"].as_str().unwrap().to_owned()),
+        (
+            "QFPAY_CLIENT_KEY",
+            v["client_key"].as_str().unwrap().to_owned(),
+        ),
+    ];
+    let cli = |args: &[&str], input: Option<&str>| {
+        let mut child = Command::new(BIN)
+            .args(args)
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+            .env_remove("QFPAY_MCHID")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        if let Some(text) = input {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(text.as_bytes())
+                .unwrap();
+        }
+        let out = child.wait_with_output().unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let period = ["--from", "2025-01-01", "--to", "2025-03-31"];
+    let (code, out, err) = cli(&[&["export"][..], &period, &["--jsonl"]].concat(), None);
+    assert_eq!(code, 0, "{err}");
+    // The merchant's ledger: each order once, as paid.
+    let mut ledger = String::from("out_trade_no,amount,currency\n");
+    let mut seen = std::collections::HashSet::new();
+    let mut orders = Vec::new();
+    for line in out.lines() {
+        let t: serde_json::Value = serde_json::from_str(line).unwrap();
+        let no = t["out_trade_no"].as_str().unwrap().to_owned();
+        if t["order_type"] == "payment" && seen.insert(no.clone()) {
+            let currency = t["txcurrcd"].as_str().unwrap().to_owned();
+            orders.push((no, t["txamt"].as_i64().unwrap(), currency));
+        }
+    }
+    let (dropped, changed) = (orders[0].0.clone(), orders[1].0.clone());
+    for (i, (no, amount, currency)) in orders.iter().enumerate().skip(1) {
+        let amount = if i == 1 { amount + 1 } else { *amount };
+        ledger.push_str(&format!("{no},{amount},{currency}\n"));
+    }
+    let dir = std::env::temp_dir().join(format!("qfpay-reconcile-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("orders.csv");
+    std::fs::write(&file, &ledger).unwrap();
+    let path = file.to_str().unwrap();
+
+    let (code, out, err) = cli(
+        &[&["reconcile", "--ledger", path][..], &period].concat(),
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("missing_in_ledger") && l.contains(&dropped)),
+        "{out}"
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("amount_mismatch") && l.contains(&changed)),
+        "{out}"
+    );
+    assert_eq!(
+        out.lines()
+            .filter(|l| l.starts_with("duplicate_payments"))
+            .count(),
+        2,
+        "{out}"
+    );
+    assert!(out.contains("net 2025-01-"), "{out}");
+    assert!(
+        err.contains("reconciled 2025-01-01 00:00:00 to 2025-03-31 23:59:59 in "),
+        "{err}"
+    );
+    assert!(err.contains("1 amount_mismatch"), "{err}");
+
+    let (code, out, _) = cli(
+        &[&["reconcile", "--ledger", "-", "--csv"][..], &period].concat(),
+        Some(&ledger),
+    );
+    assert_eq!(code, 0);
+    assert!(
+        out.starts_with("kind,out_trade_no,syssns,ledger_amount,qfpay_amount,currency,detail\n")
+    );
+    assert_eq!(out.lines().count(), 1 + 1 + 1 + 2, "{out}");
+
+    let (code, out, _) = cli(
+        &[&["--json", "reconcile", "--ledger", path][..], &period].concat(),
+        None,
+    );
+    assert_eq!(code, 0);
+    let report: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(report["clean"], false);
+    assert_eq!(report["discrepancies"].as_array().unwrap().len(), 4);
+
+    // A bad ledger is a usage error naming the line; nothing is sent.
+    std::fs::write(&file, "out_trade_no,amount,currency\nA,1.5,HKD\n").unwrap();
+    let (code, _, err) = cli(
+        &[&["reconcile", "--ledger", path][..], &period].concat(),
+        None,
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("line 2: amount must be a whole number"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -43,8 +43,7 @@ mod readme {}
 
 pub use client::{
     Client, ClientBuilder, Config, Endpoint, Environment, Pages, QueryPages, ReconcileRequest,
-    Transactions, VERSION, Wait,
-    generate_out_trade_no, month_windows,
+    Transactions, VERSION, Wait, generate_out_trade_no, month_windows,
 };
 pub use error::{ApiError, Error, OrderRef, Result};
 pub use events::{Event, EventKind, Level, Observer};
@@ -52,7 +51,8 @@ pub use log_filter::LogFilter;
 pub use model::{
     AlipayPayParams, AnswerShape, CancelRequest, Cancellation, Currency, Described, ExtendInfo,
     Money, PayParams, PayType, Payment, PaymentRequest, QueryPage, QueryRequest, RawMap, Refund,
-    RefundRequest, RespCategory, Transaction, TransactionState, WechatAppParams, WechatPayParams,
+    RefundRequest, RespCategory, Settlement, SettlementRequest, Settlements, TradeBill,
+    TradeBillEntry, Transaction, TransactionState, WechatAppParams, WechatPayParams,
 };
 pub use notify::{Notification, NotificationKind};
 pub use secret::ClientKey;
