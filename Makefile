@@ -7,7 +7,7 @@
 #   make dist-all  dist (with the Dokka -javadoc jar) plus the cross targets: linux-aarch64 (wheel,
 #                  npm, the jar's library, CLI), musl (static CLIs, npm x64); by hand, not by make
 #                  test; its result is in BENCHMARKS.md (scripts/dist-all.sh)
-.PHONY: demo test test-rust test-python test-node test-jvm test-php test-snippets test-install dist dist-all bench sandbox
+.PHONY: demo test test-rust test-python test-node test-jvm test-php test-snippets test-install dist dist-all bench bench-transactions sandbox
 
 demo:
 	cargo run -q -p qfpay-cli -- demo
@@ -50,3 +50,7 @@ sandbox:
 
 bench:
 	bash bench/run.sh
+
+# Every transaction of a seeded year of 100,000 records, SDK against a hand-written loop, per language.
+bench-transactions:
+	BENCH_SUITE=transactions bash bench/run.sh

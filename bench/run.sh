@@ -8,6 +8,7 @@
 #   BENCH_LANGS=rust,python,node,java,php           a subset (default: every language present)
 #   BENCH_SKIP_BUILD=1                              reuse the artifacts of the last build
 #   BENCH_WRITE=0                                   do not edit BENCHMARKS.md (report in target/bench/)
+#   BENCH_SUITE=transactions BENCH_RECORDS=100000   the transactions walk (bench/transactions.py) instead
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -100,4 +101,5 @@ if want php && [ -d bindings-php ]; then
   fi
 fi
 
-exec "${BENCH_PYTHON:-python3}" "$root/bench/run.py"
+# BENCH_SUITE=transactions (make bench-transactions): every transaction of a seeded year instead.
+exec "${BENCH_PYTHON:-python3}" "$root/bench/${BENCH_SUITE:-run}.py"

@@ -3,6 +3,9 @@
 //! by `QFPAY_BASE_URL`, `QFPAY_APP_CODE` and `QFPAY_CLIENT_KEY`. Prints one JSON line.
 //!
 //! `qfpay-bench-rust pay async64|seq|blocking SECONDS WARMUP` · `qfpay-bench-rust micro` · `qfpay-bench-rust rss`
+//! · `qfpay-bench-rust transactions sdk|hand` ([`transactions`])
+
+mod transactions;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -180,7 +183,11 @@ async fn main() -> ExitCode {
         }
         Some("micro") => micro(),
         Some("rss") => rss().await,
-        _ => Err("usage: qfpay-bench-rust pay CASE SECONDS WARMUP | micro | rss".into()),
+        Some("transactions") => transactions::run(args.get(1).map_or("sdk", String::as_str)).await,
+        _ => Err(
+            "usage: qfpay-bench-rust pay CASE SECONDS WARMUP | micro | rss | transactions sdk|hand"
+                .into(),
+        ),
     };
     match out {
         Ok(line) => {
