@@ -207,12 +207,7 @@ impl Client {
         self.block_on(self.inner.wait_for_payment(out_trade_no, wait))?
     }
     /// Every transaction of a period, one at a time (see [`crate::Client::transactions`]).
-    pub fn transactions(
-        &self,
-        from: &str,
-        to: &str,
-        filter: QueryRequest,
-    ) -> Result<Transactions> {
+    pub fn transactions(&self, from: &str, to: &str, filter: QueryRequest) -> Result<Transactions> {
         Ok(Transactions {
             client: self.clone(),
             walk: self.inner.transactions(from, to, filter)?,

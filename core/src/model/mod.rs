@@ -22,6 +22,4 @@ pub use payment::{ExtendInfo, Payment, PaymentRequest};
 pub use query::{QueryPage, QueryRequest, Transaction, TransactionState};
 pub use refund::{Refund, RefundRequest};
 pub use resp_code::RespCategory;
-pub use statement::{
-    Settlement, SettlementRequest, Settlements, TradeBill, TradeBillEntry,
-};
+pub use statement::{Settlement, SettlementRequest, Settlements, TradeBill, TradeBillEntry};

@@ -239,8 +239,14 @@ mod tests {
     fn the_amount_a_1269_refusal_names() {
         let text = "Today this payment method refundable balance is 3.00 HKD, please try again after the data update at 11 AM(1269)";
         assert_eq!(available_1269(text, ""), Some(300));
-        assert_eq!(available_1269("", "refundable balance is 0 HKD..."), Some(0));
-        assert_eq!(available_1269("refundable balance is 1250 JPY", ""), Some(1250));
+        assert_eq!(
+            available_1269("", "refundable balance is 0 HKD..."),
+            Some(0)
+        );
+        assert_eq!(
+            available_1269("refundable balance is 1250 JPY", ""),
+            Some(1250)
+        );
         assert_eq!(
             available_1269("try again after the data update at 11 AM", ""),
             None

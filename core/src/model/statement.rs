@@ -125,7 +125,10 @@ impl SettlementRequest {
             day("date_end", &self.date_end)?,
         );
         if start > end {
-            return Err(Error::validation("date_start", "must not be after date_end"));
+            return Err(Error::validation(
+                "date_start",
+                "must not be after date_end",
+            ));
         }
         if let Some(p) = &self.paymethod
             && !PAYMETHODS.iter().any(|(n, _)| n == p)

@@ -427,28 +427,34 @@ impl Fields {
                 let mut entries = Vec::with_capacity(items.len());
                 for (i, item) in items.into_iter().enumerate() {
                     let at = |e: Error| {
-                        let (field, rule) = (e.field().unwrap_or("").to_owned(), e.rule().unwrap_or("").to_owned());
+                        let (field, rule) = (
+                            e.field().unwrap_or("").to_owned(),
+                            e.rule().unwrap_or("").to_owned(),
+                        );
                         Error::validation("ledger", format!("entry {}: {field} {rule}", i + 1))
                     };
                     let mut f = Fields::new(lang, "a ledger entry", item).map_err(at)?;
                     let [no, amount, currency, state, refunded] = LEDGER_FIELDS;
                     let entry = crate::reconcile::LedgerEntry {
                         out_trade_no: f.required_text(&no).map_err(at)?,
-                        amount: f.int(&amount).map_err(at)?.ok_or_else(|| {
-                            at(Error::validation("amount", "is required"))
-                        })?,
+                        amount: f
+                            .int(&amount)
+                            .map_err(at)?
+                            .ok_or_else(|| at(Error::validation("amount", "is required")))?,
                         currency: f.required_text(&currency).map_err(at)?,
                         state: match f.text(&state).map_err(at)? {
                             None => crate::reconcile::LedgerState::Paid,
-                            Some(s) => crate::reconcile::LedgerState::parse(&s).ok_or_else(|| {
-                                at(Error::validation(
-                                    "state",
-                                    format!(
-                                        "must be one of {}",
-                                        crate::reconcile::LedgerState::NAMES.join(", ")
-                                    ),
-                                ))
-                            })?,
+                            Some(s) => {
+                                crate::reconcile::LedgerState::parse(&s).ok_or_else(|| {
+                                    at(Error::validation(
+                                        "state",
+                                        format!(
+                                            "must be one of {}",
+                                            crate::reconcile::LedgerState::NAMES.join(", ")
+                                        ),
+                                    ))
+                                })?
+                            }
                         },
                         refunded: f.int(&refunded).map_err(at)?,
                     };
@@ -965,7 +971,9 @@ pub fn request(lang: Lang, op: &Operation, args: Value) -> Result<Request> {
             };
             let mut period = |n: &str| match arg(n) {
                 Some(o) => f.required_text(o),
-                None => Err(Error::config("the surface table of a period lacks its times")),
+                None => Err(Error::config(
+                    "the surface table of a period lacks its times",
+                )),
             };
             let (start_time, end_time) = (period("start_time")?, period("end_time")?);
             let mut filter = QueryRequest::new();
@@ -1013,7 +1021,9 @@ pub fn request(lang: Lang, op: &Operation, args: Value) -> Result<Request> {
         "settlements" => {
             let mut day = |n: &str| match arg(n) {
                 Some(o) => f.required_text(o),
-                None => Err(Error::config("the surface table of settlements lacks its days")),
+                None => Err(Error::config(
+                    "the surface table of settlements lacks its days",
+                )),
             };
             let mut r = crate::model::SettlementRequest::new(day("date_start")?, day("date_end")?);
             for o in op.optional() {

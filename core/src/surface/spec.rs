@@ -702,11 +702,7 @@ pub const OPERATIONS: &[Operation] = &[
         name: "download_trade_bill",
         moves_money: false,
         io: true,
-        args: &[field(
-            "trade_date",
-            Kind::Text,
-            "The day (YYYY-MM-DD).",
-        )],
+        args: &[field("trade_date", Kind::Text, "The day (YYYY-MM-DD).")],
         options: &[],
         call: CALL_OPTIONS,
         returns: "TradeBill",
@@ -761,22 +757,16 @@ const PERIOD: &[Opt] = &[
         Kind::Text,
         "The period's start (YYYY-MM-DD hh:mm:ss, QFPay's time); any length: split into calendar months.",
     ),
-    field(
-        "end_time",
-        Kind::Text,
-        "The period's end (inclusive).",
-    ),
+    field("end_time", Kind::Text, "The period's end (inclusive)."),
 ];
 
 /// What only `reconcile` takes.
-const RECONCILE_OPTIONS: &[Opt] = &[
-    dflt(
-        "pending_after",
-        Kind::Duration,
-        "30 min",
-        "A payment pending longer than this is reported (pending_too_long).",
-    ),
-];
+const RECONCILE_OPTIONS: &[Opt] = &[dflt(
+    "pending_after",
+    Kind::Duration,
+    "30 min",
+    "A payment pending longer than this is reported (pending_too_long).",
+)];
 
 /// The operation named `name`.
 pub fn operation(name: &str) -> Option<&'static Operation> {
