@@ -148,6 +148,28 @@ cases.append({
                "existing": expect_of(existing, "partially_refunded", True, False)},
 })
 
+# A customer who paid twice under one number: the existing order is the paid record, and it names
+# the others under the number (failed first as QFPay listed them, then the second payment).
+failed = record(syssn="20261201000300020000000011", out_trade_no="qfTWICE01", respcd="1100",
+                errmsg="交易失败", paydtm="")
+paid = record(syssn="20261201000300020000000012", out_trade_no="qfTWICE01")
+again = record(syssn="20261201000300020000000013", out_trade_no="qfTWICE01",
+               sysdtm="2026-12-01 10:05:01")
+cases.append({
+    "name": "duplicate order paid twice: the existing order is the paid one and names the others",
+    "kind": "duplicate_order",
+    "request": {"txamt": 300, "txcurrcd": "HKD", "pay_type": "800201", "out_trade_no": "qfTWICE01"},
+    "answers": [
+        json.dumps({"respcd": "1251", "resperr": "Do not use duplicate out_trade_no for request(1251)",
+                    "respmsg": "out_trade_no is used"}, separators=(",", ":")),
+        query_answer([failed, paid, again]),
+    ],
+    "expect": {"error_code": "duplicate_order", "respcd": "1251", "out_trade_no": "qfTWICE01",
+               "existing": dict(expect_of(paid, "succeeded", True, False),
+                                other_payments=["20261201000300020000000011",
+                                                "20261201000300020000000013"])},
+})
+
 # Payments whose answer carries what the front end needs: pay_params by shape, web_url. The
 # typed views come from the documented field names (trade-api.md 2.3, 2.9), not from the code.
 PAYMENT_BASE = {
