@@ -73,7 +73,7 @@ pub async fn run(a: ReconcileArgs, t: &Target, json: bool) -> Result<(), Failure
     while let Some(t) = walk.next().await {
         diff.add(t?);
         read += 1;
-        if progress && read % 100 == 0 {
+        if progress && read.is_multiple_of(100) {
             eprint!(
                 "\rreconciling: {read} transactions, {} requests",
                 walk.requests()
