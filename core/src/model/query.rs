@@ -391,21 +391,22 @@ pub struct QueryPage {
     pub page_size: u32,
     /// The records on this page.
     pub data: Vec<Transaction>,
-    /// Every field of the envelope QFPay sent.
+    /// Every field of the envelope QFPay sent but `data` (whose records are [`QueryPage::data`],
+    /// each with its own `raw`).
     pub raw: RawMap,
 }
 
 impl QueryPage {
-    /// Reads a successful query answer.
-    pub fn from_raw(raw: RawMap, req: &QueryRequest) -> Result<Self> {
+    /// Reads a successful query answer. Its records move into `data` (each keeping its own
+    /// `raw`); the envelope's `raw` keeps every other field.
+    pub fn from_raw(mut raw: RawMap, req: &QueryRequest) -> Result<Self> {
         let mut data = Vec::new();
-        match raw.get("data") {
+        match raw.remove("data") {
             Some(serde_json::Value::Array(items)) => {
+                data.reserve(items.len());
                 for item in items {
                     match item {
-                        serde_json::Value::Object(m) => {
-                            data.push(Transaction::from_raw(m.clone())?)
-                        }
+                        serde_json::Value::Object(m) => data.push(Transaction::from_raw(m)?),
                         other => {
                             return Err(Error::Decode(format!(
                                 "a query record is not an object: {other}"
@@ -455,7 +456,7 @@ crate::model::describe::describe!(QueryPage "One page of query results." {
     page: "count" "The page number (from 1)." = |p| p.page,
     page_size: "count" "Records per page." = |p| p.page_size,
     data: "list<Transaction>" "The transactions on this page." = |p| &p.data,
-    raw: "raw" "Every field QFPay sent." = |p| &p.raw,
+    raw: "raw" "Every field of the envelope QFPay sent but data (its records are data, each with its own raw)." = |p| &p.raw,
 });
 
 #[cfg(test)]
