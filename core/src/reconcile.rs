@@ -640,13 +640,8 @@ impl Reconciler {
                 )),
             }
         }
-        let mut matched = 0u64;
         for e in self.ledger.entries() {
-            let before = found.len();
             self.check(e, &mut found);
-            if found.len() == before {
-                matched += 1;
-            }
         }
         let mut qfpay_only: Vec<(&String, &Order)> = self.orders.iter().collect();
         qfpay_only.sort_by(|a, b| a.0.cmp(b.0));
@@ -702,6 +697,15 @@ impl Reconciler {
             }
         }
         found.sort_by(|a, b| (a.kind, &a.out_trade_no).cmp(&(b.kind, &b.out_trade_no)));
+        // Matched: a ledger order no discrepancy names (a pending one found late included).
+        let named: std::collections::HashSet<&str> =
+            found.iter().map(|d| d.out_trade_no.as_str()).collect();
+        let matched = self
+            .ledger
+            .entries()
+            .iter()
+            .filter(|e| !named.contains(e.out_trade_no.as_str()))
+            .count() as u64;
         ReconcileReport {
             start_time: self.start_time,
             end_time: self.end_time,
@@ -994,6 +998,20 @@ mod tests {
         assert_eq!(json["clean"], false);
         assert!(report.summary().contains("1 matched, 10 discrepancies"));
         assert!(report.net_csv().contains("2026-01-02,HKD,2,1400,3,770,630"));
+    }
+
+    #[test]
+    fn an_order_reported_pending_too_long_is_not_matched() {
+        let ledger = Ledger::new([LedgerEntry {
+            state: LedgerState::Unpaid,
+            ..LedgerEntry::paid("o1", 100, "HKD")
+        }])
+        .unwrap();
+        let mut r = Reconciler::new(ledger, "a", "b", at("2026-01-02 00:00:00"));
+        r.add(record("S1", "o1", "payment", 100, "1143", "2026-01-01 00:00:00"));
+        let report = r.finish(1);
+        assert_eq!(report.count(DiscrepancyKind::PendingTooLong), 1);
+        assert_eq!(report.matched, 0);
     }
 
     #[test]
