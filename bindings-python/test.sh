@@ -2,7 +2,7 @@
 # Installs the abi3 wheel into the repository's .venv (created when missing), type-checks the
 # usage file, the stubs and examples/python with mypy --strict, and runs the pytest suite (the
 # shared vectors, the sandbox scenarios, the online flows over the sandbox's pages (hosted checkout,
-# WeChat JSAPI), the GIL and asyncio tests, the seed sample, the README's
+# WeChat JSAPI), reconciliation (transactions, reconcile, statements), the GIL and asyncio tests, the seed sample, the README's
 # quick start, the example projects under gunicorn and uvicorn, and the wheel's metadata). The wheel is
 # the shipped one, $QFPAY_ARTIFACTS/python/*.whl, when set (make test: scripts/dist.sh built it),
 # otherwise a debug build (a developer's `make test-python`).

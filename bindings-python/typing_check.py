@@ -103,6 +103,48 @@ def online_usage(sandbox: Sandbox) -> list[str]:
     return [link.url, str(len(params)), oauth, cashier, local.out_trade_no, web or ""]
 
 
+def reconciliation_usage(sandbox: Sandbox) -> list[str]:
+    client = sandbox.client()
+    paid = client.wechat_qr(1001, "HKD")
+    start, end = "2024-01-01 00:00:00", "2024-02-29 23:59:59"
+    walk: qfpay.Transactions = client.transactions(start, end, pay_type=["800201"], min_interval=0)
+    total: int = sum(t.txamt for t in walk if not t.is_refund)
+    ledger: list[dict[str, object]] = [{"out_trade_no": paid.out_trade_no, "amount": 1001, "currency": "HKD"}]
+    report: qfpay.ReconcileReport = client.reconcile(
+        ledger, start, end, min_interval=0, pending_after=60.0
+    )
+    kinds: list[qfpay.DiscrepancyKind] = [d.kind for d in report.discrepancies]
+    nets: list[int] = [n.net for n in report.net]
+    report2 = client.reconcile("out_trade_no,amount,currency\nX,1,HKD\n", start, "2024-01-31 23:59:59")
+    found = client.find_payment(paid.out_trade_no)
+    others: list[str] = found.other_payments if found is not None else []
+    try:
+        client.refund(paid.syssn, 5000, "HKD")
+    except qfpay.RefundRejectedError as e:
+        available: int | None = e.available
+        others.append(str(available))
+    try:
+        bill: qfpay.TradeBill = client.download_trade_bill("2026-01-01")
+        content: bytes = bill.content
+        names = [e.name for e in bill.entries]
+        others.extend(names + [content[:2].hex()])
+    except qfpay.QfPayError:
+        pass
+    settled: qfpay.Settlements = client.settlements("20240101", "20240131")
+    others.extend(s.chnl_mch_id for s in settled)
+    return [str(total), report.summary, report2.csv, report.json[:1], *kinds, *map(str, nets), *others]
+
+
+async def async_reconciliation_usage(sandbox: Sandbox) -> int:
+    client = sandbox.async_client()
+    walk: qfpay.AsyncTransactions = client.transactions("2024-01-01 00:00:00", "2024-02-29 23:59:59", min_interval=0)
+    count = 0
+    async for t in walk:
+        count += t.txamt
+    report = await client.reconcile([], "2024-01-01 00:00:00", "2024-01-31 23:59:59")
+    return count + int(report.clean)
+
+
 def signing_usage() -> str:
     return qfpay.sign({"txamt": 10, "txcurrcd": "HKD", "pay_type": "800201"}, "KEY", "sha256")
 
@@ -115,6 +157,8 @@ def main() -> None:
         print(notification_usage(body, qfpay.notification_signature(body, "K"), "K"))
         print(signing_usage())
         print(online_usage(sandbox))
+        print(reconciliation_usage(sandbox))
+        print(asyncio.run(async_reconciliation_usage(sandbox)))
         env_client = qfpay.Client.from_env(base_url=sandbox.base_url, app_code="A", client_key="K")
         print(repr(env_client))
 

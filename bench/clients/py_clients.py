@@ -5,6 +5,7 @@ Prints one JSON line.
 
     python py_clients.py pay sdk16|async64|aiohttp64|requests16 SECONDS WARMUP
     python py_clients.py micro | rss sdk|requests
+    python py_clients.py transactions sdk|hand     (BENCH_FROM, BENCH_TO: the period to walk)
 
 (Start-up is timed by run.py in a fresh interpreter that imports nothing else first.)
 """
@@ -206,9 +207,14 @@ def micro() -> dict[str, Any]:
 
 
 def rss_kb() -> int:
+    return proc_status_kb("VmRSS")
+
+
+def proc_status_kb(field: str) -> int:
+    """A size from /proc/self/status (VmRSS, VmHWM), in kB."""
     with open("/proc/self/status") as f:
         for line in f:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1])
     return 0
 
@@ -224,6 +230,89 @@ def rss(which: str) -> dict[str, Any]:
     return {"rss_kb": rss_kb(), "errors": failed}
 
 
+def sandbox_requests() -> int:
+    """The sandbox's count of API requests (its control API is neither counted nor logged)."""
+    import urllib.request
+
+    with urllib.request.urlopen(BASE_URL + "/sandbox/requests") as r:
+        return int(json.loads(r.read())["request_count"])
+
+
+def month_windows(start: str, end: str) -> list[tuple[str, str]]:
+    """The calendar-month windows of start..end (QFPay's query stays inside one month)."""
+    import datetime
+
+    fmt = "%Y-%m-%d %H:%M:%S"
+    at, last = datetime.datetime.strptime(start, fmt), datetime.datetime.strptime(end, fmt)
+    windows = []
+    while at <= last:
+        following = (at.replace(day=1) + datetime.timedelta(days=32)).replace(day=1, hour=0, minute=0, second=0)
+        stop = min(last, following - datetime.timedelta(seconds=1))
+        windows.append((at.strftime(fmt), stop.strftime(fmt)))
+        at = following
+    return windows
+
+
+def walk_sdk(start: str, end: str, client: Any) -> tuple[int, int, int]:
+    """The SDK's walk, unpaced; its requests are counted by the sandbox (-1 here)."""
+    records = total = 0
+    for t in client.transactions(start, end, min_interval=0):
+        records += 1
+        total += t.txamt
+    return records, total, -1
+
+
+def walk_hand(start: str, end: str, session: Any) -> tuple[int, int, int]:
+    """What a merchant writes without the SDK: months by hand, pages of 100, the seed's signing,
+    a requests.Session; every record counted, none kept."""
+    url = BASE_URL + "/trade/v1/query"
+    records = total = sent = 0
+    for first, last in month_windows(start, end):
+        page = 1
+        while True:
+            data = {"start_time": first, "end_time": last, "page": str(page), "page_size": "100"}
+            headers = {"X-QF-APPCODE": APP_CODE, "X-QF-SIGN": make_req_sign(data, CLIENT_KEY)}
+            r = session.post(url, data=data, headers=headers)
+            sent += 1
+            body = r.json()
+            if r.status_code != 200 or body.get("respcd") != "0000":
+                raise SystemExit(f"query failed: HTTP {r.status_code} {body.get('respcd')} {body.get('respmsg')}")
+            rows = body.get("data") or []
+            for row in rows:
+                records += 1
+                total += int(row["txamt"])
+            if len(rows) < 100:
+                break
+            page += 1
+    return records, total, sent
+
+
+def transactions(how: str) -> dict[str, Any]:
+    start, end = os.environ["BENCH_FROM"], os.environ["BENCH_TO"]
+    # The client (or session) is made before the baseline: the walk's own memory is measured.
+    walk: Callable[[str, str, Any], tuple[int, int, int]]
+    client: Any
+    if how == "sdk":
+        import qfpay
+
+        walk, client = walk_sdk, qfpay.Client.from_env()
+    elif how == "hand":
+        import requests
+
+        walk, client = walk_hand, requests.Session()
+    else:
+        raise SystemExit(f"unknown walk {how!r}")
+    before = sandbox_requests()
+    rss_before = proc_status_kb("VmRSS")
+    started = time.perf_counter()
+    records, total, sent = walk(start, end, client)
+    seconds = time.perf_counter() - started
+    if sent < 0:
+        sent = sandbox_requests() - before
+    return {"records": records, "requests": sent, "seconds": seconds, "rss_before_kb": rss_before,
+            "rss_peak_kb": proc_status_kb("VmHWM"), "txamt_sum": total}
+
+
 def main() -> None:
     args = sys.argv[1:]
     mode = args[0] if args else ""
@@ -233,6 +322,8 @@ def main() -> None:
         out = micro()
     elif mode == "rss":
         out = rss(args[1] if len(args) > 1 else "sdk")
+    elif mode == "transactions":
+        out = transactions(args[1] if len(args) > 1 else "sdk")
     else:
         raise SystemExit(__doc__)
     print(json.dumps(out))

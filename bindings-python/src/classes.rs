@@ -40,6 +40,34 @@ pub struct WechatAppParams;
 #[pyclass(frozen, extends = results::Record, module = "qfpay")]
 pub struct AlipayPayParams;
 
+/// `qfpay.ReconcileReport`.
+#[pyclass(frozen, extends = results::Record, module = "qfpay")]
+pub struct ReconcileReport;
+
+/// `qfpay.Discrepancy`.
+#[pyclass(frozen, extends = results::Record, module = "qfpay")]
+pub struct Discrepancy;
+
+/// `qfpay.NetTotal`.
+#[pyclass(frozen, extends = results::Record, module = "qfpay")]
+pub struct NetTotal;
+
+/// `qfpay.TradeBill`.
+#[pyclass(frozen, extends = results::Record, module = "qfpay")]
+pub struct TradeBill;
+
+/// `qfpay.TradeBillEntry`.
+#[pyclass(frozen, extends = results::Record, module = "qfpay")]
+pub struct TradeBillEntry;
+
+/// `qfpay.Settlements`.
+#[pyclass(frozen, extends = results::Record, module = "qfpay")]
+pub struct Settlements;
+
+/// `qfpay.Settlement`.
+#[pyclass(frozen, extends = results::Record, module = "qfpay")]
+pub struct Settlement;
+
 /// A result of class `name` holding `record`.
 pub fn new_result(py: Python<'_>, name: &str, record: results::Record) -> PyResult<Py<PyAny>> {
     let init = pyo3::PyClassInitializer::from(record);
@@ -54,6 +82,13 @@ pub fn new_result(py: Python<'_>, name: &str, record: results::Record) -> PyResu
         "WechatPayParams" => Ok(Py::new(py, init.add_subclass(WechatPayParams))?.into_any()),
         "WechatAppParams" => Ok(Py::new(py, init.add_subclass(WechatAppParams))?.into_any()),
         "AlipayPayParams" => Ok(Py::new(py, init.add_subclass(AlipayPayParams))?.into_any()),
+        "ReconcileReport" => Ok(Py::new(py, init.add_subclass(ReconcileReport))?.into_any()),
+        "Discrepancy" => Ok(Py::new(py, init.add_subclass(Discrepancy))?.into_any()),
+        "NetTotal" => Ok(Py::new(py, init.add_subclass(NetTotal))?.into_any()),
+        "TradeBill" => Ok(Py::new(py, init.add_subclass(TradeBill))?.into_any()),
+        "TradeBillEntry" => Ok(Py::new(py, init.add_subclass(TradeBillEntry))?.into_any()),
+        "Settlements" => Ok(Py::new(py, init.add_subclass(Settlements))?.into_any()),
+        "Settlement" => Ok(Py::new(py, init.add_subclass(Settlement))?.into_any()),
         other => Err(pyo3::exceptions::PyTypeError::new_err(format!("no result class {other}"))),
     }
 }
@@ -62,6 +97,7 @@ pub fn new_result(py: Python<'_>, name: &str, record: results::Record) -> PyResu
 fn add_generated(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::Client>()?;
     m.add_class::<client::QueryPages>()?;
+    m.add_class::<client::Transactions>()?;
     m.add_class::<Payment>()?;
     m.add_class::<Transaction>()?;
     m.add_class::<QueryPage>()?;
@@ -72,6 +108,13 @@ fn add_generated(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<WechatPayParams>()?;
     m.add_class::<WechatAppParams>()?;
     m.add_class::<AlipayPayParams>()?;
+    m.add_class::<ReconcileReport>()?;
+    m.add_class::<Discrepancy>()?;
+    m.add_class::<NetTotal>()?;
+    m.add_class::<TradeBill>()?;
+    m.add_class::<TradeBillEntry>()?;
+    m.add_class::<Settlements>()?;
+    m.add_class::<Settlement>()?;
     m.add_function(wrap_pyfunction!(functions::sign, m)?)?;
     m.add_function(wrap_pyfunction!(functions::string_to_sign, m)?)?;
     m.add_function(wrap_pyfunction!(functions::verify_notification, m)?)?;
@@ -86,6 +129,32 @@ fn add_generated(m: &Bound<'_, PyModule>) -> PyResult<()> {
 
 #[pymethods]
 impl QueryPage {
+    /// The number of items in `data`.
+    fn __len__(slf: &Bound<'_, Self>) -> PyResult<usize> {
+        slf.getattr("data")?.len()
+    }
+
+    /// The items of `data`.
+    fn __iter__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(slf.getattr("data")?.try_iter()?.into_any())
+    }
+}
+
+#[pymethods]
+impl TradeBill {
+    /// The number of items in `entries`.
+    fn __len__(slf: &Bound<'_, Self>) -> PyResult<usize> {
+        slf.getattr("entries")?.len()
+    }
+
+    /// The items of `entries`.
+    fn __iter__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(slf.getattr("entries")?.try_iter()?.into_any())
+    }
+}
+
+#[pymethods]
+impl Settlements {
     /// The number of items in `data`.
     fn __len__(slf: &Bound<'_, Self>) -> PyResult<usize> {
         slf.getattr("data")?.len()

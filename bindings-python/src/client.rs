@@ -2,12 +2,14 @@
 //! call with the GIL released (or, for `AsyncClient`, on the asyncio bridge, `aio`) and converts
 //! the result or error.
 
+use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString, PyType};
+use pyo3::types::{PyBool, PyDict, PyString, PyType};
+use qfpay::client::Pages;
 use qfpay::surface::apply::{
     Outcome, call_options, client_options, perform, perform_local, request, wait_options,
 };
@@ -78,6 +80,9 @@ fn output(outcome: Outcome) -> Output {
         Outcome::Cancellation(c) => kept(c),
         Outcome::CheckoutLink(l) => kept(l),
         Outcome::Text(s) => Box::new(move |py| Ok(PyString::new(py, &s).into_any().unbind())),
+        Outcome::Report(r) => kept(r),
+        Outcome::TradeBill(b) => kept(b),
+        Outcome::Settlements(s) => kept(s),
     }
 }
 
@@ -203,22 +208,122 @@ impl Client {
         output(outcome)(py)
     }
 
-    /// The pages of query `op`, fetched as the iteration advances.
+    /// The pages of stream `op` (`apply::pages`: a query's, or a period's month by month),
+    /// fetched as the iteration advances; the arguments are checked at once.
+    fn walk(
+        &self,
+        py: Python<'_>,
+        op: &'static Operation,
+        named: &[(&str, Arg<'_, '_>)],
+        kw: Kw<'_, '_>,
+    ) -> PyResult<Walk> {
+        let (req, client, _) = self.prepare(py, op, named, kw)?;
+        let sink = Arc::new(EventSink::new(None));
+        let client = client.with_observer(Arc::clone(&sink) as Arc<dyn qfpay::events::Observer>);
+        let pages = qfpay::surface::apply::pages(&client, req).py(py)?;
+        Ok(Walk {
+            blocking: self.blocking.clone(),
+            pages: Arc::new(Mutex::new(Some(pages))),
+            sink,
+        })
+    }
+
+    /// The page iterator of an operation returning `list<QueryPage>`.
     fn pages(
         &self,
         py: Python<'_>,
         op: &'static Operation,
+        named: &[(&str, Arg<'_, '_>)],
         kw: Kw<'_, '_>,
     ) -> PyResult<QueryPages> {
-        let (Request::Query(req), client, _) = self.prepare(py, op, &[], kw)? else {
-            return Err(PyRuntimeError::new_err("not a query"));
-        };
-        let sink = Arc::new(EventSink::new(None));
-        let client = client.with_observer(Arc::clone(&sink) as Arc<dyn qfpay::events::Observer>);
         Ok(QueryPages {
-            blocking: self.blocking.clone(),
-            pages: Arc::new(Mutex::new(Some(client.query_pages(req)))),
-            sink,
+            walk: self.walk(py, op, named, kw)?,
+        })
+    }
+
+    /// The item iterator of an operation returning `list<Transaction>`.
+    fn items(
+        &self,
+        py: Python<'_>,
+        op: &'static Operation,
+        named: &[(&str, Arg<'_, '_>)],
+        kw: Kw<'_, '_>,
+    ) -> PyResult<Transactions> {
+        Ok(Transactions {
+            walk: self.walk(py, op, named, kw)?,
+            buffer: Arc::new(Mutex::new(VecDeque::new())),
+        })
+    }
+}
+
+/// A walk over pages (`qfpay::client::Pages`), shared by the page and item iterators: the
+/// pages (taken out while the asyncio bridge fetches one) and the events to log.
+struct Walk {
+    blocking: qfpay::blocking::Client,
+    pages: Arc<Mutex<Option<Pages>>>,
+    sink: Arc<EventSink>,
+}
+
+impl Walk {
+    /// The next page, fetched with the GIL released; `None` after the last. The GIL is
+    /// released in slices, checking for signals between them, as `wait_for_payment` does: a
+    /// walk waiting out a 429 stops on Ctrl-C (the page is fetched again on the next call).
+    fn next_blocking(&self, py: Python<'_>) -> PyResult<Option<qfpay::QueryPage>> {
+        self.sink.refresh(py);
+        let busy =
+            || PyRuntimeError::new_err("the next page of this walk is already being fetched");
+        let mut pages = self
+            .pages
+            .lock()
+            .map_err(|_| busy())?
+            .take()
+            .ok_or_else(busy)?;
+        let next = {
+            let mut fut = Box::pin(pages.next_page());
+            loop {
+                let slice = async { tokio::time::timeout(SIGNAL_SLICE, &mut fut).await };
+                let step = py.detach(|| self.blocking.block_on(slice));
+                match step {
+                    Ok(Ok(next)) => break Ok(next),
+                    Ok(Err(_elapsed)) => {
+                        if let Err(e) = py.check_signals() {
+                            break Err(e);
+                        }
+                    }
+                    Err(e) => break Err(to_py_err(py, &e)),
+                }
+            }
+        };
+        if let Ok(mut slot) = self.pages.lock() {
+            *slot = Some(pages);
+        }
+        self.sink.flush(py)?;
+        next?.transpose().py(py)
+    }
+
+    /// Fetches the next page on the asyncio bridge; `then` makes the future's result of it.
+    fn next_async(
+        &self,
+        py: Python<'_>,
+        channel: &Bound<'_, Channel>,
+        then: impl FnOnce(Option<qfpay::QueryPage>) -> Output + Send + 'static,
+    ) -> PyResult<Py<PyAny>> {
+        self.sink.refresh(py);
+        let busy =
+            || PyRuntimeError::new_err("the next page of this walk is already being fetched");
+        let mut pages = self
+            .pages
+            .lock()
+            .map_err(|_| busy())?
+            .take()
+            .ok_or_else(busy)?;
+        let slot = Arc::clone(&self.pages);
+        channel.get().spawn(py, async move {
+            let next = pages.next_page().await;
+            if let Ok(mut s) = slot.lock() {
+                *s = Some(pages);
+            }
+            Ok(then(next.transpose()?))
         })
     }
 }
@@ -243,9 +348,7 @@ client_methods! {
 /// The pages of a query, fetched one by one as iteration advances (GIL released meanwhile).
 #[pyclass(frozen, module = "qfpay", name = "QueryPages")]
 pub struct QueryPages {
-    blocking: qfpay::blocking::Client,
-    pages: Arc<Mutex<Option<qfpay::QueryPages>>>,
-    sink: Arc<EventSink>,
+    walk: Walk,
 }
 
 #[pymethods]
@@ -255,19 +358,7 @@ impl QueryPages {
     }
 
     fn __next__(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
-        self.sink.refresh(py);
-        let next = py.detach(|| {
-            let mut guard = self
-                .pages
-                .lock()
-                .map_err(|_| qfpay::Error::config("the page iterator was poisoned"))?;
-            let pages = guard
-                .as_mut()
-                .ok_or_else(|| qfpay::Error::config("the next page is already being fetched"))?;
-            self.blocking.block_on(pages.next_page())
-        });
-        self.sink.flush(py)?;
-        match next.py(py)?.transpose().py(py)? {
+        match self.walk.next_blocking(py)? {
             None => Ok(None),
             Some(page) => keep(py, page).map(Some),
         }
@@ -282,27 +373,77 @@ impl QueryPages {
     /// Fetches the next page on the asyncio bridge (`AsyncQueryPages`); the result is the page
     /// or `None` after the last one.
     fn _next_async(&self, py: Python<'_>, channel: &Bound<'_, Channel>) -> PyResult<Py<PyAny>> {
-        self.sink.refresh(py);
-        let busy =
-            || PyRuntimeError::new_err("the next page of this query is already being fetched");
-        let mut pages = self
-            .pages
+        self.walk.next_async(py, channel, kept_opt)
+    }
+
+    /// Logs the events of the pages fetched so far.
+    fn _flush(&self, py: Python<'_>) -> PyResult<()> {
+        self.walk.sink.flush(py)
+    }
+}
+
+/// The transactions of a walk, one at a time: one page is buffered, fetched (GIL released)
+/// when the previous one is used up.
+#[pyclass(frozen, module = "qfpay", name = "Transactions")]
+pub struct Transactions {
+    walk: Walk,
+    buffer: Arc<Mutex<VecDeque<qfpay::Transaction>>>,
+}
+
+impl Transactions {
+    fn pop(&self) -> PyResult<Option<qfpay::Transaction>> {
+        let mut buffer = self
+            .buffer
             .lock()
-            .map_err(|_| busy())?
-            .take()
-            .ok_or_else(busy)?;
-        let slot = Arc::clone(&self.pages);
-        channel.get().spawn(py, async move {
-            let next = pages.next_page().await;
-            if let Ok(mut s) = slot.lock() {
-                *s = Some(pages);
+            .map_err(|_| PyRuntimeError::new_err("the transaction iterator was poisoned"))?;
+        Ok(buffer.pop_front())
+    }
+}
+
+#[pymethods]
+impl Transactions {
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __next__(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        loop {
+            if let Some(t) = self.pop()? {
+                return keep(py, t).map(Some);
             }
-            Ok(kept_opt(next.transpose()?))
+            match self.walk.next_blocking(py)? {
+                None => return Ok(None),
+                Some(page) => {
+                    let mut buffer = self.buffer.lock().map_err(|_| {
+                        PyRuntimeError::new_err("the transaction iterator was poisoned")
+                    })?;
+                    buffer.extend(page.data);
+                }
+            }
+        }
+    }
+
+    /// The next buffered transaction, or `None` when the buffer is empty (nothing is fetched:
+    /// `AsyncTransactions` then awaits `_fill_async`).
+    fn _take(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        self.pop()?.map(|t| keep(py, t)).transpose()
+    }
+
+    /// Fetches the next page into the buffer on the asyncio bridge; the result is `False`
+    /// after the last page.
+    fn _fill_async(&self, py: Python<'_>, channel: &Bound<'_, Channel>) -> PyResult<Py<PyAny>> {
+        let buffer = Arc::clone(&self.buffer);
+        self.walk.next_async(py, channel, move |page| {
+            let more = page.is_some();
+            if let (Some(page), Ok(mut b)) = (page, buffer.lock()) {
+                b.extend(page.data);
+            }
+            Box::new(move |py| Ok(PyBool::new(py, more).to_owned().into_any().unbind()))
         })
     }
 
     /// Logs the events of the pages fetched so far.
     fn _flush(&self, py: Python<'_>) -> PyResult<()> {
-        self.sink.flush(py)
+        self.walk.sink.flush(py)
     }
 }

@@ -62,7 +62,7 @@ macro_rules! client_methods {
             #[doc = "Every page of transactions matching the filters, fetched as you iterate."]
             #[pyo3(signature = (**kw), text_signature = "($self, *, syssn=None, out_trade_no=None, pay_type=None, respcd=None, start_time=None, end_time=None, page=None, page_size=None, mchid=None, timeout=None, max_retries=None)")]
             fn query_pages(&self, py: Python<'_>, kw: Option<&Bound<'_, PyDict>>) -> PyResult<QueryPages> {
-                self.pages(py, &qfpay::surface::OPERATIONS[3], kw)
+                self.pages(py, &qfpay::surface::OPERATIONS[3], &[], kw)
             }
 
             #[doc = "The payment with this order number, or None when QFPay has none."]
@@ -125,6 +125,30 @@ macro_rules! client_methods {
             #[pyo3(signature = (amount, currency, pay_params, mchntnm, redirect_url, **kw), text_signature = "($self, amount, currency, pay_params, mchntnm, redirect_url, *, goods_name=None, region=None)")]
             fn cashier_url(&self, py: Python<'_>, amount: Arg<'_, '_>, currency: Arg<'_, '_>, pay_params: Arg<'_, '_>, mchntnm: Arg<'_, '_>, redirect_url: Arg<'_, '_>, kw: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
                 self.local(py, &qfpay::surface::OPERATIONS[13], &[("amount", amount), ("currency", currency), ("pay_params", pay_params), ("mchntnm", mchntnm), ("redirect_url", redirect_url)], kw)
+            }
+
+            #[doc = "Every transaction of a period of any length, fetched as you iterate: split into calendar months, pages of 100, paced under QFPay's rate limit; refunds name their payment (origssn)."]
+            #[pyo3(signature = (start_time, end_time, **kw), text_signature = "($self, start_time, end_time, *, pay_type=None, respcd=None, mchid=None, min_interval=None, timeout=None, max_retries=None)")]
+            fn transactions(&self, py: Python<'_>, start_time: Arg<'_, '_>, end_time: Arg<'_, '_>, kw: Option<&Bound<'_, PyDict>>) -> PyResult<Transactions> {
+                self.items(py, &qfpay::surface::OPERATIONS[14], &[("start_time", start_time), ("end_time", end_time)], kw)
+            }
+
+            #[doc = "Compares the merchant's ledger with every QFPay transaction of the period: missing on either side, amount or currency mismatches, several payments for one order, pending too long, unknown refunds, net per currency and day."]
+            #[pyo3(signature = (ledger, start_time, end_time, *, _channel=None, **kw), text_signature = "($self, ledger, start_time, end_time, *, pay_type=None, respcd=None, mchid=None, min_interval=None, pending_after=None, timeout=None, max_retries=None)")]
+            fn reconcile(&self, py: Python<'_>, ledger: Arg<'_, '_>, start_time: Arg<'_, '_>, end_time: Arg<'_, '_>, _channel: Ch<'_, '_>, kw: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
+                self.call(py, &qfpay::surface::OPERATIONS[15], &[("ledger", ledger), ("start_time", start_time), ("end_time", end_time)], kw, _channel)
+            }
+
+            #[doc = "The day's trade bill exactly as QFPay sends it (a zip and its entries; production only, format undocumented)."]
+            #[pyo3(signature = (trade_date, *, _channel=None, **kw), text_signature = "($self, trade_date, *, timeout=None, max_retries=None)")]
+            fn download_trade_bill(&self, py: Python<'_>, trade_date: Arg<'_, '_>, _channel: Ch<'_, '_>, kw: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
+                self.call(py, &qfpay::surface::OPERATIONS[16], &[("trade_date", trade_date)], kw, _channel)
+            }
+
+            #[doc = "The legacy settlement query (/settlement/v1/query): settled totals per day and channel."]
+            #[pyo3(signature = (date_start, date_end, *, _channel=None, **kw), text_signature = "($self, date_start, date_end, *, paymethod=None, mchid=None, timeout=None, max_retries=None)")]
+            fn settlements(&self, py: Python<'_>, date_start: Arg<'_, '_>, date_end: Arg<'_, '_>, _channel: Ch<'_, '_>, kw: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
+                self.call(py, &qfpay::surface::OPERATIONS[17], &[("date_start", date_start), ("date_end", date_end)], kw, _channel)
             }
         }
     };

@@ -7,7 +7,7 @@
 
 use pyo3::exceptions::{PyAttributeError, PyTypeError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString};
+use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 use qfpay::Described;
 use qfpay::surface::schema::RESULTS;
 use serde_json::Value;
@@ -59,6 +59,9 @@ impl Record {
     }
 }
 
+/// Text longer than this is shown by its length in a result's `repr`.
+const LONG_TEXT: usize = 500;
+
 /// A call's result as it leaves the I/O thread: made Python later, under the GIL.
 pub type Output = Box<dyn FnOnce(Python<'_>) -> PyResult<Py<PyAny>> + Send>;
 
@@ -92,6 +95,22 @@ impl Record {
             let v = v.bind(py);
             if let Ok(l) = v.cast::<PyList>() {
                 shown.push(format!("{}=<{} items>", f.name, l.len()));
+                continue;
+            }
+            if let Ok(b) = v.cast::<PyBytes>() {
+                shown.push(format!("{}=<{} bytes>", f.name, b.as_bytes().len()));
+                continue;
+            }
+            // A document (a report's CSV or JSON) is summarised, not printed.
+            if let Some(text) = v.cast::<PyString>().ok().and_then(|s| s.to_cow().ok())
+                && (text.contains('\n') || text.chars().count() > LONG_TEXT)
+            {
+                let lines = text.lines().count();
+                let size = match lines {
+                    0 | 1 => format!("{} chars", text.chars().count()),
+                    n => format!("{n} lines"),
+                };
+                shown.push(format!("{}=<{size}>", f.name));
                 continue;
             }
             let empty = v.is_none()
@@ -146,7 +165,8 @@ impl Field {
 }
 
 /// A serialised value as the Python value of surface type `ty` (`str?`, `Transaction`,
-/// `list<Transaction>`...; a type that is no result is plain JSON).
+/// `list<Transaction>`, `bytes` from its base64 text...; a type that is no result is plain
+/// JSON).
 pub fn from_json(py: Python<'_>, ty: &str, v: Value) -> PyResult<Py<PyAny>> {
     let ty = ty.trim_end_matches('?');
     if v.is_null() {
@@ -162,6 +182,14 @@ pub fn from_json(py: Python<'_>, ty: &str, v: Value) -> PyResult<Py<PyAny>> {
             .map(|i| from_json(py, item, i))
             .collect::<PyResult<_>>()?;
         return Ok(PyList::new(py, items)?.into_any().unbind());
+    }
+    if ty == "bytes" {
+        // Base64 text in the JSON form (`model::describe::Base64`): Python's bytes.
+        let Value::String(text) = v else {
+            return Err(PyTypeError::new_err("bytes: not base64 text"));
+        };
+        let decode = py.import("binascii")?.getattr("a2b_base64")?;
+        return Ok(decode.call1((text,))?.unbind());
     }
     let Some(kind) = RESULTS.iter().position(|(n, _, _)| *n == ty) else {
         return Ok(json_to_py(py, &v)?.unbind());

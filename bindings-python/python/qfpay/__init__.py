@@ -18,7 +18,7 @@ from __future__ import annotations
 from . import _log  # noqa: F401 - the loggers, and QFPAY_LOG's stderr handler
 from . import _errors
 from ._errors import *  # noqa: F403 - the exception classes, one per error code
-from ._async import AsyncClient, AsyncQueryPages
+from ._async import AsyncClient, AsyncQueryPages, AsyncTransactions
 from ._bridge import QueryItems
 from ._qfpay import (
     AlipayPayParams,
@@ -26,13 +26,21 @@ from ._qfpay import (
     Cancellation,
     CheckoutLink,
     Client,
+    Discrepancy,
     NOTIFICATION_ACK,
+    NetTotal,
     Notification,
     Payment,
     QueryPage,
     QueryPages,
+    ReconcileReport,
     Refund,
+    Settlement,
+    Settlements,
+    TradeBill,
+    TradeBillEntry,
     Transaction,
+    Transactions,
     WechatAppParams,
     WechatPayParams,
     generate_out_trade_no,
@@ -46,7 +54,7 @@ from ._qfpay import (
     verify_notification,
     __version__,
 )
-from ._types import ErrorCode, NotifyType, TransactionState
+from ._types import DiscrepancyKind, ErrorCode, LedgerState, NotifyType, TransactionState
 
 #: Pay type of WeChat Pay QR code payments (merchant-presented; the customer scans).
 WECHAT_QR = "800201"
@@ -55,18 +63,27 @@ __all__ = [
     "WECHAT_QR",
     "AsyncClient",
     "AsyncQueryPages",
+    "AsyncTransactions",
     "AlipayPayParams",
     "CORE_VERSION",
     "Cancellation",
     "CheckoutLink",
     "Client",
+    "Discrepancy",
     "NOTIFICATION_ACK",
+    "NetTotal",
     "Notification",
     "Payment",
     "QueryPage",
     "QueryPages",
+    "ReconcileReport",
     "Refund",
+    "Settlement",
+    "Settlements",
+    "TradeBill",
+    "TradeBillEntry",
     "Transaction",
+    "Transactions",
     "WechatAppParams",
     "WechatPayParams",
     "generate_out_trade_no",
@@ -79,7 +96,9 @@ __all__ = [
     "string_to_sign",
     "verify_notification",
     "__version__",
+    "DiscrepancyKind",
     "ErrorCode",
+    "LedgerState",
     "NotifyType",
     "TransactionState",
 ]

@@ -8,8 +8,8 @@ from __future__ import annotations
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Unpack
 
-from ._bridge import AsyncQueryPages, _abandon, _channel
-from ._qfpay import Cancellation, CheckoutLink, Client, Payment, QueryPage, Refund, Transaction, _check_concurrency
+from ._bridge import AsyncQueryPages, AsyncTransactions, _abandon, _channel
+from ._qfpay import Cancellation, CheckoutLink, Client, Payment, QueryPage, ReconcileReport, Refund, Settlements, TradeBill, Transaction, _check_concurrency
 from ._types import (
     CallOptions,
     CancelOptions,
@@ -17,18 +17,22 @@ from ._types import (
     CheckoutOptions,
     ConfigOptions,
     EnvConfigOptions,
+    Ledger,
     OauthOptions,
     OpenidOptions,
     PaymentOptions,
+    PeriodOptions,
     QrPaymentOptions,
     QueryOptions,
+    ReconcileOptions,
     RefundOptions,
+    SettlementOptions,
 )
 
 if TYPE_CHECKING:
     import asyncio
 
-__all__ = ["AsyncClient", "AsyncQueryPages"]
+__all__ = ["AsyncClient", "AsyncQueryPages", "AsyncTransactions"]
 
 
 class AsyncClient:
@@ -159,7 +163,7 @@ class AsyncClient:
             raise
 
     def query_pages(self, **options: Unpack[QueryOptions]) -> AsyncQueryPages:
-        """Every page of transactions matching the filters, fetched as you iterate. Iterate with ``async for``; the filters are checked at once.
+        """Every page of transactions matching the filters, fetched as you iterate. Iterate with ``async for``; the arguments are checked at once.
 
         Raises:
             ValidationError: an argument broke a rule; nothing was sent (``.field`` names it;
@@ -316,3 +320,66 @@ class AsyncClient:
             QfPayError: any other failure.
         """
         return self._engine.cashier_url(amount, currency, pay_params, mchntnm, redirect_url, **options)
+
+    def transactions(self, start_time: str, end_time: str, **options: Unpack[PeriodOptions]) -> AsyncTransactions:
+        """Every transaction of a period of any length, fetched as you iterate: split into calendar months, pages of 100, paced under QFPay's rate limit; refunds name their payment (origssn). Iterate with ``async for``; the arguments are checked at once.
+
+        Raises:
+            ValidationError: an argument broke a rule; nothing was sent (``.field`` names it;
+                ``ArgumentTypeError``, also a ``TypeError``, for a wrong type).
+            RequestTimeoutError: The call's deadline passed.
+            QfPayError: any other failure.
+        """
+        return AsyncTransactions(self._engine.transactions(start_time, end_time, **options))
+
+    async def reconcile(self, ledger: Ledger, start_time: str, end_time: str, **options: Unpack[ReconcileOptions]) -> ReconcileReport:
+        """Compares the merchant's ledger with every QFPay transaction of the period: missing on either side, amount or currency mismatches, several payments for one order, pending too long, unknown refunds, net per currency and day.
+
+        Raises:
+            ValidationError: an argument broke a rule; nothing was sent (``.field`` names it;
+                ``ArgumentTypeError``, also a ``TypeError``, for a wrong type).
+            RequestTimeoutError: The call's deadline passed.
+            QfPayError: any other failure.
+        """
+        channel = _channel()
+        fut: asyncio.Future[ReconcileReport] = self._engine.reconcile(ledger, start_time, end_time, **options, _channel=channel)  # type: ignore[call-arg, assignment]
+        try:
+            return await fut
+        except BaseException:
+            _abandon(channel, fut)
+            raise
+
+    async def download_trade_bill(self, trade_date: str, **options: Unpack[CallOptions]) -> TradeBill:
+        """The day's trade bill exactly as QFPay sends it (a zip and its entries; production only, format undocumented).
+
+        Raises:
+            ValidationError: an argument broke a rule; nothing was sent (``.field`` names it;
+                ``ArgumentTypeError``, also a ``TypeError``, for a wrong type).
+            ConfigError: The client is not configured correctly.
+            RequestTimeoutError: The call's deadline passed.
+            QfPayError: any other failure.
+        """
+        channel = _channel()
+        fut: asyncio.Future[TradeBill] = self._engine.download_trade_bill(trade_date, **options, _channel=channel)  # type: ignore[call-arg, assignment]
+        try:
+            return await fut
+        except BaseException:
+            _abandon(channel, fut)
+            raise
+
+    async def settlements(self, date_start: str, date_end: str, **options: Unpack[SettlementOptions]) -> Settlements:
+        """The legacy settlement query (/settlement/v1/query): settled totals per day and channel.
+
+        Raises:
+            ValidationError: an argument broke a rule; nothing was sent (``.field`` names it;
+                ``ArgumentTypeError``, also a ``TypeError``, for a wrong type).
+            RequestTimeoutError: The call's deadline passed.
+            QfPayError: any other failure.
+        """
+        channel = _channel()
+        fut: asyncio.Future[Settlements] = self._engine.settlements(date_start, date_end, **options, _channel=channel)  # type: ignore[call-arg, assignment]
+        try:
+            return await fut
+        except BaseException:
+            _abandon(channel, fut)
+            raise

@@ -13,12 +13,12 @@ import weakref
 from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any, Callable, cast
 
-from ._qfpay import QueryPage, QueryPages, Transaction, _Channel
+from ._qfpay import QueryPage, QueryPages, Transaction, Transactions, _Channel
 
 if TYPE_CHECKING:
     import asyncio
 
-__all__ = ["AsyncQueryPages", "QueryItems"]
+__all__ = ["AsyncQueryPages", "AsyncTransactions", "QueryItems"]
 
 
 class _LoopBridge:
@@ -150,3 +150,41 @@ class AsyncQueryPages:
         async for page in self:
             for t in page:
                 yield t
+
+
+class AsyncTransactions:
+    """Every transaction of a period as an async iterator: ``async for t in
+    client.transactions(start, end)``. One page is held at a time; the next is fetched on the I/O
+    runtime when it is used up (nothing blocks the event loop)."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: Transactions) -> None:
+        """Wraps the engine's item iterator (made by ``AsyncClient.transactions``).
+
+        Raises:
+            Nothing: the arguments were checked by ``AsyncClient.transactions``.
+        """
+        self._items = items
+
+    def __aiter__(self) -> AsyncTransactions:
+        return self
+
+    async def __anext__(self) -> Transaction:
+        """The next transaction; raises ``StopAsyncIteration`` after the last one.
+
+        Raises:
+            QfPayError: a page could not be fetched (``RequestTimeoutError``, ``NetworkError``...).
+        """
+        while (t := self._items._take()) is None:
+            channel = _channel()
+            fut = self._items._fill_async(channel)
+            try:
+                more = await fut
+            except BaseException:
+                _abandon(channel, fut)
+                raise
+            self._items._flush()
+            if not more:
+                raise StopAsyncIteration
+        return t

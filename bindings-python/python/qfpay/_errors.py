@@ -41,8 +41,10 @@ class QfPayError(Exception):
     retry_after: float | None = None
     #: network: whether the request may have reached QFPay.
     sent: bool | None = None
-    #: duplicate_order: the transaction already under that order number.
+    #: duplicate_order: the transaction already under that order number (its other_payments name any more).
     existing: Transaction | None = None
+    #: refund_rejected 1269: what QFPay says can still be refunded today, in minor units, when its text names it.
+    available: int | None = None
 
     @property
     def message(self) -> str:

@@ -16,18 +16,23 @@ from ._types import (
     CashierOptions,
     CheckoutOptions,
     ConfigOptions,
+    DiscrepancyKind,
     EnvConfigOptions,
+    Ledger,
     OauthOptions,
     OpenidOptions,
     PaymentOptions,
+    PeriodOptions,
     QrPaymentOptions,
     QueryOptions,
+    ReconcileOptions,
     RefundOptions,
+    SettlementOptions,
     TransactionState,
     WaitOptions,
 )
 
-__all__ = ["Client", "QueryPages", "Payment", "Transaction", "QueryPage", "Refund", "Cancellation", "Notification", "CheckoutLink", "WechatPayParams", "WechatAppParams", "AlipayPayParams", "__version__", "CORE_VERSION", "NOTIFICATION_ACK", "SANDBOX_APP_CODE", "SANDBOX_CLIENT_KEY"]
+__all__ = ["Client", "QueryPages", "Transactions", "Payment", "Transaction", "QueryPage", "Refund", "Cancellation", "Notification", "CheckoutLink", "WechatPayParams", "WechatAppParams", "AlipayPayParams", "ReconcileReport", "Discrepancy", "NetTotal", "TradeBill", "TradeBillEntry", "Settlements", "Settlement", "__version__", "CORE_VERSION", "NOTIFICATION_ACK", "SANDBOX_APP_CODE", "SANDBOX_CLIENT_KEY"]
 
 #: The binding's version.
 __version__: str
@@ -207,11 +212,48 @@ class Client:
                 ``ArgumentTypeError``, also a ``TypeError``, for a wrong type).
             QfPayError: any other failure.
         """
+    def transactions(self, start_time: str, end_time: str, **options: Unpack[PeriodOptions]) -> Transactions:
+        """Every transaction of a period of any length, fetched as you iterate: split into calendar months, pages of 100, paced under QFPay's rate limit; refunds name their payment (origssn).
+
+        Raises:
+            ValidationError: an argument broke a rule; nothing was sent (``.field`` names it;
+                ``ArgumentTypeError``, also a ``TypeError``, for a wrong type).
+            RequestTimeoutError: The call's deadline passed.
+            QfPayError: any other failure.
+        """
+    def reconcile(self, ledger: Ledger, start_time: str, end_time: str, **options: Unpack[ReconcileOptions]) -> ReconcileReport:
+        """Compares the merchant's ledger with every QFPay transaction of the period: missing on either side, amount or currency mismatches, several payments for one order, pending too long, unknown refunds, net per currency and day.
+
+        Raises:
+            ValidationError: an argument broke a rule; nothing was sent (``.field`` names it;
+                ``ArgumentTypeError``, also a ``TypeError``, for a wrong type).
+            RequestTimeoutError: The call's deadline passed.
+            QfPayError: any other failure.
+        """
+    def download_trade_bill(self, trade_date: str, **options: Unpack[CallOptions]) -> TradeBill:
+        """The day's trade bill exactly as QFPay sends it (a zip and its entries; production only, format undocumented).
+
+        Raises:
+            ValidationError: an argument broke a rule; nothing was sent (``.field`` names it;
+                ``ArgumentTypeError``, also a ``TypeError``, for a wrong type).
+            ConfigError: The client is not configured correctly.
+            RequestTimeoutError: The call's deadline passed.
+            QfPayError: any other failure.
+        """
+    def settlements(self, date_start: str, date_end: str, **options: Unpack[SettlementOptions]) -> Settlements:
+        """The legacy settlement query (/settlement/v1/query): settled totals per day and channel.
+
+        Raises:
+            ValidationError: an argument broke a rule; nothing was sent (``.field`` names it;
+                ``ArgumentTypeError``, also a ``TypeError``, for a wrong type).
+            RequestTimeoutError: The call's deadline passed.
+            QfPayError: any other failure.
+        """
 
 
 @final
 class QueryPages:
-    """Every page of transactions matching the filters, fetched as you iterate (``Client.query_pages``); the GIL is released while a page is fetched."""
+    """Every page of transactions matching the filters, fetched as you iterate. Made by ``Client.query_pages``; the GIL is released while a page is fetched."""
 
     def __iter__(self) -> Self:
         """This iterator."""
@@ -229,6 +271,25 @@ class QueryPages:
             QfPayError: on iteration, when a page could not be fetched.
         """
     def _next_async(self, channel: _Channel) -> asyncio.Future[Any]: ...
+    def _flush(self) -> None: ...
+
+
+@final
+class Transactions:
+    """Every transaction of a period of any length, fetched as you iterate: split into calendar months, pages of 100, paced under QFPay's rate limit; refunds name their payment (origssn). Made by ``Client.transactions``; the GIL is released while a page is fetched."""
+
+    def __iter__(self) -> Self:
+        """This iterator."""
+    def __next__(self) -> Transaction:
+        """The next transaction; the next page is fetched when the previous one is used up (one
+        page is held at a time, never the whole period).
+
+        Raises:
+            StopIteration: after the last transaction.
+            QfPayError: a page could not be fetched (``RequestTimeoutError``, ``NetworkError``...).
+        """
+    def _take(self) -> Transaction | None: ...
+    def _fill_async(self, channel: _Channel) -> asyncio.Future[bool]: ...
     def _flush(self) -> None: ...
 
 
@@ -360,6 +421,9 @@ class Transaction:
     def is_refund(self) -> bool:
         """Whether this record is a refund."""
     @property
+    def other_payments(self) -> list[str]:
+        """The syssns of the other records of the same kind under this out_trade_no when it was picked from several (find_payment, wait_for_payment, duplicate_order's existing): a customer who paid twice. Empty otherwise."""
+    @property
     def raw(self) -> dict[str, Any]:
         """Every field QFPay sent."""
 
@@ -383,7 +447,7 @@ class QueryPage:
         """The items of ``data``."""
     @property
     def raw(self) -> dict[str, Any]:
-        """Every field QFPay sent."""
+        """Every field of the envelope QFPay sent but data (its records are data, each with its own raw)."""
 
 
 @final
@@ -642,3 +706,197 @@ class AlipayPayParams:
     @property
     def raw(self) -> dict[str, Any]:
         """The object as QFPay sent it: every field, for Alipay's SDK."""
+
+
+@final
+class ReconcileReport:
+    """A diff of QFPay's transactions of a period against the merchant's ledger."""
+
+    @property
+    def start_time(self) -> str:
+        """The period's start (YYYY-MM-DD hh:mm:ss)."""
+    @property
+    def end_time(self) -> str:
+        """The period's end."""
+    @property
+    def ledger_orders(self) -> int:
+        """Orders in the ledger."""
+    @property
+    def qfpay_payments(self) -> int:
+        """Payment records QFPay listed (any state)."""
+    @property
+    def qfpay_refunds(self) -> int:
+        """Refund records QFPay listed (any state)."""
+    @property
+    def matched(self) -> int:
+        """Ledger orders that agree with QFPay in every respect."""
+    @property
+    def clean(self) -> bool:
+        """Whether the ledger and QFPay agree (no discrepancy)."""
+    @property
+    def discrepancies(self) -> list[Discrepancy]:
+        """Every difference, by kind then order number."""
+    @property
+    def net(self) -> list[NetTotal]:
+        """The net per day and currency, by day then currency."""
+    @property
+    def requests(self) -> int:
+        """Requests sent to QFPay."""
+    @property
+    def summary(self) -> str:
+        """One line: orders, records, matched, and the count of each kind found."""
+    @property
+    def csv(self) -> str:
+        """The discrepancies as CSV (kind,out_trade_no,syssns,ledger_amount,qfpay_amount,currency,detail)."""
+    @property
+    def net_csv(self) -> str:
+        """The net per day and currency as CSV (day,currency,payments,paid,refunds,refunded,net)."""
+    @property
+    def json(self) -> str:
+        """The whole report as JSON text."""
+
+
+@final
+class Discrepancy:
+    """One difference between the merchant's ledger and QFPay."""
+
+    @property
+    def kind(self) -> DiscrepancyKind:
+        """What differs."""
+    @property
+    def out_trade_no(self) -> str:
+        """The order number."""
+    @property
+    def syssns(self) -> list[str]:
+        """QFPay's transactions involved (the payments; for unknown_refund, the refunds)."""
+    @property
+    def ledger_amount(self) -> int | None:
+        """The ledger's amount in minor units, when the ledger has the order."""
+    @property
+    def qfpay_amount(self) -> int | None:
+        """QFPay's amount in minor units (for unknown_refund, the refunds' sum)."""
+    @property
+    def currency(self) -> str:
+        """The currency (QFPay's when it has the order, else the ledger's)."""
+    @property
+    def detail(self) -> str:
+        """One sentence saying what differs and what to do."""
+
+
+@final
+class NetTotal:
+    """The money of one currency on one day (QFPay's day, by sysdtm)."""
+
+    @property
+    def day(self) -> str:
+        """The day, YYYY-MM-DD."""
+    @property
+    def currency(self) -> str:
+        """The currency."""
+    @property
+    def payments(self) -> int:
+        """Successful payments that day (duplicates included)."""
+    @property
+    def paid(self) -> int:
+        """Their sum, in minor units."""
+    @property
+    def refunds(self) -> int:
+        """Successful refunds that day."""
+    @property
+    def refunded(self) -> int:
+        """Their sum, in minor units."""
+    @property
+    def net(self) -> int:
+        """paid - refunded, in minor units."""
+
+
+@final
+class TradeBill:
+    """A day's trade bill exactly as QFPay sent it: the zip and the list of its entries (QFPay does not document their format: nothing is parsed)."""
+
+    @property
+    def trade_date(self) -> str:
+        """The day (YYYY-MM-DD)."""
+    @property
+    def content(self) -> bytes:
+        """The zip file, as sent."""
+    @property
+    def entries(self) -> list[TradeBillEntry]:
+        """The zip's entries, in order."""
+    def __len__(self) -> int:
+        """The number of items in ``entries``."""
+    def __iter__(self) -> Iterator[TradeBillEntry]:
+        """The items of ``entries``."""
+
+
+@final
+class TradeBillEntry:
+    """One file inside a trade bill."""
+
+    @property
+    def name(self) -> str:
+        """Its name in the zip."""
+    @property
+    def size(self) -> int:
+        """Its size, uncompressed, in bytes."""
+    @property
+    def compressed_size(self) -> int:
+        """Its size in the zip, in bytes."""
+
+
+@final
+class Settlements:
+    """The legacy settlement query's answer (/settlement/v1/query; QFPay's current documents no longer list it)."""
+
+    @property
+    def data(self) -> list[Settlement]:
+        """The settled totals, per day and channel."""
+    def __len__(self) -> int:
+        """The number of items in ``data``."""
+    def __iter__(self) -> Iterator[Settlement]:
+        """The items of ``data``."""
+    @property
+    def raw(self) -> dict[str, Any]:
+        """Every field of the envelope QFPay sent."""
+
+
+@final
+class Settlement:
+    """One settled total (a day and channel) of the legacy settlement query; amounts in minor units."""
+
+    @property
+    def chnl_mch_id(self) -> str:
+        """The channel's merchant id."""
+    @property
+    def date_start(self) -> str:
+        """The period's first day (YYYYMMDD)."""
+    @property
+    def date_end(self) -> str:
+        """The period's last day (YYYYMMDD)."""
+    @property
+    def date_settlement(self) -> str:
+        """When it was settled (YYYYMMDD)."""
+    @property
+    def paymethod(self) -> str:
+        """The channel as QFPay wrote it (its sample sends text such as 微信)."""
+    @property
+    def currency(self) -> str:
+        """The currency."""
+    @property
+    def pay_amt(self) -> int:
+        """Payments, in minor units."""
+    @property
+    def refund_amt(self) -> int:
+        """Refunds, in minor units."""
+    @property
+    def chnl_poundage_amt(self) -> int:
+        """The channel's fee, in minor units."""
+    @property
+    def pay_net_amt(self) -> int:
+        """Payments less refunds, in minor units."""
+    @property
+    def settlement_amt(self) -> int:
+        """What was settled, in minor units."""
+    @property
+    def raw(self) -> dict[str, Any]:
+        """Every field QFPay sent."""

@@ -12,8 +12,15 @@ SignTypeName = Literal["md5", "sha256"]
 #: Real-name fields (``{"user_creid": ..., "user_truename": ...}``), or any JSON object as a str.
 ExtendInfo = Union[dict[str, str], str]
 StrOrList = Union[str, list[str], tuple[str, ...]]
+#: The merchant's ledger for ``reconcile``: CSV text (header ``out_trade_no,amount,currency[,state][,refunded]``),
+#: or a list of dicts with those keys (``amount`` and ``refunded`` in minor units, ``state`` a ``LedgerState``).
+Ledger = Union[str, list[dict[str, Any]], tuple[dict[str, Any], ...]]
 #: ``transaction_state``.
 TransactionState = Literal["succeeded", "pending", "failed", "refunded", "partially_refunded", "cancelled"]
+#: ``discrepancy_kind``.
+DiscrepancyKind = Literal["missing_at_qfpay", "missing_in_ledger", "amount_mismatch", "currency_mismatch", "duplicate_payments", "pending_too_long", "unknown_refund", "state_mismatch"]
+#: ``ledger_state``.
+LedgerState = Literal["paid", "refunded", "unpaid"]
 #: ``Notification.notify_type``: payment, refund, or another type QFPay sends, kept as sent.
 NotifyType = Union[Literal["payment", "refund"], str]
 #: The event kinds the core reports (``record.event`` on the ``qfpay`` loggers).
@@ -264,3 +271,40 @@ class CashierOptions(TypedDict, total=False):
     goods_name: str | None
     #: The cashier's region: hk, cn or th (the client's base URL's when absent; the local sandbox serves the page itself).
     region: str | None
+
+
+class PeriodOptions(CallOptions, total=False):
+    """Optional arguments of ``transactions`` (by their QFPay names), with the per-call options."""
+
+    #: Only these pay type codes (one, or a list).
+    pay_type: StrOrList | None
+    #: Only transactions with this status code.
+    respcd: str | None
+    #: Sub-merchant id (agents).
+    mchid: str | None
+    #: Requests at least this far apart (QFPay allows 400 a minute); a 429 is waited out. Default: 150 ms.
+    min_interval: float | None
+
+
+class ReconcileOptions(CallOptions, total=False):
+    """Optional arguments of ``reconcile`` (by their QFPay names), with the per-call options."""
+
+    #: Only these pay type codes (one, or a list).
+    pay_type: StrOrList | None
+    #: Only transactions with this status code.
+    respcd: str | None
+    #: Sub-merchant id (agents).
+    mchid: str | None
+    #: Requests at least this far apart (QFPay allows 400 a minute); a 429 is waited out. Default: 150 ms.
+    min_interval: float | None
+    #: A payment pending longer than this is reported (pending_too_long). Default: 30 min.
+    pending_after: float | None
+
+
+class SettlementOptions(CallOptions, total=False):
+    """Optional arguments of ``settlements`` (by their QFPay names), with the per-call options."""
+
+    #: alipay or wechat (sent as 2 or 3); every channel when absent.
+    paymethod: str | None
+    #: Sub-merchant id (agents).
+    mchid: str | None

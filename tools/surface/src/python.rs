@@ -35,7 +35,32 @@ const OPTIONS: &[(&str, &str)] = &[
     ("wechat_oauth_url", "OauthOptions"),
     ("get_wechat_openid", "OpenidOptions"),
     ("cashier_url", "CashierOptions"),
+    ("transactions", "PeriodOptions"),
+    ("reconcile", "ReconcileOptions"),
+    ("settlements", "SettlementOptions"),
 ];
+
+/// The iterator classes of the operations returning a stream, by their return type: the
+/// result type, the class `Client`'s method returns, `AsyncClient`'s, and the `Client` helper
+/// (`client.rs`) that makes it. `list<QueryPage>` iterates pages, `list<Transaction>` the
+/// records of each page in turn.
+const STREAMS: &[(&str, &str, &str, &str)] = &[
+    ("list<QueryPage>", "QueryPages", "AsyncQueryPages", "pages"),
+    (
+        "list<Transaction>",
+        "Transactions",
+        "AsyncTransactions",
+        "items",
+    ),
+];
+
+/// The stream `returns` is, if any (see [`STREAMS`]).
+fn stream(returns: &str) -> Option<(&'static str, &'static str, &'static str)> {
+    STREAMS
+        .iter()
+        .find(|(r, _, _, _)| *r == returns)
+        .map(|(_, sync, asy, make)| (*sync, *asy, *make))
+}
 
 /// Operations whose required arguments are keyword-only (`close(amount=, currency=, ...)`).
 const KEYWORD_ONLY: &[&str] = &["close", "reverse"];
@@ -57,6 +82,10 @@ const RAISES: &[(&str, &[&str])] = &[
     ("wait_for_payment", &["declined", "status_unknown"]),
     ("verify_checkout_url", &["signature"]),
     ("get_wechat_openid", &["invalid_request", "timeout"]),
+    ("transactions", &["timeout"]),
+    ("reconcile", &["timeout"]),
+    ("download_trade_bill", &["config", "timeout"]),
+    ("settlements", &["timeout"]),
 ];
 /// The client's properties.
 const PROPERTIES: &[(&str, &str, &str)] = &[
@@ -119,6 +148,7 @@ fn option_type(o: &Opt) -> String {
         ("extra_params", Kind::Map) => "dict[str, str] | str",
         (_, Kind::Map) => "dict[str, Any] | str",
         (_, Kind::Flag) => "bool",
+        (_, Kind::Ledger) => "Ledger",
     };
     format!("{ty} | None")
 }
@@ -158,7 +188,7 @@ fn types() -> String {
         literal(envs),
         literal(SIGN_TYPES.iter().copied())
     );
-    out.push_str("#: Real-name fields (``{\"user_creid\": ..., \"user_truename\": ...}``), or any JSON object as a str.\nExtendInfo = Union[dict[str, str], str]\nStrOrList = Union[str, list[str], tuple[str, ...]]\n");
+    out.push_str("#: Real-name fields (``{\"user_creid\": ..., \"user_truename\": ...}``), or any JSON object as a str.\nExtendInfo = Union[dict[str, str], str]\nStrOrList = Union[str, list[str], tuple[str, ...]]\n#: The merchant's ledger for ``reconcile``: CSV text (header ``out_trade_no,amount,currency[,state][,refunded]``),\n#: or a list of dicts with those keys (``amount`` and ``refunded`` in minor units, ``state`` a ``LedgerState``).\nLedger = Union[str, list[dict[str, Any]], tuple[dict[str, Any], ...]]\n");
     for (name, values) in ENUMS {
         let _ = writeln!(
             out,
@@ -428,6 +458,7 @@ fn op_sig(op: &Operation) -> OpSig {
         let ty = match a.kind {
             Kind::Amount => "int",
             Kind::Map => "dict[str, Any] | str",
+            Kind::Ledger => "Ledger",
             _ => "str",
         };
         params.push(match a.default {
@@ -457,9 +488,9 @@ fn op_sig(op: &Operation) -> OpSig {
         params.push(format!("**options: Unpack[{options}]"));
         pass.push("**options".to_owned());
     }
-    let returns = match op.returns {
-        "list<QueryPage>" => "QueryPages".to_owned(),
-        r => render(L, r),
+    let returns = match stream(op.returns) {
+        Some((class, _, _)) => class.to_owned(),
+        None => render(L, op.returns),
     };
     let mut summary = op.doc.replace("null", "None");
     if op.call == WAIT_OPTIONS {
@@ -525,10 +556,13 @@ fn stubs() -> String {
         &mut out,
         "Stubs of the result classes (frozen: every attribute is read-only) and of ``Client``.",
     );
+    let enums = result_enums();
+    let mut extra = vec!["Ledger", "WaitOptions"];
+    extra.extend(enums.iter().map(String::as_str));
     let _ = writeln!(
         out,
         "import asyncio\nfrom collections.abc import Iterator\nfrom typing import Any, Self, Unpack, final\n\nfrom ._bridge import QueryItems\nfrom ._qfpay import _Channel\nfrom ._types import (\n{})",
-        option_types(&["TransactionState", "WaitOptions"])
+        option_types(&extra)
     );
     let constants: Vec<String> = CONSTANTS
         .iter()
@@ -537,7 +571,8 @@ fn stubs() -> String {
             c => L.constant(c),
         })
         .collect();
-    let mut all: Vec<String> = ["Client", "QueryPages"].map(str::to_owned).to_vec();
+    let mut all: Vec<String> = vec!["Client".to_owned()];
+    all.extend(sync_streams().into_iter().map(str::to_owned));
     all.extend(RESULTS.iter().map(|(n, _, _)| (*n).to_owned()));
     all.extend(constants.iter().cloned());
     let _ = writeln!(
@@ -563,7 +598,7 @@ fn stubs() -> String {
                 L.member(f.name),
                 f.doc
             );
-            if let Some(item) = f.ty.strip_prefix("list<").and_then(|t| t.strip_suffix('>')) {
+            if let Some((_, item)) = sequence_of(name).filter(|(s, _)| *s == f.name) {
                 let _ = writeln!(
                     out,
                     "    def __len__(self) -> int:\n        \"\"\"The number of items in ``{0}``.\"\"\"\n    def __iter__(self) -> Iterator[{item}]:\n        \"\"\"The items of ``{0}``.\"\"\"",
@@ -575,12 +610,59 @@ fn stubs() -> String {
     out
 }
 
+/// The enumerations the result classes' fields use (`TransactionState`, `DiscrepancyKind`).
+fn result_enums() -> Vec<String> {
+    let mut names: Vec<String> = RESULTS
+        .iter()
+        .flat_map(|(_, _, fields)| fields.iter())
+        .filter_map(|f| f.ty.trim_end_matches('?').strip_prefix("enum:"))
+        .map(pascal)
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// The field a result is a sequence of (`len(page)`, `for t in page`) and its item type: its
+/// only list field, when that lists results (a `list<str>` such as `other_payments` does not
+/// make a transaction a sequence; a report with two lists is neither).
+fn sequence_of(result: &str) -> Option<(&'static str, &'static str)> {
+    let (_, _, fields) = RESULTS.iter().find(|(n, _, _)| *n == result)?;
+    let mut lists = fields.iter().filter_map(|f| {
+        let item = f.ty.strip_prefix("list<")?.strip_suffix('>')?;
+        Some((f.name, item))
+    });
+    let (field, item) = lists.next()?;
+    let is_result = RESULTS.iter().any(|(n, _, _)| *n == item);
+    (lists.next().is_none() && is_result).then_some((field, item))
+}
+
 const ASYNC_DOC: &str =
     "An asyncio QFPay client. Same keywords, defaults and results as ``Client``; every
     operation that talks to QFPay is a coroutine (the links built locally are plain calls), nothing
     blocks the event loop, and no thread is held per call (waits sleep on the I/O runtime). Share one client across tasks and event loops.
     ``max_concurrency`` is accepted for compatibility and bounds nothing: calls in flight cost a
     small Rust task each. ``await client.aclose()`` (or ``async with``) is harmless.";
+
+/// The async iterator classes (`_bridge.py`) of the streams the operations return.
+fn async_streams() -> Vec<&'static str> {
+    let mut names: Vec<&str> = STREAMS
+        .iter()
+        .filter(|(r, _, _, _)| OPERATIONS.iter().any(|o| o.returns == *r))
+        .map(|(_, _, asy, _)| *asy)
+        .collect();
+    names.sort_unstable();
+    names
+}
+
+/// The iterator classes (`client.rs`) of the streams the operations return.
+fn sync_streams() -> Vec<&'static str> {
+    STREAMS
+        .iter()
+        .filter(|(r, _, _, _)| OPERATIONS.iter().any(|o| o.returns == *r))
+        .map(|(_, sync, _, _)| *sync)
+        .collect()
+}
 
 /// `_async.py`: `AsyncClient`, each operation started on the asyncio bridge (`_bridge.py`).
 fn async_client() -> String {
@@ -604,9 +686,15 @@ fn async_client() -> String {
     results.sort_unstable();
     let _ = writeln!(
         out,
-        "from types import TracebackType\nfrom typing import TYPE_CHECKING, Any, Unpack\n\nfrom ._bridge import AsyncQueryPages, _abandon, _channel\nfrom ._qfpay import {}\nfrom ._types import (\n{})\n\nif TYPE_CHECKING:\n    import asyncio\n\n__all__ = [\"AsyncClient\", \"AsyncQueryPages\"]",
+        "from types import TracebackType\nfrom typing import TYPE_CHECKING, Any, Unpack\n\nfrom ._bridge import {}, _abandon, _channel\nfrom ._qfpay import {}\nfrom ._types import (\n{})\n\nif TYPE_CHECKING:\n    import asyncio\n\n__all__ = [\"AsyncClient\", {}]",
+        async_streams().join(", "),
         results.join(", "),
-        option_types(&[])
+        option_types(&["Ledger"]),
+        async_streams()
+            .iter()
+            .map(|n| format!("{n:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     let _ = writeln!(
         out,
@@ -669,19 +757,12 @@ fn async_client() -> String {
             let _ = writeln!(out, "        return self._engine.{name}({args})");
             continue;
         }
-        if sig.returns == "QueryPages" {
-            let _ = writeln!(
-                out,
-                "\n    def {name}({}) -> AsyncQueryPages:",
-                sig.params.join(", ")
-            );
+        if let Some((_, asy, _)) = stream(op.returns) {
+            let _ = writeln!(out, "\n    def {name}({}) -> {asy}:", sig.params.join(", "));
             sig.summary
-                .push_str(" Iterate with ``async for``; the filters are checked at once.");
+                .push_str(" Iterate with ``async for``; the arguments are checked at once.");
             method_doc(&mut out, &sig.summary, &sig.raises);
-            let _ = writeln!(
-                out,
-                "        return AsyncQueryPages(self._engine.{name}({args}))"
-            );
+            let _ = writeln!(out, "        return {asy}(self._engine.{name}({args}))");
             continue;
         }
         let _ = writeln!(
@@ -816,13 +897,17 @@ macro_rules! client_methods {{
             continue;
         }
         let (params, named) = arg_list(op);
-        if op.returns == "list<QueryPage>" {
-            // An iterator, made at once (the filters checked), fetching pages as it advances.
+        if let Some((class, _, make)) = stream(op.returns) {
+            // An iterator, made at once (the arguments checked), fetching pages as it advances.
+            let mut signature: Vec<String> = op.args.iter().map(|a| a.name.to_owned()).collect();
+            signature.push("**kw".to_owned());
             let _ = writeln!(
                 out,
-                "\n            #[doc = {:?}]\n            #[pyo3(signature = (**kw), text_signature = \"({})\")]\n            fn {name}(&self, py: Python<'_>, kw: Option<&Bound<'_, PyDict>>) -> PyResult<QueryPages> {{\n                self.pages(py, &qfpay::surface::OPERATIONS[{i}], kw)\n            }}",
+                "\n            #[doc = {:?}]\n            #[pyo3(signature = ({}), text_signature = \"({})\")]\n            fn {name}(&self, py: Python<'_>, {params}kw: Option<&Bound<'_, PyDict>>) -> PyResult<{class}> {{\n                self.{make}(py, &qfpay::surface::OPERATIONS[{i}], &[{}], kw)\n            }}",
                 sig.summary,
+                signature.join(", "),
                 text.join(", "),
+                named.join(", ")
             );
             continue;
         }
@@ -858,7 +943,12 @@ fn package() -> String {
     let mut out = crate::banner("#");
     let _ = writeln!(
         out,
-        "\"\"\"{PACKAGE_DOC}\"\"\"\n\nfrom __future__ import annotations\n\nfrom . import _log  # noqa: F401 - the loggers, and QFPAY_LOG's stderr handler\nfrom . import _errors\nfrom ._errors import *  # noqa: F403 - the exception classes, one per error code\nfrom ._async import AsyncClient, AsyncQueryPages\nfrom ._bridge import QueryItems"
+        "\"\"\"{PACKAGE_DOC}\"\"\"\n\nfrom __future__ import annotations\n\nfrom . import _log  # noqa: F401 - the loggers, and QFPAY_LOG's stderr handler\nfrom . import _errors\nfrom ._errors import *  # noqa: F403 - the exception classes, one per error code\nfrom ._async import {}\nfrom ._bridge import QueryItems",
+        ["AsyncClient"]
+            .into_iter()
+            .chain(async_streams())
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     let constants = CONSTANTS
         .iter()
@@ -868,7 +958,8 @@ fn package() -> String {
         })
         .filter(|c| !c.starts_with("SANDBOX_"));
     let mut native: Vec<String> = constants
-        .chain(["Client", "QueryPages"].map(str::to_owned))
+        .chain(["Client"].map(str::to_owned))
+        .chain(sync_streams().into_iter().map(str::to_owned))
         .chain(RESULTS.iter().map(|(n, _, _)| (*n).to_owned()))
         .chain(FUNCTIONS.iter().map(|(f, _)| L.member(f)))
         .collect();
@@ -885,11 +976,8 @@ fn package() -> String {
             .collect::<String>(),
         types.join(", ")
     );
-    let mut all = vec![
-        "WECHAT_QR".to_owned(),
-        "AsyncClient".to_owned(),
-        "AsyncQueryPages".to_owned(),
-    ];
+    let mut all = vec!["WECHAT_QR".to_owned(), "AsyncClient".to_owned()];
+    all.extend(async_streams().into_iter().map(str::to_owned));
     all.extend(native);
     all.extend(types);
     let _ = writeln!(
@@ -902,17 +990,31 @@ fn package() -> String {
     out
 }
 
-/// The page iterator of the operations returning `list<QueryPage>` (`query_pages`).
+/// The iterator classes of the operations returning a stream: pages (`list<QueryPage>`) or
+/// the transactions of each page in turn (`list<Transaction>`).
 fn pages(out: &mut String) {
-    for op in OPERATIONS.iter().filter(|o| o.returns == "list<QueryPage>") {
+    for (returns, class, _, _) in STREAMS {
+        let ops: Vec<&Operation> = OPERATIONS
+            .iter()
+            .filter(|o| o.returns == *returns)
+            .collect();
+        let Some(first) = ops.first() else { continue };
+        let made_by: Vec<String> = ops
+            .iter()
+            .map(|o| format!("``Client.{}``", L.member(o.name)))
+            .collect();
         let _ = writeln!(
             out,
-            "\n\n@final\nclass QueryPages:\n    \"\"\"{} (``Client.{}``); the GIL is released while a page is fetched.\"\"\"\n",
-            op.doc.trim_end_matches('.'),
-            op.name
+            "\n\n@final\nclass {class}:\n    \"\"\"{}. Made by {}; the GIL is released while a page is fetched.\"\"\"\n",
+            first.doc.trim_end_matches('.'),
+            made_by.join(", ")
         );
+        if *returns == "list<QueryPage>" {
+            out.push_str("    def __iter__(self) -> Self:\n        \"\"\"This iterator.\"\"\"\n    def __next__(self) -> QueryPage:\n        \"\"\"The next page.\n\n        Raises:\n            StopIteration: after the last page.\n            QfPayError: the page could not be fetched (``RequestTimeoutError``, ``NetworkError``...).\n        \"\"\"\n    def items(self) -> QueryItems:\n        \"\"\"The transactions of every remaining page, in order: ``for t in pages.items()``.\n\n        Raises:\n            QfPayError: on iteration, when a page could not be fetched.\n        \"\"\"\n    def _next_async(self, channel: _Channel) -> asyncio.Future[Any]: ...\n    def _flush(self) -> None: ...\n");
+        } else {
+            out.push_str("    def __iter__(self) -> Self:\n        \"\"\"This iterator.\"\"\"\n    def __next__(self) -> Transaction:\n        \"\"\"The next transaction; the next page is fetched when the previous one is used up (one\n        page is held at a time, never the whole period).\n\n        Raises:\n            StopIteration: after the last transaction.\n            QfPayError: a page could not be fetched (``RequestTimeoutError``, ``NetworkError``...).\n        \"\"\"\n    def _take(self) -> Transaction | None: ...\n    def _fill_async(self, channel: _Channel) -> asyncio.Future[bool]: ...\n    def _flush(self) -> None: ...\n");
+        }
     }
-    out.push_str("    def __iter__(self) -> Self:\n        \"\"\"This iterator.\"\"\"\n    def __next__(self) -> QueryPage:\n        \"\"\"The next page.\n\n        Raises:\n            StopIteration: after the last page.\n            QfPayError: the page could not be fetched (``RequestTimeoutError``, ``NetworkError``...).\n        \"\"\"\n    def items(self) -> QueryItems:\n        \"\"\"The transactions of every remaining page, in order: ``for t in pages.items()``.\n\n        Raises:\n            QfPayError: on iteration, when a page could not be fetched.\n        \"\"\"\n    def _next_async(self, channel: _Channel) -> asyncio.Future[Any]: ...\n    def _flush(self) -> None: ...\n");
 }
 
 /// `src/classes.rs` (included by `lib.rs`): one frozen subclass of `Record` per result type,
@@ -933,9 +1035,10 @@ fn rust_classes() -> String {
         );
     }
     out.push_str("        other => Err(pyo3::exceptions::PyTypeError::new_err(format!(\"no result class {other}\"))),\n    }\n}\n\n/// Adds the result classes and the module functions to the module.\nfn add_generated(m: &Bound<'_, PyModule>) -> PyResult<()> {\n");
-    out.push_str(
-        "    m.add_class::<client::Client>()?;\n    m.add_class::<client::QueryPages>()?;\n",
-    );
+    out.push_str("    m.add_class::<client::Client>()?;\n");
+    for class in sync_streams() {
+        let _ = writeln!(out, "    m.add_class::<client::{class}>()?;");
+    }
     for (name, _, _) in RESULTS {
         let _ = writeln!(out, "    m.add_class::<{name}>()?;");
     }
@@ -947,13 +1050,13 @@ fn rust_classes() -> String {
         );
     }
     out.push_str("    Ok(())\n}\n");
-    // A result with a list field is a sequence of its items (`len(page)`, `for t in page`).
-    for (name, _, fields) in RESULTS {
-        for f in fields.iter().filter(|f| f.ty.starts_with("list<")) {
+    // A result with one list field of results is a sequence of them (`len(page)`, `for t in page`).
+    for (name, _, _) in RESULTS {
+        if let Some((field, _)) = sequence_of(name) {
             let _ = writeln!(
                 out,
                 "\n#[pymethods]\nimpl {name} {{\n    /// The number of items in `{0}`.\n    fn __len__(slf: &Bound<'_, Self>) -> PyResult<usize> {{\n        slf.getattr(\"{0}\")?.len()\n    }}\n\n    /// The items of `{0}`.\n    fn __iter__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {{\n        Ok(slf.getattr(\"{0}\")?.try_iter()?.into_any())\n    }}\n}}",
-                f.name
+                field
             );
         }
     }
