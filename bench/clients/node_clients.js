@@ -6,6 +6,7 @@
 //
 //   node node_clients.js pay sdk64|undici64 SECONDS WARMUP
 //   node node_clients.js micro | rss sdk|undici
+//   node node_clients.js transactions sdk|hand     (BENCH_FROM, BENCH_TO: YYYY-MM-DD hh:mm:ss)
 const crypto = require('node:crypto')
 const path = require('node:path')
 
@@ -127,13 +128,113 @@ async function rss (which) {
   return { rss_kb: kb, errors: failed }
 }
 
+function procStatusKb (field) {
+  const status = require('node:fs').readFileSync('/proc/self/status', 'utf8')
+  const m = new RegExp(`${field}:\\s+(\\d+)`).exec(status)
+  return m ? Number(m[1]) : 0
+}
+
+// `transactions sdk`: the SDK's walk (`client.transactions`, no pacing); its requests counted
+// from the client's `request` events. Loaded and built here, before the walk is measured.
+function transactionsSdk () {
+  const qfpay = require(PKG)
+  const client = qfpay.Client.fromEnv()
+  let requests = 0
+  client.on('request', () => { requests++ })
+  return (from, to) => walkSdk(client, from, to, () => requests)
+}
+
+async function walkSdk (client, from, to, requests) {
+  let records = 0
+  let sum = 0
+  for await (const t of client.transactions({ startTime: from, endTime: to, minInterval: 0 })) {
+    records++
+    sum += t.txamt
+  }
+  // Events arrive on the event loop after the call that made them: let the last ones in.
+  await new Promise((resolve) => setTimeout(resolve, 50))
+  return { records, requests: requests(), txamt_sum: sum }
+}
+
+// The calendar-month windows of [from, to] (both 'YYYY-MM-DD hh:mm:ss', QFPay's time).
+function monthWindows (from, to) {
+  const pad = (n) => String(n).padStart(2, '0')
+  const text = (d) => `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`
+  const parse = (t) => new Date(t.replace(' ', 'T') + 'Z')
+  const end = parse(to)
+  const out = []
+  for (let start = parse(from); start <= end;) {
+    const next = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1))
+    const last = new Date(Math.min(next.getTime() - 1000, end.getTime()))
+    out.push([text(start), text(last)])
+    start = next
+  }
+  return out
+}
+
+// `transactions hand`: what a merchant writes without the SDK: each calendar month, pages of
+// 100 through /trade/v1/query signed with the seed's MD5 code, a 429 waited out, records
+// counted as they are read (never kept).
+function transactionsHand () {
+  const { Pool } = require(undiciPath)
+  return (from, to) => walkHand(new Pool(BASE_URL, { connections: 1 }), from, to)
+}
+
+async function walkHand (pool, from, to) {
+  let records = 0
+  let requests = 0
+  let sum = 0
+  for (const [start, end] of monthWindows(from, to)) {
+    for (let page = 1; ; page++) {
+      const p = { start_time: start, end_time: end, page: String(page), page_size: '100' }
+      const { statusCode, headers, body } = await pool.request({
+        path: '/trade/v1/query',
+        method: 'POST',
+        headers: { 'x-qf-appcode': APP_CODE, 'x-qf-sign': seedSign(p, CLIENT_KEY), 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(p).toString()
+      })
+      requests++
+      if (statusCode === 429) {
+        await body.dump()
+        await new Promise((resolve) => setTimeout(resolve, 1000 * Number(headers['retry-after'] || 1)))
+        page--
+        continue
+      }
+      const json = await body.json()
+      if (statusCode !== 200 || json.respcd !== '0000') throw new Error(`page ${page} of ${start}: HTTP ${statusCode} ${json.respcd} ${json.resperr}`)
+      for (const r of json.data) {
+        records++
+        sum += Number(r.txamt)
+      }
+      if (json.data.length < 100) break
+    }
+  }
+  await pool.close()
+  return { records, requests, txamt_sum: sum }
+}
+
+async function transactions (which) {
+  const from = process.env.BENCH_FROM
+  const to = process.env.BENCH_TO
+  if (!from || !to) throw new Error('BENCH_FROM and BENCH_TO (YYYY-MM-DD hh:mm:ss) are required')
+  const prepare = which === 'sdk' ? transactionsSdk : which === 'hand' ? transactionsHand : null
+  if (!prepare) throw new Error(`unknown case ${which}: sdk or hand`)
+  const walk = prepare()
+  const before = procStatusKb('VmRSS')
+  const start = performance.now()
+  const r = await walk(from, to)
+  const seconds = (performance.now() - start) / 1000
+  return { records: r.records, requests: r.requests, seconds, rss_before_kb: before, rss_peak_kb: procStatusKb('VmHWM'), txamt_sum: r.txamt_sum }
+}
+
 async function main () {
   const [mode, a, b, c] = process.argv.slice(2)
   let out
   if (mode === 'pay') out = await pay(a, Number(b), Number(c))
   else if (mode === 'micro') out = micro()
   else if (mode === 'rss') out = await rss(a || 'sdk')
-  else throw new Error('usage: node_clients.js pay CASE SECONDS WARMUP | micro | rss sdk|undici')
+  else if (mode === 'transactions') out = await transactions(a)
+  else throw new Error('usage: node_clients.js pay CASE SECONDS WARMUP | micro | rss sdk|undici | transactions sdk|hand')
   console.log(JSON.stringify(out))
 }
 

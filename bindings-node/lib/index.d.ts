@@ -66,6 +66,13 @@ export interface QueryPages extends AsyncIterableIterator<QueryPage> {
   items(): AsyncIterableIterator<Transaction>
 }
 
+/**
+ * Every transaction of a period (`client.transactions(...)`), one at a time: `for await (const t
+ * of client.transactions({ startTime, endTime }))`. Each month window is fetched a page of 100 at
+ * a time, on the core's runtime, when the previous page has been read: only one page is held.
+ */
+export interface Transactions extends AsyncIterableIterator<Transaction> {}
+
 /** A QFPay client; every operation that talks to QFPay ({@link ClientOperations}) returns a Promise and never blocks the event loop; those that only build a signed link return at once. */
 export declare class Client {
   /**

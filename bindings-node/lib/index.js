@@ -220,6 +220,25 @@ function completions (bridge) {
 
 const FROM_NATIVE = Symbol('qfpay.fromNative')
 
+// Bytes in a result: its JSON form carries them as base64 text (qfpay::model::describe::Base64);
+// `paths` (lib/operations.js, from the result's types: `content`, `entries.*.data`) say where,
+// and each becomes a Buffer.
+function withBytes (value, paths) {
+  for (const path of paths) convertAt(value, path.split('.'), 0)
+  return value
+}
+function convertAt (value, keys, at) {
+  if (value === null || typeof value !== 'object') return
+  const key = keys[at]
+  if (key === '*') {
+    if (Array.isArray(value)) for (const item of value) convertAt(item, keys, at + 1)
+  } else if (at === keys.length - 1) {
+    if (typeof value[key] === 'string') value[key] = Buffer.from(value[key], 'base64')
+  } else {
+    convertAt(value[key], keys, at + 1)
+  }
+}
+
 
 /**
  * A QFPay client. Every operation that talks to QFPay returns a Promise and runs on the core's
@@ -303,19 +322,29 @@ class Client {
     return JSON.parse(call(() => this.#native.run(method, prepare(first))))
   }
 
-  /**
-   * Every page of a query, as an async iterator of pages; `.items()` iterates the
-   * transactions across pages.
-   */
-  queryPages (request, options) {
+  // An operation returning a stream (`iterate` in lib/operations.js, from its return type): an
+  // async iterator over its pages (`'pages'`; `.items()` iterates their records) or over each
+  // page's records in turn (`'items'`). The request is checked now (a bad one throws at once);
+  // each page is fetched when asked for, on the core's runtime, and only that page is held.
+  #iterate (method, how, bytes, request, options) {
     const { signal, rest } = splitSignal(options)
-    const pages = call(() => this.#native.queryPages(prepare(request), rest))
+    const pages = call(() => this.#native.pages(method, prepare(request), rest))
+    const next = () => signal?.aborted ? Promise.reject(abortError(signal)) : pages.nextPage().catch(rethrow)
+    const convert = bytes.length === 0 ? (v) => v : (v) => withBytes(v, bytes)
+    if (how === 'items') {
+      return (async function * () {
+        for (let json; (json = await next()) !== null;) {
+          for (const item of JSON.parse(json).data) {
+            if (signal?.aborted) throw abortError(signal)
+            yield convert(item)
+          }
+        }
+      })()
+    }
     const iterator = (async function * () {
-      for (let json; (json = await (signal?.aborted ? Promise.reject(abortError(signal)) : pages.nextPage().catch(rethrow))) !== null;) {
-        yield JSON.parse(json)
-      }
+      for (let json; (json = await next()) !== null;) yield convert(JSON.parse(json))
     })()
-    /** The transactions of every page, one at a time. */
+    /** The records of every page, one at a time. */
     iterator.items = async function * () { for await (const page of iterator) yield * page.data }
     return iterator
   }
@@ -326,8 +355,9 @@ class Client {
   }
 
   // The operations from the core's table: one method each. Those that talk to QFPay
-  // (createPayment, wechatQr, query, findPayment, refund, close, reverse, waitForPayment,
-  // getWechatOpenid) take `(requestOrText, options)` and return a Promise; the others
+  // (createPayment, wechatQr, query, findPayment, refund, ..., reconcile, downloadTradeBill,
+  // settlements) take `(requestOrText, options)` and return a Promise; those returning a stream
+  // (queryPages, transactions) take the same and return an async iterator; the others
   // (checkoutUrl, verifyCheckoutUrl, wechatOauthUrl, cashierUrl) take `(requestOrText)` and
   // return their result at once.
   static {
@@ -335,8 +365,12 @@ class Client {
     for (const name of ['baseUrl', 'userAgent', 'appCode', 'mchid']) {
       Object.defineProperty(this.prototype, name, { get () { return this.#config[name] ?? undefined }, configurable: true })
     }
-    for (const { method, movesMoney, orderNumber, io } of OPERATIONS) {
-      if (io) {
+    for (const { method, movesMoney, orderNumber, io, iterate, bytes } of OPERATIONS) {
+      if (iterate) {
+        define(this, method, function (request, options) { return this.#iterate(method, iterate, bytes, request, options) })
+      } else if (io && bytes.length > 0) {
+        define(this, method, function (first, options) { return this.#invoke(method, first, options, movesMoney, orderNumber).then((r) => withBytes(r, bytes)) })
+      } else if (io) {
         define(this, method, function (first, options) { return this.#invoke(method, first, options, movesMoney, orderNumber) })
       } else {
         define(this, method, function (first, ...rest) { return this.#run(method, first, rest) })

@@ -3,13 +3,19 @@
 // The `qfpay` package's results, options, requests and errors, from the core's surface;
 // re-exported by the hand-written lib/index.d.ts.
 
-import type { Logger, LogLevel, PayType, QueryPages, RawBody, SandboxMerchant } from './index'
+import type { LogLevel, Logger, PayType, QueryPages, RawBody, SandboxMerchant, Transactions } from './index'
 
 /** ISO 4217 currency codes QFPay documents. */
 export type Currency = 'AED' | 'CNY' | 'EUR' | 'HKD' | 'IDR' | 'JPY' | 'MMK' | 'MYR' | 'SGD' | 'THB' | 'USD' | 'CAD' | 'AUD'
 
 /** One of the `transaction_state` values. */
 export type TransactionState = 'succeeded' | 'pending' | 'failed' | 'refunded' | 'partially_refunded' | 'cancelled'
+
+/** One of the `discrepancy_kind` values. */
+export type DiscrepancyKind = 'missing_at_qfpay' | 'missing_in_ledger' | 'amount_mismatch' | 'currency_mismatch' | 'duplicate_payments' | 'pending_too_long' | 'unknown_refund' | 'state_mismatch'
+
+/** One of the `ledger_state` values. */
+export type LedgerState = 'paid' | 'refunded' | 'unpaid'
 
 /** Every field QFPay sent, exactly as sent (QFPay's snake_case names, amounts as strings). */
 export type Raw = Record<string, unknown>
@@ -96,6 +102,20 @@ export interface SandboxOptions {
   slowResponseMs?: number
   /** Refuse the legacy pay codes (docs/pay-types.md) with 1104, as an account without them would. Default: `false`. */
   strictPayTypes?: boolean
+}
+
+/** One order of the merchant's ledger (`reconcile`'s `ledger` as an array of objects; CSV text has the same columns: `out_trade_no,amount,currency[,state][,refunded]`). */
+export interface LedgerEntry {
+  /** The merchant's order number. */
+  outTradeNo: string
+  /** The amount in minor units (300 is HK$3.00). */
+  amount: number
+  /** The currency. */
+  currency: Currency
+  /** What the ledger expects: `paid` (default), `refunded` or `unpaid`. */
+  state?: LedgerState
+  /** How much was refunded, in minor units. */
+  refunded?: number
 }
 
 /** The request of `createPayment`: Creates a payment of any pay type. */
@@ -316,6 +336,54 @@ export interface CashierRequest {
   region?: string
 }
 
+/** The request of `transactions`: Every transaction of a period of any length, fetched as you iterate: split into calendar months, pages of 100, paced under QFPay's rate limit; refunds name their payment (origssn). */
+export interface TransactionsRequest {
+  /** The period's start (YYYY-MM-DD hh:mm:ss, QFPay's time); any length: split into calendar months. */
+  startTime: string
+  /** The period's end (inclusive). */
+  endTime: string
+  /** Only these pay type codes (one, or a list). */
+  payType?: PayType | PayType[]
+  /** Only transactions with this status code. */
+  respcd?: string
+  /** Sub-merchant id (agents). */
+  mchid?: string
+  /** Requests at least this far apart (QFPay allows 400 a minute); a 429 is waited out. In milliseconds, default 150 ms. */
+  minInterval?: number
+}
+
+/** The request of `reconcile`: Compares the merchant's ledger with every QFPay transaction of the period: missing on either side, amount or currency mismatches, several payments for one order, pending too long, unknown refunds, net per currency and day. */
+export interface ReconcileRequest {
+  /** The merchant's orders of the period: CSV text (out_trade_no,amount,currency[,state][,refunded]) or a list of entries. */
+  ledger: string | LedgerEntry[]
+  /** The period's start (YYYY-MM-DD hh:mm:ss, QFPay's time); any length: split into calendar months. */
+  startTime: string
+  /** The period's end (inclusive). */
+  endTime: string
+  /** Only these pay type codes (one, or a list). */
+  payType?: PayType | PayType[]
+  /** Only transactions with this status code. */
+  respcd?: string
+  /** Sub-merchant id (agents). */
+  mchid?: string
+  /** Requests at least this far apart (QFPay allows 400 a minute); a 429 is waited out. In milliseconds, default 150 ms. */
+  minInterval?: number
+  /** A payment pending longer than this is reported (pending_too_long). In milliseconds, default 1 800 000 ms. */
+  pendingAfter?: number
+}
+
+/** The request of `settlements`: The legacy settlement query (/settlement/v1/query): settled totals per day and channel. */
+export interface SettlementsRequest {
+  /** The first day (YYYYMMDD). */
+  dateStart: string
+  /** The last day (YYYYMMDD). */
+  dateEnd: string
+  /** alipay or wechat (sent as 2 or 3); every channel when absent. */
+  paymethod?: string
+  /** Sub-merchant id (agents). */
+  mchid?: string
+}
+
 /** The client's operations (the `Client` class has them): each one that talks to QFPay returns a Promise and never blocks the event loop; each one that does not (a link built and signed locally) returns at once. */
 export interface ClientOperations {
   /**
@@ -354,7 +422,7 @@ export interface ClientOperations {
   /**
    * Refunds all or part of a payment (by its syssn).
    * @throws {ValidationError} a field broke a rule; nothing was sent.
-   * @throws {RefundRejectedError} and other {@link ApiError}s; `.outTradeNo` names the refund.
+   * @throws {RefundRejectedError} and other {@link ApiError}s; `.outTradeNo` names the refund; on `1269` (the day's unsettled amount is short) `.available` is what can still be refunded today, in minor units.
    * @throws {StatusUnknownError} the outcome is unknown: query `.outTradeNo`.
    * @throws {DOMException} `AbortError` on abort.
    */
@@ -405,6 +473,31 @@ export interface ClientOperations {
    * @throws {ValidationError} a field broke a rule, or `payParams` lacks WeChat's fields.
    */
   cashierUrl(request: CashierRequest): string
+  /**
+   * Every transaction of a period of any length, fetched as you iterate: split into calendar months, pages of 100, paced under QFPay's rate limit; refunds name their payment (origssn).
+   * @throws {ValidationError} at once, for a bad period or filter (nothing is sent).
+   * @throws {ApiError | NetworkError | RequestTimeoutError | RateLimitedError} from the iteration, when a page cannot be fetched (a `429` is waited out first, up to ten times a page); {@link DOMException} `AbortError` on abort.
+   */
+  transactions(request: TransactionsRequest, options?: CallOptions): Transactions
+  /**
+   * Compares the merchant's ledger with every QFPay transaction of the period: missing on either side, amount or currency mismatches, several payments for one order, pending too long, unknown refunds, net per currency and day.
+   * @throws {ValidationError} a bad ledger (`.field` `ledger`; the rule names the entry, from 1, or the CSV line) or period; nothing was sent.
+   * @throws {ApiError | NetworkError | RequestTimeoutError | RateLimitedError} a page could not be fetched; {@link DOMException} `AbortError` on abort.
+   */
+  reconcile(request: ReconcileRequest, options?: CallOptions): Promise<ReconcileReport>
+  /**
+   * The day's trade bill exactly as QFPay sends it (a zip and its entries; production only, format undocumented).
+   * @throws {ConfigError} on QFPay's test hosts (`live_test`, `card_sandbox`): the statement is production-only; nothing is sent.
+   * @throws {ValidationError} `tradeDate` is not `YYYY-MM-DD`.
+   * @throws {ApiError | NetworkError | RequestTimeoutError} QFPay refused or the download failed; {@link DOMException} `AbortError` on abort.
+   */
+  downloadTradeBill(tradeDate: string, options?: CallOptions): Promise<TradeBill>
+  /**
+   * The legacy settlement query (/settlement/v1/query): settled totals per day and channel.
+   * @throws {ValidationError} `dateStart` / `dateEnd` are not `YYYYMMDD`, or `paymethod` is not `alipay` or `wechat`.
+   * @throws {ApiError | NetworkError | RequestTimeoutError} the query failed; {@link DOMException} `AbortError` on abort.
+   */
+  settlements(request: SettlementsRequest, options?: CallOptions): Promise<Settlements>
 }
 
 /** The kinds of events a client emits (`client.on(kind, fn)`). */
@@ -584,6 +677,8 @@ export interface Transaction {
   isPaid: boolean
   /** Whether this record is a refund. */
   isRefund: boolean
+  /** The syssns of the other records of the same kind under this out_trade_no when it was picked from several (find_payment, wait_for_payment, duplicate_order's existing): a customer who paid twice. Empty otherwise. */
+  otherPayments: string[]
   /** Every field QFPay sent. */
   raw: Raw
 }
@@ -596,7 +691,7 @@ export interface QueryPage {
   pageSize: number
   /** The transactions on this page. */
   data: Transaction[]
-  /** Every field QFPay sent. */
+  /** Every field of the envelope QFPay sent but data (its records are data, each with its own raw). */
   raw: Raw
 }
 
@@ -772,6 +867,130 @@ export interface AlipayPayParams {
   raw: Raw
 }
 
+/** A diff of QFPay's transactions of a period against the merchant's ledger. */
+export interface ReconcileReport {
+  /** The period's start (YYYY-MM-DD hh:mm:ss). */
+  startTime: string
+  /** The period's end. */
+  endTime: string
+  /** Orders in the ledger. */
+  ledgerOrders: number
+  /** Payment records QFPay listed (any state). */
+  qfpayPayments: number
+  /** Refund records QFPay listed (any state). */
+  qfpayRefunds: number
+  /** Ledger orders that agree with QFPay in every respect. */
+  matched: number
+  /** Whether the ledger and QFPay agree (no discrepancy). */
+  clean: boolean
+  /** Every difference, by kind then order number. */
+  discrepancies: Discrepancy[]
+  /** The net per day and currency, by day then currency. */
+  net: NetTotal[]
+  /** Requests sent to QFPay. */
+  requests: number
+  /** One line: orders, records, matched, and the count of each kind found. */
+  summary: string
+  /** The discrepancies as CSV (kind,out_trade_no,syssns,ledger_amount,qfpay_amount,currency,detail). */
+  csv: string
+  /** The net per day and currency as CSV (day,currency,payments,paid,refunds,refunded,net). */
+  netCsv: string
+  /** The whole report as JSON text. */
+  json: string
+}
+
+/** One difference between the merchant's ledger and QFPay. */
+export interface Discrepancy {
+  /** What differs. */
+  kind: DiscrepancyKind
+  /** The order number. */
+  outTradeNo: string
+  /** QFPay's transactions involved (the payments; for unknown_refund, the refunds). */
+  syssns: string[]
+  /** The ledger's amount in minor units, when the ledger has the order. */
+  ledgerAmount?: number
+  /** QFPay's amount in minor units (for unknown_refund, the refunds' sum). */
+  qfpayAmount?: number
+  /** The currency (QFPay's when it has the order, else the ledger's). */
+  currency: Currency
+  /** One sentence saying what differs and what to do. */
+  detail: string
+}
+
+/** The money of one currency on one day (QFPay's day, by sysdtm). */
+export interface NetTotal {
+  /** The day, YYYY-MM-DD. */
+  day: string
+  /** The currency. */
+  currency: Currency
+  /** Successful payments that day (duplicates included). */
+  payments: number
+  /** Their sum, in minor units. */
+  paid: number
+  /** Successful refunds that day. */
+  refunds: number
+  /** Their sum, in minor units. */
+  refunded: number
+  /** paid - refunded, in minor units. */
+  net: number
+}
+
+/** A day's trade bill exactly as QFPay sent it: the zip and the list of its entries (QFPay does not document their format: nothing is parsed). */
+export interface TradeBill {
+  /** The day (YYYY-MM-DD). */
+  tradeDate: string
+  /** The zip file, as sent. */
+  content: Buffer
+  /** The zip's entries, in order. */
+  entries: TradeBillEntry[]
+}
+
+/** One file inside a trade bill. */
+export interface TradeBillEntry {
+  /** Its name in the zip. */
+  name: string
+  /** Its size, uncompressed, in bytes. */
+  size: number
+  /** Its size in the zip, in bytes. */
+  compressedSize: number
+}
+
+/** The legacy settlement query's answer (/settlement/v1/query; QFPay's current documents no longer list it). */
+export interface Settlements {
+  /** The settled totals, per day and channel. */
+  data: Settlement[]
+  /** Every field of the envelope QFPay sent. */
+  raw: Raw
+}
+
+/** One settled total (a day and channel) of the legacy settlement query; amounts in minor units. */
+export interface Settlement {
+  /** The channel's merchant id. */
+  chnlMchId: string
+  /** The period's first day (YYYYMMDD). */
+  dateStart: string
+  /** The period's last day (YYYYMMDD). */
+  dateEnd: string
+  /** When it was settled (YYYYMMDD). */
+  dateSettlement: string
+  /** The channel as QFPay wrote it (its sample sends text such as 微信). */
+  paymethod: string
+  /** The currency. */
+  currency: Currency
+  /** Payments, in minor units. */
+  payAmt: number
+  /** Refunds, in minor units. */
+  refundAmt: number
+  /** The channel's fee, in minor units. */
+  chnlPoundageAmt: number
+  /** Payments less refunds, in minor units. */
+  payNetAmt: number
+  /** What was settled, in minor units. */
+  settlementAmt: number
+  /** Every field QFPay sent. */
+  raw: Raw
+}
+
 /** The stable error codes (`QfPayError.code`). */
 export type ErrorCode = 'validation' | 'config' | 'auth' | 'invalid_request' | 'declined' | 'duplicate_order' | 'order_state' | 'refund_rejected' | 'account' | 'server' | 'api' | 'rate_limited' | 'network' | 'timeout' | 'status_unknown' | 'decode' | 'signature'
 
@@ -799,8 +1018,10 @@ export declare class QfPayError extends Error {
   readonly retryAfterMs?: number
   /** network: whether the request may have reached QFPay. */
   readonly sent?: boolean
-  /** duplicate_order: the transaction already under that order number. */
+  /** duplicate_order: the transaction already under that order number (its other_payments name any more). */
   readonly existing?: Transaction
+  /** refund_rejected 1269: what QFPay says can still be refunded today, in minor units, when its text names it. */
+  readonly available?: number
 }
 /** An argument broke a rule or had the wrong type; nothing was sent. */
 export declare class ValidationError extends QfPayError {

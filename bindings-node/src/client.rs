@@ -94,25 +94,30 @@ impl NativeClient {
         let _ = self.level.set(min);
     }
 
-    /// Pages of a query, fetched one at a time by `nextPage()`.
+    /// The pages of `method`, an operation returning a stream (`list<QueryPage>`:
+    /// `queryPages`; `list<Transaction>`: `transactions`), fetched one at a time by
+    /// `nextPage()`. The request is converted and checked now (a bad one throws at once);
+    /// nothing is sent before the first page is asked for.
     #[napi]
-    pub fn query_pages(
+    pub fn pages(
         &self,
+        method: String,
         request: Option<Value>,
         options: Option<Value>,
-    ) -> napi::Result<NativeQueryPages> {
-        let Request::Query(req) = js(convert::request("queryPages", request))?.1 else {
-            return Err(napi::Error::from_reason("queryPages is not a query"));
-        };
-        js(req.validate())?;
+    ) -> napi::Result<NativePages> {
+        let (_, req) = js(convert::request(&method, request))?;
+        if let Request::Query(q) = &req {
+            // A query's pages are checked when the first is fetched: check now, as `query` does.
+            js(q.validate())?;
+        }
         let options = convert::value(options);
         let c = js(surface::apply::call_options(
             &self.client(),
             Lang::Node,
             options,
         ))?;
-        let pages = Arc::new(Mutex::new(c.query_pages(req)));
-        Ok(NativeQueryPages { pages })
+        let pages = Arc::new(Mutex::new(js(surface::apply::pages(&c, req))?));
+        Ok(NativePages { pages })
     }
 
     /// Installs the completion callback `start` reports to (once, by the wrapper).
@@ -194,7 +199,8 @@ impl NativeClient {
 }
 
 /// An operation's result as the JSON text the wrapper parses (text results as JSON strings,
-/// `findPayment`'s absent payment as `null`).
+/// `findPayment`'s absent payment as `null`). Each result is written from its own type (not
+/// `Outcome::to_json`'s value) so that its struct's field names get Node's spelling.
 fn outcome(o: &Outcome) -> qfpay::Result<String> {
     match o {
         Outcome::Payment(p) => json(p),
@@ -205,6 +211,9 @@ fn outcome(o: &Outcome) -> qfpay::Result<String> {
         Outcome::Cancellation(c) => json(c),
         Outcome::CheckoutLink(l) => json(l),
         Outcome::Text(t) => json(t),
+        Outcome::Report(r) => json(r),
+        Outcome::TradeBill(b) => json(b),
+        Outcome::Settlements(s) => json(s),
     }
 }
 
@@ -226,16 +235,17 @@ pub fn native_client_from_env(overrides: Option<Value>) -> napi::Result<NativeCl
     NativeClient::build(ClientBuilder::new().env(), overrides)
 }
 
-/// Pages of a query (behind the JavaScript async iterator of `Client.queryPages`).
+/// Pages of an operation returning a stream (behind the JavaScript async iterators of
+/// `Client.queryPages` and `Client.transactions`).
 #[napi]
-pub struct NativeQueryPages {
-    pages: Arc<Mutex<qfpay::QueryPages>>,
+pub struct NativePages {
+    pages: Arc<Mutex<qfpay::client::Pages>>,
 }
 
 #[napi]
-impl NativeQueryPages {
+impl NativePages {
     /// The next page as JSON (parsed by the wrapper, like every result), or `null` after the
-    /// last one.
+    /// last one. Runs on the core's runtime: the event loop never waits for QFPay.
     #[napi]
     pub async fn next_page(&self) -> napi::Result<Option<String>> {
         let mut pages = self.pages.lock().await;

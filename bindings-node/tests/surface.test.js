@@ -9,7 +9,9 @@ const path = require('node:path')
 const ts = require('typescript')
 const { qfpay, rejection } = require('./helpers.js')
 
-const SURFACE = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', 'tests', 'surface.json'), 'utf8'))
+// QFPAY_SURFACE_JSON: another copy of the surface (one just generated, before it is committed).
+const SURFACE_JSON = process.env.QFPAY_SURFACE_JSON || path.resolve(__dirname, '..', '..', 'tests', 'surface.json')
+const SURFACE = JSON.parse(fs.readFileSync(SURFACE_JSON, 'utf8'))
 const NODE = (SURFACE.binding_names && SURFACE.binding_names.node) || {}
 const DURATIONS = new Set(['timeout', 'connect_timeout', 'reconcile_timeout', 'retry_base_delay', 'retry_max_delay', 'interval', 'max_interval', 'slow_response'])
 const JS_FIELD = { txamt: 'amount', txcurrcd: 'currency' }
@@ -133,11 +135,20 @@ describe('surface.json', () => {
       assert.ok(D.members('Client').has(js), `Client.${js} in the .d.ts`)
       const requestType = {
         create_payment: 'PaymentRequest', wechat_qr: 'WechatQrRequest', query: 'QueryRequest', query_pages: 'QueryRequest', refund: 'RefundRequest', close: 'CancelRequest', reverse: 'CancelRequest', wait_for_payment: 'WaitOptions',
-        checkout_url: 'CheckoutRequest', wechat_oauth_url: 'WechatOauthUrlRequest', get_wechat_openid: 'WechatOpenidRequest', cashier_url: 'CashierRequest'
+        checkout_url: 'CheckoutRequest', wechat_oauth_url: 'WechatOauthUrlRequest', get_wechat_openid: 'WechatOpenidRequest', cashier_url: 'CashierRequest',
+        transactions: 'TransactionsRequest', reconcile: 'ReconcileRequest', settlements: 'SettlementsRequest'
       }[name]
-      // An operation that sends nothing is synchronous: its declaration returns no Promise.
+      // An operation that sends nothing is synchronous: its declaration returns no Promise; one
+      // returning a stream (`list<...>`) returns an async iterator: of pages (`list<QueryPage>`)
+      // or of the items (`list<Transaction>`: `Transactions`).
       const decl = new RegExp(`^  ${js}\\(.*\\): (.*)$`, 'm').exec(DTS_TEXT)
-      if (name !== 'query_pages') assert.equal(/^Promise</.test(decl[1]), spec.io, `${js} returns ${decl[1]}`)
+      const stream = /^list<(.*)>$/.exec(spec.returns)
+      if (stream) {
+        assert.equal(decl[1], stream[1] === 'QueryPage' ? 'QueryPages' : `${stream[1]}s`, `${js} returns ${decl[1]}`)
+        assert.ok(D.exports.has(decl[1]), `${decl[1]} in the .d.ts`)
+      } else {
+        assert.equal(/^Promise</.test(decl[1]), spec.io, `${js} returns ${decl[1]}`)
+      }
       if (!requestType) continue
       for (const field of [...spec.args, ...spec.options]) {
         if (name === 'wait_for_payment' && field === 'out_trade_no') continue
@@ -161,8 +172,12 @@ describe('surface.json', () => {
           checkout_url: () => client.checkoutUrl({ amount: 1, currency: 'HKD', returnUrl: 'https://a/r', failedUrl: 'https://a/f', notifyUrl: 'https://a/n', ...bad }),
           wechat_oauth_url: () => client.wechatOauthUrl({ redirectUri: 'https://a/r', ...bad }),
           get_wechat_openid: () => client.getWechatOpenid({ code: 'c', ...bad }),
-          cashier_url: () => client.cashierUrl({ amount: 1, currency: 'HKD', payParams: {}, mchntnm: 'M', redirectUrl: 'https://a/r', ...bad })
+          cashier_url: () => client.cashierUrl({ amount: 1, currency: 'HKD', payParams: {}, mchntnm: 'M', redirectUrl: 'https://a/r', ...bad }),
+          transactions: () => client.transactions({ startTime: '2024-01-01 00:00:00', endTime: '2024-01-31 23:59:59', ...bad }),
+          reconcile: () => client.reconcile({ ledger: 'out_trade_no,amount,currency\n', startTime: '2024-01-01 00:00:00', endTime: '2024-01-31 23:59:59', ...bad }),
+          settlements: () => client.settlements({ dateStart: '20240101', dateEnd: '20240102', ...bad })
         }[name]
+        assert.equal(typeof p, 'function', `a call of ${name} with a wrong ${js}`)
         const e = await rejection(Promise.resolve().then(p))
         assert.doesNotMatch(e.message, /is not an option/, `${name}.${js}`)
       }
@@ -191,11 +206,20 @@ describe('surface.json', () => {
     const jsapi = await client.createPayment({ amount: 300, currency: 'HKD', payType: '800207', subOpenid: 'oOPENID' })
     const app = await client.createPayment({ amount: 300, currency: 'HKD', payType: '800210' })
     const alipay = await client.createPayment({ amount: 300, currency: 'HKD', payType: '801110', sellerId: '2088000000000000', goodsName: 'Tea', returnUrl: 'https://a/r' })
+    // Reconciliation's results: a report with a discrepancy and a net total, a trade bill and
+    // the legacy settlements, from today's payments.
+    const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10)
+    const report = await client.reconcile({ ledger: [{ outTradeNo: 'ONLY-IN-LEDGER', amount: 1, currency: 'HKD' }], startTime: `${today} 00:00:00`, endTime: `${today} 23:59:59`, minInterval: 0 })
+    const bill = await client.downloadTradeBill(today)
+    const settlements = await client.settlements({ dateStart: today.replaceAll('-', ''), dateEnd: today.replaceAll('-', '') })
     const results = {
       Payment: p, Transaction: t, QueryPage: page, Refund: r, Cancellation: c, Notification: n, CheckoutLink: checkoutLink,
-      WechatPayParams: jsapi.wechatPayParams, WechatAppParams: app.wechatAppParams, AlipayPayParams: alipay.alipayPayParams
+      WechatPayParams: jsapi.wechatPayParams, WechatAppParams: app.wechatAppParams, AlipayPayParams: alipay.alipayPayParams,
+      ReconcileReport: report, Discrepancy: report.discrepancies[0], NetTotal: report.net[0],
+      TradeBill: bill, TradeBillEntry: bill.entries[0], Settlements: settlements, Settlement: settlements.data[0]
     }
     for (const [type, fields] of Object.entries(SURFACE.results)) {
+      assert.ok(results[type], `a real ${type}`)
       const declaredFields = D.members(type)
       for (const f of fields) {
         const js = member(f)

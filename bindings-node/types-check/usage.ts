@@ -6,7 +6,9 @@ import {
   generateOutTradeNo, DuplicateOrderError, ConfigError,
   type Payment, type Transaction, type Notification, type QueryPage, type ErrorCode,
   type QfPayEvent, type EventKind, type TransactionState, type Currency, type SandboxOrder,
-  type CheckoutLink, type WechatPayParams, type WechatAppParams, type AlipayPayParams, SignatureError
+  type CheckoutLink, type WechatPayParams, type WechatAppParams, type AlipayPayParams, SignatureError,
+  RefundRejectedError, type ReconcileReport, type Discrepancy, type DiscrepancyKind, type LedgerEntry,
+  type TradeBill, type Settlement, type Transactions
 } from 'qfpay'
 import { createServer } from 'node:http'
 
@@ -129,6 +131,30 @@ async function main (): Promise<void> {
   sandbox.advanceClock(60)
   const ack: string = NOTIFICATION_ACK + SANDBOX_APP_CODE + SANDBOX_CLIENT_KEY
   void ack
+
+  // Reconciliation: the item iterator, the report, the trade bill's Buffer, settlements, 1269.
+  const period: Transactions = client.transactions({ startTime: '2026-01-01 00:00:00', endTime: '2026-03-31 23:59:59', minInterval: 0, payType: ['800201'] })
+  for await (const t of period) console.log(t.syssn, t.origssn, t.otherPayments.length)
+  const ledger: LedgerEntry[] = [{ outTradeNo: 'ORDER-1', amount: 300, currency: 'HKD', state: 'refunded', refunded: 300 }]
+  const report: ReconcileReport = await client.reconcile({ ledger, startTime: '2026-03-01 00:00:00', endTime: '2026-03-31 23:59:59', pendingAfter: 60_000 })
+  const fromCsv: ReconcileReport = await client.reconcile({ ledger: 'out_trade_no,amount,currency\nORDER-1,300,HKD\n', startTime: '2026-03-01 00:00:00', endTime: '2026-03-31 23:59:59' })
+  const first: Discrepancy | undefined = report.discrepancies[0]
+  const k: DiscrepancyKind | undefined = first?.kind
+  const amounts: [number | undefined, number | undefined] = [first?.ledgerAmount, first?.qfpayAmount]
+  console.log(k, amounts, report.clean, report.csv, report.netCsv, fromCsv.json, report.net[0]?.net)
+  const bill: TradeBill = await client.downloadTradeBill('2026-03-31')
+  const zip: Buffer = bill.content
+  console.log(zip.length, bill.entries.map((e) => e.compressedSize))
+  const settled: Settlement[] = (await client.settlements({ dateStart: '20260301', dateEnd: '20260331', paymethod: 'wechat' })).data
+  console.log(settled.map((s) => s.settlementAmt))
+  try {
+    await client.refund({ syssn: payment.syssn, amount: 100, currency: 'HKD' })
+  } catch (e) {
+    if (e instanceof RefundRejectedError) {
+      const available: number | undefined = e.available
+      void available
+    }
+  }
 
   const signature: string = sign({ txamt: '300', txcurrcd: 'HKD' }, sandbox.clientKey, 'sha256')
   void signature

@@ -4,12 +4,19 @@
 //!   module's functions and constants and the error classes' types. The hand-written
 //!   `lib/index.d.ts` re-exports it (and declares the rest of the client, logging and the
 //!   sandbox); it imports the few hand-written types it names (`Logger`, `LogLevel`,
-//!   `PayType`, `QueryPages`, `RawBody`, `SandboxMerchant`) back.
+//!   `PayType`, `RawBody`, `SandboxMerchant`, the streams' iterators `QueryPages` and
+//!   `Transactions`) back.
 //! - `bindings-node/lib/error-classes.js`: the error classes themselves and `ERROR_CLASSES`.
 //! - `bindings-node/lib/operations.js`: the client's operations (method name, whether it moves
 //!   money, whether its argument is an order number, whether it talks to QFPay: one that does
-//!   not is a plain synchronous method), which `lib/index.js` turns into methods;
+//!   not is a plain synchronous method; whether it returns a stream, iterated by page or by
+//!   item; and where its result holds bytes), which `lib/index.js` turns into methods;
 //!   `surface.d.ts` declares them (`ClientOperations`, merged into the `Client` class).
+//!
+//! No operation is known here by name but for documentation (`THROWS`) and the request
+//! interfaces' names (`REQUESTS`): what a method returns follows from its return type
+//! (`list<QueryPage>` → the page iterator `QueryPages`, another `list<T>` → an item iterator
+//! named `Ts`, declared by hand in `lib/index.d.ts`).
 
 use std::fmt::Write;
 
@@ -40,6 +47,9 @@ const REQUESTS: &[(&str, &str)] = &[
     ("wechat_oauth_url", "WechatOauthUrlRequest"),
     ("get_wechat_openid", "WechatOpenidRequest"),
     ("cashier_url", "CashierRequest"),
+    ("transactions", "TransactionsRequest"),
+    ("reconcile", "ReconcileRequest"),
+    ("settlements", "SettlementsRequest"),
 ];
 
 /// Node's own options beside the core's (`name`, type, doc), per options interface.
@@ -77,10 +87,69 @@ pub fn files() -> Vec<File> {
     ]
 }
 
-/// The operations that are one Promise-returning method each (`queryPages` is an iterator,
-/// written by hand).
+/// How an operation returning a stream (`list<...>`) is iterated, by its return type: a
+/// `list<QueryPage>` page by page (`'pages'`, the `QueryPages` iterator), any other `list<T>`
+/// item by item across pages (`'items'`, an iterator named `Ts`); `None` for one result.
+fn iteration(op: &qfpay::surface::Operation) -> Option<(&'static str, String)> {
+    let item = op.returns.strip_prefix("list<")?.strip_suffix('>')?;
+    Some(match item {
+        "QueryPage" => ("pages", "QueryPages".to_owned()),
+        other => ("items", format!("{other}s")),
+    })
+}
+
+/// The paths of the `bytes` fields within a value of surface type `ty` (`content`,
+/// `entries.*.data`: `*` each item of a list), in Node's names: `lib/index.js` turns the base64
+/// text the JSON form carries there into `Buffer`s.
+fn bytes_paths(ty: &str, depth: usize) -> Vec<String> {
+    let ty = ty.strip_suffix('?').unwrap_or(ty);
+    if ty == "bytes" {
+        return vec![String::new()];
+    }
+    if depth > 4 {
+        return Vec::new();
+    }
+    if let Some(item) = ty.strip_prefix("list<").and_then(|t| t.strip_suffix('>')) {
+        let inner = bytes_paths(item, depth + 1);
+        return inner.into_iter().map(|p| join("*", &p)).collect();
+    }
+    let Some((_, _, fields)) = RESULTS.iter().find(|(n, ..)| *n == ty) else {
+        return Vec::new();
+    };
+    fields
+        .iter()
+        .flat_map(|f| {
+            let name = L.member(f.name);
+            bytes_paths(f.ty, depth + 1)
+                .into_iter()
+                .map(move |p| join(&name, &p))
+        })
+        .collect()
+}
+
+fn join(head: &str, rest: &str) -> String {
+    if rest.is_empty() {
+        head.to_owned()
+    } else {
+        format!("{head}.{rest}")
+    }
+}
+
+/// The paths of the `bytes` fields in what operation `op` resolves to or yields (an item
+/// iterator yields the items of its pages).
+fn result_bytes(op: &qfpay::surface::Operation) -> Vec<String> {
+    match iteration(op) {
+        Some((_, _)) => {
+            let item = op.returns.trim_start_matches("list<").trim_end_matches('>');
+            bytes_paths(item, 0)
+        }
+        None => bytes_paths(op.returns, 0),
+    }
+}
+
+/// Every operation: one method each.
 fn methods() -> impl Iterator<Item = &'static qfpay::surface::Operation> {
-    OPERATIONS.iter().filter(|o| o.name != "query_pages")
+    OPERATIONS.iter()
 }
 
 /// Whether operation `op`'s one argument is an order number (else a request object).
@@ -93,18 +162,24 @@ fn operations() -> String {
     let mut out = crate::banner("//");
     out.push_str(
         "// The client's operations, from the core's table: each method's name, whether it moves\n\
-         // money, whether its argument is an order number (else a request object), and whether it\n\
-         // talks to QFPay (`io`; one that does not is a synchronous method without options).\n\
+         // money, whether its argument is an order number (else a request object), whether it\n\
+         // talks to QFPay (`io`; one that does not is a synchronous method without options),\n\
+         // how a stream is iterated (`iterate`: 'pages' or 'items', from its return type; null\n\
+         // for one result) and where its result holds bytes (`bytes`: paths of base64 text that\n\
+         // become Buffers; `*` each item of a list).\n\
          'use strict'\n\nmodule.exports = Object.freeze([\n",
     );
     let rows: Vec<String> = methods()
         .map(|op| {
+            let iterate = iteration(op).map_or("null".to_owned(), |(how, _)| format!("'{how}'"));
+            let bytes: Vec<String> = result_bytes(op).iter().map(|p| format!("'{p}'")).collect();
             format!(
-                "  {{ method: '{}', movesMoney: {}, orderNumber: {}, io: {} }}",
+                "  {{ method: '{}', movesMoney: {}, orderNumber: {}, io: {}, iterate: {iterate}, bytes: [{}] }}",
                 L.member(op.name),
                 op.moves_money,
                 order_number(op),
-                op.io
+                op.io,
+                bytes.join(", ")
             )
         })
         .collect();
@@ -156,7 +231,7 @@ const THROWS: &[(&str, &[&str])] = &[
         "refund",
         &[
             "{ValidationError} a field broke a rule; nothing was sent.",
-            "{RefundRejectedError} and other {@link ApiError}s; `.outTradeNo` names the refund.",
+            "{RefundRejectedError} and other {@link ApiError}s; `.outTradeNo` names the refund; on `1269` (the day's unsettled amount is short) `.available` is what can still be refunded today, in minor units.",
             "{StatusUnknownError} the outcome is unknown: query `.outTradeNo`.",
             "{DOMException} `AbortError` on abort.",
         ],
@@ -211,6 +286,35 @@ const THROWS: &[(&str, &[&str])] = &[
         "cashier_url",
         &["{ValidationError} a field broke a rule, or `payParams` lacks WeChat's fields."],
     ),
+    (
+        "transactions",
+        &[
+            "{ValidationError} at once, for a bad period or filter (nothing is sent).",
+            "{ApiError | NetworkError | RequestTimeoutError | RateLimitedError} from the iteration, when a page cannot be fetched (a `429` is waited out first, up to ten times a page); {@link DOMException} `AbortError` on abort.",
+        ],
+    ),
+    (
+        "reconcile",
+        &[
+            "{ValidationError} a bad ledger (`.field` `ledger`; the rule names the entry, from 1, or the CSV line) or period; nothing was sent.",
+            "{ApiError | NetworkError | RequestTimeoutError | RateLimitedError} a page could not be fetched; {@link DOMException} `AbortError` on abort.",
+        ],
+    ),
+    (
+        "download_trade_bill",
+        &[
+            "{ConfigError} on QFPay's test hosts (`live_test`, `card_sandbox`): the statement is production-only; nothing is sent.",
+            "{ValidationError} `tradeDate` is not `YYYY-MM-DD`.",
+            "{ApiError | NetworkError | RequestTimeoutError} QFPay refused or the download failed; {@link DOMException} `AbortError` on abort.",
+        ],
+    ),
+    (
+        "settlements",
+        &[
+            "{ValidationError} `dateStart` / `dateEnd` are not `YYYYMMDD`, or `paymethod` is not `alipay` or `wechat`.",
+            "{ApiError | NetworkError | RequestTimeoutError} the query failed; {@link DOMException} `AbortError` on abort.",
+        ],
+    ),
 ];
 
 /// `ClientOperations`: each operation's method, from the core's table.
@@ -250,11 +354,11 @@ fn client_operations(out: &mut String) {
             .map(|o| o.name)
             .eq(WAIT_OPTIONS.iter().map(|o| o.name));
         let options = if wait { "WaitOptions" } else { "CallOptions" };
-        // `queryPages` is an async iterator (`QueryPages`, declared in lib/index.d.ts); an
-        // operation that does not talk to QFPay returns at once.
+        // A stream is an async iterator (declared in lib/index.d.ts); an operation that does
+        // not talk to QFPay returns at once.
         let result = |t: &str| field_type("", t).0;
-        let returns = match (op.name, op.returns.strip_suffix('?')) {
-            ("query_pages", _) => "QueryPages".to_owned(),
+        let returns = match (iteration(op), op.returns.strip_suffix('?')) {
+            (Some((_, iterator)), _) => iterator,
             _ if !op.io => result(op.returns),
             (_, Some(t)) => format!("Promise<{} | null>", result(t)),
             (_, None) => format!("Promise<{}>", result(op.returns)),
@@ -472,10 +576,16 @@ fn default(opt: &Opt) -> Option<String> {
             format!("`{d}`")
         });
     }
-    let secs: f64 = d.strip_suffix(" s")?.parse().ok()?;
+    let (number, scale) = match d.rsplit_once(' ')? {
+        (n, "ms") => (n, 1.0),
+        (n, "s") => (n, 1000.0),
+        (n, "min") => (n, 60_000.0),
+        _ => return None,
+    };
+    let ms: f64 = number.parse::<f64>().ok()? * scale;
     // Defaults are whole milliseconds.
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let ms = (secs * 1000.0).round() as u64;
+    let ms = ms.round() as u64;
     let digits = ms.to_string();
     let mut grouped = String::new();
     for (i, c) in digits.chars().enumerate() {
@@ -504,6 +614,7 @@ fn input_type(opt: &Opt) -> &'static str {
         (_, Kind::Map) => "Record<string, unknown>",
         (_, Kind::Flag) => "boolean",
         (_, Kind::Amount | Kind::Count | Kind::Offset | Kind::Duration | Kind::Number) => "number",
+        (_, Kind::Ledger) => "string | LedgerEntry[]",
     }
 }
 
@@ -520,7 +631,9 @@ fn option(out: &mut String, opt: &Opt, required: bool, request: bool) {
         (false, None) => {}
     }
     doc(out, "  ", &text);
-    let name = if request {
+    // As the core reads it (`apply::Fields`): a request's QFPay field by its member name, any
+    // other option by its option name (a duration's with the unit suffix where Node has one).
+    let name = if request && opt.field.is_some() {
         L.member(opt.name)
     } else {
         L.option(opt.name)
@@ -531,6 +644,54 @@ fn option(out: &mut String, opt: &Opt, required: bool, request: bool) {
         "?"
     };
     let _ = writeln!(out, "  {name}{q}: {}", input_type(opt));
+}
+
+/// `LedgerEntry`: one order of the merchant's ledger given as an object (`reconcile`'s
+/// `ledger`; the core reads these members, `qfpay::surface::apply::Fields::ledger`).
+fn ledger_entry(out: &mut String) {
+    doc(
+        out,
+        "",
+        "One order of the merchant's ledger (`reconcile`'s `ledger` as an array of objects; CSV text has the same columns: `out_trade_no,amount,currency[,state][,refunded]`).",
+    );
+    let states = ENUMS
+        .iter()
+        .find(|(n, _)| *n == "ledger_state")
+        .map_or("string".to_owned(), |(n, _)| pascal(n));
+    let members = [
+        (
+            "out_trade_no",
+            "string",
+            false,
+            "The merchant's order number.",
+        ),
+        (
+            "amount",
+            "number",
+            false,
+            "The amount in minor units (300 is HK$3.00).",
+        ),
+        ("currency", "Currency", false, "The currency."),
+        (
+            "state",
+            states.as_str(),
+            true,
+            "What the ledger expects: `paid` (default), `refunded` or `unpaid`.",
+        ),
+        (
+            "refunded",
+            "number",
+            true,
+            "How much was refunded, in minor units.",
+        ),
+    ];
+    out.push_str("export interface LedgerEntry {\n");
+    for (name, ty, optional, what) in members {
+        doc(out, "  ", what);
+        let q = if optional { "?" } else { "" };
+        let _ = writeln!(out, "  {}{q}: {ty}", L.member(name));
+    }
+    out.push_str("}\n\n");
 }
 
 fn options(out: &mut String, name: &str, what: &str, table: &[Opt], extras: &[(&str, &str, &str)]) {
@@ -551,7 +712,26 @@ fn text() -> String {
     out.push_str(
         "// The `qfpay` package's results, options, requests and errors, from the core's surface;\n\
          // re-exported by the hand-written lib/index.d.ts.\n\n\
-         import type { Logger, LogLevel, PayType, QueryPages, RawBody, SandboxMerchant } from './index'\n\n",
+         ",
+    );
+    // The hand-written types this file names, the streams' iterators among them.
+    let mut imports = vec![
+        "Logger",
+        "LogLevel",
+        "PayType",
+        "RawBody",
+        "SandboxMerchant",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect::<Vec<_>>();
+    imports.extend(OPERATIONS.iter().filter_map(|o| iteration(o).map(|i| i.1)));
+    imports.sort();
+    imports.dedup();
+    let _ = writeln!(
+        out,
+        "import type {{ {} }} from './index'\n",
+        imports.join(", ")
     );
 
     // Enumerations.
@@ -615,6 +795,7 @@ fn text() -> String {
         SANDBOX_START_OPTIONS,
         &[],
     );
+    ledger_entry(&mut out);
     for (op_name, interface) in REQUESTS {
         let Some(op) = OPERATIONS.iter().find(|o| o.name == *op_name) else {
             continue;
