@@ -6,6 +6,13 @@
 //
 //   php -d extension=libqfpay_php.so php_clients.php pay sdk|curl SECONDS WARMUP
 //   php ... php_clients.php micro | startup | rss sdk|curl
+//   php ... php_clients.php transactions sdk|hand   (BENCH_FROM, BENCH_TO: the period)
+//
+// `transactions` walks every record of BENCH_FROM..BENCH_TO (YYYY-MM-DD hh:mm:ss; a bare day
+// is taken whole): `sdk` with $client->transactions(..., ['minInterval' => 0]), `hand` as a
+// merchant writes it in PHP (calendar months, pages of 100 through /trade/v1/query, the seed's
+// md5 signing, curl keep-alive, json_decode), both streaming. One JSON line: records, requests,
+// seconds, rss_before_kb (VmRSS before the walk), rss_peak_kb (VmHWM after it), txamt_sum.
 
 declare(strict_types=1);
 
@@ -92,14 +99,111 @@ function ns_per_call(int $n, Closure $f): float
     return $best;
 }
 
-function rss_kb(): int
+function rss_kb(string $field = 'VmRSS'): int
 {
     foreach (file('/proc/self/status') as $line) {
-        if (str_starts_with($line, 'VmRSS:')) {
+        if (str_starts_with($line, "$field:")) {
             return (int) preg_replace('/[^0-9]/', '', $line);
         }
     }
     return 0;
+}
+
+/** The sandbox's count of API requests received (its control API; not part of a walk). */
+function sandbox_request_count(): int
+{
+    global $BASE_URL;
+    $answer = json_decode((string) file_get_contents($BASE_URL . '/sandbox/requests'), true);
+    return (int) ($answer['request_count'] ?? -1);
+}
+
+/** BENCH_FROM and BENCH_TO as the period's first and last second. */
+function bench_period(): array
+{
+    $from = (string) getenv('BENCH_FROM');
+    $to = (string) getenv('BENCH_TO');
+    if (strlen($from) === 10) {
+        $from .= ' 00:00:00';
+    }
+    if (strlen($to) === 10) {
+        $to .= ' 23:59:59';
+    }
+    return [$from, $to];
+}
+
+/** The SDK's walk: [records, txamt sum]. */
+function transactions_sdk(string $from, string $to): array
+{
+    $client = \QfPay\Client::fromEnv();
+    $records = 0;
+    $sum = 0;
+    foreach ($client->transactions($from, $to, ['minInterval' => 0]) as $t) {
+        $records++;
+        $sum += $t->txamt;
+    }
+    return [$records, $sum, null];
+}
+
+/**
+ * The hand-written walk: each calendar month of the period, pages of 100 until a short one,
+ * signed as the seed signs, one curl handle kept alive; a 429 waits Retry-After. Only the page
+ * being read is in memory. [records, txamt sum, requests].
+ */
+function transactions_hand(string $from, string $to): array
+{
+    global $BASE_URL, $APP_CODE, $CLIENT_KEY;
+    $ch = curl_init($BASE_URL . '/trade/v1/query');
+    curl_setopt($ch, CURLOPT_RETURNTRANSFER, 1);
+    curl_setopt($ch, CURLOPT_POST, 1);
+    $retryAfter = 0;
+    curl_setopt($ch, CURLOPT_HEADERFUNCTION, function ($ch, string $h) use (&$retryAfter): int {
+        if (stripos($h, 'retry-after:') === 0) {
+            $retryAfter = (int) trim(substr($h, 12));
+        }
+        return strlen($h);
+    });
+    $records = 0;
+    $sum = 0;
+    $requests = 0;
+    $end = new DateTimeImmutable($to);
+    $start = new DateTimeImmutable($from);
+    while ($start <= $end) {
+        $next = $start->modify('first day of next month')->setTime(0, 0, 0);
+        $windowEnd = min($next->modify('-1 second'), $end);
+        for ($page = 1; ; $page++) {
+            $fields = [
+                'start_time' => $start->format('Y-m-d H:i:s'),
+                'end_time' => $windowEnd->format('Y-m-d H:i:s'),
+                'page' => (string) $page,
+                'page_size' => '100',
+            ];
+            curl_setopt($ch, CURLOPT_HTTPHEADER, ['X-QF-APPCODE: ' . $APP_CODE, 'X-QF-SIGN: ' . hand_sign($fields, $CLIENT_KEY)]);
+            curl_setopt($ch, CURLOPT_POSTFIELDS, http_build_query($fields));
+            $requests++;
+            $body = curl_exec($ch);
+            $status = curl_getinfo($ch, CURLINFO_RESPONSE_CODE);
+            if ($status === 429) {
+                sleep(max(1, $retryAfter));
+                $page--;
+                continue;
+            }
+            $answer = is_string($body) ? json_decode($body, true) : null;
+            if ($status !== 200 || !is_array($answer) || ($answer['respcd'] ?? '') !== '0000') {
+                fwrite(STDERR, "query failed: HTTP $status " . substr((string) $body, 0, 200) . "\n");
+                exit(1);
+            }
+            $data = $answer['data'] ?? [];
+            foreach ($data as $t) {
+                $records++;
+                $sum += (int) $t['txamt'];
+            }
+            if (count($data) < 100) {
+                break;
+            }
+        }
+        $start = $next;
+    }
+    return [$records, $sum, $requests];
 }
 
 $mode = $argv[1] ?? '';
@@ -145,8 +249,29 @@ switch ($mode) {
         }
         $out = ['rss_kb' => rss_kb(), 'errors' => $failed];
         break;
+    case 'transactions':
+        $walk = ['sdk' => 'transactions_sdk', 'hand' => 'transactions_hand'][$argv[2] ?? ''] ?? null;
+        if ($walk === null) {
+            fwrite(STDERR, "usage: php_clients.php transactions sdk|hand\n");
+            exit(2);
+        }
+        [$from, $to] = bench_period();
+        $sentBefore = sandbox_request_count();
+        $rssBefore = rss_kb();
+        $t = hrtime(true);
+        [$records, $sum, $requests] = $walk($from, $to);
+        $secs = (hrtime(true) - $t) / 1e9;
+        $out = [
+            'records' => $records,
+            'requests' => $requests ?? sandbox_request_count() - $sentBefore,
+            'seconds' => $secs,
+            'rss_before_kb' => $rssBefore,
+            'rss_peak_kb' => rss_kb('VmHWM'),
+            'txamt_sum' => $sum,
+        ];
+        break;
     default:
-        fwrite(STDERR, "usage: php_clients.php pay sdk|curl SECONDS WARMUP | micro | startup | rss sdk|curl\n");
+        fwrite(STDERR, "usage: php_clients.php pay sdk|curl SECONDS WARMUP | micro | startup | rss sdk|curl | transactions sdk|hand\n");
         exit(2);
 }
 echo json_encode($out), "\n";

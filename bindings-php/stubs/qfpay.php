@@ -95,6 +95,16 @@ final class Sandbox
     public function injectFault(array $fault): void {}
     /** The request log, oldest first. @return list<array<string, mixed>> */
     public function requests(): array {}
+    /**
+     * Writes paid history into the first merchant's book, as POST /sandbox/seed does:
+     * ['orders' => 500, 'from' => '2026-01-01', 'to' => '2026-03-31', 'refunds' => 0.1, 'duplicates' => 2, 'seed' => 42]
+     * (orders paid at times spread over the days, out_trade_no SEED<seed>-<n>; 'duplicates'
+     * orders paid more than once under one out_trade_no). Returns the summary: records, totals
+     * per currency, out_trade_no_prefix, duplicate_out_trade_nos, ...
+     * @param array{orders: int, from?: string, to?: string, refunds?: int|float, duplicates?: int, seed?: int} $request
+     * @throws ValidationException a bad request, or that seed already written
+     */
+    public function seed(array $request): array {}
     /** API requests received since start or reset. */
     public function requestCount(): int {}
     /** Notification deliveries and their attempts. @return list<array<string, mixed>> */

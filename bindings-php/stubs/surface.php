@@ -176,7 +176,7 @@ final class Client
      *   - timeoutMs (int): This call's deadline instead of the client's; greater than zero.
      *   - maxRetries (int): This call's retries instead of the client's.
      * @param array{syssn?: string|list<string>, outTradeNo?: string|list<string>, payType?: string|list<string>, respcd?: string, startTime?: string, endTime?: string, page?: int, pageSize?: int, mchid?: string, timeoutMs?: int, maxRetries?: int} $options
-     * @throws ValidationException a value was refused (pages are fetched, and their errors thrown, as the iteration advances)
+     * @throws ValidationException a value was refused; nothing was sent (pages are fetched, and their errors thrown, as the iteration advances)
      */
     public function queryPages(array $options = []): QueryPages {}
 
@@ -340,6 +340,68 @@ final class Client
      * @throws QfPayException QFPay refused it, or the call failed
      */
     public function cashierUrl(int $amount, string $currency, array|string $payParams, string $mchntnm, string $redirectUrl, array $options = []): string {}
+
+    /**
+     * Every transaction of a period of any length, fetched as you iterate: split into calendar months, pages of 100, paced under QFPay's rate limit; refunds name their payment (origssn).
+     * Options:
+     *   - payType (string|list<string>): Only these pay type codes (one, or a list).
+     *   - respcd (string): Only transactions with this status code.
+     *   - mchid (string): Sub-merchant id (agents).
+     *   - minInterval (int, default 150 ms): Requests at least this far apart (QFPay allows 400 a minute); a 429 is waited out.
+     *   - timeoutMs (int): This call's deadline instead of the client's; greater than zero.
+     *   - maxRetries (int): This call's retries instead of the client's.
+     * @param string $startTime The period's start (YYYY-MM-DD hh:mm:ss, QFPay's time); any length: split into calendar months.
+     * @param string $endTime The period's end (inclusive).
+     * @param array{payType?: string|list<string>, respcd?: string, mchid?: string, minInterval?: int, timeoutMs?: int, maxRetries?: int} $options
+     * @throws ValidationException a value was refused; nothing was sent (pages are fetched, and their errors thrown, as the iteration advances)
+     */
+    public function transactions(string $startTime, string $endTime, array $options = []): Transactions {}
+
+    /**
+     * Compares the merchant's ledger with every QFPay transaction of the period: missing on either side, amount or currency mismatches, several payments for one order, pending too long, unknown refunds, net per currency and day.
+     * Options:
+     *   - payType (string|list<string>): Only these pay type codes (one, or a list).
+     *   - respcd (string): Only transactions with this status code.
+     *   - mchid (string): Sub-merchant id (agents).
+     *   - minInterval (int, default 150 ms): Requests at least this far apart (QFPay allows 400 a minute); a 429 is waited out.
+     *   - pendingAfter (int, default 30 min): A payment pending longer than this is reported (pending_too_long).
+     *   - timeoutMs (int): This call's deadline instead of the client's; greater than zero.
+     *   - maxRetries (int): This call's retries instead of the client's.
+     * @param string|list<array{outTradeNo: string, amount: int, currency: string, state?: 'paid'|'refunded'|'unpaid', refunded?: int}> $ledger The merchant's orders of the period: CSV text (out_trade_no,amount,currency[,state][,refunded]) or a list of entries.
+     * @param string $startTime The period's start (YYYY-MM-DD hh:mm:ss, QFPay's time); any length: split into calendar months.
+     * @param string $endTime The period's end (inclusive).
+     * @param array{payType?: string|list<string>, respcd?: string, mchid?: string, minInterval?: int, pendingAfter?: int, timeoutMs?: int, maxRetries?: int} $options
+     * @throws ValidationException a value was refused; nothing was sent
+     * @throws QfPayException QFPay refused it, or the call failed
+     */
+    public function reconcile(array|string $ledger, string $startTime, string $endTime, array $options = []): ReconcileReport {}
+
+    /**
+     * The day's trade bill exactly as QFPay sends it (a zip and its entries; production only, format undocumented).
+     * Options:
+     *   - timeoutMs (int): This call's deadline instead of the client's; greater than zero.
+     *   - maxRetries (int): This call's retries instead of the client's.
+     * @param string $tradeDate The day (YYYY-MM-DD).
+     * @param array{timeoutMs?: int, maxRetries?: int} $options
+     * @throws ValidationException a value was refused; nothing was sent
+     * @throws QfPayException QFPay refused it, or the call failed
+     */
+    public function downloadTradeBill(string $tradeDate, array $options = []): TradeBill {}
+
+    /**
+     * The legacy settlement query (/settlement/v1/query): settled totals per day and channel.
+     * Options:
+     *   - paymethod (string): alipay or wechat (sent as 2 or 3); every channel when absent.
+     *   - mchid (string): Sub-merchant id (agents).
+     *   - timeoutMs (int): This call's deadline instead of the client's; greater than zero.
+     *   - maxRetries (int): This call's retries instead of the client's.
+     * @param string $dateStart The first day (YYYYMMDD).
+     * @param string $dateEnd The last day (YYYYMMDD).
+     * @param array{paymethod?: string, mchid?: string, timeoutMs?: int, maxRetries?: int} $options
+     * @throws ValidationException a value was refused; nothing was sent
+     * @throws QfPayException QFPay refused it, or the call failed
+     */
+    public function settlements(string $dateStart, string $dateEnd, array $options = []): Settlements {}
 }
 
 /** The pages of a query; iterating again starts again from the first page. @implements \Iterator<int, QueryPage> */
@@ -367,6 +429,24 @@ final class QueryItems implements \Iterator
     /** Its position across pages, from 0. */
     public function key(): int {}
     /** Moves on, fetching the next page when needed. @throws QfPayException */
+    public function next(): void {}
+    /** Starts again from the first page. @throws QfPayException */
+    public function rewind(): void {}
+    /** Whether there is a current Transaction. */
+    public function valid(): bool {}
+}
+
+/**
+ * Every Transaction of a period, fetched a page at a time as the iteration advances (one page
+ * in memory); iterating again starts again from the first page. @implements \Iterator<int, Transaction>
+ */
+final class Transactions implements \Iterator
+{
+    /** The current Transaction. */
+    public function current(): ?Transaction {}
+    /** Its position in the walk, from 0. */
+    public function key(): int {}
+    /** Moves on, fetching the next page when needed (waiting out QFPay's rate limit). @throws QfPayException */
     public function next(): void {}
     /** Starts again from the first page. @throws QfPayException */
     public function rewind(): void {}
@@ -460,6 +540,8 @@ final class Transaction
     public readonly bool $isPaid;
     /** Whether this record is a refund. */
     public readonly bool $isRefund;
+    /** The syssns of the other records of the same kind under this out_trade_no when it was picked from several (find_payment, wait_for_payment, duplicate_order's existing): a customer who paid twice. Empty otherwise. @var list<string> */
+    public readonly array $otherPayments;
     /** Every field QFPay sent. @var array<string, mixed> */
     public readonly array $raw;
 }
@@ -473,7 +555,7 @@ final class QueryPage
     public readonly int $pageSize;
     /** The transactions on this page. @var list<Transaction> */
     public readonly array $data;
-    /** Every field QFPay sent. @var array<string, mixed> */
+    /** Every field of the envelope QFPay sent but data (its records are data, each with its own raw). @var array<string, mixed> */
     public readonly array $raw;
 }
 
@@ -667,6 +749,137 @@ final class AlipayPayParams
     public readonly array $raw;
 }
 
+/** A diff of QFPay's transactions of a period against the merchant's ledger. */
+final class ReconcileReport
+{
+    /** The period's start (YYYY-MM-DD hh:mm:ss). */
+    public readonly string $startTime;
+    /** The period's end. */
+    public readonly string $endTime;
+    /** Orders in the ledger. */
+    public readonly int $ledgerOrders;
+    /** Payment records QFPay listed (any state). */
+    public readonly int $qfpayPayments;
+    /** Refund records QFPay listed (any state). */
+    public readonly int $qfpayRefunds;
+    /** Ledger orders that agree with QFPay in every respect. */
+    public readonly int $matched;
+    /** Whether the ledger and QFPay agree (no discrepancy). */
+    public readonly bool $clean;
+    /** Every difference, by kind then order number. @var list<Discrepancy> */
+    public readonly array $discrepancies;
+    /** The net per day and currency, by day then currency. @var list<NetTotal> */
+    public readonly array $net;
+    /** Requests sent to QFPay. */
+    public readonly int $requests;
+    /** One line: orders, records, matched, and the count of each kind found. */
+    public readonly string $summary;
+    /** The discrepancies as CSV (kind,out_trade_no,syssns,ledger_amount,qfpay_amount,currency,detail). */
+    public readonly string $csv;
+    /** The net per day and currency as CSV (day,currency,payments,paid,refunds,refunded,net). */
+    public readonly string $netCsv;
+    /** The whole report as JSON text. */
+    public readonly string $json;
+}
+
+/** One difference between the merchant's ledger and QFPay. */
+final class Discrepancy
+{
+    /** What differs. One of 'missing_at_qfpay', 'missing_in_ledger', 'amount_mismatch', 'currency_mismatch', 'duplicate_payments', 'pending_too_long', 'unknown_refund', 'state_mismatch'. */
+    public readonly string $kind;
+    /** The order number. */
+    public readonly string $outTradeNo;
+    /** QFPay's transactions involved (the payments; for unknown_refund, the refunds). @var list<string> */
+    public readonly array $syssns;
+    /** The ledger's amount in minor units, when the ledger has the order. */
+    public readonly ?int $ledgerAmount;
+    /** QFPay's amount in minor units (for unknown_refund, the refunds' sum). */
+    public readonly ?int $qfpayAmount;
+    /** The currency (QFPay's when it has the order, else the ledger's). */
+    public readonly string $currency;
+    /** One sentence saying what differs and what to do. */
+    public readonly string $detail;
+}
+
+/** The money of one currency on one day (QFPay's day, by sysdtm). */
+final class NetTotal
+{
+    /** The day, YYYY-MM-DD. */
+    public readonly string $day;
+    /** The currency. */
+    public readonly string $currency;
+    /** Successful payments that day (duplicates included). */
+    public readonly int $payments;
+    /** Their sum, in minor units. */
+    public readonly int $paid;
+    /** Successful refunds that day. */
+    public readonly int $refunds;
+    /** Their sum, in minor units. */
+    public readonly int $refunded;
+    /** paid - refunded, in minor units. */
+    public readonly int $net;
+}
+
+/** A day's trade bill exactly as QFPay sent it: the zip and the list of its entries (QFPay does not document their format: nothing is parsed). */
+final class TradeBill
+{
+    /** The day (YYYY-MM-DD). */
+    public readonly string $tradeDate;
+    /** The zip file, as sent. */
+    public readonly string $content;
+    /** The zip's entries, in order. @var list<TradeBillEntry> */
+    public readonly array $entries;
+}
+
+/** One file inside a trade bill. */
+final class TradeBillEntry
+{
+    /** Its name in the zip. */
+    public readonly string $name;
+    /** Its size, uncompressed, in bytes. */
+    public readonly int $size;
+    /** Its size in the zip, in bytes. */
+    public readonly int $compressedSize;
+}
+
+/** The legacy settlement query's answer (/settlement/v1/query; QFPay's current documents no longer list it). */
+final class Settlements
+{
+    /** The settled totals, per day and channel. @var list<Settlement> */
+    public readonly array $data;
+    /** Every field of the envelope QFPay sent. @var array<string, mixed> */
+    public readonly array $raw;
+}
+
+/** One settled total (a day and channel) of the legacy settlement query; amounts in minor units. */
+final class Settlement
+{
+    /** The channel's merchant id. */
+    public readonly string $chnlMchId;
+    /** The period's first day (YYYYMMDD). */
+    public readonly string $dateStart;
+    /** The period's last day (YYYYMMDD). */
+    public readonly string $dateEnd;
+    /** When it was settled (YYYYMMDD). */
+    public readonly string $dateSettlement;
+    /** The channel as QFPay wrote it (its sample sends text such as 微信). */
+    public readonly string $paymethod;
+    /** The currency. */
+    public readonly string $currency;
+    /** Payments, in minor units. */
+    public readonly int $payAmt;
+    /** Refunds, in minor units. */
+    public readonly int $refundAmt;
+    /** The channel's fee, in minor units. */
+    public readonly int $chnlPoundageAmt;
+    /** Payments less refunds, in minor units. */
+    public readonly int $payNetAmt;
+    /** What was settled, in minor units. */
+    public readonly int $settlementAmt;
+    /** Every field QFPay sent. @var array<string, mixed> */
+    public readonly array $raw;
+}
+
 /**
  * Every SDK error. $errorCode is the core's stable code (getCode() is not used). Fields that
  * do not apply are null.
@@ -695,8 +908,10 @@ class QfPayException extends \Exception
     public $retryAfterMs = null;
     /** network: whether the request may have reached QFPay. @var ?bool */
     public $sent = null;
-    /** duplicate_order: the transaction already under that order number. @var ?Transaction */
+    /** duplicate_order: the transaction already under that order number (its other_payments name any more). @var ?Transaction */
     public $existing = null;
+    /** refund_rejected 1269: what QFPay says can still be refunded today, in minor units, when its text names it. @var ?int */
+    public $available = null;
 }
 
 /** An argument broke a rule or had the wrong type; nothing was sent. */

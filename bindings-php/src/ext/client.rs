@@ -12,13 +12,14 @@ use ext_php_rs::types::{ZendHashTable, Zval};
 use ext_php_rs::zend::ce;
 use qfpay::ClientBuilder;
 use qfpay::Wait;
+use qfpay::client::Pages;
 use qfpay::surface::apply::Outcome;
 use qfpay::surface::{Operation, Request, Value, WAIT_OPTIONS, apply, operation};
 
 use super::convert::{self, PHP};
 use super::errors::{Php, to_php};
 use super::events::Logging;
-use super::results::object;
+use super::results::{field_zval, object};
 
 /// The core's tables disagree with this file (a bug, reported rather than a panic).
 fn unexpected() -> qfpay::Error {
@@ -129,30 +130,40 @@ impl Client {
             let c = apply::call_options(c, PHP, rest).php()?;
             self.run(apply::perform(&c, op, request, Wait::default()))?
         };
-        Ok(outcome_zval(outcome))
+        outcome_zval(op, &outcome)
     }
 
-    /// Every page of a query, fetched as the iteration advances (`foreach`); `->items()`
-    /// iterates the transactions across pages.
-    pub fn pages(
+    /// The stream an operation returning a list returns (`list<QueryPage>`, `list<Transaction>`):
+    /// fetched as the iteration advances, from the core's pages (`apply::pages`). The
+    /// iteration yields the pages when the list is of pages, else each page's items in turn
+    /// (one page buffered). Bad arguments are refused here, before anything is sent.
+    pub fn stream(
         &self,
         op: &str,
         args: &[(&str, Option<&Zval>)],
         options: Option<&ZendHashTable>,
-    ) -> PhpResult<QueryPages> {
+    ) -> PhpResult<Cursor> {
         let op = operation(op).ok_or_else(unexpected).php()?;
-        let (Request::Query(req), rest) = Self::prepare(op, args, options).php()? else {
-            return Err(unexpected()).php();
-        };
+        let (req, rest) = Self::prepare(op, args, options).php()?;
         let client = apply::call_options(self.inner.async_client(), PHP, rest).php()?;
-        req.validate().php()?;
+        if let Request::Query(q) = &req {
+            q.validate().php()?;
+        }
+        // Validates the period (nothing is sent until the first page is asked for).
+        apply::pages(&client, req.clone()).php()?;
         let query = Query {
             logging: self.logging.clone(),
             runtime: self.inner.clone(),
             client,
             req,
         };
-        Ok(QueryPages(Cursor::new(query, false)))
+        // A list of pages yields them; a list of anything else, each page's items.
+        let item = op
+            .returns
+            .strip_prefix("list<")
+            .and_then(|t| t.strip_suffix('>'))
+            .filter(|t| *t != "QueryPage");
+        Ok(Cursor::new(query, item))
     }
 }
 
@@ -166,49 +177,41 @@ fn is_wait(op: &Operation) -> bool {
             .eq(WAIT_OPTIONS.iter().map(|o| o.name))
 }
 
-/// An operation's outcome as PHP's value: its result class's object, a string, or null.
-fn outcome_zval(outcome: Outcome) -> Zval {
-    match outcome {
-        Outcome::Payment(p) => object("Payment", &p),
-        Outcome::QueryPage(p) => object("QueryPage", &p),
-        Outcome::Found(t) => t.map_or_else(Zval::null, |t| object("Transaction", &t)),
-        Outcome::Transaction(t) => object("Transaction", &t),
-        Outcome::Refund(r) => object("Refund", &r),
-        Outcome::Cancellation(c) => object("Cancellation", &c),
-        Outcome::CheckoutLink(l) => object("CheckoutLink", &l),
-        Outcome::Text(s) => {
-            let mut z = Zval::new();
-            if z.set_string(&s, false).is_err() {
-                z.set_null();
-            }
-            z
-        }
-    }
+/// An operation's outcome as PHP's value (its result class's object, a string, or null),
+/// by the operation's return type (`op.returns`) from the outcome's JSON form, so a new
+/// result type needs nothing here.
+fn outcome_zval(op: &Operation, outcome: &Outcome) -> PhpResult<Zval> {
+    let json = outcome
+        .to_json()
+        .map_err(|e| qfpay::Error::config(format!("the result could not be read: {e}")))
+        .php()?;
+    Ok(field_zval(op.returns, &json))
 }
 
-/// A query to iterate. Pages are fetched on the client's own runtime (its connection pool
-/// belongs to it).
+/// A stream to iterate: its request, read again by `apply::pages` at each `rewind`. Pages are
+/// fetched on the client's own runtime (its connection pool belongs to it).
 #[derive(Clone)]
 struct Query {
     logging: Option<Rc<Logging>>,
     runtime: qfpay::blocking::Client,
     client: qfpay::Client,
-    req: qfpay::QueryRequest,
+    req: Request,
 }
 
 /// Where an iteration stands: its pages, and its position in pages or, with `items`, in
 /// their transactions (PHP's `current()`, `key()`, `next()`, `rewind()`, `valid()`).
 pub struct Cursor {
     query: Query,
-    pages: Option<qfpay::QueryPages>,
-    items: bool,
+    pages: Option<Pages>,
+    /// The result class of the items yielded, or `None` to yield the pages.
+    items: Option<&'static str>,
     buffered: VecDeque<Zval>,
     current: Option<Zval>,
     index: i64,
 }
 
 impl Cursor {
-    fn new(query: Query, items: bool) -> Self {
+    fn new(query: Query, items: Option<&'static str>) -> Self {
         let (pages, buffered, current) = (None, VecDeque::new(), None);
         Self {
             query,
@@ -259,12 +262,12 @@ impl Cursor {
             if let Some(z) = self.buffered.pop_front() {
                 break Some(z);
             }
-            match self.next_page()? {
-                Some(p) if self.items => {
-                    self.buffered = p.data.iter().map(|t| object("Transaction", t)).collect();
+            match (self.next_page()?, self.items) {
+                (Some(p), Some(class)) => {
+                    self.buffered = p.data.iter().map(|t| object(class, t)).collect();
                 }
-                Some(p) => break Some(object("QueryPage", &p)),
-                None => break None,
+                (Some(p), None) => break Some(object("QueryPage", &p)),
+                (None, _) => break None,
             }
         };
         self.index += 1;
@@ -274,7 +277,7 @@ impl Cursor {
     /// Starts again from the first page (fetches it).
     fn rewind(&mut self) -> PhpResult<()> {
         let q = &self.query;
-        self.pages = Some(q.client.query_pages(q.req.clone()));
+        self.pages = Some(apply::pages(&q.client, q.req.clone()).php()?);
         self.buffered.clear();
         self.index = -1;
         self.next()
@@ -287,7 +290,7 @@ impl Cursor {
 #[php(name = "QfPay\\QueryPages")]
 #[php(implements(ce = ce::iterator, stub = "\\Iterator"))]
 #[php(flags = ClassFlags::Final)]
-pub struct QueryPages(Cursor);
+pub struct QueryPages(pub Cursor);
 
 /// The transactions of every page of a query (`$client->queryPages([...])->items()`).
 #[php_class]
@@ -295,6 +298,14 @@ pub struct QueryPages(Cursor);
 #[php(implements(ce = ce::iterator, stub = "\\Iterator"))]
 #[php(flags = ClassFlags::Final)]
 pub struct QueryItems(Cursor);
+
+/// Every transaction of a period (`foreach ($client->transactions($from, $to) as $t)`),
+/// fetched a page at a time as the iteration advances; iterating again starts again.
+#[php_class]
+#[php(name = "QfPay\\Transactions")]
+#[php(implements(ce = ce::iterator, stub = "\\Iterator"))]
+#[php(flags = ClassFlags::Final)]
+pub struct Transactions(pub Cursor);
 
 /// PHP's `Iterator` methods of a cursor class, and its own `extra` methods.
 macro_rules! iterator {
@@ -334,7 +345,8 @@ macro_rules! iterator {
 iterator!(QueryPages {
     /// The transactions of every page, as one iteration.
     pub fn items(&self) -> QueryItems {
-        QueryItems(Cursor::new(self.0.query.clone(), true))
+        QueryItems(Cursor::new(self.0.query.clone(), Some("Transaction")))
     }
 });
 iterator!(QueryItems {});
+iterator!(Transactions {});

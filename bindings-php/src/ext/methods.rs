@@ -6,7 +6,7 @@
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendHashTable, Zval};
 
-use super::client::{Client, QueryPages};
+use super::client::{Client, QueryPages, Transactions};
 
 #[php_impl]
 impl Client {
@@ -55,7 +55,7 @@ impl Client {
 
     /// Every page of transactions matching the filters, fetched as you iterate.
     pub fn query_pages(&self, options: Option<&ZendHashTable>) -> PhpResult<QueryPages> {
-        self.pages("query_pages", &[], options)
+        self.stream("query_pages", &[], options).map(QueryPages)
     }
 
     /// The payment with this order number, or null when QFPay has none.
@@ -106,5 +106,25 @@ impl Client {
     /// QFPay's cashier link (/q/direct) that pays a JSAPI payment in the WeChat browser.
     pub fn cashier_url(&self, amount: &Zval, currency: &Zval, payParams: &Zval, mchntnm: &Zval, redirectUrl: &Zval, options: Option<&ZendHashTable>) -> PhpResult<Zval> {
         self.call("cashier_url", &[("amount", Some(amount)), ("currency", Some(currency)), ("payParams", Some(payParams)), ("mchntnm", Some(mchntnm)), ("redirectUrl", Some(redirectUrl))], options)
+    }
+
+    /// Every transaction of a period of any length, fetched as you iterate: split into calendar months, pages of 100, paced under QFPay's rate limit; refunds name their payment (origssn).
+    pub fn transactions(&self, startTime: &Zval, endTime: &Zval, options: Option<&ZendHashTable>) -> PhpResult<Transactions> {
+        self.stream("transactions", &[("startTime", Some(startTime)), ("endTime", Some(endTime))], options).map(Transactions)
+    }
+
+    /// Compares the merchant's ledger with every QFPay transaction of the period: missing on either side, amount or currency mismatches, several payments for one order, pending too long, unknown refunds, net per currency and day.
+    pub fn reconcile(&self, ledger: &Zval, startTime: &Zval, endTime: &Zval, options: Option<&ZendHashTable>) -> PhpResult<Zval> {
+        self.call("reconcile", &[("ledger", Some(ledger)), ("startTime", Some(startTime)), ("endTime", Some(endTime))], options)
+    }
+
+    /// The day's trade bill exactly as QFPay sends it (a zip and its entries; production only, format undocumented).
+    pub fn download_trade_bill(&self, tradeDate: &Zval, options: Option<&ZendHashTable>) -> PhpResult<Zval> {
+        self.call("download_trade_bill", &[("tradeDate", Some(tradeDate))], options)
+    }
+
+    /// The legacy settlement query (/settlement/v1/query): settled totals per day and channel.
+    pub fn settlements(&self, dateStart: &Zval, dateEnd: &Zval, options: Option<&ZendHashTable>) -> PhpResult<Zval> {
+        self.call("settlements", &[("dateStart", Some(dateStart)), ("dateEnd", Some(dateEnd))], options)
     }
 }

@@ -1,7 +1,8 @@
 //! The extension proper (only with the `php` feature).
 // The ext-php-rs macros emit the `extern "C"` entry points PHP calls; besides them, the unsafe
-// code is the engine functions ext-php-rs does not bind (`sensitive`, `results`) and the
-// class-entry pointers of `errors` and `results`.
+// code is the engine functions ext-php-rs does not bind (`sensitive`, `results`), the
+// class-entry pointers of `errors` and `results`, and `results`' writes of a new result
+// object's property slots.
 #![allow(unsafe_code)]
 // Parameter names are PHP's (camelCase, for named arguments).
 #![allow(non_snake_case)]
@@ -16,6 +17,7 @@ mod methods;
 mod results;
 mod sandbox;
 mod sensitive;
+mod to_zval;
 
 use ext_php_rs::prelude::*;
 
@@ -43,6 +45,7 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .class::<client::Client>()
         .class::<client::QueryPages>()
         .class::<client::QueryItems>()
+        .class::<client::Transactions>()
         .class::<functions::Signing>()
         .class::<functions::Qr>()
         .class::<functions::QfPay>()

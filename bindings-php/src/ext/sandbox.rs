@@ -145,6 +145,22 @@ impl Sandbox {
         })
     }
 
+    /// Writes paid history into the first merchant's book (as `POST /sandbox/seed`):
+    /// `['orders' => N, 'from' => 'YYYY-MM-DD', 'to' => ..., 'refunds' => count or fraction,
+    /// 'duplicates' => N, 'seed' => S]`; returns the summary (`records`, `totals`,
+    /// `duplicate_out_trade_nos`, `out_trade_no_prefix`, ...).
+    pub fn seed(&self, request: &ZendHashTable) -> PhpResult<Zval> {
+        let json = json(convert::map(Some(request), &[]));
+        let req = qfpay_sandbox::seed::SeedRequest::from_json(&json)
+            .map_err(|e| invalid("seed", e))
+            .php()?;
+        self.with(|sb| {
+            sb.seed(&req)
+                .map(|v| json_to_zval(&v))
+                .map_err(|e| invalid("seed", e.to_string()))
+        })
+    }
+
     /// The request log (the last 1000 API requests), oldest first.
     pub fn requests(&self) -> PhpResult<ZBox<ZendHashTable>> {
         self.with(|sb| Ok(list(sb.requests())))

@@ -11,7 +11,8 @@ use std::fmt::Write;
 use qfpay::surface::schema::RESULTS;
 use qfpay::surface::spec::{Kind, Opt};
 use qfpay::surface::{
-    CLIENT_OPTIONS, ENUMS, ERROR_DOCS, ERROR_FIELDS, Lang, OPERATIONS, Operation, is_api_category,
+    CLIENT_OPTIONS, ENUMS, ERROR_DOCS, ERROR_FIELDS, Lang, OPERATIONS, Operation, WAIT_OPTIONS,
+    is_api_category,
 };
 
 use crate::File;
@@ -118,8 +119,12 @@ const METHODS_PATH: &str = "bindings-php/src/ext/methods.rs";
 /// handing its arguments by PHP name to the hand-written `client.rs`.
 fn methods() -> String {
     let mut out = format!(
-        "{}//! `QfPay\\Client`'s PHP methods: the constructors, the properties and one method per\n//! operation of the core's `OPERATIONS`, each handing its arguments by PHP name to `client`.\n\nuse ext_php_rs::prelude::*;\nuse ext_php_rs::types::{{ZendHashTable, Zval}};\n\nuse super::client::{{Client, QueryPages}};\n\n#[php_impl]\nimpl Client {{\n",
-        crate::banner("//")
+        "{}//! `QfPay\\Client`'s PHP methods: the constructors, the properties and one method per\n//! operation of the core's `OPERATIONS`, each handing its arguments by PHP name to `client`.\n\nuse ext_php_rs::prelude::*;\nuse ext_php_rs::types::{{ZendHashTable, Zval}};\n\nuse super::client::{{{}}};\n\n#[php_impl]\nimpl Client {{\n",
+        crate::banner("//"),
+        std::iter::once("Client".to_owned())
+            .chain(stream_classes().into_iter().map(|(class, _)| class))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     out.push_str("    /// `new Client(['appCode' => ..., 'clientKey' => ..., 'baseUrl' => ...])`.\n    pub fn __construct(options: Option<&ZendHashTable>) -> PhpResult<Self> {\n        Self::new(options)\n    }\n\n");
     out.push_str("    /// A client from the `QFPAY_*` environment variables, then `overrides`.\n    pub fn from_env(overrides: Option<&ZendHashTable>) -> PhpResult<Self> {\n        Self::env(overrides)\n    }\n");
@@ -148,22 +153,51 @@ fn methods() -> String {
             }
         }
         params.push("options: Option<&ZendHashTable>".to_owned());
-        let (ret, via) = if op.returns.starts_with("list<") {
-            ("QueryPages", "pages")
-        } else {
-            ("Zval", "call")
+        let (ret, via) = match stream_class(op.returns) {
+            Some(class) => (
+                class.clone(),
+                format!(
+                    "stream(\"{}\", &[{}], options).map({class})",
+                    op.name,
+                    args.join(", ")
+                ),
+            ),
+            None => (
+                "Zval".to_owned(),
+                format!("call(\"{}\", &[{}], options)", op.name, args.join(", ")),
+            ),
         };
         let _ = write!(
             out,
-            "\n    /// {}\n    pub fn {}({}) -> PhpResult<{ret}> {{\n        self.{via}(\"{}\", &[{}], options)\n    }}\n",
+            "\n    /// {}\n    pub fn {}({}) -> PhpResult<{ret}> {{\n        self.{via}\n    }}\n",
             op.doc,
             op.name,
             params.join(", "),
-            op.name,
-            args.join(", ")
         );
     }
     out.push_str("}\n");
+    out
+}
+
+/// The iterator class an operation returning `returns` gives, by the type alone: a list of
+/// pages (`list<QueryPage>`) is `QueryPages` (its `items()` a `QueryItems`), a list of anything
+/// else (`list<Transaction>`) the item iterator `Transactions`; `None` for a single result.
+fn stream_class(returns: &str) -> Option<String> {
+    let item = returns.strip_prefix("list<")?.strip_suffix('>')?;
+    Some(format!("{item}s"))
+}
+
+/// Every iterator class the operations return, once each, with the type they iterate.
+fn stream_classes() -> Vec<(String, &'static str)> {
+    let mut out: Vec<(String, &'static str)> = Vec::new();
+    for op in OPERATIONS {
+        if let Some(class) = stream_class(op.returns)
+            && !out.iter().any(|(c, _)| *c == class)
+        {
+            let item = &op.returns[5..op.returns.len() - 1];
+            out.push((class, item));
+        }
+    }
     out
 }
 
@@ -182,7 +216,7 @@ fn field_type(ty: &str) -> (String, String) {
         return ("string".into(), format!(" One of {}.", values.join(", ")));
     }
     if let Some(item) = ty.strip_prefix("list<").and_then(|t| t.strip_suffix('>')) {
-        return ("array".into(), format!(" @var list<{item}>"));
+        return ("array".into(), format!(" @var list<{}>", render(L, item)));
     }
     let var = if ty == "raw" {
         " @var array<string, mixed>".to_owned()
@@ -204,13 +238,16 @@ fn kind_type(kind: Kind) -> &'static str {
         Kind::Map => "array<string, mixed>|string",
         Kind::Flag => "bool",
         Kind::Number => "int|float",
+        Kind::Ledger => {
+            "string|list<array{outTradeNo: string, amount: int, currency: string, state?: 'paid'|'refunded'|'unpaid', refunded?: int}>"
+        }
     }
 }
 
 /// A value's type in a signature (PHP's own types, without a docblock's shapes).
 fn native_type(kind: Kind) -> &'static str {
     match kind {
-        Kind::TextList | Kind::ExtendInfo | Kind::Map => "array|string",
+        Kind::TextList | Kind::ExtendInfo | Kind::Map | Kind::Ledger => "array|string",
         Kind::Number => "int|float",
         k => kind_type(k),
     }
@@ -295,18 +332,20 @@ fn client(out: &mut String) {
     out.push_str("}\n");
 }
 
-/// The iterator classes of an operation returning every page (`list<QueryPage>`): `QueryPages`
-/// over the pages and, from its `items()`, `QueryItems` over the items of every page (the
-/// page's list field).
+/// The iterator classes the operations return, by their return type: a list of pages
+/// (`list<QueryPage>`) is `QueryPages` over the pages and, from its `items()`, `QueryItems` over
+/// the items of every page (the page's list field); a list of records (`list<Transaction>`) is
+/// `Transactions`, over each page's records in turn.
 fn iterators(out: &mut String) {
-    for op in OPERATIONS {
-        let Some(page) = op
-            .returns
-            .strip_prefix("list<")
-            .and_then(|t| t.strip_suffix('>'))
-        else {
+    for (class, item) in stream_classes() {
+        if item != "QueryPage" {
+            let _ = write!(
+                out,
+                "\n/**\n * Every {item} of a period, fetched a page at a time as the iteration advances (one page\n * in memory); iterating again starts again from the first page. @implements \\Iterator<int, {item}>\n */\nfinal class {class} implements \\Iterator\n{{\n    /** The current {item}. */\n    public function current(): ?{item} {{}}\n    /** Its position in the walk, from 0. */\n    public function key(): int {{}}\n    /** Moves on, fetching the next page when needed (waiting out QFPay's rate limit). @throws QfPayException */\n    public function next(): void {{}}\n    /** Starts again from the first page. @throws QfPayException */\n    public function rewind(): void {{}}\n    /** Whether there is a current {item}. */\n    public function valid(): bool {{}}\n}}\n"
+            );
             continue;
-        };
+        }
+        let page = item;
         let base = page.strip_suffix("Page").unwrap_or(page);
         let item = RESULTS
             .iter()
@@ -316,7 +355,7 @@ fn iterators(out: &mut String) {
             .unwrap_or("mixed");
         let _ = write!(
             out,
-            "\n/** The pages of a query; iterating again starts again from the first page. @implements \\Iterator<int, {page}> */\nfinal class {base}Pages implements \\Iterator\n{{\n    /** The current page. */\n    public function current(): ?{page} {{}}\n    /** The page's position, from 0. */\n    public function key(): int {{}}\n    /** Fetches the next page. @throws QfPayException */\n    public function next(): void {{}}\n    /** Fetches the first page. @throws QfPayException */\n    public function rewind(): void {{}}\n    /** Whether there is a current page. */\n    public function valid(): bool {{}}\n    /** Every {item} of every page, as one iteration. */\n    public function items(): {base}Items {{}}\n}}\n"
+            "\n/** The pages of a query; iterating again starts again from the first page. @implements \\Iterator<int, {page}> */\nfinal class {class} implements \\Iterator\n{{\n    /** The current page. */\n    public function current(): ?{page} {{}}\n    /** The page's position, from 0. */\n    public function key(): int {{}}\n    /** Fetches the next page. @throws QfPayException */\n    public function next(): void {{}}\n    /** Fetches the first page. @throws QfPayException */\n    public function rewind(): void {{}}\n    /** Whether there is a current page. */\n    public function valid(): bool {{}}\n    /** Every {item} of every page, as one iteration. */\n    public function items(): {base}Items {{}}\n}}\n"
         );
         let _ = write!(
             out,
@@ -349,16 +388,19 @@ fn operation(out: &mut String, op: &Operation) {
     }
     params.push("array $options = []".to_owned());
     let _ = writeln!(out, "     * @param {} $options", shape(&opts));
-    let returns = match op.returns {
-        r if r.starts_with("list<") => format!("{}s", &r[5..r.len() - 1]),
-        r => render(L, r),
-    };
+    let returns = stream_class(op.returns).unwrap_or_else(|| render(L, op.returns));
+    let waits = !op.call.is_empty()
+        && op
+            .call
+            .iter()
+            .map(|o| o.name)
+            .eq(WAIT_OPTIONS.iter().map(|o| o.name));
     let throws = match op.name {
-        "wait_for_payment" => {
+        _ if waits => {
             "StatusUnknownException timeoutMs passed: query $e->outTradeNo later\n     * @throws DeclinedException|ApiException the payment failed\n     * @throws ValidationException|QfPayException"
         }
-        "query_pages" => {
-            "ValidationException a value was refused (pages are fetched, and their errors thrown, as the iteration advances)"
+        _ if op.returns.starts_with("list<") => {
+            "ValidationException a value was refused; nothing was sent (pages are fetched, and their errors thrown, as the iteration advances)"
         }
         _ if op.moves_money => {
             "ValidationException a value was refused; nothing was sent\n     * @throws StatusUnknownException the outcome is not known: query $e->outTradeNo, never pay again under a new number\n     * @throws ApiException QFPay refused it (DeclinedException, DuplicateOrderException, OrderStateException, ...)\n     * @throws QfPayException any other failure (network, rate limit, ...), naming the order"
