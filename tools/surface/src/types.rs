@@ -2,7 +2,7 @@
 
 use qfpay::surface::Lang;
 
-/// `ty` (`str`, `str?`, `int`, `count`, `bool`, `raw`, `duration`, a result's name,
+/// `ty` (`str`, `str?`, `int`, `count`, `bool`, `raw`, `duration`, `bytes`, a result's name,
 /// `list<T>`, `enum:<name>`, any of them with `?`) as `lang` writes it in a declaration.
 pub fn render(lang: Lang, ty: &str) -> String {
     if let Some(inner) = ty.strip_suffix('?') {
@@ -41,6 +41,7 @@ pub fn render(lang: Lang, ty: &str) -> String {
             "RawMap",
         ),
         "duration" => ("float", "number", "int", "Duration", "Duration"),
+        "bytes" => ("bytes", "Buffer", "string", "ByteArray", "Vec<u8>"),
         other => (other, other, other, other, other),
     };
     match lang {
