@@ -147,7 +147,7 @@ function transactionsSdk () {
 async function walkSdk (client, from, to, requests) {
   let records = 0
   let sum = 0
-  for await (const t of client.transactions({ startTime: from, endTime: to, minInterval: 0 })) {
+  for await (const t of client.transactions({ startTime: from, endTime: to, minIntervalMs: 0 })) {
     records++
     sum += t.txamt
   }

@@ -9,7 +9,7 @@
 //   php ... php_clients.php transactions sdk|hand   (BENCH_FROM, BENCH_TO: the period)
 //
 // `transactions` walks every record of BENCH_FROM..BENCH_TO (YYYY-MM-DD hh:mm:ss; a bare day
-// is taken whole): `sdk` with $client->transactions(..., ['minInterval' => 0]), `hand` as a
+// is taken whole): `sdk` with $client->transactions(..., ['minIntervalMs' => 0]), `hand` as a
 // merchant writes it in PHP (calendar months, pages of 100 through /trade/v1/query, the seed's
 // md5 signing, curl keep-alive, json_decode), both streaming. One JSON line: records, requests,
 // seconds, rss_before_kb (VmRSS before the walk), rss_peak_kb (VmHWM after it), txamt_sum.
@@ -137,7 +137,7 @@ function transactions_sdk(string $from, string $to): array
     $client = \QfPay\Client::fromEnv();
     $records = 0;
     $sum = 0;
-    foreach ($client->transactions($from, $to, ['minInterval' => 0]) as $t) {
+    foreach ($client->transactions($from, $to, ['minIntervalMs' => 0]) as $t) {
         $records++;
         $sum += $t->txamt;
     }

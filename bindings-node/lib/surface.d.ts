@@ -349,7 +349,7 @@ export interface TransactionsRequest {
   /** Sub-merchant id (agents). */
   mchid?: string
   /** Requests at least this far apart (QFPay allows 400 a minute); a 429 is waited out. In milliseconds, default 150 ms. */
-  minInterval?: number
+  minIntervalMs?: number
 }
 
 /** The request of `reconcile`: Compares the merchant's ledger with every QFPay transaction of the period: missing on either side, amount or currency mismatches, several payments for one order, pending too long, unknown refunds, net per currency and day. */
@@ -367,9 +367,9 @@ export interface ReconcileRequest {
   /** Sub-merchant id (agents). */
   mchid?: string
   /** Requests at least this far apart (QFPay allows 400 a minute); a 429 is waited out. In milliseconds, default 150 ms. */
-  minInterval?: number
+  minIntervalMs?: number
   /** A payment pending longer than this is reported (pending_too_long). In milliseconds, default 1 800 000 ms. */
-  pendingAfter?: number
+  pendingAfterMs?: number
 }
 
 /** The request of `settlements`: The legacy settlement query (/settlement/v1/query): settled totals per day and channel. */

@@ -49,7 +49,7 @@ describe('transactions: every record of a period', () => {
     const client = sandbox.client()
     const seen = new Map()
     let sum = 0
-    for await (const t of client.transactions({ ...PERIOD, minInterval: 0 })) {
+    for await (const t of client.transactions({ ...PERIOD, minIntervalMs: 0 })) {
       assert.ok(!seen.has(t.syssn), `${t.syssn} yielded twice`)
       seen.set(t.syssn, t)
       sum += t.txamt
@@ -72,7 +72,7 @@ describe('transactions: every record of a period', () => {
     const control = seededByMonth(await seedAgain(sandbox))
     const client = sandbox.client()
     let n = 0
-    for await (const t of client.transactions({ ...PERIOD, minInterval: 0 })) n += t ? 1 : 0
+    for await (const t of client.transactions({ ...PERIOD, minIntervalMs: 0 })) n += t ? 1 : 0
     assert.equal(n, control.total)
     const log = queries(sandbox)
     for (const [window, count] of [[JAN, control.jan], [FEB, control.feb], [MAR, control.mar]]) {
@@ -89,7 +89,7 @@ describe('transactions: every record of a period', () => {
     const orders = sandbox.orders()
     const ledger = orders.map((o) => ({ outTradeNo: o.outTradeNo, amount: o.txamt, currency: o.txcurrcd }))
     const payTypes = [...new Set(orders.map((o) => o.payType))]
-    const report = await sandbox.client().reconcile({ ledger, ...PERIOD, minInterval: 0, payType: payTypes, respcd: '0000' })
+    const report = await sandbox.client().reconcile({ ledger, ...PERIOD, minIntervalMs: 0, payType: payTypes, respcd: '0000' })
     assert.deepEqual(report.discrepancies, [], report.summary)
     assert.equal(report.clean, true)
     assert.equal(report.matched, orders.length)
@@ -100,7 +100,7 @@ describe('transactions: every record of a period', () => {
 
   it('stops at an aborted signal, with the AbortError of any call', async () => {
     const controller = new AbortController()
-    const walk = sandbox.client().transactions({ ...PERIOD, minInterval: 0 }, { signal: controller.signal })
+    const walk = sandbox.client().transactions({ ...PERIOD, minIntervalMs: 0 }, { signal: controller.signal })
     const first = await walk.next()
     assert.equal(first.done, false)
     controller.abort(new Error('enough'))
@@ -118,7 +118,7 @@ describe('transactions: every record of a period', () => {
       (e) => e instanceof ValidationError && e.field === 'start_time' && /after end_time/.test(e.rule))
     assert.throws(() => client.transactions({ startTime: '2024-02-30 00:00:00', endTime: '2024-03-01 00:00:00' }),
       (e) => e instanceof ValidationError && e.field === 'start_time')
-    assert.throws(() => client.transactions({ ...PERIOD, minInterval: -1 }), (e) => e instanceof ValidationError && /minInterval|min_interval/.test(e.field))
+    assert.throws(() => client.transactions({ ...PERIOD, minIntervalMs: -1 }), (e) => e instanceof ValidationError && /minIntervalMs|min_interval/.test(e.field))
     assert.throws(() => client.transactions({ endTime: '2024-01-01 00:00:00' }), (e) => e instanceof ValidationError && e.field === 'start_time')
     assert.equal(sandbox.requestCount(), before)
   })
@@ -147,7 +147,7 @@ describe('transactions under a tight rate limit', () => {
       let ticks = 0
       const timer = setInterval(() => { ticks++ }, 50)
       try {
-        for await (const t of client.transactions({ ...PERIOD, minInterval: 0 })) n += t.syssn ? 1 : 0
+        for await (const t of client.transactions({ ...PERIOD, minIntervalMs: 0 })) n += t.syssn ? 1 : 0
       } finally {
         clearInterval(timer)
       }
@@ -196,7 +196,7 @@ describe('reconcile: the diff against the ledger', () => {
     ]
     csv = 'out_trade_no,amount,currency,state,refunded\n' +
       ledger.map((e) => [e.outTradeNo, e.amount, e.currency, e.state ?? '', e.refunded ?? ''].join(',')).join('\n') + '\n'
-    period = { startTime: `${qfpayDay(-1)} 00:00:00`, endTime: `${qfpayDay(1)} 23:59:59`, minInterval: 0, pendingAfter: 60_000 }
+    period = { startTime: `${qfpayDay(-1)} 00:00:00`, endTime: `${qfpayDay(1)} 23:59:59`, minIntervalMs: 0, pendingAfterMs: 60_000 }
     Object.assign(ledger, { expected: { dup, matched, amount, currency, missingInLedger, unknownRefund, stateMismatch, pending } })
   })
   after(() => sandbox.stop())

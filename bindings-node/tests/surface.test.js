@@ -13,7 +13,7 @@ const { qfpay, rejection } = require('./helpers.js')
 const SURFACE_JSON = process.env.QFPAY_SURFACE_JSON || path.resolve(__dirname, '..', '..', 'tests', 'surface.json')
 const SURFACE = JSON.parse(fs.readFileSync(SURFACE_JSON, 'utf8'))
 const NODE = (SURFACE.binding_names && SURFACE.binding_names.node) || {}
-const DURATIONS = new Set(['timeout', 'connect_timeout', 'reconcile_timeout', 'retry_base_delay', 'retry_max_delay', 'interval', 'max_interval', 'slow_response'])
+const DURATIONS = new Set(['timeout', 'connect_timeout', 'reconcile_timeout', 'retry_base_delay', 'retry_max_delay', 'interval', 'max_interval', 'slow_response', 'min_interval', 'pending_after'])
 const JS_FIELD = { txamt: 'amount', txcurrcd: 'currency' }
 
 const camel = (name) => name.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase())
@@ -209,7 +209,7 @@ describe('surface.json', () => {
     // Reconciliation's results: a report with a discrepancy and a net total, a trade bill and
     // the legacy settlements, from today's payments.
     const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10)
-    const report = await client.reconcile({ ledger: [{ outTradeNo: 'ONLY-IN-LEDGER', amount: 1, currency: 'HKD' }], startTime: `${today} 00:00:00`, endTime: `${today} 23:59:59`, minInterval: 0 })
+    const report = await client.reconcile({ ledger: [{ outTradeNo: 'ONLY-IN-LEDGER', amount: 1, currency: 'HKD' }], startTime: `${today} 00:00:00`, endTime: `${today} 23:59:59`, minIntervalMs: 0 })
     const bill = await client.downloadTradeBill(today)
     const settlements = await client.settlements({ dateStart: today.replaceAll('-', ''), dateEnd: today.replaceAll('-', '') })
     const results = {

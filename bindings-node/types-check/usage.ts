@@ -133,10 +133,10 @@ async function main (): Promise<void> {
   void ack
 
   // Reconciliation: the item iterator, the report, the trade bill's Buffer, settlements, 1269.
-  const period: Transactions = client.transactions({ startTime: '2026-01-01 00:00:00', endTime: '2026-03-31 23:59:59', minInterval: 0, payType: ['800201'] })
+  const period: Transactions = client.transactions({ startTime: '2026-01-01 00:00:00', endTime: '2026-03-31 23:59:59', minIntervalMs: 0, payType: ['800201'] })
   for await (const t of period) console.log(t.syssn, t.origssn, t.otherPayments.length)
   const ledger: LedgerEntry[] = [{ outTradeNo: 'ORDER-1', amount: 300, currency: 'HKD', state: 'refunded', refunded: 300 }]
-  const report: ReconcileReport = await client.reconcile({ ledger, startTime: '2026-03-01 00:00:00', endTime: '2026-03-31 23:59:59', pendingAfter: 60_000 })
+  const report: ReconcileReport = await client.reconcile({ ledger, startTime: '2026-03-01 00:00:00', endTime: '2026-03-31 23:59:59', pendingAfterMs: 60_000 })
   const fromCsv: ReconcileReport = await client.reconcile({ ledger: 'out_trade_no,amount,currency\nORDER-1,300,HKD\n', startTime: '2026-03-01 00:00:00', endTime: '2026-03-31 23:59:59' })
   const first: Discrepancy | undefined = report.discrepancies[0]
   const k: DiscrepancyKind | undefined = first?.kind

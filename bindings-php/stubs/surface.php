@@ -347,12 +347,12 @@ final class Client
      *   - payType (string|list<string>): Only these pay type codes (one, or a list).
      *   - respcd (string): Only transactions with this status code.
      *   - mchid (string): Sub-merchant id (agents).
-     *   - minInterval (int, default 150 ms): Requests at least this far apart (QFPay allows 400 a minute); a 429 is waited out.
+     *   - minIntervalMs (int, default 150 ms): Requests at least this far apart (QFPay allows 400 a minute); a 429 is waited out.
      *   - timeoutMs (int): This call's deadline instead of the client's; greater than zero.
      *   - maxRetries (int): This call's retries instead of the client's.
      * @param string $startTime The period's start (YYYY-MM-DD hh:mm:ss, QFPay's time); any length: split into calendar months.
      * @param string $endTime The period's end (inclusive).
-     * @param array{payType?: string|list<string>, respcd?: string, mchid?: string, minInterval?: int, timeoutMs?: int, maxRetries?: int} $options
+     * @param array{payType?: string|list<string>, respcd?: string, mchid?: string, minIntervalMs?: int, timeoutMs?: int, maxRetries?: int} $options
      * @throws ValidationException a value was refused; nothing was sent (pages are fetched, and their errors thrown, as the iteration advances)
      */
     public function transactions(string $startTime, string $endTime, array $options = []): Transactions {}
@@ -363,14 +363,14 @@ final class Client
      *   - payType (string|list<string>): Only these pay type codes (one, or a list).
      *   - respcd (string): Only transactions with this status code.
      *   - mchid (string): Sub-merchant id (agents).
-     *   - minInterval (int, default 150 ms): Requests at least this far apart (QFPay allows 400 a minute); a 429 is waited out.
-     *   - pendingAfter (int, default 30 min): A payment pending longer than this is reported (pending_too_long).
+     *   - minIntervalMs (int, default 150 ms): Requests at least this far apart (QFPay allows 400 a minute); a 429 is waited out.
+     *   - pendingAfterMs (int, default 30 min): A payment pending longer than this is reported (pending_too_long).
      *   - timeoutMs (int): This call's deadline instead of the client's; greater than zero.
      *   - maxRetries (int): This call's retries instead of the client's.
      * @param string|list<array{outTradeNo: string, amount: int, currency: string, state?: 'paid'|'refunded'|'unpaid', refunded?: int}> $ledger The merchant's orders of the period: CSV text (out_trade_no,amount,currency[,state][,refunded]) or a list of entries.
      * @param string $startTime The period's start (YYYY-MM-DD hh:mm:ss, QFPay's time); any length: split into calendar months.
      * @param string $endTime The period's end (inclusive).
-     * @param array{payType?: string|list<string>, respcd?: string, mchid?: string, minInterval?: int, pendingAfter?: int, timeoutMs?: int, maxRetries?: int} $options
+     * @param array{payType?: string|list<string>, respcd?: string, mchid?: string, minIntervalMs?: int, pendingAfterMs?: int, timeoutMs?: int, maxRetries?: int} $options
      * @throws ValidationException a value was refused; nothing was sent
      * @throws QfPayException QFPay refused it, or the call failed
      */

@@ -78,7 +78,7 @@ final class ReconcileTest extends TestCase
         $seeded = self::seed($sb, ['orders' => 260, 'from' => '2024-01-20', 'to' => '2024-03-10', 'seed' => 28], http: true);
         $client = $sb->client();
 
-        $walk = $client->transactions(self::FROM, self::TO, ['minInterval' => 0]);
+        $walk = $client->transactions(self::FROM, self::TO, ['minIntervalMs' => 0]);
         $this->assertInstanceOf(Transactions::class, $walk);
         $this->assertSame([], self::queries($sb), 'nothing is sent before the iteration');
         $seen = [];
@@ -125,7 +125,7 @@ final class ReconcileTest extends TestCase
 
         $started = microtime(true);
         $n = 0;
-        foreach ($client->transactions(self::FROM, self::TO, ['minInterval' => 0]) as $t) {
+        foreach ($client->transactions(self::FROM, self::TO, ['minIntervalMs' => 0]) as $t) {
             $n++;
         }
         $elapsed = microtime(true) - $started;
@@ -202,9 +202,9 @@ final class ReconcileTest extends TestCase
             fn ($e) => "{$e['outTradeNo']},{$e['amount']},{$e['currency']}," . ($e['state'] ?? 'paid') . "\n",
             $ledger,
         ));
-        sleep(1);   // the pending payment is now older than pendingAfter => 0
+        sleep(1);   // the pending payment is now older than pendingAfterMs => 0
 
-        $options = ['minInterval' => 0, 'pendingAfter' => 0];
+        $options = ['minIntervalMs' => 0, 'pendingAfterMs' => 0];
         $period = ["$day 00:00:00", "$day 23:59:59"];
         $fromList = $client->reconcile($ledger, ...$period, options: $options);
         $fromCsv = $client->reconcile($csv, ...$period, options: $options);

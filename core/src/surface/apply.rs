@@ -433,6 +433,16 @@ impl Fields {
                         );
                         Error::validation("ledger", format!("entry {}: {field} {rule}", i + 1))
                     };
+                    if !matches!(item, Value::Map(_)) {
+                        return Err(Error::validation(
+                            "ledger",
+                            format!(
+                                "entry {}: must be a map (out_trade_no, amount, currency, state, refunded), got {}",
+                                i + 1,
+                                item.type_name(lang)
+                            ),
+                        ));
+                    }
                     let mut f = Fields::new(lang, "a ledger entry", item).map_err(at)?;
                     let [no, amount, currency, state, refunded] = LEDGER_FIELDS;
                     let entry = crate::reconcile::LedgerEntry {

@@ -71,6 +71,7 @@ fn is_duration(name: &str) -> bool {
         .chain(CALL_OPTIONS)
         .chain(WAIT_OPTIONS)
         .chain(schema::SANDBOX_START_OPTIONS)
+        .chain(OPERATIONS.iter().flat_map(|o| o.optional()))
         .any(|o| o.name == name && o.kind == Kind::Duration)
         || name == "retry_after"
 }
