@@ -4,6 +4,9 @@ import com.qfpay.QfPay;
 import com.qfpay.QfPayClient;
 import com.qfpay.SignType;
 import com.qfpay.Signing;
+import com.qfpay.Transaction;
+import com.qfpay.TransactionIterator;
+import com.qfpay.TransactionsRequest;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -34,6 +37,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <pre>
  *   java JavaClients pay sdk64|async64|async64direct|http64 SECONDS WARMUP
  *   java JavaClients micro | startup | rss sdk|http
+ *   java JavaClients transactions sdk|hand    (BENCH_FROM, BENCH_TO: every record of the period)
  * </pre>
  */
 public final class JavaClients {
@@ -264,6 +268,162 @@ public final class JavaClients {
         return out;
     }
 
+    static long vmKb(String field) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith(field + ":")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+        return 0;
+    }
+
+    /**
+     * Every record of BENCH_FROM..BENCH_TO: through the SDK's {@code transactions} iterator
+     * (unpaced), or by hand: calendar months split here, each paged at 100 through
+     * /trade/v1/query with the seed document's MD5 signing, each page's JSON parsed and its
+     * records counted, never kept. One JSON line: records, requests, seconds, RSS before the walk
+     * and peak RSS after it, and the sum of txamt (a correctness check).
+     */
+    static String transactions(String how) throws Exception {
+        String from = System.getenv("BENCH_FROM"), to = System.getenv("BENCH_TO");
+        long[] count = new long[3]; // records, requests, txamt sum
+        QfPayClient c = how.equals("sdk") ? client() : null;
+        long before = vmKb("VmRSS");
+        long t = System.nanoTime();
+        if (c != null) {
+            try (TransactionIterator it = c.transactions(TransactionsRequest.builder(from, to).minInterval(java.time.Duration.ZERO).build()).iterator()) {
+                while (it.hasNext()) {
+                    Transaction r = it.next();
+                    count[0]++;
+                    count[2] += r.getTxamt();
+                }
+                count[1] = it.getRequests();
+            }
+        } else if (how.equals("hand")) {
+            handWalk(from, to, count);
+        } else {
+            throw new IllegalArgumentException("transactions sdk|hand");
+        }
+        double secs = (System.nanoTime() - t) / 1e9;
+        long peak = vmKb("VmHWM");
+        if (c != null) c.close();
+        return String.format(java.util.Locale.ROOT,
+                "{\"records\":%d,\"requests\":%d,\"seconds\":%.4f,\"rss_before_kb\":%d,\"rss_peak_kb\":%d,\"txamt_sum\":%d}",
+                count[0], count[1], secs, before, peak, count[2]);
+    }
+
+    /** The loop a merchant writes without the SDK: months, pages of 100, MD5 signing, JSON. */
+    static void handWalk(String from, String to, long[] count) throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        URI uri = URI.create(BASE_URL + "/trade/v1/query");
+        LocalDateTime end = LocalDateTime.parse(to, TXDTM);
+        for (LocalDateTime start = LocalDateTime.parse(from, TXDTM); !start.isAfter(end); ) {
+            LocalDateTime next = start.toLocalDate().withDayOfMonth(1).plusMonths(1).atStartOfDay();
+            LocalDateTime last = next.minusSeconds(1).isBefore(end) ? next.minusSeconds(1) : end;
+            for (int page = 1; ; page++) {
+                Map<String, String> m = new LinkedHashMap<>();
+                m.put("start_time", start.format(TXDTM));
+                m.put("end_time", last.format(TXDTM));
+                m.put("page", Integer.toString(page));
+                m.put("page_size", "100");
+                StringBuilder form = new StringBuilder();
+                for (Map.Entry<String, String> e : m.entrySet()) {
+                    if (form.length() > 0) form.append('&');
+                    form.append(e.getKey()).append('=').append(URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8));
+                }
+                HttpRequest req = HttpRequest.newBuilder(uri)
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .header("X-QF-APPCODE", APP_CODE).header("X-QF-SIGN", handSign(m, CLIENT_KEY))
+                        .POST(HttpRequest.BodyPublishers.ofString(form.toString())).build();
+                HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+                count[1]++;
+                if (r.statusCode() != 200) throw new IllegalStateException("HTTP " + r.statusCode() + ": " + r.body());
+                Map<?, ?> body = (Map<?, ?>) new Json(r.body()).value();
+                if (!"0000".equals(body.get("respcd"))) throw new IllegalStateException("respcd " + body.get("respcd") + ": " + r.body());
+                List<?> data = (List<?>) body.get("data");
+                for (Object o : data) {
+                    count[0]++;
+                    count[2] += Long.parseLong(String.valueOf(((Map<?, ?>) o).get("txamt")));
+                }
+                if (data.size() < 100) break;
+            }
+            start = next;
+        }
+    }
+
+    /** A plain JSON reader (objects, arrays, strings with escapes, numbers, literals). */
+    static final class Json {
+        private final String s;
+        private int i;
+
+        Json(String s) { this.s = s; }
+
+        Object value() {
+            ws();
+            char c = s.charAt(i);
+            switch (c) {
+                case '{': {
+                    i++;
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    ws();
+                    if (s.charAt(i) == '}') { i++; return m; }
+                    while (true) {
+                        ws();
+                        String k = string();
+                        ws();
+                        i++; // ':'
+                        m.put(k, value());
+                        ws();
+                        if (s.charAt(i++) == '}') return m;
+                    }
+                }
+                case '[': {
+                    i++;
+                    List<Object> a = new ArrayList<>();
+                    ws();
+                    if (s.charAt(i) == ']') { i++; return a; }
+                    while (true) {
+                        a.add(value());
+                        ws();
+                        if (s.charAt(i++) == ']') return a;
+                    }
+                }
+                case '"': return string();
+                case 't': i += 4; return Boolean.TRUE;
+                case 'f': i += 5; return Boolean.FALSE;
+                case 'n': i += 4; return null;
+                default: {
+                    int start = i;
+                    while (i < s.length() && "+-0123456789.eE".indexOf(s.charAt(i)) >= 0) i++;
+                    String n = s.substring(start, i);
+                    return n.contains(".") || n.contains("e") || n.contains("E") ? (Object) Double.parseDouble(n) : (Object) Long.parseLong(n);
+                }
+            }
+        }
+
+        private String string() {
+            i++; // opening quote
+            StringBuilder b = new StringBuilder();
+            while (true) {
+                char c = s.charAt(i++);
+                if (c == '"') return b.toString();
+                if (c != '\\') { b.append(c); continue; }
+                char e = s.charAt(i++);
+                switch (e) {
+                    case 'n': b.append('\n'); break;
+                    case 't': b.append('\t'); break;
+                    case 'r': b.append('\r'); break;
+                    case 'b': b.append('\b'); break;
+                    case 'f': b.append('\f'); break;
+                    case 'u': b.append((char) Integer.parseInt(s.substring(i, i + 4), 16)); i += 4; break;
+                    default: b.append(e);
+                }
+            }
+        }
+
+        private void ws() {
+            while (i < s.length() && Character.isWhitespace(s.charAt(i))) i++;
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         String mode = args.length > 0 ? args[0] : "";
         String out;
@@ -272,7 +432,8 @@ public final class JavaClients {
             case "micro": out = micro(); break;
             case "startup": out = startup(); break;
             case "rss": out = rss(args.length > 1 ? args[1] : "sdk"); break;
-            default: throw new IllegalArgumentException("usage: JavaClients pay CASE SECONDS WARMUP | micro | startup | rss sdk|http");
+            case "transactions": out = transactions(args.length > 1 ? args[1] : "sdk"); break;
+            default: throw new IllegalArgumentException("usage: JavaClients pay CASE SECONDS WARMUP | micro | startup | rss sdk|http | transactions sdk|hand");
         }
         System.out.println(out);
         System.exit(0); // the SDK's and HttpClient's pools hold no non-daemon threads, but never hang

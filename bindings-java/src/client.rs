@@ -10,7 +10,7 @@ use crate::errors::{FfiResult, QfPayFfiError};
 use crate::jni_path::{JvmObserver, JvmTarget};
 use crate::value;
 use qfpay::surface::apply::Outcome;
-use qfpay::surface::{Lang, OPERATIONS, Operation, Request, Value, apply, operation};
+use qfpay::surface::{Lang, OPERATIONS, Operation, Request, Value, apply};
 use qfpay::{ClientBuilder, Wait};
 
 /// The runtime the `...Async` calls run on: two I/O threads, started on first use.
@@ -101,18 +101,11 @@ impl Call {
     }
 }
 
-/// An outcome of type `ty` as the JVM reads it (`value::encode`).
+/// An outcome of type `ty` as the JVM reads it (`value::shape`, `value::write`): the core's JSON
+/// form of the result, so a new result type needs nothing here (`bytes` are base64 text, which
+/// the generated Kotlin decodes).
 fn encode(ty: &str, out: Outcome) -> Vec<u8> {
-    match out {
-        Outcome::Payment(p) => value::encode(ty, &p),
-        Outcome::QueryPage(p) => value::encode(ty, &p),
-        Outcome::Found(t) => value::encode(ty, &t),
-        Outcome::Transaction(t) => value::encode(ty, &t),
-        Outcome::Refund(r) => value::encode(ty, &r),
-        Outcome::Cancellation(c) => value::encode(ty, &c),
-        Outcome::CheckoutLink(l) => value::encode(ty, &l),
-        Outcome::Text(s) => value::encode(ty, &s),
-    }
+    value::encode_json(ty, out.to_json().unwrap_or(serde_json::Value::Null))
 }
 
 /// Hands a blocking call's outcome to its waiting thread (see `FfiClient::call_blocking`). A
@@ -129,7 +122,7 @@ impl Completion for Handoff {
 /// A QFPay client. Thread-safe: one instance may be shared by every thread of the JVM. The
 /// JNI path's blocking and `...Async` calls both run on [`RUNTIME`] (a blocking caller parks
 /// until its outcome arrives) unless a blocking call is the only one in flight; the
-/// uniffi-exported `queryPages` runs on the calling thread.
+/// uniffi-exported page iterators (`pages`) run on the calling thread.
 #[derive(uniffi::Object)]
 pub struct FfiClient {
     inner: qfpay::blocking::Client,
@@ -263,39 +256,60 @@ impl FfiClient {
 
 #[uniffi::export]
 impl FfiClient {
-    /// Every page of a query, fetched as it is iterated; `request` is the query's arguments by
-    /// their Java names (a generic value, `value.rs`).
-    pub fn query_pages(&self, request: Vec<u8>) -> FfiResult<Arc<FfiQueryPages>> {
-        let args = value::read(&mut request.as_slice())?;
-        let op = operation("query_pages")
-            .ok_or_else(|| QfPayFfiError::simple("config", "no query_pages operation"))?;
-        let Request::Query(q) = apply::request(Lang::Jvm, op, args)? else {
-            return Err(QfPayFfiError::simple("config", "query_pages read no query"));
-        };
-        Ok(Arc::new(FfiQueryPages {
-            pages: Mutex::new(self.inner.query_pages(q)),
+    /// The pages of operation `op` (its index in the core's table), one returning a stream
+    /// (`list<QueryPage>`, `list<Transaction>`), fetched as they are iterated; `request` is the
+    /// operation's arguments then its per-call options, as for `Jni.call`. Nothing is sent here.
+    pub fn pages(&self, op: i32, request: Vec<u8>) -> FfiResult<Arc<FfiPages>> {
+        let call = Call::read(self.inner.async_client(), op, &mut request.as_slice())?;
+        let pages = apply::pages(&call.client, call.request)?;
+        Ok(Arc::new(FfiPages {
+            client: self.inner.clone(),
+            pages: Mutex::new(Walk { pages, sent: 0 }),
         }))
     }
 }
 
-/// Pages of a query; `next_page` returns `None` after the last one.
+/// A walk and the pages it fetched.
+struct Walk {
+    pages: qfpay::client::Pages,
+    /// Pages fetched (a query's requests).
+    sent: u64,
+}
+
+/// Pages of a query or of a period, fetched one at a time on the blocking client's runtime;
+/// `next_page` returns `None` after the last one.
 #[derive(uniffi::Object)]
-pub struct FfiQueryPages {
-    pages: Mutex<qfpay::blocking::QueryPages>,
+pub struct FfiPages {
+    client: qfpay::blocking::Client,
+    pages: Mutex<Walk>,
 }
 
 #[uniffi::export]
-impl FfiQueryPages {
+impl FfiPages {
     /// The next page (a generic value, `value.rs`), or `None` when there are no more.
     pub fn next_page(&self) -> FfiResult<Option<Vec<u8>>> {
-        let mut pages = self
+        let mut walk = self
             .pages
             .lock()
             .map_err(|_| QfPayFfiError::simple("config", "the page iterator was poisoned"))?;
-        match pages.next() {
+        let walk = &mut *walk;
+        let next = self.client.block_on(walk.pages.next_page())?;
+        walk.sent += u64::from(next.is_some());
+        match next {
             None => Ok(None),
             Some(Ok(p)) => Ok(Some(value::encode("QueryPage", &p))),
             Some(Err(e)) => Err(e.into()),
+        }
+    }
+
+    /// The requests sent so far (a period's walk counts the 429s it waited out).
+    pub fn requests(&self) -> u64 {
+        match self.pages.lock() {
+            Ok(w) => match &w.pages {
+                qfpay::client::Pages::Period(t) => t.requests(),
+                qfpay::client::Pages::Query(_) => w.sent,
+            },
+            Err(_) => 0,
         }
     }
 }

@@ -12,7 +12,7 @@ mod jni_path;
 pub mod sandbox;
 mod value;
 
-pub use client::{FfiClient, FfiQueryPages};
+pub use client::{FfiClient, FfiPages};
 pub use errors::QfPayFfiError;
 
 /// The library's allocations go to mimalloc: glibc's arenas were contended by 64 calls in flight

@@ -127,7 +127,11 @@ pub(crate) fn shape(v: &mut J, ty: &str) {
 /// JVM reads it: the core's `Serialize` output, with each `raw` field's non-text values as
 /// their JSON text (the JVM's `raw` is a `Map<String, String>`).
 pub(crate) fn encode<T: serde::Serialize>(ty: &str, v: &T) -> Vec<u8> {
-    let mut j = serde_json::to_value(v).unwrap_or(J::Null);
+    encode_json(ty, serde_json::to_value(v).unwrap_or(J::Null))
+}
+
+/// [`encode`] of a result already in its JSON form.
+pub(crate) fn encode_json(ty: &str, mut j: J) -> Vec<u8> {
     shape(&mut j, ty);
     let mut out = Vec::with_capacity(512);
     write(&j, &mut out);

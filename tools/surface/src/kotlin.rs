@@ -39,6 +39,16 @@ const MEMBERS: &[(&str, &str, &str)] = &[
         "Transaction? = try {\n        info[\"existing\"]?.let(Transaction::of)\n    } catch (_: QfPayException) {\n        null\n    }",
     ),
     (
+        "refund_rejected",
+        "retry_after",
+        "Duration? = (info[\"retry_after\"] as Long?)?.let { Duration.ofMillis(it) }",
+    ),
+    (
+        "refund_rejected",
+        "available",
+        "Long? = info[\"available\"] as Long?",
+    ),
+    (
         "rate_limited",
         "retry_after",
         "Duration? = (info[\"retry_after\"] as Long?)?.let { Duration.ofMillis(it) }",
@@ -82,6 +92,8 @@ fn read(ty: &str, x: &str) -> String {
         "int32" => format!("({x} as Long).toInt()"),
         "bool" => format!("{x} as Boolean"),
         "raw" => format!("{x} as Map<String, String>"),
+        // `bytes` cross as base64 text (the core's JSON form).
+        "bytes" => format!("java.util.Base64.getDecoder().decode({x} as String)"),
         result => format!("{result}.of({x})"),
     }
 }
@@ -179,10 +191,13 @@ fn results() -> String {
                 kotlin_type(f.ty)
             ));
         }
-        // A result holding a list (a page of transactions) iterates it.
-        let list = fields.iter().find_map(|f| {
+        // A result whose `data` is a list of results (a page of transactions) iterates it.
+        let list = fields.iter().filter(|f| f.name == "data").find_map(|f| {
             let item = f.ty.strip_prefix("list<")?.strip_suffix('>')?;
-            Some((Lang::Jvm.member(f.name), item))
+            RESULTS
+                .iter()
+                .any(|r| r.0 == item)
+                .then(|| (Lang::Jvm.member(f.name), item))
         });
         match &list {
             Some((_, item)) => out.push_str(&format!(") : Iterable<{item}> {{\n")),
@@ -191,6 +206,47 @@ fn results() -> String {
         if let Some((field, item)) = &list {
             out.push_str(&format!(
                 "    /** The items of [{field}]. */\n    override fun iterator(): Iterator<{item}> = {field}.iterator()\n\n"
+            ));
+        }
+        // A class holding bytes compares and hashes them by content, and prints their size only.
+        if fields.iter().any(|f| f.ty.trim_end_matches('?') == "bytes") {
+            let member = |f: &Field| ident(&Lang::Jvm.member(f.name));
+            let eq: Vec<String> = fields
+                .iter()
+                .map(|f| match f.ty {
+                    "bytes" => format!("{0}.contentEquals(other.{0})", member(f)),
+                    "bytes?" => format!(
+                        "({0}?.contentEquals(other.{0}) ?: (other.{0} == null))",
+                        member(f)
+                    ),
+                    _ => format!("{0} == other.{0}", member(f)),
+                })
+                .collect();
+            let hash: Vec<String> = fields
+                .iter()
+                .map(|f| match f.ty {
+                    "bytes" => format!("{}.contentHashCode()", member(f)),
+                    "bytes?" => format!("({}?.contentHashCode() ?: 0)", member(f)),
+                    _ => format!("{}.hashCode()", member(f)),
+                })
+                .collect();
+            let show: Vec<String> = fields
+                .iter()
+                .map(|f| {
+                    let m = member(f);
+                    let name = m.trim_matches('`');
+                    match f.ty {
+                        "bytes" => format!("{name}=<${{{m}.size}} bytes>"),
+                        "bytes?" => format!("{name}=<${{{m}?.size}} bytes>"),
+                        _ => format!("{name}=${{{m}}}"),
+                    }
+                })
+                .collect();
+            out.push_str(&format!(
+                "    /** Equal when every field is, the bytes compared by content. */\n    override fun equals(other: Any?): Boolean =\n        this === other || (other is {name} && {})\n\n    /** From every field, the bytes by content. */\n    override fun hashCode(): Int = listOf({}).hashCode()\n\n    /** Every field, the bytes by their size only. */\n    override fun toString(): String = \"{name}({})\"\n\n",
+                eq.join(" && "),
+                hash.join(", "),
+                show.join(", ")
             ));
         }
         out.push_str("    internal companion object {\n");
@@ -327,6 +383,16 @@ const SETTERS: &[(&str, &str, Option<&str>)] = &[
         "a checkout link's optional arguments",
         Some("checkout_url"),
     ),
+    (
+        "PeriodFields",
+        "a walk over a period's optional arguments",
+        Some("transactions"),
+    ),
+    (
+        "ReconcileFields",
+        "a reconciliation's optional arguments",
+        Some("reconcile"),
+    ),
     ("CallOptionFields", "the per-call options", None),
 ];
 
@@ -432,9 +498,9 @@ fn setters() -> String {
     out
 }
 
-/// How the JVM spells each operation of `OPERATIONS` that `QfPayClient` has as a method (the
-/// others, `query_pages`, are written by hand): its method name, the request class that
-/// carries its arguments (or `None`: positional arguments), and what it throws.
+/// How the JVM spells each operation of `OPERATIONS` (a `QfPayClient` method): its method name,
+/// the request class that carries its arguments (or `None`: positional arguments), and what it
+/// throws. An operation returning a stream (see [`STREAMS`]) returns its iterator class.
 const METHODS: &[(&str, &str, Option<&str>, &str)] = &[
     (
         "create_payment",
@@ -514,6 +580,43 @@ const METHODS: &[(&str, &str, Option<&str>, &str)] = &[
         None,
         "Synchronous: nothing is sent. [payParams] is the payment's `wechatPayParams.raw` (or, in the\n * overload taking text, its JSON text).\n * @throws ValidationException naming the field",
     ),
+    (
+        "query_pages",
+        "queryPages",
+        Some("QueryRequest"),
+        "Each `iterator()` starts the query over; [QueryPages.items] iterates the transactions across\n * pages, [QfPayClient.queryAllAsync] collects the pages into a future (Kotlin: `asFlow()`).\n * @throws ValidationException at once for a bad query (nothing is sent); a failed page throws its\n * [QfPayException] from the iterator's `hasNext` (as [query])",
+    ),
+    (
+        "transactions",
+        "transactions",
+        Some("TransactionsRequest"),
+        "Each `iterator()` starts the walk over and holds one page at a time; [Transactions.stream]\n * streams them, [Transactions.forEachAsync] walks them on the client's executor (Kotlin: `asFlow()`).\n * @throws ValidationException at once for a bad period or filter (nothing is sent); a failed page\n * throws its [QfPayException] from the iterator's `hasNext`",
+    ),
+    (
+        "reconcile",
+        "reconcile",
+        Some("ReconcileRequest"),
+        "Walks the period as [transactions] does; a bad ledger entry is refused before anything is sent.\n * @throws ValidationException naming `ledger`, the entry or CSV line and the rule",
+    ),
+    (
+        "download_trade_bill",
+        "downloadTradeBill",
+        None,
+        "@throws ConfigException on QFPay's live_test and card_sandbox hosts, before sending (QFPay serves\n * statements in production only)",
+    ),
+    (
+        "settlements",
+        "settlements",
+        None,
+        "Legacy: QFPay's current documents no longer list this endpoint.\n * @throws QfPayException ([ValidationException] for a day not YYYYMMDD, ...)",
+    ),
+];
+
+/// The iterator class of each stream an operation returns: by the operation's return type,
+/// never its name.
+const STREAMS: &[(&str, &str)] = &[
+    ("list<QueryPage>", "QueryPages"),
+    ("list<Transaction>", "Transactions"),
 ];
 
 /// A positional argument's Kotlin parameter and the expression that checks it (a map as its
@@ -539,12 +642,30 @@ fn param(o: &Opt, json: bool) -> (String, String) {
 fn operations() -> (String, String) {
     let mut suspending = String::new();
     let mut out = String::from(
-        "\n/**\n * The operations of [QfPayClient] (from the core's `OPERATIONS`), each blocking and `...Async`\n * (a [QfPayFuture]; its `cancel` drops the call).\n */\nabstract class QfPayOperations internal constructor() {\n    /** A blocking call of operation [op]: [request] encodes its arguments and options. */\n    internal abstract fun <T> call(op: Int, request: () -> ByteArray, pick: (Any?) -> T): T\n\n    /** An `...Async` call (a failure to encode its request fails the future). */\n    internal abstract fun <T> start(op: Int, request: () -> ByteArray, pick: (Any?) -> T): CompletableFuture<T>\n",
+        "\n/**\n * The operations of [QfPayClient] (from the core's `OPERATIONS`), each blocking and `...Async`\n * (a [QfPayFuture]; its `cancel` drops the call).\n */\nabstract class QfPayOperations internal constructor() {\n    /** A blocking call of operation [op]: [request] encodes its arguments and options. */\n    internal abstract fun <T> call(op: Int, request: () -> ByteArray, pick: (Any?) -> T): T\n\n    /** An `...Async` call (a failure to encode its request fails the future). */\n    internal abstract fun <T> start(op: Int, request: () -> ByteArray, pick: (Any?) -> T): CompletableFuture<T>\n\n    /** The pages of a stream operation [op], opened anew by each iterator. */\n    internal abstract fun pages(op: Int, request: () -> ByteArray): PageSource\n",
     );
     for (code, op) in OPERATIONS.iter().enumerate() {
         let Some((_, method, class, extra)) = METHODS.iter().find(|m| m.0 == op.name) else {
             continue;
         };
+        if let Some((_, iterator)) = STREAMS.iter().find(|s| s.0 == op.returns) {
+            let Some(class) = class else {
+                continue;
+            };
+            let item = op
+                .returns
+                .strip_prefix("list<")
+                .and_then(|t| t.strip_suffix('>'))
+                .unwrap_or(op.returns);
+            suspending.push_str(&format!(
+                "\n/**\n * [QfPayOperations.{method}]'s items as a cold [Flow]: each collection walks anew, a page at\n * a time on [Dispatchers.IO] (the walk blocks a thread there, never the collector's); cancelling the\n * collector ends the walk after the page in hand.\n */\nfun {iterator}.asFlow(): Flow<{item}> = flow {{\n    iterator().use {{ it -> while (it.hasNext()) emit(it.next()) }}\n}}.flowOn(Dispatchers.IO)\n"
+            ));
+            let doc = format!("{}\n * {extra}", op.doc).replace("\n * ", "\n     * ");
+            out.push_str(&format!(
+                "\n    /**\n     * {doc}\n     */\n    @JvmOverloads\n    fun {method}(request: {class}?, options: CallOptions? = null): {iterator} {{\n        val args = required(request, \"request\").args\n        return {iterator}(pages({code}) {{ Wire.encode(args, options?.options) }})\n    }}\n"
+            ));
+            continue;
+        }
         // A map argument has a second form of the method, taking its JSON text.
         let forms = if class.is_none() && op.args.iter().any(|o| o.kind == Kind::Map) {
             vec![false, true]
@@ -698,7 +819,7 @@ const COROUTINES_PATH: &str = "bindings-java/src/main/kotlin/com/qfpay/Coroutine
 /// jar, so they live in a class of their own, `QfPayCoroutines`, which Java code never loads).
 fn coroutines(functions: &str) -> String {
     format!(
-        "{}@file:JvmName(\"QfPayCoroutines\")\n\npackage com.qfpay\n\nimport java.time.Duration\nimport kotlinx.coroutines.future.await\n{functions}",
+        "{}@file:JvmName(\"QfPayCoroutines\")\n\npackage com.qfpay\n\nimport java.time.Duration\nimport kotlinx.coroutines.Dispatchers\nimport kotlinx.coroutines.flow.Flow\nimport kotlinx.coroutines.flow.flow\nimport kotlinx.coroutines.flow.flowOn\nimport kotlinx.coroutines.future.await\n{functions}",
         crate::banner("//"),
     )
 }
@@ -712,6 +833,34 @@ const ENUM_DOCS: &[(&str, &str)] = &[
     ("refunded", "Paid, then refunded in full."),
     ("partially_refunded", "Paid, then refunded in part."),
     ("cancelled", "Closed or reversed."),
+    (
+        "missing_at_qfpay",
+        "In the ledger as paid, but QFPay has no successful payment for it.",
+    ),
+    (
+        "missing_in_ledger",
+        "A successful payment at QFPay the ledger does not have.",
+    ),
+    ("amount_mismatch", "The amounts differ."),
+    ("currency_mismatch", "The currencies differ."),
+    (
+        "duplicate_payments",
+        "Several successful payments for one out_trade_no (a customer who paid twice).",
+    ),
+    (
+        "pending_too_long",
+        "A payment still pending longer than the report allows.",
+    ),
+    (
+        "unknown_refund",
+        "Refunds at QFPay the ledger does not account for.",
+    ),
+    (
+        "state_mismatch",
+        "The ledger's state disagrees with QFPay's (unpaid but paid, refunded but not).",
+    ),
+    ("paid", "Paid (the default)."),
+    ("unpaid", "Not paid."),
 ];
 
 /// The enums of the core's `ENUMS`, each value with its lowercase wire name.

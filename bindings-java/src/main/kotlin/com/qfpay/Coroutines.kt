@@ -5,6 +5,10 @@
 package com.qfpay
 
 import java.time.Duration
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.flow.flow
+import kotlinx.coroutines.flow.flowOn
 import kotlinx.coroutines.future.await
 
 /**
@@ -27,6 +31,15 @@ suspend fun QfPayOperations.wechatQrAwait(amount: Long, currency: String?, optio
  */
 suspend fun QfPayOperations.queryAwait(request: QueryRequest?, options: CallOptions? = null): QueryPage =
     queryAsync(request, options).await()
+
+/**
+ * [QfPayOperations.queryPages]'s items as a cold [Flow]: each collection walks anew, a page at
+ * a time on [Dispatchers.IO] (the walk blocks a thread there, never the collector's); cancelling the
+ * collector ends the walk after the page in hand.
+ */
+fun QueryPages.asFlow(): Flow<QueryPage> = flow {
+    iterator().use { it -> while (it.hasNext()) emit(it.next()) }
+}.flowOn(Dispatchers.IO)
 
 /**
  * [QfPayOperations.findPayment] as a suspend function: the coroutine waits without holding a
@@ -83,3 +96,33 @@ suspend fun QfPayOperations.waitForPaymentAwait(outTradeNo: String?, timeout: Du
  */
 suspend fun QfPayOperations.getWechatOpenidAwait(code: String?, mchid: String? = null, options: CallOptions? = null): String =
     getWechatOpenidAsync(code, mchid, options).await()
+
+/**
+ * [QfPayOperations.transactions]'s items as a cold [Flow]: each collection walks anew, a page at
+ * a time on [Dispatchers.IO] (the walk blocks a thread there, never the collector's); cancelling the
+ * collector ends the walk after the page in hand.
+ */
+fun Transactions.asFlow(): Flow<Transaction> = flow {
+    iterator().use { it -> while (it.hasNext()) emit(it.next()) }
+}.flowOn(Dispatchers.IO)
+
+/**
+ * [QfPayOperations.reconcile] as a suspend function: the coroutine waits without holding a
+ * thread, and cancelling it cancels the call (as [QfPayFuture.cancel]).
+ */
+suspend fun QfPayOperations.reconcileAwait(request: ReconcileRequest?, options: CallOptions? = null): ReconcileReport =
+    reconcileAsync(request, options).await()
+
+/**
+ * [QfPayOperations.downloadTradeBill] as a suspend function: the coroutine waits without holding a
+ * thread, and cancelling it cancels the call (as [QfPayFuture.cancel]).
+ */
+suspend fun QfPayOperations.downloadTradeBillAwait(tradeDate: String?, options: CallOptions? = null): TradeBill =
+    downloadTradeBillAsync(tradeDate, options).await()
+
+/**
+ * [QfPayOperations.settlements] as a suspend function: the coroutine waits without holding a
+ * thread, and cancelling it cancels the call (as [QfPayFuture.cancel]).
+ */
+suspend fun QfPayOperations.settlementsAwait(dateStart: String?, dateEnd: String?, paymethod: String? = null, mchid: String? = null, options: CallOptions? = null): Settlements =
+    settlementsAsync(dateStart, dateEnd, paymethod, mchid, options).await()

@@ -114,6 +114,58 @@ enum class TransactionState(
     }
 }
 
+/** A discrepancy kind. */
+enum class DiscrepancyKind(
+    /** The lowercase name used on the wire and in every other language. */
+    val wire: String,
+) {
+    /** In the ledger as paid, but QFPay has no successful payment for it. */
+    MISSING_AT_QFPAY("missing_at_qfpay"),
+    /** A successful payment at QFPay the ledger does not have. */
+    MISSING_IN_LEDGER("missing_in_ledger"),
+    /** The amounts differ. */
+    AMOUNT_MISMATCH("amount_mismatch"),
+    /** The currencies differ. */
+    CURRENCY_MISMATCH("currency_mismatch"),
+    /** Several successful payments for one out_trade_no (a customer who paid twice). */
+    DUPLICATE_PAYMENTS("duplicate_payments"),
+    /** A payment still pending longer than the report allows. */
+    PENDING_TOO_LONG("pending_too_long"),
+    /** Refunds at QFPay the ledger does not account for. */
+    UNKNOWN_REFUND("unknown_refund"),
+    /** The ledger's state disagrees with QFPay's (unpaid but paid, refunded but not). */
+    STATE_MISMATCH("state_mismatch"),
+    ;
+
+    companion object {
+        /** The value for its lowercase name. */
+        @JvmStatic
+        fun fromWire(value: String): DiscrepancyKind =
+            entries.firstOrNull { it.wire == value } ?: throw DecodeException(errorInfo("decode", "unknown discrepancy kind $value"))
+    }
+}
+
+/** A ledger state. */
+enum class LedgerState(
+    /** The lowercase name used on the wire and in every other language. */
+    val wire: String,
+) {
+    /** Paid (the default). */
+    PAID("paid"),
+    /** Paid, then refunded in full. */
+    REFUNDED("refunded"),
+    /** Not paid. */
+    UNPAID("unpaid"),
+    ;
+
+    companion object {
+        /** The value for its lowercase name. */
+        @JvmStatic
+        fun fromWire(value: String): LedgerState =
+            entries.firstOrNull { it.wire == value } ?: throw DecodeException(errorInfo("decode", "unknown ledger state $value"))
+    }
+}
+
 /** A created payment: what to show the customer (QR code or payment page) and QFPay's numbers. */
 data class Payment(
     /** QFPay's transaction number. */
@@ -229,6 +281,8 @@ data class Transaction(
     val isPaid: Boolean,
     /** Whether this record is a refund. */
     val isRefund: Boolean,
+    /** The syssns of the other records of the same kind under this out_trade_no when it was picked from several (find_payment, wait_for_payment, duplicate_order's existing): a customer who paid twice. Empty otherwise. */
+    val otherPayments: List<String>,
     /** Every field QFPay sent. */
     val raw: Map<String, String>,
 ) {
@@ -256,6 +310,7 @@ data class Transaction(
                 TransactionState.fromWire(m["state"] as String),
                 m["is_paid"] as Boolean,
                 m["is_refund"] as Boolean,
+                (m["other_payments"] as List<*>).map { it as String },
                 m["raw"] as Map<String, String>,
             )
         }
@@ -270,7 +325,7 @@ data class QueryPage(
     val pageSize: Long,
     /** The transactions on this page. */
     val data: List<Transaction>,
-    /** Every field QFPay sent. */
+    /** Every field of the envelope QFPay sent but data (its records are data, each with its own raw). */
     val raw: Map<String, String>,
 ) : Iterable<Transaction> {
     /** The items of [data]. */
@@ -605,6 +660,261 @@ data class AlipayPayParams(
     }
 }
 
+/** A diff of QFPay's transactions of a period against the merchant's ledger. */
+data class ReconcileReport(
+    /** The period's start (YYYY-MM-DD hh:mm:ss). */
+    val startTime: String,
+    /** The period's end. */
+    val endTime: String,
+    /** Orders in the ledger. */
+    val ledgerOrders: Long,
+    /** Payment records QFPay listed (any state). */
+    val qfpayPayments: Long,
+    /** Refund records QFPay listed (any state). */
+    val qfpayRefunds: Long,
+    /** Ledger orders that agree with QFPay in every respect. */
+    val matched: Long,
+    /** Whether the ledger and QFPay agree (no discrepancy). */
+    val clean: Boolean,
+    /** Every difference, by kind then order number. */
+    val discrepancies: List<Discrepancy>,
+    /** The net per day and currency, by day then currency. */
+    val net: List<NetTotal>,
+    /** Requests sent to QFPay. */
+    val requests: Long,
+    /** One line: orders, records, matched, and the count of each kind found. */
+    val summary: String,
+    /** The discrepancies as CSV (kind,out_trade_no,syssns,ledger_amount,qfpay_amount,currency,detail). */
+    val csv: String,
+    /** The net per day and currency as CSV (day,currency,payments,paid,refunds,refunded,net). */
+    val netCsv: String,
+    /** The whole report as JSON text. */
+    val json: String,
+) {
+    internal companion object {
+        /** The result from the generic value the native library sends. */
+        @Suppress("UNCHECKED_CAST")
+        fun of(v: Any?): ReconcileReport {
+            val m = v as Map<String, Any?>
+            return ReconcileReport(
+                m["start_time"] as String,
+                m["end_time"] as String,
+                m["ledger_orders"] as Long,
+                m["qfpay_payments"] as Long,
+                m["qfpay_refunds"] as Long,
+                m["matched"] as Long,
+                m["clean"] as Boolean,
+                (m["discrepancies"] as List<*>).map { Discrepancy.of(it) },
+                (m["net"] as List<*>).map { NetTotal.of(it) },
+                m["requests"] as Long,
+                m["summary"] as String,
+                m["csv"] as String,
+                m["net_csv"] as String,
+                m["json"] as String,
+            )
+        }
+    }
+}
+
+/** One difference between the merchant's ledger and QFPay. */
+data class Discrepancy(
+    /** What differs. */
+    val kind: DiscrepancyKind,
+    /** The order number. */
+    val outTradeNo: String,
+    /** QFPay's transactions involved (the payments; for unknown_refund, the refunds). */
+    val syssns: List<String>,
+    /** The ledger's amount in minor units, when the ledger has the order. */
+    val ledgerAmount: Long?,
+    /** QFPay's amount in minor units (for unknown_refund, the refunds' sum). */
+    val qfpayAmount: Long?,
+    /** The currency (QFPay's when it has the order, else the ledger's). */
+    val currency: String,
+    /** One sentence saying what differs and what to do. */
+    val detail: String,
+) {
+    internal companion object {
+        /** The result from the generic value the native library sends. */
+        @Suppress("UNCHECKED_CAST")
+        fun of(v: Any?): Discrepancy {
+            val m = v as Map<String, Any?>
+            return Discrepancy(
+                DiscrepancyKind.fromWire(m["kind"] as String),
+                m["out_trade_no"] as String,
+                (m["syssns"] as List<*>).map { it as String },
+                m["ledger_amount"]?.let { it as Long },
+                m["qfpay_amount"]?.let { it as Long },
+                m["currency"] as String,
+                m["detail"] as String,
+            )
+        }
+    }
+}
+
+/** The money of one currency on one day (QFPay's day, by sysdtm). */
+data class NetTotal(
+    /** The day, YYYY-MM-DD. */
+    val day: String,
+    /** The currency. */
+    val currency: String,
+    /** Successful payments that day (duplicates included). */
+    val payments: Long,
+    /** Their sum, in minor units. */
+    val paid: Long,
+    /** Successful refunds that day. */
+    val refunds: Long,
+    /** Their sum, in minor units. */
+    val refunded: Long,
+    /** paid - refunded, in minor units. */
+    val net: Long,
+) {
+    internal companion object {
+        /** The result from the generic value the native library sends. */
+        @Suppress("UNCHECKED_CAST")
+        fun of(v: Any?): NetTotal {
+            val m = v as Map<String, Any?>
+            return NetTotal(
+                m["day"] as String,
+                m["currency"] as String,
+                m["payments"] as Long,
+                m["paid"] as Long,
+                m["refunds"] as Long,
+                m["refunded"] as Long,
+                m["net"] as Long,
+            )
+        }
+    }
+}
+
+/** A day's trade bill exactly as QFPay sent it: the zip and the list of its entries (QFPay does not document their format: nothing is parsed). */
+data class TradeBill(
+    /** The day (YYYY-MM-DD). */
+    val tradeDate: String,
+    /** The zip file, as sent. */
+    val content: ByteArray,
+    /** The zip's entries, in order. */
+    val entries: List<TradeBillEntry>,
+) {
+    /** Equal when every field is, the bytes compared by content. */
+    override fun equals(other: Any?): Boolean =
+        this === other || (other is TradeBill && tradeDate == other.tradeDate && content.contentEquals(other.content) && entries == other.entries)
+
+    /** From every field, the bytes by content. */
+    override fun hashCode(): Int = listOf(tradeDate.hashCode(), content.contentHashCode(), entries.hashCode()).hashCode()
+
+    /** Every field, the bytes by their size only. */
+    override fun toString(): String = "TradeBill(tradeDate=${tradeDate}, content=<${content.size} bytes>, entries=${entries})"
+
+    internal companion object {
+        /** The result from the generic value the native library sends. */
+        @Suppress("UNCHECKED_CAST")
+        fun of(v: Any?): TradeBill {
+            val m = v as Map<String, Any?>
+            return TradeBill(
+                m["trade_date"] as String,
+                java.util.Base64.getDecoder().decode(m["content"] as String),
+                (m["entries"] as List<*>).map { TradeBillEntry.of(it) },
+            )
+        }
+    }
+}
+
+/** One file inside a trade bill. */
+data class TradeBillEntry(
+    /** Its name in the zip. */
+    val name: String,
+    /** Its size, uncompressed, in bytes. */
+    val size: Long,
+    /** Its size in the zip, in bytes. */
+    val compressedSize: Long,
+) {
+    internal companion object {
+        /** The result from the generic value the native library sends. */
+        @Suppress("UNCHECKED_CAST")
+        fun of(v: Any?): TradeBillEntry {
+            val m = v as Map<String, Any?>
+            return TradeBillEntry(
+                m["name"] as String,
+                m["size"] as Long,
+                m["compressed_size"] as Long,
+            )
+        }
+    }
+}
+
+/** The legacy settlement query's answer (/settlement/v1/query; QFPay's current documents no longer list it). */
+data class Settlements(
+    /** The settled totals, per day and channel. */
+    val data: List<Settlement>,
+    /** Every field of the envelope QFPay sent. */
+    val raw: Map<String, String>,
+) : Iterable<Settlement> {
+    /** The items of [data]. */
+    override fun iterator(): Iterator<Settlement> = data.iterator()
+
+    internal companion object {
+        /** The result from the generic value the native library sends. */
+        @Suppress("UNCHECKED_CAST")
+        fun of(v: Any?): Settlements {
+            val m = v as Map<String, Any?>
+            return Settlements(
+                (m["data"] as List<*>).map { Settlement.of(it) },
+                m["raw"] as Map<String, String>,
+            )
+        }
+    }
+}
+
+/** One settled total (a day and channel) of the legacy settlement query; amounts in minor units. */
+data class Settlement(
+    /** The channel's merchant id. */
+    val chnlMchId: String,
+    /** The period's first day (YYYYMMDD). */
+    val dateStart: String,
+    /** The period's last day (YYYYMMDD). */
+    val dateEnd: String,
+    /** When it was settled (YYYYMMDD). */
+    val dateSettlement: String,
+    /** The channel as QFPay wrote it (its sample sends text such as 微信). */
+    val paymethod: String,
+    /** The currency. */
+    val currency: String,
+    /** Payments, in minor units. */
+    val payAmt: Long,
+    /** Refunds, in minor units. */
+    val refundAmt: Long,
+    /** The channel's fee, in minor units. */
+    val chnlPoundageAmt: Long,
+    /** Payments less refunds, in minor units. */
+    val payNetAmt: Long,
+    /** What was settled, in minor units. */
+    val settlementAmt: Long,
+    /** Every field QFPay sent. */
+    val raw: Map<String, String>,
+) {
+    internal companion object {
+        /** The result from the generic value the native library sends. */
+        @Suppress("UNCHECKED_CAST")
+        fun of(v: Any?): Settlement {
+            val m = v as Map<String, Any?>
+            return Settlement(
+                m["chnl_mch_id"] as String,
+                m["date_start"] as String,
+                m["date_end"] as String,
+                m["date_settlement"] as String,
+                m["paymethod"] as String,
+                m["currency"] as String,
+                m["pay_amt"] as Long,
+                m["refund_amt"] as Long,
+                m["chnl_poundage_amt"] as Long,
+                m["pay_net_amt"] as Long,
+                m["settlement_amt"] as Long,
+                m["raw"] as Map<String, String>,
+            )
+        }
+    }
+}
+
 /** One event of a call (request, answer, retry, reconciliation...), for logs and hooks; the client key never appears in it. */
 data class QfPayEvent(
     /** request, response, retry, reconcile, status_unknown or cancelled. */
@@ -881,6 +1191,71 @@ abstract class CheckoutFields<B : CheckoutFields<B>> internal constructor() {
     fun lang(v: String?): B = put("lang", text(v, "lang", "lang"))
 }
 
+/** The setters of a walk over a period's optional arguments by name, as the core reads them (null clears one). */
+abstract class PeriodFields<B : PeriodFields<B>> internal constructor() {
+    /** The values set, by their Java names. */
+    internal val args = LinkedHashMap<String, Any?>()
+
+    @Suppress("UNCHECKED_CAST")
+    internal fun put(name: String, v: Any?): B = (this as B).also { args[name] = v }
+
+    @Suppress("UNCHECKED_CAST")
+    private fun add(name: String, field: String, v: Array<out String?>): B {
+        val list = args.getOrPut(name) { ArrayList<String>() } as MutableList<String>
+        for (s in v) list.add(requiredText(s, field, name))
+        return this as B
+    }
+
+    /** A copy of the values set (lists copied too). */
+    internal fun snapshot(): Map<String, Any?> = LinkedHashMap(args).also { it.replaceAll { _, v -> if (v is List<*>) v.toList() else v } }
+
+    /** `pay_type`: Only these pay type codes (one, or a list). */
+    fun payType(vararg v: String?): B = add("payType", "pay_type", v)
+
+    /** `respcd`: Only transactions with this status code. */
+    fun respcd(v: String?): B = put("respcd", text(v, "respcd", "respcd"))
+
+    /** `mchid`: Sub-merchant id (agents). */
+    fun mchid(v: String?): B = put("mchid", text(v, "mchid", "mchid"))
+
+    /** Requests at least this far apart (QFPay allows 400 a minute); a 429 is waited out. */
+    fun minInterval(v: Duration?): B = put("minInterval", nanos(v, "minInterval"))
+}
+
+/** The setters of a reconciliation's optional arguments by name, as the core reads them (null clears one). */
+abstract class ReconcileFields<B : ReconcileFields<B>> internal constructor() {
+    /** The values set, by their Java names. */
+    internal val args = LinkedHashMap<String, Any?>()
+
+    @Suppress("UNCHECKED_CAST")
+    internal fun put(name: String, v: Any?): B = (this as B).also { args[name] = v }
+
+    @Suppress("UNCHECKED_CAST")
+    private fun add(name: String, field: String, v: Array<out String?>): B {
+        val list = args.getOrPut(name) { ArrayList<String>() } as MutableList<String>
+        for (s in v) list.add(requiredText(s, field, name))
+        return this as B
+    }
+
+    /** A copy of the values set (lists copied too). */
+    internal fun snapshot(): Map<String, Any?> = LinkedHashMap(args).also { it.replaceAll { _, v -> if (v is List<*>) v.toList() else v } }
+
+    /** `pay_type`: Only these pay type codes (one, or a list). */
+    fun payType(vararg v: String?): B = add("payType", "pay_type", v)
+
+    /** `respcd`: Only transactions with this status code. */
+    fun respcd(v: String?): B = put("respcd", text(v, "respcd", "respcd"))
+
+    /** `mchid`: Sub-merchant id (agents). */
+    fun mchid(v: String?): B = put("mchid", text(v, "mchid", "mchid"))
+
+    /** Requests at least this far apart (QFPay allows 400 a minute); a 429 is waited out. */
+    fun minInterval(v: Duration?): B = put("minInterval", nanos(v, "minInterval"))
+
+    /** A payment pending longer than this is reported (pending_too_long). */
+    fun pendingAfter(v: Duration?): B = put("pendingAfter", nanos(v, "pendingAfter"))
+}
+
 /** The setters of the per-call options by name, as the core reads them (null clears one). */
 abstract class CallOptionFields<B : CallOptionFields<B>> internal constructor() {
     /** The values set, by their Java names. */
@@ -967,6 +1342,9 @@ abstract class QfPayOperations internal constructor() {
     /** An `...Async` call (a failure to encode its request fails the future). */
     internal abstract fun <T> start(op: Int, request: () -> ByteArray, pick: (Any?) -> T): CompletableFuture<T>
 
+    /** The pages of a stream operation [op], opened anew by each iterator. */
+    internal abstract fun pages(op: Int, request: () -> ByteArray): PageSource
+
     /**
      * Creates a payment of any pay type.
      * The core validates, signs, retries only what QFPay cannot have processed, and reconciles
@@ -1015,6 +1393,19 @@ abstract class QfPayOperations internal constructor() {
     @JvmOverloads
     fun queryAsync(request: QueryRequest?, options: CallOptions? = null): CompletableFuture<QueryPage> =
         start(2, { Wire.encode(required(request, "request").args, options?.options) }, QueryPage::of)
+
+    /**
+     * Every page of transactions matching the filters, fetched as you iterate.
+     * Each `iterator()` starts the query over; [QueryPages.items] iterates the transactions across
+     * pages, [QfPayClient.queryAllAsync] collects the pages into a future (Kotlin: `asFlow()`).
+     * @throws ValidationException at once for a bad query (nothing is sent); a failed page throws its
+     * [QfPayException] from the iterator's `hasNext` (as [query])
+     */
+    @JvmOverloads
+    fun queryPages(request: QueryRequest?, options: CallOptions? = null): QueryPages {
+        val args = required(request, "request").args
+        return QueryPages(pages(3) { Wire.encode(args, options?.options) })
+    }
 
     /**
      * The payment with this order number, or null when QFPay has none.
@@ -1178,6 +1569,67 @@ abstract class QfPayOperations internal constructor() {
     @JvmOverloads
     fun cashierUrl(amount: Long, currency: String?, payParams: String?, mchntnm: String?, redirectUrl: String?, goodsName: String? = null, region: String? = null): String =
         call(13, { Wire.encode(mapOf("amount" to amount, "currency" to requiredText(currency, "txcurrcd", "currency"), "payParams" to requiredText(payParams, "pay_params", "payParams"), "mchntnm" to requiredText(mchntnm, "mchntnm", "mchntnm"), "redirectUrl" to requiredText(redirectUrl, "redirect_url", "redirectUrl"), "goodsName" to text(goodsName, "goods_name", "goodsName"), "region" to text(region, "region", "region")), null) }, { it as String })
+
+    /**
+     * Every transaction of a period of any length, fetched as you iterate: split into calendar months, pages of 100, paced under QFPay's rate limit; refunds name their payment (origssn).
+     * Each `iterator()` starts the walk over and holds one page at a time; [Transactions.stream]
+     * streams them, [Transactions.forEachAsync] walks them on the client's executor (Kotlin: `asFlow()`).
+     * @throws ValidationException at once for a bad period or filter (nothing is sent); a failed page
+     * throws its [QfPayException] from the iterator's `hasNext`
+     */
+    @JvmOverloads
+    fun transactions(request: TransactionsRequest?, options: CallOptions? = null): Transactions {
+        val args = required(request, "request").args
+        return Transactions(pages(14) { Wire.encode(args, options?.options) })
+    }
+
+    /**
+     * Compares the merchant's ledger with every QFPay transaction of the period: missing on either side, amount or currency mismatches, several payments for one order, pending too long, unknown refunds, net per currency and day.
+     * Walks the period as [transactions] does; a bad ledger entry is refused before anything is sent.
+     * @throws ValidationException naming `ledger`, the entry or CSV line and the rule
+     */
+    @JvmOverloads
+    fun reconcile(request: ReconcileRequest?, options: CallOptions? = null): ReconcileReport =
+        call(15, { Wire.encode(required(request, "request").args, options?.options) }, ReconcileReport::of)
+
+    /**
+     * [reconcile] without blocking.
+     */
+    @JvmOverloads
+    fun reconcileAsync(request: ReconcileRequest?, options: CallOptions? = null): CompletableFuture<ReconcileReport> =
+        start(15, { Wire.encode(required(request, "request").args, options?.options) }, ReconcileReport::of)
+
+    /**
+     * The day's trade bill exactly as QFPay sends it (a zip and its entries; production only, format undocumented).
+     * @throws ConfigException on QFPay's live_test and card_sandbox hosts, before sending (QFPay serves
+     * statements in production only)
+     */
+    @JvmOverloads
+    fun downloadTradeBill(tradeDate: String?, options: CallOptions? = null): TradeBill =
+        call(16, { Wire.encode(mapOf("tradeDate" to requiredText(tradeDate, "trade_date", "tradeDate")), options?.options) }, TradeBill::of)
+
+    /**
+     * [downloadTradeBill] without blocking.
+     */
+    @JvmOverloads
+    fun downloadTradeBillAsync(tradeDate: String?, options: CallOptions? = null): CompletableFuture<TradeBill> =
+        start(16, { Wire.encode(mapOf("tradeDate" to requiredText(tradeDate, "trade_date", "tradeDate")), options?.options) }, TradeBill::of)
+
+    /**
+     * The legacy settlement query (/settlement/v1/query): settled totals per day and channel.
+     * Legacy: QFPay's current documents no longer list this endpoint.
+     * @throws QfPayException ([ValidationException] for a day not YYYYMMDD, ...)
+     */
+    @JvmOverloads
+    fun settlements(dateStart: String?, dateEnd: String?, paymethod: String? = null, mchid: String? = null, options: CallOptions? = null): Settlements =
+        call(17, { Wire.encode(mapOf("dateStart" to requiredText(dateStart, "date_start", "dateStart"), "dateEnd" to requiredText(dateEnd, "date_end", "dateEnd"), "paymethod" to text(paymethod, "paymethod", "paymethod"), "mchid" to text(mchid, "mchid", "mchid")), options?.options) }, Settlements::of)
+
+    /**
+     * [settlements] without blocking.
+     */
+    @JvmOverloads
+    fun settlementsAsync(dateStart: String?, dateEnd: String?, paymethod: String? = null, mchid: String? = null, options: CallOptions? = null): CompletableFuture<Settlements> =
+        start(17, { Wire.encode(mapOf("dateStart" to requiredText(dateStart, "date_start", "dateStart"), "dateEnd" to requiredText(dateEnd, "date_end", "dateEnd"), "paymethod" to text(paymethod, "paymethod", "paymethod"), "mchid" to text(mchid, "mchid", "mchid")), options?.options) }, Settlements::of)
 }
 
 /**
@@ -1247,7 +1699,7 @@ class DeclinedException internal constructor(info: ErrorInfo) : ApiException(inf
 
 /** The order number was used before; existing holds that transaction when it could be read. */
 class DuplicateOrderException internal constructor(info: ErrorInfo) : ApiException(info) {
-    /** The transaction already under that order number. */
+    /** The transaction already under that order number (its other_payments name any more). */
     @Transient
     val existing: Transaction? = try {
         info["existing"]?.let(Transaction::of)
@@ -1260,7 +1712,13 @@ class DuplicateOrderException internal constructor(info: ErrorInfo) : ApiExcepti
 class OrderStateException internal constructor(info: ErrorInfo) : ApiException(info)
 
 /** QFPay refused the refund. */
-class RefundRejectedException internal constructor(info: ErrorInfo) : ApiException(info)
+class RefundRejectedException internal constructor(info: ErrorInfo) : ApiException(info) {
+    /** How long to wait before sending again: what QFPay asked (rate_limited), or until 00:30 for a refund refused in QFPay's nightly window (refund_rejected, 1265). */
+    val retryAfter: Duration? = (info["retry_after"] as Long?)?.let { Duration.ofMillis(it) }
+
+    /** refund_rejected 1269: what QFPay says can still be refunded today, in minor units, when its text names it. */
+    val available: Long? = info["available"] as Long?
+}
 
 /** The merchant account cannot do this (not enabled, limits). */
 class AccountException internal constructor(info: ErrorInfo) : ApiException(info)

@@ -1,7 +1,7 @@
 package com.qfpay
 
 import com.qfpay.ffi.FfiClient
-import com.qfpay.ffi.FfiQueryPages
+import com.qfpay.ffi.FfiPages
 import com.qfpay.ffi.UniffiWithHandle
 import java.time.Duration
 import java.util.concurrent.CompletableFuture
@@ -12,7 +12,12 @@ import java.util.concurrent.ForkJoinWorkerThread
 import java.util.concurrent.atomic.AtomicBoolean
 import java.util.concurrent.atomic.AtomicInteger
 import java.util.concurrent.atomic.AtomicLong
+import java.util.function.Consumer
 import java.util.function.Supplier
+import java.util.Spliterator
+import java.util.Spliterators
+import java.util.stream.Stream
+import java.util.stream.StreamSupport
 
 /** A [Duration] option in nanoseconds as it crosses (saturating: the core refuses what is too long); null is refused naming [name]. */
 internal fun nanos(d: Duration?, name: String): Long {
@@ -149,16 +154,17 @@ class QfPayClient private constructor(
     val userAgent: String get() = withHandle { Jni.text(it, 2)!! }
 
     /**
-     * Every page of a query, fetched lazily as it is iterated (each `iterator()` starts over);
-     * [QueryPages.items] iterates the transactions across pages.
+     * A stream operation's pages: each iterator opens its own native walk (a uniffi object over
+     * one more count of the native client, let go as soon as the walk holds its own).
      */
-    fun queryPages(request: QueryRequest?): QueryPages {
-        val r = required(request, "request")
-        // The page iterator is uniffi's (through JNA): a uniffi object over one more count of
-        // the native client, let go as soon as the iterator holds its own.
-        return QueryPages {
-            ffi { withHandle { FfiClient(UniffiWithHandle, Jni.clientRef(it, true)).use { c -> c.queryPages(Wire.encode(r.args)) } } }
+    override fun pages(op: Int, request: () -> ByteArray): PageSource {
+        val r = request()
+        val source = PageSource(executor) {
+            ffi { withHandle { FfiClient(UniffiWithHandle, Jni.clientRef(it, true)).use { c -> c.pages(op, r) } } }
         }
+        // Read by the core now (nothing is sent): a bad argument fails the call itself.
+        source.open().destroy()
+        return source
     }
 
     /** Every page of a query, collected into a list on the client's executor. */
@@ -231,25 +237,148 @@ class QfPayClient private constructor(
     }
 }
 
+/** [it] as a sequential, ordered [Stream] whose `close` closes [it]. */
+private fun <T, I> streamOf(it: I): Stream<T> where I : Iterator<T>, I : AutoCloseable =
+    StreamSupport.stream(Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED or Spliterator.NONNULL), false)
+        .onClose { it.close() }
+
+/** Where a stream operation's iterators open their walk, and where its `...Async` forms run. */
+class PageSource internal constructor(
+    internal val executor: Executor,
+    internal val open: () -> FfiPages,
+)
+
+/**
+ * One walk over a stream's pages, fetched one at a time as it advances (blocking); a failed
+ * page throws its [QfPayException] from `hasNext`, and the walk ends there.
+ */
+class PageIterator internal constructor(private val pages: FfiPages) : Iterator<QueryPage>, AutoCloseable {
+    private var next: QueryPage? = null
+    private var done = false
+
+    override fun hasNext(): Boolean {
+        if (next != null) return true
+        if (done) return false
+        val bytes = try {
+            ffi { pages.nextPage() }
+        } catch (e: Throwable) {
+            close()
+            throw e
+        }
+        if (bytes == null) {
+            close()
+            return false
+        }
+        next = QueryPage.of(Wire.read(java.nio.ByteBuffer.wrap(bytes)))
+        return true
+    }
+
+    override fun next(): QueryPage {
+        if (!hasNext()) throw NoSuchElementException()
+        return next!!.also { next = null }
+    }
+
+    /** The requests this walk has sent so far (a period's walk counts the 429s it waited out). */
+    val requests: Long get() = if (done) finalRequests else pages.requests().toLong()
+    private var finalRequests = 0L
+
+    /** Ends the walk early and releases it (done by itself after the last page or an error). */
+    override fun close() {
+        if (!done) {
+            done = true
+            finalRequests = pages.requests().toLong()
+            pages.destroy()
+        }
+    }
+}
+
 /**
  * Every page of a query, fetched lazily as it is iterated (each `iterator()` starts a new
  * query); [items] iterates the transactions of every page.
  */
-class QueryPages internal constructor(
-    private val open: () -> FfiQueryPages,
-) : Iterable<QueryPage> {
+class QueryPages internal constructor(private val source: PageSource) : Iterable<QueryPage> {
     /** Iterates the pages; a failed page throws its [QfPayException] from `hasNext`. */
-    override fun iterator(): Iterator<QueryPage> {
-        val pages = open()
-        return generateSequence {
-            val page = ffi { pages.nextPage() }
-            if (page == null) pages.destroy()
-            page?.let { QueryPage.of(Wire.read(java.nio.ByteBuffer.wrap(it))) }
-        }.iterator()
-    }
+    override fun iterator(): PageIterator = PageIterator(source.open())
 
     /** The transactions of every page, in order. */
     fun items(): Iterable<Transaction> = Iterable { this.asSequence().flatMap { it.data.asSequence() }.iterator() }
+
+    /** The pages as a sequential [Stream]; closing it ends the walk early. */
+    fun stream(): Stream<QueryPage> = streamOf(iterator())
+}
+
+/**
+ * Every transaction of a period ([QfPayClient.transactions]): payments and refunds in QFPay's
+ * order, month window by month window, fetched a page (100) at a time as it is iterated, so a
+ * year of records never sits in memory at once. Each `iterator()` starts the walk over; a
+ * failed page throws its [QfPayException] from `hasNext`.
+ */
+class Transactions internal constructor(private val source: PageSource) : Iterable<Transaction> {
+    /** One walk over the records (holding one page at a time). */
+    override fun iterator(): TransactionIterator = TransactionIterator(PageIterator(source.open()))
+
+    /** One walk over the pages (each page's `page` is its number within its month window). */
+    fun pages(): Iterable<QueryPage> = Iterable { PageIterator(source.open()) }
+
+    /** The records as a sequential [Stream]; closing it (try-with-resources) ends the walk early. */
+    fun stream(): Stream<Transaction> = streamOf(iterator())
+
+    /**
+     * Walks the period on the client's executor, giving each record to [action] there, one at a
+     * time in order; the future completes with the count of records (or fails with the
+     * [QfPayException] that ended the walk, or what [action] threw). Cancelling it stops the walk
+     * after the record in hand.
+     */
+    fun forEachAsync(action: Consumer<in Transaction>?): CompletableFuture<Long> {
+        val a = required(action, "action")
+        val future = CompletableFuture<Long>()
+        try {
+            source.executor.execute {
+                try {
+                    val n = managedBlocking {
+                        var n = 0L
+                        iterator().use { it ->
+                            while (!future.isDone && it.hasNext()) {
+                                a.accept(it.next())
+                                n++
+                            }
+                        }
+                        n
+                    }
+                    future.complete(n)
+                } catch (t: Throwable) {
+                    future.completeExceptionally(t)
+                }
+            }
+        } catch (t: Throwable) {
+            future.completeExceptionally(t)
+        }
+        return future
+    }
+}
+
+/** One walk over a period's records: [requests] says how many requests it has sent. */
+class TransactionIterator internal constructor(private val pages: PageIterator) : Iterator<Transaction>, AutoCloseable {
+    private var page: Iterator<Transaction> = emptyList<Transaction>().iterator()
+
+    override fun hasNext(): Boolean {
+        while (!page.hasNext()) {
+            if (!pages.hasNext()) return false
+            page = pages.next().data.iterator() // the previous page is let go
+        }
+        return true
+    }
+
+    override fun next(): Transaction {
+        if (!hasNext()) throw NoSuchElementException()
+        return page.next()
+    }
+
+    /** The requests sent so far (the 429s waited out included). */
+    val requests: Long get() = pages.requests
+
+    /** Ends the walk early (done by itself after the last record or an error). */
+    override fun close() = pages.close()
 }
 
 /**

@@ -151,3 +151,87 @@ class CheckoutRequest private constructor(internal val args: Map<String, Any?>) 
             builder(amount, currency, returnUrl, failedUrl, notifyUrl).build()
     }
 }
+
+/**
+ * A period to walk ([QfPayClient.transactions]): from `startTime` to `endTime` inclusive
+ * (`yyyy-MM-dd HH:mm:ss`, QFPay's time), of any length; the filters and the pacing through the
+ * builder.
+ */
+class TransactionsRequest private constructor(internal val args: Map<String, Any?>) {
+    /** Builder for [TransactionsRequest]; list setters add to the list. */
+    class Builder internal constructor(startTime: String, endTime: String) : PeriodFields<Builder>() {
+        init {
+            put("startTime", startTime).put("endTime", endTime)
+        }
+        /** The request (read by the core when the walk is made). */
+        fun build() = TransactionsRequest(snapshot())
+    }
+
+    companion object {
+        /** A walk from [startTime] to [endTime] (`yyyy-MM-dd HH:mm:ss`). */
+        @JvmStatic
+        fun builder(startTime: String?, endTime: String?) =
+            Builder(requiredText(startTime, "start_time", "startTime"), requiredText(endTime, "end_time", "endTime"))
+
+        /** The same as `builder(startTime, endTime).build()`: every record, paced at the default. */
+        @JvmStatic
+        fun of(startTime: String?, endTime: String?) = builder(startTime, endTime).build()
+    }
+}
+
+/**
+ * A reconciliation ([QfPayClient.reconcile]) of the merchant's ledger against every QFPay
+ * transaction from `startTime` to `endTime`. The ledger is CSV text with a header
+ * (`out_trade_no,amount,currency[,state][,refunded]`) or a list of maps whose keys are
+ * `outTradeNo`, `amount` (minor units), `currency`, `state` (`paid`, `refunded`, `unpaid`;
+ * default paid) and `refunded` (minor units).
+ */
+class ReconcileRequest private constructor(internal val args: Map<String, Any?>) {
+    /** Builder for [ReconcileRequest]; list setters add to the list. */
+    class Builder internal constructor(ledger: Any, startTime: String, endTime: String) : ReconcileFields<Builder>() {
+        init {
+            put("ledger", ledger).put("startTime", startTime).put("endTime", endTime)
+        }
+        /** The request (the core reads the ledger when it is sent, before sending anything). */
+        fun build() = ReconcileRequest(snapshot())
+    }
+
+    companion object {
+        /** A reconciliation of the ledger as CSV text ([ledgerCsv], a header line first). */
+        @JvmStatic
+        fun builder(ledgerCsv: String?, startTime: String?, endTime: String?) =
+            Builder(requiredText(ledgerCsv, "ledger"), requiredText(startTime, "start_time", "startTime"), requiredText(endTime, "end_time", "endTime"))
+
+        /** A reconciliation of the ledger as a list of entries (maps by the keys above). */
+        @JvmStatic
+        fun builder(ledger: List<Map<String, *>>?, startTime: String?, endTime: String?) =
+            Builder(ledgerEntries(ledger), requiredText(startTime, "start_time", "startTime"), requiredText(endTime, "end_time", "endTime"))
+    }
+}
+
+/**
+ * The ledger's entries as they cross: each a map of text keys to text, a whole number, a
+ * boolean or null (the core checks the keys, types and rules, naming the entry); anything else
+ * is refused here, naming `ledger` and the entry.
+ */
+internal fun ledgerEntries(ledger: List<Map<String, *>>?): List<Map<String, Any?>> =
+    (required(ledger, "ledger") as List<*>).mapIndexed { i, e ->
+        val at = "entry ${i + 1}"
+        val m = e as? Map<*, *> ?: throw invalidArgument("ledger", "$at: must be a Map (got ${e?.javaClass?.simpleName ?: "null"})")
+        val out = LinkedHashMap<String, Any?>(m.size * 2)
+        for ((k, v) in m) {
+            val key = k as? String ?: throw invalidArgument("ledger", "$at: every key must be a String")
+            out[key] = when (v) {
+                null, is Boolean, is Long, is Double -> v
+                is Int, is Short, is Byte -> (v as Number).toLong()
+                is java.math.BigInteger, is java.math.BigDecimal -> try {
+                    (v as Number).let { if (it is java.math.BigDecimal) it.longValueExact() else (it as java.math.BigInteger).longValueExact() }
+                } catch (_: ArithmeticException) {
+                    throw invalidArgument("ledger", "$at: $key must be a whole number of minor units within a Long")
+                }
+                is String -> text(v, "ledger", "ledger $at $key")
+                else -> throw invalidArgument("ledger", "$at: $key must be a String or a whole number (got ${v.javaClass.simpleName})")
+            }
+        }
+        out
+    }

@@ -117,6 +117,8 @@ class Sandbox private constructor(private val ffi: FfiSandbox) : AutoCloseable {
         fun notifyUrl(v: String?) = apply { merchant["notifyUrl"] = text(v, "notifyUrl") }
         /** QFPay's documented rate limit (100/s, 400/min per app code): on by default, as QFPay. */
         fun rateLimit(on: Boolean) = set("rateLimit", on)
+        /** A rate limit of its own (a tight one, to see a client wait out QFPay's `429`s). */
+        fun rateLimit(perSecond: Int, perMinute: Int) = set("rateLimit", mapOf("perSecond" to perSecond, "perMinute" to perMinute))
         /** Multiplies the notification retry schedule (1.0: real time). */
         fun notifyTimeScale(v: Double) = set("notifyTimeScale", v)
         /** Scenario 1002: how many queries answer "pending" before it is paid. */

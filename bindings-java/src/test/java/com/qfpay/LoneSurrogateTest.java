@@ -184,6 +184,42 @@ class LoneSurrogateTest {
         c.add(new Case("QfPayClient.waitForPaymentAsync(1)#0", "out_trade_no", () -> client.waitForPaymentAsync(BAD)));
         c.add(new Case("QfPayClient.waitForPaymentAsync(2)#0", "out_trade_no", () -> client.waitForPaymentAsync(BAD, s)));
         c.add(new Case("QfPayClient.waitForPaymentAsync(4)#0", "out_trade_no", () -> client.waitForPaymentAsync(BAD, s, s, s)));
+        // Reconciliation: the period, the ledger, statements
+        String t0 = "2024-01-01 00:00:00", t1 = "2024-01-31 23:59:59";
+        c.add(new Case("TransactionsRequest.builder(2)#0", "start_time", () -> TransactionsRequest.builder(BAD, t1)));
+        c.add(new Case("TransactionsRequest.builder(2)#1", "end_time", () -> TransactionsRequest.builder(t0, BAD)));
+        c.add(new Case("TransactionsRequest.of(2)#0", "start_time", () -> TransactionsRequest.of(BAD, t1)));
+        c.add(new Case("TransactionsRequest.of(2)#1", "end_time", () -> TransactionsRequest.of(t0, BAD)));
+        c.add(new Case("TransactionsRequest$Builder.payType(1)#0", "pay_type", () -> TransactionsRequest.builder(t0, t1).payType(BAD)));
+        c.add(new Case("TransactionsRequest$Builder.respcd(1)#0", "respcd", () -> TransactionsRequest.builder(t0, t1).respcd(BAD)));
+        c.add(new Case("TransactionsRequest$Builder.mchid(1)#0", "mchid", () -> TransactionsRequest.builder(t0, t1).mchid(BAD)));
+        c.add(new Case("ReconcileRequest.builder(3)#0", "ledger", () -> ReconcileRequest.builder(BAD, t0, t1)));
+        c.add(new Case("ReconcileRequest.builder(3)#0 list", "ledger", () -> ReconcileRequest.builder(List.of(Map.of("outTradeNo", BAD, "amount", 1, "currency", "HKD")), t0, t1)));
+        c.add(new Case("ReconcileRequest.builder(3)#1", "start_time", () -> ReconcileRequest.builder("out_trade_no,amount,currency\n", BAD, t1)));
+        c.add(new Case("ReconcileRequest.builder(3)#2", "end_time", () -> ReconcileRequest.builder(List.of(), t0, BAD)));
+        c.add(new Case("ReconcileRequest$Builder.payType(1)#0", "pay_type", () -> ReconcileRequest.builder(List.of(), t0, t1).payType(BAD)));
+        c.add(new Case("ReconcileRequest$Builder.respcd(1)#0", "respcd", () -> ReconcileRequest.builder(List.of(), t0, t1).respcd(BAD)));
+        c.add(new Case("ReconcileRequest$Builder.mchid(1)#0", "mchid", () -> ReconcileRequest.builder(List.of(), t0, t1).mchid(BAD)));
+        c.add(new Case("QfPayClient.downloadTradeBill(1)#0", "trade_date", () -> client.downloadTradeBill(BAD)));
+        c.add(new Case("QfPayClient.downloadTradeBill(2)#0", "trade_date", () -> client.downloadTradeBill(BAD_LOW, CallOptions.timeout(s))));
+        c.add(new Case("QfPayClient.downloadTradeBillAsync(1)#0", "trade_date", () -> client.downloadTradeBillAsync(BAD)));
+        c.add(new Case("QfPayClient.downloadTradeBillAsync(2)#0", "trade_date", () -> client.downloadTradeBillAsync(BAD, CallOptions.timeout(s))));
+        String[] settlementFields = {"date_start", "date_end", "paymethod", "mchid"};
+        for (boolean async : new boolean[] {false, true}) {
+            for (int arity = 2; arity <= 5; arity++) {
+                for (int i = 0; i < Math.min(arity, 4); i++) {
+                    String[] a = {"20240101", "20240102", "wechat", "M1"};
+                    a[i] = BAD;
+                    final int n = arity;
+                    c.add(new Case("QfPayClient.settlements" + (async ? "Async" : "") + "(" + arity + ")#" + i, settlementFields[i], () -> switch (n) {
+                        case 2 -> async ? client.settlementsAsync(a[0], a[1]) : client.settlements(a[0], a[1]);
+                        case 3 -> async ? client.settlementsAsync(a[0], a[1], a[2]) : client.settlements(a[0], a[1], a[2]);
+                        case 4 -> async ? client.settlementsAsync(a[0], a[1], a[2], a[3]) : client.settlements(a[0], a[1], a[2], a[3]);
+                        default -> async ? client.settlementsAsync(a[0], a[1], a[2], a[3], CallOptions.timeout(s)) : client.settlements(a[0], a[1], a[2], a[3], CallOptions.timeout(s));
+                    }));
+                }
+            }
+        }
         // QfPayClient: the online operations
         Map<String, String> pp = Map.of("package", "prepay_id=wx1");
         c.add(new Case("QfPayClient.verifyCheckoutUrl(1)#0", "url", () -> client.verifyCheckoutUrl(BAD)));
@@ -308,7 +344,8 @@ class LoneSurrogateTest {
         Class<?>[] classes = {
             PaymentRequest.class, PaymentRequest.Builder.class, QueryRequest.class, QueryRequest.Builder.class,
             RefundRequest.class, RefundRequest.Builder.class, CancelRequest.class, CancelRequest.Builder.class,
-            CheckoutRequest.class, CheckoutRequest.Builder.class, QfPayClient.class, QfPayClient.Builder.class, CallOptions.class, CallOptions.Builder.class,
+            CheckoutRequest.class, CheckoutRequest.Builder.class, TransactionsRequest.class, TransactionsRequest.Builder.class,
+            ReconcileRequest.class, ReconcileRequest.Builder.class, QfPayClient.class, QfPayClient.Builder.class, CallOptions.class, CallOptions.Builder.class,
             Notifications.class, Signing.class, Qr.class, QfPay.class, Sandbox.class, Sandbox.Builder.class, Fault.class,
         };
         Set<String> out = new TreeSet<>();

@@ -100,8 +100,15 @@ class SurfaceTest {
             JSONObject d = ops.getJSONObject(op);
             String name = op.equals("close") ? "closeOrder" : camel(op);   // surface.json: "JVM names it closeOrder"
             need(has(QfPayClient.class, name), "operation " + name);
-            // An operation that sends nothing (io false) is synchronous only: no ...Async form.
-            if (d.optBoolean("io", true) && !op.equals("query_pages")) need(has(QfPayClient.class, name + "Async"), "operation " + name + "Async");
+            // An operation that sends nothing (io false) is synchronous only: no ...Async form; one
+            // returning a stream (list<...>) returns its iterator class instead.
+            boolean stream = d.getString("returns").startsWith("list<");
+            if (d.optBoolean("io", true) && !stream) need(has(QfPayClient.class, name + "Async"), "operation " + name + "Async");
+            if (stream) {
+                String iterator = d.getString("returns").equals("list<Transaction>") ? "Transactions" : "QueryPages";
+                need(Arrays.stream(QfPayClient.class.getMethods()).anyMatch(m -> m.getName().equals(name) && m.getReturnType().getSimpleName().equals(iterator)),
+                        "operation " + name + " returning " + iterator);
+            }
             if (!d.optBoolean("io", true)) need(!has(QfPayClient.class, name + "Async"), "no ...Async for the local operation " + name);
             Class<?> req = switch (op) {
                 case "create_payment", "wechat_qr" -> PaymentRequest.Builder.class;
@@ -109,6 +116,8 @@ class SurfaceTest {
                 case "refund" -> RefundRequest.Builder.class;
                 case "close", "reverse" -> CancelRequest.Builder.class;
                 case "checkout_url" -> CheckoutRequest.Builder.class;
+                case "transactions" -> TransactionsRequest.Builder.class;
+                case "reconcile" -> ReconcileRequest.Builder.class;
                 default -> null;
             };
             if (req != null) {
@@ -116,6 +125,7 @@ class SurfaceTest {
             }
         }
         need(has(QueryPages.class, "items"), "query_pages items()");
+        need(has(Transactions.class, "stream") && has(Transactions.class, "for_each_async"), "transactions stream() and forEachAsync()");
 
         JSONObject results = s.getJSONObject("results");
         for (String r : results.keySet()) {

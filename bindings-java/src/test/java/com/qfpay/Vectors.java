@@ -145,6 +145,11 @@ final class Vectors {
             return ((Number) expected).longValue() == ((Number) actual).longValue();
         }
         if (expected instanceof Boolean) return expected.equals(actual);
+        if (expected instanceof org.json.JSONArray a && actual instanceof java.util.List<?> l) {
+            if (a.length() != l.size()) return false;
+            for (int i = 0; i < l.size(); i++) if (!same(a.get(i), l.get(i))) return false;
+            return true;
+        }
         return String.valueOf(expected).equals(actual == null ? null : String.valueOf(actual));
     }
 }
