@@ -1008,7 +1008,14 @@ mod tests {
         }])
         .unwrap();
         let mut r = Reconciler::new(ledger, "a", "b", at("2026-01-02 00:00:00"));
-        r.add(record("S1", "o1", "payment", 100, "1143", "2026-01-01 00:00:00"));
+        r.add(record(
+            "S1",
+            "o1",
+            "payment",
+            100,
+            "1143",
+            "2026-01-01 00:00:00",
+        ));
         let report = r.finish(1);
         assert_eq!(report.count(DiscrepancyKind::PendingTooLong), 1);
         assert_eq!(report.matched, 0);
