@@ -96,6 +96,7 @@ fn error_codes_and_fields() {
         "retry_after",
         "sent",
         "existing",
+        "available",
     ]);
     assert_eq!(names(&s["errors"]["fields"]), accessors);
     let e = Error::Validation {
@@ -118,6 +119,7 @@ fn error_codes_and_fields() {
         e.retry_after(),
         e.sent(),
         e.existing(),
+        e.available(),
     );
 }
 
@@ -179,7 +181,96 @@ fn result_fields_match_the_structs() {
     let (Some(app), Some(alipay)) = (app.wechat_app(), alipay.alipay()) else {
         panic!("pay_params shapes")
     };
-    let cases: [Case; 10] = [
+    let report = qfpay::reconcile::Reconciler::new(
+        qfpay::reconcile::Ledger::default(),
+        "a",
+        "b",
+        qfpay::validate::datetime("t", "2026-01-01 00:00:00").unwrap(),
+    )
+    .finish(0);
+    let discrepancy = qfpay::reconcile::Discrepancy {
+        kind: qfpay::reconcile::DiscrepancyKind::MissingAtQfpay,
+        out_trade_no: String::new(),
+        syssns: Vec::new(),
+        ledger_amount: None,
+        qfpay_amount: None,
+        currency: String::new(),
+        detail: String::new(),
+    };
+    let net = qfpay::reconcile::NetTotal {
+        day: String::new(),
+        currency: String::new(),
+        payments: 0,
+        paid: 0,
+        refunds: 0,
+        refunded: 0,
+        net: 0,
+    };
+    let entry = qfpay::TradeBillEntry {
+        name: String::new(),
+        size: 0,
+        compressed_size: 0,
+    };
+    let bill = qfpay::TradeBill {
+        trade_date: String::new(),
+        content: Vec::new(),
+        entries: Vec::new(),
+    };
+    let serde_json::Value::Object(answer) = serde_json::json!({"data": [{"pay_amt": 1}]}) else {
+        panic!("an object")
+    };
+    let settlements = qfpay::Settlements::from_raw(answer).unwrap();
+    let settlement = settlements.data[0].clone();
+    let cases: [Case; 17] = [
+        (
+            "ReconcileReport",
+            qfpay::reconcile::ReconcileReport::FIELDS,
+            format!("{report:?}"),
+            &["clean", "summary", "csv", "net_csv", "json"],
+            &[],
+        ),
+        (
+            "Discrepancy",
+            qfpay::reconcile::Discrepancy::FIELDS,
+            format!("{discrepancy:?}"),
+            &[],
+            &[],
+        ),
+        (
+            "NetTotal",
+            qfpay::reconcile::NetTotal::FIELDS,
+            format!("{net:?}"),
+            &[],
+            &[],
+        ),
+        (
+            "TradeBill",
+            qfpay::TradeBill::FIELDS,
+            format!("{bill:?}"),
+            &[],
+            &[],
+        ),
+        (
+            "TradeBillEntry",
+            qfpay::TradeBillEntry::FIELDS,
+            format!("{entry:?}"),
+            &[],
+            &[],
+        ),
+        (
+            "Settlements",
+            qfpay::Settlements::FIELDS,
+            format!("{settlements:?}"),
+            &[],
+            &[],
+        ),
+        (
+            "Settlement",
+            qfpay::Settlement::FIELDS,
+            format!("{settlement:?}"),
+            &[],
+            &[],
+        ),
         (
             "Payment",
             Payment::FIELDS,
@@ -275,7 +366,7 @@ fn result_fields_match_the_structs() {
     }
     assert_eq!(
         results.as_object().unwrap().len(),
-        10,
+        17,
         "a result type without a Rust check"
     );
 }
