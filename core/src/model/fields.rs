@@ -178,3 +178,26 @@ mod tests {
         assert_eq!(opt_text(&m, "c"), None);
     }
 }
+
+/// Takes the list of records under `data` out of an answer and reads each with `read`; absent
+/// or null is no records. `what` names a record in errors (`query record`): an item that is not an
+/// object, or a `data` that is not a list, is a decode error.
+pub fn take_records<T>(
+    raw: &mut RawMap,
+    what: &str,
+    read: impl Fn(RawMap) -> Result<T>,
+) -> Result<Vec<T>> {
+    match raw.remove("data") {
+        Some(serde_json::Value::Array(items)) => items
+            .into_iter()
+            .map(|item| match item {
+                serde_json::Value::Object(m) => read(m),
+                other => Err(Error::Decode(format!("a {what} is not an object: {other}"))),
+            })
+            .collect(),
+        None | Some(serde_json::Value::Null) => Ok(Vec::new()),
+        Some(other) => Err(Error::Decode(format!(
+            "data (the {what}s) is not a list: {other}"
+        ))),
+    }
+}

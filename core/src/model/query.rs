@@ -400,24 +400,7 @@ impl QueryPage {
     /// Reads a successful query answer. Its records move into `data` (each keeping its own
     /// `raw`); the envelope's `raw` keeps every other field.
     pub fn from_raw(mut raw: RawMap, req: &QueryRequest) -> Result<Self> {
-        let mut data = Vec::new();
-        match raw.remove("data") {
-            Some(serde_json::Value::Array(items)) => {
-                data.reserve(items.len());
-                for item in items {
-                    match item {
-                        serde_json::Value::Object(m) => data.push(Transaction::from_raw(m)?),
-                        other => {
-                            return Err(Error::Decode(format!(
-                                "a query record is not an object: {other}"
-                            )));
-                        }
-                    }
-                }
-            }
-            None | Some(serde_json::Value::Null) => {}
-            Some(other) => return Err(Error::Decode(format!("query data is not a list: {other}"))),
-        }
+        let data = fields::take_records(&mut raw, "query record", Transaction::from_raw)?;
         Ok(Self {
             page: fields::count(&raw, "page").or(req.page).unwrap_or(1),
             page_size: fields::count(&raw, "page_size")

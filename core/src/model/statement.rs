@@ -225,27 +225,12 @@ pub struct Settlements {
 impl Settlements {
     /// Reads a `0000` answer.
     pub fn from_raw(raw: RawMap) -> Result<Self> {
-        let mut data = Vec::new();
-        match raw.get("data") {
-            Some(serde_json::Value::Array(items)) => {
-                for item in items {
-                    match item {
-                        serde_json::Value::Object(m) => data.push(Settlement::from_raw(m.clone())?),
-                        other => {
-                            return Err(Error::Decode(format!(
-                                "a settlement record is not an object: {other}"
-                            )));
-                        }
-                    }
-                }
-            }
-            None | Some(serde_json::Value::Null) => {}
-            Some(other) => {
-                return Err(Error::Decode(format!(
-                    "settlement data is not a list: {other}"
-                )));
-            }
+        // The envelope keeps its `data` as sent (the answer is small, unlike a query's).
+        let mut records = RawMap::new();
+        if let Some(d) = raw.get("data") {
+            records.insert("data".into(), d.clone());
         }
+        let data = fields::take_records(&mut records, "settlement record", Settlement::from_raw)?;
         Ok(Settlements { data, raw })
     }
 }
