@@ -375,49 +375,57 @@ impl ReconcileReport {
     /// (`kind,out_trade_no,syssns,ledger_amount,qfpay_amount,currency,detail`; `syssns`
     /// space-separated, absent amounts empty).
     pub fn to_csv(&self) -> String {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        let _ = w.write_record(DISCREPANCY_COLUMNS);
-        for d in &self.discrepancies {
-            let amount = |a: Option<i64>| a.map(|a| a.to_string()).unwrap_or_default();
-            let _ = w.write_record([
-                d.kind.as_str(),
-                &d.out_trade_no,
-                &d.syssns.join(" "),
-                &amount(d.ledger_amount),
-                &amount(d.qfpay_amount),
-                &d.currency,
-                &d.detail,
-            ]);
-        }
-        w.into_inner()
-            .map(|b| String::from_utf8_lossy(&b).into_owned())
-            .unwrap_or_default()
+        let amount = |a: Option<i64>| a.map(|a| a.to_string()).unwrap_or_default();
+        csv_text(
+            DISCREPANCY_COLUMNS,
+            self.discrepancies.iter().map(|d| {
+                vec![
+                    d.kind.as_str().to_owned(),
+                    d.out_trade_no.clone(),
+                    d.syssns.join(" "),
+                    amount(d.ledger_amount),
+                    amount(d.qfpay_amount),
+                    d.currency.clone(),
+                    d.detail.clone(),
+                ]
+            }),
+        )
     }
 
     /// The net per day and currency as CSV (`day,currency,payments,paid,refunds,refunded,net`).
     pub fn net_csv(&self) -> String {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        let _ = w.write_record(NET_COLUMNS);
-        for n in &self.net {
-            let _ = w.write_record([
-                n.day.clone(),
-                n.currency.clone(),
-                n.payments.to_string(),
-                n.paid.to_string(),
-                n.refunds.to_string(),
-                n.refunded.to_string(),
-                n.net.to_string(),
-            ]);
-        }
-        w.into_inner()
-            .map(|b| String::from_utf8_lossy(&b).into_owned())
-            .unwrap_or_default()
+        csv_text(
+            NET_COLUMNS,
+            self.net.iter().map(|n| {
+                vec![
+                    n.day.clone(),
+                    n.currency.clone(),
+                    n.payments.to_string(),
+                    n.paid.to_string(),
+                    n.refunds.to_string(),
+                    n.refunded.to_string(),
+                    n.net.to_string(),
+                ]
+            }),
+        )
     }
 
     /// The whole report as JSON text (the same form every binding's result reads).
     pub fn to_json(&self) -> String {
         serde_json::to_string(&ReportJson(self)).unwrap_or_default()
     }
+}
+
+/// CSV text: the header, then each row (writing to memory cannot fail).
+fn csv_text(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record(header);
+    for row in rows {
+        let _ = w.write_record(&row);
+    }
+    w.into_inner()
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default()
 }
 
 /// The CSV columns of [`ReconcileReport::to_csv`].

@@ -290,6 +290,15 @@ impl Fields {
         Ok(Some(d))
     }
 
+    /// Pay type codes: one, or a list.
+    pub fn pay_types(&mut self, opt: &Opt) -> Result<Vec<PayType>> {
+        Ok(self
+            .text_list(opt)?
+            .iter()
+            .map(|c| PayType::from_code(c))
+            .collect())
+    }
+
     /// Text, or a list of text.
     pub fn text_list(&mut self, opt: &Opt) -> Result<Vec<String>> {
         match self.take(opt) {
@@ -890,13 +899,7 @@ pub fn request(lang: Lang, op: &Operation, args: Value) -> Result<Request> {
                 match o.name {
                     "syssn" => r.syssn = f.text_list(o)?,
                     "out_trade_no" => r.out_trade_no = f.text_list(o)?,
-                    "pay_type" => {
-                        r.pay_type = f
-                            .text_list(o)?
-                            .iter()
-                            .map(|c| PayType::from_code(c))
-                            .collect();
-                    }
+                    "pay_type" => r.pay_type = f.pay_types(o)?,
                     "respcd" => r.respcd = f.text(o)?,
                     "start_time" => r.start_time = f.text(o)?,
                     "end_time" => r.end_time = f.text(o)?,
@@ -990,13 +993,7 @@ pub fn request(lang: Lang, op: &Operation, args: Value) -> Result<Request> {
             let (mut min_interval, mut pending_after) = (None, None);
             for o in op.optional() {
                 match o.name {
-                    "pay_type" => {
-                        filter.pay_type = f
-                            .text_list(o)?
-                            .iter()
-                            .map(|c| PayType::from_code(c))
-                            .collect();
-                    }
+                    "pay_type" => filter.pay_type = f.pay_types(o)?,
                     "respcd" => filter.respcd = f.text(o)?,
                     "mchid" => filter.mchid = f.text(o)?,
                     "min_interval" => min_interval = f.duration(o)?,
