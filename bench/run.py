@@ -165,14 +165,15 @@ def run_json(cmd: list[str], env: dict[str, str], extra: list[str] | None = None
 
 
 class Sandbox:
-    def __init__(self, cli: str) -> None:
-        self.proc = subprocess.Popen([cli, "sandbox", "--port", "0", "--rate-limit", "off"],
+    def __init__(self, cli: str, extra: list[str] | None = None) -> None:
+        self.proc = subprocess.Popen([cli, "sandbox", "--port", "0", "--rate-limit", "off", *(extra or [])],
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         assert self.proc.stdout is not None
         line = self.proc.stdout.readline()
         if not line:
             raise SystemExit("the sandbox did not start")
         info = json.loads(line)
+        self.info: dict[str, Any] = info
         self.base_url: str = info["base_url"]
         self.app_code: str = info["app_code"]
         self.client_key: str = info["client_key"]

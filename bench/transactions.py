@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -48,21 +47,8 @@ def walks(lang: run.Lang) -> list[str]:
 
 class SeededSandbox(run.Sandbox):
     def __init__(self, cli: str) -> None:
-        self.proc = subprocess.Popen(
-            [cli, "sandbox", "--port", "0", "--rate-limit", "off",
-             "--seed", f"{RECORDS},2025-01-01,2025-12-31,0.05,50"],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline()
-        if not line:
-            raise SystemExit("the sandbox did not start")
-        info = json.loads(line)
-        self.base_url = info["base_url"]
-        self.app_code = info["app_code"]
-        self.client_key = info["client_key"]
-        self.records = int(info["seeded"]["records"])
-        if not self.base_url.startswith("http://127.0.0.1:"):
-            raise SystemExit(f"the sandbox is not on loopback: {self.base_url}")
+        super().__init__(cli, ["--seed", f"{RECORDS},2025-01-01,2025-12-31,0.05,50"])
+        self.records = int(self.info["seeded"]["records"])
 
 
 def main() -> None:
