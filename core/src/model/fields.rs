@@ -126,6 +126,29 @@ impl<'de> serde::de::Visitor<'de> for TopLevelVisitor {
     }
 }
 
+/// Takes the list of records under `data` out of an answer and reads each with `read`; absent
+/// or null is no records. `what` names a record in errors (`query record`): an item that is not an
+/// object, or a `data` that is not a list, is a decode error.
+pub fn take_records<T>(
+    raw: &mut RawMap,
+    what: &str,
+    read: impl Fn(RawMap) -> Result<T>,
+) -> Result<Vec<T>> {
+    match raw.remove("data") {
+        Some(serde_json::Value::Array(items)) => items
+            .into_iter()
+            .map(|item| match item {
+                serde_json::Value::Object(m) => read(m),
+                other => Err(Error::Decode(format!("a {what} is not an object: {other}"))),
+            })
+            .collect(),
+        None | Some(serde_json::Value::Null) => Ok(Vec::new()),
+        Some(other) => Err(Error::Decode(format!(
+            "data (the {what}s) is not a list: {other}"
+        ))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,28 +199,5 @@ mod tests {
         assert_eq!(amount(&m, "f").ok(), Some(None));
         assert_eq!(text(&m, "b"), "10");
         assert_eq!(opt_text(&m, "c"), None);
-    }
-}
-
-/// Takes the list of records under `data` out of an answer and reads each with `read`; absent
-/// or null is no records. `what` names a record in errors (`query record`): an item that is not an
-/// object, or a `data` that is not a list, is a decode error.
-pub fn take_records<T>(
-    raw: &mut RawMap,
-    what: &str,
-    read: impl Fn(RawMap) -> Result<T>,
-) -> Result<Vec<T>> {
-    match raw.remove("data") {
-        Some(serde_json::Value::Array(items)) => items
-            .into_iter()
-            .map(|item| match item {
-                serde_json::Value::Object(m) => read(m),
-                other => Err(Error::Decode(format!("a {what} is not an object: {other}"))),
-            })
-            .collect(),
-        None | Some(serde_json::Value::Null) => Ok(Vec::new()),
-        Some(other) => Err(Error::Decode(format!(
-            "data (the {what}s) is not a list: {other}"
-        ))),
     }
 }
