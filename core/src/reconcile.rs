@@ -113,9 +113,6 @@ pub struct Ledger {
     index: HashMap<String, usize>,
 }
 
-/// The columns a ledger's CSV may have (`out_trade_no`, `amount` and `currency` required).
-pub const LEDGER_COLUMNS: &[&str] = &["out_trade_no", "amount", "currency", "state", "refunded"];
-
 impl Ledger {
     /// A ledger of `entries`, each checked (order number, amount, currency, refunded), each
     /// order number at most once. An error names the entry (`entry 3`) and the rule.
@@ -141,7 +138,7 @@ impl Ledger {
         Ok(())
     }
 
-    /// A ledger from CSV text with a header line naming its columns ([`LEDGER_COLUMNS`], any
+    /// A ledger from CSV text with a header line naming its columns ([`crate::surface::spec::LEDGER_FIELDS`], any
     /// order): `out_trade_no,amount,currency[,state][,refunded]`, amounts in minor units,
     /// `state` one of `paid` (default), `refunded`, `unpaid`. An error names the line.
     pub fn from_csv(text: &str) -> Result<Self> {
@@ -155,10 +152,11 @@ impl Ledger {
             .clone();
         let column = |name: &str| headers.iter().position(|h| h == name);
         for h in headers.iter() {
-            if !LEDGER_COLUMNS.contains(&h) {
+            let columns = crate::surface::spec::LEDGER_FIELDS.map(|f| f.name);
+            if !columns.contains(&h) {
                 return Err(bad(format!(
                     "unknown column {h:?}; the columns are {}",
-                    LEDGER_COLUMNS.join(", ")
+                    columns.join(", ")
                 )));
             }
         }

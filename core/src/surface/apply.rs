@@ -453,7 +453,7 @@ impl Fields {
                         ));
                     }
                     let mut f = Fields::new(lang, "a ledger entry", item).map_err(at)?;
-                    let [no, amount, currency, state, refunded] = LEDGER_FIELDS;
+                    let [no, amount, currency, state, refunded] = super::spec::LEDGER_FIELDS;
                     let entry = crate::reconcile::LedgerEntry {
                         out_trade_no: f.required_text(&no).map_err(at)?,
                         amount: f
@@ -505,45 +505,6 @@ impl Fields {
         }
     }
 }
-
-/// The members of a ledger entry given as a map.
-const LEDGER_FIELDS: [Opt; 5] = [
-    Opt {
-        name: "out_trade_no",
-        kind: Kind::Text,
-        default: None,
-        field: Some("out_trade_no"),
-        doc: "The order number.",
-    },
-    Opt {
-        name: "amount",
-        kind: Kind::Amount,
-        default: None,
-        field: Some("amount"),
-        doc: "The amount in minor units.",
-    },
-    Opt {
-        name: "currency",
-        kind: Kind::Currency,
-        default: None,
-        field: Some("currency"),
-        doc: "The currency.",
-    },
-    Opt {
-        name: "state",
-        kind: Kind::Text,
-        default: Some("paid"),
-        field: Some("state"),
-        doc: "paid, refunded or unpaid.",
-    },
-    Opt {
-        name: "refunded",
-        kind: Kind::Amount,
-        default: None,
-        field: Some("refunded"),
-        doc: "How much was refunded, in minor units.",
-    },
-];
 
 fn spec(table: &'static [Opt], name: &str) -> &'static Opt {
     // The names below are the tables' own; a miss is a bug caught by this module's tests.

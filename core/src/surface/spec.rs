@@ -768,6 +768,49 @@ const RECONCILE_OPTIONS: &[Opt] = &[dflt(
     "A payment pending longer than this is reported (pending_too_long).",
 )];
 
+/// The members of a ledger entry (`reconcile`'s `ledger`, a list of maps by the language's
+/// member names) and the columns of its CSV form, in order; the first three are required.
+pub const LEDGER_FIELDS: [Opt; 5] = [
+    Opt {
+        name: "out_trade_no",
+        kind: Kind::Text,
+        default: None,
+        field: Some("out_trade_no"),
+        doc: "The merchant's order number.",
+    },
+    Opt {
+        name: "amount",
+        kind: Kind::Amount,
+        default: None,
+        field: Some("amount"),
+        doc: "The amount in minor units (300 is HK$3.00).",
+    },
+    Opt {
+        name: "currency",
+        kind: Kind::Currency,
+        default: None,
+        field: Some("currency"),
+        doc: "The currency.",
+    },
+    Opt {
+        name: "state",
+        kind: Kind::Text,
+        default: Some("paid"),
+        field: Some("state"),
+        doc: "What the ledger expects: `paid` (default), `refunded` or `unpaid`.",
+    },
+    Opt {
+        name: "refunded",
+        kind: Kind::Amount,
+        default: None,
+        field: Some("refunded"),
+        doc: "How much was refunded, in minor units.",
+    },
+];
+
+/// How many of [`LEDGER_FIELDS`] a ledger entry must have (the first ones).
+pub const LEDGER_REQUIRED: usize = 3;
+
 /// The operation named `name`.
 pub fn operation(name: &str) -> Option<&'static Operation> {
     OPERATIONS.iter().find(|o| o.name == name)

@@ -22,7 +22,7 @@ use std::fmt::Write;
 
 use qfpay::events::{Event, EventKind};
 use qfpay::surface::schema::{CONSTANTS, FUNCTIONS, RESULTS, SANDBOX_START_OPTIONS};
-use qfpay::surface::spec::{Kind, Opt};
+use qfpay::surface::spec::{Kind, LEDGER_FIELDS, LEDGER_REQUIRED, Opt};
 use qfpay::surface::{
     CALL_OPTIONS, CLIENT_OPTIONS, ENUMS, ERROR_DOCS, ERROR_FIELDS, Lang, OPERATIONS, WAIT_OPTIONS,
     is_api_category,
@@ -647,7 +647,7 @@ fn option(out: &mut String, opt: &Opt, required: bool, request: bool) {
 }
 
 /// `LedgerEntry`: one order of the merchant's ledger given as an object (`reconcile`'s
-/// `ledger`; the core reads these members, `qfpay::surface::apply::Fields::ledger`).
+/// `ledger`), from the core's `LEDGER_FIELDS`.
 fn ledger_entry(out: &mut String) {
     doc(
         out,
@@ -658,33 +658,14 @@ fn ledger_entry(out: &mut String) {
         .iter()
         .find(|(n, _)| *n == "ledger_state")
         .map_or("string".to_owned(), |(n, _)| pascal(n));
-    let members = [
-        (
-            "out_trade_no",
-            "string",
-            false,
-            "The merchant's order number.",
-        ),
-        (
-            "amount",
-            "number",
-            false,
-            "The amount in minor units (300 is HK$3.00).",
-        ),
-        ("currency", "Currency", false, "The currency."),
-        (
-            "state",
-            states.as_str(),
-            true,
-            "What the ledger expects: `paid` (default), `refunded` or `unpaid`.",
-        ),
-        (
-            "refunded",
-            "number",
-            true,
-            "How much was refunded, in minor units.",
-        ),
-    ];
+    let members = LEDGER_FIELDS.iter().enumerate().map(|(i, f)| {
+        let ty = if f.name == "state" {
+            states.as_str()
+        } else {
+            input_type(f)
+        };
+        (f.name, ty, i >= LEDGER_REQUIRED, f.doc)
+    });
     out.push_str("export interface LedgerEntry {\n");
     for (name, ty, optional, what) in members {
         doc(out, "  ", what);

@@ -9,7 +9,7 @@
 use std::fmt::Write;
 
 use qfpay::surface::schema::RESULTS;
-use qfpay::surface::spec::{Kind, Opt};
+use qfpay::surface::spec::{Kind, LEDGER_FIELDS, LEDGER_REQUIRED, Opt};
 use qfpay::surface::{
     CLIENT_OPTIONS, ENUMS, ERROR_DOCS, ERROR_FIELDS, Lang, OPERATIONS, Operation, WAIT_OPTIONS,
     is_api_category,
@@ -238,11 +238,31 @@ fn kind_type(kind: Kind) -> &'static str {
         Kind::Map => "array<string, mixed>|string",
         Kind::Flag => "bool",
         Kind::Number => "int|float",
-        Kind::Ledger => {
-            "string|list<array{outTradeNo: string, amount: int, currency: string, state?: 'paid'|'refunded'|'unpaid', refunded?: int}>"
-        }
+        Kind::Ledger => LEDGER_SHAPE.as_str(),
     }
 }
+
+/// `reconcile`'s ledger: CSV text, or a list of entries shaped by the core's `LEDGER_FIELDS`.
+static LEDGER_SHAPE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let members: Vec<String> = LEDGER_FIELDS
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let ty = if f.name == "state" {
+                qfpay::reconcile::LedgerState::NAMES
+                    .iter()
+                    .map(|n| format!("'{n}'"))
+                    .collect::<Vec<_>>()
+                    .join("|")
+            } else {
+                kind_type(f.kind).to_owned()
+            };
+            let q = if i >= LEDGER_REQUIRED { "?" } else { "" };
+            format!("{}{q}: {ty}", L.member(f.name))
+        })
+        .collect();
+    format!("string|list<array{{{}}}>", members.join(", "))
+});
 
 /// A value's type in a signature (PHP's own types, without a docblock's shapes).
 fn native_type(kind: Kind) -> &'static str {
