@@ -10,6 +10,21 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+# A CI run builds once: incremental state would only add gigabytes to target/.
+if [ -n "${CI:-}" ]; then export CARGO_INCREMENTAL=0; fi
+
+# A full disk fails every suite at once with errors far from the cause (a stop failed so, with
+# "No space left on device" in cargo's fingerprints): say how much room there is, before and after.
+# A cold run needs about 15 GB (CONTRIBUTING.md, "Where the time goes").
+disk() {
+  local free
+  free=$(df -Pk . | awk 'NR == 2 { printf "%.1f", $4 / 1048576 }')
+  echo "disk: ${free} GB free on $(df -P . | awk 'NR == 2 { print $6 }') ($1)"
+  if awk -v f="$free" 'BEGIN { exit !(f < 15) }'; then
+    echo "WARNING: under 15 GB free; a cold run may fail with 'No space left on device'"
+  fi
+}
+disk "before the suites"
 
 failed=()
 passed=()
@@ -62,6 +77,7 @@ timed snippets python3 tests/snippets/run.py
 timed install bash tests/install/run.sh dist
 
 echo
+disk "after the suites; target/ holds $(du -sh target 2>/dev/null | cut -f1)"
 printf '%s\n' "${times[@]}"
 echo "total      $(printf '%5d' "$SECONDS") s"
 echo "suites: ${#passed[@]} passed, ${#failed[@]} failed${failed:+ (${failed[*]})}"
