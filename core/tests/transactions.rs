@@ -128,3 +128,160 @@ async fn a_rate_limited_walk_waits_and_finishes() {
         all.requests()
     );
 }
+
+#[tokio::test]
+async fn the_next_page_is_asked_for_while_this_one_is_read_and_a_walk_left_early_stops() {
+    let sb = Sandbox::start(SandboxConfig {
+        rate_limit: None,
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let c = sb.client_builder().max_retries(0).build().unwrap();
+    let (made, first, last) = history(&sb, &c, [1, 1, 1]).await;
+    let before = sb.request_count();
+    let interval = Duration::from_millis(300);
+    let mut all = c
+        .transactions(&first, &last, QueryRequest::new())
+        .unwrap()
+        .min_interval(interval);
+    assert_eq!(
+        sb.request_count(),
+        before,
+        "nothing is sent before the first next()"
+    );
+    let started = std::time::Instant::now();
+    let one = all.next().await.unwrap().unwrap();
+    assert!(made.contains(&one.syssn));
+    // The caller is busy with the first window's record: the second window's request goes out
+    // at its pace, without waiting for the caller to ask.
+    tokio::time::sleep(interval + Duration::from_millis(400)).await;
+    assert_eq!(sb.request_count(), before + 2);
+    assert_eq!(all.requests(), 2);
+    // Left early: the request in flight is the last one sent.
+    drop(all);
+    tokio::time::sleep(interval + Duration::from_millis(400)).await;
+    assert_eq!(sb.request_count(), before + 2);
+    assert!(started.elapsed() >= interval);
+
+    // A whole walk still sends each request once, at least `interval` apart.
+    let mut all = c
+        .transactions(&first, &last, QueryRequest::new())
+        .unwrap()
+        .min_interval(Duration::from_millis(50));
+    let started = std::time::Instant::now();
+    let mut seen = HashSet::new();
+    while let Some(t) = all.next().await {
+        assert!(seen.insert(t.unwrap().syssn));
+    }
+    assert_eq!(seen, made);
+    assert_eq!(all.requests(), 3);
+    assert!(started.elapsed() >= Duration::from_millis(100));
+}
+
+#[test]
+fn a_blocking_walk_read_ahead_on_its_own_thread_yields_each_record_once_and_stops_when_dropped() {
+    use qfpay::blocking::PagesAhead;
+    use qfpay::client::Pages;
+    use qfpay_sandbox::seed::{Refunds, SeedRequest};
+
+    let sb = Sandbox::start_background(SandboxConfig {
+        rate_limit: None,
+        ..SandboxConfig::default()
+    })
+    .unwrap();
+    let mut seed = SeedRequest::new(250);
+    seed.from = Some("2026-01-05".parse().unwrap());
+    seed.to = Some("2026-02-20".parse().unwrap());
+    seed.refunds = Refunds::Count(10);
+    seed.seed = Some(3);
+    sb.seed(&seed).unwrap();
+    let (from, to) = ("2026-01-01 00:00:00", "2026-02-28 23:59:59");
+    let c = sb.client_builder().max_retries(0).build().unwrap();
+    let walk = |c: &qfpay::Client| {
+        Pages::Period(
+            c.transactions(from, to, QueryRequest::new())
+                .unwrap()
+                .min_interval(Duration::ZERO),
+        )
+    };
+
+    // Every record once, the same as the async walk's, over a pool of the walk's own.
+    let mut ahead = PagesAhead::start(walk(&c.with_own_pool().unwrap())).unwrap();
+    let mut seen = HashSet::new();
+    let mut pages = 0;
+    for page in &mut ahead {
+        pages += 1;
+        for t in page.unwrap().data {
+            assert!(seen.insert(t.syssn.clone()), "{} twice", t.syssn);
+        }
+    }
+    assert!(ahead.next_page().is_none(), "nothing after the end");
+    assert_eq!(seen.len(), 260);
+    assert!(pages >= 3, "{pages} pages");
+
+    // Before the caller asks, the thread has fetched: a page waits in the channel and the
+    // walk has asked for the next. Dropped, it asks for nothing more.
+    let before = sb.request_count();
+    let mut ahead = PagesAhead::start(walk(&c.with_own_pool().unwrap())).unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    let read = sb.request_count() - before;
+    assert!(
+        read >= 2,
+        "{read} requests before the first page was asked for"
+    );
+    assert_eq!(ahead.next_page().unwrap().unwrap().data.len(), 100);
+    drop(ahead);
+    std::thread::sleep(Duration::from_millis(300));
+    let after = sb.request_count() - before;
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(sb.request_count() - before, after, "the thread stopped");
+    assert!(
+        after <= read + 2,
+        "{after} requests after the drop, {read} before"
+    );
+
+    // An error ends the walk: yielded once, then nothing.
+    sb.inject_fault(qfpay_sandbox::Fault::HttpStatus(500), 1000);
+    let mut ahead = PagesAhead::start(walk(&c.with_own_pool().unwrap())).unwrap();
+    let e = ahead.next_page().unwrap().unwrap_err();
+    assert_eq!(e.code(), "server");
+    assert!(ahead.next_page().is_none());
+}
+
+#[tokio::test]
+async fn a_call_cancelled_while_a_page_is_on_its_way_loses_nothing() {
+    let sb = Sandbox::start(SandboxConfig {
+        rate_limit: None,
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let c = sb.client_builder().max_retries(0).build().unwrap();
+    // 102 in the last month: a window of two pages after two of one page each.
+    let (made, first, last) = history(&sb, &c, [1, 1, 102]).await;
+    let mut all = c
+        .transactions(&first, &last, QueryRequest::new())
+        .unwrap()
+        .min_interval(Duration::ZERO);
+    let mut seen = HashSet::new();
+    let mut cancelled = 0;
+    loop {
+        // Every answer slow, every call given up before it comes: each call is cancelled at
+        // least once, and the next one takes up the same page.
+        sb.inject_fault(qfpay_sandbox::Fault::Delay(Duration::from_millis(150)), 1);
+        let page = match tokio::time::timeout(Duration::from_millis(50), all.next_page()).await {
+            Err(_) => {
+                cancelled += 1;
+                continue;
+            }
+            Ok(None) => break,
+            Ok(Some(page)) => page.unwrap(),
+        };
+        for t in page.data {
+            assert!(seen.insert(t.syssn.clone()), "{} twice", t.syssn);
+        }
+    }
+    assert!(cancelled >= 3, "{cancelled} calls cancelled");
+    assert_eq!(seen, made);
+}

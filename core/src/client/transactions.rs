@@ -5,6 +5,7 @@
 //! merchant never sits in memory, only the page being read.
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeDelta};
 
@@ -50,7 +51,56 @@ fn text(t: NaiveDateTime) -> String {
     t.format(crate::validate::DATETIME_FORMAT).to_string()
 }
 
+/// The pacing of a walk's requests: at least `min_interval` apart, `429`s waited out.
+#[derive(Debug)]
+struct Pacer {
+    last_sent: Option<Instant>,
+    min_interval: Duration,
+    requests: Arc<AtomicU64>,
+}
+
+impl Pacer {
+    /// One page, sent when the pace allows; a `429` is waited out up to [`RATE_LIMIT_WAITS`]
+    /// times. Takes and gives back the pacer, so a prefetch can carry it into its task.
+    async fn fetch(mut self, client: Client, req: QueryRequest) -> (Pacer, Result<QueryPage>) {
+        let mut waits = 0;
+        loop {
+            if let Some(last) = self.last_sent {
+                let due = last + self.min_interval;
+                if due > Instant::now() {
+                    sleep_until(due).await;
+                }
+            }
+            self.last_sent = Some(Instant::now());
+            self.requests.fetch_add(1, Ordering::Relaxed);
+            match client.query(req.clone()).await {
+                Err(e) if e.code() == "rate_limited" && waits < RATE_LIMIT_WAITS => {
+                    waits += 1;
+                    sleep(e.retry_after().unwrap_or(Duration::from_secs(60))).await;
+                }
+                other => return (self, other),
+            }
+        }
+    }
+}
+
+/// The next page's fetch, running while the caller reads the current one. Dropping it (the
+/// walk dropped, an `AbortSignal`, a `break`) stops it.
+#[derive(Debug)]
+struct Ahead(tokio::task::JoinHandle<(Pacer, Result<QueryPage>)>);
+
+impl Drop for Ahead {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 /// Every transaction of a period, fetched a page at a time ([`Client::transactions`]).
+///
+/// The next page is fetched while the current one is read: once a page arrives, the request
+/// for the one after it is sent (paced like every other), so the caller's work on a page and
+/// QFPay's on the next overlap. A walk left early has sent at most one request more than it
+/// read (a query; nothing moves money).
 #[derive(Debug)]
 pub struct Transactions {
     client: Client,
@@ -58,10 +108,13 @@ pub struct Transactions {
     windows: VecDeque<(NaiveDateTime, NaiveDateTime)>,
     page: u32,
     buffer: VecDeque<Transaction>,
-    last_sent: Option<Instant>,
-    min_interval: Duration,
+    /// `None` while a prefetch holds it.
+    pacer: Option<Pacer>,
+    ahead: Option<Ahead>,
+    /// A page read and not yet handed over (its call was cancelled at the last moment).
+    ready: Option<QueryPage>,
     done: bool,
-    requests: u64,
+    requests: Arc<AtomicU64>,
 }
 
 impl Transactions {
@@ -94,12 +147,44 @@ impl Transactions {
                 raw: RawMap::new(),
             }));
         }
+        if let Some(page) = self.ready.take() {
+            return Some(Ok(page));
+        }
         loop {
             if self.done {
                 return None;
             }
             let &(start, end) = self.windows.front()?;
-            match self.fetch(start, end).await {
+            if self.ahead.is_none() {
+                let Some(pacer) = self.pacer.take() else {
+                    self.done = true;
+                    return Some(Err(Error::config(
+                        "the walk lost its pacing (a bug): start it again",
+                    )));
+                };
+                let req = self.request(start, end);
+                self.ahead = Some(Ahead(tokio::spawn(pacer.fetch(self.client.clone(), req))));
+            }
+            // Awaited in place: a call cancelled here (a Ctrl-C, a dropped future) leaves the
+            // request in flight where it is, and the next call takes up the same page.
+            let joined = match self.ahead.as_mut() {
+                Some(ahead) => (&mut ahead.0).await,
+                None => continue,
+            };
+            self.ahead = None;
+            let (pacer, result) = match joined {
+                Ok(done) => done,
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(Error::Network {
+                        message: format!("the page's request ended early: {e}"),
+                        sent: true,
+                        order: None,
+                    }));
+                }
+            };
+            self.pacer = Some(pacer);
+            match result {
                 Ok(page) => {
                     if page.data.len() as u32 >= PAGE_SIZE {
                         self.page += 1;
@@ -107,9 +192,15 @@ impl Transactions {
                         self.windows.pop_front();
                         self.page = 1;
                     }
-                    if !page.data.is_empty() {
-                        return Some(Ok(page));
+                    if page.data.is_empty() {
+                        self.prefetch();
+                        continue;
                     }
+                    // Kept before the yield: a call cancelled there hands it over next time.
+                    self.ready = Some(page);
+                    self.prefetch();
+                    tokio::task::yield_now().await;
+                    return self.ready.take().map(Ok);
                 }
                 Err(e) => {
                     self.done = true;
@@ -119,36 +210,32 @@ impl Transactions {
         }
     }
 
-    /// The requests sent so far (pages, 429s waited out included).
-    pub fn requests(&self) -> u64 {
-        self.requests
+    /// Sends the request for the page after the one just read, if there is one, in a task of
+    /// its own. The caller yields once before handing the page back, so that a current-thread
+    /// runtime (the blocking client's) writes the request first.
+    fn prefetch(&mut self) {
+        let Some(&(start, end)) = self.windows.front() else {
+            return;
+        };
+        let Some(pacer) = self.pacer.take() else {
+            return;
+        };
+        let req = self.request(start, end);
+        self.ahead = Some(Ahead(tokio::spawn(pacer.fetch(self.client.clone(), req))));
     }
 
-    async fn fetch(&mut self, start: NaiveDateTime, end: NaiveDateTime) -> Result<QueryPage> {
-        let req = QueryRequest {
+    /// The requests sent so far (pages, 429s waited out and a prefetch in flight included).
+    pub fn requests(&self) -> u64 {
+        self.requests.load(Ordering::Relaxed)
+    }
+
+    fn request(&self, start: NaiveDateTime, end: NaiveDateTime) -> QueryRequest {
+        QueryRequest {
             start_time: Some(text(start)),
             end_time: Some(text(end)),
             page: Some(self.page),
             page_size: Some(PAGE_SIZE),
             ..self.filter.clone()
-        };
-        let mut waits = 0;
-        loop {
-            if let Some(last) = self.last_sent {
-                let due = last + self.min_interval;
-                if due > Instant::now() {
-                    sleep_until(due).await;
-                }
-            }
-            self.last_sent = Some(Instant::now());
-            self.requests += 1;
-            match self.client.query(req.clone()).await {
-                Err(e) if e.code() == "rate_limited" && waits < RATE_LIMIT_WAITS => {
-                    waits += 1;
-                    sleep(e.retry_after().unwrap_or(Duration::from_secs(60))).await;
-                }
-                other => return other,
-            }
         }
     }
 }
@@ -181,16 +268,22 @@ impl Client {
             ..filter.clone()
         }
         .validate()?;
+        let requests = Arc::new(AtomicU64::new(0));
         Ok(Transactions {
             client: self.clone(),
             filter,
             windows: month_windows(start, end).into(),
             page: 1,
             buffer: VecDeque::new(),
-            last_sent: None,
-            min_interval: MIN_INTERVAL,
+            pacer: Some(Pacer {
+                last_sent: None,
+                min_interval: MIN_INTERVAL,
+                requests: requests.clone(),
+            }),
+            ahead: None,
+            ready: None,
             done: false,
-            requests: 0,
+            requests,
         })
     }
 }
@@ -199,7 +292,9 @@ impl Transactions {
     /// The same walk with requests at least `interval` apart instead of [`MIN_INTERVAL`]
     /// (a merchant whose limit differs, or a test).
     pub fn min_interval(mut self, interval: Duration) -> Self {
-        self.min_interval = interval;
+        if let Some(pacer) = &mut self.pacer {
+            pacer.min_interval = interval;
+        }
         self
     }
 }
