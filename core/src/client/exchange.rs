@@ -5,8 +5,8 @@ use super::*;
 
 /// A successful answer of a call that moves no money: QFPay's JSON, or a file.
 pub(super) enum Answer {
-    /// The `0000` JSON answer.
-    Json(crate::model::RawMap),
+    /// The `0000` JSON answer (a `data` list kept as its records' text).
+    Json(crate::model::fields::Body),
     /// A file (the trade bill's zip).
     File(bytes::Bytes),
 }
@@ -47,7 +47,8 @@ impl Client {
                     .await?;
             let (status, body) = (reply.http_status, reply.body);
             let (err, retry_after) = match reply.exchange {
-                Exchange::Answer(raw) => {
+                Exchange::Answer(answer) => {
+                    let raw = answer.into_map();
                     let respcd = fields::text(&raw, "respcd");
                     let resperr = fields::text(&raw, "resperr");
                     if respcd == "0000" {
@@ -202,9 +203,19 @@ impl Client {
         call: &Call<'_>,
     ) -> Result<QueryPage> {
         let params = req.to_params(self.mchid(req.mchid.as_deref()));
-        self.read_until(&params, deadline, max_retries, call, |raw| {
-            QueryPage::from_raw(raw, req)
-        })
+        self.read_answer_until(
+            &params,
+            deadline,
+            max_retries,
+            call,
+            |answer| match answer {
+                Answer::Json(body) => QueryPage::from_body(body, req),
+                Answer::File(bytes) => Err(Error::Decode(format!(
+                    "a file of {} bytes where a JSON answer was expected",
+                    bytes.len()
+                ))),
+            },
+        )
         .await
     }
 
@@ -220,7 +231,7 @@ impl Client {
         read: impl Fn(crate::model::RawMap) -> Result<T>,
     ) -> Result<T> {
         self.read_answer_until(params, deadline, max_retries, call, |answer| match answer {
-            Answer::Json(raw) => read(raw),
+            Answer::Json(body) => read(body.into_map()),
             Answer::File(bytes) => Err(Error::Decode(format!(
                 "a file of {} bytes where a JSON answer was expected",
                 bytes.len()
@@ -257,10 +268,11 @@ impl Client {
                 )
             };
             let (err, retry_after) = match reply.exchange {
-                Exchange::Answer(raw) => {
-                    let respcd = fields::text(&raw, "respcd");
+                Exchange::Answer(answer) => {
+                    let raw = &answer.fields;
+                    let respcd = fields::text(raw, "respcd");
                     if respcd != "0000" {
-                        let resperr = fields::text(&raw, "resperr");
+                        let resperr = fields::text(raw, "resperr");
                         call.response(
                             number,
                             status,
@@ -272,12 +284,12 @@ impl Client {
                         return Err(Error::api(
                             &respcd,
                             &resperr,
-                            &fields::text(&raw, "respmsg"),
+                            &fields::text(raw, "respmsg"),
                             200,
                         ));
                     }
                     call.response(number, status, Some(&respcd), "done", || None, body);
-                    return read(Answer::Json(raw))
+                    return read(Answer::Json(answer))
                         .map_err(|e| e.decoding(&format!("QFPay's answer from {}", where_())));
                 }
                 Exchange::File(bytes) => {

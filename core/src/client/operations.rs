@@ -21,6 +21,7 @@ pub(super) fn settle<T>(t: &Transaction, ok: impl FnOnce(&Transaction) -> Result
 }
 
 pub(super) fn payment_from(t: &Transaction) -> Payment {
+    let raw = t.raw.to_map();
     Payment {
         syssn: t.syssn.clone(),
         out_trade_no: t.out_trade_no.clone(),
@@ -35,12 +36,12 @@ pub(super) fn payment_from(t: &Transaction) -> Payment {
         web_url: None,
         pay_params: None,
         chnlsn: t.chnlsn.clone(),
-        cardcd: fields::text(&t.raw, "cardcd"),
-        udid: fields::text(&t.raw, "udid"),
+        cardcd: fields::text_of(raw.get("cardcd")),
+        udid: fields::text_of(raw.get("udid")),
         respcd: t.respcd.clone(),
         resperr: t.errmsg.clone(),
         respmsg: String::new(),
-        raw: t.raw.clone(),
+        raw,
     }
 }
 
@@ -56,7 +57,7 @@ pub(super) fn refund_from(t: &Transaction, req: &RefundRequest) -> Refund {
         respcd: t.respcd.clone(),
         resperr: t.errmsg.clone(),
         respmsg: String::new(),
-        raw: t.raw.clone(),
+        raw: t.raw.to_map(),
     }
 }
 
@@ -336,7 +337,7 @@ impl Client {
                     respcd: "0000".into(),
                     resperr: "cancellation confirmed by query".into(),
                     respmsg: String::new(),
-                    raw: t.raw.clone(),
+                    raw: t.raw.to_map(),
                 })),
                 TransactionState::Pending => Verdict::Wait("the order is not cancelled yet".into()),
                 TransactionState::Failed => {

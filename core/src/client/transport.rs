@@ -104,8 +104,8 @@ impl Urls {
 /// How an exchange went.
 #[derive(Debug)]
 pub(crate) enum Exchange {
-    /// A JSON object came back with HTTP 200.
-    Answer(RawMap),
+    /// A JSON object came back with HTTP 200 (a `data` list kept as its records' text).
+    Answer(fields::Body),
     /// HTTP 429.
     RateLimited(Option<Duration>),
     /// The request never left (connection refused, DNS, TLS, connect timeout).
@@ -416,8 +416,8 @@ pub(crate) async fn exchange(
     }
     let body = at.emit.wants_body().then(|| loggable_body(&bytes));
     let exchange = match status {
-        200 => match fields::parse_object(&bytes) {
-            Ok(map) => Exchange::Answer(map),
+        200 => match fields::parse_body(&bytes) {
+            Ok(body) => Exchange::Answer(body),
             Err(e) => Exchange::Unreadable(format!("HTTP 200 with an unreadable body ({e})")),
         },
         429 => Exchange::RateLimited(retry_after),

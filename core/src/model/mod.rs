@@ -9,6 +9,7 @@ pub mod pay_params;
 pub mod pay_type;
 pub mod payment;
 pub mod query;
+pub mod raw;
 pub mod refund;
 pub mod resp_code;
 pub mod statement;
@@ -20,6 +21,7 @@ pub use pay_params::{AlipayPayParams, PayParams, WechatAppParams, WechatPayParam
 pub use pay_type::{AnswerShape, PayType};
 pub use payment::{ExtendInfo, Payment, PaymentRequest};
 pub use query::{QueryPage, QueryRequest, Transaction, TransactionState};
+pub use raw::Raw;
 pub use refund::{Refund, RefundRequest};
 pub use resp_code::RespCategory;
 pub use statement::{Settlement, SettlementRequest, Settlements, TradeBill, TradeBillEntry};

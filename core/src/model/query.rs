@@ -3,8 +3,11 @@
 use chrono::Datelike;
 
 use crate::error::{Error, Result};
+use serde_json::value::RawValue;
+
 use crate::model::fields::{self, RawMap};
 use crate::model::pay_type::PayType;
+use crate::model::raw::Raw;
 use crate::model::resp_code::is_processing;
 use crate::validate;
 
@@ -282,36 +285,93 @@ pub struct Transaction {
     /// the record was picked from several ([`pick_order`]: `find_payment`, `wait_for_payment`,
     /// a `duplicate_order`'s existing order): a customer who paid twice. Empty otherwise.
     pub other_payments: Vec<String>,
-    /// Every field QFPay sent.
-    pub raw: RawMap,
+    /// Every field QFPay sent, kept as the record's text and read when asked ([`Raw`]).
+    pub raw: Raw,
 }
 
 impl Transaction {
-    /// Reads one record.
+    /// Reads one record from its fields.
     pub fn from_raw(raw: RawMap) -> Result<Self> {
-        let respcd = fields::text(&raw, "respcd");
-        let cancel = fields::text(&raw, "cancel");
+        let text = serde_json::to_string(&raw)
+            .map_err(|e| Error::Decode(format!("a query record could not be kept: {e}")))?;
+        let text = RawValue::from_string(text)
+            .map_err(|e| Error::Decode(format!("a query record could not be kept: {e}")))?;
+        Self::from_record(text)
+    }
+
+    /// Reads one record from the JSON text QFPay sent: the typed fields are read from the text
+    /// (no map of the record is built) and the text is kept as [`Transaction::raw`].
+    pub fn from_record(record: fields::Record) -> Result<Self> {
+        let [
+            respcd,
+            cancel,
+            syssn,
+            out_trade_no,
+            order_type,
+            origssn,
+            pay_type,
+            txamt,
+            txcurrcd,
+            txdtm,
+            sysdtm,
+            paydtm,
+            errmsg,
+            goods_name,
+            chnlsn,
+        ] = fields::pick(
+            record.get(),
+            &[
+                "respcd",
+                "cancel",
+                "syssn",
+                "out_trade_no",
+                "order_type",
+                "origssn",
+                "pay_type",
+                "txamt",
+                "txcurrcd",
+                "txdtm",
+                "sysdtm",
+                "paydtm",
+                "errmsg",
+                "goods_name",
+                "chnlsn",
+            ],
+        )
+        .map_err(|e| {
+            Error::Decode(format!(
+                "a query record is not an object ({e}): {}",
+                record.get()
+            ))
+        })?;
+        let respcd = fields::into_text(respcd);
+        let cancel = fields::into_text(cancel);
         let state = state_of(&respcd, &cancel);
+        let order_type = fields::into_text(order_type);
+        let origssn = fields::into_text(origssn);
         Ok(Self {
-            syssn: fields::text(&raw, "syssn"),
-            out_trade_no: fields::text(&raw, "out_trade_no"),
-            order_type: fields::opt_text(&raw, "order_type")
-                .unwrap_or_else(|| "payment".to_owned()),
-            origssn: fields::opt_text(&raw, "origssn"),
-            pay_type: PayType::from_code(&fields::text(&raw, "pay_type")),
-            txamt: fields::amount(&raw, "txamt")?.unwrap_or(0),
-            txcurrcd: fields::text(&raw, "txcurrcd"),
-            txdtm: fields::text(&raw, "txdtm"),
-            sysdtm: fields::text(&raw, "sysdtm"),
-            paydtm: fields::text(&raw, "paydtm"),
-            errmsg: fields::text(&raw, "errmsg"),
-            goods_name: fields::text(&raw, "goods_name"),
-            chnlsn: fields::text(&raw, "chnlsn"),
+            syssn: fields::into_text(syssn),
+            out_trade_no: fields::into_text(out_trade_no),
+            order_type: if order_type.is_empty() {
+                "payment".to_owned()
+            } else {
+                order_type
+            },
+            origssn: Some(origssn).filter(|s| !s.is_empty()),
+            pay_type: PayType::from_code(&fields::into_text(pay_type)),
+            txamt: fields::amount_of("txamt", txamt.as_ref())?.unwrap_or(0),
+            txcurrcd: fields::into_text(txcurrcd),
+            txdtm: fields::into_text(txdtm),
+            sysdtm: fields::into_text(sysdtm),
+            paydtm: fields::into_text(paydtm),
+            errmsg: fields::into_text(errmsg),
+            goods_name: fields::into_text(goods_name),
+            chnlsn: fields::into_text(chnlsn),
             respcd,
             cancel,
             state,
             other_payments: Vec::new(),
-            raw,
+            raw: Raw::from_object_text(record),
         })
     }
 
@@ -399,8 +459,21 @@ pub struct QueryPage {
 impl QueryPage {
     /// Reads a successful query answer. Its records move into `data` (each keeping its own
     /// `raw`); the envelope's `raw` keeps every other field.
-    pub fn from_raw(mut raw: RawMap, req: &QueryRequest) -> Result<Self> {
-        let data = fields::take_records(&mut raw, "query record", Transaction::from_raw)?;
+    pub fn from_raw(raw: RawMap, req: &QueryRequest) -> Result<Self> {
+        Self::from_body(
+            fields::Body {
+                fields: raw,
+                records: None,
+            },
+            req,
+        )
+    }
+
+    /// [`QueryPage::from_raw`] for an answer read by [`fields::parse_body`]: each record is
+    /// read from its text and keeps it.
+    pub fn from_body(mut body: fields::Body, req: &QueryRequest) -> Result<Self> {
+        let data = fields::take_body_records(&mut body, "query record", Transaction::from_record)?;
+        let raw = body.fields;
         Ok(Self {
             page: fields::count(&raw, "page").or(req.page).unwrap_or(1),
             page_size: fields::count(&raw, "page_size")
