@@ -117,6 +117,26 @@ final class ReconcileTest extends TestCase
         $this->assertSame(count($seen), iterator_count($walk));
     }
 
+    public function testTheNextPagesAreReadWhileTheScriptWorksAndAWalkLeftEarlyStops(): void
+    {
+        $sb = $this->sandbox();
+        self::seed($sb, ['orders' => 400, 'from' => '2024-01-20', 'to' => '2024-03-10', 'seed' => 30]);
+        $client = $sb->client();
+        $read = 0;
+        foreach ($client->transactions(self::FROM, self::TO, ['minIntervalMs' => 0]) as $t) {
+            $this->assertInstanceOf(Transaction::class, $t);
+            // The script works on its first record; the walk's thread reads on meanwhile.
+            usleep(300000);
+            $read = count(self::queries($sb));
+            break;
+        }
+        $this->assertGreaterThanOrEqual(3, $read, 'pages read ahead of the script');
+        // One page waiting for the script, one being handed over, one in flight: no more.
+        $this->assertLessThanOrEqual(4, $read);
+        usleep(300000);
+        $this->assertSame($read, count(self::queries($sb)), 'a walk left early asks for nothing more');
+    }
+
     public function testA429IsWaitedOutByTheWalkItself(): void
     {
         $sb = $this->sandbox(['rateLimit' => ['perSecond' => 2, 'perMinute' => 400]]);

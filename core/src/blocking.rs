@@ -278,3 +278,90 @@ impl Iterator for QueryPages {
         }
     }
 }
+
+/// The pages of a stream ([`crate::client::Pages`]: a query's or a period's) read on a thread
+/// of their own, one page ahead of the caller: while the caller turns a page into its
+/// language's values, the next one is fetched and parsed. For a synchronous caller whose work
+/// per page is as large as the reading (the PHP extension's iterators).
+///
+/// The pages must come from a client with a pool of its own ([`crate::Client::with_own_pool`]):
+/// the reading thread runs its own runtime, and a connection opened by another runtime would
+/// be driven only while that runtime's owner is in a call. Dropping the value stops the
+/// thread (after the request in flight, if any).
+pub struct PagesAhead {
+    /// Each page, then `None` at the end: a channel closed without it is a thread that died.
+    pages: tokio::sync::mpsc::Receiver<Option<Result<QueryPage>>>,
+    pid: u32,
+    ended: bool,
+}
+
+impl std::fmt::Debug for PagesAhead {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PagesAhead").finish_non_exhaustive()
+    }
+}
+
+impl PagesAhead {
+    /// Starts reading `pages` on a new thread.
+    pub fn start(mut pages: crate::client::Pages) -> Result<Self> {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| Error::config(format!("cannot start the I/O runtime: {e}")))?;
+        // One page waits in the channel; a period's walk fetches one more meanwhile.
+        let (tx, rx) = tokio::sync::mpsc::channel(1);
+        std::thread::Builder::new()
+            .name("qfpay-pages".into())
+            .spawn(move || {
+                rt.block_on(async move {
+                    loop {
+                        let page = pages.next_page().await;
+                        let last = !matches!(page, Some(Ok(_)));
+                        if tx.send(page).await.is_err() || last {
+                            return;
+                        }
+                    }
+                });
+            })
+            .map_err(|e| Error::config(format!("cannot start the pages' thread: {e}")))?;
+        Ok(Self {
+            pages: rx,
+            pid: std::process::id(),
+            ended: false,
+        })
+    }
+
+    /// The next page, `None` after the last, or the error that ended the walk. Refused (a
+    /// `config` error) inside an async runtime, which it would stall, and in a process forked
+    /// after the walk started (its reading thread stayed in the parent).
+    pub fn next_page(&mut self) -> Option<Result<QueryPage>> {
+        if std::process::id() != self.pid {
+            return Some(Err(Error::config(
+                "this walk was started in another process (before a fork); start it again",
+            )));
+        }
+        if Handle::try_current().is_ok() {
+            return Some(Err(Error::config(
+                "a blocking walk was read from inside an async runtime; iterate the async client's pages there",
+            )));
+        }
+        if self.ended {
+            return None;
+        }
+        let next = match self.pages.blocking_recv() {
+            Some(next) => next,
+            None => Some(Err(Error::config(
+                "the pages' reading thread ended before the last page",
+            ))),
+        };
+        self.ended = !matches!(next, Some(Ok(_)));
+        next
+    }
+}
+
+impl Iterator for PagesAhead {
+    type Item = Result<QueryPage>;
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_page()
+    }
+}

@@ -142,3 +142,58 @@ fn clients_created_before_fork_work_in_every_child() {
         "no order number repeated across fork"
     );
 }
+
+#[test]
+fn a_blocking_walk_read_ahead_is_refused_in_a_child_forked_during_it_and_goes_on_in_the_parent() {
+    use qfpay::blocking::PagesAhead;
+    use qfpay::client::Pages;
+
+    let sb = Sandbox::start_background(SandboxConfig {
+        rate_limit: None,
+        ..SandboxConfig::default()
+    })
+    .unwrap();
+    let blocking = qfpay::blocking::Client::new(sb.client_builder().build().unwrap()).unwrap();
+    for _ in 0..3 {
+        blocking.create_payment(payment()).unwrap();
+    }
+    let now = chrono::Utc::now() + chrono::TimeDelta::hours(8);
+    let (from, to) = (
+        now.format("%Y-%m-01 00:00:00").to_string(),
+        now.format("%Y-%m-%d 23:59:59").to_string(),
+    );
+    let own = blocking.async_client().with_own_pool().unwrap();
+    let walk = own
+        .transactions(&from, &to, qfpay::QueryRequest::new())
+        .unwrap()
+        .min_interval(Duration::ZERO);
+    let mut ahead = PagesAhead::start(Pages::Period(walk)).unwrap();
+    // SAFETY: the child only calls this crate's code and leaves with _exit.
+    let pid = unsafe { fork() };
+    assert!(pid >= 0, "fork failed");
+    if pid == 0 {
+        let code = match ahead.next_page() {
+            Some(Err(e)) if e.code() == "config" && e.to_string().contains("fork") => 0,
+            _ => 1,
+        };
+        // SAFETY: ends the child without running the parent's destructors.
+        unsafe { _exit(code) }
+    }
+    let mut status = 0;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        // SAFETY: plain libc call on our own child.
+        if unsafe { waitpid(pid, &mut status, WNOHANG) } == pid {
+            break;
+        }
+        if Instant::now() > deadline {
+            // SAFETY: as above.
+            unsafe { kill(pid, SIGKILL) };
+            panic!("child {pid} hung");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(status, 0, "the child was refused with a config error");
+    let records: usize = ahead.map(|p| p.unwrap().data.len()).sum();
+    assert_eq!(records, 3);
+}

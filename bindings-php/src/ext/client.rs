@@ -12,7 +12,7 @@ use ext_php_rs::types::{ZendHashTable, Zval};
 use ext_php_rs::zend::ce;
 use qfpay::ClientBuilder;
 use qfpay::Wait;
-use qfpay::client::Pages;
+use qfpay::blocking::PagesAhead;
 use qfpay::surface::apply::Outcome;
 use qfpay::surface::{Operation, Request, Value, WAIT_OPTIONS, apply, operation};
 
@@ -153,7 +153,6 @@ impl Client {
         apply::pages(&client, req.clone()).php()?;
         let query = Query {
             logging: self.logging.clone(),
-            runtime: self.inner.clone(),
             client,
             req,
         };
@@ -189,11 +188,11 @@ fn outcome_zval(op: &Operation, outcome: &Outcome) -> PhpResult<Zval> {
 }
 
 /// A stream to iterate: its request, read again by `apply::pages` at each `rewind`. Pages are
-/// fetched on the client's own runtime (its connection pool belongs to it).
+/// read on a thread of their own, one ahead of the script (`blocking::PagesAhead`), over a
+/// connection pool of the walk's own.
 #[derive(Clone)]
 struct Query {
     logging: Option<Rc<Logging>>,
-    runtime: qfpay::blocking::Client,
     client: qfpay::Client,
     req: Request,
 }
@@ -202,7 +201,7 @@ struct Query {
 /// their transactions (PHP's `current()`, `key()`, `next()`, `rewind()`, `valid()`).
 pub struct Cursor {
     query: Query,
-    pages: Option<Pages>,
+    pages: Option<PagesAhead>,
     /// The result class of the items yielded, or `None` to yield the pages.
     items: Option<&'static str>,
     buffered: VecDeque<Zval>,
@@ -228,11 +227,7 @@ impl Cursor {
         let Some(pages) = self.pages.as_mut() else {
             return Ok(None);
         };
-        let next = self
-            .query
-            .runtime
-            .block_on(pages.next_page())
-            .unwrap_or_else(|e| Some(Err(e)));
+        let next = pages.next_page();
         if let Some(l) = &self.query.logging {
             l.flush();
         }
@@ -277,7 +272,10 @@ impl Cursor {
     /// Starts again from the first page (fetches it).
     fn rewind(&mut self) -> PhpResult<()> {
         let q = &self.query;
-        self.pages = Some(apply::pages(&q.client, q.req.clone()).php()?);
+        self.pages = None;
+        let own = q.client.with_own_pool().php()?;
+        let pages = apply::pages(&own, q.req.clone()).php()?;
+        self.pages = Some(PagesAhead::start(pages).php()?);
         self.buffered.clear();
         self.index = -1;
         self.next()

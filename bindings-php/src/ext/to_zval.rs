@@ -70,7 +70,7 @@ struct Seq(ext_php_rs::boxed::ZBox<ZendHashTable>);
 /// A map being built, and the key waiting for its value.
 struct Map {
     ht: ext_php_rs::boxed::ZBox<ZendHashTable>,
-    key: Option<String>,
+    key: Option<Zval>,
 }
 
 /// A struct being built: its name and fields in order.
@@ -226,9 +226,11 @@ impl ser::Serializer for ToZval {
         Err(Unsupported(format!("{name}: a tuple variant")))
     }
 
+    /// A map of unknown length (a record's `raw`, read from its text as it is written) starts
+    /// with room for a record's fields, so it is not grown three times on the way.
     fn serialize_map(self, len: Option<usize>) -> Result<Map> {
         Ok(Map {
-            ht: ZendHashTable::with_capacity(capacity(len)),
+            ht: ZendHashTable::with_capacity(capacity(len.or(Some(32)))),
             key: None,
         })
     }
@@ -302,24 +304,28 @@ impl ser::SerializeMap for Map {
     type Ok = Zval;
     type Error = Unsupported;
 
-    /// A key is text, or a number written as text (as JSON keys are).
+    /// A key is text, or a number written as text (as JSON keys are). Kept as the PHP string
+    /// it was made into, and read from there when its value comes.
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<()> {
         let k = key.serialize(ToZval)?;
-        self.key = Some(if let Some(s) = k.str() {
-            s.to_owned()
-        } else if let Some(i) = k.long() {
-            i.to_string()
-        } else {
+        if k.str().is_none() && k.long().is_none() {
             return Err(Unsupported("a map key that is not text".into()));
-        });
+        }
+        self.key = Some(k);
         Ok(())
     }
 
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
-        let key = self.key.take().unwrap_or_default();
-        self.ht
-            .insert(key.as_str(), value.serialize(ToZval)?)
-            .map_err(|e| Unsupported(e.to_string()))
+        let value = value.serialize(ToZval)?;
+        let inserted = match self.key.take() {
+            Some(k) => match (k.str(), k.long()) {
+                (Some(s), _) => self.ht.insert(s, value),
+                (None, Some(i)) => self.ht.insert(i.to_string().as_str(), value),
+                (None, None) => self.ht.insert("", value),
+            },
+            None => self.ht.insert("", value),
+        };
+        inserted.map_err(|e| Unsupported(e.to_string()))
     }
 
     fn end(self) -> Result<Zval> {

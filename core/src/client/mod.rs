@@ -150,6 +150,18 @@ impl Client {
         }
     }
 
+    /// The same client (configuration, observer, deadline, retries) with a connection pool of
+    /// its own. A pool's connections are driven by the runtime that opened them: work run on
+    /// another runtime than this client's (a blocking walk's reading thread,
+    /// [`crate::blocking::PagesAhead`]) needs its own, or it would wait on connections that
+    /// nothing drives.
+    pub fn with_own_pool(&self) -> Result<Self> {
+        Ok(Self {
+            inner: Arc::new(Inner::new(self.inner.config.clone())?),
+            ..self.clone()
+        })
+    }
+
     /// The same client with another per-call deadline (shares the connection pool). A
     /// deadline too far to compute (`Duration::MAX`) means "no deadline".
     pub fn with_timeout(&self, timeout: Duration) -> Self {
