@@ -329,7 +329,17 @@ class Client {
   #iterate (method, how, bytes, request, options) {
     const { signal, rest } = splitSignal(options)
     const pages = call(() => this.#native.pages(method, prepare(request), rest))
-    const next = () => signal?.aborted ? Promise.reject(abortError(signal)) : pages.nextPage().catch(rethrow)
+    const fetch = () => signal?.aborted ? Promise.reject(abortError(signal)) : pages.nextPage().catch(rethrow)
+    // One page asked for ahead: the core reads and converts the next page while this one is
+    // parsed and consumed. A walk left early leaves that request to settle unobserved.
+    let ahead = null
+    const next = () => {
+      if (signal?.aborted) return Promise.reject(abortError(signal))
+      const page = ahead ?? fetch()
+      ahead = page.then((json) => json === null ? null : fetch())
+      ahead.catch(() => {})
+      return page
+    }
     const convert = bytes.length === 0 ? (v) => v : (v) => withBytes(v, bytes)
     if (how === 'items') {
       return (async function * () {

@@ -111,6 +111,38 @@ describe('transactions: every record of a period', () => {
     assert.equal((await walk.next()).done, true)
   })
 
+  it('reads one page ahead, and a walk left early stops asking', async () => {
+    sandbox.reset()
+    await seedAgain(sandbox)
+    const unhandled = []
+    const onUnhandled = (e) => unhandled.push(e)
+    process.on('unhandledRejection', onUnhandled)
+    try {
+      for await (const t of sandbox.client().transactions({ ...PERIOD, minIntervalMs: 0 })) {
+        assert.ok(t.syssn)
+        break
+      }
+      await new Promise((resolve) => setTimeout(resolve, 400))
+      const sent = queries(sandbox).length
+      // The page read, the one asked for ahead of it, and the core's own request ahead of that.
+      assert.ok(sent >= 2 && sent <= 3, `${sent} queries`)
+      await new Promise((resolve) => setTimeout(resolve, 400))
+      assert.equal(queries(sandbox).length, sent, 'nothing more after the walk was left')
+      // An abort between pages stops the walk though the next page is already read.
+      const controller = new AbortController()
+      const pages = sandbox.client().queryPages({ ...PERIOD, startTime: '2024-02-01 00:00:00', endTime: '2024-02-29 23:59:59', pageSize: 10 }, { signal: controller.signal })
+      assert.equal((await pages.next()).done, false)
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      controller.abort()
+      const e = await rejection(pages.next())
+      assert.ok(e instanceof DOMException && e.name === 'AbortError', String(e))
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      assert.deepEqual(unhandled, [])
+    } finally {
+      process.off('unhandledRejection', onUnhandled)
+    }
+  })
+
   it('a bad period is refused at once, naming the field; nothing is sent', () => {
     const client = sandbox.client()
     const before = sandbox.requestCount()
