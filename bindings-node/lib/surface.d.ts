@@ -907,7 +907,7 @@ export interface Discrepancy {
   outTradeNo: string
   /** QFPay's transactions involved (the payments; for unknown_refund, the refunds). */
   syssns: string[]
-  /** The ledger's amount in minor units, when the ledger has the order. */
+  /** The ledger's amount in minor units, when the ledger has the order (for unknown_refund, what the ledger records as refunded). */
   ledgerAmount?: number
   /** QFPay's amount in minor units (for unknown_refund, the refunds' sum). */
   qfpayAmount?: number

@@ -791,7 +791,7 @@ final class Discrepancy
     public readonly string $outTradeNo;
     /** QFPay's transactions involved (the payments; for unknown_refund, the refunds). @var list<string> */
     public readonly array $syssns;
-    /** The ledger's amount in minor units, when the ledger has the order. */
+    /** The ledger's amount in minor units, when the ledger has the order (for unknown_refund, what the ledger records as refunded). */
     public readonly ?int $ledgerAmount;
     /** QFPay's amount in minor units (for unknown_refund, the refunds' sum). */
     public readonly ?int $qfpayAmount;

@@ -282,7 +282,8 @@ pub struct Discrepancy {
     pub out_trade_no: String,
     /// QFPay's transactions involved (the payments; for `unknown_refund`, the refunds).
     pub syssns: Vec<String>,
-    /// The ledger's amount (minor units), when the ledger has the order.
+    /// The ledger's amount (minor units), when the ledger has the order; for `unknown_refund`,
+    /// what the ledger records as refunded.
     pub ledger_amount: Option<i64>,
     /// QFPay's amount (minor units): the payment's, or for `unknown_refund` the refunds' sum.
     pub qfpay_amount: Option<i64>,
@@ -469,7 +470,7 @@ crate::model::describe::describe!(Discrepancy "One difference between the mercha
     kind: "enum:discrepancy_kind" "What differs." = |d| d.kind.as_str(),
     out_trade_no: "str" "The order number." = |d| &d.out_trade_no,
     syssns: "list<str>" "QFPay's transactions involved (the payments; for unknown_refund, the refunds)." = |d| &d.syssns,
-    ledger_amount: "int?" "The ledger's amount in minor units, when the ledger has the order." = |d| d.ledger_amount,
+    ledger_amount: "int?" "The ledger's amount in minor units, when the ledger has the order (for unknown_refund, what the ledger records as refunded)." = |d| d.ledger_amount,
     qfpay_amount: "int?" "QFPay's amount in minor units (for unknown_refund, the refunds' sum)." = |d| d.qfpay_amount,
     currency: "str" "The currency (QFPay's when it has the order, else the ledger's)." = |d| &d.currency,
     detail: "str" "One sentence saying what differs and what to do." = |d| &d.detail,

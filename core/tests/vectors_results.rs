@@ -23,6 +23,31 @@ fn check(name: &str, got: &Value, expect: &Value) {
     }
 }
 
+/// `got` holds everything `expect` says, at every depth: an object's expected fields (others
+/// may be there too), a list's items one by one (the same number), a value equal.
+fn contains(name: &str, got: &Value, expect: &Value) {
+    match expect {
+        Value::Object(fields) => {
+            for (k, v) in fields {
+                let at = got
+                    .get(k)
+                    .unwrap_or_else(|| panic!("{name}: no {k} in {got}"));
+                contains(&format!("{name}.{k}"), at, v);
+            }
+        }
+        Value::Array(items) => {
+            let got_items = got
+                .as_array()
+                .unwrap_or_else(|| panic!("{name}: not a list: {got}"));
+            assert_eq!(got_items.len(), items.len(), "{name}: {got}");
+            for (i, (g, e)) in got_items.iter().zip(items).enumerate() {
+                contains(&format!("{name}[{i}]"), g, e);
+            }
+        }
+        _ => assert_eq!(got, expect, "{name}"),
+    }
+}
+
 #[tokio::test]
 async fn results_mean_the_same_in_every_language() {
     let sb = Sandbox::start(SandboxConfig {
@@ -117,11 +142,33 @@ async fn results_mean_the_same_in_every_language() {
                     .unwrap_or_else(|e| panic!("{name}: {e}"));
                 check(name, &view(&p), expect);
             }
+            "reconcile" => {
+                canned(case["answer"].as_str().unwrap());
+                let ledger = qfpay::reconcile::Ledger::from_csv(case["ledger"].as_str().unwrap())
+                    .unwrap_or_else(|e| panic!("{name}: {e}"));
+                let mut req = qfpay::ReconcileRequest::new(
+                    ledger,
+                    case["start_time"].as_str().unwrap(),
+                    case["end_time"].as_str().unwrap(),
+                );
+                req.min_interval = Duration::ZERO;
+                let report = c
+                    .reconcile(req)
+                    .await
+                    .unwrap_or_else(|e| panic!("{name}: {e}"));
+                contains(name, &view(&report), expect);
+            }
             other => panic!("{name}: unknown kind {other}"),
         }
     }
     assert_eq!(
         kinds.into_iter().collect::<Vec<_>>(),
-        ["duplicate_order", "notification", "payment", "transaction"]
+        [
+            "duplicate_order",
+            "notification",
+            "payment",
+            "reconcile",
+            "transaction"
+        ]
     );
 }

@@ -771,7 +771,7 @@ class Discrepancy:
         """QFPay's transactions involved (the payments; for unknown_refund, the refunds)."""
     @property
     def ledger_amount(self) -> int | None:
-        """The ledger's amount in minor units, when the ledger has the order."""
+        """The ledger's amount in minor units, when the ledger has the order (for unknown_refund, what the ledger records as refunded)."""
     @property
     def qfpay_amount(self) -> int | None:
         """QFPay's amount in minor units (for unknown_refund, the refunds' sum)."""

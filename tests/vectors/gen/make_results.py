@@ -1,6 +1,6 @@
 """Generates results.json: raw QFPay answers and what every binding's typed result must say of
 them, computed values included (state, is_paid, is_refund, is_success, the kind of a
-notification, the existing order of a duplicate). The expectations are written from the rules
+notification, the existing order of a duplicate, a reconciliation's report). The expectations are written from the rules
 in docs and core (`state_of`: respcd + cancel; is_paid: the money was taken, possibly refunded
 since; is_refund: order_type refund), not from running the code.
 Run: python3 tests/vectors/gen/make_results.py
@@ -238,6 +238,82 @@ payment("Alipay WAP (801512) answered with pay_url",
          "return_url": "https://shop.example/r"},
         {"pay_url": "https://openapi-hk.qfapi.com/q/alipay?token=abc"},
         {"pay_url": "https://openapi-hk.qfapi.com/q/alipay?token=abc"})
+
+
+
+# A reconciliation of one month (one query window, one page): the merchant's ledger as CSV
+# against the records QFPay lists, each kind of difference that does not depend on the clock
+# once, and the net per day and currency. The expectations follow docs/reconciliation.md.
+def rec(syssn, no, txamt, sysdtm="2026-11-10 10:00:01", **changes):
+    return record(syssn=syssn, out_trade_no=no, txamt=str(txamt), sysdtm=sysdtm, **changes)
+
+
+RECORDS = [
+    rec("20261110000300020000000101", "qfREC01", 300),
+    rec("20261110000300020000000102", "qfREC02", 500),
+    rec("20261110000300020000000103", "qfREC03", 200),
+    rec("20261111000300020000000104", "qfREC03", 200, sysdtm="2026-11-11 09:00:00"),
+    rec("20261111000300020000000105", "qfREC04", 100, sysdtm="2026-11-11 09:30:00"),
+    rec("20261111000300020000000106", "qfREC06", 700, sysdtm="2026-11-11 10:00:00", respcd="1205",
+        errmsg="交易失败"),
+    rec("20261112000300020000000107", "qfREF07", 50, sysdtm="2026-11-12 08:00:00", order_type="refund",
+        origssn="20261110000300020000000102", paydtm=""),
+]
+LEDGER = ("out_trade_no,amount,currency,state\n"
+          "qfREC01,300,HKD,paid\n"
+          "qfREC02,450,HKD,paid\n"
+          "qfREC03,200,HKD,paid\n"
+          "qfREC05,800,HKD,paid\n")
+
+
+def discrepancy(kind, no, syssns, ledger_amount, qfpay_amount):
+    return {"kind": kind, "out_trade_no": no, "syssns": syssns, "ledger_amount": ledger_amount,
+            "qfpay_amount": qfpay_amount, "currency": "HKD"}
+
+
+cases.append({
+    "name": "reconcile: a ledger against one month of records, every kind but pending_too_long",
+    "kind": "reconcile",
+    "ledger": LEDGER,
+    "start_time": "2026-11-01 00:00:00",
+    "end_time": "2026-11-30 23:59:59",
+    "answer": query_answer(RECORDS),
+    "expect": {
+        "start_time": "2026-11-01 00:00:00",
+        "end_time": "2026-11-30 23:59:59",
+        "ledger_orders": 4,
+        "qfpay_payments": 6,
+        "qfpay_refunds": 1,
+        # qfREC01 only: qfREC02 differs in amount and has a refund the ledger does not record,
+        # qfREC03 was paid twice, qfREC05 is not at QFPay.
+        "matched": 1,
+        "clean": False,
+        "requests": 1,
+        # By kind (the enum's order), then order number.
+        "discrepancies": [
+            discrepancy("missing_at_qfpay", "qfREC05", [], 800, None),
+            discrepancy("missing_in_ledger", "qfREC04", ["20261111000300020000000105"], None, 100),
+            discrepancy("amount_mismatch", "qfREC02", ["20261110000300020000000102"], 450, 500),
+            discrepancy("duplicate_payments", "qfREC03",
+                        ["20261110000300020000000103", "20261111000300020000000104"], 200, 400),
+            # The refunds against what the ledger records as refunded (nothing).
+            discrepancy("unknown_refund", "qfREC02", ["20261112000300020000000107"], 0, 50),
+        ],
+        # The failed payment (1205) counts nowhere in the money.
+        "net": [
+            {"day": "2026-11-10", "currency": "HKD", "payments": 3, "paid": 1000, "refunds": 0,
+             "refunded": 0, "net": 1000},
+            {"day": "2026-11-11", "currency": "HKD", "payments": 2, "paid": 300, "refunds": 0,
+             "refunded": 0, "net": 300},
+            {"day": "2026-11-12", "currency": "HKD", "payments": 0, "paid": 0, "refunds": 1,
+             "refunded": 50, "net": -50},
+        ],
+        "net_csv": "day,currency,payments,paid,refunds,refunded,net\n"
+                   "2026-11-10,HKD,3,1000,0,0,1000\n"
+                   "2026-11-11,HKD,2,300,0,0,300\n"
+                   "2026-11-12,HKD,0,0,1,50,-50\n",
+    },
+})
 
 doc = {
     "description": "Raw QFPay answers and the typed results every binding must make of them, "

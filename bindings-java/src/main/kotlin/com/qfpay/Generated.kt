@@ -724,7 +724,7 @@ data class Discrepancy(
     val outTradeNo: String,
     /** QFPay's transactions involved (the payments; for unknown_refund, the refunds). */
     val syssns: List<String>,
-    /** The ledger's amount in minor units, when the ledger has the order. */
+    /** The ledger's amount in minor units, when the ledger has the order (for unknown_refund, what the ledger records as refunded). */
     val ledgerAmount: Long?,
     /** QFPay's amount in minor units (for unknown_refund, the refunds' sum). */
     val qfpayAmount: Long?,
