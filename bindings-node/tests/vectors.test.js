@@ -182,10 +182,39 @@ describe('results.json (what typed results mean, computed values included)', () 
           checkPayment(p, c.expect)
           break
         }
+        case 'reconcile': {
+          sandbox.injectFault({ kind: 'canned', count: 1, status: 200, body: c.answer })
+          const report = await client.reconcile({ ledger: c.ledger, startTime: c.start_time, endTime: c.end_time, minIntervalMs: 0 })
+          contains(report, c.expect, 'report')
+          break
+        }
         default:
           assert.fail(`unknown kind ${c.kind}`)
       }
     })
+  }
+  // `got` holds everything `expect` says, at every depth (as the Rust runner's `contains`): an
+  // object's expected fields by their Node names (others may be there too: `detail`, `summary`),
+  // a list's items one by one (the same number), a value equal (a discrepancy's `kind` is its
+  // string). A null expected value is an absent amount, which Node leaves out.
+  function contains (got, expect, at) {
+    if (Array.isArray(expect)) {
+      assert.ok(Array.isArray(got), `${at}: not a list: ${JSON.stringify(got)}`)
+      assert.equal(got.length, expect.length, `${at}: ${JSON.stringify(got)}`)
+      expect.forEach((e, i) => contains(got[i], e, `${at}[${i}]`))
+    } else if (expect !== null && typeof expect === 'object') {
+      assert.ok(got !== null && typeof got === 'object', `${at}: not an object: ${JSON.stringify(got)}`)
+      for (const [k, v] of Object.entries(expect)) {
+        const js = resultName(k)
+        if (v === null) assert.ok(!(js in got), `${at}.${js}: absent, got ${JSON.stringify(got[js])}`)
+        else {
+          assert.ok(js in got, `${at}: no ${js} in ${JSON.stringify(got)}`)
+          contains(got[js], v, `${at}.${js}`)
+        }
+      }
+    } else {
+      assert.equal(got, expect, at)
+    }
   }
   // A payment's fields; the pay parameters are typed objects compared field by field (`raw` as
   // QFPay sent it), absent (left out) where null is expected.
@@ -208,7 +237,7 @@ describe('results.json (what typed results mean, computed values included)', () 
     assert.equal(typeof p.raw, 'object')
   }
   it('has every kind of case', () => {
-    assert.deepEqual([...kinds].sort(), ['duplicate_order', 'notification', 'payment', 'transaction'])
+    assert.deepEqual([...kinds].sort(), ['duplicate_order', 'notification', 'payment', 'reconcile', 'transaction'])
   })
 })
 

@@ -13,8 +13,9 @@ pub fn type_name(value: &Bound<'_, PyAny>) -> String {
     name.map_or_else(|_| "object".into(), |n| n.to_string())
 }
 
-/// A Python value by shape; anything else is `Other` by its type name, a str with a lone
-/// surrogate `BadText`, an int beyond 64 bits `Huge`.
+/// A Python value by shape (an iterator, such as a generator, as the list it yields); anything
+/// else is `Other` by its type name, a str with a lone surrogate `BadText`, an int beyond 64
+/// bits `Huge`.
 pub fn value(v: &Bound<'_, PyAny>) -> Value {
     if v.is_none() {
         Value::Null
@@ -36,17 +37,43 @@ pub fn value(v: &Bound<'_, PyAny>) -> Value {
             Err(_) => Value::Other(type_name(v)),
         }
     } else if let Ok(d) = v.cast::<PyDict>() {
-        let mut map = Vec::with_capacity(d.len());
-        for (k, item) in d.iter() {
-            match k.cast::<PyString>().ok().and_then(|k| k.to_str().ok()) {
-                Some(k) => map.push((k.to_owned(), value(&item))),
-                None => return Value::Other("dict with a key that is not a str".into()),
+        dict(d)
+    } else if v.hasattr("__next__").unwrap_or(false) {
+        // An iterator (a generator, a database cursor, `map(...)`): read to its end. An
+        // iteration that raises is refused, naming the error, never cut short.
+        match v.try_iter() {
+            Ok(items) => {
+                let mut list = Vec::new();
+                for item in items {
+                    match item {
+                        Ok(i) => list.push(value(&i)),
+                        Err(e) => {
+                            return Value::Other(format!(
+                                "{} whose iteration raised {e}",
+                                type_name(v)
+                            ));
+                        }
+                    }
+                }
+                Value::List(list)
             }
+            Err(_) => Value::Other(type_name(v)),
         }
-        Value::Map(map)
     } else {
         Value::Other(type_name(v))
     }
+}
+
+/// A dict by its str keys.
+fn dict(d: &Bound<'_, PyDict>) -> Value {
+    let mut map = Vec::with_capacity(d.len());
+    for (k, item) in d.iter() {
+        match k.cast::<PyString>().ok().and_then(|k| k.to_str().ok()) {
+            Some(k) => map.push((k.to_owned(), value(&item))),
+            None => return Value::Other("dict with a key that is not a str".into()),
+        }
+    }
+    Value::Map(map)
 }
 
 /// Named arguments (positional ones by their names, then the keywords) as a `Value::Map`.

@@ -272,6 +272,22 @@ def test_a_clean_ledger_is_clean(fresh: Sandbox) -> None:
     report = client.reconcile(ledger, *this_month(), min_interval=0)
     assert report.clean and report.matched == 3 and list(report.discrepancies) == []
     assert report.csv.splitlines() == ["kind,out_trade_no,syssns,ledger_amount,qfpay_amount,currency,detail"]
+    # Any iterator of dicts: a generator, a database cursor's rows.
+    rows = (dict(entry) for entry in ledger)
+    again = client.reconcile(rows, *this_month(), min_interval=0)
+    assert again.clean and again.matched == 3 and again.ledger_orders == 3
+
+
+def test_a_ledger_whose_iteration_raises_is_refused_not_cut_short(fresh: Sandbox) -> None:
+    def rows() -> Any:
+        yield {"out_trade_no": "A1", "amount": 100, "currency": "HKD"}
+        raise RuntimeError("the database went away")
+
+    with pytest.raises(qfpay.ArgumentTypeError) as info:
+        fresh.client().reconcile(rows(), *PERIOD)
+    assert info.value.field == "ledger"
+    assert "the database went away" in str(info.value)
+    assert fresh.request_count() == 0
 
 
 @pytest.mark.parametrize(
@@ -298,7 +314,7 @@ def test_a_ledger_of_the_wrong_type_is_a_type_error(fresh: Sandbox) -> None:
     with pytest.raises(qfpay.ArgumentTypeError) as info:
         fresh.client().reconcile(42, *PERIOD)  # type: ignore[arg-type]
     assert info.value.field == "ledger" and isinstance(info.value, TypeError)
-    assert "list of dicts" in str(info.value)
+    assert "dicts in a list, a tuple or an iterator" in str(info.value)
 
 
 def test_duplicates_are_named_by_other_payments(fresh: Sandbox) -> None:

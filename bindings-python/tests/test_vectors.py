@@ -126,7 +126,7 @@ def test_responses(case: dict[str, Any], canned_sandbox: Sandbox, strict_client:
 #: results.json's names are the core's snake_case, which are Python's own; the one exception is
 #: the error's code (the core's ``Error::code()``), ``QfPayError.code`` in Python.
 PY_NAMES: dict[str, str] = {"error_code": "code"}
-RESULT_KINDS = ("transaction", "notification", "duplicate_order", "payment")
+RESULT_KINDS = ("transaction", "notification", "duplicate_order", "payment", "reconcile")
 
 
 #: The typed objects a result holds (a payment's pay parameters), by field name.
@@ -152,6 +152,25 @@ def check_result(case: str, obj: Any, expect: dict[str, Any]) -> None:
         assert got == want and type(got) is type(want), f"{case}: {name} is {got!r}, expected {want!r}"
 
 
+def check_contains(at: str, got: Any, want: Any) -> None:
+    """The report holds everything ``want`` says, recursively (the Rust runner's ``contains``):
+    an object's expected fields (others, such as a discrepancy's ``detail``, may exist), a list
+    item by item with the same length, any other value equal and of the same Python type (a
+    discrepancy's ``kind`` is its str; ``None`` is an absent amount)."""
+    if isinstance(want, dict):
+        for key, value in want.items():
+            name = PY_NAMES.get(key, key)
+            assert hasattr(got, name), f"{at}: {type(got).__name__} has no {name!r}"
+            check_contains(f"{at}.{name}", getattr(got, name), value)
+    elif isinstance(want, list):
+        assert isinstance(got, list), f"{at}: not a list: {got!r}"
+        assert len(got) == len(want), f"{at}: {len(got)} items, expected {len(want)}: {got!r}"
+        for i, (g, w) in enumerate(zip(got, want)):
+            check_contains(f"{at}[{i}]", g, w)
+    else:
+        assert got == want and type(got) is type(want), f"{at} is {got!r}, expected {want!r}"
+
+
 def test_results_kinds_are_all_run() -> None:
     kinds = {c["kind"] for c in load_vectors("results")}
     assert kinds == set(RESULT_KINDS), kinds
@@ -175,7 +194,15 @@ def test_results(case: dict[str, Any], canned_sandbox: Sandbox, strict_client: q
         payment = call(strict_client, "payment", case["request"])
         assert isinstance(payment, qfpay.Payment)
         check_result(name, payment, expect)
+    elif kind == "reconcile":
+        canned_sandbox.inject_fault("canned", 1, status=200, body=case["answer"])
+        report = strict_client.reconcile(case["ledger"], case["start_time"], case["end_time"], min_interval=0)
+        assert isinstance(report, qfpay.ReconcileReport)
+        assert all(isinstance(d, qfpay.Discrepancy) for d in report.discrepancies), name
+        assert all(isinstance(t, qfpay.NetTotal) for t in report.net), name
+        check_contains(name, report, expect)
     else:
+        assert kind == "duplicate_order", f"{name}: unknown kind {kind}"
         for answer in case["answers"]:
             canned_sandbox.inject_fault("canned", 1, status=200, body=answer)
         with pytest.raises(qfpay.DuplicateOrderError) as info:

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import Any, Literal, TypedDict, Union
 
 #: An environment (for the local sandbox, give its ``base_url``: ``Sandbox.client()`` does).
@@ -13,8 +14,9 @@ SignTypeName = Literal["md5", "sha256"]
 ExtendInfo = Union[dict[str, str], str]
 StrOrList = Union[str, list[str], tuple[str, ...]]
 #: The merchant's ledger for ``reconcile``: CSV text (header ``out_trade_no,amount,currency[,state][,refunded]``),
-#: or a list of dicts with those keys (``amount`` and ``refunded`` in minor units, ``state`` a ``LedgerState``).
-Ledger = Union[str, list[dict[str, Any]], tuple[dict[str, Any], ...]]
+#: or dicts with those keys in a list, a tuple or an iterator (a generator, a database cursor; ``amount`` and
+#: ``refunded`` in minor units, ``state`` a ``LedgerState``).
+Ledger = Union[str, list[dict[str, Any]], tuple[dict[str, Any], ...], Iterator[Mapping[str, Any]]]
 #: ``transaction_state``.
 TransactionState = Literal["succeeded", "pending", "failed", "refunded", "partially_refunded", "cancelled"]
 #: ``discrepancy_kind``.

@@ -157,7 +157,7 @@ impl Lang {
             (_, Flag) => "a boolean",
             (Lang::Python, Number) => "a number (int or float)",
             (_, Number) => "a number",
-            (Lang::Python, Ledger) => "CSV text (str) or a list of dicts",
+            (Lang::Python, Ledger) => "CSV text (str), or dicts in a list, a tuple or an iterator",
             (Lang::Php, Ledger) => "CSV text (string) or a list of arrays",
             (Lang::Jvm | Lang::Rust, Ledger) => "CSV text (String) or a List of Maps",
             (_, Ledger) => "CSV text (a string) or an array of objects",

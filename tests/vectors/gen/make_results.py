@@ -272,7 +272,7 @@ def discrepancy(kind, no, syssns, ledger_amount, qfpay_amount):
 
 
 cases.append({
-    "name": "reconcile: a ledger against one month of records, every kind but pending_too_long",
+    "name": "a ledger against one month of records, every kind but pending_too_long",
     "kind": "reconcile",
     "ledger": LEDGER,
     "start_time": "2026-11-01 00:00:00",

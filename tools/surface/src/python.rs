@@ -174,7 +174,7 @@ fn types() -> String {
         &mut out,
         "Keyword-option and value types shared by ``Client`` and ``AsyncClient`` (for type checkers); durations are seconds.",
     );
-    out.push_str("from typing import Any, Literal, TypedDict, Union\n\n");
+    out.push_str("from collections.abc import Iterator, Mapping\nfrom typing import Any, Literal, TypedDict, Union\n\n");
     let envs = surface()["client"]["environments"].clone();
     let envs: Vec<&str> = envs
         .as_array()
@@ -188,7 +188,7 @@ fn types() -> String {
         literal(envs),
         literal(SIGN_TYPES.iter().copied())
     );
-    out.push_str("#: Real-name fields (``{\"user_creid\": ..., \"user_truename\": ...}``), or any JSON object as a str.\nExtendInfo = Union[dict[str, str], str]\nStrOrList = Union[str, list[str], tuple[str, ...]]\n#: The merchant's ledger for ``reconcile``: CSV text (header ``out_trade_no,amount,currency[,state][,refunded]``),\n#: or a list of dicts with those keys (``amount`` and ``refunded`` in minor units, ``state`` a ``LedgerState``).\nLedger = Union[str, list[dict[str, Any]], tuple[dict[str, Any], ...]]\n");
+    out.push_str("#: Real-name fields (``{\"user_creid\": ..., \"user_truename\": ...}``), or any JSON object as a str.\nExtendInfo = Union[dict[str, str], str]\nStrOrList = Union[str, list[str], tuple[str, ...]]\n#: The merchant's ledger for ``reconcile``: CSV text (header ``out_trade_no,amount,currency[,state][,refunded]``),\n#: or dicts with those keys in a list, a tuple or an iterator (a generator, a database cursor; ``amount`` and\n#: ``refunded`` in minor units, ``state`` a ``LedgerState``).\nLedger = Union[str, list[dict[str, Any]], tuple[dict[str, Any], ...], Iterator[Mapping[str, Any]]]\n");
     for (name, values) in ENUMS {
         let _ = writeln!(
             out,

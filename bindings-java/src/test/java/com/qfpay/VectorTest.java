@@ -3,6 +3,8 @@ package com.qfpay;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.json.JSONArray;
 import org.json.JSONObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -183,6 +186,31 @@ class VectorTest {
     }
 
     /**
+     * [actual] holds everything [want] says (the core's `contains`): an object's expected fields
+     * (core snake_case names, read through the getters; others may exist), a list item by item
+     * with the same length, numbers as longs, an enum by its wire name, null as null.
+     */
+    private static void contains(String what, Object actual, Object want) {
+        if (actual instanceof DiscrepancyKind k) actual = k.getWire();
+        if (want instanceof JSONObject o) {
+            assertNotNull(actual, what + ": expected an object, got null");
+            for (String k : o.keySet()) contains(what + "." + k, Vectors.field(actual, k), o.get(k));
+        } else if (want instanceof JSONArray a) {
+            assertInstanceOf(List.class, actual, what + ": expected a list, got " + actual);
+            List<?> got = (List<?>) actual;
+            assertEquals(a.length(), got.size(), what + ": " + got);
+            for (int i = 0; i < a.length(); i++) contains(what + "[" + i + "]", got.get(i), a.get(i));
+        } else if (want == JSONObject.NULL) {
+            assertNull(actual, what);
+        } else if (want instanceof Number n) {
+            assertInstanceOf(Number.class, actual, what + ": expected " + want + ", got " + actual);
+            assertEquals(n.longValue(), ((Number) actual).longValue(), what);
+        } else {
+            assertEquals(want, actual, what); // a String or a Boolean, of the same type
+        }
+    }
+
+    /**
      * checkout.json: `sign` cases build the link on a client made from the case (exactly `url`,
      * and it verifies back); `verify` cases read a link back: valid, or a [SignatureException]
      * whose message holds `reason`.
@@ -220,8 +248,9 @@ class VectorTest {
 
     /**
      * results.json: what the typed results mean, computed values included (state, isPaid,
-     * isRefund, isSuccess, a notification's kind, a duplicate's existing order), every case and
-     * every expected key; the computed values are the core's, carried through the conversion.
+     * isRefund, isSuccess, a notification's kind, a duplicate's existing order, a reconcile
+     * report), every case and every expected key; the computed values are the core's, carried
+     * through the conversion.
      */
     @TestFactory
     List<DynamicTest> results() throws Exception {
@@ -275,12 +304,21 @@ class VectorTest {
                         }
                         break;
                     }
+                    case "reconcile": {
+                        sandbox.reset();
+                        sandbox.injectCanned(200, c.getString("answer"), 1);
+                        ReconcileReport report = client.reconcile(ReconcileRequest.builder(c.getString("ledger"),
+                                c.getString("start_time"), c.getString("end_time")).minInterval(Duration.ZERO).build());
+                        contains("report", report, expect);
+                        break;
+                    }
                     default:
                         fail("unknown kind " + kind);
                 }
             }));
         }
-        assertEquals(Set.of("transaction", "notification", "duplicate_order", "payment"), kinds, "a new kind needs a runner here");
+        assertEquals(Set.of("transaction", "notification", "duplicate_order", "payment", "reconcile"), kinds,
+                "a new kind needs a runner here");
         return tests;
     }
 
