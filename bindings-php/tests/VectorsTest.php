@@ -2,7 +2,7 @@
 declare(strict_types=1);
 
 use PHPUnit\Framework\TestCase;
-use QfPay\{Client, CheckoutLink, Sandbox, Notification, Signing, QfPayException, SignatureException, ValidationException, DuplicateOrderException, Transaction, Payment};
+use QfPay\{Client, CheckoutLink, Sandbox, Notification, Signing, QfPayException, SignatureException, ValidationException, DuplicateOrderException, Transaction, Payment, ReconcileReport};
 
 /** Every case of tests/vectors/*.json, through the PHP API. */
 final class VectorsTest extends TestCase
@@ -159,6 +159,33 @@ final class VectorsTest extends TestCase
     }
 
     /**
+     * `$got` holds everything `$expect` says, recursively: an expected object's fields (core
+     * snake_case names read as the PHP camelCase properties; others may exist, e.g. `detail`),
+     * an expected list item by item with the same length, any other value the same (`kind` is
+     * already its string; null is an absent amount).
+     */
+    private function contains(string $name, mixed $got, mixed $expect): void
+    {
+        if (is_array($expect) && !array_is_list($expect)) {
+            $this->assertIsObject($got, "$name: not an object");
+            foreach ($expect as $field => $want) {
+                $prop = self::camel((string) $field);
+                $this->assertTrue(property_exists($got, $prop), "$name: no $prop in " . get_class($got));
+                $this->contains("$name.$field", $got->{$prop}, $want);
+            }
+        } elseif (is_array($expect)) {
+            $this->assertIsArray($got, "$name: not a list");
+            $this->assertTrue(array_is_list($got), "$name: not a list");
+            $this->assertCount(count($expect), $got, $name);
+            foreach ($expect as $i => $want) {
+                $this->contains("{$name}[$i]", $got[$i], $want);
+            }
+        } else {
+            $this->assertSame($expect, $got, $name);
+        }
+    }
+
+    /**
      * A payment's expected fields; the pay-parameter objects (`wechat_pay_params`, ...) are
      * typed objects compared field by field, `raw` as QFPay sent it, or null.
      */
@@ -288,11 +315,18 @@ final class VectorsTest extends TestCase
                     $this->assertInstanceOf(Payment::class, $p, $name);
                     $this->checkPayment($name, $p, $expect);
                     break;
+                case 'reconcile':
+                    self::$sandbox->injectFault(['kind' => 'canned', 'status' => 200, 'body' => $case['answer']]);
+                    $report = $client->reconcile($case['ledger'], $case['start_time'], $case['end_time'], ['minIntervalMs' => 0]);
+                    $this->assertInstanceOf(ReconcileReport::class, $report, $name);
+                    $this->assertNotEmpty($expect, $name);
+                    $this->contains($name, $report, $expect);
+                    break;
                 default:
                     $this->fail("$name: unknown kind {$case['kind']}");
             }
         }
         ksort($kinds);
-        $this->assertSame(['duplicate_order', 'notification', 'payment', 'transaction'], array_keys($kinds));
+        $this->assertSame(['duplicate_order', 'notification', 'payment', 'reconcile', 'transaction'], array_keys($kinds));
     }
 }
