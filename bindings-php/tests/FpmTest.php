@@ -100,6 +100,8 @@ CONF);
                 $this->assertSame(array_fill(0, 8, '0000'), $out['codes'], "request $i");
                 $this->assertTrue($out['key_argument_sensitive'], "request $i: the key is a SensitiveParameterValue in the trace");
                 $this->assertFalse($out['key_in_trace'], "request $i: the key is not in the trace");
+                $this->assertSame(8, $out['found'], "request $i: its payments, each once, in the month walked in the worker");
+                $this->assertGreaterThanOrEqual(8, $out['walked'], "request $i");
                 $pids[$out['pid']] = true;
                 $payments += count($out['codes']);
                 foreach ($out['numbers'] as $n) {
