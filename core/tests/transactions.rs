@@ -41,8 +41,8 @@ async fn history(
     (made, first.unwrap(), last)
 }
 
-#[tokio::test]
-async fn every_transaction_of_three_months_month_by_month_and_page_by_page() {
+/// A sandbox without a rate limit, and a client of it that retries nothing.
+async fn unlimited() -> (Sandbox, qfpay::Client) {
     let sb = Sandbox::start(SandboxConfig {
         rate_limit: None,
         ..SandboxConfig::default()
@@ -50,6 +50,12 @@ async fn every_transaction_of_three_months_month_by_month_and_page_by_page() {
     .await
     .unwrap();
     let c = sb.client_builder().max_retries(0).build().unwrap();
+    (sb, c)
+}
+
+#[tokio::test]
+async fn every_transaction_of_three_months_month_by_month_and_page_by_page() {
+    let (sb, c) = unlimited().await;
     // 102 in the last month: two pages.
     let (made, first, last) = history(&sb, &c, [3, 2, 102]).await;
     let windows = qfpay::month_windows(
@@ -131,13 +137,7 @@ async fn a_rate_limited_walk_waits_and_finishes() {
 
 #[tokio::test]
 async fn the_next_page_is_asked_for_while_this_one_is_read_and_a_walk_left_early_stops() {
-    let sb = Sandbox::start(SandboxConfig {
-        rate_limit: None,
-        ..SandboxConfig::default()
-    })
-    .await
-    .unwrap();
-    let c = sb.client_builder().max_retries(0).build().unwrap();
+    let (sb, c) = unlimited().await;
     let (made, first, last) = history(&sb, &c, [1, 1, 1]).await;
     let before = sb.request_count();
     let interval = Duration::from_millis(300);
@@ -251,13 +251,7 @@ fn a_blocking_walk_read_ahead_on_its_own_thread_yields_each_record_once_and_stop
 
 #[tokio::test]
 async fn a_call_cancelled_while_a_page_is_on_its_way_loses_nothing() {
-    let sb = Sandbox::start(SandboxConfig {
-        rate_limit: None,
-        ..SandboxConfig::default()
-    })
-    .await
-    .unwrap();
-    let c = sb.client_builder().max_retries(0).build().unwrap();
+    let (sb, c) = unlimited().await;
     // 102 in the last month: a window of two pages after two of one page each.
     let (made, first, last) = history(&sb, &c, [1, 1, 102]).await;
     let mut all = c
