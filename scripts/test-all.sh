@@ -15,13 +15,13 @@ if [ -n "${CI:-}" ]; then export CARGO_INCREMENTAL=0; fi
 
 # A full disk fails every suite at once with errors far from the cause (a stop failed so, with
 # "No space left on device" in cargo's fingerprints): say how much room there is, before and after.
-# A cold run needs about 15 GB (CONTRIBUTING.md, "Where the time goes").
+# A cold run takes about 5 GB (CONTRIBUTING.md, "Where the time goes").
 disk() {
   local free
   free=$(df -Pk . | awk 'NR == 2 { printf "%.1f", $4 / 1048576 }')
   echo "disk: ${free} GB free on $(df -P . | awk 'NR == 2 { print $6 }') ($1)"
-  if awk -v f="$free" 'BEGIN { exit !(f < 15) }'; then
-    echo "WARNING: under 15 GB free; a cold run may fail with 'No space left on device'"
+  if awk -v f="$free" 'BEGIN { exit !(f < 8) }'; then
+    echo "WARNING: under 8 GB free; a cold run may fail with 'No space left on device'"
   fi
 }
 disk "before the suites"
