@@ -26,5 +26,6 @@ module.exports = Object.freeze([
   { method: 'transactions', movesMoney: false, orderNumber: false, io: true, iterate: 'items', bytes: [] },
   { method: 'reconcile', movesMoney: false, orderNumber: false, io: true, iterate: null, bytes: [] },
   { method: 'downloadTradeBill', movesMoney: false, orderNumber: false, io: true, iterate: null, bytes: ['content'] },
-  { method: 'settlements', movesMoney: false, orderNumber: false, io: true, iterate: null, bytes: [] }
+  { method: 'settlements', movesMoney: false, orderNumber: false, io: true, iterate: null, bytes: [] },
+  { method: 'addNote', movesMoney: false, orderNumber: false, io: true, iterate: null, bytes: [] }
 ])

@@ -384,6 +384,14 @@ export interface SettlementsRequest {
   mchid?: string
 }
 
+/** The request of `addNote`: Adds a note to a completed transaction (/trade/v1/add_note); refused before sending when an mchid is configured, which QFPay does not allow. */
+export interface AddNoteRequest {
+  /** QFPay's transaction number (a completed transaction). */
+  syssn: string
+  /** The note: 1 to 200 characters, shown in QFPay's merchant portal and reports. */
+  note: string
+}
+
 /** The client's operations (the `Client` class has them): each one that talks to QFPay returns a Promise and never blocks the event loop; each one that does not (a link built and signed locally) returns at once. */
 export interface ClientOperations {
   /**
@@ -498,6 +506,13 @@ export interface ClientOperations {
    * @throws {ApiError | NetworkError | RequestTimeoutError} the query failed; {@link DOMException} `AbortError` on abort.
    */
   settlements(request: SettlementsRequest, options?: CallOptions): Promise<Settlements>
+  /**
+   * Adds a note to a completed transaction (/trade/v1/add_note); refused before sending when an mchid is configured, which QFPay does not allow.
+   * @throws {ConfigError} an `mchid` is configured (QFPay allows notes only to merchants who send none); nothing is sent.
+   * @throws {ValidationError} `note` is empty, over 200 characters or holds control characters; nothing is sent.
+   * @throws {ApiError | NetworkError | RequestTimeoutError} QFPay refused it (`1268`: no such transaction) or the call failed; {@link DOMException} `AbortError` on abort.
+   */
+  addNote(request: AddNoteRequest, options?: CallOptions): Promise<NoteAdded>
 }
 
 /** The kinds of events a client emits (`client.on(kind, fn)`). */
@@ -987,6 +1002,16 @@ export interface Settlement {
   payNetAmt: number
   /** What was settled, in minor units. */
   settlementAmt: number
+  /** Every field QFPay sent. */
+  raw: Raw
+}
+
+/** A note QFPay took for a transaction. */
+export interface NoteAdded {
+  /** The transaction (QFPay's data.syssn; the request's when QFPay names none). */
+  syssn: string
+  /** The note as sent. */
+  note: string
   /** Every field QFPay sent. */
   raw: Raw
 }

@@ -214,6 +214,7 @@ fn outcome(o: &Outcome) -> qfpay::Result<String> {
         Outcome::Report(r) => json(r),
         Outcome::TradeBill(b) => json(b),
         Outcome::Settlements(s) => json(s),
+        Outcome::NoteAdded(n) => json(n),
     }
 }
 

@@ -402,6 +402,19 @@ final class Client
      * @throws QfPayException QFPay refused it, or the call failed
      */
     public function settlements(string $dateStart, string $dateEnd, array $options = []): Settlements {}
+
+    /**
+     * Adds a note to a completed transaction (/trade/v1/add_note); refused before sending when an mchid is configured, which QFPay does not allow.
+     * Options:
+     *   - timeoutMs (int): This call's deadline instead of the client's; greater than zero.
+     *   - maxRetries (int): This call's retries instead of the client's.
+     * @param string $syssn QFPay's transaction number (a completed transaction).
+     * @param string $note The note: 1 to 200 characters, shown in QFPay's merchant portal and reports.
+     * @param array{timeoutMs?: int, maxRetries?: int} $options
+     * @throws ValidationException a value was refused; nothing was sent
+     * @throws QfPayException QFPay refused it, or the call failed
+     */
+    public function addNote(string $syssn, string $note, array $options = []): NoteAdded {}
 }
 
 /** The pages of a query; iterating again starts again from the first page. @implements \Iterator<int, QueryPage> */
@@ -876,6 +889,17 @@ final class Settlement
     public readonly int $payNetAmt;
     /** What was settled, in minor units. */
     public readonly int $settlementAmt;
+    /** Every field QFPay sent. @var array<string, mixed> */
+    public readonly array $raw;
+}
+
+/** A note QFPay took for a transaction. */
+final class NoteAdded
+{
+    /** The transaction (QFPay's data.syssn; the request's when QFPay names none). */
+    public readonly string $syssn;
+    /** The note as sent. */
+    public readonly string $note;
     /** Every field QFPay sent. @var array<string, mixed> */
     public readonly array $raw;
 }

@@ -68,6 +68,10 @@ pub struct Settlements;
 #[pyclass(frozen, extends = results::Record, module = "qfpay")]
 pub struct Settlement;
 
+/// `qfpay.NoteAdded`.
+#[pyclass(frozen, extends = results::Record, module = "qfpay")]
+pub struct NoteAdded;
+
 /// A result of class `name` holding `record`.
 pub fn new_result(py: Python<'_>, name: &str, record: results::Record) -> PyResult<Py<PyAny>> {
     let init = pyo3::PyClassInitializer::from(record);
@@ -89,6 +93,7 @@ pub fn new_result(py: Python<'_>, name: &str, record: results::Record) -> PyResu
         "TradeBillEntry" => Ok(Py::new(py, init.add_subclass(TradeBillEntry))?.into_any()),
         "Settlements" => Ok(Py::new(py, init.add_subclass(Settlements))?.into_any()),
         "Settlement" => Ok(Py::new(py, init.add_subclass(Settlement))?.into_any()),
+        "NoteAdded" => Ok(Py::new(py, init.add_subclass(NoteAdded))?.into_any()),
         other => Err(pyo3::exceptions::PyTypeError::new_err(format!("no result class {other}"))),
     }
 }
@@ -115,6 +120,7 @@ fn add_generated(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<TradeBillEntry>()?;
     m.add_class::<Settlements>()?;
     m.add_class::<Settlement>()?;
+    m.add_class::<NoteAdded>()?;
     m.add_function(wrap_pyfunction!(functions::sign, m)?)?;
     m.add_function(wrap_pyfunction!(functions::string_to_sign, m)?)?;
     m.add_function(wrap_pyfunction!(functions::verify_notification, m)?)?;

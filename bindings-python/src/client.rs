@@ -83,6 +83,7 @@ fn output(outcome: Outcome) -> Output {
         Outcome::Report(r) => kept(r),
         Outcome::TradeBill(b) => kept(b),
         Outcome::Settlements(s) => kept(s),
+        Outcome::NoteAdded(n) => kept(n),
     }
 }
 

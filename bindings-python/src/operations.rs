@@ -150,6 +150,12 @@ macro_rules! client_methods {
             fn settlements(&self, py: Python<'_>, date_start: Arg<'_, '_>, date_end: Arg<'_, '_>, _channel: Ch<'_, '_>, kw: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
                 self.call(py, &qfpay::surface::OPERATIONS[17], &[("date_start", date_start), ("date_end", date_end)], kw, _channel)
             }
+
+            #[doc = "Adds a note to a completed transaction (/trade/v1/add_note); refused before sending when an mchid is configured, which QFPay does not allow."]
+            #[pyo3(signature = (syssn, note, *, _channel=None, **kw), text_signature = "($self, syssn, note, *, timeout=None, max_retries=None)")]
+            fn add_note(&self, py: Python<'_>, syssn: Arg<'_, '_>, note: Arg<'_, '_>, _channel: Ch<'_, '_>, kw: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
+                self.call(py, &qfpay::surface::OPERATIONS[18], &[("syssn", syssn), ("note", note)], kw, _channel)
+            }
         }
     };
 }

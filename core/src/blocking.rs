@@ -224,6 +224,10 @@ impl Client {
     pub fn download_trade_bill(&self, trade_date: &str) -> Result<crate::model::TradeBill> {
         self.block_on(self.inner.download_trade_bill(trade_date))?
     }
+    /// See [`crate::Client::add_note`].
+    pub fn add_note(&self, req: crate::model::NoteRequest) -> Result<crate::model::NoteAdded> {
+        self.block_on(self.inner.add_note(req))?
+    }
     /// See [`crate::Client::settlements`].
     pub fn settlements(
         &self,

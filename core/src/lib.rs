@@ -50,9 +50,10 @@ pub use events::{Event, EventKind, Level, Observer};
 pub use log_filter::LogFilter;
 pub use model::{
     AlipayPayParams, AnswerShape, CancelRequest, Cancellation, Currency, Described, ExtendInfo,
-    Money, PayParams, PayType, Payment, PaymentRequest, QueryPage, QueryRequest, Raw, RawMap,
-    Refund, RefundRequest, RespCategory, Settlement, SettlementRequest, Settlements, TradeBill,
-    TradeBillEntry, Transaction, TransactionState, WechatAppParams, WechatPayParams,
+    Money, NoteAdded, NoteRequest, PayParams, PayType, Payment, PaymentRequest, QueryPage,
+    QueryRequest, Raw, RawMap, Refund, RefundRequest, RespCategory, Settlement, SettlementRequest,
+    Settlements, TradeBill, TradeBillEntry, Transaction, TransactionState, WechatAppParams,
+    WechatPayParams,
 };
 pub use notify::{Notification, NotificationKind};
 pub use secret::ClientKey;

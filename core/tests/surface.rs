@@ -221,7 +221,19 @@ fn result_fields_match_the_structs() {
     };
     let settlements = qfpay::Settlements::from_raw(answer).unwrap();
     let settlement = settlements.data[0].clone();
-    let cases: [Case; 17] = [
+    let note = qfpay::NoteAdded::from_raw(
+        qfpay::RawMap::new(),
+        &qfpay::NoteRequest::new("2026", "a note"),
+    )
+    .unwrap();
+    let cases: [Case; 18] = [
+        (
+            "NoteAdded",
+            qfpay::NoteAdded::FIELDS,
+            format!("{note:?}"),
+            &[],
+            &[],
+        ),
         (
             "ReconcileReport",
             qfpay::reconcile::ReconcileReport::FIELDS,
@@ -366,7 +378,7 @@ fn result_fields_match_the_structs() {
     }
     assert_eq!(
         results.as_object().unwrap().len(),
-        17,
+        18,
         "a result type without a Rust check"
     );
 }

@@ -127,4 +127,9 @@ impl Client {
     pub fn settlements(&self, dateStart: &Zval, dateEnd: &Zval, options: Option<&ZendHashTable>) -> PhpResult<Zval> {
         self.call("settlements", &[("dateStart", Some(dateStart)), ("dateEnd", Some(dateEnd))], options)
     }
+
+    /// Adds a note to a completed transaction (/trade/v1/add_note); refused before sending when an mchid is configured, which QFPay does not allow.
+    pub fn add_note(&self, syssn: &Zval, note: &Zval, options: Option<&ZendHashTable>) -> PhpResult<Zval> {
+        self.call("add_note", &[("syssn", Some(syssn)), ("note", Some(note))], options)
+    }
 }

@@ -9,7 +9,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Unpack
 
 from ._bridge import AsyncQueryPages, AsyncTransactions, _abandon, _channel
-from ._qfpay import Cancellation, CheckoutLink, Client, Payment, QueryPage, ReconcileReport, Refund, Settlements, TradeBill, Transaction, _check_concurrency
+from ._qfpay import Cancellation, CheckoutLink, Client, NoteAdded, Payment, QueryPage, ReconcileReport, Refund, Settlements, TradeBill, Transaction, _check_concurrency
 from ._types import (
     CallOptions,
     CancelOptions,
@@ -378,6 +378,24 @@ class AsyncClient:
         """
         channel = _channel()
         fut: asyncio.Future[Settlements] = self._engine.settlements(date_start, date_end, **options, _channel=channel)  # type: ignore[call-arg, assignment]
+        try:
+            return await fut
+        except BaseException:
+            _abandon(channel, fut)
+            raise
+
+    async def add_note(self, syssn: str, note: str, **options: Unpack[CallOptions]) -> NoteAdded:
+        """Adds a note to a completed transaction (/trade/v1/add_note); refused before sending when an mchid is configured, which QFPay does not allow.
+
+        Raises:
+            ValidationError: an argument broke a rule; nothing was sent (``.field`` names it;
+                ``ArgumentTypeError``, also a ``TypeError``, for a wrong type).
+            ConfigError: The client is not configured correctly.
+            RequestTimeoutError: The call's deadline passed.
+            QfPayError: any other failure.
+        """
+        channel = _channel()
+        fut: asyncio.Future[NoteAdded] = self._engine.add_note(syssn, note, **options, _channel=channel)  # type: ignore[call-arg, assignment]
         try:
             return await fut
         except BaseException:

@@ -32,7 +32,7 @@ from ._types import (
     WaitOptions,
 )
 
-__all__ = ["Client", "QueryPages", "Transactions", "Payment", "Transaction", "QueryPage", "Refund", "Cancellation", "Notification", "CheckoutLink", "WechatPayParams", "WechatAppParams", "AlipayPayParams", "ReconcileReport", "Discrepancy", "NetTotal", "TradeBill", "TradeBillEntry", "Settlements", "Settlement", "__version__", "CORE_VERSION", "NOTIFICATION_ACK", "SANDBOX_APP_CODE", "SANDBOX_CLIENT_KEY"]
+__all__ = ["Client", "QueryPages", "Transactions", "Payment", "Transaction", "QueryPage", "Refund", "Cancellation", "Notification", "CheckoutLink", "WechatPayParams", "WechatAppParams", "AlipayPayParams", "ReconcileReport", "Discrepancy", "NetTotal", "TradeBill", "TradeBillEntry", "Settlements", "Settlement", "NoteAdded", "__version__", "CORE_VERSION", "NOTIFICATION_ACK", "SANDBOX_APP_CODE", "SANDBOX_CLIENT_KEY"]
 
 #: The binding's version.
 __version__: str
@@ -246,6 +246,16 @@ class Client:
         Raises:
             ValidationError: an argument broke a rule; nothing was sent (``.field`` names it;
                 ``ArgumentTypeError``, also a ``TypeError``, for a wrong type).
+            RequestTimeoutError: The call's deadline passed.
+            QfPayError: any other failure.
+        """
+    def add_note(self, syssn: str, note: str, **options: Unpack[CallOptions]) -> NoteAdded:
+        """Adds a note to a completed transaction (/trade/v1/add_note); refused before sending when an mchid is configured, which QFPay does not allow.
+
+        Raises:
+            ValidationError: an argument broke a rule; nothing was sent (``.field`` names it;
+                ``ArgumentTypeError``, also a ``TypeError``, for a wrong type).
+            ConfigError: The client is not configured correctly.
             RequestTimeoutError: The call's deadline passed.
             QfPayError: any other failure.
         """
@@ -897,6 +907,21 @@ class Settlement:
     @property
     def settlement_amt(self) -> int:
         """What was settled, in minor units."""
+    @property
+    def raw(self) -> dict[str, Any]:
+        """Every field QFPay sent."""
+
+
+@final
+class NoteAdded:
+    """A note QFPay took for a transaction."""
+
+    @property
+    def syssn(self) -> str:
+        """The transaction (QFPay's data.syssn; the request's when QFPay names none)."""
+    @property
+    def note(self) -> str:
+        """The note as sent."""
     @property
     def raw(self) -> dict[str, Any]:
         """Every field QFPay sent."""

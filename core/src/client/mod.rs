@@ -11,6 +11,7 @@ mod call;
 pub mod config;
 mod connect;
 mod exchange;
+mod notes;
 mod online;
 mod operations;
 mod order_number;

@@ -40,11 +40,13 @@ pub enum Endpoint {
     TradeBill,
     /// `/settlement/v1/query` (legacy)
     Settlement,
+    /// `/trade/v1/add_note`
+    AddNote,
 }
 
 impl Endpoint {
     /// Every endpoint, in declaration order.
-    pub const ALL: [Endpoint; 8] = [
+    pub const ALL: [Endpoint; 9] = [
         Endpoint::Payment,
         Endpoint::Query,
         Endpoint::Refund,
@@ -53,6 +55,7 @@ impl Endpoint {
         Endpoint::WechatOpenid,
         Endpoint::TradeBill,
         Endpoint::Settlement,
+        Endpoint::AddNote,
     ];
 
     /// The path.
@@ -66,6 +69,7 @@ impl Endpoint {
             Endpoint::WechatOpenid => "/tool/v1/get_weixin_openid",
             Endpoint::TradeBill => "/download/v1/trade_bill",
             Endpoint::Settlement => "/settlement/v1/query",
+            Endpoint::AddNote => "/trade/v1/add_note",
         }
     }
 

@@ -656,6 +656,8 @@ pub enum Request {
     TradeBill(String),
     /// `settlements`.
     Settlements(crate::model::SettlementRequest),
+    /// `add_note`.
+    Note(crate::model::NoteRequest),
     /// `cashier_url`.
     Cashier {
         /// The page's contents.
@@ -692,6 +694,8 @@ pub enum Outcome {
     TradeBill(crate::model::TradeBill),
     /// `settlements`.
     Settlements(crate::model::Settlements),
+    /// `add_note`.
+    NoteAdded(crate::model::NoteAdded),
 }
 
 impl Outcome {
@@ -710,6 +714,7 @@ impl Outcome {
             Outcome::Report(r) => serde_json::to_value(r),
             Outcome::TradeBill(b) => serde_json::to_value(b),
             Outcome::Settlements(s) => serde_json::to_value(s),
+            Outcome::NoteAdded(n) => serde_json::to_value(n),
         }
     }
 }
@@ -760,6 +765,7 @@ pub async fn perform(client: &Client, op: &Operation, req: Request, wait: Wait) 
         Request::Reconcile(r) => Outcome::Report(client.reconcile(r).await?),
         Request::TradeBill(day) => Outcome::TradeBill(client.download_trade_bill(&day).await?),
         Request::Settlements(r) => Outcome::Settlements(client.settlements(r).await?),
+        Request::Note(r) => Outcome::NoteAdded(client.add_note(r).await?),
         Request::Period { .. } => {
             return Err(Error::config(
                 "transactions returns pages: iterate them (apply::pages)",
@@ -810,6 +816,7 @@ pub fn request(lang: Lang, op: &Operation, args: Value) -> Result<Request> {
         "transactions" => "the period",
         "reconcile" => "the reconciliation",
         "settlements" => "the settlement query",
+        "add_note" => "the note",
         "refund" => "the refund",
         "close" | "reverse" => "the cancellation",
         "checkout_url" | "verify_checkout_url" => "the checkout",
@@ -1002,6 +1009,16 @@ pub fn request(lang: Lang, op: &Operation, args: Value) -> Result<Request> {
                 }
             }
             Request::Settlements(r)
+        }
+        "add_note" => {
+            let mut text = |n: &str| match arg(n) {
+                Some(o) => f.required_text(o),
+                None => Err(Error::config(
+                    "the surface table of add_note lacks its fields",
+                )),
+            };
+            let syssn = text("syssn")?;
+            Request::Note(crate::model::NoteRequest::new(syssn, text("note")?))
         }
         "verify_checkout_url" => match arg("url") {
             Some(o) => Request::CheckoutLink(f.required_text(o)?),

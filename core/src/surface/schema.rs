@@ -215,6 +215,11 @@ pub const RESULTS: &[(&str, &str, &[FieldSpec])] = &[
         crate::model::Settlement::DOC,
         crate::model::Settlement::SCHEMA,
     ),
+    (
+        "NoteAdded",
+        crate::model::NoteAdded::DOC,
+        crate::model::NoteAdded::SCHEMA,
+    ),
 ];
 
 fn names<'a>(it: impl IntoIterator<Item = &'a str>) -> Value {

@@ -728,6 +728,27 @@ pub const OPERATIONS: &[Operation] = &[
         returns: "Settlements",
         doc: "The legacy settlement query (/settlement/v1/query): settled totals per day and channel.",
     },
+    Operation {
+        name: "add_note",
+        moves_money: false,
+        io: true,
+        args: &[
+            field(
+                "syssn",
+                Kind::Text,
+                "QFPay's transaction number (a completed transaction).",
+            ),
+            field(
+                "note",
+                Kind::Text,
+                "The note: 1 to 200 characters, shown in QFPay's merchant portal and reports.",
+            ),
+        ],
+        options: &[],
+        call: CALL_OPTIONS,
+        returns: "NoteAdded",
+        doc: "Adds a note to a completed transaction (/trade/v1/add_note); refused before sending when an mchid is configured, which QFPay does not allow.",
+    },
 ];
 
 /// The criteria of a walk over a period (`transactions`, `reconcile`).

@@ -610,6 +610,12 @@ const METHODS: &[(&str, &str, Option<&str>, &str)] = &[
         None,
         "Legacy: QFPay's current documents no longer list this endpoint.\n * @throws QfPayException ([ValidationException] for a day not YYYYMMDD, ...)",
     ),
+    (
+        "add_note",
+        "addNote",
+        None,
+        "@throws ConfigException when an mchid is configured (QFPay allows notes only to merchants who send\n * none), before sending\n * @throws ValidationException for a note that is empty, over 200 characters or holds control characters",
+    ),
 ];
 
 /// The iterator class of each stream an operation returns: by the operation's return type,

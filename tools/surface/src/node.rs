@@ -50,6 +50,7 @@ const REQUESTS: &[(&str, &str)] = &[
     ("transactions", "TransactionsRequest"),
     ("reconcile", "ReconcileRequest"),
     ("settlements", "SettlementsRequest"),
+    ("add_note", "AddNoteRequest"),
 ];
 
 /// Node's own options beside the core's (`name`, type, doc), per options interface.
@@ -313,6 +314,14 @@ const THROWS: &[(&str, &[&str])] = &[
         &[
             "{ValidationError} `dateStart` / `dateEnd` are not `YYYYMMDD`, or `paymethod` is not `alipay` or `wechat`.",
             "{ApiError | NetworkError | RequestTimeoutError} the query failed; {@link DOMException} `AbortError` on abort.",
+        ],
+    ),
+    (
+        "add_note",
+        &[
+            "{ConfigError} an `mchid` is configured (QFPay allows notes only to merchants who send none); nothing is sent.",
+            "{ValidationError} `note` is empty, over 200 characters or holds control characters; nothing is sent.",
+            "{ApiError | NetworkError | RequestTimeoutError} QFPay refused it (`1268`: no such transaction) or the call failed; {@link DOMException} `AbortError` on abort.",
         ],
     ),
 ];

@@ -86,6 +86,7 @@ const RAISES: &[(&str, &[&str])] = &[
     ("reconcile", &["timeout"]),
     ("download_trade_bill", &["config", "timeout"]),
     ("settlements", &["timeout"]),
+    ("add_note", &["config", "timeout"]),
 ];
 /// The client's properties.
 const PROPERTIES: &[(&str, &str, &str)] = &[

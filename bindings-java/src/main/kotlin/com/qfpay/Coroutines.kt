@@ -126,3 +126,10 @@ suspend fun QfPayOperations.downloadTradeBillAwait(tradeDate: String?, options: 
  */
 suspend fun QfPayOperations.settlementsAwait(dateStart: String?, dateEnd: String?, paymethod: String? = null, mchid: String? = null, options: CallOptions? = null): Settlements =
     settlementsAsync(dateStart, dateEnd, paymethod, mchid, options).await()
+
+/**
+ * [QfPayOperations.addNote] as a suspend function: the coroutine waits without holding a
+ * thread, and cancelling it cancels the call (as [QfPayFuture.cancel]).
+ */
+suspend fun QfPayOperations.addNoteAwait(syssn: String?, note: String?, options: CallOptions? = null): NoteAdded =
+    addNoteAsync(syssn, note, options).await()

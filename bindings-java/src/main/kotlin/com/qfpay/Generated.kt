@@ -915,6 +915,29 @@ data class Settlement(
     }
 }
 
+/** A note QFPay took for a transaction. */
+data class NoteAdded(
+    /** The transaction (QFPay's data.syssn; the request's when QFPay names none). */
+    val syssn: String,
+    /** The note as sent. */
+    val note: String,
+    /** Every field QFPay sent. */
+    val raw: Map<String, String>,
+) {
+    internal companion object {
+        /** The result from the generic value the native library sends. */
+        @Suppress("UNCHECKED_CAST")
+        fun of(v: Any?): NoteAdded {
+            val m = v as Map<String, Any?>
+            return NoteAdded(
+                m["syssn"] as String,
+                m["note"] as String,
+                m["raw"] as Map<String, String>,
+            )
+        }
+    }
+}
+
 /** One event of a call (request, answer, retry, reconciliation...), for logs and hooks; the client key never appears in it. */
 data class QfPayEvent(
     /** request, response, retry, reconcile, status_unknown or cancelled. */
@@ -1630,6 +1653,23 @@ abstract class QfPayOperations internal constructor() {
     @JvmOverloads
     fun settlementsAsync(dateStart: String?, dateEnd: String?, paymethod: String? = null, mchid: String? = null, options: CallOptions? = null): CompletableFuture<Settlements> =
         start(17, { Wire.encode(mapOf("dateStart" to requiredText(dateStart, "date_start", "dateStart"), "dateEnd" to requiredText(dateEnd, "date_end", "dateEnd"), "paymethod" to text(paymethod, "paymethod", "paymethod"), "mchid" to text(mchid, "mchid", "mchid")), options?.options) }, Settlements::of)
+
+    /**
+     * Adds a note to a completed transaction (/trade/v1/add_note); refused before sending when an mchid is configured, which QFPay does not allow.
+     * @throws ConfigException when an mchid is configured (QFPay allows notes only to merchants who send
+     * none), before sending
+     * @throws ValidationException for a note that is empty, over 200 characters or holds control characters
+     */
+    @JvmOverloads
+    fun addNote(syssn: String?, note: String?, options: CallOptions? = null): NoteAdded =
+        call(18, { Wire.encode(mapOf("syssn" to requiredText(syssn, "syssn", "syssn"), "note" to requiredText(note, "note", "note")), options?.options) }, NoteAdded::of)
+
+    /**
+     * [addNote] without blocking.
+     */
+    @JvmOverloads
+    fun addNoteAsync(syssn: String?, note: String?, options: CallOptions? = null): CompletableFuture<NoteAdded> =
+        start(18, { Wire.encode(mapOf("syssn" to requiredText(syssn, "syssn", "syssn"), "note" to requiredText(note, "note", "note")), options?.options) }, NoteAdded::of)
 }
 
 /**
