@@ -609,6 +609,20 @@ pub async fn refund(a: RefundArgs, t: &Target, json: bool) -> Result<(), Failure
     Ok(())
 }
 
+/// `qfpay note`.
+pub async fn note(a: crate::NoteArgs, t: &Target, json: bool) -> Result<(), Failure> {
+    let req = qfpay::NoteRequest::new(a.syssn, a.note);
+    req.validate()?;
+    let n = client(t)?.add_note(req).await?;
+    print(
+        json,
+        "note added",
+        &[("syssn", n.syssn.clone()), ("note", n.note.clone())],
+        &model::json(&n),
+    );
+    Ok(())
+}
+
 /// `qfpay close` / `qfpay reverse`.
 pub async fn cancel(a: CancelArgs, reversal: bool, t: &Target, json: bool) -> Result<(), Failure> {
     let amount = money(&a.money)?;

@@ -102,6 +102,9 @@ enum Command {
     Close(CancelArgs),
     /// Reverse an unfinished transaction.
     Reverse(CancelArgs),
+    /// Add a note to a completed transaction (shown in QFPay's merchant portal and reports;
+    /// not for merchants who use an mchid).
+    Note(NoteArgs),
     /// Verify a notification's X-QF-SIGN over its raw body and print it.
     VerifyNotification(VerifyArgs),
     /// Measure payment creations per second on an embedded sandbox (keep-alive, loopback).
@@ -334,6 +337,17 @@ pub struct CancelArgs {
     pub money: AmountArgs,
 }
 
+/// `qfpay note` options.
+#[derive(Debug, Args)]
+pub struct NoteArgs {
+    /// QFPay's transaction number.
+    #[arg(long)]
+    pub syssn: String,
+    /// The note (1 to 200 characters).
+    #[arg(long)]
+    pub note: String,
+}
+
 /// `qfpay verify-notification` options.
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
@@ -480,6 +494,7 @@ fn main() -> ExitCode {
             Command::Refund(a) => commands::refund(a, &target, json).await,
             Command::Close(a) => commands::cancel(a, false, &target, json).await,
             Command::Reverse(a) => commands::cancel(a, true, &target, json).await,
+            Command::Note(a) => commands::note(a, &target, json).await,
             Command::VerifyNotification(a) => commands::verify(a, json),
             Command::BenchSandbox(a) => bench::run(a, json).await,
         }

@@ -154,6 +154,33 @@ fn sandbox_prints_one_json_line_and_serves_the_api_commands() {
     assert_eq!(code, 1);
     assert!(err.contains("order_state"), "{err}");
 
+    // A note: refused before sending for a merchant with an mchid; added for one without.
+    let (code, _, err) = qfpay(&["note", "--syssn", &paid, "--note", "gift"], &env);
+    assert_ne!(code, 0);
+    assert!(err.contains("mchid"), "{err}");
+    let other = [
+        ("QFPAY_BASE_URL", base.as_str()),
+        ("QFPAY_APP_CODE", "OTHER"),
+        ("QFPAY_CLIENT_KEY", "K2"),
+    ];
+    let (code, out, err) = qfpay(&["pay", "--amount", "1001", "--json"], &other);
+    assert_eq!(code, 0, "{out}{err}");
+    let p: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    let theirs = p["syssn"].as_str().unwrap().to_owned();
+    let (code, out, err) = qfpay(
+        &["note", "--syssn", &theirs, "--note", "gift wrap", "--json"],
+        &other,
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let n: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(
+        (n["syssn"].as_str(), n["note"].as_str()),
+        (Some(theirs.as_str()), Some("gift wrap"))
+    );
+    let (code, _, err) = qfpay(&["note", "--syssn", &theirs, "--note", ""], &other);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("note"), "{err}");
+
     // A wrong key: the SDK's message, exit 1, key never printed.
     let bad = [
         ("QFPAY_BASE_URL", base.as_str()),

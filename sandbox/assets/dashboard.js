@@ -162,6 +162,7 @@
     am.appendChild(make('small', ' (' + o.txamt + ' minor units' + (o.exponent != null ? ', exponent ' + o.exponent : '') + ')'));
     field(dl, 'Pay type', payType(o));
     field(dl, 'Goods', o.goods_name, 'goods');
+    if (o.note) { field(dl, 'Note', o.note, 'note'); }
     field(dl, 'out_trade_no', o.out_trade_no, 'mono');
     field(dl, 'syssn', o.syssn, 'mono');
     field(dl, 'App code', o.app_code, 'mono');

@@ -151,6 +151,7 @@ enum Endpoint {
     WeixinOpenid,
     TradeBill,
     Settlement,
+    AddNote,
 }
 
 impl Endpoint {
@@ -164,6 +165,7 @@ impl Endpoint {
             "/tool/v1/get_weixin_openid" => Some(Self::WeixinOpenid),
             "/download/v1/trade_bill" => Some(Self::TradeBill),
             "/settlement/v1/query" => Some(Self::Settlement),
+            "/trade/v1/add_note" => Some(Self::AddNote),
             _ => None,
         }
     }
@@ -181,9 +183,10 @@ impl Endpoint {
     }
 
     /// Whether a merchant with an `mchid` may leave it out: the statement (which QFPay says
-    /// takes none) and the legacy settlement query (optional in the sandbox).
+    /// takes none), the legacy settlement query (optional in the sandbox) and a note (which
+    /// such a merchant may not add: the handler says so).
     fn mchid_optional(self) -> bool {
-        matches!(self, Self::TradeBill | Self::Settlement)
+        matches!(self, Self::TradeBill | Self::Settlement | Self::AddNote)
     }
 }
 
@@ -412,6 +415,7 @@ impl Shared {
             Endpoint::WeixinOpenid => self.weixin_openid(idx, &params),
             Endpoint::TradeBill => self.trade_bill(m, &params),
             Endpoint::Settlement => self.settlement(m, &params),
+            Endpoint::AddNote => self.add_note(m, &params),
         }
     }
 }

@@ -120,6 +120,7 @@ pub fn order_json(o: &Order, app_code: &str, base_url: &str, now: chrono::NaiveD
         "state": o.state(),
         "status": status_name(o.status),
         "goods_name": o.goods_name,
+        "note": o.note,
         "created": fmt_time(o.created),
         "paid": (o.status == Status::Paid).then(|| o.paydtm.clone()),
         "expires": o.expires.map(fmt_time),

@@ -32,7 +32,7 @@ impl Params {
         self.get(name).map(str::trim).filter(|v| !v.is_empty())
     }
 
-    fn required(&self, name: &str) -> Result<&str, Answer> {
+    pub(crate) fn required(&self, name: &str) -> Result<&str, Answer> {
         self.text(name)
             .ok_or_else(|| param_error(name, &format!("{name} is required")))
     }

@@ -28,6 +28,7 @@ mod dashboard;
 pub mod faults;
 pub mod form;
 mod handlers;
+mod notes;
 pub mod notify;
 pub mod options;
 mod pages;

@@ -163,6 +163,8 @@ pub struct Order {
     pub checkout_sign: Option<String>,
     /// The `qrcode` handed out for a QR payment (shown on the dashboard).
     pub qrcode: Option<String>,
+    /// The merchant's note (`/trade/v1/add_note`); a later note replaces it.
+    pub note: Option<String>,
 }
 
 impl Order {
@@ -220,6 +222,7 @@ impl Order {
             "refunded": self.refunded,
             "app_code": app_code,
             "sysdtm": self.sysdtm,
+            "note": self.note,
         })
     }
 
@@ -503,6 +506,7 @@ impl Order {
             pay_sign: None,
             checkout_sign: None,
             qrcode: None,
+            note: None,
         }
     }
 }
