@@ -75,6 +75,8 @@ final class Sandbox
     public readonly string $appCode;
     /** The first merchant's client key. */
     public readonly string $clientKey;
+    /** The first merchant's mchid, when it has one. */
+    public readonly ?string $mchid;
 
     /**
      * Starts a sandbox (a free port unless 'port' is given); strictPayTypes refuses the legacy
@@ -83,7 +85,7 @@ final class Sandbox
      * @throws ConfigException
      */
     public static function start(#[\SensitiveParameter] array $options = []): Sandbox {}
-    /** A Client for the first merchant. @param array<string, mixed> $overrides any client option */
+    /** A Client for the first merchant (its mchid included). @param array<string, mixed> $overrides any client option */
     public function client(#[\SensitiveParameter] array $overrides = []): Client {}
     /** The customer pays the order (syssn or out_trade_no); returns its record. @return array<string, mixed> @throws ValidationException */
     public function pay(string $syssnOrOutTradeNo): array {}

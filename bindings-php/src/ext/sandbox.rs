@@ -49,6 +49,7 @@ pub struct Sandbox {
     port: i64,
     app_code: String,
     client_key: String,
+    mchid: Option<String>,
 }
 
 impl Sandbox {
@@ -82,6 +83,7 @@ impl Sandbox {
             port: i64::from(sb.port()),
             app_code: m.app_code,
             client_key: m.client_key,
+            mchid: m.mchid,
             inner: Mutex::new(Some(sb)),
         })
     }
@@ -106,9 +108,19 @@ impl Sandbox {
         self.client_key.clone()
     }
 
-    /// A Client for this sandbox's first merchant (`overrides`: any client option).
+    /// The first merchant's `mchid`, when it has one.
+    #[php(getter)]
+    pub fn get_mchid(&self) -> Option<String> {
+        self.mchid.clone()
+    }
+
+    /// A Client for this sandbox's first merchant, its `mchid` included (`overrides`: any
+    /// client option).
     pub fn client(&self, overrides: Option<&ZendHashTable>) -> PhpResult<Client> {
-        let b = ClientBuilder::new().base_url(&self.base_url);
+        let mut b = ClientBuilder::new().base_url(&self.base_url);
+        if let Some(m) = &self.mchid {
+            b = b.mchid(m);
+        }
         Client::build(
             Ok(b.credentials(&self.app_code, self.client_key.as_str())),
             overrides,
