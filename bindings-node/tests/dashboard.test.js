@@ -200,6 +200,24 @@ describe('the sandbox dashboard in a real browser (headless Chromium)', () => {
     }
   })
 
+  it('shows a transaction\'s note on its order, as text', async () => {
+    const p = await client.createPayment({ amount: 1250, currency: 'HKD', payType: '800201', goodsName: 'Noted' })
+    sandbox.pay(p.syssn)
+    await client.addNote({ syssn: p.syssn, note: MARKUP })
+    const page = await browser.newPage()
+    try {
+      await page.goto(`${sandbox.baseUrl}/sandbox/`)
+      const row = page.locator(`tr[data-syssn="${p.syssn}"]`)
+      await row.waitFor({ state: 'visible' })
+      await row.getByRole('link').click()
+      await page.locator('#order-fields .note').waitFor({ state: 'visible' })
+      assert.equal(await page.locator('#order-fields .note').textContent(), MARKUP)
+      assert.equal(await page.locator('img[src="x"]').count(), 0)
+    } finally {
+      await page.close()
+    }
+  })
+
   it('keeps the client key masked until "Show"', async () => {
     const page = await browser.newPage()
     try {

@@ -212,11 +212,13 @@ describe('surface.json', () => {
     const report = await client.reconcile({ ledger: [{ outTradeNo: 'ONLY-IN-LEDGER', amount: 1, currency: 'HKD' }], startTime: `${today} 00:00:00`, endTime: `${today} 23:59:59`, minIntervalMs: 0 })
     const bill = await client.downloadTradeBill(today)
     const settlements = await client.settlements({ dateStart: today.replaceAll('-', ''), dateEnd: today.replaceAll('-', '') })
+    const note = await client.addNote({ syssn: p.syssn, note: 'a note' })
     const results = {
       Payment: p, Transaction: t, QueryPage: page, Refund: r, Cancellation: c, Notification: n, CheckoutLink: checkoutLink,
       WechatPayParams: jsapi.wechatPayParams, WechatAppParams: app.wechatAppParams, AlipayPayParams: alipay.alipayPayParams,
       ReconcileReport: report, Discrepancy: report.discrepancies[0], NetTotal: report.net[0],
-      TradeBill: bill, TradeBillEntry: bill.entries[0], Settlements: settlements, Settlement: settlements.data[0]
+      TradeBill: bill, TradeBillEntry: bill.entries[0], Settlements: settlements, Settlement: settlements.data[0],
+      NoteAdded: note
     }
     for (const [type, fields] of Object.entries(SURFACE.results)) {
       assert.ok(results[type], `a real ${type}`)

@@ -42,6 +42,7 @@ OPTIONS_TYPES: dict[str, Any] = {
     "reconcile": _types.ReconcileOptions,
     "download_trade_bill": _types.CallOptions,
     "settlements": _types.SettlementOptions,
+    "add_note": _types.CallOptions,
 }
 
 

@@ -220,6 +220,19 @@ class LoneSurrogateTest {
                 }
             }
         }
+        String[] noteFields = {"syssn", "note"};
+        for (boolean async : new boolean[] {false, true}) {
+            for (int arity = 2; arity <= 3; arity++) {
+                for (int i = 0; i < 2; i++) {
+                    String[] a = {"20240101000300020000000001", "a note"};
+                    a[i] = BAD;
+                    final int n = arity;
+                    c.add(new Case("QfPayClient.addNote" + (async ? "Async" : "") + "(" + arity + ")#" + i, noteFields[i], () -> n == 2
+                            ? (async ? client.addNoteAsync(a[0], a[1]) : client.addNote(a[0], a[1]))
+                            : (async ? client.addNoteAsync(a[0], a[1], CallOptions.timeout(s)) : client.addNote(a[0], a[1], CallOptions.timeout(s)))));
+                }
+            }
+        }
         // QfPayClient: the online operations
         Map<String, String> pp = Map.of("package", "prepay_id=wx1");
         c.add(new Case("QfPayClient.verifyCheckoutUrl(1)#0", "url", () -> client.verifyCheckoutUrl(BAD)));
