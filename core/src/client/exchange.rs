@@ -219,6 +219,27 @@ impl Client {
         .await
     }
 
+    /// [`Client::read_until`] with the client's own deadline and retries, its error masked: a
+    /// whole call to `endpoint` that moves no money (settlements, the openid exchange, a note).
+    pub(super) async fn read<T>(
+        &self,
+        endpoint: Endpoint,
+        params: &[(&str, String)],
+        read: impl Fn(crate::model::RawMap) -> Result<T>,
+    ) -> Result<T> {
+        let call = self.call(endpoint, None, None);
+        let result = self
+            .read_until(
+                params,
+                deadline_after(self.timeout),
+                self.max_retries,
+                &call,
+                read,
+            )
+            .await;
+        self.masked(result)
+    }
+
     /// A call that moves no money (a query, the openid exchange): sent, and retried within
     /// `max_retries` and the deadline whenever it failed in a way a retry can mend (nothing
     /// sent, 429, 5xx, an answer lost); a `0000` answer is read by `read`.

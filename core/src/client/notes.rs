@@ -20,16 +20,9 @@ impl Client {
             ));
         }
         let params = req.to_params(&self.inner.config.app_code);
-        let call = self.call(Endpoint::AddNote, None, None);
-        let result = self
-            .read_until(
-                &params,
-                deadline_after(self.timeout),
-                self.max_retries,
-                &call,
-                |raw| NoteAdded::from_raw(raw, &req),
-            )
-            .await;
-        self.masked(result)
+        self.read(Endpoint::AddNote, &params, |raw| {
+            NoteAdded::from_raw(raw, &req)
+        })
+        .await
     }
 }

@@ -72,20 +72,11 @@ impl Client {
         if let Some(m) = self.mchid(mchid) {
             params.push(("mchid", m.to_owned()));
         }
-        let call = self.call(Endpoint::WechatOpenid, None, None);
-        let result = self
-            .read_until(
-                &params,
-                deadline_after(self.timeout),
-                self.max_retries,
-                &call,
-                |raw| {
-                    fields::opt_text(&raw, "openid")
-                        .ok_or_else(|| Error::Decode("the answer has no openid".into()))
-                },
-            )
-            .await;
-        self.masked(result)
+        self.read(Endpoint::WechatOpenid, &params, |raw| {
+            fields::opt_text(&raw, "openid")
+                .ok_or_else(|| Error::Decode("the answer has no openid".into()))
+        })
+        .await
     }
 
     /// QFPay's cashier link (`/q/direct`) for a JSAPI payment: the page shows `mchntnm`, the

@@ -53,16 +53,7 @@ impl Client {
     pub async fn settlements(&self, req: SettlementRequest) -> Result<Settlements> {
         req.validate()?;
         let params = req.to_params(self.mchid(req.mchid.as_deref()));
-        let call = self.call(Endpoint::Settlement, None, None);
-        let result = self
-            .read_until(
-                &params,
-                deadline_after(self.timeout),
-                self.max_retries,
-                &call,
-                Settlements::from_raw,
-            )
-            .await;
-        self.masked(result)
+        self.read(Endpoint::Settlement, &params, Settlements::from_raw)
+            .await
     }
 }
