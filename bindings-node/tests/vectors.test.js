@@ -188,6 +188,12 @@ describe('results.json (what typed results mean, computed values included)', () 
           contains(report, c.expect, 'report')
           break
         }
+        case 'note': {
+          sandbox.injectFault({ kind: 'canned', count: 1, status: 200, body: c.answer })
+          const added = await client.addNote({ syssn: c.syssn, note: c.note })
+          check(added, c.expect)
+          break
+        }
         default:
           assert.fail(`unknown kind ${c.kind}`)
       }
@@ -237,7 +243,7 @@ describe('results.json (what typed results mean, computed values included)', () 
     assert.equal(typeof p.raw, 'object')
   }
   it('has every kind of case', () => {
-    assert.deepEqual([...kinds].sort(), ['duplicate_order', 'notification', 'payment', 'reconcile', 'transaction'])
+    assert.deepEqual([...kinds].sort(), ['duplicate_order', 'note', 'notification', 'payment', 'reconcile', 'transaction'])
   })
 })
 

@@ -2,7 +2,7 @@
 declare(strict_types=1);
 
 use PHPUnit\Framework\TestCase;
-use QfPay\{Client, CheckoutLink, Sandbox, Notification, Signing, QfPayException, SignatureException, ValidationException, DuplicateOrderException, Transaction, Payment, ReconcileReport};
+use QfPay\{Client, CheckoutLink, Sandbox, Notification, Signing, QfPayException, SignatureException, ValidationException, DuplicateOrderException, Transaction, Payment, ReconcileReport, NoteAdded};
 
 /** Every case of tests/vectors/*.json, through the PHP API. */
 final class VectorsTest extends TestCase
@@ -322,11 +322,17 @@ final class VectorsTest extends TestCase
                     $this->assertNotEmpty($expect, $name);
                     $this->contains($name, $report, $expect);
                     break;
+                case 'note':
+                    self::$sandbox->injectFault(['kind' => 'canned', 'status' => 200, 'body' => $case['answer']]);
+                    $added = $client->addNote($case['syssn'], $case['note']);
+                    $this->assertInstanceOf(NoteAdded::class, $added, $name);
+                    $this->checkFields($name, $added, $expect);
+                    break;
                 default:
                     $this->fail("$name: unknown kind {$case['kind']}");
             }
         }
         ksort($kinds);
-        $this->assertSame(['duplicate_order', 'notification', 'payment', 'reconcile', 'transaction'], array_keys($kinds));
+        $this->assertSame(['duplicate_order', 'note', 'notification', 'payment', 'reconcile', 'transaction'], array_keys($kinds));
     }
 }

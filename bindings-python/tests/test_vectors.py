@@ -126,7 +126,7 @@ def test_responses(case: dict[str, Any], canned_sandbox: Sandbox, strict_client:
 #: results.json's names are the core's snake_case, which are Python's own; the one exception is
 #: the error's code (the core's ``Error::code()``), ``QfPayError.code`` in Python.
 PY_NAMES: dict[str, str] = {"error_code": "code"}
-RESULT_KINDS = ("transaction", "notification", "duplicate_order", "payment", "reconcile")
+RESULT_KINDS = ("transaction", "notification", "duplicate_order", "payment", "reconcile", "note")
 
 
 #: The typed objects a result holds (a payment's pay parameters), by field name.
@@ -201,6 +201,11 @@ def test_results(case: dict[str, Any], canned_sandbox: Sandbox, strict_client: q
         assert all(isinstance(d, qfpay.Discrepancy) for d in report.discrepancies), name
         assert all(isinstance(t, qfpay.NetTotal) for t in report.net), name
         check_contains(name, report, expect)
+    elif kind == "note":
+        canned_sandbox.inject_fault("canned", 1, status=200, body=case["answer"])
+        added = strict_client.add_note(case["syssn"], case["note"])
+        assert isinstance(added, qfpay.NoteAdded), f"{name}: {added!r}"
+        check_result(name, added, expect)
     else:
         assert kind == "duplicate_order", f"{name}: unknown kind {kind}"
         for answer in case["answers"]:

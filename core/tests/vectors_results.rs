@@ -158,6 +158,17 @@ async fn results_mean_the_same_in_every_language() {
                     .unwrap_or_else(|e| panic!("{name}: {e}"));
                 contains(name, &view(&report), expect);
             }
+            "note" => {
+                canned(case["answer"].as_str().unwrap());
+                let added = c
+                    .add_note(qfpay::NoteRequest::new(
+                        case["syssn"].as_str().unwrap(),
+                        case["note"].as_str().unwrap(),
+                    ))
+                    .await
+                    .unwrap_or_else(|e| panic!("{name}: {e}"));
+                check(name, &view(&added), expect);
+            }
             other => panic!("{name}: unknown kind {other}"),
         }
     }
@@ -165,6 +176,7 @@ async fn results_mean_the_same_in_every_language() {
         kinds.into_iter().collect::<Vec<_>>(),
         [
             "duplicate_order",
+            "note",
             "notification",
             "payment",
             "reconcile",

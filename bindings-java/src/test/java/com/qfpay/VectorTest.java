@@ -249,8 +249,8 @@ class VectorTest {
     /**
      * results.json: what the typed results mean, computed values included (state, isPaid,
      * isRefund, isSuccess, a notification's kind, a duplicate's existing order, a reconcile
-     * report), every case and every expected key; the computed values are the core's, carried
-     * through the conversion.
+     * report, a note's transaction), every case and every expected key; the computed values are
+     * the core's, carried through the conversion.
      */
     @TestFactory
     List<DynamicTest> results() throws Exception {
@@ -312,12 +312,19 @@ class VectorTest {
                         contains("report", report, expect);
                         break;
                     }
+                    case "note": {
+                        sandbox.reset();
+                        sandbox.injectCanned(200, c.getString("answer"), 1);
+                        NoteAdded added = client.addNote(c.getString("syssn"), c.getString("note"));
+                        fields("", added, expect);
+                        break;
+                    }
                     default:
                         fail("unknown kind " + kind);
                 }
             }));
         }
-        assertEquals(Set.of("transaction", "notification", "duplicate_order", "payment", "reconcile"), kinds,
+        assertEquals(Set.of("transaction", "notification", "duplicate_order", "payment", "reconcile", "note"), kinds,
                 "a new kind needs a runner here");
         return tests;
     }
