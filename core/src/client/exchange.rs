@@ -203,19 +203,9 @@ impl Client {
         call: &Call<'_>,
     ) -> Result<QueryPage> {
         let params = req.to_params(self.mchid(req.mchid.as_deref()));
-        self.read_answer_until(
-            &params,
-            deadline,
-            max_retries,
-            call,
-            |answer| match answer {
-                Answer::Json(body) => QueryPage::from_body(body, req),
-                Answer::File(bytes) => Err(Error::Decode(format!(
-                    "a file of {} bytes where a JSON answer was expected",
-                    bytes.len()
-                ))),
-            },
-        )
+        self.read_until(&params, deadline, max_retries, call, |body| {
+            QueryPage::from_body(body, req)
+        })
         .await
     }
 
@@ -234,7 +224,7 @@ impl Client {
                 deadline_after(self.timeout),
                 self.max_retries,
                 &call,
-                read,
+                |body| read(body.into_map()),
             )
             .await;
         self.masked(result)
@@ -242,17 +232,18 @@ impl Client {
 
     /// A call that moves no money (a query, the openid exchange): sent, and retried within
     /// `max_retries` and the deadline whenever it failed in a way a retry can mend (nothing
-    /// sent, 429, 5xx, an answer lost); a `0000` answer is read by `read`.
+    /// sent, 429, 5xx, an answer lost); a `0000` answer is read by `read` (a `data` list kept as
+    /// its records' text).
     pub(super) async fn read_until<T>(
         &self,
         params: &[(&str, String)],
         deadline: Instant,
         max_retries: u32,
         call: &Call<'_>,
-        read: impl Fn(crate::model::RawMap) -> Result<T>,
+        read: impl Fn(crate::model::fields::Body) -> Result<T>,
     ) -> Result<T> {
         self.read_answer_until(params, deadline, max_retries, call, |answer| match answer {
-            Answer::Json(body) => read(body.into_map()),
+            Answer::Json(body) => read(body),
             Answer::File(bytes) => Err(Error::Decode(format!(
                 "a file of {} bytes where a JSON answer was expected",
                 bytes.len()

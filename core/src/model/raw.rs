@@ -53,9 +53,11 @@ impl Raw {
         serde_json::from_str(self.0.get()).unwrap_or_default()
     }
 
-    /// One field as sent (a repeated key: its last value), `None` when absent.
+    /// One field as sent (a repeated key: its last value), `None` when absent. Reads the text
+    /// for that key alone ([`super::fields::pick`]), without building the map.
     pub fn get(&self, key: &str) -> Option<Value> {
-        self.to_map().remove(key)
+        let [value] = super::fields::pick(self.0.get(), &[key]).ok()?;
+        value
     }
 
     /// Whether the record has no fields.
